@@ -1,0 +1,47 @@
+# cln-analysis — every command sets up what it needs by itself.
+# `make help` lists the targets (each documented by the `##` comment above it).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV_VERSION := 0.13.9
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help reports test bench check lock clean-reports
+
+## Show this help.
+help:
+	@awk '/^## /{doc=substr($$0,4); next} /^[a-z-]+:/{if(doc){split($$1,t,":"); printf "  make %-14s %s\n", t[1], doc}; doc=""}' $(MAKEFILE_LIST)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (cln-analysis)" >/dev/null
+	@touch $(STAMP)
+
+## Build every report, from data/raw/ to reports/ (creates .venv/ when missing).
+reports: $(STAMP)
+	$(BIN)/cln-analysis run $(ARGS)
+
+## Run the whole test suite (creates .venv/ when missing).
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Validate every file of data/raw/ and list every problem.
+check: $(STAMP)
+	$(BIN)/cln-analysis check
+
+## Measure the run time of the reports against a bare notebook (not part of `make test`).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
+
+## Re-resolve requirements.lock from pyproject.toml (only when changing dependencies).
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 --quiet -o requirements.lock
+
+## Delete the generated reports (data/processed/ is kept: it is committed).
+clean-reports:
+	rm -rf reports/*.html reports/audit reports/notebooks reports/screenshots reports/.cache

@@ -1,0 +1,158 @@
+"""The command line `cln-analysis` (also `python -m cln_analysis`): run, check, template.
+
+Exit status: 0 all went well; 1 invalid data or a failed report; 2 a usage error. Errors are a few
+lines of French, never a traceback unless `--debug`. Heavy modules are imported only by the
+sub-command that needs them, so that `--help` and usage errors answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import traceback
+
+_TRADUCTIONS = [
+    (r"unrecognized arguments: (.*)", r"arguments non reconnus : \1"),
+    (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
+    (r"argument (\S+): invalid choice: '?([^' ]*)'? \(choose from (.*)\)", r"\1 : choix invalide « \2 » (choix possibles : \3)"),
+    (r"argument (\S+): expected one argument", r"l'option \1 attend une valeur"),
+    (r"argument (\S+): invalid int value: '?([^']*)'?", r"l'option \1 attend un nombre entier, pas « \2 »"),
+    (r"invalid choice: '?([^' ]*)'?.*", r"commande inconnue « \1 » (commandes : run, check, template)"),
+]
+
+
+class _Formateur(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix="Utilisation : ")
+
+
+class _Parseur(argparse.ArgumentParser):
+    """argparse with French messages and exit status 2 for usage errors."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formateur)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "arguments"
+        self._optionals.title = "options"
+        self.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+
+    def error(self, message):
+        for pattern, repl in _TRADUCTIONS:
+            if re.search(pattern, message):
+                message = re.sub(pattern, repl, message)
+                break
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog} : erreur : {message}\n")
+        sys.exit(2)
+
+
+def _parseur() -> _Parseur:
+    p = _Parseur(prog="cln-analysis", description="Analyses reproductibles du Conseil local du numérique de Roubaix.")
+    p.add_argument("--debug", action="store_true", help="afficher la trace complète d'une erreur")
+    sub = p.add_subparsers(dest="commande", metavar="COMMANDE", parser_class=_Parseur)
+    sub.required = True
+
+    run = sub.add_parser("run", help="produire les rapports (tous par défaut)",
+                         description="Exécuter les notebooks des rapports et publier les pages HTML.")
+    run.add_argument("rapports", nargs="*", metavar="ID", help="identifiants des rapports (budget, cvs, appels, grille)")
+    run.add_argument("-p", "--parametre", action="append", default=[], metavar="NOM=VALEUR",
+                     help="paramètre du notebook (répétable) ; un fichier relatif part de la racine du dépôt")
+    run.add_argument("--jobs", type=int, default=None, metavar="N",
+                     help="notebooks exécutés en parallèle (par défaut : le nombre de cœurs)")
+    run.add_argument("--force", action="store_true", help="tout refaire, même ce qui n'a pas changé")
+    run.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    check = sub.add_parser("check", help="valider les fichiers de data/raw/",
+                           description="Valider chaque fichier de data/raw/ (schéma et règles métier) et lister tous les problèmes.")
+    check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    tpl = sub.add_parser("template", help="écrire une feuille vierge (grille de notation)",
+                         description="Écrire une feuille de notation vierge, en .xlsx ou en .csv.")
+    tpl.add_argument("modele", choices=["grille"], help="le modèle (grille)")
+    tpl.add_argument("-o", "--sortie", required=True, metavar="FICHIER", help="fichier à écrire (.xlsx ou .csv)")
+    tpl.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    return p
+
+
+def _parametres(items: list[str]) -> dict[str, str]:
+    from .erreurs import ErreurUsage
+
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not re.fullmatch(r"[A-Za-z_]\w*", name.strip()):
+            raise ErreurUsage(f"paramètre mal écrit « {item} » : écrivez -p NOM=VALEUR (par exemple -p population=100000)")
+        out[name.strip()] = value
+    return out
+
+
+def _run(args) -> int:
+    from . import executeur
+
+    if args.jobs is not None and args.jobs < 1:
+        from .erreurs import ErreurUsage
+
+        raise ErreurUsage("--jobs attend un nombre entier supérieur ou égal à 1")
+    print("Production des rapports…")
+    resultats = executeur.executer(args.rapports or None, _parametres(args.parametre), jobs=args.jobs, force=args.force)
+    ok = [r for r in resultats if r.statut == "ok"]
+    same = [r for r in resultats if r.statut == "inchange"]
+    failed = [r for r in resultats if r.statut == "echec"]
+    print()
+    print(f"Bilan : {len(ok)} produit(s), {len(same)} inchangé(s), {len(failed)} en échec.")
+    for r in resultats:
+        for w in r.avertissements:
+            print(f"  attention, {r.id} : {w}")
+    for r in failed:
+        print(f"  {r.id} : {r.message}", file=sys.stderr)
+    print("Pages : reports/index.html")
+    return 1 if failed else 0
+
+
+def _check(_args) -> int:
+    from . import verification
+
+    problems = verification.verifier_tout()
+    if not problems:
+        print("data/raw/ : tous les fichiers sont valides.")
+        return 0
+    print(f"data/raw/ : {len(problems)} problème(s) trouvé(s) :", file=sys.stderr)
+    for p in problems:
+        print(f"- {p}", file=sys.stderr)
+    return 1
+
+
+def _template(args) -> int:
+    from . import modele_grille
+
+    path = modele_grille.ecrire(args.sortie)
+    print(f"Feuille vierge écrite : {path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parseur().parse_args(argv)
+    from .erreurs import ErreurCLN
+
+    try:
+        return {"run": _run, "check": _check, "template": _template}[args.commande](args)
+    except ErreurCLN as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return exc.code_sortie
+    except KeyboardInterrupt:
+        print("\nInterrompu : les fichiers déjà en place n'ont pas été modifiés à moitié.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # an unexpected bug: still a French word, the trace with --debug
+        if args.debug:
+            traceback.print_exc()
+        print(f"Erreur inattendue : {type(exc).__name__} : {exc}\n(relancez avec --debug pour la trace complète)",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

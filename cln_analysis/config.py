@@ -1,0 +1,41 @@
+"""Every path of the project, in one place: nothing else builds paths."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: The repository root. ``CLN_ANALYSIS_ROOT`` overrides it (tests run on copies).
+ROOT = Path(os.environ.get("CLN_ANALYSIS_ROOT", Path(__file__).resolve().parents[1])).resolve()
+
+DATA_DIR = ROOT / "data"
+RAW_DIR = DATA_DIR / "raw"
+PROCESSED_DIR = DATA_DIR / "processed"
+NOTEBOOKS_DIR = ROOT / "notebooks"
+REPORTS_DIR = ROOT / "reports"
+
+DATAPACKAGE = RAW_DIR / "datapackage.json"
+REGISTER = RAW_DIR / "chiffres_publies.csv"
+FIGURES_CSV = PROCESSED_DIR / "figures.csv"
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+STATIC_DIR = PACKAGE_DIR / "static"
+
+#: The locale of everything a user reads.
+LOCALE = "fr_FR"
+
+
+def resolve(path: str | os.PathLike, root: Path | None = None) -> Path:
+    """A path given by the user: relative to the repository root, absolute as it is."""
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else (root or ROOT) / p
+
+
+def display_path(path: str | os.PathLike, root: Path | None = None) -> str:
+    """The path as a user should read it: relative to the root when it is inside it."""
+    p = Path(path)
+    try:
+        return p.resolve().relative_to((root or ROOT).resolve()).as_posix()
+    except ValueError:
+        return str(p)

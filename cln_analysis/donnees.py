@@ -1,0 +1,346 @@
+"""Loading of input tables: CSV (as written, or as Excel saves it) and .xlsx, validated against
+the Table Schema of `data/raw/datapackage.json`, with French messages naming file, row and column.
+
+A file is read only when it can be read without doubt; anything else is refused with a message
+that says how to fix it. Row numbers are the file's own line numbers (the header is line 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+from .erreurs import ErreurDonnees, Probleme
+
+#: Values read as "no value" in every file.
+VALEURS_MANQUANTES = ("",)
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+@dataclass
+class Lecture:
+    """How a file was read, for the report's provenance."""
+
+    chemin: Path
+    format: str  # "csv", "csv-excel" or "xlsx"
+    encodage: str | None = None
+    separateur: str | None = None
+    decimale: str = "."
+    entete: list[str] = field(default_factory=list)
+    lignes: list[tuple[int, list[str]]] = field(default_factory=list)
+
+    def description(self) -> str:
+        if self.format == "xlsx":
+            return "classeur Excel (.xlsx), première feuille"
+        enc = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 avec BOM", "cp1252": "Windows-1252"}[self.encodage or "utf-8"]
+        sep = {",": "virgule", ";": "point-virgule", "\t": "tabulation"}[self.separateur or ","]
+        text = f"CSV {enc}, séparateur {sep}"
+        if self.decimale == ",":
+            text += ", décimale virgule"
+        return text
+
+
+# --------------------------------------------------------------------------- datapackage
+
+@lru_cache(maxsize=8)
+def _datapackage(path: str, mtime: float) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def datapackage(path: Path | None = None) -> dict:
+    """The data package descriptor (cached while the file is unchanged)."""
+    path = Path(path or config.DATAPACKAGE)
+    return _datapackage(str(path), path.stat().st_mtime)
+
+
+def ressource(nom: str, path: Path | None = None) -> dict:
+    """The resource descriptor named `nom`."""
+    for res in datapackage(path)["resources"]:
+        if res["name"] == nom:
+            return res
+    raise KeyError(nom)
+
+
+def source_texte(res: dict) -> str:
+    """A resource's sources, as one French line for a report."""
+    return " ; ".join(s.get("title", "") for s in res.get("sources", []))
+
+
+# --------------------------------------------------------------------------- reading
+
+def _nom(chemin: Path) -> str:
+    return config.display_path(chemin)
+
+
+def lire(chemin: str | Path, colonnes_attendues: list[str] | None = None) -> Lecture:
+    """Read a table's header and rows as text, whatever its form (CSV, Excel's CSV, .xlsx).
+
+    Refuses what cannot be read without doubt, with a `ErreurDonnees` saying how to fix it.
+    """
+    chemin = Path(chemin)
+    nom = _nom(chemin)
+    if not chemin.exists():
+        raise ErreurDonnees(Probleme(nom, "fichier introuvable", conseil="vérifiez le chemin et le nom du fichier"))
+    if chemin.is_dir():
+        raise ErreurDonnees(Probleme(nom, "c'est un dossier, pas un fichier"))
+    raw = chemin.read_bytes()
+    if not raw.strip():
+        raise ErreurDonnees(Probleme(nom, "le fichier est vide", conseil="exportez de nouveau le tableau, avec sa ligne d'en-tête"))
+    if raw.startswith(_ZIP_MAGIC):
+        return _lire_xlsx(chemin, nom)
+    if raw.startswith(_OLE_MAGIC):
+        raise ErreurDonnees(Probleme(nom, "classeur Excel 97-2003 (.xls), format non pris en charge",
+                                     conseil="enregistrez-le au format .xlsx ou « CSV UTF-8 »"))
+    if b"\x00" in raw[:4096]:
+        raise ErreurDonnees(Probleme(nom, "ce fichier n'est pas un tableau texte (CSV)",
+                                     conseil="enregistrez-le au format « CSV UTF-8 » ou .xlsx"))
+    if raw.startswith(b"\xef\xbb\xbf"):
+        text, encodage = raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    else:
+        try:
+            text, encodage = raw.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            # Excel on Windows saves "CSV (séparateur : point-virgule)" in Windows-1252.
+            text, encodage = raw.decode("cp1252", errors="replace"), "cp1252"
+    lines = text.splitlines()
+    if lines and lines[0].strip().lower().startswith("sep="):
+        text = "\n".join(lines[1:])
+    separateur = _separateur(text.splitlines()[0] if text.strip() else "", colonnes_attendues)
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separateur))
+    lecture = Lecture(chemin, "csv" if (encodage == "utf-8" and separateur == ",") else "csv-excel",
+                      encodage=encodage, separateur=separateur, decimale="," if separateur == ";" else ".")
+    _remplir(lecture, rows, nom)
+    return lecture
+
+
+def _separateur(header: str, attendues: list[str] | None) -> str:
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    if attendues:
+        for sep in (",", ";", "\t"):
+            if set(c.strip() for c in header.split(sep)) & set(attendues) and counts[sep]:
+                return sep
+    return max(counts, key=lambda s: (counts[s], s == ","))
+
+
+def _remplir(lecture: Lecture, rows: list[list], nom: str) -> None:
+    # skip leading blank lines, keep line numbers as the file shows them
+    numbered = [(i + 1, [("" if c is None else str(c)) for c in row]) for i, row in enumerate(rows)]
+    numbered = [(n, r) for n, r in numbered if any(c.strip() for c in r)]
+    if not numbered:
+        raise ErreurDonnees(Probleme(nom, "le fichier est vide", conseil="exportez de nouveau le tableau, avec sa ligne d'en-tête"))
+    (_, header), body = numbered[0], numbered[1:]
+    lecture.entete = [h.strip().lstrip("\ufeff") for h in header]
+    # trailing empty header cells (Excel leaves some) are dropped with their empty cells
+    while lecture.entete and lecture.entete[-1] == "":
+        lecture.entete.pop()
+    width = len(lecture.entete)
+    for n, row in body:
+        extra = [c for c in row[width:] if c.strip()]
+        if extra:
+            raise ErreurDonnees(Probleme(nom, f"{len(row)} cellules pour {width} colonnes d'en-tête", ligne=n,
+                                         conseil="une valeur contient peut-être le séparateur ; mettez-la entre guillemets"))
+        lecture.lignes.append((n, [c.strip() for c in (row + [""] * width)[:width]]))
+
+
+def _lire_xlsx(chemin: Path, nom: str, feuille: str | None = None) -> Lecture:
+    import openpyxl  # only when a workbook is given
+
+    try:
+        wb = openpyxl.load_workbook(chemin, read_only=True, data_only=True)
+    except Exception as exc:  # corrupt or not really a workbook
+        raise ErreurDonnees(Probleme(nom, f"classeur illisible ({type(exc).__name__})",
+                                     conseil="ouvrez-le dans Excel et enregistrez-le de nouveau en .xlsx")) from exc
+    ws = wb[feuille] if feuille and feuille in wb.sheetnames else wb.worksheets[0]
+    rows = [[_cellule_xlsx(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    wb.close()
+    lecture = Lecture(chemin, "xlsx", decimale=".")
+    _remplir(lecture, rows, f"{nom} (feuille « {ws.title} »)")
+    return lecture
+
+
+def lire_feuille(chemin: str | Path, feuille: str) -> Lecture:
+    """One named sheet of a workbook (e.g. « Notes » of a scoring sheet)."""
+    chemin = Path(chemin)
+    return _lire_xlsx(chemin, _nom(chemin), feuille)
+
+
+def _cellule_xlsx(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "vrai" if value else "faux"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+# --------------------------------------------------------------------------- validation
+
+_INT_RE = re.compile(r"^[+-]?\d+$")
+
+
+def _nombre(text: str, decimale: str) -> float | None:
+    """The number in `text` when it is written without doubt, else None."""
+    t = text.strip()
+    if decimale == ",":
+        if "." in t:
+            return None  # '1.234' could be a thousands separator: refuse
+        t = t.replace(",", ".")
+    if re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", t):
+        return float(t)
+    return None
+
+
+def _chiffres_seuls(text: str) -> str:
+    return re.sub(r"[^\d,.\-]", "", text)
+
+
+def _convertir(text: str, champ: dict, decimale: str) -> tuple[object, str | None, str | None]:
+    """(value, problem, advice) for one cell of a field."""
+    kind = champ.get("type", "string")
+    if kind in ("integer", "year"):
+        if _INT_RE.match(text):
+            return int(text), None, None
+        number = _nombre(text, decimale)
+        if number is not None and number.is_integer():
+            return int(number), None, None
+        hint = _chiffres_seuls(text)
+        advice = "écrivez le nombre en chiffres seuls, sans espace, sans symbole ni séparateur de milliers"
+        if hint and hint != text:
+            advice += f" ({hint})"
+        what = "une année" if kind == "year" else "un nombre entier"
+        return None, f"« {text} » n'est pas {what}", advice
+    if kind == "number":
+        number = _nombre(text, decimale)
+        if number is not None:
+            return number, None, None
+        if decimale == "," and "." in text:
+            return None, f"« {text} » : un point dans un fichier à point-virgule est ambigu", \
+                "écrivez la décimale avec une virgule (3,5), sans séparateur de milliers"
+        sep = "une virgule (3,5)" if decimale == "," else "un point (3.5)"
+        return None, f"« {text} » n'est pas un nombre", f"écrivez le nombre en chiffres, la décimale avec {sep}, sans espace ni symbole"
+    if kind == "date":
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return text, None, None
+        return None, f"« {text} » n'est pas une date", "écrivez-la AAAA-MM-JJ (2025-02-06)"
+    return text, None, None
+
+
+def _contraintes(value, text: str, champ: dict) -> tuple[str | None, str | None]:
+    c = champ.get("constraints", {})
+    label = champ.get("title") or champ["name"]
+    if "enum" in c and value not in c["enum"]:
+        return f"« {text} » n'est pas une valeur permise", "valeurs permises : " + ", ".join(map(str, c["enum"]))
+    if "pattern" in c and isinstance(value, str) and not re.fullmatch(c["pattern"], value):
+        return f"« {text} » n'a pas la forme attendue", champ.get("description")
+    if "minimum" in c and isinstance(value, (int, float)) and value < c["minimum"]:
+        return f"{text} est inférieur au minimum {c['minimum']} ({label})", "un montant ou un effectif ne peut pas être négatif" if c["minimum"] == 0 else None
+    if "maximum" in c and isinstance(value, (int, float)) and value > c["maximum"]:
+        return f"{text} est supérieur au maximum {c['maximum']} ({label})", None
+    return None, None
+
+
+def valider(lecture: Lecture, schema: dict) -> tuple[pd.DataFrame | None, list[Probleme]]:
+    """Check a read table against a Table Schema; the typed table, or every problem found."""
+    nom = _nom(lecture.chemin)
+    fields = schema["fields"]
+    names = [f["name"] for f in fields]
+    problems: list[Probleme] = []
+    expected = ", ".join(names)
+    for col in lecture.entete:
+        if col == "":
+            problems.append(Probleme(nom, "une colonne n'a pas de nom", ligne=1, conseil=f"colonnes attendues : {expected}"))
+        elif col not in names:
+            problems.append(Probleme(nom, "colonne inconnue", ligne=1, colonne=col, conseil=f"colonnes attendues : {expected}"))
+    seen = set()
+    for col in lecture.entete:
+        if col and col in seen:
+            problems.append(Probleme(nom, "colonne en double", ligne=1, colonne=col))
+        seen.add(col)
+    for f in fields:
+        if f["name"] not in lecture.entete and f.get("constraints", {}).get("required", False):
+            problems.append(Probleme(nom, "colonne obligatoire absente", ligne=1, colonne=f["name"],
+                                     conseil=f"ajoutez-la à la ligne d'en-tête ({expected})"))
+    if problems:
+        return None, problems
+    if not lecture.lignes:
+        return None, [Probleme(nom, "aucune ligne de données sous l'en-tête", ligne=2,
+                               conseil="le fichier ne contient que la ligne d'en-tête")]
+    missing_values = set(schema.get("missingValues", VALEURS_MANQUANTES))
+    index = {c: i for i, c in enumerate(lecture.entete)}
+    columns: dict[str, list] = {f["name"]: [] for f in fields}
+    for n, row in lecture.lignes:
+        for f in fields:
+            i = index.get(f["name"])
+            text = row[i] if i is not None else ""
+            if text in missing_values:
+                if f.get("constraints", {}).get("required"):
+                    problems.append(Probleme(nom, "valeur obligatoire manquante", ligne=n, colonne=f["name"]))
+                columns[f["name"]].append(None)
+                continue
+            value, problem, advice = _convertir(text, f, lecture.decimale)
+            if problem is None:
+                problem, advice = _contraintes(value, text, f)
+            if problem:
+                problems.append(Probleme(nom, problem, ligne=n, colonne=f["name"], conseil=advice))
+            columns[f["name"]].append(value)
+    keys = schema.get("primaryKey") or []
+    keys = [keys] if isinstance(keys, str) else keys
+    uniques = [[f["name"]] for f in fields if f.get("constraints", {}).get("unique")]
+    for key in ([keys] if keys else []) + uniques:
+        first: dict[tuple, int] = {}
+        for pos, (n, _) in enumerate(lecture.lignes):
+            k = tuple(columns[c][pos] for c in key)
+            if k in first:
+                problems.append(Probleme(nom, f"ligne en double : {' / '.join(map(str, k))} figure déjà ligne {first[k]}",
+                                         ligne=n, colonne=", ".join(key), conseil="supprimez ou corrigez l'une des deux lignes"))
+            else:
+                first[k] = n
+    if problems:
+        return None, problems
+    df = pd.DataFrame(index=pd.Index([n for n, _ in lecture.lignes], name="ligne"))
+    for f in fields:
+        values = columns[f["name"]]
+        if f.get("type") in ("integer", "year"):
+            df[f["name"]] = pd.array(values, dtype="Int64") if None in values else pd.array(values, dtype="int64")
+        elif f.get("type") == "number":
+            df[f["name"]] = pd.array([float("nan") if v is None else v for v in values], dtype="float64")
+        else:
+            df[f["name"]] = pd.array(values, dtype=object)
+    df.attrs["fichier"] = nom
+    df.attrs["lecture"] = lecture.description()
+    return df, []
+
+
+def charger(nom_ressource: str, chemin: str | Path | None = None) -> pd.DataFrame:
+    """Read and validate the resource `nom_ressource` of the data package, from `chemin`
+    (default: its file in data/raw/). Raises `ErreurDonnees` with every problem found."""
+    res = ressource(nom_ressource)
+    chemin = config.resolve(chemin) if chemin is not None else config.RAW_DIR / res["path"]
+    schema = res["schema"]
+    lecture = lire(chemin, [f["name"] for f in schema["fields"]])
+    df, problems = valider(lecture, schema)
+    if problems:
+        raise ErreurDonnees(problems)
+    return df
+
+
+def verifier_ressource(nom_ressource: str) -> list[Probleme]:
+    """Every problem of one resource of data/raw/, reading included."""
+    try:
+        charger(nom_ressource)
+    except ErreurDonnees as exc:
+        return exc.problemes
+    return []

@@ -1,0 +1,104 @@
+"""French formatting of numbers, amounts, shares and dates, by Babel with locale fr_FR."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
+
+from .config import LOCALE
+
+_LOCALE = Locale.parse(LOCALE)
+_PERCENT = _LOCALE.percent_formats[None].pattern  # '#,##0 %'
+_CURRENCY = _LOCALE.currency_formats["standard"].pattern  # '#,##0.00 ¤'
+_DECIMAL = _LOCALE.decimal_formats[None].pattern  # '#,##0.###'
+
+
+def _with_decimals(pattern: str, decimals: int) -> str:
+    """The locale's Babel pattern with exactly `decimals` fraction digits, affixes kept."""
+    prefix, integer, suffix = re.match(r"^([^#0,]*)([#,0]+)(?:\.[0#]+)?(.*)$", pattern).groups()
+    return prefix + integer + ("." + "0" * decimals if decimals > 0 else "") + suffix
+
+
+def nombre(value: float, decimales: int = 0) -> str:
+    """`98 953`, `2,5` — a number with a fixed count of decimals."""
+    return format_decimal(value, format=_with_decimals(_DECIMAL, decimales), locale=LOCALE)
+
+
+def entier(value: float) -> str:
+    """`98 953` — a count."""
+    return nombre(round(value), 0)
+
+
+def euros(value: float, decimales: int = 0) -> str:
+    """`3 058 244 €` (or `134 522,50 €` with decimales=2)."""
+    return format_currency(
+        value, "EUR", format=_with_decimals(_CURRENCY, decimales), locale=LOCALE, currency_digits=False
+    )
+
+
+def euros_auto(value: float) -> str:
+    """Euros with cents only when the amount has some (`53 809 €`, `134 522,50 €`)."""
+    cents = round(value * 100) % 100
+    return euros(value, 2 if cents else 0)
+
+
+def millions_euros(value: float, decimales: int = 2) -> str:
+    """`229,51 M€`."""
+    return format_compact_currency(value, "EUR", locale=LOCALE, fraction_digits=decimales)
+
+
+def pourcentage(ratio: float, decimales: int = 1) -> str:
+    """`7,3 %` from the ratio 0.0731…"""
+    return format_percent(ratio, format=_with_decimals(_PERCENT, decimales), locale=LOCALE)
+
+
+def evolution(ratio: float, decimales: int = 1) -> str:
+    """`−2,9 %` / `+5,0 %` — a signed change, with a true minus sign."""
+    text = pourcentage(abs(ratio), decimales)
+    if math.isclose(ratio, 0.0, abs_tol=0.5 * 10 ** -(decimales + 2)):
+        return text
+    return ("+" if ratio > 0 else "\u2212") + text
+
+
+def points(ratio_difference: float, decimales: int = 1) -> str:
+    """A difference of two shares, in percentage points (`+7 points`)."""
+    value = ratio_difference * 100
+    sign = "+" if value > 0 else ("\u2212" if value < 0 else "")
+    unit = "point" if abs(round(value, decimales)) < 2 else "points"
+    return f"{sign}{nombre(abs(value), decimales)}\u00a0{unit}"
+
+
+def date_longue(value: dt.date | dt.datetime) -> str:
+    """`31 janvier 2026`."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return format_date(value, format="long", locale=LOCALE)
+
+
+def date_heure(value: dt.datetime) -> str:
+    """`21 novembre 2026 à 19:34:05`."""
+    return format_datetime(value, format="d MMMM y 'à' HH:mm:ss", locale=LOCALE)
+
+
+def duree(seconds: float) -> str:
+    """`3,2 s`."""
+    return nombre(seconds, 1) + "\u00a0s"
+
+
+def valeur(value: float, unit: str, decimales: int | None = None) -> str:
+    """A figure formatted by its unit in figures.csv (EUR, ratio, count, score, EUR_par_habitant)."""
+    if unit == "ratio":
+        return pourcentage(value, 1 if decimales is None else decimales)
+    if unit in ("EUR", "EUR_par_habitant"):
+        text = euros(value, 2 if decimales is None and unit == "EUR_par_habitant" else (decimales or 0))
+        return text + (" par habitant" if unit == "EUR_par_habitant" else "")
+    if unit == "count":
+        return entier(value)
+    if unit == "heures":
+        return nombre(value, 0 if decimales is None else decimales) + "\u00a0h"
+    return nombre(value, 2 if decimales is None else decimales)

@@ -1,0 +1,179 @@
+"""The house chart style: sober, colour-blind-safe, French number formats, SVG output.
+
+Charts are drawn here and nowhere else; they take tables that the analysis modules computed.
+Every mark has a dark outline so that it stands out from the white background whatever its fill
+(WCAG 1.4.11), and no chart carries meaning by colour alone (labels, hatches, order).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from collections.abc import Callable, Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+
+from . import formats  # noqa: E402
+
+#: Okabe–Ito colours, darkened where needed for 3:1 contrast on white.
+BLEU = "#0072B2"
+VERMILLON = "#C0500A"
+VERT = "#007A5E"
+VIOLET = "#7B4F9D"
+GRIS = "#5A5A5A"
+GRIS_CLAIR = "#C8C8C8"
+PALETTE = [BLEU, VERMILLON, VERT, VIOLET, GRIS]
+CONTOUR = "#1A1A1A"
+TEXTE = "#1A1A1A"
+
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 12,
+    "axes.titlesize": 13,
+    "axes.labelsize": 12,
+    "xtick.labelsize": 11.5,
+    "ytick.labelsize": 11.5,
+    "legend.fontsize": 11,
+    "axes.edgecolor": GRIS,
+    "axes.labelcolor": TEXTE,
+    "text.color": TEXTE,
+    "xtick.color": TEXTE,
+    "ytick.color": TEXTE,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#DDDDDD",
+    "grid.linewidth": 0.8,
+    "axes.axisbelow": True,
+    "figure.figsize": (7.2, 4.0),
+    "figure.dpi": 100,
+    "svg.fonttype": "path",
+    "svg.hashsalt": "cln-analysis",
+    "axes.formatter.use_locale": False,
+}
+plt.rcParams.update(STYLE)
+
+FORMATEURS: dict[str, Callable[[float], str]] = {
+    "entier": lambda v: formats.entier(v),
+    "euros": lambda v: formats.euros(v),
+    "pourcentage": lambda v: formats.pourcentage(v, 0),
+    "pourcentage1": lambda v: formats.pourcentage(v, 1),
+    "note": lambda v: formats.nombre(v, 1),
+}
+
+
+def formateur_axe(nom: str) -> FuncFormatter:
+    """A tick formatter in French (`100 000`, `20 %`, `3 058 244 €`)."""
+    fn = FORMATEURS[nom]
+    return FuncFormatter(lambda v, _pos: fn(v))
+
+
+def figure(largeur: float = 7.2, hauteur: float = 4.0):
+    """A new figure and axes in the house style."""
+    fig, ax = plt.subplots(figsize=(largeur, hauteur), layout="constrained")
+    return fig, ax
+
+
+def barres_horizontales(
+    libelles: Sequence[str],
+    valeurs: Sequence[float],
+    format_valeur: str = "pourcentage1",
+    titre_axe: str = "",
+    couleurs: Sequence[str] | None = None,
+    hauteur: float | None = None,
+):
+    """Horizontal bars, labelled at their end with their French value, first label on top."""
+    fn = FORMATEURS[format_valeur]
+    n = len(libelles)
+    fig, ax = figure(hauteur=hauteur or max(2.2, 0.75 * n + 1.0))
+    ys = list(range(n))[::-1]
+    colors = list(couleurs) if couleurs else [PALETTE[i % len(PALETTE)] for i in range(n)]
+    ax.barh(ys, valeurs, color=colors, edgecolor=CONTOUR, linewidth=0.8, height=0.6)
+    top = max(valeurs) if len(valeurs) else 1
+    for y, v in zip(ys, valeurs):
+        ax.text(v + top * 0.015, y, fn(v), va="center", ha="left", fontsize=12, fontweight="bold")
+    ax.set_yticks(ys, libelles)
+    ax.set_xlim(0, top * 1.25 if top > 0 else 1)
+    ax.xaxis.set_major_formatter(formateur_axe(format_valeur if format_valeur != "pourcentage1" else "pourcentage"))
+    ax.xaxis.set_major_locator(MaxNLocator(5))
+    ax.grid(axis="y", visible=False)
+    if titre_axe:
+        ax.set_xlabel(titre_axe)
+    return fig
+
+
+def barres_groupees(
+    categories: Sequence[str],
+    series: dict[str, Sequence[float]],
+    format_valeur: str = "entier",
+    titre_axe: str = "",
+    etiquettes: bool = True,
+    hachures: Sequence[str] | None = None,
+):
+    """Vertical grouped bars (one group per category, one bar per series), with a legend."""
+    fn = FORMATEURS[format_valeur]
+    n_series = len(series)
+    width = 0.8 / max(n_series, 1)
+    fig, ax = figure()
+    top = max((max(v) for v in series.values() if len(v)), default=1)
+    hatch = list(hachures) if hachures else ["", "//", "..", "xx", "\\\\"]
+    for i, (name, values) in enumerate(series.items()):
+        xs = [x + (i - (n_series - 1) / 2) * width for x in range(len(categories))]
+        ax.bar(xs, values, width=width * 0.95, label=name, color=PALETTE[i % len(PALETTE)],
+               edgecolor=CONTOUR, linewidth=0.8, hatch=hatch[i % len(hatch)])
+        if etiquettes:
+            for x, v in zip(xs, values):
+                ax.text(x, v + top * 0.01, fn(v), ha="center", va="bottom", fontsize=10)
+    ax.set_xticks(range(len(categories)), categories)
+    ax.yaxis.set_major_formatter(formateur_axe(format_valeur))
+    ax.yaxis.set_major_locator(MaxNLocator(5))
+    ax.set_ylim(0, top * 1.15)
+    ax.grid(axis="x", visible=False)
+    if titre_axe:
+        ax.set_ylabel(titre_axe)
+    if n_series > 1:
+        ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=min(n_series, 3))
+    return fig
+
+
+def courbes(
+    abscisses: Sequence[str],
+    series: dict[str, Sequence[float | None]],
+    format_valeur: str = "entier",
+    titre_axe: str = "",
+):
+    """Lines with markers (one per series), distinct marker shapes so colour is not needed."""
+    markers = ["o", "s", "^", "D", "v"]
+    styles = ["-", "--", ":", "-."]
+    fig, ax = figure()
+    for i, (name, values) in enumerate(series.items()):
+        xs = [x for x, v in zip(range(len(abscisses)), values) if v is not None and not _nan(v)]
+        ys = [v for v in values if v is not None and not _nan(v)]
+        ax.plot(xs, ys, marker=markers[i % 5], linestyle=styles[i % 4], color=PALETTE[i % len(PALETTE)],
+                linewidth=2, markersize=7, markeredgecolor=CONTOUR, label=name)
+    ax.set_xticks(range(len(abscisses)), abscisses, rotation=45 if len(abscisses) > 6 else 0,
+                  ha="right" if len(abscisses) > 6 else "center")
+    ax.yaxis.set_major_formatter(formateur_axe(format_valeur))
+    ax.yaxis.set_major_locator(MaxNLocator(5))
+    ax.set_ylim(bottom=0)
+    if titre_axe:
+        ax.set_ylabel(titre_axe)
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=min(len(series), 3))
+    return fig
+
+
+def _nan(v) -> bool:
+    return isinstance(v, float) and math.isnan(v)
+
+
+def en_svg(fig) -> str:
+    """The figure as an SVG data URI (self-contained, sharp at any width); closes the figure."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    plt.close(fig)
+    return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

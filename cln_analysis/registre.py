@@ -1,0 +1,143 @@
+"""The figures register: every headline figure, and its reconciliation with the published text.
+
+A figure *matches* when its value, rounded as the source document rounds it (the decimals printed,
+half away from zero), equals the number the source prints. The register of published figures
+(`data/raw/chiffres_publies.csv`) is only ever compared against: no calculation reads it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from dataclasses import asdict, dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+import pandas as pd
+
+COLONNES = ["figure_id", "report", "label", "value", "unit", "formula", "published", "status"]
+UNITES = ("EUR", "ratio", "count", "score", "EUR_par_habitant", "heures", "minutes")
+_ID_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+
+
+@dataclass(frozen=True)
+class Chiffre:
+    """One headline figure of a report."""
+
+    figure_id: str
+    report: str
+    label: str
+    value: float
+    unit: str
+    formula: str
+
+    def __post_init__(self):
+        if not _ID_RE.match(self.figure_id):
+            raise ValueError(f"identifiant de chiffre invalide : {self.figure_id!r}")
+        if self.unit not in UNITES:
+            raise ValueError(f"unité inconnue pour {self.figure_id} : {self.unit!r}")
+        if self.value is None or not math.isfinite(float(self.value)):
+            raise ValueError(f"valeur non finie pour {self.figure_id} : {self.value!r}")
+
+
+@dataclass(frozen=True)
+class TextePublie:
+    """A figure as printed: its number, the decimals printed and its unit sign."""
+
+    nombre: Decimal
+    decimales: int
+    signe: str  # "%", "€", "M€" or ""
+
+
+def interpreter(texte: str) -> TextePublie:
+    """Read a printed figure: `7,3 %`, `3 058 244 €`, `229,51 M€`, `21`."""
+    t = re.sub(r"[\s\u00a0\u202f]", "", texte)
+    m = re.fullmatch(r"([+\-\u2212]?)(\d+)(?:,(\d+))?(%|€|M€)?", t)
+    if not m:
+        raise ValueError(f"chiffre publié illisible : « {texte} »")
+    sign, whole, frac, unit = m.groups()
+    negative = sign in ("-", "\u2212")
+    number = Decimal(("-" if negative else "") + f"{whole}.{frac or '0'}")
+    return TextePublie(number, len(frac or ""), unit or "")
+
+
+def _echelle(signe: str) -> Decimal:
+    return {"%": Decimal(100), "M€": Decimal("1e-6")}.get(signe, Decimal(1))
+
+
+def arrondi_comme(value: float, texte: str) -> Decimal:
+    """`value` rounded as the printed `texte` is (same unit, same decimals, half away from zero)."""
+    pub = interpreter(texte)
+    scaled = Decimal(repr(float(value))) * _echelle(pub.signe)
+    return scaled.quantize(Decimal(1).scaleb(-pub.decimales), rounding=ROUND_HALF_UP)
+
+
+def statut(value: float, texte: str | None) -> str:
+    """`match`, `mismatch`, or `unpublished` when there is no printed figure."""
+    if not texte:
+        return "unpublished"
+    return "match" if arrondi_comme(value, texte) == interpreter(texte).nombre else "mismatch"
+
+
+def valeur_texte(value: float) -> str:
+    """Full precision, `.` decimal, no thousands separator; integers without `.0`."""
+    v = float(value)
+    if v.is_integer() and abs(v) < 2**53:
+        return str(int(v))
+    return repr(v)
+
+
+def rapprocher(chiffres: list[Chiffre], publies: dict[str, str]) -> pd.DataFrame:
+    """The figures with their published text and status, in the columns of figures.csv."""
+    rows = []
+    for c in chiffres:
+        texte = publies.get(c.figure_id, "")
+        row = asdict(c)
+        row["value"] = valeur_texte(c.value)
+        row["published"] = texte
+        row["status"] = statut(c.value, texte)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=COLONNES).sort_values("figure_id", kind="stable").reset_index(drop=True)
+
+
+def publies_depuis(registre: pd.DataFrame) -> dict[str, str]:
+    """{figure_id: printed text} from the loaded register."""
+    return dict(zip(registre["identifiant"], registre["texte_publie"]))
+
+
+def lire_figures(texte: str) -> pd.DataFrame:
+    """Parse the text of figures.csv (every column kept as text)."""
+    if not texte.strip():
+        return pd.DataFrame(columns=COLONNES)
+    return pd.read_csv(io.StringIO(texte), dtype=str, keep_default_na=False)
+
+
+def fusionner(existant: str, nouvelles: dict[str, pd.DataFrame]) -> str:
+    """figures.csv with the rows of each report in `nouvelles` replaced, sorted by figure_id.
+
+    The text is byte-identical for the same rows: `\\n` line ends, minimal quoting.
+    """
+    old = lire_figures(existant)
+    keep = old[~old["report"].isin(list(nouvelles))] if len(old) else old
+    frames = [keep] + [df.astype(str) for df in nouvelles.values()]
+    merged = pd.concat(frames, ignore_index=True)[COLONNES].sort_values("figure_id", kind="stable")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLONNES)
+    writer.writerows(merged.itertuples(index=False, name=None))
+    return out.getvalue()
+
+
+def verifier_registre(registre: pd.DataFrame, fichier: str) -> list:
+    """Problems of the register itself: a printed text that cannot be read."""
+    from .erreurs import Probleme
+
+    problems = []
+    for ligne, row in registre.iterrows():
+        try:
+            interpreter(row["texte_publie"])
+        except (ValueError, InvalidOperation):
+            problems.append(Probleme(fichier, f"« {row['texte_publie']} » n'est pas un chiffre lisible", ligne=ligne,
+                                     colonne="texte_publie", conseil="écrivez-le comme le document : 7,3 %, 3 058 244 €, 229,51 M€, 21"))
+    return problems

@@ -1,0 +1,117 @@
+"""HTML fragments for the reports: prose, key figures, accessible tables and charts.
+
+Everything that comes from data is escaped: a name, a label or a comment shows as text, never as
+markup. Templates of prose are the notebook author's, values are the data's.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+import pandas as pd
+
+SOURCE_PRESENTATION = "Ville de Roubaix, présentation au CLN du 31 janvier 2026"
+
+
+class Html(str):
+    """A trusted HTML fragment that Jupyter displays as HTML."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+    def __add__(self, other: str) -> "Html":
+        return Html(str(self) + (other if isinstance(other, Html) else html.escape(str(other))))
+
+
+def e(value: object) -> str:
+    """Escape one value for HTML."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def texte(modele: str, **valeurs: object) -> Html:
+    """A paragraph: `modele` is trusted HTML with `{nom}` slots; the values are escaped."""
+    return Html("<p>" + modele.format(**{k: e(v) for k, v in valeurs.items()}) + "</p>")
+
+
+def titre(niveau: int, contenu: str) -> Html:
+    """A heading (h2–h4) whose text is escaped."""
+    return Html(f"<h{niveau}>{e(contenu)}</h{niveau}>")
+
+
+def liste(elements: Iterable[str], trusted: bool = False) -> Html:
+    items = "".join(f"<li>{x if trusted else e(x)}</li>" for x in elements)
+    return Html(f"<ul>{items}</ul>")
+
+
+def encadre(contenu: str, classe: str = "note", titre_encadre: str | None = None) -> Html:
+    """A boxed note (`note`, `alerte`, `citation`); `contenu` is trusted HTML."""
+    head = f"<p class=\"encadre-titre\"><strong>{e(titre_encadre)}</strong></p>" if titre_encadre else ""
+    role = ' role="note"' if classe != "alerte" else ' role="alert"'
+    return Html(f'<div class="encadre {e(classe)}"{role}>{head}{contenu}</div>')
+
+
+def citation(texte_source: str, source: str) -> Html:
+    """A quotation from a source document, attributed."""
+    return Html(f'<figure class="citation"><blockquote><p>{e(texte_source)}</p></blockquote>'
+                f"<figcaption>{e(source)}</figcaption></figure>")
+
+
+def chiffres_cles(items: Sequence[tuple[str, str]]) -> Html:
+    """The key-figures strip: [(formatted value, French label), …]."""
+    cells = "".join(f'<li><span class="valeur">{e(v)}</span> <span class="libelle">{e(l)}</span></li>' for v, l in items)
+    return Html(f'<ul class="chiffres-cles" aria-label="Chiffres clés">{cells}</ul>')
+
+
+def tableau(
+    df: pd.DataFrame,
+    legende: str,
+    formats: Mapping[str, Callable[[object], str]] | None = None,
+    libelles: Mapping[str, str] | None = None,
+    entete_ligne: bool = True,
+    note: str | None = None,
+) -> Html:
+    """An accessible table: `<caption>`, `<th scope="col">`, first column `<th scope="row">`.
+
+    `df` holds raw values; `formats` turns each column into French text; `libelles` titles them.
+    Wide tables scroll inside their own box (the page never scrolls sideways).
+    """
+    formats = formats or {}
+    libelles = libelles or {}
+    cols = list(df.columns)
+    head = "".join(f'<th scope="col">{e(libelles.get(c, c))}</th>' for c in cols)
+    body = []
+    for _, row in df.iterrows():
+        cells = []
+        for i, c in enumerate(cols):
+            v = row[c]
+            missing = v is None or (isinstance(v, float) and pd.isna(v))
+            text = "—" if missing else (formats[c](v) if c in formats else str(v))
+            numeric = c in formats or isinstance(v, (int, float))
+            if i == 0 and entete_ligne:
+                cells.append(f'<th scope="row">{e(text)}</th>')
+            else:
+                cls = ' class="num"' if numeric else ""
+                cells.append(f"<td{cls}>{e(text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    foot = f'<p class="table-note">{e(note)}</p>' if note else ""
+    return Html(
+        f'<div class="table-wrap" role="region" tabindex="0" aria-label="{e(legende)}">'
+        f"<table><caption>{e(legende)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table></div>{foot}"
+    )
+
+
+def graphique(uri: str, alternative: str, legende: str, source: str = SOURCE_PRESENTATION) -> Html:
+    """A chart: an image with its French text alternative, its caption and its source line."""
+    if not alternative.strip():
+        raise ValueError("un graphique doit avoir une alternative textuelle")
+    return Html(
+        f'<figure class="graphique"><img src="{uri}" alt="{e(alternative)}">'
+        f"<figcaption>{e(legende)}<br><span class=\"source\">Source : {e(source)}</span></figcaption></figure>"
+    )
+
+
+def banniere_fictive(texte_banniere: str) -> Html:
+    """The visible « Données fictives » banner."""
+    return Html(f'<div class="banniere-fictive" role="alert"><strong>Données fictives.</strong> {e(texte_banniere)}</div>')

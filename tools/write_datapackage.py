@@ -1,0 +1,260 @@
+"""Write data/raw/datapackage.json: every raw file, its Table Schema and its source.
+
+Kept as code so that a new resource is one entry in a list; run `python tools/write_datapackage.py`.
+"""
+
+import json
+from pathlib import Path
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+
+PRES = {
+    "title": "Ville de Roubaix, présentation au Conseil local du numérique du 31 janvier 2026",
+    "document": "Présentation plénière du CLN",
+    "date": "2026-01-31",
+}
+CR = {
+    "title": "Ville de Roubaix, compte-rendu aux membres du Conseil local du numérique du 2 décembre 2025",
+    "document": "Compte-rendu du CLN du 28 novembre 2025",
+    "date": "2025-12-02",
+}
+
+
+def src(base, where):
+    return dict(base, emplacement=where, title=f"{base['title']}, {where}")
+
+
+def f(name, type_, title, description, **constraints):
+    d = {"name": name, "type": type_, "title": title, "description": description}
+    if constraints:
+        d["constraints"] = constraints
+    return d
+
+
+EUR = "euros"
+RESOURCES = [
+    {
+        "name": "budget_mandate",
+        "path": "budget_mandate.csv",
+        "title": "Budget numérique et budget total mandatés, par section",
+        "description": "Dépenses mandatées de la Ville de Roubaix : part consacrée au numérique "
+        "« directement au service des habitants » et total de la section. Données établies avec le "
+        "service Contrôle de gestion de la Direction des finances, en association avec le service Politique de la ville.",
+        "sources": [src(PRES, "diapositive « Quelle est la part du budget municipal consacrée au numérique en 2025 ? »")],
+        "schema": {
+            "fields": [
+                f("annee", "year", "Année", "Exercice budgétaire", required=True),
+                f("section", "string", "Section", "Section budgétaire", required=True, enum=["investissement", "fonctionnement"]),
+                f("budget_numerique", "integer", "Budget numérique (€)", "Dépenses numériques mandatées, en euros", required=True, minimum=0),
+                f("budget_total", "integer", "Budget total (€)", "Dépenses totales mandatées de la section, en euros", required=True, minimum=0),
+            ],
+            "primaryKey": ["annee", "section"],
+        },
+    },
+    {
+        "name": "budget_primitif",
+        "path": "budget_primitif.csv",
+        "title": "Budget primitif voté",
+        "description": "Budget primitif voté en conseil municipal. Le compte-rendu l'arrondit à 10 000 € (229,51 M€).",
+        "sources": [src(CR, "page 3, note 1 (« budget primitif 2025 voté lors du conseil municipal du 6 février : 229,51 M€ »)")],
+        "schema": {
+            "fields": [
+                f("annee", "year", "Année", "Exercice budgétaire", required=True),
+                f("montant_vote", "integer", "Montant voté (€)", "Budget primitif voté, en euros", required=True, minimum=0),
+                f("date_vote", "date", "Date du vote", "Date du conseil municipal (AAAA-MM-JJ)", required=True),
+            ],
+            "primaryKey": ["annee"],
+        },
+    },
+    {
+        "name": "territoire",
+        "path": "territoire.csv",
+        "title": "Chiffres de contexte du territoire roubaisien",
+        "description": "Population et indicateurs de contexte cités dans l'annexe du compte-rendu.",
+        "sources": [src(CR, "annexe, diapositive « Contexte – Le territoire roubaisien »")],
+        "schema": {
+            "fields": [
+                f("indicateur", "string", "Indicateur", "Identifiant de l'indicateur", required=True, unique=True),
+                f("valeur", "number", "Valeur", "Valeur (une part est écrite entre 0 et 1)", required=True, minimum=0),
+                f("unite", "string", "Unité", "habitants ou ratio", required=True, enum=["habitants", "ratio"]),
+                f("millesime", "string", "Millésime", "Année et producteur de la donnée", required=True),
+                f("source", "string", "Source", "Document et page", required=True),
+            ],
+            "primaryKey": ["indicateur"],
+        },
+    },
+    {
+        "name": "cvs_categories",
+        "path": "cvs_categories.csv",
+        "title": "Contrat de ville et des solidarités, projets numériques par catégorie",
+        "description": "Nombre de projets financés et montant attribué, par catégorie (écrivains publics, autres projets).",
+        "sources": [src(PRES, "diapositive « Quel a été le budget alloué en 2025 pour lutter contre la précarité numérique ? »")],
+        "schema": {
+            "fields": [
+                f("annee", "year", "Année", "Année de programmation", required=True),
+                f("categorie", "string", "Catégorie", "ecrivains_publics ou autres", required=True, enum=["ecrivains_publics", "autres"]),
+                f("projets", "integer", "Projets financés", "Nombre de projets financés", required=True, minimum=0),
+                f("montant_attribue", "integer", "Montant attribué (€)", "Montant attribué, en euros", required=True, minimum=0),
+            ],
+            "primaryKey": ["annee", "categorie"],
+        },
+    },
+    {
+        "name": "cvs_annees",
+        "path": "cvs_annees.csv",
+        "title": "Contrat de ville et des solidarités, numérique : totaux par année",
+        "description": "Projets déposés ou financés, montants sollicités et attribués, tels que la diapositive les imprime. "
+        "Une cellule vide : la diapositive ne donne pas le chiffre.",
+        "sources": [src(PRES, "diapositive « Quel a été le budget alloué en 2025 pour lutter contre la précarité numérique ? »")],
+        "schema": {
+            "fields": [
+                f("annee", "year", "Année", "Année de programmation", required=True),
+                f("projets_deposes", "integer", "Projets déposés", "Nombre de projets déposés", minimum=0),
+                f("projets_finances", "integer", "Projets financés", "Nombre de projets financés", minimum=0),
+                f("montant_sollicite", "integer", "Montant sollicité (€)", "Montant demandé par les porteurs, en euros", minimum=0),
+                f("montant_attribue", "integer", "Montant attribué (€)", "Montant attribué, en euros", minimum=0),
+            ],
+            "primaryKey": ["annee"],
+        },
+    },
+    {
+        "name": "cvs_cofinancement",
+        "path": "cvs_cofinancement.csv",
+        "title": "Règle de co-financement Ville / État du Contrat de ville et des solidarités",
+        "description": "Part de la Ville et de l'État dans le financement d'un projet, selon qu'il est nouveau ou reconduit.",
+        "sources": [src(PRES, "diapositive « Quel a été le budget alloué en 2025 pour lutter contre la précarité numérique ? », encadré « Qu'est-ce que le CVS ? »")],
+        "schema": {
+            "fields": [
+                f("statut", "string", "Statut du projet", "nouveau ou reconduit", required=True, enum=["nouveau", "reconduit"]),
+                f("part_ville", "number", "Part de la Ville", "Entre 0 et 1", required=True, minimum=0, maximum=1),
+                f("part_etat", "number", "Part de l'État", "Entre 0 et 1", required=True, minimum=0, maximum=1),
+            ],
+            "primaryKey": ["statut"],
+        },
+    },
+    {
+        "name": "appels_standard",
+        "path": "appels_standard.csv",
+        "title": "Activité du standard téléphonique de la Ville",
+        "description": "Appels reçus, perdus et répondus, par année (AAAA) ou par mois (AAAA-MM). Chaque ligne vérifie reçus = perdus + répondus.",
+        "sources": [src(PRES, "diapositive « L'activité du standard en chiffres »")],
+        "schema": {
+            "fields": [
+                f("periode", "string", "Période", "Une année (2025) ou un mois (2026-03)", required=True, pattern=r"\d{4}(-(0[1-9]|1[0-2]))?"),
+                f("appels_recus", "integer", "Appels reçus", "Nombre d'appels reçus", required=True, minimum=0),
+                f("appels_perdus", "integer", "Appels perdus", "Nombre d'appels perdus (sans réponse)", required=True, minimum=0),
+                f("appels_repondus", "integer", "Appels répondus", "Nombre d'appels décrochés", required=True, minimum=0),
+            ],
+            "primaryKey": ["periode"],
+        },
+    },
+    {
+        "name": "appels_contexte",
+        "path": "appels_contexte.csv",
+        "title": "Chiffres de contexte du service des accueils centraux",
+        "description": "Effectif, durée moyenne d'un appel, attente, part des transferts et objectif, tels que les diapositives les donnent.",
+        "sources": [src(PRES, "diapositives « Le service des accueils centraux », « L'activité du standard en chiffres », "
+                             "« Qu'est-ce que le callbot ? », « Améliorer les conditions de travail des agents », « Les buts poursuivis »")],
+        "schema": {
+            "fields": [
+                f("indicateur", "string", "Indicateur", "Identifiant de l'indicateur", required=True, unique=True),
+                f("valeur", "number", "Valeur", "Valeur (une part est écrite entre 0 et 1)", required=True, minimum=0),
+                f("unite", "string", "Unité", "Unité de la valeur", required=True),
+                f("texte_source", "string", "Texte de la source", "La phrase de la diapositive", required=True),
+            ],
+            "primaryKey": ["indicateur"],
+        },
+    },
+    {
+        "name": "grille_criteres",
+        "path": "grille_criteres.csv",
+        "title": "Grille d'avis sur un agent conversationnel : les 8 critères",
+        "description": "Chaque critère, sa question et les 4 points évalués. Méthodologie d'après CIVITEO / Cité Ressource et la Boussole de l'IA de Nantes Métropole.",
+        "sources": [src(PRES, "diapositives « Comment rendre avis sur le recours à un agent conversationnel ? »")],
+        "schema": {
+            "fields": [
+                f("ordre", "integer", "Ordre", "Ordre du critère dans la grille", required=True, minimum=1, unique=True),
+                f("critere", "string", "Critère", "Identifiant du critère", required=True, unique=True, pattern="[a-z_]+"),
+                f("titre", "string", "Titre", "Titre du critère", required=True, unique=True),
+                f("question", "string", "Question", "Question posée", required=True),
+                f("point_1", "string", "Point évalué 1", "Ce qu'on évalue", required=True),
+                f("point_2", "string", "Point évalué 2", "Ce qu'on évalue", required=True),
+                f("point_3", "string", "Point évalué 3", "Ce qu'on évalue", required=True),
+                f("point_4", "string", "Point évalué 4", "Ce qu'on évalue", required=True),
+            ],
+            "primaryKey": ["critere"],
+        },
+    },
+    {
+        "name": "grille_niveaux",
+        "path": "grille_niveaux.csv",
+        "title": "Grille d'avis : les 5 niveaux de notation",
+        "description": "Note de 0 à 4, libellé et description.",
+        "sources": [src(PRES, "diapositives « Comment rendre avis sur le recours à un agent conversationnel ? », « Grille de notation »")],
+        "schema": {
+            "fields": [
+                f("note", "integer", "Note", "De 0 à 4", required=True, minimum=0, maximum=4, unique=True),
+                f("libelle", "string", "Libellé", "Libellé du niveau", required=True),
+                f("description", "string", "Description", "Ce que le niveau signifie", required=True),
+            ],
+            "primaryKey": ["note"],
+        },
+    },
+    {
+        "name": "grille_notes_exemple",
+        "path": "grille_notes_exemple.csv",
+        "title": "Notes de la grille : exemple FICTIF",
+        "description": "DONNÉES INVENTÉES pour montrer le rapport avant que les membres aient rendu leurs grilles. "
+        "Les noms sont fictifs ; aucune de ces notes n'a été donnée par un membre du CLN.",
+        "sources": [{"title": "Données fictives créées pour le projet cln-analysis", "document": "aucun", "date": "2026-11-21", "emplacement": "sans objet"}],
+        "schema": {
+            "fields": [f("repondant", "string", "Répondant", "Nom ou pseudonyme du membre", required=True, unique=True)]
+            + [
+                f(c, "string", t, "Note de 0 à 4, « NSPP » ou vide pour une abstention", enum=["0", "1", "2", "3", "4", "NSPP"])
+                for c, t in [
+                    ("usage", "Usage, intérêt fonctionnel"), ("coherence", "Cohérence, stratégie de territoire"),
+                    ("impact_metiers", "Impact métiers"), ("vie_privee", "Protection de la vie privée"),
+                    ("transparence", "Transparence, souveraineté"), ("fiabilite", "Fiabilité, biais ou erreurs"),
+                    ("environnement", "Efficacité environnementale"), ("gouvernance", "Gouvernance citoyenne"),
+                ]
+            ],
+            "primaryKey": ["repondant"],
+        },
+        "fictif": True,
+    },
+    {
+        "name": "chiffres_publies",
+        "path": "chiffres_publies.csv",
+        "title": "Registre des chiffres publiés",
+        "description": "Chaque chiffre tel que le document source l'imprime. Sert uniquement de point de comparaison : aucun calcul ne le lit.",
+        "sources": [PRES, CR],
+        "schema": {
+            "fields": [
+                f("identifiant", "string", "Identifiant", "Identifiant du chiffre (figure_id de figures.csv)", required=True, unique=True),
+                f("texte_publie", "string", "Texte publié", "Le chiffre exactement tel qu'imprimé", required=True),
+                f("document", "string", "Document", "Document source", required=True),
+                f("emplacement", "string", "Emplacement", "Page ou diapositive", required=True),
+            ],
+            "primaryKey": ["identifiant"],
+        },
+    },
+]
+
+for r in RESOURCES:
+    r.setdefault("profile", "tabular-data-resource")
+    r.update({"format": "csv", "mediatype": "text/csv", "encoding": "utf-8"})
+    r["dialect"] = {"delimiter": ","}
+
+PACKAGE = {
+    "name": "cln-analysis-donnees-brutes",
+    "title": "Conseil local du numérique de Roubaix : données brutes des analyses",
+    "description": "Chiffres transcrits des documents présentés au Conseil local du numérique (CLN) de Roubaix. "
+    "Ces fichiers ne sont jamais modifiés par les analyses.",
+    "profile": "tabular-data-package",
+    "licenses": [{"name": "etalab-2.0", "title": "Licence Ouverte / Open Licence 2.0", "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"}],
+    "resources": RESOURCES,
+}
+
+if __name__ == "__main__":
+    (RAW / "datapackage.json").write_text(json.dumps(PACKAGE, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print("datapackage.json écrit :", len(RESOURCES), "ressources")
