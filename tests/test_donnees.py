@@ -1,0 +1,139 @@
+"""Loading and validation: what is read without doubt gives the same table, the rest is refused
+with a French message naming file, row and column."""
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from cln_analysis import config, donnees
+from cln_analysis.erreurs import ErreurDonnees
+
+RAW = config.RAW_DIR / "budget_mandate.csv"
+
+
+def _excel_csv(src: Path, dest: Path, decimal_comma: bool = False) -> Path:
+    """`src` as Excel on Windows saves it: `;`, Windows-1252, CRLF, with a BOM-less encoding."""
+    text = src.read_text(encoding="utf-8").replace(",", ";")
+    dest.write_bytes(text.replace("\n", "\r\n").encode("cp1252"))
+    return dest
+
+
+def _erreur(nom: str, path: Path) -> ErreurDonnees:
+    with pytest.raises(ErreurDonnees) as exc:
+        donnees.charger(nom, path)
+    return exc.value
+
+
+def test_raw_file_loads_typed_with_line_numbers():
+    df = donnees.charger("budget_mandate")
+    assert list(df.index) == [2, 3]
+    assert df.loc[2, "budget_numerique"] == 3058244
+    assert str(df["budget_total"].dtype) == "int64"
+
+
+def test_excel_csv_is_read_as_the_same_table(tmp_path):
+    ref = donnees.charger("budget_mandate")
+    df = donnees.charger("budget_mandate", _excel_csv(RAW, tmp_path / "budget.csv"))
+    assert df.equals(ref)
+    assert "point-virgule" in df.attrs["lecture"]
+
+
+def test_utf8_bom_and_crlf_are_read(tmp_path):
+    p = tmp_path / "b.csv"
+    p.write_bytes(b"\xef\xbb\xbf" + RAW.read_bytes().replace(b"\n", b"\r\n"))
+    assert donnees.charger("budget_mandate", p).equals(donnees.charger("budget_mandate"))
+
+
+def test_cp1252_accents_are_decoded(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_bytes("indicateur;valeur;unite;millesime;source\r\n"
+                  "population;99500;habitants;INSEE 2022;Compte-rendu, annexe « Contexte »\r\n".encode("cp1252"))
+    df = donnees.charger("territoire", p)
+    assert df.iloc[0]["source"] == "Compte-rendu, annexe « Contexte »"
+
+
+def test_decimal_comma_in_excel_csv(tmp_path):
+    p = tmp_path / "c.csv"
+    p.write_bytes("statut;part_ville;part_etat\r\nnouveau;0,2;0,8\r\nreconduit;0,5;0,5\r\n".encode("cp1252"))
+    assert donnees.charger("cvs_cofinancement", p)["part_ville"].tolist() == [0.2, 0.5]
+
+
+def test_xlsx_is_read_as_the_same_table(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for line in RAW.read_text(encoding="utf-8").splitlines():
+        ws.append([int(x) if x.isdigit() else x for x in line.split(",")])
+    p = tmp_path / "budget.xlsx"
+    wb.save(p)
+    assert donnees.charger("budget_mandate", p).equals(donnees.charger("budget_mandate"))
+
+
+def test_missing_file(tmp_path):
+    e = _erreur("budget_mandate", tmp_path / "absent.csv")
+    assert "fichier introuvable" in str(e) and "absent.csv" in str(e)
+
+
+def test_empty_file_and_header_only(tmp_path):
+    p = tmp_path / "vide.csv"
+    p.write_text("")
+    assert "vide" in str(_erreur("budget_mandate", p))
+    p.write_text("annee,section,budget_numerique,budget_total\n")
+    assert "aucune ligne de données" in str(_erreur("budget_mandate", p))
+
+
+def test_missing_and_unknown_columns_are_named(tmp_path):
+    p = tmp_path / "b.csv"
+    p.write_text("annee,section,budget_numerique,budget_totale\n2025,investissement,1,2\n")
+    text = str(_erreur("budget_mandate", p))
+    assert "colonne « budget_totale »" in text and "colonne inconnue" in text
+    assert "colonne « budget_total »" in text and "obligatoire absente" in text
+
+
+def test_hand_typed_amount_is_refused_with_row_and_column(tmp_path):
+    p = tmp_path / "b.csv"
+    p.write_text("annee,section,budget_numerique,budget_total\n2025,investissement,3 058 244 €,41801894\n"
+                 "2025,fonctionnement,4508759,163049676\n")
+    e = _erreur("budget_mandate", p)
+    [prob] = e.problemes
+    assert (prob.ligne, prob.colonne) == (2, "budget_numerique")
+    assert "« 3 058 244 € » n'est pas un nombre entier" in str(e) and "(3058244)" in str(e)
+
+
+def test_negative_amount_is_refused(tmp_path):
+    p = tmp_path / "b.csv"
+    p.write_text("annee,section,budget_numerique,budget_total\n2025,investissement,-5,41801894\n")
+    e = _erreur("budget_mandate", p)
+    assert e.problemes[0].ligne == 2 and "minimum 0" in str(e)
+
+
+def test_duplicated_key_names_both_lines(tmp_path):
+    p = tmp_path / "b.csv"
+    p.write_text("annee,section,budget_numerique,budget_total\n2025,investissement,1,2\n2025,investissement,1,2\n")
+    e = _erreur("budget_mandate", p)
+    assert e.problemes[0].ligne == 3 and "figure déjà ligne 2" in str(e)
+
+
+def test_ambiguous_dot_in_semicolon_file_is_refused(tmp_path):
+    p = tmp_path / "c.csv"
+    p.write_bytes(b"statut;part_ville;part_etat\r\nnouveau;0.2;0,8\r\n")
+    assert "ambigu" in str(_erreur("cvs_cofinancement", p))
+
+
+def test_every_problem_is_listed_at_once(tmp_path):
+    p = tmp_path / "b.csv"
+    p.write_text("annee,section,budget_numerique,budget_total\n2025,investisement,x,-1\n")
+    assert len(_erreur("budget_mandate", p).problemes) == 3
+
+
+def test_old_xls_and_binary_are_refused(tmp_path):
+    p = tmp_path / "b.xls"
+    p.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
+    assert "97-2003" in str(_erreur("budget_mandate", p))
+
+
+def test_raw_data_is_valid_for_frictionless_too():
+    from frictionless import validate
+
+    report = validate(str(config.DATAPACKAGE))
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "message"])

@@ -1,0 +1,92 @@
+"""End to end: the reports run through the officer's runner; what it wrote is read back."""
+
+import csv
+import io
+import json
+import re
+
+import pytest
+
+from conftest import cli
+
+pytestmark = pytest.mark.e2e
+NBSP = "\u00a0"
+
+
+def _figures(root):
+    return {r["figure_id"]: r for r in csv.DictReader(io.StringIO((root / "data/processed/figures.csv").read_text(encoding="utf-8")))}
+
+
+def test_budget_report_reproduces_the_slide(depot_produit):
+    html = (depot_produit / "reports/budget.html").read_text(encoding="utf-8")
+    assert '<html lang="fr">' in html
+    assert re.search(r"<title>La part du budget municipal consacrée au numérique en 2025[^<]*</title>", html)
+    assert html.count("<h1>") == 1
+    for shown in (f"7,3{NBSP}%", f"2,8{NBSP}%", f"3,7{NBSP}%", f"40,4{NBSP}%", f"59,6{NBSP}%", f"3,3{NBSP}%",
+                  "3\u202f058\u202f244", "76,05"):
+        assert shown in html, shown
+    assert "Traçabilité" in html and "Hypothèses et limites" in html and "SHA-256" in html
+    assert "<pre><code>" not in html  # no code in the public page
+    assert "import " not in html
+
+
+def test_figures_csv_has_every_budget_id_and_status(depot_produit):
+    figs = _figures(depot_produit)
+    expected_match = ["investissement.numerique", "investissement.total", "investissement.part", "fonctionnement.numerique",
+                      "fonctionnement.total", "fonctionnement.part", "total.numerique", "total.total", "total.part",
+                      "investissement.poids_numerique", "fonctionnement.poids_numerique", "investissement.poids_total",
+                      "fonctionnement.poids_total"]
+    for k in expected_match:
+        assert figs[f"budget.2025.{k}"]["status"] == "match", k
+    for k in ("total.part_budget_primitif", "numerique_par_habitant"):
+        assert figs[f"budget.2025.{k}"]["status"] == "unpublished"
+    text = (depot_produit / "data/processed/figures.csv").read_text(encoding="utf-8")
+    ids = [l.split(",")[0] for l in text.splitlines()[1:]]
+    assert ids == sorted(ids)
+    assert text.splitlines()[0] == "figure_id,report,label,value,unit,formula,published,status"
+
+
+def test_tables_behind_the_charts_are_written(depot_produit):
+    parts = (depot_produit / "data/processed/budget/parts_par_section.csv").read_text(encoding="utf-8").splitlines()
+    assert parts[0] == "section,budget_numerique,budget_total,part_numerique,poids_dans_numerique,poids_dans_total"
+    assert parts[1].startswith("investissement,3058244,41801894,")
+
+
+def test_audit_page_has_code_parameters_and_notebook(depot_produit):
+    audit = (depot_produit / "reports/audit/budget.html").read_text(encoding="utf-8")
+    assert "Paramètres de cette exécution" in audit and "budget.parts(" in audit
+    nb = json.loads((depot_produit / "reports/notebooks/budget.ipynb").read_text(encoding="utf-8"))
+    assert "papermill" in nb["metadata"] and nb["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def test_pages_request_nothing_from_another_host(depot_produit):
+    for page in ["index.html", "budget.html", "audit/budget.html"]:
+        html = (depot_produit / "reports" / page).read_text(encoding="utf-8")
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), page
+        assert "<script" not in html and "require.js" not in html and "mathjax" not in html.lower()
+
+
+def test_every_chart_has_a_french_alternative(depot_produit):
+    html = (depot_produit / "reports/budget.html").read_text(encoding="utf-8")
+    alts = re.findall(r'<img [^>]*alt="([^"]*)"', html)
+    assert len(alts) == len(re.findall(r"<img ", html)) >= 2
+    assert all(a.startswith("Diagramme") and len(a) > 40 for a in alts)
+    assert "Image" not in " ".join(alts) and "No description" not in html
+
+
+def test_population_parameter_changes_only_the_per_inhabitant_figure(depot):
+    assert cli(depot, "run", "budget").returncode == 0
+    before = _figures(depot)
+    res = cli(depot, "run", "budget", "-p", "population=100000")
+    assert res.returncode == 0, res.stderr
+    after = _figures(depot)
+    changed = {k for k in before if before[k] != after[k]}
+    assert changed == {"budget.2025.numerique_par_habitant"}
+    assert round(float(after["budget.2025.numerique_par_habitant"]["value"]), 2) == 75.67
+    assert "75,67" in (depot / "reports/budget.html").read_text(encoding="utf-8")
+
+
+def test_index_links_every_report(depot_produit):
+    index = (depot_produit / "reports/index.html").read_text(encoding="utf-8")
+    assert 'href="budget.html"' in index and 'href="audit/budget.html"' in index
+    assert 'href="donnees/figures.csv"' in index and (depot_produit / "reports/donnees/figures.csv").exists()
