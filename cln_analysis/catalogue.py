@@ -28,6 +28,16 @@ RAPPORTS: tuple[DefinitionRapport, ...] = (
         "Budget numérique et budget total mandatés en 2025, en investissement et en fonctionnement.",
         ("budget.2025.total.part", "budget.2025.total.numerique", "budget.2025.numerique_par_habitant"),
     ),
+    DefinitionRapport(
+        "cvs", "Contrat de ville et des solidarités : les projets numériques en 2025",
+        "Montants attribués en 2025 aux projets numériques du CVS, écrivains publics et autres projets, et demandes pour 2026.",
+        ("cvs.2025.attribue", "cvs.2025.projets", "cvs.2025.ecrivains_publics.part"),
+    ),
+    DefinitionRapport(
+        "appels", "L'activité du standard téléphonique de la Ville, 2023–2025",
+        "Appels reçus, perdus et répondus, taux de décroché et écart à l'objectif de 100 %, avant l'expérimentation du callbot.",
+        ("appels.2025.recus", "appels.2025.taux_decroche", "appels.2025.ecart_objectif"),
+    ),
 )
 
 

@@ -64,10 +64,14 @@ def datapackage(path: Path | None = None) -> dict:
 
 
 def ressource(nom: str, path: Path | None = None) -> dict:
-    """The resource descriptor named `nom`."""
+    """The resource descriptor named `nom`: from the data package, or, for an input that is
+    accepted but not shipped (a project list, a scoring sheet), from `data/raw/schemas/<nom>.json`."""
     for res in datapackage(path)["resources"]:
         if res["name"] == nom:
             return res
+    extra = config.RAW_DIR / "schemas" / f"{nom}.json"
+    if extra.exists():
+        return json.loads(extra.read_text(encoding="utf-8"))
     raise KeyError(nom)
 
 

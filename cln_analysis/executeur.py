@@ -214,6 +214,8 @@ def _executer_notebook(rapport: catalogue.DefinitionRapport, parametres: dict):
     return papermill.execute_notebook(
         str(rapport.notebook), None, parameters=parametres, kernel_name=KERNEL, progress_bar=False,
         request_save_on_cell_execute=False, log_output=False, start_timeout=120,
+        # the kernel's own log (an English notice about its local TCP transport) is not for the officer
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
 
 

@@ -120,17 +120,18 @@ def barres_groupees(
     n_series = len(series)
     width = 0.8 / max(n_series, 1)
     fig, ax = figure()
-    top = max((max(v) for v in series.values() if len(v)), default=1)
+    top = max((max(x for x in v if x is not None and not _nan(x)) for v in series.values() if len(v)), default=1)
     hatch = list(hachures) if hachures else ["", "//", "..", "xx", "\\\\"]
     for i, (name, values) in enumerate(series.items()):
-        xs = [x + (i - (n_series - 1) / 2) * width for x in range(len(categories))]
+        pairs = [(x + (i - (n_series - 1) / 2) * width, v) for x, v in enumerate(values) if v is not None and not _nan(v)]
+        xs, values = [p[0] for p in pairs], [p[1] for p in pairs]
         ax.bar(xs, values, width=width * 0.95, label=name, color=PALETTE[i % len(PALETTE)],
                edgecolor=CONTOUR, linewidth=0.8, hatch=hatch[i % len(hatch)])
         if etiquettes:
             for x, v in zip(xs, values):
                 ax.text(x, v + top * 0.01, fn(v), ha="center", va="bottom", fontsize=10)
     ax.set_xticks(range(len(categories)), categories)
-    ax.yaxis.set_major_formatter(formateur_axe(format_valeur))
+    ax.yaxis.set_major_formatter(formateur_axe("pourcentage" if format_valeur == "pourcentage1" else format_valeur))
     ax.yaxis.set_major_locator(MaxNLocator(5))
     ax.set_ylim(0, top * 1.15)
     ax.grid(axis="x", visible=False)

@@ -81,10 +81,11 @@ def tableau(
     cols = list(df.columns)
     head = "".join(f'<th scope="col">{e(libelles.get(c, c))}</th>' for c in cols)
     body = []
-    for _, row in df.iterrows():
+    columns = [df[c].tolist() for c in cols]  # per column: a row of mixed types is never upcast
+    for r in range(len(df)):
         cells = []
         for i, c in enumerate(cols):
-            v = row[c]
+            v = columns[i][r]
             missing = v is None or (isinstance(v, float) and pd.isna(v))
             text = "—" if missing else (formats[c](v) if c in formats else str(v))
             numeric = c in formats or isinstance(v, (int, float))

@@ -133,6 +133,24 @@ RESOURCES = [
         },
     },
     {
+        "name": "cvs_porteurs",
+        "path": "cvs_porteurs.csv",
+        "title": "Contrat de ville et des solidarités : porteurs de projets que la diapositive nomme",
+        "description": "Les structures nommées, telles que la diapositive les écrit. La liste n'est pas complète : "
+        "la diapositive ne nomme pas tous les porteurs des « autres projets ».",
+        "sources": [src(PRES, "diapositive « Quel a été le budget alloué en 2025 pour lutter contre la précarité numérique ? », "
+                             "encadrés « Écrivains publics : un dispositif phare » et « Les autres projets »")],
+        "schema": {
+            "fields": [
+                f("annee", "year", "Année", "Année de programmation", required=True),
+                f("categorie", "string", "Catégorie", "ecrivains_publics ou autres", required=True, enum=["ecrivains_publics", "autres"]),
+                f("porteur", "string", "Porteur", "Nom de la structure, tel qu'imprimé", required=True),
+                f("type_porteur", "string", "Type de porteur", "Centre social, association…", required=True),
+            ],
+            "primaryKey": ["annee", "categorie", "porteur"],
+        },
+    },
+    {
         "name": "appels_standard",
         "path": "appels_standard.csv",
         "title": "Activité du standard téléphonique de la Ville",
@@ -255,6 +273,30 @@ PACKAGE = {
     "resources": RESOURCES,
 }
 
+#: Inputs accepted but not shipped: their Table Schema lives in data/raw/schemas/.
+SCHEMAS = {
+    "cvs_projets": {
+        "name": "cvs_projets",
+        "title": "Contrat de ville et des solidarités : liste des projets numériques (fichier optionnel)",
+        "description": "Une ligne par projet. Quand ce fichier est donné, chaque chiffre du rapport CVS en est calculé, "
+        "et ses totaux doivent égaler ceux de la diapositive.",
+        "schema": {
+            "fields": [
+                f("porteur", "string", "Porteur", "Structure qui porte le projet", required=True),
+                f("projet", "string", "Projet", "Intitulé du projet", required=True),
+                f("categorie", "string", "Catégorie", "ecrivains_publics ou autres", required=True, enum=["ecrivains_publics", "autres"]),
+                f("statut", "string", "Statut", "nouveau ou reconduit", required=True, enum=["nouveau", "reconduit"]),
+                f("montant_sollicite", "integer", "Montant sollicité (€)", "En euros", required=True, minimum=0),
+                f("montant_attribue", "integer", "Montant attribué (€)", "En euros", required=True, minimum=0),
+            ],
+            "primaryKey": ["porteur", "projet"],
+        },
+    },
+}
+
 if __name__ == "__main__":
+    (RAW / "schemas").mkdir(exist_ok=True)
+    for name, desc in SCHEMAS.items():
+        (RAW / "schemas" / f"{name}.json").write_text(json.dumps(desc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     (RAW / "datapackage.json").write_text(json.dumps(PACKAGE, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print("datapackage.json écrit :", len(RESOURCES), "ressources")

@@ -1,0 +1,224 @@
+"""The digital projects of the Contrat de ville et des solidarités (CVS): pure functions.
+
+The default input is the category data the slide publishes; a project-level file (one row per
+project) may replace it, and must then add up to those category totals. The city/State split
+follows the co-financing rule kept as data (`cvs_cofinancement.csv`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .erreurs import ErreurDonnees, ErreurParametre, Probleme
+
+CATEGORIES = ("ecrivains_publics", "autres")
+LIBELLES = {"ecrivains_publics": "Écrivains publics", "autres": "Autres projets", "total": "Total"}
+
+
+def _ligne_annee(annees: pd.DataFrame, annee: int) -> pd.Series:
+    rows = annees[annees["annee"] == annee]
+    if rows.empty:
+        raise ErreurDonnees(Probleme(annees.attrs.get("fichier", "cvs_annees"), f"aucune ligne pour l'année {annee}",
+                                     colonne="annee"))
+    return rows.iloc[0]
+
+
+def categories_depuis_projets(projets: pd.DataFrame) -> pd.DataFrame:
+    """Category totals (projects, amount allocated, amount requested) from a project-level file."""
+    out = pd.DataFrame({"categorie": list(CATEGORIES)})
+    out["projets"] = [int((projets["categorie"] == c).sum()) for c in CATEGORIES]
+    out["montant_attribue"] = [int(projets.loc[projets["categorie"] == c, "montant_attribue"].sum()) for c in CATEGORIES]
+    return out
+
+
+def verifier_projets(projets: pd.DataFrame, categories: pd.DataFrame, annees: pd.DataFrame, annee: int) -> list[Probleme]:
+    """A project-level file must add up to the published category totals (and requested total)."""
+    fichier = projets.attrs.get("fichier", "projets")
+    problems = []
+    published = categories[categories["annee"] == annee].set_index("categorie")
+    computed = categories_depuis_projets(projets).set_index("categorie")
+    for cat in CATEGORIES:
+        if cat not in published.index:
+            continue
+        pub, got = published.loc[cat], computed.loc[cat]
+        if int(pub["projets"]) != int(got["projets"]) or int(pub["montant_attribue"]) != int(got["montant_attribue"]):
+            problems.append(Probleme(
+                fichier, f"catégorie « {cat} » : les projets du fichier totalisent {int(got['montant_attribue'])} € pour "
+                f"{int(got['projets'])} projet(s), la diapositive {int(pub['montant_attribue'])} € pour {int(pub['projets'])} projet(s)",
+                colonne="categorie", conseil="vérifiez les montants attribués et la catégorie de chaque projet"))
+    row = _ligne_annee(annees, annee)
+    if pd.notna(row["montant_sollicite"]) and int(projets["montant_sollicite"].sum()) != int(row["montant_sollicite"]):
+        problems.append(Probleme(fichier, f"les montants sollicités totalisent {int(projets['montant_sollicite'].sum())} €, "
+                                 f"la diapositive {int(row['montant_sollicite'])} €", colonne="montant_sollicite"))
+    for ligne, p in projets.iterrows():
+        if p["montant_attribue"] > p["montant_sollicite"]:
+            problems.append(Probleme(fichier, f"montant attribué ({p['montant_attribue']}) supérieur au montant sollicité "
+                                     f"({p['montant_sollicite']})", ligne=ligne, colonne="montant_attribue"))
+    return problems
+
+
+def verifier_categories(categories: pd.DataFrame, annees: pd.DataFrame) -> list[Probleme]:
+    """The categories of a year add up to the year's printed totals (projects financed, amount allocated)."""
+    problems = []
+    fichier = categories.attrs.get("fichier", "cvs_categories")
+    for ligne, row in annees.iterrows():
+        cats = categories[categories["annee"] == row["annee"]]
+        if cats.empty:
+            continue
+        for col_y, col_c in (("montant_attribue", "montant_attribue"), ("projets_finances", "projets")):
+            if pd.notna(row[col_y]) and int(cats[col_c].sum()) != int(row[col_y]):
+                problems.append(Probleme(fichier, f"année {row['annee']} : les catégories totalisent {int(cats[col_c].sum())} "
+                                         f"({col_c}), le total imprimé est {int(row[col_y])} "
+                                         f"({annees.attrs.get('fichier', 'cvs_annees')}, ligne {ligne})", colonne=col_c))
+    return problems
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """One year's allocation, by category, with the year's requested amounts."""
+
+    annee: int
+    table: pd.DataFrame  # categorie, projets, montant_attribue, part_montant, part_projets, montant_moyen (+ total row)
+    attribue: int
+    projets: int
+    sollicite: int
+    taux_attribution: float
+
+
+def allocation(categories: pd.DataFrame, annees: pd.DataFrame, annee: int) -> Allocation:
+    """The allocation of `annee` from category totals (as published, or computed from projects)."""
+    cats = categories[categories["annee"] == annee] if "annee" in categories else categories
+    if cats.empty:
+        raise ErreurDonnees(Probleme(categories.attrs.get("fichier", "cvs_categories"), f"aucune ligne pour l'année {annee}",
+                                     colonne="annee"))
+    cats = cats.set_index("categorie").reindex(list(CATEGORIES)).fillna(0)
+    t = pd.DataFrame({"categorie": list(CATEGORIES), "projets": cats["projets"].astype("int64").to_numpy(),
+                      "montant_attribue": cats["montant_attribue"].astype("int64").to_numpy()})
+    t = pd.concat([t, pd.DataFrame({"categorie": ["total"], "projets": [t["projets"].sum()],
+                                    "montant_attribue": [t["montant_attribue"].sum()]})], ignore_index=True)
+    total_m, total_p = int(t.iloc[-1]["montant_attribue"]), int(t.iloc[-1]["projets"])
+    t["part_montant"] = t["montant_attribue"] / total_m
+    t["part_projets"] = t["projets"] / total_p
+    t["montant_moyen"] = t["montant_attribue"] / t["projets"].where(t["projets"] > 0)
+    row = _ligne_annee(annees, annee)
+    sollicite = int(row["montant_sollicite"])
+    return Allocation(annee, t, total_m, total_p, sollicite, total_m / sollicite)
+
+
+@dataclass(frozen=True)
+class Demandes:
+    annee: int
+    projets_deposes: int
+    sollicite: int
+    evolution_sollicite: float
+
+
+def demandes_suivantes(annees: pd.DataFrame, alloc: Allocation) -> Demandes | None:
+    """The next year's requests against this year's, when the next year is in the file."""
+    nxt = annees[annees["annee"] == alloc.annee + 1]
+    if nxt.empty or pd.isna(nxt.iloc[0]["montant_sollicite"]):
+        return None
+    r = nxt.iloc[0]
+    return Demandes(int(r["annee"]), int(r["projets_deposes"]) if pd.notna(r["projets_deposes"]) else 0,
+                    int(r["montant_sollicite"]), int(r["montant_sollicite"]) / alloc.sollicite - 1)
+
+
+@dataclass(frozen=True)
+class PartageVilleEtat:
+    part_ville_min: float  # share of the city when every project is new
+    part_ville_max: float  # … when every project is renewed
+    ville_min: float
+    ville_max: float
+    part_nouveaux: float | None
+    ville: float | None
+
+
+def partage(attribue: float, cofinancement: pd.DataFrame, part_nouveaux: float | None = None,
+            projets: pd.DataFrame | None = None) -> PartageVilleEtat:
+    """City/State split of the allocation: bounds always; a point value when the share of new
+    projects is known (parameter) or the projects' status is (project file)."""
+    rule = cofinancement.set_index("statut")["part_ville"]
+    new, renewed = float(rule["nouveau"]), float(rule["reconduit"])
+    lo, hi = sorted((new, renewed))
+    point = None
+    if projets is not None:
+        by = projets.groupby("statut")["montant_attribue"].sum()
+        part_nouveaux = float(by.get("nouveau", 0)) / attribue if attribue else 0.0
+    if part_nouveaux is not None:
+        if not 0 <= part_nouveaux <= 1:
+            raise ErreurParametre(f"paramètre « part_nouveaux » : {part_nouveaux} doit être compris entre 0 et 1")
+        point = attribue * (part_nouveaux * new + (1 - part_nouveaux) * renewed)
+    return PartageVilleEtat(lo, hi, attribue * lo, attribue * hi, part_nouveaux, point)
+
+
+def par_personne_precaire(attribue: float, population: float, taux_precarite: float) -> tuple[float, float]:
+    """(people in digital precarity, amount per such person)."""
+    personnes = population * taux_precarite
+    return personnes, attribue / personnes
+
+
+def chiffres(alloc: Allocation, dem: Demandes | None, part: PartageVilleEtat, par_personne: float) -> list[dict]:
+    """The report's headline figures for figures.csv."""
+    a = alloc.annee
+    p = f"cvs.{a}"
+    t = alloc.table.set_index("categorie")
+    out = [
+        dict(figure_id=f"{p}.attribue", label=f"Montant attribué aux projets numériques du CVS en {a}", value=alloc.attribue,
+             unit="EUR", formula=f"{p}.ecrivains_publics.montant + {p}.autres.montant"),
+        dict(figure_id=f"{p}.sollicite", label=f"Montant sollicité par les porteurs de projets numériques en {a}",
+             value=alloc.sollicite, unit="EUR", formula="donnée brute"),
+        dict(figure_id=f"{p}.taux_attribution", label=f"Part du montant sollicité qui a été attribuée en {a}",
+             value=alloc.taux_attribution, unit="ratio", formula=f"{p}.attribue / {p}.sollicite"),
+        dict(figure_id=f"{p}.projets", label=f"Projets numériques financés par le CVS en {a}", value=alloc.projets,
+             unit="count", formula=f"{p}.ecrivains_publics.projets + {p}.autres.projets"),
+        dict(figure_id=f"{p}.montant_moyen", label=f"Montant moyen attribué par projet en {a}",
+             value=alloc.attribue / alloc.projets, unit="EUR", formula=f"{p}.attribue / {p}.projets"),
+    ]
+    for c in CATEGORIES:
+        nom = LIBELLES[c].lower()
+        out += [
+            dict(figure_id=f"{p}.{c}.projets", label=f"Projets financés en {a} : {nom}", value=t.loc[c, "projets"],
+                 unit="count", formula="donnée brute"),
+            dict(figure_id=f"{p}.{c}.montant", label=f"Montant attribué en {a} : {nom}", value=t.loc[c, "montant_attribue"],
+                 unit="EUR", formula="donnée brute"),
+            dict(figure_id=f"{p}.{c}.part", label=f"Part du budget CVS numérique {a} : {nom}", value=t.loc[c, "part_montant"],
+                 unit="ratio", formula=f"{p}.{c}.montant / {p}.attribue"),
+            dict(figure_id=f"{p}.{c}.montant_moyen", label=f"Montant moyen par projet en {a} : {nom}",
+                 value=t.loc[c, "montant_moyen"], unit="EUR", formula=f"{p}.{c}.montant / {p}.{c}.projets"),
+        ]
+    if dem is not None:
+        q = f"cvs.{dem.annee}"
+        out += [
+            dict(figure_id=f"{q}.projets_deposes", label=f"Projets numériques déposés pour {dem.annee}",
+                 value=dem.projets_deposes, unit="count", formula="donnée brute"),
+            dict(figure_id=f"{q}.sollicite", label=f"Montant sollicité pour {dem.annee}", value=dem.sollicite, unit="EUR",
+                 formula="donnée brute"),
+            dict(figure_id=f"{q}.evolution_sollicite", label=f"Évolution du montant sollicité entre {a} et {dem.annee}",
+                 value=dem.evolution_sollicite, unit="ratio", formula=f"{q}.sollicite / {p}.sollicite - 1"),
+        ]
+    out += [
+        dict(figure_id=f"{p}.montant_par_personne_precaire",
+             label=f"Montant attribué en {a} par habitant en situation de précarité numérique", value=par_personne,
+             unit="EUR_par_habitant", formula=f"{p}.attribue / (population × taux de précarité numérique)"),
+        dict(figure_id=f"{p}.part_ville.min", label=f"Part de la Ville dans les montants {a} attribués si tous les projets sont nouveaux",
+             value=part.ville_min, unit="EUR",
+             formula=f"{p}.attribue × part Ville des projets nouveaux"),
+        dict(figure_id=f"{p}.part_ville.max", label=f"Part de la Ville dans les montants {a} attribués si tous les projets sont reconduits",
+             value=part.ville_max, unit="EUR", formula=f"{p}.attribue × part Ville des projets reconduits"),
+    ]
+    if part.ville is not None:
+        out.append(dict(figure_id=f"{p}.part_ville", label=f"Part de la Ville dans les montants {a} attribués",
+                        value=part.ville, unit="EUR",
+                        formula=f"{p}.attribue × (part_nouveaux × part Ville nouveaux + (1 − part_nouveaux) × part Ville reconduits)"))
+    return out
+
+
+def tableau_partage(attribue: float, part: PartageVilleEtat) -> pd.DataFrame:
+    """City and State amounts under each assumption (and the point value when known)."""
+    rows = [("Tous les projets nouveaux", part.ville_min), ("Tous les projets reconduits", part.ville_max)]
+    if part.ville is not None:
+        rows.append((f"Part des projets nouveaux connue ({part.part_nouveaux:.4g})", part.ville))
+    return pd.DataFrame({"hypothese": [h for h, _ in rows], "ville": [v for _, v in rows],
+                         "etat": [attribue - v for _, v in rows]})
