@@ -38,6 +38,11 @@ RAPPORTS: tuple[DefinitionRapport, ...] = (
         "Appels reçus, perdus et répondus, taux de décroché et écart à l'objectif de 100 %, avant l'expérimentation du callbot.",
         ("appels.2025.recus", "appels.2025.taux_decroche", "appels.2025.ecart_objectif"),
     ),
+    DefinitionRapport(
+        "grille", "L'avis du Conseil sur le callbot : la grille de 8 critères",
+        "Agrégation des notes (0 à 4) que les membres du CLN donnent aux 8 critères de la grille d'avis sur l'agent conversationnel.",
+        ("grille.repondants", "grille.score_global"),
+    ),
 )
 
 

@@ -125,9 +125,9 @@ def _check(_args) -> int:
 
 
 def _template(args) -> int:
-    from . import modele_grille
+    from . import feuilles
 
-    path = modele_grille.ecrire(args.sortie)
+    path = feuilles.ecrire(args.sortie)
     print(f"Feuille vierge écrite : {path}")
     return 0
 

@@ -178,3 +178,64 @@ def en_svg(fig) -> str:
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
     plt.close(fig)
     return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+#: Colours of the five levels (dark red → dark blue); hatches repeat the meaning without colour.
+COULEURS_NIVEAUX = ["#A50F15", "#F4A582", "#D0D0D0", "#92C5DE", "#08519C"]
+HACHURES_NIVEAUX = ["xx", "//", "", "..", "oo"]
+
+
+def barres_divergentes(libelles: Sequence[str], parts: Sequence[Sequence[float]], abstentions: Sequence[int],
+                       noms_niveaux: Sequence[str]):
+    """Diverging stacked bars: levels 0–1 to the left, 2 split across the axis, 3–4 to the right;
+    `parts[i]` are the shares of levels 0…4 among the answers of row i; abstentions written apart."""
+    n = len(libelles)
+    fig, ax = figure(hauteur=max(3.0, 0.62 * n + 1.8))
+    ys = list(range(n))[::-1]
+    for y, p in zip(ys, parts):
+        left = -(p[0] + p[1] + p[2] / 2)
+        widths = [p[0], p[1], p[2], p[3], p[4]]
+        for k, w in enumerate(widths):
+            if w > 0:
+                ax.barh(y, w, left=left, color=COULEURS_NIVEAUX[k], hatch=HACHURES_NIVEAUX[k], edgecolor=CONTOUR,
+                        linewidth=0.6, height=0.62)
+                if w >= 0.1:
+                    ax.text(left + w / 2, y, formats.pourcentage(w, 0), ha="center", va="center", fontsize=9.5,
+                            color="#FFFFFF" if k in (0, 4) else TEXTE,
+                            bbox=dict(boxstyle="round,pad=0.12", fc=COULEURS_NIVEAUX[k], ec="none"))
+            left += w
+    for y, a in zip(ys, abstentions):
+        ax.text(1.04, y, f"NSPP : {formats.entier(a)}", va="center", ha="left", fontsize=10, color=GRIS)
+    ax.axvline(0, color=CONTOUR, linewidth=1.2)
+    ax.set_yticks(ys, libelles)
+    ax.set_xlim(-1, 1)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: formats.pourcentage(abs(v), 0)))
+    ax.set_xlabel("← notes 0 et 1    ·    part des notes données    ·    notes 3 et 4 →")
+    ax.grid(axis="y", visible=False)
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor=COULEURS_NIVEAUX[k], hatch=HACHURES_NIVEAUX[k], edgecolor=CONTOUR, label=noms_niveaux[k])
+               for k in range(5)]
+    ax.legend(handles=handles, frameon=False, loc="upper center",
+              bbox_to_anchor=(0.45, -0.16 - 0.1 / max(n, 1)), ncol=3, fontsize=10)
+    return fig
+
+
+def radar(libelles: Sequence[str], valeurs: Sequence[float], maximum: float = 4):
+    """A radar of one value per criterion, in the given order, with the levels as rings."""
+    import numpy as np
+
+    n = len(libelles)
+    angles = [2 * math.pi * i / n for i in range(n)]
+    fig = plt.figure(figsize=(6.4, 5.6), layout="constrained")
+    ax = fig.add_subplot(projection="polar")
+    ax.set_theta_offset(math.pi / 2)
+    ax.set_theta_direction(-1)
+    closed_a, closed_v = angles + angles[:1], list(valeurs) + list(valeurs)[:1]
+    ax.plot(closed_a, closed_v, color=BLEU, linewidth=2.2, marker="o", markersize=7, markeredgecolor=CONTOUR)
+    ax.fill(closed_a, closed_v, color=BLEU, alpha=0.18)
+    ax.set_xticks(angles, [l.replace(", ", ",\n") for l in libelles], fontsize=10)
+    ax.set_ylim(0, maximum)
+    ax.set_yticks(np.arange(0, maximum + 1), [formats.entier(v) for v in np.arange(0, maximum + 1)], fontsize=9, color=GRIS)
+    ax.grid(color="#BBBBBB")
+    return fig

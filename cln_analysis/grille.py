@@ -1,0 +1,262 @@
+"""The collective opinion of the CLN on the callbot grid: statistics of a panel's 0–4 scores.
+
+Input: a members × criteria matrix (NaN = abstention, never a 0). Every statistic is vectorised
+over members, so its cost hardly grows with the panel. An abstention is left out of every
+statistic but the abstention count. Nothing here identifies a member.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+NIVEAUX = (0, 1, 2, 3, 4)
+LARGEUR = 4  # width of the scale, for the Tastle–Wierman consensus
+
+# Flags, decided before any score was read (printed in the report's method note), in this order.
+SEUIL_ABSTENTION = 0.25
+SEUIL_CONSENSUS = 0.70
+SEUIL_OPPOSITION = 0.15
+SEUIL_POLARISATION = 0.25
+ECART_INTERQUARTILE_ACCORD = 1.0
+SEUIL_POURCENTAGES = 10  # fewer answers than this: favourable/unfavourable said as counts
+MEMBRES_ALPHA = 5
+
+DRAPEAUX = {
+    "information_insuffisante": "information insuffisante",
+    "consensus_favorable": "consensus favorable",
+    "consensus_defavorable": "consensus défavorable",
+    "polarise": "polarisé",
+    "accord": "accord",
+    "avis_partages": "avis partagés",
+}
+
+
+def libelle_mediane(mediane: float, libelles: dict[int, str]) -> str:
+    """`Satisfaisant`, or `entre Acceptable et Satisfaisant` for a median between two levels."""
+    if mediane != mediane:  # NaN
+        return "—"
+    lo, hi = int(np.floor(mediane)), int(np.ceil(mediane))
+    if lo == hi:
+        return libelles[lo]
+    return f"entre {_court(libelles[lo])} et {_court(libelles[hi])}"
+
+
+def _court(libelle: str) -> str:
+    """`Acceptable, à améliorer` → `Acceptable` (the level's name before its comma)."""
+    return libelle.split(",")[0].split(" ou ")[0]
+
+
+def niveau_proche(score: float) -> int:
+    """The nearest level of a 0–4 score (cut-offs 0,5 / 1,5 / 2,5 / 3,5; a tie goes up)."""
+    return int(min(4, max(0, np.floor(score + 0.5))))
+
+
+def consensus(counts: pd.DataFrame) -> pd.Series:
+    """Tastle–Wierman consensus per criterion from counts per level (columns 0…4).
+
+    Cns = 1 + Σ_k p_k · log2(1 − |k − μ| / 4): 1 when everyone agrees, 0 for a panel split
+    between 0 and 4.
+    """
+    levels = np.array(NIVEAUX, dtype=float)
+    n = counts.sum(axis=1).to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = counts.to_numpy(dtype=float) / n[:, None]
+        mu = (p * levels).sum(axis=1)
+        dist = 1 - np.abs(levels[None, :] - mu[:, None]) / LARGEUR
+        terms = np.where(p > 0, p * np.log2(np.where(p > 0, dist, 1.0)), 0.0)
+    out = 1 + terms.sum(axis=1)
+    out[n == 0] = np.nan
+    return pd.Series(out, index=counts.index)
+
+
+def statistiques(notes: pd.DataFrame) -> pd.DataFrame:
+    """One row per criterion (in the grid's order): answers, abstentions, counts per level,
+    median and quartiles (pandas' linear interpolation), shares, mean, consensus, flag."""
+    members = len(notes)
+    n = notes.notna().sum()
+    stats = pd.DataFrame({"critere": notes.columns, "membres": members, "n": n.to_numpy(),
+                          "abstentions": (members - n).to_numpy()}).set_index("critere")
+    counts = pd.DataFrame({k: (notes == k).sum() for k in NIVEAUX})
+    for k in NIVEAUX:
+        stats[f"note_{k}"] = counts[k]
+    q = notes.quantile([0.25, 0.5, 0.75])  # NaN are skipped, linear interpolation
+    stats["q1"], stats["mediane"], stats["q3"] = q.loc[0.25], q.loc[0.5], q.loc[0.75]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stats["favorables"] = counts[3] + counts[4]
+        stats["defavorables"] = counts[0] + counts[1]
+        stats["part_favorable"] = stats["favorables"] / stats["n"].where(stats["n"] > 0)
+        stats["part_defavorable"] = stats["defavorables"] / stats["n"].where(stats["n"] > 0)
+        stats["part_abstention"] = stats["abstentions"] / members if members else np.nan
+    stats["moyenne"] = notes.mean()
+    stats["consensus"] = consensus(counts)
+    stats["drapeau"] = [drapeau(r) for _, r in stats.iterrows()]
+    return stats
+
+
+def drapeau(s: pd.Series) -> str:
+    """The flag of one criterion, by the rules printed in the method note, first match wins."""
+    if s["n"] == 0 or s["part_abstention"] > SEUIL_ABSTENTION:
+        return "information_insuffisante"
+    if s["part_favorable"] >= SEUIL_CONSENSUS and s["part_defavorable"] <= SEUIL_OPPOSITION:
+        return "consensus_favorable"
+    if s["part_defavorable"] >= SEUIL_CONSENSUS and s["part_favorable"] <= SEUIL_OPPOSITION:
+        return "consensus_defavorable"
+    if s["part_defavorable"] >= SEUIL_POLARISATION and s["part_favorable"] >= SEUIL_POLARISATION:
+        return "polarise"
+    if s["q3"] - s["q1"] <= ECART_INTERQUARTILE_ACCORD:
+        return "accord"
+    return "avis_partages"
+
+
+def poids_conseil(ponderations: pd.DataFrame) -> pd.Series:
+    """The council's weights: each member's 100 points normalised to 1, then averaged."""
+    rows = ponderations.div(ponderations.sum(axis=1), axis=0)
+    return rows.mean()
+
+
+@dataclass(frozen=True)
+class ScoreGlobal:
+    score: float  # 0–4
+    sur_100: float
+    niveau: int
+    criteres: tuple[str, ...]
+
+
+def score_global(moyennes: pd.Series, poids: pd.Series | None = None) -> ScoreGlobal | None:
+    """Mean of the criterion means (equal weights), or Σ w_c · mean_c with the weights renormalised
+    over the criteria kept; on 0–4, × 25 on 0–100, labelled by the nearest level."""
+    m = moyennes.dropna()
+    if m.empty:
+        return None
+    if poids is None:
+        s = float(m.mean())
+    else:
+        w = poids.reindex(m.index).fillna(0)
+        if w.sum() <= 0:
+            return None
+        s = float((w * m).sum() / w.sum())
+    return ScoreGlobal(s, s * 25, niveau_proche(s), tuple(m.index))
+
+
+def points_bloquants(stats: pd.DataFrame) -> list[str]:
+    """Criteria whose median is at most 1 (Insuffisant or below)."""
+    return [c for c, med in stats["mediane"].items() if med == med and med <= 1]
+
+
+def alpha(notes: pd.DataFrame) -> float | None:
+    """Krippendorff's ordinal alpha, members as coders and criteria as units, abstentions missing."""
+    import krippendorff
+
+    answered = notes.dropna(how="all")
+    if len(answered) < MEMBRES_ALPHA:
+        return None
+    data = answered.to_numpy(dtype=float)
+    try:
+        value = krippendorff.alpha(reliability_data=data, level_of_measurement="ordinal", value_domain=list(NIVEAUX))
+    except (ValueError, ZeroDivisionError):
+        return None
+    return None if value != value else float(value)
+
+
+@dataclass(frozen=True)
+class Avis:
+    """What the report may publish, given the privacy threshold."""
+
+    membres: int
+    repondants: int
+    publiable: bool
+    stats: pd.DataFrame  # every criterion
+    publies: list[str]  # criteria whose statistics are shown
+    masques: list[str]  # criteria shown as counts only
+    global_: ScoreGlobal | None
+    global_pondere: ScoreGlobal | None
+    poids: pd.Series | None
+    bloquants: list[str]
+    alpha: float | None
+
+
+def avis(notes: pd.DataFrame, seuil_publication: int, ponderations: pd.DataFrame | None = None) -> Avis:
+    """The panel's opinion, with what the threshold allows to show."""
+    stats = statistiques(notes)
+    repondants = int(notes.notna().any(axis=1).sum())
+    publiable = repondants >= seuil_publication
+    publies = [c for c in stats.index if publiable and stats.loc[c, "n"] >= seuil_publication]
+    masques = [c for c in stats.index if c not in publies]
+    poids = poids_conseil(ponderations) if ponderations is not None and len(ponderations) else None
+    moy = stats.loc[publies, "moyenne"]
+    return Avis(
+        membres=len(notes), repondants=repondants, publiable=publiable, stats=stats, publies=publies, masques=masques,
+        global_=score_global(moy) if publies else None,
+        global_pondere=score_global(moy, poids) if publies and poids is not None else None,
+        poids=poids,
+        bloquants=[c for c in points_bloquants(stats.loc[publies])] if publies else [],
+        alpha=alpha(notes) if publiable else None,
+    )
+
+
+def avis_global(score: ScoreGlobal | None, bloquants: list[str], libelles: dict[int, str]) -> str:
+    """The overall opinion in words: never favourable while a blocking point exists."""
+    if score is None:
+        return "—"
+    label = libelles[score.niveau]
+    if bloquants and score.niveau >= 3:
+        return f"{label} en moyenne, mais réservé : {len(bloquants)} point(s) bloquant(s)"
+    return label
+
+
+def chiffres(a: Avis, titres: dict[str, str] | None = None) -> list[dict]:
+    """figures.csv rows: counts always, statistics only where the threshold allows."""
+    titres = titres or {}
+    out = [dict(figure_id="grille.repondants", label="Membres ayant rendu une grille notée", value=a.repondants,
+                unit="count", formula="membres avec au moins une note")]
+    for c, s in a.stats.iterrows():
+        t = titres.get(c, c)
+        out += [
+            dict(figure_id=f"grille.{c}.n", label=f"Membres ayant noté le critère « {t} »", value=s["n"], unit="count",
+                 formula="notes de 0 à 4 données"),
+            dict(figure_id=f"grille.{c}.abstentions", label=f"Abstentions sur le critère « {t} »", value=s["abstentions"],
+                 unit="count", formula="cases vides ou NSPP"),
+        ]
+        if c in a.publies:
+            out += [
+                dict(figure_id=f"grille.{c}.mediane", label=f"Note médiane du critère « {t} »", value=s["mediane"],
+                     unit="score", formula="médiane des notes (interpolation linéaire)"),
+                dict(figure_id=f"grille.{c}.moyenne", label=f"Note moyenne (indicative) du critère « {t} »",
+                     value=s["moyenne"], unit="score", formula="moyenne des notes"),
+                dict(figure_id=f"grille.{c}.part_favorable", label=f"Part de notes favorables (3 ou 4), critère « {t} »",
+                     value=s["part_favorable"], unit="ratio", formula="notes 3 et 4 / notes données"),
+                dict(figure_id=f"grille.{c}.consensus", label=f"Consensus de Tastle et Wierman, critère « {t} »",
+                     value=s["consensus"], unit="score", formula="1 + Σ p_k log2(1 − |k − μ| / 4)"),
+            ]
+    if a.global_ is not None:
+        out.append(dict(figure_id="grille.score_global", label="Note globale (moyenne des critères, sur 4)",
+                        value=a.global_.score, unit="score", formula="moyenne des moyennes des critères publiés"))
+    if a.global_pondere is not None:
+        out.append(dict(figure_id="grille.score_global_pondere", label="Note globale pondérée par le Conseil (sur 4)",
+                        value=a.global_pondere.score, unit="score", formula="Σ poids_c × moyenne_c / Σ poids_c"))
+    if a.alpha is not None:
+        out.append(dict(figure_id="grille.alpha_krippendorff", label="Alpha de Krippendorff (ordinal) entre les membres",
+                        value=a.alpha, unit="score", formula="krippendorff.alpha(ordinal, valeurs 0 à 4)"))
+    return out
+
+
+def synthese(pub: pd.DataFrame, libelles: dict[int, str]) -> pd.DataFrame:
+    """The criterion-by-criterion table as French text: shares as counts below 10 answers."""
+    from . import formats as f
+
+    def share(p, k, n):
+        return f.pourcentage(p, 0) if n >= SEUIL_POURCENTAGES else f"{f.entier(k)} sur {f.entier(n)}"
+
+    return pd.DataFrame({
+        "critere": list(pub.index),
+        "mediane": [f"{libelle_mediane(m, libelles)} ({f.nombre(m, 1)})" for m in pub["mediane"]],
+        "quartiles": [f"{f.nombre(a, 2)} – {f.nombre(b, 2)}" for a, b in zip(pub["q1"], pub["q3"])],
+        "favorables": [share(p, k, n) for p, k, n in zip(pub["part_favorable"], pub["favorables"], pub["n"])],
+        "defavorables": [share(p, k, n) for p, k, n in zip(pub["part_defavorable"], pub["defavorables"], pub["n"])],
+        "moyenne": [f.nombre(m, 2) for m in pub["moyenne"]],
+        "consensus": [f.nombre(c, 2) for c in pub["consensus"]],
+        "lecture": [DRAPEAUX[d] for d in pub["drapeau"]],
+    })
