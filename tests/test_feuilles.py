@@ -1,0 +1,156 @@
+"""Scoring sheets: blank templates, and the round trips members' sheets go through."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from cln_analysis import donnees, feuilles
+from cln_analysis.erreurs import ErreurDonnees
+from conftest import cli
+
+CRIT = donnees.charger("grille_criteres").sort_values("ordre")
+TITRES = list(CRIT["titre"])
+NOMS = ["Zoé Secret", "Yanis Confidentiel", "Xavier Discret", "Wendy Privée", "Victor Caché", "Ursule Anonyme"]
+ROWS = [[3, 2, 1, 0, 4, 2, 3, 1], [4, 3, "NSPP", 1, 3, 2, 2, 2], [3, 3, 2, None, 4, 1, 3, 2],
+        [2, 3, 2, 1, 3, 2, 2, 3], [3, 4, 3, 1, 4, 1, 1, 2], [4, 3, 2, 0, 3, 2, 2, 2]]
+
+
+def _remplir_xlsx(path):
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Notes"]
+    for r, (name, scores) in enumerate(zip(NOMS, ROWS), start=2):
+        ws.cell(row=r, column=1, value=name)
+        for i, v in enumerate(scores):
+            ws.cell(row=r, column=2 + 2 * i, value=v)
+            ws.cell(row=r, column=3 + 2 * i, value=f"<script>alert('{name}')</script> COMMENTAIRE-PRIVÉ {name}")
+    wp = wb["Pondération"]
+    for r, name in enumerate(NOMS[:2], start=2):
+        wp.cell(row=r, column=1, value=name)
+        for i in range(8):
+            wp.cell(row=r, column=2 + i, value=30 if i == 0 else 10)
+    wb.save(path)
+
+
+def test_xlsx_template_has_three_sheets_and_drop_downs(tmp_path):
+    path = feuilles.ecrire(tmp_path / "grille.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Notes", "Pondération", "Grille"]
+    header = [c.value for c in wb["Notes"][1]]
+    assert header[0] == "Membre" and header[1::2] == TITRES and header[2] == "Commentaire – " + TITRES[0]
+    dv = wb["Notes"].data_validations.dataValidation
+    assert any(v.formula1 == '"0,1,2,3,4,NSPP"' for v in dv)
+    wp_header = [c.value for c in wb["Pondération"][1]]
+    assert wp_header[1:9] == TITRES and wp_header[9].startswith("Total")
+    assert wb["Pondération"]["J2"].value.startswith("=IF(")
+    grid = [r[0].value for r in wb["Grille"].iter_rows(min_row=2, max_row=9)]
+    assert grid == TITRES
+
+
+def test_csv_template_is_the_notes_header_alone(tmp_path):
+    path = feuilles.ecrire(tmp_path / "grille.csv")
+    text = path.read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows == [feuilles.colonnes_notes(CRIT)]
+
+
+def test_xlsx_round_trip(tmp_path):
+    path = feuilles.ecrire(tmp_path / "grille.xlsx")
+    _remplir_xlsx(path)
+    notes = feuilles.lire_notes(path, CRIT)
+    assert notes.shape == (6, 8) and list(notes.columns) == list(CRIT["critere"])
+    assert notes.isna().sum().sum() == 2  # NSPP and the empty cell are abstentions
+    assert list(notes.index) == [f"M{i:04d}" for i in range(1, 7)]
+    points = feuilles.lire_ponderations(path, CRIT)
+    assert points.shape == (2, 8) and points.sum(axis=1).tolist() == [100, 100]
+
+
+def _csv_rempli(path):
+    rows = [feuilles.colonnes_notes(CRIT)]
+    for name, scores in zip(NOMS, ROWS):
+        row = [name]
+        for v in scores:
+            row += ["" if v is None else str(v), "commentaire"]
+        rows.append(row)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
+
+
+def test_csv_as_written_and_as_excel_saves_it(tmp_path):
+    written = tmp_path / "notes.csv"
+    written.write_text("\ufeff" + _csv_rempli(written), encoding="utf-8")
+    excel = tmp_path / "notes_excel.csv"
+    rows = list(csv.reader(io.StringIO(_csv_rempli(excel))))
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    excel.write_bytes(out.getvalue().encode("cp1252"))
+    a, b = feuilles.lire_notes(written, CRIT), feuilles.lire_notes(excel, CRIT)
+    assert a.equals(b)
+    assert a.loc["M0001"].tolist() == [3, 2, 1, 0, 4, 2, 3, 1]
+
+
+def test_long_layout(tmp_path):
+    p = tmp_path / "long.csv"
+    p.write_text("repondant,critere,note\nA,usage,3\nA,Cohérence, stratégie de territoire,2\n".replace(
+        "Cohérence, stratégie de territoire", '"Cohérence, stratégie de territoire"') + "B,usage,NSPP\nB,fiabilite,1\n")
+    notes = feuilles.lire_notes(p, CRIT)
+    assert notes.shape == (2, 8)
+    assert notes.loc["M0001", "coherence"] == 2 and notes["usage"].isna().sum() == 1
+
+
+@pytest.mark.parametrize("cell,message", [("5", "« 5 » n'est pas une note"), ("2,5", "« 2,5 » n'est pas une note"),
+                                          ("bien", "« bien » n'est pas une note")])
+def test_invalid_score_names_row_member_and_criterion(tmp_path, cell, message):
+    p = tmp_path / "n.csv"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([["Membre", TITRES[0]], ["A", "3"], ["B", cell]])
+    p.write_text(out.getvalue())
+    with pytest.raises(ErreurDonnees) as exc:
+        feuilles.lire_notes(p, CRIT)
+    [prob] = exc.value.problemes
+    assert (prob.ligne, prob.colonne) == (3, TITRES[0])
+    assert message in str(prob) and "membre n° 2" in str(prob) and "B" not in str(prob).split("(")[0][-3:]
+
+
+def test_unknown_criterion_and_duplicated_member(tmp_path):
+    p = tmp_path / "n.csv"
+    p.write_text("Membre,usage,rapidite\nA,3,2\n")
+    with pytest.raises(ErreurDonnees, match="colonne « rapidite » : critère inconnu"):
+        feuilles.lire_notes(p, CRIT)
+    p.write_text("Membre,usage\nA,3\nB,2\na,1\n")
+    with pytest.raises(ErreurDonnees) as exc:
+        feuilles.lire_notes(p, CRIT)
+    assert "ligne 4" in str(exc.value) and "membre en double" in str(exc.value) and "déjà ligne 2" in str(exc.value)
+
+
+def test_weights_must_total_100(tmp_path):
+    p = tmp_path / "p.csv"
+    p.write_text("Membre," + ",".join(f'"{t}"' for t in TITRES) + "\nA,50,10,10,10,10,10,10,10\n")
+    with pytest.raises(ErreurDonnees, match="totalisent 120 au lieu de 100"):
+        feuilles.lire_ponderations(p, CRIT)
+
+
+def test_template_command(depot, tmp_path):
+    res = cli(depot, "template", "grille", "-o", str(tmp_path / "vierge.xlsx"))
+    assert res.returncode == 0 and (tmp_path / "vierge.xlsx").exists()
+    res = cli(depot, "template", "grille", "-o", str(tmp_path / "vierge.pdf"))
+    assert res.returncode == 2 and "non prise en charge" in res.stderr
+
+
+def test_names_and_comments_never_reach_the_outputs(depot, tmp_path):
+    sheet = feuilles.ecrire(tmp_path / "retour.xlsx")
+    _remplir_xlsx(sheet)
+    res = cli(depot, "run", "grille", "-p", f"notes={sheet}", "-p", f"ponderations={sheet}")
+    assert res.returncode == 0, res.stderr
+    outputs = [p for d in ("reports", "data/processed") for p in (depot / d).rglob("*") if p.is_file()]
+    assert len(outputs) > 5
+    for p in outputs:
+        text = p.read_text(encoding="utf-8", errors="replace")
+        for name in NOMS:
+            assert name not in text, (name, p)
+        assert "COMMENTAIRE-PRIVÉ" not in text and "alert(" not in text, p
+    html = (depot / "reports/grille.html").read_text(encoding="utf-8")
+    assert "Données fictives" not in html  # real sheets: no banner
+    assert "grille.score_global_pondere" in (depot / "data/processed/figures.csv").read_text(encoding="utf-8")
