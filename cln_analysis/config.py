@@ -39,3 +39,6 @@ def display_path(path: str | os.PathLike, root: Path | None = None) -> str:
         return p.resolve().relative_to((root or ROOT).resolve()).as_posix()
     except ValueError:
         return str(p)
+
+#: MIME type of the display by which a notebook hands its outputs to the runner.
+SORTIES_MIME = "application/vnd.cln-analysis.sorties+json"

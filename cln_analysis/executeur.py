@@ -22,9 +22,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, catalogue, config, formats, registre
+from . import __version__, catalogue, config, figures_csv, formats
 from .erreurs import ErreurParametre, ErreurUsage
-from .rapport import SORTIES_MIME
 
 ETAT = ".etat.json"
 KERNEL = "python3"
@@ -42,26 +41,39 @@ class Parametre:
 
 
 def parametres_declares(notebook: Path) -> dict[str, Parametre]:
-    """The parameters a notebook declares in its `parameters` cell, with their types."""
-    import nbformat
-    from papermill.translators import PythonTranslator
+    """The parameters a notebook declares in its `parameters` cell, with their types.
 
-    nb = nbformat.read(notebook, as_version=4)
-    cell = next((c for c in nb.cells if "parameters" in c.metadata.get("tags", [])), None)
+    Read with `ast` (no papermill import, so that deciding that nothing changed stays fast): a
+    default of None takes its type from the annotation (`population: "Optional[int]" = None`).
+    """
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    cell = next((c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])), None)
     if cell is None:
         return {}
+    source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    lines = source.splitlines()
     out = {}
-    for p in PythonTranslator.inspect(cell):
-        annotation = (p.inferred_type_name or "None").replace(" ", "")
-        optional = annotation.startswith("Optional[") or p.default.strip() == "None"
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            name, value, ann = node.target.id, node.value, node.annotation
+            annotation = ann.value if isinstance(ann, ast.Constant) and isinstance(ann.value, str) else ast.unparse(ann)
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name, value, annotation = node.targets[0].id, node.value, ""
+        else:
+            continue
+        default = ast.unparse(value)
+        annotation = annotation.replace(" ", "")
+        optional = annotation.startswith("Optional[") or default == "None"
         base = re.sub(r"^Optional\[(.*)\]$", r"\1", annotation)
-        if base in ("None", ""):
+        if base in ("", "None"):
             try:
-                value = ast.literal_eval(p.default)
-            except (ValueError, SyntaxError):
-                value = p.default
-            base = {bool: "bool", int: "int", float: "float"}.get(type(value), "str")
-        out[p.name] = Parametre(p.name, base, optional, p.default.strip(), (p.help or "").strip())
+                literal = ast.literal_eval(value)
+            except ValueError:
+                literal = default
+            base = {bool: "bool", int: "int", float: "float"}.get(type(literal), "str")
+        line = lines[node.lineno - 1]
+        aide = line.split("#", 1)[1].strip() if "#" in line else ""
+        out[name] = Parametre(name, base, optional, default, aide)
     return out
 
 
@@ -208,15 +220,32 @@ def _message_echec(exc: BaseException) -> str:
     return f"{type(exc).__name__} : {exc}"
 
 
-def _executer_notebook(rapport: catalogue.DefinitionRapport, parametres: dict):
+#: Kernel options: its own log (English notices about its local transport) is not for the officer,
+#: and no history database is written (kernels run side by side).
+ARGUMENTS_NOYAU = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.hist_file=:memory:"]
+
+
+def demarrer_noyau():
+    """Start a kernel now (jupyter_client only): it boots while the runner imports papermill."""
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name=KERNEL)
+    km.start_kernel(extra_arguments=ARGUMENTS_NOYAU)
+    return km
+
+
+def _executer_notebook(rapport: catalogue.DefinitionRapport, parametres: dict, km=None):
     import papermill
 
-    return papermill.execute_notebook(
-        str(rapport.notebook), None, parameters=parametres, kernel_name=KERNEL, progress_bar=False,
-        request_save_on_cell_execute=False, log_output=False, start_timeout=120,
-        # the kernel's own log (an English notice about its local TCP transport) is not for the officer
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
-    )
+    try:
+        return papermill.execute_notebook(
+            str(rapport.notebook), None, parameters=parametres, kernel_name=KERNEL, progress_bar=False,
+            request_save_on_cell_execute=False, log_output=False, start_timeout=120,
+            extra_arguments=ARGUMENTS_NOYAU, km=km,
+        )
+    finally:
+        if km is not None:  # a kernel we started is ours to stop
+            km.shutdown_kernel(now=True)
 
 
 def _extraire_sorties(nb) -> dict:
@@ -227,8 +256,8 @@ def _extraire_sorties(nb) -> dict:
             continue
         kept = []
         for out in cell.get("outputs", []):
-            if SORTIES_MIME in out.get("data", {}):
-                payload = out["data"][SORTIES_MIME]
+            if config.SORTIES_MIME in out.get("data", {}):
+                payload = out["data"][config.SORTIES_MIME]
             else:
                 kept.append(out)
         cell["outputs"] = kept
@@ -253,8 +282,6 @@ def executer(
 ) -> list[Resultat]:
     """Run the reports `ids` (all by default) and publish what succeeded. Never raises for a
     failed report: its `Resultat` says why. Raises `ErreurUsage`/`ErreurParametre` before running."""
-    import nbformat
-
     from . import publication
 
     ids = list(ids) if ids else catalogue.ids()
@@ -282,8 +309,12 @@ def executer(
     jobs = max(1, jobs or os.cpu_count() or 1)
     figures_nouvelles: dict[str, object] = {}
     if a_faire:
+        # the first kernels boot while this process imports papermill and nbconvert
+        kernels = [demarrer_noyau() if i < jobs else None for i in range(len(a_faire))]
         with ThreadPoolExecutor(max_workers=min(jobs, len(a_faire))) as pool:
-            futures = {pool.submit(_executer_timed, rap, params[rap.id]): (rap, k) for rap, k in a_faire}
+            futures = {pool.submit(_executer_timed, rap, params[rap.id], km): (rap, k)
+                       for (rap, k), km in zip(a_faire, kernels)}
+            publication.preparer()
             for fut in as_completed(futures):
                 rap, k = futures[fut]
                 t, nb, exc = fut.result()
@@ -291,13 +322,13 @@ def executer(
                     try:
                         payload = _extraire_sorties(nb)
                         public, audit = _pages(nb, rap, payload, quand)
-                        figures = registre.lire_figures(_csv_figures(payload))
+                        figures = payload["figures"]
                         _publier(rap, nb, payload, public, audit)
                         figures_nouvelles[rap.id] = figures
                         etat[rap.id] = {"statut": "ok", "message": "", "date": formats.date_heure(quand),
                                         "date_iso": quand.isoformat(timespec="seconds"), "cle": k,
                                         "entrees": payload["entrees"], "duree": round(t, 1), "fictif": payload.get("fictif", False)}
-                        n_bad = int((figures["status"] == "mismatch").sum())
+                        n_bad = sum(1 for f in figures if f["status"] == "mismatch")
                         resultats[rap.id] = Resultat(rap.id, "ok", duree=t, avertissements=(
                             [f"{n_bad} chiffre(s) en écart avec le document publié"] if n_bad else []))
                         journal(f"  {rap.id} : fait en {formats.duree(t)}")
@@ -312,30 +343,19 @@ def executer(
                 journal(f"  {rap.id} : ÉCHEC — {message}")
     if figures_nouvelles:
         existing = config.FIGURES_CSV.read_text(encoding="utf-8") if config.FIGURES_CSV.exists() else ""
-        ecrire_atomique(config.FIGURES_CSV, registre.fusionner(existing, figures_nouvelles))
+        ecrire_atomique(config.FIGURES_CSV, figures_csv.fusionner(existing, figures_nouvelles))
     publication.ecrire_site(etat, quand)
     ecrire_atomique(config.REPORTS_DIR / ETAT, json.dumps(etat, ensure_ascii=False, indent=1, sort_keys=True))
     return [resultats[i] for i in ids]
 
 
-def _executer_timed(rap, parametres):
+def _executer_timed(rap, parametres, km=None):
     t0 = time.perf_counter()
     try:
-        nb = _executer_notebook(rap, parametres)
+        nb = _executer_notebook(rap, parametres, km)
         return time.perf_counter() - t0, nb, None
     except Exception as exc:  # reported, never raised: the other reports go on
         return time.perf_counter() - t0, None, exc
-
-
-def _csv_figures(payload: dict) -> str:
-    import csv
-    import io
-
-    out = io.StringIO()
-    w = csv.DictWriter(out, fieldnames=registre.COLONNES, lineterminator="\n")
-    w.writeheader()
-    w.writerows(payload["figures"])
-    return out.getvalue()
 
 
 def _publier(rap: catalogue.DefinitionRapport, nb, payload: dict, public: str, audit: str) -> None:

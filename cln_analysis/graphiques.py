@@ -13,12 +13,12 @@ import math
 from collections.abc import Callable, Sequence
 
 import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+from . import formats
 
-from . import formats  # noqa: E402
+# matplotlib's object API, without pyplot: no GUI backend, and half a second less per kernel.
 
 #: Okabe–Ito colours, darkened where needed for 3:1 contrast on white.
 BLEU = "#0072B2"
@@ -56,7 +56,7 @@ STYLE = {
     "svg.hashsalt": "cln-analysis",
     "axes.formatter.use_locale": False,
 }
-plt.rcParams.update(STYLE)
+matplotlib.rcParams.update(STYLE)
 
 FORMATEURS: dict[str, Callable[[float], str]] = {
     "entier": lambda v: formats.entier(v),
@@ -75,8 +75,8 @@ def formateur_axe(nom: str) -> FuncFormatter:
 
 def figure(largeur: float = 7.2, hauteur: float = 4.0):
     """A new figure and axes in the house style."""
-    fig, ax = plt.subplots(figsize=(largeur, hauteur), layout="constrained")
-    return fig, ax
+    fig = Figure(figsize=(largeur, hauteur), layout="constrained")
+    return fig, fig.add_subplot()
 
 
 def barres_horizontales(
@@ -173,10 +173,9 @@ def _nan(v) -> bool:
 
 
 def en_svg(fig) -> str:
-    """The figure as an SVG data URI (self-contained, sharp at any width); closes the figure."""
+    """The figure as an SVG data URI (self-contained, sharp at any width)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-    plt.close(fig)
     return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -227,7 +226,7 @@ def radar(libelles: Sequence[str], valeurs: Sequence[float], maximum: float = 4)
 
     n = len(libelles)
     angles = [2 * math.pi * i / n for i in range(n)]
-    fig = plt.figure(figsize=(6.4, 5.6), layout="constrained")
+    fig = Figure(figsize=(6.4, 5.6), layout="constrained")
     ax = fig.add_subplot(projection="polar")
     ax.set_theta_offset(math.pi / 2)
     ax.set_theta_direction(-1)

@@ -11,7 +11,7 @@ import datetime as dt
 import html
 from functools import lru_cache
 
-from . import __version__, catalogue, config, formats, registre
+from . import __version__, catalogue, config, figures_csv, formats
 
 TEXTE_FICTIF = ("Ce rapport est calculé sur un exemple inventé, pour montrer sa forme avant que les membres "
                 "aient rendu leurs grilles. Aucun de ces chiffres ne reflète l'avis du Conseil local du numérique.")
@@ -31,6 +31,12 @@ def _exporter(audit: bool):
         exclude_input=not audit, exclude_input_prompt=True, exclude_output_prompt=True,
         exclude_anchor_links=True,
     )
+
+
+def preparer() -> None:
+    """Build both exporters now (nbconvert's import is slow), while the kernels run."""
+    _exporter(False)
+    _exporter(True)
 
 
 def page_rapport(nb, rapport: catalogue.DefinitionRapport, payload: dict, quand: dt.datetime, audit: bool) -> str:
@@ -67,7 +73,7 @@ def ecrire_site(etat: dict, quand: dt.datetime) -> None:
                 downloads[f"{r.id}-{f.name}"] = f.read_text(encoding="utf-8")
                 tables.setdefault(r.id, []).append(f.name)
     remplacer_dossier(config.REPORTS_DIR / "donnees", downloads)
-    figures = registre.lire_figures(downloads.get("figures.csv", ""))
+    figures = figures_csv.lire(downloads.get("figures.csv", ""))
     ecrire_atomique(config.REPORTS_DIR / "index.html", page_index(etat, figures, tables, quand))
 
 
@@ -77,7 +83,7 @@ def _e(x: object) -> str:
 
 def page_index(etat: dict, figures, tables: dict[str, list[str]], quand: dt.datetime) -> str:
     """One card per report: title, headline figures, run date, status, links, downloads."""
-    by_id = {row["figure_id"]: row for _, row in figures.iterrows()} if len(figures) else {}
+    by_id = {row["figure_id"]: row for row in figures}
     cards = []
     for r in catalogue.RAPPORTS:
         st = etat.get(r.id, {})

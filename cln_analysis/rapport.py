@@ -22,7 +22,7 @@ from . import __version__, config, donnees, formats, registre, rendu
 from .erreurs import ErreurParametre
 from .rendu import Html
 
-SORTIES_MIME = "application/vnd.cln-analysis.sorties+json"
+SORTIES_MIME = config.SORTIES_MIME
 
 STATUTS = {"match": "conforme", "mismatch": "écart", "unpublished": "non publié"}
 

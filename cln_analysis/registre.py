@@ -7,8 +7,6 @@ half away from zero), equals the number the source prints. The register of publi
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from dataclasses import asdict, dataclass
@@ -16,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import pandas as pd
 
-COLONNES = ["figure_id", "report", "label", "value", "unit", "formula", "published", "status"]
+from .figures_csv import COLONNES
 UNITES = ("EUR", "ratio", "count", "score", "EUR_par_habitant", "heures", "minutes")
 _ID_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 
@@ -106,27 +104,11 @@ def publies_depuis(registre: pd.DataFrame) -> dict[str, str]:
     return dict(zip(registre["identifiant"], registre["texte_publie"]))
 
 
-def lire_figures(texte: str) -> pd.DataFrame:
-    """Parse the text of figures.csv (every column kept as text)."""
-    if not texte.strip():
-        return pd.DataFrame(columns=COLONNES)
-    return pd.read_csv(io.StringIO(texte), dtype=str, keep_default_na=False)
-
-
 def fusionner(existant: str, nouvelles: dict[str, pd.DataFrame]) -> str:
-    """figures.csv with the rows of each report in `nouvelles` replaced, sorted by figure_id.
+    """figures.csv with the rows of each report replaced (see `figures_csv.fusionner`)."""
+    from . import figures_csv
 
-    The text is byte-identical for the same rows: `\\n` line ends, minimal quoting.
-    """
-    old = lire_figures(existant)
-    keep = old[~old["report"].isin(list(nouvelles))] if len(old) else old
-    frames = [keep] + [df.astype(str) for df in nouvelles.values()]
-    merged = pd.concat(frames, ignore_index=True)[COLONNES].sort_values("figure_id", kind="stable")
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLONNES)
-    writer.writerows(merged.itertuples(index=False, name=None))
-    return out.getvalue()
+    return figures_csv.fusionner(existant, {k: df.to_dict(orient="records") for k, df in nouvelles.items()})
 
 
 def verifier_registre(registre: pd.DataFrame, fichier: str) -> list:
