@@ -62,17 +62,17 @@ def _parseur() -> _Parseur:
     run.add_argument("--jobs", type=int, default=None, metavar="N",
                      help="notebooks exécutés en parallèle (par défaut : le nombre de cœurs)")
     run.add_argument("--force", action="store_true", help="tout refaire, même ce qui n'a pas changé")
-    run.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     check = sub.add_parser("check", help="valider les fichiers de data/raw/",
                            description="Valider chaque fichier de data/raw/ (schéma et règles métier) et lister tous les problèmes.")
-    check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     tpl = sub.add_parser("template", help="écrire une feuille vierge (grille de notation)",
                          description="Écrire une feuille de notation vierge, en .xlsx ou en .csv.")
     tpl.add_argument("modele", choices=["grille"], help="le modèle (grille)")
     tpl.add_argument("-o", "--sortie", required=True, metavar="FICHIER", help="fichier à écrire (.xlsx ou .csv)")
-    tpl.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    tpl.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return p
 
 

@@ -100,8 +100,8 @@ def convertir(rapport: str, param: Parametre, texte: str) -> object:
                     "faux": False, "non": False, "false": False, "0": False}[t.lower()]
     except (ValueError, KeyError, ZeroDivisionError):
         raise ErreurParametre(
-            f"rapport « {rapport} », paramètre « {param.nom} » : « {texte} » n'est pas {_TYPES_FR[param.type]} "
-            f"(valeur par défaut : {param.defaut})") from None
+            f"rapport « {rapport} », paramètre « {param.nom} » : « {texte} » n'est pas {_TYPES_FR[param.type]}"
+            + (f" ({param.aide})" if param.aide else f" (valeur par défaut : {param.defaut})")) from None
     return texte
 
 

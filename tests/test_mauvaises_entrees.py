@@ -1,0 +1,125 @@
+"""The catalogue of bad inputs, for every raw file the reports read (generated from its Table
+Schema): each is refused with a French message naming file, row and column — or, when it can be
+read without doubt (Excel's CSV, an .xlsx), read into exactly the same table."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from cln_analysis import config, donnees
+from cln_analysis.erreurs import ErreurDonnees
+from conftest import cli
+
+RESOURCES = [r for r in donnees.datapackage()["resources"]]
+IDS = [r["name"] for r in RESOURCES]
+
+
+def _rows(res):
+    text = (config.RAW_DIR / res["path"]).read_text(encoding="utf-8")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def _write(path, rows, delimiter=",", encoding="utf-8", newline="\n", bom=False):
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator=newline).writerows(rows)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + out.getvalue().encode(encoding))
+    return path
+
+
+def _refus(res, path) -> str:
+    with pytest.raises(ErreurDonnees) as exc:
+        donnees.charger(res["name"], path)
+    text = str(exc.value)
+    assert path.name in text
+    return text
+
+
+def _champ(res, types):
+    return next((i, f) for i, f in enumerate(res["schema"]["fields"]) if f["type"] in types)
+
+
+@pytest.mark.parametrize("res", RESOURCES, ids=IDS)
+def test_missing_empty_and_header_only(res, tmp_path):
+    assert "fichier introuvable" in _refus(res, tmp_path / "absent.csv")
+    (tmp_path / "vide.csv").write_text("")
+    assert "vide" in _refus(res, tmp_path / "vide.csv")
+    assert "aucune ligne de données" in _refus(res, _write(tmp_path / "entete.csv", _rows(res)[:1]))
+
+
+@pytest.mark.parametrize("res", RESOURCES, ids=IDS)
+def test_required_column_missing_and_unknown_column(res, tmp_path):
+    rows = _rows(res)
+    i, f = next((i, f) for i, f in enumerate(res["schema"]["fields"]) if f.get("constraints", {}).get("required"))
+    text = _refus(res, _write(tmp_path / "sans.csv", [r[:i] + r[i + 1:] for r in rows]))
+    assert f"ligne 1, colonne « {f['name']} » : colonne obligatoire absente" in text
+    text = _refus(res, _write(tmp_path / "en_trop.csv", [rows[0] + ["colonne_en_trop"]] + [r + ["x"] for r in rows[1:]]))
+    assert "colonne « colonne_en_trop » : colonne inconnue" in text
+
+
+@pytest.mark.parametrize("res", [r for r in RESOURCES if any(f["type"] in ("integer", "number") for f in r["schema"]["fields"])],
+                         ids=lambda r: r["name"])
+def test_text_where_a_number_is_due_and_negative(res, tmp_path):
+    rows = _rows(res)
+    i, f = _champ(res, ("integer", "number"))
+    rows[1][i] = "3 058 244 €"
+    text = _refus(res, _write(tmp_path / "texte.csv", rows))
+    assert f"ligne 2, colonne « {f['name']} » : « 3 058 244 € » n'est pas" in text
+    rows[1][i] = "-5"
+    assert f"ligne 2, colonne « {f['name']} » : -5 est inférieur au minimum" in _refus(res, _write(tmp_path / "neg.csv", rows))
+
+
+@pytest.mark.parametrize("res", [r for r in RESOURCES if r["schema"].get("primaryKey")], ids=lambda r: r["name"])
+def test_duplicated_key_row(res, tmp_path):
+    rows = _rows(res)
+    text = _refus(res, _write(tmp_path / "double.csv", rows + [rows[1]]))
+    assert f"ligne {len(rows) + 1}" in text and "figure déjà ligne 2" in text
+
+
+@pytest.mark.parametrize("res", RESOURCES, ids=IDS)
+def test_excel_csv_and_xlsx_give_the_same_table(res, tmp_path):
+    ref = donnees.charger(res["name"])
+    rows = _rows(res)
+    decimal = [[c.replace(".", ",") if f["type"] == "number" else c
+                for c, f in zip(r, res["schema"]["fields"])] for r in rows[1:]]
+    if all(c.encode("cp1252", errors="ignore").decode("cp1252") == c for r in rows for c in r):
+        excel = _write(tmp_path / "excel.csv", [rows[0]] + decimal, delimiter=";", encoding="cp1252", newline="\r\n")
+        assert donnees.charger(res["name"], excel).equals(ref)
+    utf8 = _write(tmp_path / "excel_utf8.csv", [rows[0]] + decimal, delimiter=";", newline="\r\n", bom=True)
+    assert donnees.charger(res["name"], utf8).equals(ref)
+    wb = openpyxl.Workbook()
+    for r in rows:
+        wb.active.append(r)
+    wb.save(tmp_path / "classeur.xlsx")
+    assert donnees.charger(res["name"], tmp_path / "classeur.xlsx").equals(ref)
+
+
+def test_a_digital_budget_above_its_total_fails_the_report(depot):
+    (depot / "data/raw/budget_mandate.csv").write_text(
+        "annee,section,budget_numerique,budget_total\n2025,investissement,50000000,41801894\n2025,fonctionnement,4508759,163049676\n")
+    res = cli(depot, "run", "budget")
+    assert res.returncode == 1
+    assert "budget_mandate.csv, ligne 2, colonne « budget_numerique » : le budget numérique (50000000) dépasse" in res.stderr
+    assert "Traceback" not in res.stderr + res.stdout
+
+
+@pytest.mark.parametrize("report,param", [("budget", "donnees"), ("cvs", "donnees"), ("appels", "donnees"), ("grille", "notes")])
+def test_a_path_that_does_not_exist(depot, report, param):
+    res = cli(depot, "run", report, "-p", f"{param}=data/raw/nexiste_pas.csv")
+    assert res.returncode == 1
+    assert "data/raw/nexiste_pas.csv : fichier introuvable" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_debug_shows_the_trace(depot):
+    res = cli(depot, "--debug", "run", "budget", "-p", "population=abc")
+    assert res.returncode == 2 and "Traceback" in res.stderr
+
+
+def test_strings_stay_strings(depot):
+    from cln_analysis.executeur import Parametre, convertir
+
+    assert convertir("x", Parametre("code", "str", False, '"01053"', ""), "01053") == "01053"
+    assert convertir("x", Parametre("n", "int", True, "None", ""), "100000") == 100000
+    assert convertir("x", Parametre("p", "float", True, "None", ""), "1/3") == pytest.approx(1 / 3)
+    assert convertir("x", Parametre("p", "float", True, "None", ""), "0,5") == 0.5

@@ -1,0 +1,129 @@
+"""Reruns: redo only what changed; a failure leaves the previous outputs; same inputs, same bytes;
+an interrupted run leaves no partial file; input text shows as text."""
+
+import filecmp
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cln_analysis import catalogue, executeur
+from conftest import REPO, cli
+
+pytestmark = pytest.mark.e2e
+
+
+def _statuts(res) -> dict[str, str]:
+    out = {}
+    for line in res.stdout.splitlines():
+        for rid in catalogue.ids():
+            if line.strip().startswith(f"{rid} :"):
+                out[rid] = "inchangé" if "inchangé" in line else ("fait" if "fait en" in line else "échec")
+    return out
+
+
+def test_only_what_changed_is_redone(depot):
+    assert cli(depot, "run").returncode == 0
+    assert set(_statuts(cli(depot, "run")).values()) == {"inchangé"}
+    # an input file, by content
+    p = depot / "data/raw/appels_standard.csv"
+    p.write_text(p.read_text(encoding="utf-8").replace("\n", "\r\n"), encoding="utf-8")
+    assert _statuts(cli(depot, "run")) == {"budget": "inchangé", "cvs": "inchangé", "appels": "fait", "grille": "inchangé"}
+    # a file shared by two reports (territoire.csv is read by budget and cvs)
+    p = depot / "data/raw/territoire.csv"
+    p.write_text(p.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert _statuts(cli(depot, "run")) == {"budget": "fait", "cvs": "fait", "appels": "inchangé", "grille": "inchangé"}
+    # a notebook
+    nb = depot / "notebooks/grille.ipynb"
+    d = json.loads(nb.read_text(encoding="utf-8"))
+    d["cells"][0]["source"] += " "
+    nb.write_text(json.dumps(d), encoding="utf-8")
+    assert _statuts(cli(depot, "run")) == {"budget": "inchangé", "cvs": "inchangé", "appels": "inchangé", "grille": "fait"}
+    # a parameter
+    assert _statuts(cli(depot, "run", "budget", "-p", "population=100000")) == {"budget": "fait"}
+    assert _statuts(cli(depot, "run", "budget", "-p", "population=100000")) == {"budget": "inchangé"}
+    # --force
+    assert set(_statuts(cli(depot, "run", "cvs", "--force")).values()) == {"fait"}
+
+
+def test_package_change_changes_every_key(monkeypatch):
+    rap = catalogue.par_id("budget")
+    base = executeur.cle(rap, {}, executeur.empreinte_paquet())
+    before = executeur.empreinte_paquet()
+    monkeypatch.setattr(executeur, "__version__", "99.0")
+    assert executeur.empreinte_paquet() != before
+    assert executeur.cle(rap, {}, executeur.empreinte_paquet()) != base
+    assert executeur.cle(rap, {"population": 1}, executeur.empreinte_paquet()) != executeur.cle(rap, {}, executeur.empreinte_paquet())
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    files = {}
+    for d in ("reports", "data/processed"):
+        for p in (root / d).rglob("*"):
+            if p.is_file() and p.name != ".etat.json" and p.name != "index.html" and "donnees" not in p.parts:
+                files[str(p.relative_to(root))] = p.read_bytes()
+    return files
+
+
+def test_a_failed_report_leaves_its_previous_outputs(depot):
+    assert cli(depot, "run").returncode == 0
+    before = _snapshot(depot)
+    (depot / "data/raw/budget_mandate.csv").write_text(
+        "annee,section,budget_numerique,budget_total\n2025,investissement,x,41801894\n2025,fonctionnement,4508759,163049676\n")
+    res = cli(depot, "run", "--force")
+    assert res.returncode == 1
+    assert "Bilan : 3 produit(s), 0 inchangé(s), 1 en échec." in res.stdout
+    assert "budget_mandate.csv, ligne 2, colonne « budget_numerique »" in res.stderr
+    after = _snapshot(depot)
+    for name, data in before.items():
+        if "budget" in name or name.endswith("figures.csv"):
+            assert after[name] == data, name
+    index = (depot / "reports/index.html").read_text(encoding="utf-8")
+    assert "échec de la dernière exécution" in index and "ligne 2" in index
+    assert "La page ci-dessous est celle de l'exécution réussie précédente" in index
+
+
+def test_same_inputs_same_bytes_and_committed_outputs_reproduced(depot_produit, depot):
+    assert cli(depot, "run").returncode == 0
+    assert cli(depot, "run", "--force").returncode == 0
+    for rel in ["data/processed/figures.csv"] + [str(p.relative_to(REPO)) for p in (REPO / "data/processed").rglob("*.csv")]:
+        a, b, c = depot / rel, depot_produit / rel, REPO / rel
+        assert a.read_bytes() == b.read_bytes(), rel
+        assert a.read_bytes() == c.read_bytes(), f"{rel} : la version committée n'est pas celle d'une exécution par défaut"
+    produced = {str(p.relative_to(depot)) for p in (depot / "data/processed").rglob("*.csv")}
+    committed = {str(p.relative_to(REPO)) for p in (REPO / "data/processed").rglob("*.csv")}
+    assert produced == committed
+
+
+def test_interrupted_run_leaves_no_partial_file(depot):
+    assert cli(depot, "run", "budget").returncode == 0
+    before = _snapshot(depot)
+    env = dict(os.environ, CLN_ANALYSIS_ROOT=str(depot))
+    proc = subprocess.Popen([sys.executable, "-m", "cln_analysis", "run", "--force"], cwd=depot, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(4)
+    os.killpg(proc.pid, signal.SIGINT)
+    proc.communicate(timeout=120)
+    leftovers = [p for d in ("reports", "data") for p in (depot / d).rglob("*") if p.name.endswith(".tmp") or ".ancien" in p.name]
+    assert leftovers == []
+    after = _snapshot(depot)
+    for name in before:
+        assert name in after
+        assert after[name] == before[name] or name.startswith(("reports", "data/processed")), name
+    for name, data in after.items():  # every file there is whole: either the old or a complete new one
+        if name.endswith(".html"):
+            assert data.rstrip().endswith(b"</html>"), name
+
+
+def test_text_from_an_input_file_shows_as_text(depot):
+    p = depot / "data/raw/territoire.csv"
+    p.write_text(p.read_text(encoding="utf-8").replace("INSEE 2022", "<b onclick=alert(1)>INSEE 2022</b>"), encoding="utf-8")
+    assert cli(depot, "run", "budget").returncode == 0
+    html = (depot / "reports/budget.html").read_text(encoding="utf-8")
+    assert "&lt;b onclick=alert(1)&gt;INSEE 2022&lt;/b&gt;" in html
+    assert "<b onclick" not in html
