@@ -26,7 +26,7 @@ def test_budget_report_reproduces_the_slide(depot_produit):
                   "3\u202f058\u202f244", "76,05"):
         assert shown in html, shown
     assert "Traçabilité" in html and "Hypothèses et limites" in html and "SHA-256" in html
-    assert "<pre><code>" not in html  # no code in the public page
+    assert "<code>" not in html  # no code in the public page
     assert "import " not in html
 
 
