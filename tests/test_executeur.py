@@ -90,3 +90,60 @@ def test_index_links_every_report(depot_produit):
     index = (depot_produit / "reports/index.html").read_text(encoding="utf-8")
     assert 'href="budget.html"' in index and 'href="audit/budget.html"' in index
     assert 'href="donnees/figures.csv"' in index and (depot_produit / "reports/donnees/figures.csv").exists()
+
+
+def test_cvs_report_answers_the_councils_questions(depot_produit):
+    html = (depot_produit / "reports/cvs.html").read_text(encoding="utf-8")
+    for shown in ("269\u202f045", f"80,1{NBSP}%", f"67{NBSP}%", f"33{NBSP}%", f"\u22122,9{NBSP}%", "53\u202f809",
+                  "134\u202f522,50", "Icièlà", "Secours Populaire", "Quel est le budget dédié aux écrivains publics"):
+        assert shown in html, shown
+    assert "parts de la Ville et de l'État réunies" in html  # the assumption on what 269 045 € covers
+    figs = _figures(depot_produit)
+    assert "cvs.2025.part_ville" not in figs
+    assert {figs[f"cvs.2025.part_ville.{b}"]["value"] for b in ("min", "max")} == {"53809", "134522.5"}
+
+
+def test_cvs_with_a_share_of_new_projects(depot):
+    res = cli(depot, "run", "cvs", "-p", "part_nouveaux=0.5")
+    assert res.returncode == 0, res.stderr
+    assert float(_figures(depot)["cvs.2025.part_ville"]["value"]) == pytest.approx(269045 * 0.35)
+    res = cli(depot, "run", "cvs", "-p", "part_nouveaux=1.5")
+    assert res.returncode == 1 and "doit être au plus 1" in res.stderr
+
+
+def test_cvs_with_a_project_file_that_does_not_add_up(depot):
+    rows = ["porteur,projet,categorie,statut,montant_sollicite,montant_attribue"]
+    rows += [f"EP{i},Écrivain public,ecrivains_publics,reconduit,30000,22580" for i in range(8)]
+    rows += [f"A{i},Médiation,autres,nouveau,10000,6800" for i in range(13)]
+    (depot / "projets.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    res = cli(depot, "run", "cvs", "-p", "projets=projets.csv")
+    assert res.returncode == 1
+    assert "projets.csv, colonne « categorie » : catégorie « ecrivains_publics »" in res.stderr
+
+
+def test_calls_report_and_a_monthly_trial_file(depot_produit, depot):
+    html = (depot_produit / "reports/appels.html").read_text(encoding="utf-8")
+    for shown in (f"76{NBSP}%", f"83{NBSP}%", f"81{NBSP}%", "18\u202f679", "74,7", "rendez-vous en ligne (CNI, passeport)"):
+        assert shown in html, shown
+    (depot / "mois.csv").write_text("periode,appels_recus,appels_perdus,appels_repondus\n2025,98953,18679,80274\n"
+                                    "2025-03,9000,2000,7000\n2026-03,8000,400,7600\n2026-04,7900,300,7600\n")
+    res = cli(depot, "run", "appels", "-p", "donnees=mois.csv")
+    assert res.returncode == 1 and "donnée deux fois" in res.stderr  # 2025 as a year and as one month
+    (depot / "mois.csv").write_text("periode,appels_recus,appels_perdus,appels_repondus\n2025,98953,18679,80274\n"
+                                    "2026-03,8000,400,7600\n2026-04,7900,300,7600\n")
+    assert cli(depot, "run", "appels", "-p", "donnees=mois.csv").returncode == 0
+    figs = _figures(depot)
+    assert figs["appels.2026.recus"]["value"] == "15900" and "(2 mois)" in figs["appels.2026.recus"]["label"]
+    assert "appels.2026.evolution_recus" not in figs and "appels.2025.ecart_objectif" in figs
+    html = (depot / "reports/appels.html").read_text(encoding="utf-8")
+    assert "Courbe du taux de décroché par mois" in html and (depot / "data/processed/appels/appels_par_mois.csv").exists()
+
+
+def test_grid_report_with_the_fictitious_example(depot_produit):
+    html = (depot_produit / "reports/grille.html").read_text(encoding="utf-8")
+    assert "Données fictives" in html and "Points bloquants" in html
+    assert "Diagramme en barres divergentes" in html and "Radar des notes médianes" in html
+    assert "sa surface ne mesure rien" in html
+    figs = _figures(depot_produit)
+    assert figs["grille.repondants"]["value"] == "12" and figs["grille.transparence.abstentions"]["value"] == "6"
+    assert all(r["status"] == "unpublished" for k, r in figs.items() if k.startswith("grille."))

@@ -66,8 +66,9 @@ def test_xlsx_round_trip(tmp_path):
     assert points.shape == (2, 8) and points.sum(axis=1).tolist() == [100, 100]
 
 
-def _csv_rempli(path):
-    rows = [feuilles.colonnes_notes(CRIT)]
+def _csv_rempli(template):
+    """The generated blank CSV, filled in: its own header row, then one row per member."""
+    rows = [next(csv.reader(io.StringIO(template.read_text(encoding="utf-8-sig"))))]
     for name, scores in zip(NOMS, ROWS):
         row = [name]
         for v in scores:
@@ -79,10 +80,11 @@ def _csv_rempli(path):
 
 
 def test_csv_as_written_and_as_excel_saves_it(tmp_path):
+    template = feuilles.ecrire(tmp_path / "vierge.csv")
     written = tmp_path / "notes.csv"
-    written.write_text("\ufeff" + _csv_rempli(written), encoding="utf-8")
+    written.write_text("\ufeff" + _csv_rempli(template), encoding="utf-8")
     excel = tmp_path / "notes_excel.csv"
-    rows = list(csv.reader(io.StringIO(_csv_rempli(excel))))
+    rows = list(csv.reader(io.StringIO(_csv_rempli(template))))
     out = io.StringIO()
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
     excel.write_bytes(out.getvalue().encode("cp1252"))

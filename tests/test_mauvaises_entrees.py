@@ -123,3 +123,12 @@ def test_strings_stay_strings(depot):
     assert convertir("x", Parametre("n", "int", True, "None", ""), "100000") == 100000
     assert convertir("x", Parametre("p", "float", True, "None", ""), "1/3") == pytest.approx(1 / 3)
     assert convertir("x", Parametre("p", "float", True, "None", ""), "0,5") == 0.5
+
+
+@pytest.mark.parametrize("report,param", [("budget", "annee"), ("budget", "population"), ("cvs", "part_nouveaux"),
+                                          ("appels", "jours_ouvres"), ("appels", "objectif_decroche"),
+                                          ("grille", "seuil_publication")])
+def test_every_numeric_parameter_refuses_text(depot, report, param):
+    res = cli(depot, "run", report, "-p", f"{param}=abc")
+    assert res.returncode == 2
+    assert f"paramètre « {param} » : « abc » n'est pas un nombre" in res.stderr
