@@ -11,7 +11,7 @@ import datetime as dt
 import html
 from functools import lru_cache
 
-from . import __version__, catalogue, config, figures_csv, formats
+from . import __version__, catalogue, config, figures_csv, formats, registre
 
 TEXTE_FICTIF = ("Ce rapport est calculé sur un exemple inventé, pour montrer sa forme avant que les membres "
                 "aient rendu leurs grilles. Aucun de ces chiffres ne reflète l'avis du Conseil local du numérique.")
@@ -93,7 +93,7 @@ def page_index(etat: dict, figures, tables: dict[str, list[str]], quand: dt.date
         for fid in r.chiffres_cles:
             row = by_id.get(fid)
             if row is not None:
-                chiffres.append(f'<li><span class="valeur">{_e(formats.valeur(float(row["value"]), row["unit"]))}</span> '
+                chiffres.append(f'<li><span class="valeur">{_e(formats.valeur(float(row["value"]), row["unit"], registre.decimales_affichage(row["unit"], row["published"])))}</span> '
                                 f'<span class="libelle">{_e(row["label"])}</span></li>')
         if ok:
             status = f'<p class="statut">Statut : à jour, produit le {_e(st.get("date", ""))}.</p>'

@@ -177,7 +177,7 @@ class Rapport:
         view = pd.DataFrame({
             "figure_id": rap["figure_id"],
             "label": rap["label"],
-            "valeur": [formats.valeur(float(v), units[i], _decimales(units[i], p)) for i, v, p in
+            "valeur": [formats.valeur(float(v), units[i], registre.decimales_affichage(units[i], p)) for i, v, p in
                        zip(rap["figure_id"], rap["value"], rap["published"])],
             "published": rap["published"].replace("", "—"),
             "status": rap["status"].map(STATUTS),
@@ -204,11 +204,3 @@ class Rapport:
             "fictif": self.fictif,
         }
         display({SORTIES_MIME: payload}, raw=True)
-
-
-def _decimales(unit: str, published: str) -> int | None:
-    """Show a figure with the decimals of its published text, so the two read side by side."""
-    if not published:
-        return None
-    pub = registre.interpreter(published)
-    return pub.decimales if unit != "ratio" or pub.signe == "%" else None

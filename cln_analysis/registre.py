@@ -12,8 +12,6 @@ import re
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-import pandas as pd
-
 from .figures_csv import COLONNES
 UNITES = ("EUR", "ratio", "count", "score", "EUR_par_habitant", "heures", "minutes")
 _ID_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
@@ -86,8 +84,18 @@ def valeur_texte(value: float) -> str:
     return repr(v)
 
 
-def rapprocher(chiffres: list[Chiffre], publies: dict[str, str]) -> pd.DataFrame:
-    """The figures with their published text and status, in the columns of figures.csv."""
+def decimales_affichage(unit: str, published: str) -> int | None:
+    """The decimals to show a figure with, so that it reads like its published text (None: the unit's default)."""
+    if not published:
+        return None
+    pub = interpreter(published)
+    return pub.decimales if unit != "ratio" or pub.signe == "%" else None
+
+
+def rapprocher(chiffres: list[Chiffre], publies: dict[str, str]):
+    """The figures with their published text and status, in the columns of figures.csv (a DataFrame)."""
+    import pandas as pd
+
     rows = []
     for c in chiffres:
         texte = publies.get(c.figure_id, "")
@@ -99,19 +107,19 @@ def rapprocher(chiffres: list[Chiffre], publies: dict[str, str]) -> pd.DataFrame
     return pd.DataFrame(rows, columns=COLONNES).sort_values("figure_id", kind="stable").reset_index(drop=True)
 
 
-def publies_depuis(registre: pd.DataFrame) -> dict[str, str]:
+def publies_depuis(registre) -> dict[str, str]:
     """{figure_id: printed text} from the loaded register."""
     return dict(zip(registre["identifiant"], registre["texte_publie"]))
 
 
-def fusionner(existant: str, nouvelles: dict[str, pd.DataFrame]) -> str:
+def fusionner(existant: str, nouvelles: dict) -> str:
     """figures.csv with the rows of each report replaced (see `figures_csv.fusionner`)."""
     from . import figures_csv
 
     return figures_csv.fusionner(existant, {k: df.to_dict(orient="records") for k, df in nouvelles.items()})
 
 
-def verifier_registre(registre: pd.DataFrame, fichier: str) -> list:
+def verifier_registre(registre, fichier: str) -> list:
     """Problems of the register itself: a printed text that cannot be read."""
     from .erreurs import Probleme
 
