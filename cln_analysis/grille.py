@@ -260,3 +260,20 @@ def synthese(pub: pd.DataFrame, libelles: dict[int, str]) -> pd.DataFrame:
         "consensus": [f.nombre(c, 2) for c in pub["consensus"]],
         "lecture": [DRAPEAUX[d] for d in pub["drapeau"]],
     })
+
+
+def regles_lecture() -> list[str]:
+    """The flag rules in French, from the constants above (the report prints them as its method)."""
+    from . import formats as f
+
+    return [
+        f"{DRAPEAUX['information_insuffisante']} : plus de {f.pourcentage(SEUIL_ABSTENTION, 0)} d'abstentions ;",
+        f"{DRAPEAUX['consensus_favorable']} : au moins {f.pourcentage(SEUIL_CONSENSUS, 0)} de notes 3 ou 4 et au plus "
+        f"{f.pourcentage(SEUIL_OPPOSITION, 0)} de notes 0 ou 1 ;",
+        f"{DRAPEAUX['consensus_defavorable']} : au moins {f.pourcentage(SEUIL_CONSENSUS, 0)} de notes 0 ou 1 et au plus "
+        f"{f.pourcentage(SEUIL_OPPOSITION, 0)} de notes 3 ou 4 ;",
+        f"{DRAPEAUX['polarise']} : au moins {f.pourcentage(SEUIL_POLARISATION, 0)} de notes 0 ou 1 et au moins "
+        f"{f.pourcentage(SEUIL_POLARISATION, 0)} de notes 3 ou 4 ;",
+        f"{DRAPEAUX['accord']} : écart entre le 1er et le 3e quartile d'au plus {f.nombre(ECART_INTERQUARTILE_ACCORD, 0)} ;",
+        f"sinon, {DRAPEAUX['avis_partages']}.",
+    ]

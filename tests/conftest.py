@@ -41,3 +41,14 @@ def depot_produit(tmp_path_factory) -> Path:
     res = cli(root, "run")
     assert res.returncode == 0, res.stdout + res.stderr
     return root
+
+
+def verifier_publies(valeurs: dict[str, float], prefixe: str, attendus: int) -> None:
+    """Every figure the register holds under `prefixe` matches its computed value (rounded as printed)."""
+    from cln_analysis import donnees, registre
+
+    publies = registre.publies_depuis(donnees.charger("chiffres_publies"))
+    ids = [i for i in publies if i.startswith(prefixe)]
+    assert len(ids) == attendus
+    for fid in ids:
+        assert registre.statut(valeurs[fid], publies[fid]) == "match", fid

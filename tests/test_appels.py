@@ -3,8 +3,9 @@
 import pandas as pd
 import pytest
 
-from cln_analysis import appels, donnees, registre
+from cln_analysis import appels, donnees
 from cln_analysis.erreurs import ErreurDonnees
+from conftest import verifier_publies
 
 
 def _df(rows):
@@ -22,11 +23,7 @@ def figs():
 
 
 def test_every_published_call_figure_matches(figs):
-    publies = registre.publies_depuis(donnees.charger("chiffres_publies"))
-    ids = [i for i in publies if i.startswith("appels.")]
-    assert len(ids) == 12
-    for fid in ids:
-        assert registre.statut(figs[fid], publies[fid]) == "match", fid
+    verifier_publies(figs, "appels.", 12)
 
 
 def test_derived_figures(figs):

@@ -5,6 +5,7 @@ import pytest
 
 from cln_analysis import budget, donnees, registre
 from cln_analysis.erreurs import ErreurDonnees
+from conftest import verifier_publies
 
 
 @pytest.fixture(scope="module")
@@ -15,16 +16,8 @@ def calcul():
     return {c["figure_id"]: c for c in budget.chiffres(table, comp, hab, 2025)}
 
 
-@pytest.fixture(scope="module")
-def publies():
-    return registre.publies_depuis(donnees.charger("chiffres_publies"))
-
-
-def test_every_published_budget_figure_matches(calcul, publies):
-    budget_ids = [i for i in publies if i.startswith("budget.")]
-    assert len(budget_ids) == 14
-    for fid in budget_ids:
-        assert registre.statut(calcul[fid]["value"], publies[fid]) == "match", fid
+def test_every_published_budget_figure_matches(calcul):
+    verifier_publies({k: c["value"] for k, c in calcul.items()}, "budget.", 14)
 
 
 def test_the_three_shares_as_printed(calcul):

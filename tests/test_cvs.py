@@ -5,6 +5,7 @@ import pytest
 
 from cln_analysis import cvs, donnees, registre
 from cln_analysis.erreurs import ErreurDonnees, ErreurParametre
+from conftest import verifier_publies
 
 
 @pytest.fixture(scope="module")
@@ -23,12 +24,7 @@ def _figures(alloc, ans, cof, part_nouveaux=None):
 
 def test_every_published_cvs_figure_matches(base):
     _, ans, alloc, cof = base
-    figs = _figures(alloc, ans, cof)
-    publies = registre.publies_depuis(donnees.charger("chiffres_publies"))
-    ids = [i for i in publies if i.startswith("cvs.")]
-    assert len(ids) == 11
-    for fid in ids:
-        assert registre.statut(figs[fid], publies[fid]) == "match", fid
+    verifier_publies(_figures(alloc, ans, cof), "cvs.", 11)
 
 
 def test_unpublished_figures(base):
