@@ -143,8 +143,8 @@ class Rapport:
 
     def tracabilite(self, rapprochement: pd.DataFrame) -> Html:
         duree = time.perf_counter() - self._t0
-        params = pd.DataFrame({"parametre": list(self.parametres), "valeur": [repr(v) if not isinstance(v, str) else v
-                                                                              for v in self.parametres.values()]})
+        params = pd.DataFrame({"parametre": list(self.parametres),
+                               "valeur": [_valeur_parametre(v) for v in self.parametres.values()]})
         files = pd.DataFrame(self.entrees, columns=["chemin", "role", "lecture", "sha256"])
         parts = [
             Html('<section class="tracabilite" aria-labelledby="tracabilite">'),
@@ -204,3 +204,10 @@ class Rapport:
             "fictif": self.fictif,
         }
         display({SORTIES_MIME: payload}, raw=True)
+
+
+def _valeur_parametre(v: object) -> str:
+    """A parameter as the reader should see it (an empty one says so, in French)."""
+    if v is None:
+        return "(vide : valeur tirée des données)"
+    return v if isinstance(v, str) else repr(v)
