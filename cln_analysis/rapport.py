@@ -209,5 +209,5 @@ class Rapport:
 def _valeur_parametre(v: object) -> str:
     """A parameter as the reader should see it (an empty one says so, in French)."""
     if v is None:
-        return "(vide : valeur tirée des données)"
+        return "(vide)"
     return v if isinstance(v, str) else repr(v)
