@@ -91,9 +91,14 @@ class Rapport:
         return valeur
 
     # ------------------------------------------------------------------ inputs
-    def entree(self, chemin: str | Path, role: str, lecture: str = "") -> Path:
-        """Record an input file (hashed now) and return its resolved path."""
+    def entree(self, chemin: str | Path, role: str, lecture: str = "", ressource: str | None = None) -> Path:
+        """Record an input file (hashed now) and return its resolved path. When it is the file of a
+        data-package resource marked `fictif`, the report carries the « Données fictives » banner."""
         path = config.resolve(chemin)
+        if ressource is not None:
+            res = donnees.ressource(ressource)
+            if res.get("fictif") and path.resolve() == (config.RAW_DIR / res["path"]).resolve():
+                self.fictif = True
         if path.is_file() and not any(x["chemin"] == config.display_path(path) for x in self.entrees):
             self.entrees.append({"chemin": config.display_path(path), "role": role, "sha256": sha256(path), "lecture": lecture})
         return path

@@ -147,3 +147,13 @@ def test_grid_report_with_the_fictitious_example(depot_produit):
     figs = _figures(depot_produit)
     assert figs["grille.repondants"]["value"] == "12" and figs["grille.transparence.abstentions"]["value"] == "6"
     assert all(r["status"] == "unpublished" for k, r in figs.items() if k.startswith("grille."))
+
+
+def test_fictitious_banner_follows_the_file_not_the_spelling(depot):
+    example = depot / "data/raw/grille_notes_exemple.csv"
+    assert cli(depot, "run", "grille", "-p", f"notes={example}").returncode == 0
+    assert "Données fictives" in (depot / "reports/grille.html").read_text(encoding="utf-8")
+    real = depot / "notes.csv"
+    real.write_bytes(example.read_bytes())
+    assert cli(depot, "run", "grille", "-p", "notes=notes.csv").returncode == 0
+    assert "Données fictives" not in (depot / "reports/grille.html").read_text(encoding="utf-8")
