@@ -142,3 +142,23 @@ def chiffres(t: pd.DataFrame, obj: Objectif) -> list[dict]:
              value=obj.transferts_estimes, unit="count", formula=f"{p}.repondus × part_transferts"),
     ]
     return out
+
+
+@dataclass(frozen=True)
+class Hypotheses:
+    """The report's working values: a parameter when given, else the slides' figure."""
+
+    objectif_decroche: float
+    duree_moyenne_min: float
+    part_transferts: float
+
+
+def hypotheses(contexte: pd.DataFrame, objectif_decroche: float | None = None, duree_moyenne_min: float | None = None,
+               part_transferts: float | None = None) -> Hypotheses:
+    """Each value from its parameter, or from `appels_contexte.csv` when the parameter is empty."""
+    ctx = contexte.set_index("indicateur")["valeur"]
+    return Hypotheses(
+        float(ctx["objectif_decroche"] if objectif_decroche is None else objectif_decroche),
+        float(ctx["duree_moyenne_appel"] if duree_moyenne_min is None else duree_moyenne_min),
+        float(ctx["part_transferts_min"] if part_transferts is None else part_transferts),
+    )

@@ -93,8 +93,10 @@ def par_habitant(montant: float, population: float) -> float:
     return montant / population
 
 
-def population(territoire: pd.DataFrame) -> tuple[int, str]:
-    """(population, vintage) from the territory context file."""
+def population(territoire: pd.DataFrame, parametre: int | None = None) -> tuple[int, str]:
+    """(population, vintage): the parameter when given, else the territory context file's figure."""
+    if parametre is not None:
+        return int(parametre), "valeur donnée en paramètre"
     row = territoire.set_index("indicateur").loc["population"]
     return int(row["valeur"]), str(row["millesime"])
 

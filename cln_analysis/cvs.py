@@ -222,3 +222,9 @@ def tableau_partage(attribue: float, part: PartageVilleEtat) -> pd.DataFrame:
         rows.append((f"Part des projets nouveaux connue ({part.part_nouveaux:.4g})", part.ville))
     return pd.DataFrame({"hypothese": [h for h, _ in rows], "ville": [v for _, v in rows],
                          "etat": [attribue - v for _, v in rows]})
+
+
+def tableau_demandes(alloc: Allocation, dem: Demandes) -> pd.DataFrame:
+    """Requested and allocated amounts of this year and the next (allocation not yet known: empty)."""
+    return pd.DataFrame({"annee": [alloc.annee, dem.annee], "montant_sollicite": [alloc.sollicite, dem.sollicite],
+                         "montant_attribue": [alloc.attribue, None]})

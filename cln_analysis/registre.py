@@ -112,13 +112,6 @@ def publies_depuis(registre) -> dict[str, str]:
     return dict(zip(registre["identifiant"], registre["texte_publie"]))
 
 
-def fusionner(existant: str, nouvelles: dict) -> str:
-    """figures.csv with the rows of each report replaced (see `figures_csv.fusionner`)."""
-    from . import figures_csv
-
-    return figures_csv.fusionner(existant, {k: df.to_dict(orient="records") for k, df in nouvelles.items()})
-
-
 def verifier_registre(registre, fichier: str) -> list:
     """Problems of the register itself: a printed text that cannot be read."""
     from .erreurs import Probleme

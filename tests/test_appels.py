@@ -72,3 +72,11 @@ def test_file_rules_via_the_loader(tmp_path):
     assert "ligne 3" in text and "figure déjà ligne 2" in text
     assert "« 2025-13 » n'a pas la forme attendue" in text
     assert "ligne 5, colonne « appels_recus »" in text
+
+
+def test_working_values_come_from_the_slides_unless_given():
+    ctx = donnees.charger("appels_contexte")
+    h = appels.hypotheses(ctx)
+    assert (h.objectif_decroche, h.duree_moyenne_min) == (1.0, 1.0)
+    assert h.part_transferts == pytest.approx(1 / 3)
+    assert appels.hypotheses(ctx, 0.9, 2, 0.4) == appels.Hypotheses(0.9, 2.0, 0.4)

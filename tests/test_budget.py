@@ -53,3 +53,9 @@ def test_missing_section_and_unknown_year_are_named():
     assert "« fonctionnement » manque" in str(budget.verifier(df)[0])
     with pytest.raises(ErreurDonnees, match="aucune ligne pour l'année 2024"):
         budget.selectionner(donnees.charger("budget_mandate"), 2024)
+
+
+def test_population_from_the_file_unless_given():
+    territoire = donnees.charger("territoire")
+    assert budget.population(territoire) == (99500, "INSEE 2022")
+    assert budget.population(territoire, 100000)[0] == 100000

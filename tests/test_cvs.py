@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from cln_analysis import cvs, donnees, registre
-from cln_analysis.erreurs import ErreurDonnees, ErreurParametre
+from cln_analysis.erreurs import ErreurParametre
 from conftest import verifier_publies
 
 

@@ -1,7 +1,6 @@
 """Reruns: redo only what changed; a failure leaves the previous outputs; same inputs, same bytes;
 an interrupted run leaves no partial file; input text shows as text."""
 
-import filecmp
 import json
 import os
 import signal

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from cln_analysis import registre
+from cln_analysis import figures_csv, registre
 from cln_analysis.registre import Chiffre
 
 
@@ -60,15 +60,19 @@ def test_chiffre_refuses_bad_ids_units_and_nan():
         Chiffre("budget.x", "budget", "x", float("nan"), "EUR", "x")
 
 
+def _lignes(chiffres, publies):
+    return registre.rapprocher(chiffres, publies).to_dict(orient="records")
+
+
 def test_fusionner_replaces_one_report_and_sorts():
-    a = registre.rapprocher([Chiffre("b.2025.x", "b", "x", 2.0, "count", "f")], {"b.2025.x": "2"})
-    c = registre.rapprocher([Chiffre("a.2025.y", "a", "y", 1.0, "count", "f")], {})
-    text = registre.fusionner("", {"b": a, "a": c})
+    a = _lignes([Chiffre("b.2025.x", "b", "x", 2.0, "count", "f")], {"b.2025.x": "2"})
+    c = _lignes([Chiffre("a.2025.y", "a", "y", 1.0, "count", "f")], {})
+    text = figures_csv.fusionner("", {"b": a, "a": c})
     lines = text.splitlines()
     assert lines[0] == ",".join(registre.COLONNES)
     assert [l.split(",")[0] for l in lines[1:]] == ["a.2025.y", "b.2025.x"]
-    a2 = registre.rapprocher([Chiffre("b.2025.x", "b", "x", 3.0, "count", "f")], {"b.2025.x": "2"})
-    text2 = registre.fusionner(text, {"b": a2})
+    a2 = _lignes([Chiffre("b.2025.x", "b", "x", 3.0, "count", "f")], {"b.2025.x": "2"})
+    text2 = figures_csv.fusionner(text, {"b": a2})
     assert "b.2025.x,b,x,3,count,f,2,mismatch" in text2
     assert "a.2025.y" in text2
-    assert registre.fusionner(text2, {"b": a2}) == text2  # same rows, same bytes
+    assert figures_csv.fusionner(text2, {"b": a2}) == text2  # same rows, same bytes
