@@ -11,7 +11,29 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from . import formats as f
 from .erreurs import ErreurDonnees, Probleme
+from .rendu import Colonne
+
+
+def _taux(v: float) -> str:
+    return f.pourcentage(v, 0)
+
+
+#: The columns of this report's tables: French title and format, declared once.
+COLONNES = {
+    "annee": Colonne("Année", str),
+    "periode": Colonne("Mois"),
+    "appels_recus": Colonne("Appels reçus", f.entier),
+    "appels_perdus": Colonne("Appels perdus", f.entier),
+    "appels_repondus": Colonne("Appels répondus", f.entier),
+    "mois": Colonne("Mois couverts", f.entier),
+    "partielle": Colonne("Année partielle", lambda p: "oui" if p else "non"),
+    "taux_decroche": Colonne("Taux de décroché", _taux),
+    "evolution_recus": Colonne("Évolution des appels reçus", f.evolution),
+    "appels_recus_annee_precedente": Colonne("Reçus, année précédente", f.entier),
+    "taux_decroche_annee_precedente": Colonne("Taux, année précédente", _taux),
+}
 
 
 def verifier(df: pd.DataFrame) -> list[Probleme]:

@@ -10,10 +10,26 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from . import formats as f
 from .erreurs import ErreurDonnees, Probleme
+from .rendu import Colonne
 
 SECTIONS = ("investissement", "fonctionnement")
 LIBELLES = {"investissement": "Investissement", "fonctionnement": "Fonctionnement", "total": "Total"}
+
+#: The columns of this report's tables: French title and format, declared once.
+COLONNES = {
+    "section": Colonne("Section", LIBELLES.get),
+    "budget_numerique": Colonne("Budget numérique", f.euros),
+    "budget_total": Colonne("Budget total", f.euros),
+    "part_numerique": Colonne("Part du numérique", f.pourcentage),
+    "poids_dans_numerique": Colonne("Poids dans le budget numérique", f.pourcentage),
+    "poids_dans_total": Colonne("Poids dans le budget total", f.pourcentage),
+    "reference": Colonne("Total de référence"),
+    "numerique": Colonne("Budget numérique mandaté", f.euros),
+    "total": Colonne("Total", f.euros),
+    "part": Colonne("Part du numérique", f.pourcentage),
+}
 
 
 def verifier(mandate: pd.DataFrame) -> list[Probleme]:

@@ -1,4 +1,8 @@
-"""The list of reports: one line each. A new report adds its notebook, its module and a line here."""
+"""The list of reports, one line each, and every path of one report's outputs.
+
+A new report adds its notebook, its module and a line here; the runner, the index and the tests
+take every output path from the properties of its `DefinitionRapport`.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,42 @@ class DefinitionRapport:
 
     @property
     def notebook(self) -> Path:
+        """The source notebook."""
         return config.NOTEBOOKS_DIR / f"{self.id}.ipynb"
+
+    @property
+    def page(self) -> Path:
+        """The public page."""
+        return config.REPORTS_DIR / f"{self.id}.html"
+
+    @property
+    def page_audit(self) -> Path:
+        """The audit page (code, parameters, provenance, reconciliation)."""
+        return config.AUDIT_DIR / f"{self.id}.html"
+
+    @property
+    def notebook_execute(self) -> Path:
+        """The executed notebook, papermill metadata kept."""
+        return config.EXECUTED_NOTEBOOKS_DIR / f"{self.id}.ipynb"
+
+    @property
+    def dossier_tableaux(self) -> Path:
+        """data/processed/<id>/: the table behind every chart and table."""
+        return config.PROCESSED_DIR / self.id
+
+    def telechargement(self, nom_tableau: str) -> str:
+        """The file name of a table in reports/donnees/ (relative to it)."""
+        return f"{self.id}-{nom_tableau}"
+
+    @property
+    def lien_page(self) -> str:
+        """The public page's link from the index."""
+        return self.page.relative_to(config.REPORTS_DIR).as_posix()
+
+    @property
+    def lien_audit(self) -> str:
+        """The audit page's link from the index."""
+        return self.page_audit.relative_to(config.REPORTS_DIR).as_posix()
 
 
 RAPPORTS: tuple[DefinitionRapport, ...] = (

@@ -15,8 +15,17 @@ NOTEBOOKS_DIR = ROOT / "notebooks"
 REPORTS_DIR = ROOT / "reports"
 
 DATAPACKAGE = RAW_DIR / "datapackage.json"
+EXTRA_SCHEMAS_DIR = RAW_DIR / "schemas"
 REGISTER = RAW_DIR / "chiffres_publies.csv"
 FIGURES_CSV = PROCESSED_DIR / "figures.csv"
+
+#: The published site: the index, the downloads folder and the runner's state (outputs of one report
+#: are named by `catalogue.DefinitionRapport`, from these folders).
+INDEX_HTML = REPORTS_DIR / "index.html"
+DOWNLOADS_DIR = REPORTS_DIR / "donnees"
+AUDIT_DIR = REPORTS_DIR / "audit"
+EXECUTED_NOTEBOOKS_DIR = REPORTS_DIR / "notebooks"
+STATE_FILE = REPORTS_DIR / ".etat.json"
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -39,6 +48,19 @@ def display_path(path: str | os.PathLike, root: Path | None = None) -> str:
         return p.resolve().relative_to((root or ROOT).resolve()).as_posix()
     except ValueError:
         return str(p)
+
+
+def raw_file(relative: str) -> Path:
+    """A file of data/raw/ named by its data-package path (`appels_standard.csv`)."""
+    return RAW_DIR / relative
+
+
+def is_under_raw(path: Path) -> bool:
+    """True when `path` is data/raw/ or inside it (the pipeline never writes there)."""
+    raw = RAW_DIR.resolve()
+    p = Path(path).resolve()
+    return p == raw or raw in p.parents
+
 
 #: MIME type of the display by which a notebook hands its outputs to the runner.
 SORTIES_MIME = "application/vnd.cln-analysis.sorties+json"

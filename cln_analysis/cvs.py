@@ -11,10 +11,32 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from . import formats as f
 from .erreurs import ErreurDonnees, ErreurParametre, Probleme
+from .rendu import Colonne
 
 CATEGORIES = ("ecrivains_publics", "autres")
 LIBELLES = {"ecrivains_publics": "Écrivains publics", "autres": "Autres projets", "total": "Total"}
+
+
+def _part_entiere(v: float) -> str:
+    return f.pourcentage(v, 0)
+
+
+#: The columns of this report's tables: French title and format, declared once.
+COLONNES = {
+    "categorie": Colonne("Catégorie", LIBELLES.get),
+    "projets": Colonne("Projets", f.entier),
+    "montant_attribue": Colonne("Montant attribué", f.euros),
+    "part_montant": Colonne("Part du montant", _part_entiere),
+    "part_projets": Colonne("Part des projets", _part_entiere),
+    "montant_moyen": Colonne("Montant moyen par projet", f.euros),
+    "annee": Colonne("Année", str),
+    "montant_sollicite": Colonne("Montant sollicité", f.euros),
+    "hypothese": Colonne("Hypothèse"),
+    "ville": Colonne("Ville", f.euros_auto),
+    "etat": Colonne("État", f.euros_auto),
+}
 
 
 def _ligne_annee(annees: pd.DataFrame, annee: int) -> pd.Series:
@@ -57,6 +79,38 @@ def verifier_projets(projets: pd.DataFrame, categories: pd.DataFrame, annees: pd
             problems.append(Probleme(fichier, f"montant attribué ({p['montant_attribue']}) supérieur au montant sollicité "
                                      f"({p['montant_sollicite']})", ligne=ligne, colonne="montant_attribue"))
     return problems
+
+
+def verifier_cofinancement(cofinancement: pd.DataFrame) -> list[Probleme]:
+    """Each row of the co-financing rule splits a project between the city and the State: the two shares make 1."""
+    fichier = cofinancement.attrs.get("fichier", "")
+    return [Probleme(fichier, f"part de la Ville + part de l'État = {r['part_ville'] + r['part_etat']:g}, pas 1",
+                     ligne=ligne, colonne="part_ville, part_etat")
+            for ligne, r in cofinancement.iterrows() if abs(r["part_ville"] + r["part_etat"] - 1) > 1e-9]
+
+
+def exiger_categories(categories: pd.DataFrame, annees: pd.DataFrame) -> None:
+    """Raise `ErreurDonnees` when the categories do not add up to the year's totals."""
+    problems = verifier_categories(categories, annees)
+    if problems:
+        raise ErreurDonnees(problems)
+
+
+def exiger_un_seul(projets: str | None, part_nouveaux: float | None) -> None:
+    """A project list and `part_nouveaux` are two ways to give the same thing: refuse both at once."""
+    if projets and part_nouveaux is not None:
+        raise ErreurParametre("paramètres « projets » et « part_nouveaux » : donnez l'un ou l'autre, pas les deux "
+                              "(avec la liste des projets, la part des projets nouveaux se calcule)")
+
+
+def categories_verifiees_depuis_projets(projets: pd.DataFrame, categories: pd.DataFrame, annees: pd.DataFrame,
+                                        annee: int) -> pd.DataFrame:
+    """The categories of `annee` summed from a project list, once it is checked against the printed
+    totals (raises `ErreurDonnees` naming the category otherwise)."""
+    problems = verifier_projets(projets, categories, annees, annee)
+    if problems:
+        raise ErreurDonnees(problems)
+    return categories_depuis_projets(projets).assign(annee=annee)
 
 
 def verifier_categories(categories: pd.DataFrame, annees: pd.DataFrame) -> list[Probleme]:
@@ -118,10 +172,10 @@ class Demandes:
 def demandes_suivantes(annees: pd.DataFrame, alloc: Allocation) -> Demandes | None:
     """The next year's requests against this year's, when the next year is in the file."""
     nxt = annees[annees["annee"] == alloc.annee + 1]
-    if nxt.empty or pd.isna(nxt.iloc[0]["montant_sollicite"]):
+    if nxt.empty or f.est_manquant(nxt.iloc[0]["montant_sollicite"]):
         return None
     r = nxt.iloc[0]
-    return Demandes(int(r["annee"]), int(r["projets_deposes"]) if pd.notna(r["projets_deposes"]) else 0,
+    return Demandes(int(r["annee"]), int(r["projets_deposes"]) if not f.est_manquant(r["projets_deposes"]) else 0,
                     int(r["montant_sollicite"]), int(r["montant_sollicite"]) / alloc.sollicite - 1)
 
 

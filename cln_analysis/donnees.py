@@ -69,15 +69,10 @@ def ressource(nom: str, path: Path | None = None) -> dict:
     for res in datapackage(path)["resources"]:
         if res["name"] == nom:
             return res
-    extra = config.RAW_DIR / "schemas" / f"{nom}.json"
+    extra = config.EXTRA_SCHEMAS_DIR / f"{nom}.json"
     if extra.exists():
         return json.loads(extra.read_text(encoding="utf-8"))
     raise KeyError(nom)
-
-
-def source_texte(res: dict) -> str:
-    """A resource's sources, as one French line for a report."""
-    return " ; ".join(s.get("title", "") for s in res.get("sources", []))
 
 
 # --------------------------------------------------------------------------- reading
@@ -157,7 +152,7 @@ def _remplir(lecture: Lecture, rows: list[list], nom: str) -> None:
 
 
 def _lire_xlsx(chemin: Path, nom: str, feuille: str | None = None) -> Lecture:
-    import openpyxl  # only when a workbook is given
+    import openpyxl  # imported only when a workbook is given: most inputs are CSV, and kernels start faster
 
     try:
         wb = openpyxl.load_workbook(chemin, read_only=True, data_only=True)
@@ -332,7 +327,7 @@ def charger(nom_ressource: str, chemin: str | Path | None = None) -> pd.DataFram
     """Read and validate the resource `nom_ressource` of the data package, from `chemin`
     (default: its file in data/raw/). Raises `ErreurDonnees` with every problem found."""
     res = ressource(nom_ressource)
-    chemin = config.resolve(chemin) if chemin is not None else config.RAW_DIR / res["path"]
+    chemin = config.resolve(chemin) if chemin is not None else config.raw_file(res["path"])
     schema = res["schema"]
     lecture = lire(chemin, [f["name"] for f in schema["fields"]])
     df, problems = valider(lecture, schema)
@@ -340,11 +335,3 @@ def charger(nom_ressource: str, chemin: str | Path | None = None) -> pd.DataFram
         raise ErreurDonnees(problems)
     return df
 
-
-def verifier_ressource(nom_ressource: str) -> list[Probleme]:
-    """Every problem of one resource of data/raw/, reading included."""
-    try:
-        charger(nom_ressource)
-    except ErreurDonnees as exc:
-        return exc.problemes
-    return []

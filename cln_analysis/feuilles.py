@@ -16,10 +16,15 @@ import unicodedata
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import config, donnees
 from .erreurs import ErreurDonnees, ErreurUsage, Probleme
+from .fichiers import ecrire_atomique
 
 COLONNE_MEMBRE = "Membre"
 ABSTENTION = "NSPP"
@@ -57,8 +62,6 @@ def ecrire(sortie: str | Path, criteres: pd.DataFrame | None = None, niveaux: pd
                           "écrivez un fichier .xlsx ou .csv")
     if not path.parent.is_dir():
         raise ErreurUsage(f"{path.parent} : dossier introuvable")
-    from .executeur import ecrire_atomique
-
     if suffix == ".csv":
         out = io.StringIO()
         csv.writer(out, lineterminator="\r\n").writerow(colonnes_notes(criteres))
@@ -71,14 +74,9 @@ def ecrire(sortie: str | Path, criteres: pd.DataFrame | None = None, niveaux: pd
 
 
 def _classeur(criteres: pd.DataFrame, niveaux: pd.DataFrame):
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     wrap = Alignment(wrap_text=True, vertical="top")
-    wb = Workbook()
+    wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = FEUILLE_NOTES
     cols = colonnes_notes(criteres)
@@ -146,8 +144,6 @@ def _classeur(criteres: pd.DataFrame, niveaux: pd.DataFrame):
 def _lecture(chemin: Path, feuille: str):
     raw = chemin.read_bytes()[:4] if chemin.is_file() else b""
     if raw.startswith(b"PK\x03\x04"):
-        import openpyxl
-
         try:
             names = openpyxl.load_workbook(chemin, read_only=True).sheetnames
         except Exception:

@@ -24,6 +24,14 @@ def _with_decimals(pattern: str, decimals: int) -> str:
     return prefix + integer + ("." + "0" * decimals if decimals > 0 else "") + suffix
 
 
+def est_manquant(value: object) -> bool:
+    """True for a missing value: None, NaN or pandas' NA (the one test of the package)."""
+    try:
+        return value is None or bool(value != value)
+    except TypeError:  # pandas' NA: its comparison is NA, whose truth value is ambiguous
+        return True
+
+
 def nombre(value: float, decimales: int = 0) -> str:
     """`98 953`, `2,5` — a number with a fixed count of decimals."""
     return format_decimal(value, format=_with_decimals(_DECIMAL, decimales), locale=LOCALE)

@@ -13,7 +13,9 @@ import math
 from collections.abc import Callable, Sequence
 
 import matplotlib
+import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from . import formats
@@ -120,10 +122,10 @@ def barres_groupees(
     n_series = len(series)
     width = 0.8 / max(n_series, 1)
     fig, ax = figure()
-    top = max((max(x for x in v if x is not None and not _nan(x)) for v in series.values() if len(v)), default=1)
+    top = max((max(x for x in v if not formats.est_manquant(x)) for v in series.values() if len(v)), default=1)
     hatch = list(hachures) if hachures else ["", "//", "..", "xx", "\\\\"]
     for i, (name, values) in enumerate(series.items()):
-        pairs = [(x + (i - (n_series - 1) / 2) * width, v) for x, v in enumerate(values) if v is not None and not _nan(v)]
+        pairs = [(x + (i - (n_series - 1) / 2) * width, v) for x, v in enumerate(values) if not formats.est_manquant(v)]
         xs, values = [p[0] for p in pairs], [p[1] for p in pairs]
         ax.bar(xs, values, width=width * 0.95, label=name, color=PALETTE[i % len(PALETTE)],
                edgecolor=CONTOUR, linewidth=0.8, hatch=hatch[i % len(hatch)])
@@ -153,8 +155,8 @@ def courbes(
     styles = ["-", "--", ":", "-."]
     fig, ax = figure()
     for i, (name, values) in enumerate(series.items()):
-        xs = [x for x, v in zip(range(len(abscisses)), values) if v is not None and not _nan(v)]
-        ys = [v for v in values if v is not None and not _nan(v)]
+        xs = [x for x, v in zip(range(len(abscisses)), values) if not formats.est_manquant(v)]
+        ys = [v for v in values if not formats.est_manquant(v)]
         ax.plot(xs, ys, marker=markers[i % 5], linestyle=styles[i % 4], color=PALETTE[i % len(PALETTE)],
                 linewidth=2, markersize=7, markeredgecolor=CONTOUR, label=name)
     ax.set_xticks(range(len(abscisses)), abscisses, rotation=45 if len(abscisses) > 6 else 0,
@@ -166,10 +168,6 @@ def courbes(
         ax.set_ylabel(titre_axe)
     ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=min(len(series), 3))
     return fig
-
-
-def _nan(v) -> bool:
-    return isinstance(v, float) and math.isnan(v)
 
 
 def en_svg(fig) -> str:
@@ -211,8 +209,6 @@ def barres_divergentes(libelles: Sequence[str], parts: Sequence[Sequence[float]]
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: formats.pourcentage(abs(v), 0)))
     ax.set_xlabel("← notes 0 et 1    ·    part des notes données    ·    notes 3 et 4 →")
     ax.grid(axis="y", visible=False)
-    from matplotlib.patches import Patch
-
     handles = [Patch(facecolor=COULEURS_NIVEAUX[k], hatch=HACHURES_NIVEAUX[k], edgecolor=CONTOUR, label=noms_niveaux[k])
                for k in range(5)]
     ax.legend(handles=handles, frameon=False, loc="upper center",
@@ -222,8 +218,6 @@ def barres_divergentes(libelles: Sequence[str], parts: Sequence[Sequence[float]]
 
 def radar(libelles: Sequence[str], valeurs: Sequence[float], maximum: float = 4):
     """A radar of one value per criterion, in the given order, with the levels as rings."""
-    import numpy as np
-
     n = len(libelles)
     angles = [2 * math.pi * i / n for i in range(n)]
     fig = Figure(figsize=(6.4, 5.6), layout="constrained")

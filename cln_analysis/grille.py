@@ -9,8 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import krippendorff
 import numpy as np
 import pandas as pd
+
+from . import formats as f
+from .erreurs import Probleme
+from .rendu import Colonne
 
 NIVEAUX = (0, 1, 2, 3, 4)
 LARGEUR = 4  # width of the scale, for the Tastle–Wierman consensus
@@ -32,6 +37,37 @@ DRAPEAUX = {
     "accord": "accord",
     "avis_partages": "avis partagés",
 }
+
+
+#: The columns of this report's tables (titles that depend on the grid — criterion titles, level
+#: names — are given by the notebook).
+COLONNES = {
+    "critere": Colonne("Critère"),
+    "n": Colonne("Notes données", f.entier),
+    "abstentions": Colonne("Abstentions", f.entier),
+    "mediane": Colonne("Note médiane"),
+    "quartiles": Colonne("1er – 3e quartile"),
+    "favorables": Colonne("Notes 3 ou 4"),
+    "defavorables": Colonne("Notes 0 ou 1"),
+    "moyenne": Colonne("Moyenne (indicative)"),
+    "consensus": Colonne("Consensus (0 à 1)"),
+    "lecture": Colonne("Lecture"),
+    "poids": Colonne("Poids", f.pourcentage),
+} | {f"note_{k}": Colonne(f"Note {k}", f.entier) for k in NIVEAUX}
+
+
+def note_sur_4(valeur: float) -> str:
+    """A score or a median on the 0–4 scale, one decimal (`2,5`)."""
+    return f.nombre(valeur, 1)
+
+
+def verifier_niveaux(niveaux: pd.DataFrame) -> list[Probleme]:
+    """The levels file names every level of the 0–4 scale."""
+    missing = sorted(set(NIVEAUX) - set(niveaux["note"]))
+    if not missing:
+        return []
+    return [Probleme(niveaux.attrs.get("fichier", ""), f"niveaux absents : {', '.join(map(str, missing))}",
+                     colonne="note")]
 
 
 def libelle_mediane(mediane: float, libelles: dict[int, str]) -> str:
@@ -143,13 +179,11 @@ def score_global(moyennes: pd.Series, poids: pd.Series | None = None) -> ScoreGl
 
 def points_bloquants(stats: pd.DataFrame) -> list[str]:
     """Criteria whose median is at most 1 (Insuffisant or below)."""
-    return [c for c, med in stats["mediane"].items() if med == med and med <= 1]
+    return [c for c, med in stats["mediane"].items() if not f.est_manquant(med) and med <= 1]
 
 
 def alpha(notes: pd.DataFrame) -> float | None:
     """Krippendorff's ordinal alpha, members as coders and criteria as units, abstentions missing."""
-    import krippendorff
-
     answered = notes.dropna(how="all")
     if len(answered) < MEMBRES_ALPHA:
         return None
@@ -245,8 +279,6 @@ def chiffres(a: Avis, titres: dict[str, str] | None = None) -> list[dict]:
 
 def synthese(pub: pd.DataFrame, libelles: dict[int, str]) -> pd.DataFrame:
     """The criterion-by-criterion table as French text: shares as counts below 10 answers."""
-    from . import formats as f
-
     def share(p, k, n):
         return f.pourcentage(p, 0) if n >= SEUIL_POURCENTAGES else f"{f.entier(k)} sur {f.entier(n)}"
 
@@ -264,8 +296,6 @@ def synthese(pub: pd.DataFrame, libelles: dict[int, str]) -> pd.DataFrame:
 
 def regles_lecture() -> list[str]:
     """The flag rules in French, from the constants above (the report prints them as its method)."""
-    from . import formats as f
-
     return [
         f"{DRAPEAUX['information_insuffisante']} : plus de {f.pourcentage(SEUIL_ABSTENTION, 0)} d'abstentions ;",
         f"{DRAPEAUX['consensus_favorable']} : au moins {f.pourcentage(SEUIL_CONSENSUS, 0)} de notes 3 ou 4 et au plus "

@@ -9,7 +9,6 @@ The kernel itself writes no file.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import subprocess
 import time
@@ -17,22 +16,16 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
+from IPython.display import display
 
-from . import __version__, config, donnees, formats, registre, rendu
+from . import __version__, config, donnees, formats, graphiques, registre, rendu
 from .erreurs import ErreurParametre
-from .rendu import Html
+from .fichiers import sha256
+from .rendu import Colonne, Html
 
 SORTIES_MIME = config.SORTIES_MIME
 
 STATUTS = {"match": "conforme", "mismatch": "écart", "unpublished": "non publié"}
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def commit_git(root: Path | None = None) -> str:
@@ -59,8 +52,11 @@ def tableau_csv(df: pd.DataFrame) -> str:
 class Rapport:
     """The outputs of one report run, collected as the notebook goes."""
 
-    def __init__(self, identifiant: str, **parametres: object):
+    def __init__(self, identifiant: str, colonnes: Mapping[str, Colonne] | None = None, **parametres: object):
+        """`colonnes`: the analysis module's column declarations (`<module>.COLONNES`); the
+        other keyword arguments are the report's parameters, as the notebook received them."""
         self.identifiant = identifiant
+        self.colonnes = dict(colonnes or {})
         self.parametres = dict(parametres)
         self.debut = dt.datetime.now().astimezone()
         self._t0 = time.perf_counter()
@@ -96,9 +92,7 @@ class Rapport:
         data-package resource marked `fictif`, the report carries the « Données fictives » banner."""
         path = config.resolve(chemin)
         if ressource is not None:
-            res = donnees.ressource(ressource)
-            if res.get("fictif") and path.resolve() == (config.RAW_DIR / res["path"]).resolve():
-                self.fictif = True
+            self._marquer_fictif(donnees.ressource(ressource), path)
         if path.is_file() and not any(x["chemin"] == config.display_path(path) for x in self.entrees):
             self.entrees.append({"chemin": config.display_path(path), "role": role, "sha256": sha256(path), "lecture": lecture})
         return path
@@ -106,12 +100,17 @@ class Rapport:
     def charger(self, nom_ressource: str, chemin: str | Path | None = None) -> pd.DataFrame:
         """Load and validate a resource of the data package (see `donnees.charger`), recording it."""
         res = donnees.ressource(nom_ressource)
-        path = config.resolve(chemin) if chemin not in (None, "") else config.RAW_DIR / res["path"]
+        path = config.resolve(chemin) if chemin not in (None, "") else config.raw_file(res["path"])
         df = donnees.charger(nom_ressource, path)
         self.entree(path, res.get("title", nom_ressource), df.attrs.get("lecture", ""))
-        if res.get("fictif") and path.resolve() == (config.RAW_DIR / res["path"]).resolve():
-            self.fictif = True
+        self._marquer_fictif(res, path)
         return df
+
+    def _marquer_fictif(self, res: dict, path: Path) -> None:
+        """The report carries the « Données fictives » banner when it reads a resource's own
+        file and that resource is marked `fictif` in the data package."""
+        if res.get("fictif") and path.resolve() == config.raw_file(res["path"]).resolve():
+            self.fictif = True
 
     # ------------------------------------------------------------------ outputs
     def chiffre(self, figure_id: str, label: str, value: float, unit: str, formula: str) -> float:
@@ -124,15 +123,21 @@ class Rapport:
     def tableau(self, nom: str, df: pd.DataFrame, legende: str,
                 formats: Mapping[str, Callable] | None = None, libelles: Mapping[str, str] | None = None,
                 note: str | None = None, entete_ligne: bool = True) -> Html:
-        """Record the table as `data/processed/<id>/<nom>.csv` and return its accessible HTML."""
+        """Record the table as `data/processed/<id>/<nom>.csv` and return its accessible HTML, its
+        columns titled and formatted by the module's `COLONNES` (`formats`/`libelles` override)."""
         self.tableaux[f"{nom}.csv"] = tableau_csv(df)
-        return rendu.tableau(df, legende, formats, libelles, entete_ligne=entete_ligne, note=note)
+        return self.afficher_tableau(df, legende, formats, libelles, note=note, entete_ligne=entete_ligne)
+
+    def afficher_tableau(self, df: pd.DataFrame, legende: str, formats: Mapping[str, Callable] | None = None,
+                         libelles: Mapping[str, str] | None = None, note: str | None = None,
+                         entete_ligne: bool = True) -> Html:
+        """A table shown on the page only (not written to data/processed/), with the module's columns."""
+        return rendu.tableau(df, legende, formats, libelles, entete_ligne=entete_ligne, note=note,
+                             colonnes=self.colonnes)
 
     def graphique(self, fig, alternative: str, legende: str, tableau: Html | None = None,
                   source: str = rendu.SOURCE_PRESENTATION) -> Html:
         """A chart with its text alternative, followed by the table behind it."""
-        from . import graphiques
-
         return Html(rendu.graphique(graphiques.en_svg(fig), alternative, legende, source) + (tableau or ""))
 
     def hypothese(self, *textes: str) -> None:
@@ -147,58 +152,35 @@ class Rapport:
         return registre.rapprocher(self.chiffres, publies)
 
     def tracabilite(self, rapprochement: pd.DataFrame) -> Html:
+        """« Traçabilité », rendered by `rendu.tracabilite` from what this object collected."""
         duree = time.perf_counter() - self._t0
         params = pd.DataFrame({"parametre": list(self.parametres),
                                "valeur": [_valeur_parametre(v) for v in self.parametres.values()]})
         files = pd.DataFrame(self.entrees, columns=["chemin", "role", "lecture", "sha256"])
-        parts = [
-            Html('<section class="tracabilite" aria-labelledby="tracabilite">'),
-            Html('<h2 id="tracabilite">Traçabilité</h2>'),
-            rendu.texte("Cette section permet de refaire le calcul : les paramètres utilisés, chaque fichier lu "
-                        "avec son empreinte SHA-256, la version du code, et la comparaison de chaque chiffre avec le "
-                        "document qui l'a publié."),
-            Html("<h3>Paramètres utilisés</h3>"),
-            rendu.tableau(params, "Paramètres de cette exécution", libelles={"parametre": "Paramètre", "valeur": "Valeur"}),
-            Html("<h3>Fichiers d'entrée</h3>"),
-            rendu.tableau(files, "Fichiers lus, avec leur empreinte SHA-256",
-                          libelles={"chemin": "Fichier", "role": "Contenu", "lecture": "Lu comme", "sha256": "SHA-256"}),
-            Html("<h3>Exécution</h3>"),
-            rendu.liste([
-                f"Paquet cln_analysis, version {__version__}",
-                f"Commit git : {commit_git()}",
-                f"Début : {formats.date_heure(self.debut)}",
-                f"Durée du calcul : {formats.duree(duree)}",
-            ]),
-            Html("<h3>Hypothèses et limites</h3>"),
-            rendu.liste(self.hypotheses),
-            Html("<h3>Rapprochement avec les chiffres publiés</h3>"),
-            self._table_rapprochement(rapprochement),
-            Html("</section>"),
+        execution = [
+            f"Paquet cln_analysis, version {__version__}",
+            f"Commit git : {commit_git()}",
+            f"Début : {formats.date_heure(self.debut)}",
+            f"Durée du calcul : {formats.duree(duree)}",
         ]
-        return Html("".join(parts))
-
-    def _table_rapprochement(self, rap: pd.DataFrame) -> Html:
-        units = dict(zip(rap["figure_id"], rap["unit"]))
+        units = dict(zip(rapprochement["figure_id"], rapprochement["unit"]))
         view = pd.DataFrame({
-            "figure_id": rap["figure_id"],
-            "label": rap["label"],
-            "valeur": [formats.valeur(float(v), units[i], registre.decimales_affichage(units[i], p)) for i, v, p in
-                       zip(rap["figure_id"], rap["value"], rap["published"])],
-            "published": rap["published"].replace("", "—"),
-            "status": rap["status"].map(STATUTS),
+            "figure_id": rapprochement["figure_id"],
+            "label": rapprochement["label"],
+            "valeur_calculee": [formats.valeur(float(v), units[i], registre.decimales_affichage(units[i], p))
+                                for i, v, p in zip(rapprochement["figure_id"], rapprochement["value"],
+                                                   rapprochement["published"])],
+            "published": rapprochement["published"].replace("", "—"),
+            "status": rapprochement["status"].map(STATUTS),
         })
-        n = rap["status"].value_counts()
+        n = rapprochement["status"].value_counts()
         note = (f"{n.get('match', 0)} chiffre(s) conforme(s), {n.get('mismatch', 0)} écart(s), "
                 f"{n.get('unpublished', 0)} non publié(s). Un chiffre est conforme quand sa valeur, arrondie comme le "
                 "document l'arrondit, est égale au chiffre imprimé.")
-        return rendu.tableau(view, "Chiffres calculés et chiffres publiés",
-                             libelles={"figure_id": "Identifiant", "label": "Chiffre", "valeur": "Valeur calculée",
-                                       "published": "Chiffre publié", "status": "Statut"}, note=note)
+        return rendu.tracabilite(params, files, execution, self.hypotheses, view, note)
 
     def publier(self) -> None:
         """Display « Traçabilité », then hand every output to the runner."""
-        from IPython.display import display
-
         rap = self.rapprochement()
         display(self.tracabilite(rap))
         payload = {

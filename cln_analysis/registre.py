@@ -12,6 +12,7 @@ import re
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from .erreurs import Probleme
 from .figures_csv import COLONNES
 UNITES = ("EUR", "ratio", "count", "score", "EUR_par_habitant", "heures", "minutes")
 _ID_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
@@ -94,7 +95,7 @@ def decimales_affichage(unit: str, published: str) -> int | None:
 
 def rapprocher(chiffres: list[Chiffre], publies: dict[str, str]):
     """The figures with their published text and status, in the columns of figures.csv (a DataFrame)."""
-    import pandas as pd
+    import pandas as pd  # here only: the runner imports this module for the index, and must not load pandas
 
     rows = []
     for c in chiffres:
@@ -114,8 +115,6 @@ def publies_depuis(registre) -> dict[str, str]:
 
 def verifier_registre(registre, fichier: str) -> list:
     """Problems of the register itself: a printed text that cannot be read."""
-    from .erreurs import Probleme
-
     problems = []
     for ligne, row in registre.iterrows():
         try:

@@ -1,17 +1,32 @@
-"""HTML fragments for the reports: prose, key figures, accessible tables and charts.
+"""HTML fragments for the reports: prose, key figures, accessible tables, charts and « Traçabilité ».
 
-Everything that comes from data is escaped: a name, a label or a comment shows as text, never as
-markup. Templates of prose are the notebook author's, values are the data's.
+Everything that comes from data is escaped (`e`, markupsafe, the escaping Jinja uses for the page
+templates): a name, a label or a comment shows as text, never as markup. Templates of prose are the
+notebook author's, values are the data's.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
+import markupsafe
 import pandas as pd
 
+from .formats import est_manquant
+
 SOURCE_PRESENTATION = "Ville de Roubaix, présentation au CLN du 31 janvier 2026"
+
+
+@dataclass(frozen=True)
+class Colonne:
+    """How a table column is shown: its French title and its formatter (raw value → French text).
+
+    Each analysis module declares its columns once (`COLONNES = {"critere": Colonne("Critère")}`);
+    the notebook's table call names the table and its caption, not every column again."""
+
+    libelle: str
+    format: Callable[[object], str] | None = None
 
 
 class Html(str):
@@ -21,12 +36,15 @@ class Html(str):
         return str(self)
 
     def __add__(self, other: str) -> "Html":
-        return Html(str(self) + (other if isinstance(other, Html) else html.escape(str(other))))
+        return Html(str(self) + (other if isinstance(other, Html) else e(other)))
+
+    def __html__(self) -> str:  # trusted in Jinja templates too
+        return str(self)
 
 
 def e(value: object) -> str:
-    """Escape one value for HTML."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """Escape one value for HTML (the one escaping helper of the package)."""
+    return str(markupsafe.escape("" if value is None else str(value)))
 
 
 def texte(modele: str, **valeurs: object) -> Html:
@@ -70,14 +88,17 @@ def tableau(
     libelles: Mapping[str, str] | None = None,
     entete_ligne: bool = True,
     note: str | None = None,
+    colonnes: Mapping[str, Colonne] | None = None,
 ) -> Html:
     """An accessible table: `<caption>`, `<th scope="col">`, first column `<th scope="row">`.
 
-    `df` holds raw values; `formats` turns each column into French text; `libelles` titles them.
+    `df` holds raw values; each column is titled and formatted by its `Colonne` in `colonnes`,
+    unless `libelles` / `formats` say otherwise for this table (data-dependent titles or formats).
     Wide tables scroll inside their own box (the page never scrolls sideways).
     """
-    formats = formats or {}
-    libelles = libelles or {}
+    colonnes = colonnes or {}
+    formats = {c: k.format for c, k in colonnes.items() if k.format is not None} | dict(formats or {})
+    libelles = {c: k.libelle for c, k in colonnes.items()} | dict(libelles or {})
     cols = list(df.columns)
     head = "".join(f'<th scope="col">{e(libelles.get(c, c))}</th>' for c in cols)
     body = []
@@ -86,8 +107,7 @@ def tableau(
         cells = []
         for i, c in enumerate(cols):
             v = columns[i][r]
-            missing = v is None or (isinstance(v, float) and pd.isna(v))
-            text = "—" if missing else (formats[c](v) if c in formats else str(v))
+            text = "—" if est_manquant(v) else (formats[c](v) if c in formats else str(v))
             numeric = c in formats or isinstance(v, (int, float))
             if i == 0 and entete_ligne:
                 cells.append(f'<th scope="row">{e(text)}</th>')
@@ -113,6 +133,43 @@ def graphique(uri: str, alternative: str, legende: str, source: str = SOURCE_PRE
     )
 
 
-def banniere_fictive(texte_banniere: str) -> Html:
-    """The visible « Données fictives » banner."""
-    return Html(f'<div class="banniere-fictive" role="alert"><strong>Données fictives.</strong> {e(texte_banniere)}</div>')
+#: Columns of the « Traçabilité » tables.
+COLONNES_TRACABILITE = {
+    "parametre": Colonne("Paramètre"),
+    "valeur": Colonne("Valeur"),
+    "chemin": Colonne("Fichier"),
+    "role": Colonne("Contenu"),
+    "lecture": Colonne("Lu comme"),
+    "sha256": Colonne("SHA-256"),
+    "figure_id": Colonne("Identifiant"),
+    "label": Colonne("Chiffre"),
+    "valeur_calculee": Colonne("Valeur calculée"),
+    "published": Colonne("Chiffre publié"),
+    "status": Colonne("Statut"),
+}
+
+
+def tracabilite(parametres: pd.DataFrame, entrees: pd.DataFrame, execution: Sequence[str],
+                hypotheses: Sequence[str], rapprochement: pd.DataFrame, note_rapprochement: str) -> Html:
+    """The « Traçabilité » section that ends every report: parameters, input files with their
+    SHA-256, the run, « Hypothèses et limites », and the reconciliation with the published figures."""
+    cols = COLONNES_TRACABILITE
+    parts = [
+        Html('<section class="tracabilite" aria-labelledby="tracabilite">'),
+        Html('<h2 id="tracabilite">Traçabilité</h2>'),
+        texte("Cette section permet de refaire le calcul : les paramètres utilisés, chaque fichier lu "
+              "avec son empreinte SHA-256, la version du code, et la comparaison de chaque chiffre avec le "
+              "document qui l'a publié."),
+        titre(3, "Paramètres utilisés"),
+        tableau(parametres, "Paramètres de cette exécution", colonnes=cols),
+        titre(3, "Fichiers d'entrée"),
+        tableau(entrees, "Fichiers lus, avec leur empreinte SHA-256", colonnes=cols),
+        titre(3, "Exécution"),
+        liste(execution),
+        titre(3, "Hypothèses et limites"),
+        liste(hypotheses),
+        titre(3, "Rapprochement avec les chiffres publiés"),
+        tableau(rapprochement, "Chiffres calculés et chiffres publiés", colonnes=cols, note=note_rapprochement),
+        Html("</section>"),
+    ]
+    return Html("".join(parts))

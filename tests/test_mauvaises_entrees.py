@@ -117,7 +117,7 @@ def test_debug_shows_the_trace(depot):
 
 
 def test_strings_stay_strings(depot):
-    from cln_analysis.executeur import Parametre, convertir
+    from cln_analysis.parametres import Parametre, convertir
 
     assert convertir("x", Parametre("code", "str", False, '"01053"', ""), "01053") == "01053"
     assert convertir("x", Parametre("n", "int", True, "None", ""), "100000") == 100000

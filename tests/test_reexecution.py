@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cln_analysis import catalogue, executeur
+from cln_analysis import catalogue, etat
 from conftest import REPO, cli
 
 pytestmark = pytest.mark.e2e
@@ -52,12 +52,12 @@ def test_only_what_changed_is_redone(depot):
 
 def test_package_change_changes_every_key(monkeypatch):
     rap = catalogue.par_id("budget")
-    base = executeur.cle(rap, {}, executeur.empreinte_paquet())
-    before = executeur.empreinte_paquet()
-    monkeypatch.setattr(executeur, "__version__", "99.0")
-    assert executeur.empreinte_paquet() != before
-    assert executeur.cle(rap, {}, executeur.empreinte_paquet()) != base
-    assert executeur.cle(rap, {"population": 1}, executeur.empreinte_paquet()) != executeur.cle(rap, {}, executeur.empreinte_paquet())
+    base = etat.cle(rap, {}, etat.empreinte_paquet())
+    before = etat.empreinte_paquet()
+    monkeypatch.setattr(etat, "__version__", "99.0")
+    assert etat.empreinte_paquet() != before
+    assert etat.cle(rap, {}, etat.empreinte_paquet()) != base
+    assert etat.cle(rap, {"population": 1}, etat.empreinte_paquet()) != etat.cle(rap, {}, etat.empreinte_paquet())
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:

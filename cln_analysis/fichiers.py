@@ -1,0 +1,70 @@
+"""Files on disk: atomic writes (all or nothing) and SHA-256 fingerprints. A leaf module.
+
+Every output is written to a temporary file in its own folder, then moved into place, so an
+interrupted run leaves either the old file or the new one, never half of one. Nothing is ever
+written under data/raw/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from . import config
+
+
+def sha256(source: Path | bytes) -> str:
+    """The SHA-256 of a file (read by chunks) or of bytes, as hex."""
+    h = hashlib.sha256()
+    if isinstance(source, bytes):
+        h.update(source)
+    else:
+        with open(source, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    return h.hexdigest()
+
+
+def garde_raw(path: Path) -> None:
+    """Refuse to write under data/raw/ (raw data is never modified)."""
+    if config.is_under_raw(path):
+        raise RuntimeError(f"refus d'écrire sous data/raw/ : {path}")
+
+
+def ecrire_atomique(path: Path, contenu: str | bytes) -> None:
+    """Write through a temporary file in the same folder, then move it into place."""
+    garde_raw(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = contenu.encode("utf-8") if isinstance(contenu, str) else contenu
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def remplacer_dossier(path: Path, fichiers: dict[str, str | bytes]) -> None:
+    """Replace a folder's content by `fichiers` as a whole (built aside, then swapped in)."""
+    garde_raw(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    old = path.parent / f".{path.name}.ancien"
+    try:
+        for name, content in fichiers.items():
+            (tmp / name).write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        shutil.rmtree(old, ignore_errors=True)
+        if path.exists():
+            os.replace(path, old)
+        os.replace(tmp, path)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old.exists() and not path.exists():
+            os.replace(old, path)
+        raise
