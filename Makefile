@@ -8,7 +8,7 @@ UV_VERSION := 0.13.9
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help reports test bench check lock clean-reports
+.PHONY: help reports test lint bench check lock clean-reports
 
 ## Show this help.
 help:
@@ -30,6 +30,10 @@ reports: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## Lint the code with ruff (pyflakes, bugbear, import order, lines of at most 120 characters).
+lint: $(STAMP)
+	$(BIN)/ruff check cln_analysis tests benchmarks tools
+
 ## Validate every file of data/raw/ and list every problem.
 check: $(STAMP)
 	$(BIN)/cln-analysis check
@@ -40,7 +44,7 @@ bench: $(STAMP)
 
 ## Re-resolve requirements.lock from pyproject.toml (only when changing dependencies).
 lock: $(STAMP)
-	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra bench --universal --python-version 3.11 --quiet -o requirements.lock
 
 ## Delete the generated reports (data/processed/ is kept: it is committed).
 clean-reports:

@@ -12,6 +12,8 @@ import re
 import sys
 import traceback
 
+from .erreurs import ErreurCLN, ErreurUsage
+
 _TRADUCTIONS = [
     (r"unrecognized arguments: (.*)", r"arguments non reconnus : \1"),
     (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
@@ -77,8 +79,6 @@ def _parseur() -> _Parseur:
 
 
 def _parametres(items: list[str]) -> dict[str, str]:
-    from .erreurs import ErreurUsage
-
     out = {}
     for item in items:
         name, sep, value = item.partition("=")
@@ -89,11 +89,9 @@ def _parametres(items: list[str]) -> dict[str, str]:
 
 
 def _run(args) -> int:
-    from . import executeur
+    from . import executeur  # heavy: imported by the sub-command that needs it (--help answers at once)
 
     if args.jobs is not None and args.jobs < 1:
-        from .erreurs import ErreurUsage
-
         raise ErreurUsage("--jobs attend un nombre entier supérieur ou égal à 1")
     print("Production des rapports…")
     resultats = executeur.executer(args.rapports or None, _parametres(args.parametre), jobs=args.jobs, force=args.force)
@@ -112,7 +110,7 @@ def _run(args) -> int:
 
 
 def _check(_args) -> int:
-    from . import verification
+    from . import verification  # heavy (pandas): only for this sub-command
 
     problems = verification.verifier_tout()
     if not problems:
@@ -125,7 +123,7 @@ def _check(_args) -> int:
 
 
 def _template(args) -> int:
-    from . import feuilles
+    from . import feuilles  # heavy (pandas, openpyxl): only for this sub-command
 
     path = feuilles.ecrire(args.sortie)
     print(f"Feuille vierge écrite : {path}")
@@ -134,8 +132,6 @@ def _template(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parseur().parse_args(argv)
-    from .erreurs import ErreurCLN
-
     try:
         return {"run": _run, "check": _check, "template": _template}[args.commande](args)
     except ErreurCLN as exc:

@@ -29,7 +29,9 @@ STATE_FILE = REPORTS_DIR / ".etat.json"
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
+SITE_TEMPLATES_DIR = TEMPLATES_DIR / "site"
 STATIC_DIR = PACKAGE_DIR / "static"
+STYLESHEET = STATIC_DIR / "cln.css"
 
 #: The locale of everything a user reads.
 LOCALE = "fr_FR"
@@ -53,6 +55,11 @@ def display_path(path: str | os.PathLike, root: Path | None = None) -> str:
 def raw_file(relative: str) -> Path:
     """A file of data/raw/ named by its data-package path (`appels_standard.csv`)."""
     return RAW_DIR / relative
+
+
+def extra_schema(name: str) -> Path:
+    """The Table Schema of an input accepted but not shipped (data/raw/schemas/<name>.json)."""
+    return EXTRA_SCHEMAS_DIR / f"{name}.json"
 
 
 def is_under_raw(path: Path) -> bool:

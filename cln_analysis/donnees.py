@@ -69,7 +69,7 @@ def ressource(nom: str, path: Path | None = None) -> dict:
     for res in datapackage(path)["resources"]:
         if res["name"] == nom:
             return res
-    extra = config.EXTRA_SCHEMAS_DIR / f"{nom}.json"
+    extra = config.extra_schema(nom)
     if extra.exists():
         return json.loads(extra.read_text(encoding="utf-8"))
     raise KeyError(nom)

@@ -27,7 +27,7 @@ FIGURES_TELECHARGEMENT = "figures.csv"
 
 @lru_cache(maxsize=1)
 def _css() -> str:
-    return (config.STATIC_DIR / "cln.css").read_text(encoding="utf-8")
+    return config.STYLESHEET.read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=2)
@@ -43,7 +43,7 @@ def _exporter(audit: bool):
 
 @lru_cache(maxsize=1)
 def _site() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(config.TEMPLATES_DIR / "site"),
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(config.SITE_TEMPLATES_DIR),
                               autoescape=True, keep_trailing_newline=True)
 
 

@@ -2,10 +2,10 @@
 
 import pandas as pd
 import pytest
+from conftest import verifier_publies
 
 from cln_analysis import appels, donnees
 from cln_analysis.erreurs import ErreurDonnees
-from conftest import verifier_publies
 
 
 def _df(rows):

@@ -2,10 +2,10 @@
 
 import pandas as pd
 import pytest
+from conftest import verifier_publies
 
 from cln_analysis import cvs, donnees, registre
 from cln_analysis.erreurs import ErreurParametre
-from conftest import verifier_publies
 
 
 @pytest.fixture(scope="module")

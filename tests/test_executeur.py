@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-
 from conftest import cli
 
 pytestmark = pytest.mark.e2e

@@ -5,10 +5,10 @@ import io
 
 import openpyxl
 import pytest
+from conftest import cli
 
 from cln_analysis import donnees, feuilles
 from cln_analysis.erreurs import ErreurDonnees
-from conftest import cli
 
 CRIT = donnees.charger("grille_criteres").sort_values("ordre")
 TITRES = list(CRIT["titre"])

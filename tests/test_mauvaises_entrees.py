@@ -7,10 +7,10 @@ import io
 
 import openpyxl
 import pytest
+from conftest import cli
 
 from cln_analysis import config, donnees
 from cln_analysis.erreurs import ErreurDonnees
-from conftest import cli
 
 RESOURCES = [r for r in donnees.datapackage()["resources"]]
 IDS = [r["name"] for r in RESOURCES]

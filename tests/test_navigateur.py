@@ -8,9 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from cln_analysis import catalogue
-from conftest import REPO
 
 pytestmark = pytest.mark.browser
 

@@ -40,7 +40,8 @@ def test_notebooks_define_no_function():
 
 def test_environment_yml_matches_pyproject():
     pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    wanted = dict(_split(r) for r in pyproject["dependencies"] + pyproject["optional-dependencies"]["test"])
+    extras = pyproject["optional-dependencies"]
+    wanted = dict(_split(r) for r in pyproject["dependencies"] + extras["test"] + extras["bench"])
     env = yaml.safe_load((REPO / "environment.yml").read_text(encoding="utf-8"))
     have = {}
     for dep in env["dependencies"]:
@@ -60,6 +61,13 @@ def test_lock_file_pins_every_dependency():
     lock = (REPO / "requirements.lock").read_text(encoding="utf-8")
     pinned = {_norm(m.group(1)) for m in re.finditer(r"^([A-Za-z0-9_.\-]+)==", lock, re.M)}
     pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    for req in pyproject["dependencies"] + pyproject["optional-dependencies"]["test"]:
+    extras = pyproject["optional-dependencies"]
+    for req in pyproject["dependencies"] + extras["test"] + extras["bench"]:
         assert _split(req)[0] in pinned, req
     assert not re.search(r"^[A-Za-z0-9_.\-]+\s*(>=|~=|<)", lock, re.M)
+
+
+def test_environment_yml_comment_names_a_test_that_exists():
+    text = (REPO / "environment.yml").read_text(encoding="utf-8")
+    for name in re.findall(r"tests/(test_\w+\.py)", text):
+        assert (REPO / "tests" / name).is_file(), name

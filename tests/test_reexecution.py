@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import REPO, cli
 
 from cln_analysis import catalogue, etat
-from conftest import REPO, cli
 
 pytestmark = pytest.mark.e2e
 

@@ -1,6 +1,8 @@
-"""Write data/raw/datapackage.json: every raw file, its Table Schema and its source.
+"""Write data/raw/datapackage.json (and data/raw/schemas/): every raw file, its Table Schema and its source.
 
-Kept as code so that a new resource is one entry in a list; run `python tools/write_datapackage.py`.
+This file is the one to edit: data/raw/datapackage.json is generated from it, and a hand edit there
+would be lost at the next run (tests/test_datapackage.py fails when the two differ). Kept as code so
+that a new resource is one entry in a list; run `python tools/write_datapackage.py`.
 """
 
 import json
@@ -270,6 +272,7 @@ PACKAGE = {
     "Ces fichiers ne sont jamais modifiés par les analyses.",
     "profile": "tabular-data-package",
     "licenses": [{"name": "etalab-2.0", "title": "Licence Ouverte / Open Licence 2.0", "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"}],
+    "x-genere-par": "tools/write_datapackage.py (modifiez ce script, pas ce fichier, puis relancez-le)",
     "resources": RESOURCES,
 }
 
@@ -294,9 +297,20 @@ SCHEMAS = {
     },
 }
 
+
+def _json(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+
+
+def fichiers() -> dict[Path, str]:
+    """Every file this script writes, with its exact text."""
+    out = {RAW / "schemas" / f"{name}.json": _json(desc) for name, desc in SCHEMAS.items()}
+    out[RAW / "datapackage.json"] = _json(PACKAGE)
+    return out
+
+
 if __name__ == "__main__":
     (RAW / "schemas").mkdir(exist_ok=True)
-    for name, desc in SCHEMAS.items():
-        (RAW / "schemas" / f"{name}.json").write_text(json.dumps(desc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    (RAW / "datapackage.json").write_text(json.dumps(PACKAGE, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    for path, text in fichiers().items():
+        path.write_text(text, encoding="utf-8")
     print("datapackage.json écrit :", len(RESOURCES), "ressources")
