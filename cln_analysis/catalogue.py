@@ -21,44 +21,19 @@ class DefinitionRapport:
     description: str
     chiffres_cles: tuple[str, ...] = ()
 
-    @property
-    def notebook(self) -> Path:
-        """The source notebook."""
-        return config.NOTEBOOKS_DIR / f"{self.id}.ipynb"
-
-    @property
-    def page(self) -> Path:
-        """The public page."""
-        return config.REPORTS_DIR / f"{self.id}.html"
-
-    @property
-    def page_audit(self) -> Path:
-        """The audit page (code, parameters, provenance, reconciliation)."""
-        return config.AUDIT_DIR / f"{self.id}.html"
-
-    @property
-    def notebook_execute(self) -> Path:
-        """The executed notebook, papermill metadata kept."""
-        return config.EXECUTED_NOTEBOOKS_DIR / f"{self.id}.ipynb"
-
-    @property
-    def dossier_tableaux(self) -> Path:
-        """data/processed/<id>/: the table behind every chart and table."""
-        return config.PROCESSED_DIR / self.id
+    # Every path of one report, in one place (as properties: `rapport.page`, `rapport.dossier_tableaux`…).
+    notebook = property(lambda self: config.NOTEBOOKS_DIR / f"{self.id}.ipynb", doc="The source notebook.")
+    page = property(lambda self: config.REPORTS_DIR / f"{self.id}.html", doc="The public page.")
+    page_audit = property(lambda self: config.AUDIT_DIR / f"{self.id}.html",
+                          doc="The audit page (code, parameters, provenance, reconciliation).")
+    notebook_execute = property(lambda self: config.EXECUTED_NOTEBOOKS_DIR / f"{self.id}.ipynb",
+                                doc="The executed notebook, papermill metadata kept.")
+    dossier_tableaux = property(lambda self: config.PROCESSED_DIR / self.id,
+                                doc="data/processed/<id>/: the table behind every chart and table.")
 
     def telechargement(self, nom_tableau: str) -> str:
         """The file name of a table in reports/donnees/ (relative to it)."""
         return f"{self.id}-{nom_tableau}"
-
-    @property
-    def lien_page(self) -> str:
-        """The public page's link from the index."""
-        return self.page.relative_to(config.REPORTS_DIR).as_posix()
-
-    @property
-    def lien_audit(self) -> str:
-        """The audit page's link from the index."""
-        return self.page_audit.relative_to(config.REPORTS_DIR).as_posix()
 
 
 RAPPORTS: tuple[DefinitionRapport, ...] = (

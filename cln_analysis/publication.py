@@ -137,7 +137,7 @@ def _statut(st: dict, has_page: bool) -> str:
 def page_index(etat: dict, figures, tables: dict[str, list[str]], quand: dt.datetime) -> str:
     """One card per report: title, headline figures, run date, status, links, downloads."""
     by_id = {row["figure_id"]: row for row in figures}
-    dossier = config.DOWNLOADS_DIR.relative_to(config.REPORTS_DIR).as_posix()
+    dossier = _lien(config.INDEX_HTML, config.DOWNLOADS_DIR)
     cartes = []
     for r in catalogue.RAPPORTS:
         st = etat.get(r.id, {})
@@ -151,7 +151,8 @@ def page_index(etat: dict, figures, tables: dict[str, list[str]], quand: dt.date
         cartes.append({
             "titre": r.titre, "description": r.description, "fictif": bool(st.get("fictif")),
             "echec": bool(st) and st.get("statut") != "ok", "chiffres": chiffres, "statut": _statut(st, has_page),
-            "page": r.lien_page if has_page else None, "audit": r.lien_audit,
+            "page": _lien(config.INDEX_HTML, r.page) if has_page else None,
+            "audit": _lien(config.INDEX_HTML, r.page_audit),
             "telechargements": [(f"{dossier}/{r.telechargement(n)}", n) for n in tables.get(r.id, [])],
         })
     return _site().get_template("index.html.j2").render(
