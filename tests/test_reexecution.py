@@ -1,6 +1,7 @@
 """Reruns: redo only what changed; a failure leaves the previous outputs; same inputs, same bytes;
 an interrupted run leaves no partial file; input text shows as text."""
 
+import html
 import json
 import os
 import signal
@@ -82,7 +83,7 @@ def test_a_failed_report_leaves_its_previous_outputs(depot):
     for name, data in before.items():
         if "budget" in name or name.endswith("figures.csv"):
             assert after[name] == data, name
-    index = (depot / "reports/index.html").read_text(encoding="utf-8")
+    index = html.unescape((depot / "reports/index.html").read_text(encoding="utf-8"))
     assert "échec de la dernière exécution" in index and "ligne 2" in index
     assert "La page ci-dessous est celle de l'exécution réussie précédente" in index
 
