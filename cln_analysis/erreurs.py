@@ -62,3 +62,23 @@ class ErreurParametre(ErreurCLN):
 
 class ErreurRapport(ErreurCLN):
     """A report failed while it ran."""
+
+
+class ErreurEcriture(ErreurCLN):
+    """The system refused to write an output (file open in Excel, read-only file or folder)."""
+
+    def __init__(self, chemin: str, nom: str, cause: OSError, dossier: bool = False):
+        quoi = f"les fichiers du dossier {nom}" if dossier else nom
+        if isinstance(cause, PermissionError):
+            raison = (f"{'un fichier du dossier' if dossier else 'le fichier'} est ouvert dans un autre programme "
+                      "(Excel ?) ou en lecture seule")
+            conseil = f"fermez {quoi} dans Excel, puis relancez (en lecture seule : rendez-les modifiables)"
+        else:
+            raison = ("un dossier porte ce nom" if isinstance(cause, IsADirectoryError)
+                      else f"le système refuse l'écriture ({cause.strerror or type(cause).__name__})")
+            conseil = f"vérifiez que {quoi} peuvent être modifiés, puis relancez"
+        if not dossier:
+            conseil = conseil.replace("rendez-les modifiables", "rendez-le modifiable").replace(
+                "peuvent être modifiés", "peut être modifié")
+        super().__init__(f"impossible d'écrire {chemin} : {raison}. Les fichiers précédents sont intacts ; "
+                         f"{conseil}.")

@@ -14,10 +14,11 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from . import catalogue, config, etat, figures_csv, formats, parametres, publication
-from .erreurs import ErreurUsage
-from .fichiers import ecrire_atomique
+from .erreurs import ErreurCLN, ErreurUsage
+from .fichiers import ecrire_atomique, verifier_ecriture
 
 KERNEL = "python3"
 
@@ -46,7 +47,17 @@ def _message_echec(exc: BaseException) -> str:
         if exc.ename in ERREURS_CLN:
             return exc.evalue
         return f"erreur inattendue dans la cellule {exc.exec_count} du notebook : {exc.ename} : {exc.evalue}"
+    if isinstance(exc, ErreurCLN):
+        return str(exc)
     return f"{type(exc).__name__} : {exc}"
+
+
+def _sorties(rapports: Iterable[catalogue.DefinitionRapport]) -> list[Path]:
+    """Every existing file a run of `rapports` rewrites (the index and figures.csv included)."""
+    out = [config.FIGURES_CSV, config.INDEX_HTML, config.STATE_FILE, *sorted(config.DOWNLOADS_DIR.glob("*"))]
+    for r in rapports:
+        out += [r.page, r.page_audit, r.notebook_execute, *sorted(r.dossier_tableaux.glob("*"))]
+    return out
 
 
 def demarrer_noyau():
@@ -116,6 +127,7 @@ def executer(
         else:
             a_faire.append((rap, k))
 
+    verifier_ecriture(_sorties(rap for rap, _ in a_faire))  # a file open in Excel: say so before any work
     jobs = max(1, jobs or os.cpu_count() or 1)
     figures_nouvelles: dict[str, object] = {}
     if a_faire:

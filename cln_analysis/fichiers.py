@@ -11,9 +11,11 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from . import config
+from .erreurs import ErreurEcriture
 
 
 def sha256(source: Path | bytes) -> str:
@@ -44,8 +46,10 @@ def ecrire_atomique(path: Path, contenu: str | bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):  # Windows refuses to replace a file Excel holds open
+            raise ErreurEcriture(config.display_path(path), path.name, exc) from exc
         raise
 
 
@@ -63,8 +67,22 @@ def remplacer_dossier(path: Path, fichiers: dict[str, str | bytes]) -> None:
             os.replace(path, old)
         os.replace(tmp, path)
         shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if old.exists() and not path.exists():
             os.replace(old, path)
+        if isinstance(exc, OSError):  # a file of the folder is open in Excel, or the folder is read-only
+            raise ErreurEcriture(config.display_path(path), path.name, exc, dossier=True) from exc
         raise
+
+
+def verifier_ecriture(chemins: Iterable[Path]) -> None:
+    """Raise `ErreurEcriture` before anything is written when an existing output cannot be
+    rewritten (open in Excel on Windows, read-only, a folder in its place): then nothing changes."""
+    for path in chemins:
+        if path.exists():
+            try:
+                with open(path, "r+b"):
+                    pass
+            except OSError as exc:
+                raise ErreurEcriture(config.display_path(path), path.name, exc) from exc
