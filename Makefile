@@ -8,7 +8,7 @@ UV_VERSION := 0.13.9
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help reports test lint bench check lock clean-reports
+.PHONY: help reports test lint bench check lock lab clean-reports
 
 ## Show this help.
 help:
@@ -20,6 +20,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (cln-analysis)" >/dev/null
+	@# nbstripout as a git filter: a notebook saved with its outputs is committed without them (cell ids kept;
+	@# git runs the filter from the top of the work tree, so the relative path holds). No git: nothing to do.
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  git config filter.nbstripout.clean "$(BIN)/python -m nbstripout --keep-id" && \
+	  git config filter.nbstripout.smudge cat && git config diff.ipynb.textconv "$(BIN)/python -m nbstripout -t"; fi
 	@touch $(STAMP)
 
 ## Build every report, from data/raw/ to reports/ (creates .venv/ when missing).
@@ -41,6 +46,10 @@ check: $(STAMP)
 ## Measure the run time of the reports against a bare notebook (not part of `make test`).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+
+## Open JupyterLab on the notebooks, with the project's kernel (an interactive run publishes nothing).
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks
 
 ## Re-resolve requirements.lock from pyproject.toml (only when changing dependencies).
 lock: $(STAMP)

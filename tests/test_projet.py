@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 import yaml
+from packaging.markers import Marker
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -27,7 +28,10 @@ def test_notebooks_are_committed_without_outputs():
         assert nb["metadata"]["kernelspec"]["name"] == "python3", path.name
         for cell in nb["cells"]:
             if cell["cell_type"] == "code":
-                assert cell["outputs"] == [] and cell["execution_count"] is None, path.name
+                assert cell["outputs"] == [] and cell["execution_count"] is None, (
+                    f"notebooks/{path.name} a été enregistré avec ses résultats ; pour les effacer : "
+                    f"nbstripout --keep-id notebooks/{path.name}   (sans l'environnement conda activé : "
+                    f".venv/bin/nbstripout, sous Windows .venv\\Scripts\\nbstripout)")
         assert any("parameters" in c.get("metadata", {}).get("tags", []) for c in nb["cells"]), path.name
 
 
@@ -38,23 +42,40 @@ def test_notebooks_define_no_function():
         assert not re.search(r"^\s*(def|class) ", src, re.M), path.name
 
 
-def test_environment_yml_matches_pyproject():
+def _lock(python: str) -> dict[str, str]:
+    """The lock's version of every package for that Python (a universal lock may differ by version)."""
+    lock = (REPO / "requirements.lock").read_text(encoding="utf-8")
+    out = {}
+    for m in re.finditer(r"^([A-Za-z0-9_.\-]+)==([^\s;]+)(?:\s*;\s*(.*))?$", lock, re.M):
+        env = {"python_version": python, "python_full_version": python + ".0"}
+        if m.group(3) is None or Marker(m.group(3)).evaluate(env):
+            out[_norm(m.group(1))] = m.group(2)
+    return out
+
+
+def test_environment_yml_pins_the_lock_versions():
+    """conda env create builds what `make` builds: every dependency of pyproject.toml, at the lock's version."""
     pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     extras = pyproject["optional-dependencies"]
-    wanted = dict(_split(r) for r in pyproject["dependencies"] + extras["test"] + extras["bench"])
+    names = {_split(r)[0] for r in pyproject["dependencies"] + extras["test"] + extras["bench"]}
     env = yaml.safe_load((REPO / "environment.yml").read_text(encoding="utf-8"))
-    have = {}
+    assert env["name"] == "cln-analysis" and env["channels"] == ["conda-forge"]
+    have, python = {}, None
     for dep in env["dependencies"]:
         if isinstance(dep, dict):
             assert "-e ." in dep["pip"]
             have.update(_split(d) for d in dep["pip"] if not d.startswith("-e"))
         else:
             name, spec = _split(dep)
-            if name not in ("python", "pip"):
+            if name == "python":
+                assert re.fullmatch(r"=3\.(\d+)", spec) and int(spec.split(".")[1]) >= 11, dep
+                python = spec[1:]
+            elif name != "pip":
                 have[name] = spec
-    assert have == wanted
-    py = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python"))
-    assert py.replace(" ", "") == "python" + pyproject["requires-python"]
+    lock = _lock(python)
+    assert sorted(have) == sorted(names)
+    for name, spec in have.items():
+        assert spec == "==" + lock[name], f"environment.yml : {name}{spec}, requirements.lock : {name}=={lock[name]}"
 
 
 def test_lock_file_pins_every_dependency():
