@@ -2,7 +2,8 @@
 
 Read with `ast` from the notebook's `parameters` cell (no papermill import, so that deciding that
 nothing changed stays fast). A default of None takes its type from the annotation
-(`population: "Optional[int]" = None`); the comment beside a parameter is its help text.
+(`population: int | None = None`, or the older `"Optional[int]"`); the comment beside a parameter is its
+help text.
 """
 
 from __future__ import annotations
@@ -46,8 +47,9 @@ def parametres_declares(notebook: Path) -> dict[str, Parametre]:
             continue
         default = ast.unparse(value)
         annotation = annotation.replace(" ", "")
-        optional = annotation.startswith("Optional[") or default == "None"
+        optional = annotation.startswith("Optional[") or "None" in annotation.split("|") or default == "None"
         base = re.sub(r"^Optional\[(.*)\]$", r"\1", annotation)
+        base = re.sub(r"^(.*)\|None$|^None\|(.*)$", r"\1\2", base)  # int | None
         if base in ("", "None"):
             try:
                 literal = ast.literal_eval(value)

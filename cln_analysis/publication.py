@@ -74,8 +74,8 @@ def extraire_sorties(nb) -> dict:
 def page_rapport(nb, rapport: catalogue.DefinitionRapport, payload: dict, quand: dt.datetime, audit: bool) -> str:
     """The public (or audit) HTML page of an executed notebook."""
     nb = copy.deepcopy(nb)
-    if not audit:
-        nb.cells = [c for c in nb.cells if "audit-seulement" not in c.metadata.get("tags", [])]
+    cachees = {"note-jupyterlab"} if audit else {"note-jupyterlab", "audit-seulement"}  # the note is for JupyterLab
+    nb.cells = [c for c in nb.cells if not cachees & set(c.metadata.get("tags", []))]
     titre_page = f"{rapport.titre} — {'audit — ' if audit else ''}Conseil local du numérique de Roubaix"
     page = rapport.page_audit if audit else rapport.page
     resources = {"cln": {

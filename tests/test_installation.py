@@ -1,0 +1,85 @@
+"""The officer's own PC: line ends, the notebooks' JupyterLab note, outputs stripped by git, personal files."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cln_analysis import catalogue, parametres
+
+REPO = Path(__file__).resolve().parents[1]
+GIT = shutil.which("git")
+sans_git = pytest.mark.skipif(GIT is None, reason="git absent")
+
+
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+
+
+@sans_git
+def test_data_notebooks_and_text_outputs_keep_lf_line_ends():
+    paths = ["data/raw/budget_mandate.csv", "data/raw/datapackage.json", "data/processed/figures.csv",
+             "data/processed/budget/parts_par_section.csv", "notebooks/budget.ipynb", "README.md"]
+    out = _git(REPO, "check-attr", "eol", "--", *paths).stdout
+    assert out.splitlines() == [f"{p}: eol: lf" for p in paths]
+    for p in [*REPO.glob("data/**/*.csv"), *REPO.glob("data/**/*.json"), *REPO.glob("notebooks/*.ipynb")]:
+        assert b"\r\n" not in p.read_bytes(), p
+
+
+def test_every_notebook_starts_with_the_jupyterlab_note():
+    for r in catalogue.RAPPORTS:
+        first = json.loads(r.notebook.read_text(encoding="utf-8"))["cells"][0]
+        text = "".join(first["source"])
+        assert first["cell_type"] == "markdown" and first["metadata"]["tags"] == ["note-jupyterlab"], r.id
+        assert "cellule de paramètres" in text and "ne publie rien" in text, r.id
+        assert f"`cln-analysis run {r.id}`" in text, r.id
+
+
+def test_optional_parameters_are_typed_in_the_plain_spelling():
+    budget = parametres.parametres_declares(catalogue.par_id("budget").notebook)["population"]
+    assert (budget.type, budget.optionnel, budget.defaut) == ("int", True, "None")
+    appels = parametres.parametres_declares(catalogue.par_id("appels").notebook)["part_transferts"]
+    assert (appels.type, appels.optionnel) == ("float", True)
+    assert parametres.convertir("budget", budget, "100000") == 100000
+    assert parametres.convertir("budget", budget, "") is None
+
+
+def test_the_older_optional_spelling_is_still_read(tmp_path):
+    nb = {"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "outputs": [], "execution_count": None,
+                     "source": ['seuil: "Optional[int]" = None  # seuil\n', "taux: float | None = None\n", "n = 3\n"]}]}
+    path = tmp_path / "x.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    p = parametres.parametres_declares(path)
+    assert [(x.nom, x.type, x.optionnel) for x in p.values()] == [
+        ("seuil", "int", True), ("taux", "float", True), ("n", "int", False)]
+
+
+@sans_git
+def test_git_filter_set_up_by_make_commits_notebooks_without_outputs(tmp_path):
+    """The filter `make` installs (see the Makefile) strips what JupyterLab saved, keeping ids and kernelspec."""
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert 'git config filter.nbstripout.clean "$(BIN)/python -m nbstripout --keep-id"' in makefile
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "config", "filter.nbstripout.clean", f'"{Path(sys.executable).as_posix()}" -m nbstripout --keep-id')
+    shutil.copy(REPO / ".gitattributes", tmp_path / ".gitattributes")
+    (tmp_path / "notebooks").mkdir()
+    original = (REPO / "notebooks/budget.ipynb").read_bytes()
+    nb = json.loads(original)
+    for i, cell in enumerate(c for c in nb["cells"] if c["cell_type"] == "code"):
+        cell["execution_count"] = i + 1
+        cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["3058244\n"]}]
+    (tmp_path / "notebooks/budget.ipynb").write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
+    _git(tmp_path, "add", "notebooks/budget.ipynb")
+    staged = subprocess.run(["git", "show", ":notebooks/budget.ipynb"], cwd=tmp_path, capture_output=True, check=True)
+    assert json.loads(staged.stdout) == json.loads(original)
+
+
+@pytest.mark.e2e
+def test_the_jupyterlab_note_is_in_no_page(depot_produit):
+    for page in ("reports/budget.html", "reports/audit/budget.html", "reports/grille.html"):
+        html = (depot_produit / page).read_text(encoding="utf-8")
+        assert "À lire avant de modifier" not in html and "ne publie rien" not in html, page
+        assert "Traçabilité" in html
