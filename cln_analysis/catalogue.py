@@ -14,12 +14,14 @@ from . import config
 
 @dataclass(frozen=True)
 class DefinitionRapport:
-    """A report: its id, its French title, its notebook and the figures its index card shows."""
+    """A report: its id, its French title, its notebook, the figures its index card shows, and the
+    parameters naming files that hold names (warned about when git would commit them)."""
 
     id: str
     titre: str
     description: str
     chiffres_cles: tuple[str, ...] = ()
+    personnels: tuple[str, ...] = ()
 
     # Every path of one report, in one place (as properties: `rapport.page`, `rapport.dossier_tableaux`…).
     notebook = property(lambda self: config.NOTEBOOKS_DIR / f"{self.id}.ipynb", doc="The source notebook.")
@@ -55,7 +57,7 @@ RAPPORTS: tuple[DefinitionRapport, ...] = (
     DefinitionRapport(
         "grille", "L'avis du Conseil sur le callbot : la grille de 8 critères",
         "Agrégation des notes (0 à 4) que les membres du CLN donnent aux 8 critères de la grille d'avis sur l'agent conversationnel.",
-        ("grille.repondants", "grille.score_global"),
+        ("grille.repondants", "grille.score_global"), personnels=("notes", "ponderations"),
     ),
 )
 

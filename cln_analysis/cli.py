@@ -12,6 +12,7 @@ import re
 import sys
 import traceback
 
+from . import catalogue, confidentialite
 from .erreurs import ErreurCLN, ErreurUsage
 
 _TRADUCTIONS = [
@@ -93,8 +94,11 @@ def _run(args) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise ErreurUsage("--jobs attend un nombre entier supérieur ou égal à 1")
+    parametres = _parametres(args.parametre)
+    for avertissement in confidentialite.avertissements(args.rapports or catalogue.ids(), parametres):
+        print(avertissement, file=sys.stderr)
     print("Production des rapports…")
-    resultats = executeur.executer(args.rapports or None, _parametres(args.parametre), jobs=args.jobs, force=args.force)
+    resultats = executeur.executer(args.rapports or None, parametres, jobs=args.jobs, force=args.force)
     ok = [r for r in resultats if r.statut == "ok"]
     same = [r for r in resultats if r.statut == "inchange"]
     failed = [r for r in resultats if r.statut == "echec"]

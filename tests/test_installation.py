@@ -83,3 +83,56 @@ def test_the_jupyterlab_note_is_in_no_page(depot_produit):
         html = (depot_produit / page).read_text(encoding="utf-8")
         assert "À lire avant de modifier" not in html and "ne publie rien" not in html, page
         assert "Traçabilité" in html
+
+
+def _depot_git(root: Path) -> Path:
+    _git(root, "init", "-q")
+    shutil.copy(REPO / ".gitignore", root / ".gitignore")
+    for d in ("retours", "donnees_personnelles"):
+        (root / d).mkdir()
+        shutil.copy(REPO / "data/raw/grille_notes_exemple.csv", root / d / "grilles.csv")
+    return root
+
+
+def test_personal_files_are_ignored_by_git():
+    assert (REPO / "donnees_personnelles/README.md").is_file()
+    if GIT:
+        res = subprocess.run(["git", "check-ignore", "-q", "donnees_personnelles/grilles_2026.xlsx"], cwd=REPO)
+        assert res.returncode == 0
+        res = subprocess.run(["git", "check-ignore", "-q", "donnees_personnelles/README.md"], cwd=REPO)
+        assert res.returncode == 1
+
+
+@sans_git
+def test_warning_when_a_personal_file_sits_in_a_folder_git_tracks(tmp_path, monkeypatch):
+    from cln_analysis import config, confidentialite
+
+    monkeypatch.setattr(config, "ROOT", _depot_git(tmp_path))
+    (w,) = confidentialite.avertissements(["grille"], {"notes": "retours/grilles.csv", "seuil_publication": "3"})
+    assert w.startswith("attention : retours/grilles.csv (paramètre notes) contient des noms")
+    assert "Rangez-le dans donnees_personnelles/, que git ignore." in w
+    assert confidentialite.avertissements(["grille"], {"notes": "donnees_personnelles/grilles.csv"}) == []
+    assert confidentialite.avertissements(["budget"], {"donnees": "retours/grilles.csv"}) == []  # not personal
+    assert confidentialite.avertissements(["grille"], {"ponderations": str(tmp_path.parent / "ailleurs.csv")}) == []
+
+
+def test_no_warning_and_no_error_without_git(tmp_path, monkeypatch):
+    from cln_analysis import config, confidentialite
+
+    monkeypatch.setattr(config, "ROOT", tmp_path)  # not a repository
+    assert confidentialite.avertissements(["grille"], {"notes": "retours/grilles.csv"}) == []
+    monkeypatch.setenv("PATH", str(tmp_path))  # git not even installed
+    assert confidentialite.avertissements(["grille"], {"notes": "retours/grilles.csv"}) == []
+
+
+@sans_git
+@pytest.mark.e2e
+def test_the_command_line_warns_and_still_runs(depot):
+    from conftest import cli
+
+    _depot_git(depot)
+    res = cli(depot, "run", "grille", "-p", "notes=retours/grilles.csv")
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "attention : retours/grilles.csv (paramètre notes) contient des noms" in res.stderr
+    res = cli(depot, "run", "grille", "-p", "notes=donnees_personnelles/grilles.csv")
+    assert res.returncode == 0 and "attention" not in res.stderr
