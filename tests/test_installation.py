@@ -136,3 +136,12 @@ def test_the_command_line_warns_and_still_runs(depot):
     assert "attention : retours/grilles.csv (paramètre notes) contient des noms" in res.stderr
     res = cli(depot, "run", "grille", "-p", "notes=donnees_personnelles/grilles.csv")
     assert res.returncode == 0 and "attention" not in res.stderr
+
+
+def test_the_package_calls_no_shell_and_builds_paths_with_pathlib():
+    """Windows needs nothing but Python: no shell, no os.path string joins, no POSIX-only call."""
+    for path in sorted((REPO / "cln_analysis").glob("*.py")):
+        code = path.read_text(encoding="utf-8")
+        for interdit in ("shell=True", "os.system(", "os.popen(", "os.path.join(", "os.sep", "/tmp", "/dev/null",
+                         "fcntl", "os.getuid", "os.chmod"):
+            assert interdit not in code, f"{path.name} : {interdit}"
