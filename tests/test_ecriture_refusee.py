@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import cli
 
 pytestmark = pytest.mark.e2e

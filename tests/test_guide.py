@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import cli as lancer
+from conftest import copier_depot
 
 from cln_analysis import catalogue, cli, executeur
-from conftest import cli as lancer, copier_depot
 
 REPO = Path(__file__).resolve().parents[1]
 GUIDE = REPO / "docs/guide.md"

@@ -105,7 +105,7 @@ def test_personal_files_are_ignored_by_git():
 
 @sans_git
 def test_warning_when_a_personal_file_sits_in_a_folder_git_tracks(tmp_path, monkeypatch):
-    from cln_analysis import config, confidentialite
+    from cln_analysis import confidentialite, config
 
     monkeypatch.setattr(config, "ROOT", _depot_git(tmp_path))
     (w,) = confidentialite.avertissements(["grille"], {"notes": "retours/grilles.csv", "seuil_publication": "3"})
@@ -117,7 +117,7 @@ def test_warning_when_a_personal_file_sits_in_a_folder_git_tracks(tmp_path, monk
 
 
 def test_no_warning_and_no_error_without_git(tmp_path, monkeypatch):
-    from cln_analysis import config, confidentialite
+    from cln_analysis import confidentialite, config
 
     monkeypatch.setattr(config, "ROOT", tmp_path)  # not a repository
     assert confidentialite.avertissements(["grille"], {"notes": "retours/grilles.csv"}) == []
