@@ -15,7 +15,7 @@ import yaml
 from conftest import cli as lancer
 from conftest import copier_depot
 
-from cln_analysis import catalogue, cli, executeur
+from cln_analysis import catalogue, cli, parametres
 
 REPO = Path(__file__).resolve().parents[1]
 GUIDE = REPO / "docs/guide.md"
@@ -45,7 +45,7 @@ def _cln(args: list[str], depot: Path) -> None:
     except SystemExit:
         pytest.fail(f"commande refusée par cln-analysis : {args}")
     if ns.commande == "run":
-        executeur.preparer_parametres(ns.rapports or catalogue.ids(), cli._parametres(ns.parametre))
+        parametres.preparer(ns.rapports or catalogue.ids(), cli._parametres(ns.parametre))
     else:  # check and template are quick: run them for real, on a copy
         res = lancer(depot, *args)
         assert res.returncode == 0, res.stdout + res.stderr
