@@ -57,4 +57,4 @@ lock: $(STAMP)
 
 ## Delete the generated reports (data/processed/ is kept: it is committed).
 clean-reports:
-	rm -rf reports/*.html reports/audit reports/notebooks reports/screenshots reports/.cache
+	rm -rf reports/*.html reports/audit reports/notebooks reports/donnees reports/.cache build

@@ -32,6 +32,8 @@ class DefinitionRapport:
                                 doc="The executed notebook, papermill metadata kept.")
     dossier_tableaux = property(lambda self: config.PROCESSED_DIR / self.id,
                                 doc="data/processed/<id>/: the table behind every chart and table.")
+    classeur = property(lambda self: config.DOWNLOADS_DIR / f"{self.id}.xlsx",
+                        doc="The workbook of every table of the report (reports/donnees/<id>.xlsx).")
 
     def telechargement(self, nom_tableau: str) -> str:
         """The file name of a table in reports/donnees/ (relative to it)."""

@@ -90,7 +90,7 @@ def _parametres(items: list[str]) -> dict[str, str]:
 
 
 def _run(args) -> int:
-    from . import executeur  # heavy: imported by the sub-command that needs it (--help answers at once)
+    from . import executeur, formats  # heavy: imported by the sub-command that needs it (--help answers at once)
 
     if args.jobs is not None and args.jobs < 1:
         raise ErreurUsage("--jobs attend un nombre entier supérieur ou égal à 1")
@@ -103,7 +103,8 @@ def _run(args) -> int:
     same = [r for r in resultats if r.statut == "inchange"]
     failed = [r for r in resultats if r.statut == "echec"]
     print()
-    print(f"Bilan : {len(ok)} produit(s), {len(same)} inchangé(s), {len(failed)} en échec.")
+    print(f"Bilan : {formats.pluriel(len(ok), 'produit', 'produits')}, {formats.pluriel(len(same), 'inchangé', 'inchangés')}, "
+          f"{len(failed)} en échec.")
     for r in resultats:
         for w in r.avertissements:
             print(f"  attention, {r.id} : {w}")
@@ -114,13 +115,13 @@ def _run(args) -> int:
 
 
 def _check(_args) -> int:
-    from . import verification  # heavy (pandas): only for this sub-command
+    from . import formats, verification  # heavy (pandas): only for this sub-command
 
     problems = verification.verifier_tout()
     if not problems:
         print("data/raw/ : tous les fichiers sont valides.")
         return 0
-    print(f"data/raw/ : {len(problems)} problème(s) trouvé(s) :", file=sys.stderr)
+    print(f"data/raw/ : {formats.pluriel(len(problems), 'problème trouvé', 'problèmes trouvés')} :", file=sys.stderr)
     for p in problems:
         print(f"- {p}", file=sys.stderr)
     return 1

@@ -25,7 +25,9 @@ INDEX_HTML = REPORTS_DIR / "index.html"
 DOWNLOADS_DIR = REPORTS_DIR / "donnees"
 AUDIT_DIR = REPORTS_DIR / "audit"
 EXECUTED_NOTEBOOKS_DIR = REPORTS_DIR / "notebooks"
-STATE_FILE = REPORTS_DIR / ".etat.json"
+#: The runner's state is not published (it names local files and error details): outside reports/.
+BUILD_DIR = ROOT / "build"
+STATE_FILE = BUILD_DIR / "etat.json"
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"

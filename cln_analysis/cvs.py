@@ -68,7 +68,8 @@ def verifier_projets(projets: pd.DataFrame, categories: pd.DataFrame, annees: pd
         if int(pub["projets"]) != int(got["projets"]) or int(pub["montant_attribue"]) != int(got["montant_attribue"]):
             problems.append(Probleme(
                 fichier, f"catégorie « {cat} » : les projets du fichier totalisent {int(got['montant_attribue'])} € pour "
-                f"{int(got['projets'])} projet(s), la diapositive {int(pub['montant_attribue'])} € pour {int(pub['projets'])} projet(s)",
+                f"{f.pluriel(int(got['projets']), 'projet', 'projets')}, la diapositive {int(pub['montant_attribue'])} € pour "
+                f"{f.pluriel(int(pub['projets']), 'projet', 'projets')}",
                 colonne="categorie", conseil="vérifiez les montants attribués et la catégorie de chaque projet"))
     row = _ligne_annee(annees, annee)
     if pd.notna(row["montant_sollicite"]) and int(projets["montant_sollicite"].sum()) != int(row["montant_sollicite"]):

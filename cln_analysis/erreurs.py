@@ -44,7 +44,9 @@ class ErreurDonnees(ErreurCLN):
         lines = [str(p) for p in self.problemes[:maximum]]
         rest = len(self.problemes) - maximum
         if rest > 0:
-            lines.append(f"… et {rest} autre(s) problème(s).")
+            from .formats import pluriel  # Babel: only when needed (the command line's --help stays instant)
+
+            lines.append(f"… et {pluriel(rest, 'autre problème', 'autres problèmes')}.")
         return "\n".join(lines)
 
 

@@ -1,7 +1,7 @@
 """The rerun state: what each report's last run depended on, to skip what has not changed.
 
 A report is redone when its notebook, its parameters, the package or the content of an input it
-read changed. The state is `reports/.etat.json`; an unreadable one counts as no state.
+read changed. The state is `build/etat.json` (not published); an unreadable one counts as no state.
 """
 
 from __future__ import annotations

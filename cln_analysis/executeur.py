@@ -153,12 +153,13 @@ def executer(
                                          "duree": round(t, 1), "fictif": payload.get("fictif", False)}
                         n_bad = sum(1 for f in figures if f["status"] == "mismatch")
                         resultats[rap.id] = Resultat(rap.id, "ok", duree=t, avertissements=(
-                            [f"{n_bad} chiffre(s) en écart avec le document publié"] if n_bad else []))
+                            [f"{formats.pluriel(n_bad, 'chiffre', 'chiffres')} en écart avec le document publié"] if n_bad else []))
                         journal(f"  {rap.id} : fait en {formats.duree(t)}")
                         continue
                 message = _message_echec(exc)
                 state[rap.id] = dict(state.get(rap.id, {}), statut="echec", message=message, cle=None, **date)
                 resultats[rap.id] = Resultat(rap.id, "echec", message=message, duree=t)
+                publication.noter_echec(rap, message, quand)
                 journal(f"  {rap.id} : ÉCHEC — {message}")
     if figures_nouvelles:
         existing = config.FIGURES_CSV.read_text(encoding="utf-8") if config.FIGURES_CSV.exists() else ""

@@ -301,7 +301,8 @@ def lire_ponderations(chemin: str | Path, criteres: pd.DataFrame) -> pd.DataFram
             crit_cols[i] = cid
     missing = set(criteres["critere"]) - set(crit_cols.values())
     if missing and not problems:
-        problems.append(Probleme(nom, "critère(s) absent(s) : " + ", ".join(sorted(missing)), ligne=1))
+        absents = "critère absent" if len(missing) == 1 else "critères absents"
+        problems.append(Probleme(nom, f"{absents} : " + ", ".join(sorted(missing)), ligne=1))
     if problems:
         raise ErreurDonnees(problems)
     rows = []

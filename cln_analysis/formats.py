@@ -81,6 +81,19 @@ def points(ratio_difference: float, decimales: int = 1) -> str:
     return f"{sign}{nombre(abs(value), decimales)}\u00a0{unit}"
 
 
+def pluriel(n: float, singulier: str, pluriel_: str, zero: str | None = None) -> str:
+    """`14 chiffres conformes`, `1 écart`, `0 écart` (or `zero`, e.g. « aucun écart ») — the count and its
+    noun phrase, agreed by the locale's plural rule (French: 0 and 1 are singular)."""
+    if n == 0 and zero is not None:
+        return zero
+    return f"{entier(n) if float(n).is_integer() else nombre(n, 1)} {accord(n, singulier, pluriel_)}"
+
+
+def accord(n: float, singulier: str, pluriel_: str) -> str:
+    """The noun phrase alone, agreed with `n` (`point bloquant` for 0 or 1, `points bloquants` for 2)."""
+    return singulier if _LOCALE.plural_form(abs(n)) == "one" else pluriel_
+
+
 def date_longue(value: dt.date | dt.datetime) -> str:
     """`31 janvier 2026`."""
     if isinstance(value, dt.datetime):

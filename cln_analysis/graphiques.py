@@ -7,9 +7,10 @@ Every mark has a dark outline so that it stands out from the white background wh
 
 from __future__ import annotations
 
-import base64
 import io
 import math
+import re
+import textwrap
 from collections.abc import Callable, Sequence
 
 import matplotlib
@@ -18,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from . import formats
+from . import formats, typographie
 
 # matplotlib's object API, without pyplot: no GUI backend, and half a second less per kernel.
 
@@ -54,7 +55,7 @@ STYLE = {
     "axes.axisbelow": True,
     "figure.figsize": (7.2, 4.0),
     "figure.dpi": 100,
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",  # real SVG text: selectable, read by tools, sized by the page
     "svg.hashsalt": "cln-analysis",
     "axes.formatter.use_locale": False,
 }
@@ -170,11 +171,62 @@ def courbes(
     return fig
 
 
-def en_svg(fig) -> str:
-    """The figure as an SVG data URI (self-contained, sharp at any width)."""
+#: The phone version of a chart: drawn this wide (inches, 72 SVG units each) with the same text sizes, so
+#: that shown across a 375 px screen (343 px of content) its smallest text (9 units) is about 12 px.
+LARGEUR_TELEPHONE = 3.6
+#: Smallest chart text, in SVG units (the browser test checks it is at least 11 px on a phone).
+TEXTE_MINIMUM = 9
+
+_POLICE = "'DejaVu Sans'"
+_POLICES = "'DejaVu Sans', 'Liberation Sans', Arial, sans-serif"
+
+
+def _svg_brut(fig) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-    return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return buf.getvalue().decode("utf-8")
+
+
+def _en_ligne(svg: str, prefixe: str) -> str:
+    """An SVG document made fit to sit inline in a page: no XML prologue, ids prefixed (several charts per
+    page never clash), sized by the page's CSS, hidden from assistive technology (the figure carries the
+    text alternative), French spacing in its text, fonts with fallbacks."""
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefixe}-{m.group(1)}"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefixe}-{m.group(1)})", svg)
+    svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefixe}-{m.group(1)}"', svg)
+    svg = re.sub(r'<svg ([^>]*?)\swidth="[^"]*" height="[^"]*"', r'<svg \1', svg, count=1)
+    svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1).replace(_POLICE, _POLICES)
+    return typographie.html(svg)
+
+
+def _version_telephone(fig) -> None:
+    """Redraw `fig` for a phone: narrower, same text sizes, long labels wrapped, legends in one column."""
+    largeur, hauteur = fig.get_size_inches()
+    fig.set_size_inches(LARGEUR_TELEPHONE, hauteur * (1.25 if largeur > LARGEUR_TELEPHONE * 1.4 else 1.0))
+    for ax in fig.axes:
+        polaire = ax.name == "polar"
+        for lab in ax.get_yticklabels() if not polaire else ax.get_xticklabels():
+            lab.set_text(textwrap.fill(lab.get_text().replace("\n", " "), 14 if polaire else 18))
+        if not polaire:
+            ax.set_yticks(ax.get_yticks(), [t.get_text() for t in ax.get_yticklabels()])
+            for lab in ax.get_xticklabels():
+                lab.set_text(textwrap.fill(lab.get_text(), 12))
+            ax.set_xticks(ax.get_xticks(), [t.get_text() for t in ax.get_xticklabels()])
+        else:
+            ax.set_xticks(ax.get_xticks(), [t.get_text() for t in ax.get_xticklabels()])
+        for label in (ax.xaxis.label, ax.yaxis.label):
+            label.set_text(textwrap.fill(re.sub(r"\s{2,}", " ", label.get_text()), 30))
+        leg = ax.get_legend()
+        if leg is not None:
+            leg.set_ncols(1)
+
+
+def en_svg(fig, prefixe: str = "g") -> tuple[str, str]:
+    """The figure as two inline SVG documents: (wide version, phone version). Call once per figure."""
+    large = _en_ligne(_svg_brut(fig), prefixe + "l")
+    _version_telephone(fig)
+    return large, _en_ligne(_svg_brut(fig), prefixe + "t")
 
 
 #: Colours of the five levels (dark red → dark blue); hatches repeat the meaning without colour.

@@ -237,7 +237,7 @@ def avis_global(score: ScoreGlobal | None, bloquants: list[str], libelles: dict[
         return "—"
     label = libelles[score.niveau]
     if bloquants and score.niveau >= 3:
-        return f"{label} en moyenne, mais réservé : {len(bloquants)} point(s) bloquant(s)"
+        return f"{label} en moyenne, mais réservé : {f.pluriel(len(bloquants), 'point bloquant', 'points bloquants')}"
     return label
 
 

@@ -10,13 +10,16 @@ so that the `reports/` folder publishes as it is.
 from __future__ import annotations
 
 import copy
+import csv
 import datetime as dt
+import io
 import os
+import re
 from functools import lru_cache
 
 import jinja2
 
-from . import __version__, catalogue, config, figures_csv, formats, registre
+from . import __version__, catalogue, config, figures_csv, formats, registre, typographie
 from .fichiers import ecrire_atomique, remplacer_dossier
 
 TEXTE_FICTIF = ("Ce rapport est calculé sur un exemple inventé, pour montrer sa forme avant que les membres "
@@ -86,7 +89,11 @@ def page_rapport(nb, rapport: catalogue.DefinitionRapport, payload: dict, quand:
         "lien_autre": _lien(page, rapport.page if audit else rapport.page_audit),
     }}
     body, _ = _exporter(audit).from_notebook_node(nb, resources=resources)
-    return body
+    from .rendu import AUDIT_SEULEMENT, PUBLIC_SEULEMENT  # rendu loads pandas: only once a notebook has run
+
+    debut, fin = PUBLIC_SEULEMENT if audit else AUDIT_SEULEMENT
+    body = re.sub(re.escape(debut) + ".*?" + re.escape(fin), "", body, flags=re.S)
+    return typographie.html(body)
 
 
 def _lien(depuis, vers) -> str:
@@ -102,39 +109,117 @@ def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime
     payload = extraire_sorties(nb)
     public = page_rapport(nb, rapport, payload, quand, audit=False)
     audit = page_rapport(nb, rapport, payload, quand, audit=True)
+    classeur = classeur_excel(payload.get("classeur", {}))
+    papermill = nb.metadata.get("papermill", {})
+    for cle in ("input_path", "output_path"):  # the published notebook names no local folder
+        if papermill.get(cle):
+            papermill[cle] = config.display_path(papermill[cle])
     remplacer_dossier(rapport.dossier_tableaux, payload["tableaux"])
+    ecrire_atomique(rapport.classeur, classeur)
     ecrire_atomique(rapport.notebook_execute, nbformat.writes(nb))
     ecrire_atomique(rapport.page_audit, audit)
     ecrire_atomique(rapport.page, public)
     return payload
 
 
+def classeur_excel(feuilles: dict[str, dict]) -> bytes:
+    """A workbook with one sheet per table (`Rapport.classeur`): French headers in bold, frozen; numbers
+    stored as numbers with their French display format (Excel shows `7,3 %`, `3 058 244 €` in French)."""
+    import openpyxl  # slow to import: only once a notebook has run
+    from openpyxl.styles import Font
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for nom, f in feuilles.items():
+        ws = wb.create_sheet(re.sub(r"[\[\]:*?/\\]", "_", nom)[:31])
+        ws.append(f["colonnes"])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for ligne in f["lignes"]:
+            ws.append(ligne)
+        for j, fmt in enumerate(f["formats"], start=1):
+            largeur = max([len(str(f["colonnes"][j - 1]))] + [len(str(x[j - 1])) for x in f["lignes"]]) + 2
+            ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width = min(60, largeur)
+            if fmt:
+                for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                    cell.number_format = fmt
+        ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def csv_excel(texte: str) -> bytes:
+    """A processed table (UTF-8, `,`, `.` decimal) as French Excel opens it in columns: UTF-8 with a
+    byte-order mark (so « numérique » reads right), `;` between fields, decimal comma, CRLF line ends."""
+    out = io.StringIO()
+    w = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    for row in csv.reader(io.StringIO(texte)):
+        w.writerow([v.replace(".", ",") if _NOMBRE.fullmatch(v) else v for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+_NOMBRE = re.compile(r"[+-]?\d+\.\d+")
+
+
 def ecrire_site(etat: dict, quand: dt.datetime) -> None:
-    """Write reports/index.html and copy the downloadable tables to reports/donnees/."""
-    downloads: dict[str, str] = {}
+    """Write reports/index.html and the downloads in reports/donnees/: each report's tables as CSV for
+    French Excel and as one workbook, and figures.csv exactly as in data/processed/ (machine-readable)."""
+    downloads: dict[str, str | bytes] = {}
     if config.FIGURES_CSV.exists():
         downloads[FIGURES_TELECHARGEMENT] = config.FIGURES_CSV.read_text(encoding="utf-8")
     tables: dict[str, list[str]] = {}
+    classeurs: dict[str, str] = {}
     for r in catalogue.RAPPORTS:
         if r.dossier_tableaux.is_dir():
             for f in sorted(r.dossier_tableaux.glob("*.csv")):
-                downloads[r.telechargement(f.name)] = f.read_text(encoding="utf-8")
+                downloads[r.telechargement(f.name)] = csv_excel(f.read_text(encoding="utf-8"))
                 tables.setdefault(r.id, []).append(f.name)
+        if r.classeur.is_file():
+            downloads[r.classeur.name] = r.classeur.read_bytes()
+            classeurs[r.id] = r.classeur.name
     remplacer_dossier(config.DOWNLOADS_DIR, downloads)
     figures = figures_csv.lire(downloads.get(FIGURES_TELECHARGEMENT, ""))
-    ecrire_atomique(config.INDEX_HTML, page_index(etat, figures, tables, quand))
+    ecrire_atomique(config.INDEX_HTML, page_index(etat, figures, tables, quand, classeurs))
+
+
+def _sans_chemin_local(message: str) -> str:
+    """A message with the repository's own folder removed from the paths it names."""
+    return message.replace(str(config.ROOT) + os.sep, "").replace(str(config.ROOT), ".")
+
+
+def noter_echec(rapport: catalogue.DefinitionRapport, message: str, quand: dt.datetime) -> None:
+    """A failed run: its details (file, row, column) go on the audit page, above the previous result
+    (kept); the public page is left untouched and the index only says the report could not be updated."""
+    precedent = rapport.page_audit.is_file()
+    encadre = _site().get_template("encadre_echec.html.j2").render(
+        date=formats.date_heure(quand), message=_sans_chemin_local(message), precedent=precedent)
+    encadre = _ECHEC[0] + encadre.strip() + _ECHEC[1]
+    if precedent:
+        page = rapport.page_audit.read_text(encoding="utf-8")
+        page = re.sub(re.escape(_ECHEC[0]) + ".*?" + re.escape(_ECHEC[1]), "", page, flags=re.S)
+        page = page.replace('<main id="contenu">', '<main id="contenu">' + encadre, 1)
+    else:
+        page = _site().get_template("echec.html.j2").render(
+            css=_css(), titre=rapport.titre, encadre=encadre,
+            lien_index=_lien(rapport.page_audit, config.INDEX_HTML), version=__version__)
+    ecrire_atomique(rapport.page_audit, typographie.html(page))
+
+
+_ECHEC = ("<!--echec-->", "<!--/echec-->")
 
 
 def _statut(st: dict, has_page: bool) -> str:
     if st.get("statut") == "ok":
         return f"Statut : à jour, produit le {st.get('date', '')}."
-    if st.get("statut") == "echec":
-        return (f"Statut : échec de la dernière exécution ({st.get('date', '')}) : {st.get('message', '')}."
-                + (" La page ci-dessous est celle de l'exécution réussie précédente." if has_page else ""))
+    if st.get("statut") == "echec":  # no detail here: it is on the terminal and the audit page
+        return (f"Statut : ce rapport n'a pas pu être mis à jour le {st.get('date', '')}. "
+                + ("La version précédente reste en ligne." if has_page else "Il n'a encore jamais été produit."))
     return "Statut : pas encore produit."
 
 
-def page_index(etat: dict, figures, tables: dict[str, list[str]], quand: dt.datetime) -> str:
+def page_index(etat: dict, figures, tables: dict[str, list[str]], quand: dt.datetime,
+               classeurs: dict[str, str] | None = None) -> str:
     """One card per report: title, headline figures, run date, status, links, downloads."""
     by_id = {row["figure_id"]: row for row in figures}
     dossier = _lien(config.INDEX_HTML, config.DOWNLOADS_DIR)
@@ -154,7 +239,8 @@ def page_index(etat: dict, figures, tables: dict[str, list[str]], quand: dt.date
             "page": _lien(config.INDEX_HTML, r.page) if has_page else None,
             "audit": _lien(config.INDEX_HTML, r.page_audit),
             "telechargements": [(f"{dossier}/{r.telechargement(n)}", n) for n in tables.get(r.id, [])],
+            "classeur": f"{dossier}/{classeurs[r.id]}" if r.id in (classeurs or {}) else None,
         })
-    return _site().get_template("index.html.j2").render(
+    return typographie.html(_site().get_template("index.html.j2").render(
         css=_css(), date=formats.date_longue(quand), date_iso=quand.date().isoformat(), cartes=cartes,
-        lien_figures=f"{dossier}/{FIGURES_TELECHARGEMENT}", version=__version__)
+        lien_figures=f"{dossier}/{FIGURES_TELECHARGEMENT}", version=__version__))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import re
 import subprocess
 import time
 from collections.abc import Callable, Mapping
@@ -18,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import display
 
-from . import __version__, config, donnees, formats, graphiques, registre, rendu
+from . import __version__, catalogue, config, donnees, formats, graphiques, registre, rendu
 from .erreurs import ErreurParametre
 from .fichiers import sha256
 from .rendu import Colonne, Html
@@ -63,6 +65,9 @@ class Rapport:
         self.entrees: list[dict] = []
         self.chiffres: list[registre.Chiffre] = []
         self.tableaux: dict[str, str] = {}
+        self.classeur: dict[str, dict] = {}
+        self._graphiques = 0
+        self._publies: dict[str, str] | None = None
         self.hypotheses: list[str] = []
         self.fictif = False
 
@@ -126,6 +131,9 @@ class Rapport:
         """Record the table as `data/processed/<id>/<nom>.csv` and return its accessible HTML, its
         columns titled and formatted by the module's `COLONNES` (`formats`/`libelles` override)."""
         self.tableaux[f"{nom}.csv"] = tableau_csv(df)
+        colonnes = {c: k.format for c, k in self.colonnes.items() if k.format is not None} | dict(formats or {})
+        titres = {c: k.libelle for c, k in self.colonnes.items()} | dict(libelles or {})
+        self.classeur[nom] = feuille_excel(df, legende, titres, colonnes)
         return self.afficher_tableau(df, legende, formats, libelles, note=note, entete_ligne=entete_ligne)
 
     def afficher_tableau(self, df: pd.DataFrame, legende: str, formats: Mapping[str, Callable] | None = None,
@@ -137,8 +145,21 @@ class Rapport:
 
     def graphique(self, fig, alternative: str, legende: str, tableau: Html | None = None,
                   source: str = rendu.SOURCE_PRESENTATION) -> Html:
-        """A chart with its text alternative, followed by the table behind it."""
-        return Html(rendu.graphique(graphiques.en_svg(fig), alternative, legende, source) + (tableau or ""))
+        """A chart with its text alternative, followed by the table behind it. When the report reads
+        fictitious data, a source other than the city's presentation is captioned as fictitious."""
+        self._graphiques += 1
+        large, telephone = graphiques.en_svg(fig, f"g{self._graphiques}")
+        if self.fictif and source != rendu.SOURCE_PRESENTATION:
+            source = f"exemple fictif, inventé pour montrer la forme du rapport (à la place de : {source})"
+        return Html(rendu.graphique(large, telephone, alternative, legende, source) + (tableau or ""))
+
+    def affiche(self, figure_id: str) -> str:
+        """A declared figure as every page shows it (card, prose, index): formatted by its unit with the
+        precision of its published text (`registre.decimales_affichage`), the unit's default otherwise."""
+        c = next(c for c in self.chiffres if c.figure_id == figure_id)
+        if self._publies is None:
+            self._publies = registre.publies_depuis(donnees.charger("chiffres_publies", config.REGISTER))
+        return formats.valeur(c.value, c.unit, registre.decimales_affichage(c.unit, self._publies.get(figure_id, "")))
 
     def hypothese(self, *textes: str) -> None:
         """Add to « Hypothèses et limites »."""
@@ -174,10 +195,18 @@ class Rapport:
             "status": rapprochement["status"].map(STATUTS),
         })
         n = rapprochement["status"].value_counts()
-        note = (f"{n.get('match', 0)} chiffre(s) conforme(s), {n.get('mismatch', 0)} écart(s), "
-                f"{n.get('unpublished', 0)} non publié(s). Un chiffre est conforme quand sa valeur, arrondie comme le "
-                "document l'arrondit, est égale au chiffre imprimé.")
-        return rendu.tracabilite(params, files, execution, self.hypotheses, view, note)
+        bilan = (f"{formats.pluriel(n.get('match', 0), 'chiffre conforme', 'chiffres conformes', 'aucun chiffre conforme')}"
+                 f", {formats.pluriel(n.get('mismatch', 0), 'écart', 'écarts', 'aucun écart')}")
+        if n.get("unpublished", 0):
+            bilan += f" ; {formats.pluriel(n.get('unpublished', 0), 'chiffre', 'chiffres')} sans équivalent publié"
+        note = (bilan + ". Un chiffre est conforme quand sa valeur, arrondie comme le document l'arrondit, est égale "
+                "au chiffre imprimé.")
+        try:
+            d = catalogue.par_id(self.identifiant)
+            lien = os.path.relpath(d.page_audit, d.page.parent).replace("\\", "/") + "#rapprochement"
+        except KeyError:  # a report not (yet) in the catalogue: no audit page to link to
+            lien = None
+        return rendu.tracabilite(params, files, execution, self.hypotheses, view, note, lien)
 
     def publier(self) -> None:
         """Display « Traçabilité », then hand every output to the runner."""
@@ -187,10 +216,49 @@ class Rapport:
             "rapport": self.identifiant,
             "figures": rap.to_dict(orient="records"),
             "tableaux": self.tableaux,
+            "classeur": self.classeur,
             "entrees": self.entrees,
             "fictif": self.fictif,
         }
         display({SORTIES_MIME: payload}, raw=True)
+
+
+def _format_excel(exemple: str) -> str | None:
+    """The Excel number format matching a French formatted value (`7,3 %` → `0.0%`), None for text."""
+    t = re.sub(r"[\s\u00a0\u202f]", "", exemple).replace("\u2212", "-")
+    m = re.fullmatch(r"[+-]?\d+(?:,(\d+))?(%|€)?", t)
+    if not m:
+        return None
+    decimales = "." + "0" * len(m.group(1)) if m.group(1) else ""
+    if m.group(2) == "%":
+        return f"0{decimales}%"
+    return f'#,##0{decimales} "€"' if m.group(2) == "€" else f"#,##0{decimales}"
+
+
+def feuille_excel(df: pd.DataFrame, legende: str, titres: Mapping[str, str],
+                  formateurs: Mapping[str, Callable]) -> dict:
+    """One table as a workbook sheet: French headers, numbers kept as numbers with the Excel display
+    format that matches the page's French format; a column the page shows as words is written as words."""
+    colonnes, formats_excel, lignes = [], [], [[] for _ in range(len(df))]
+    for c in df.columns:
+        valeurs = df[c].tolist()
+        fmt = formateurs.get(c)
+        exemple = next((v for v in valeurs if not formats.est_manquant(v)), None)
+        nombre = isinstance(exemple, (int, float)) and not isinstance(exemple, bool)
+        excel = _format_excel(str(fmt(exemple))) if (fmt and exemple is not None and nombre) else None
+        texte = fmt is not None and (not nombre or excel is None)
+        colonnes.append(str(titres.get(c, c)))
+        formats_excel.append(excel)
+        for i, v in enumerate(valeurs):
+            if formats.est_manquant(v):
+                lignes[i].append(None)
+            elif texte:
+                lignes[i].append(str(fmt(v)))
+            elif isinstance(v, (bool, int, float)):
+                lignes[i].append(v.item() if hasattr(v, "item") else v)
+            else:
+                lignes[i].append(str(v))
+    return {"legende": legende, "colonnes": colonnes, "formats": formats_excel, "lignes": lignes}
 
 
 def _valeur_parametre(v: object) -> str:

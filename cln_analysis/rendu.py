@@ -17,6 +17,20 @@ from .formats import est_manquant
 
 SOURCE_PRESENTATION = "Ville de Roubaix, présentation au CLN du 31 janvier 2026"
 
+#: Markers around what only one version of a report shows; publishing removes the other version's part.
+AUDIT_SEULEMENT = ("<!--audit-seulement-->", "<!--/audit-seulement-->")
+PUBLIC_SEULEMENT = ("<!--public-seulement-->", "<!--/public-seulement-->")
+
+
+def audit_seulement(contenu: str) -> Html:
+    """Shown on the audit page only (e.g. the full reconciliation table)."""
+    return Html(AUDIT_SEULEMENT[0] + contenu + AUDIT_SEULEMENT[1])
+
+
+def public_seulement(contenu: str) -> Html:
+    """Shown on the public page only (e.g. the link to the audit page's reconciliation table)."""
+    return Html(PUBLIC_SEULEMENT[0] + contenu + PUBLIC_SEULEMENT[1])
+
 
 @dataclass(frozen=True)
 class Colonne:
@@ -123,12 +137,16 @@ def tableau(
     )
 
 
-def graphique(uri: str, alternative: str, legende: str, source: str = SOURCE_PRESENTATION) -> Html:
-    """A chart: an image with its French text alternative, its caption and its source line."""
+def graphique(svg_large: str, svg_telephone: str, alternative: str, legende: str,
+              source: str = SOURCE_PRESENTATION) -> Html:
+    """A chart: two inline SVG drawings (wide screens and print; phones), one French text alternative
+    (`role="img"` + `aria-label`), its caption and its source line. The SVGs are trusted (drawn by
+    `graphiques.en_svg`)."""
     if not alternative.strip():
         raise ValueError("un graphique doit avoir une alternative textuelle")
     return Html(
-        f'<figure class="graphique"><img src="{uri}" alt="{e(alternative)}">'
+        f'<figure class="graphique"><div class="graphique-image" role="img" aria-label="{e(alternative)}">'
+        f'<div class="version-large">{svg_large}</div><div class="version-telephone">{svg_telephone}</div></div>'
         f"<figcaption>{e(legende)}<br><span class=\"source\">Source : {e(source)}</span></figcaption></figure>"
     )
 
@@ -150,9 +168,13 @@ COLONNES_TRACABILITE = {
 
 
 def tracabilite(parametres: pd.DataFrame, entrees: pd.DataFrame, execution: Sequence[str],
-                hypotheses: Sequence[str], rapprochement: pd.DataFrame, note_rapprochement: str) -> Html:
+                hypotheses: Sequence[str], rapprochement: pd.DataFrame, note_rapprochement: str,
+                lien_audit: str | None = None) -> Html:
     """The « Traçabilité » section that ends every report: parameters, input files with their
-    SHA-256, the run, « Hypothèses et limites », and the reconciliation with the published figures."""
+    SHA-256, the run, « Hypothèses et limites », and the reconciliation with the published figures
+    (its one-line summary on both pages, the full table on the audit page only, linked from the public one)."""
+    voir = (texte('Le détail, chiffre par chiffre, est dans la <a href="{lien}">version d\'audit</a>.', lien=lien_audit)
+            if lien_audit else Html(""))
     cols = COLONNES_TRACABILITE
     parts = [
         Html('<section class="tracabilite" aria-labelledby="tracabilite">'),
@@ -168,8 +190,10 @@ def tracabilite(parametres: pd.DataFrame, entrees: pd.DataFrame, execution: Sequ
         liste(execution),
         titre(3, "Hypothèses et limites"),
         liste(hypotheses),
-        titre(3, "Rapprochement avec les chiffres publiés"),
-        tableau(rapprochement, "Chiffres calculés et chiffres publiés", colonnes=cols, note=note_rapprochement),
+        Html('<h3 id="rapprochement">Rapprochement avec les chiffres publiés</h3>'),
+        texte("{note}", note=note_rapprochement),
+        public_seulement(voir),
+        audit_seulement(tableau(rapprochement, "Chiffres calculés et chiffres publiés", colonnes=cols)),
         Html("</section>"),
     ]
     return Html("".join(parts))
