@@ -17,7 +17,8 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.text import Text
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from . import formats, typographie
 
@@ -171,11 +172,11 @@ def courbes(
     return fig
 
 
-#: The phone version of a chart: drawn this wide (inches, 72 SVG units each) with the same text sizes, so
-#: that shown across a 375 px screen (343 px of content) its smallest text (9 units) is about 12 px.
-LARGEUR_TELEPHONE = 3.6
-#: Smallest chart text, in SVG units (the browser test checks it is at least 11 px on a phone).
-TEXTE_MINIMUM = 9
+#: The phone version of a chart: at most this many SVG units wide (72 per inch) once drawn, so that shown
+#: across a 375 px screen (343 px of content) one unit is at least one pixel, and its text is at least
+#: TEXTE_TELEPHONE units (the browser test checks the smallest chart text is at least 11 px there).
+LARGEUR_TELEPHONE = 335
+TEXTE_TELEPHONE = 11.5
 
 _POLICE = "'DejaVu Sans'"
 _POLICES = "'DejaVu Sans', 'Liberation Sans', Arial, sans-serif"
@@ -200,33 +201,55 @@ def _en_ligne(svg: str, prefixe: str) -> str:
     return typographie.html(svg)
 
 
-def _version_telephone(fig) -> None:
-    """Redraw `fig` for a phone: narrower, same text sizes, long labels wrapped, legends in one column."""
+def _largeur_svg(svg: str) -> float:
+    return float(re.search(r'viewBox="0 0 ([\d.]+)', svg).group(1))
+
+
+def _version_telephone(fig) -> str:
+    """`fig` redrawn for a phone: narrower, text no smaller than TEXTE_TELEPHONE, long labels wrapped,
+    legends in one column; narrowed again while labels make the drawing wider than LARGEUR_TELEPHONE."""
     largeur, hauteur = fig.get_size_inches()
-    fig.set_size_inches(LARGEUR_TELEPHONE, hauteur * (1.25 if largeur > LARGEUR_TELEPHONE * 1.4 else 1.0))
+    for t in fig.findobj(Text):
+        if t.get_fontsize() < TEXTE_TELEPHONE:
+            t.set_fontsize(TEXTE_TELEPHONE)
+    _replier(fig)
+    pouces = LARGEUR_TELEPHONE / 72
+    fig.set_size_inches(pouces, hauteur * (1.3 if largeur > pouces * 1.4 else 1.0))
+    svg = _svg_brut(fig)
+    for _ in range(4):
+        exces = _largeur_svg(svg) - LARGEUR_TELEPHONE
+        if exces <= 0:
+            break
+        pouces = max(3.0, pouces - exces / 72 - 0.05)
+        fig.set_size_inches(pouces, fig.get_size_inches()[1])
+        svg = _svg_brut(fig)
+    return svg
+
+
+def _replier(fig) -> None:
+    """Phone version: category labels wrapped, fewer numeric ticks, axis titles wrapped, legends in one column."""
     for ax in fig.axes:
         polaire = ax.name == "polar"
-        for lab in ax.get_yticklabels() if not polaire else ax.get_xticklabels():
-            lab.set_text(textwrap.fill(lab.get_text().replace("\n", " "), 14 if polaire else 18))
-        if not polaire:
-            ax.set_yticks(ax.get_yticks(), [t.get_text() for t in ax.get_yticklabels()])
-            for lab in ax.get_xticklabels():
-                lab.set_text(textwrap.fill(lab.get_text(), 12))
-            ax.set_xticks(ax.get_xticks(), [t.get_text() for t in ax.get_xticklabels()])
-        else:
-            ax.set_xticks(ax.get_xticks(), [t.get_text() for t in ax.get_xticklabels()])
+        for axe, largeur in ((ax.xaxis, 14 if polaire else 12), (ax.yaxis, 18)):
+            if isinstance(axe.get_major_locator(), FixedLocator):
+                if not polaire or axe is ax.xaxis:
+                    textes = [textwrap.fill(t.get_text().replace("\n", " "), largeur) for t in axe.get_ticklabels()]
+                    axe.set_ticks(axe.get_ticklocs(), textes)
+            else:
+                axe.set_major_locator(MaxNLocator(4))
         for label in (ax.xaxis.label, ax.yaxis.label):
             label.set_text(textwrap.fill(re.sub(r"\s{2,}", " ", label.get_text()), 30))
         leg = ax.get_legend()
-        if leg is not None:
-            leg.set_ncols(1)
+        if leg is not None:  # below the chart, one entry per line, room made by the layout
+            handles, labels = leg.legend_handles, [t.get_text() for t in leg.get_texts()]
+            leg.remove()
+            fig.legend(handles, labels, loc="outside lower center", ncols=1, frameon=False, fontsize=TEXTE_TELEPHONE)
 
 
 def en_svg(fig, prefixe: str = "g") -> tuple[str, str]:
     """The figure as two inline SVG documents: (wide version, phone version). Call once per figure."""
     large = _en_ligne(_svg_brut(fig), prefixe + "l")
-    _version_telephone(fig)
-    return large, _en_ligne(_svg_brut(fig), prefixe + "t")
+    return large, _en_ligne(_version_telephone(fig), prefixe + "t")
 
 
 #: Colours of the five levels (dark red → dark blue); hatches repeat the meaning without colour.
