@@ -21,10 +21,11 @@ ESPACE_INSECABLE = "\u00a0"
 
 # a breakable space: ASCII space, tab or line break (never U+00A0 / U+202F)
 _S = r"[ \t\r\n]"
-_AVANT_PONCTUATION = re.compile(_S + r"*([;!?])(?=\s|$|<|[»)\].,])")  # « oui ? », not « ?x=1 »
-_AVANT_DEUX_POINTS = re.compile(_S + r"*:(?=\s|$)")
-_APRES_GUILLEMET = re.compile(r"«[ \t\r\n\u00a0]*")
-_AVANT_GUILLEMET = re.compile(r"[ \t\r\n\u00a0]*»")
+_ESPACES = r"[ \t\r\n\u00a0\u202f]+"  # an existing space of any kind, replaced (never added where none is)
+_AVANT_PONCTUATION = re.compile(_ESPACES + r"([;!?])(?=\s|$|<|[»)\].,])")  # « oui ? », not « ?x=1 »
+_AVANT_DEUX_POINTS = re.compile(_ESPACES + r":(?=\s|$)")
+_APRES_GUILLEMET = re.compile(r"«[ \t\r\n\u00a0\u202f]*")
+_AVANT_GUILLEMET = re.compile(r"[ \t\r\n\u00a0\u202f]*»")
 _DANS_NOMBRE = re.compile(r"(?<=\d)" + _S + r"+(?=\d{3}(?!\d))")
 _NOMBRE_UNITE = re.compile(r"(?<=\d)" + _S + r"+(?=[%€$£]|[^\W\d_])")
 

@@ -65,7 +65,8 @@ def test_page_is_self_contained_and_accessible(navigateur, depot_produit, name):
         levels = page.eval_on_selector_all("main h1, main h2, main h3, main h4", "els => els.map(e => +e.tagName[1])")
         assert levels[0] == 1 and levels.count(1) == 1
         assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), f"{name} : titres {levels}"
-        alts = page.eval_on_selector_all("img", "els => els.map(e => e.getAttribute('alt'))")
+        assert page.eval_on_selector_all("img", "els => els.length") == 0
+        alts = page.eval_on_selector_all(".graphique-image[role=img]", "els => els.map(e => e.getAttribute('aria-label'))")
         for alt in alts:
             assert alt and len(alt) > 30 and re.match(r"(Diagramme|Radar|Courbe) ", alt), alt
             assert not re.search(r"\b(image|png|figure|chart|No description)\b", alt, re.I), alt
@@ -88,10 +89,69 @@ def test_no_sideways_scroll_on_a_phone(navigateur, depot_produit, name):
     ctx, page, outside = _ouvrir(navigateur, depot_produit / "reports" / name, 375)
     try:
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, name
-        widths = page.eval_on_selector_all("figure.graphique img", "els => els.map(e => e.getBoundingClientRect().width)")
+        widths = page.eval_on_selector_all("figure.graphique svg", "els => els.map(e => e.getBoundingClientRect().width)")
         assert all(w <= 375 for w in widths)
         size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
         assert size >= 16
+        # wide tables scroll inside their own box, never the page
+        boxes = page.eval_on_selector_all(".table-wrap", "els => els.map(e => [e.clientWidth, e.scrollWidth, "
+                                          "getComputedStyle(e).overflowX])")
+        assert all(cw <= 375 and (sw <= cw or ov == "auto") for cw, sw, ov in boxes), boxes
+    finally:
+        ctx.close()
+
+
+#: Visible chart text, in CSS pixels: each SVG text's font size times the drawing's scale on the page.
+TAILLES_TEXTE = """() => [...document.querySelectorAll('.graphique-image svg')].filter(s => s.getClientRects().length)
+  .flatMap(s => { const k = s.getBoundingClientRect().width / s.viewBox.baseVal.width;
+    return [...s.querySelectorAll('text')].map(t => [parseFloat(getComputedStyle(t).fontSize) * k, t.textContent]); })"""
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_chart_text_is_real_text_readable_on_a_phone(navigateur, depot_produit, name):
+    ctx, page, _ = _ouvrir(navigateur, depot_produit / "reports" / name, 375)
+    try:
+        charts = page.eval_on_selector_all("figure.graphique", "els => els.length")
+        sizes = page.evaluate(TAILLES_TEXTE)
+        assert (charts == 0) == (sizes == []), name  # every chart shown has real SVG text
+        small = [(round(px, 1), t) for px, t in sizes if px < 11]
+        assert small == [], f"{name} : texte de graphique sous 11 px sur un téléphone : {small[:5]}"
+        ids = page.eval_on_selector_all("[id]", "els => els.map(e => e.id)")
+        assert len(ids) == len(set(ids)), f"{name} : identifiants en double"
+    finally:
+        ctx.close()
+
+
+# A breakable space where French typography forbids one: before ; : ! ? or », after «, inside a number
+# (a digit, a space, three digits) or between a number and its unit.
+ESPACE_INTERDITE = re.compile(r"[ \n\t](?=[;:!?»])|«[ \n\t]|\d[ \n\t]+(?=\d{3}\b|[%€]|min\b|h\b|s\b)")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_french_typography_in_visible_text(navigateur, depot_produit, name):
+    ctx, page, _ = _ouvrir(navigateur, depot_produit / "reports" / name, 1280)
+    try:
+        textes = page.evaluate("""() => { const out = []; const w = document.createTreeWalker(document.body, 4);
+            while (w.nextNode()) { const n = w.currentNode, p = n.parentElement;
+              if (!p.closest('pre, code, style, script') && p.getClientRects().length) out.push(n.data); }
+            document.querySelectorAll('[aria-label], [alt], [title]').forEach(e =>
+              out.push(e.getAttribute('aria-label') || e.getAttribute('alt') || e.getAttribute('title')));
+            return out; }""")
+        texte = "\u0001".join(textes)  # text nodes are not joined into words across elements
+        bad = [texte[max(0, m.start() - 25):m.end() + 10] for m in ESPACE_INTERDITE.finditer(texte)]
+        assert bad == [], f"{name} : {bad[:8]}"
+        assert "(s)" not in texte
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("name", [p for p in PAGES if p != "index.html"])
+def test_tables_fit_a_wide_screen(navigateur, depot_produit, name):
+    ctx, page, _ = _ouvrir(navigateur, depot_produit / "reports" / name, 1280)
+    try:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280, name
+        cut = page.eval_on_selector_all(".table-wrap", "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).length")
+        assert cut == 0, name
     finally:
         ctx.close()
 
@@ -100,7 +160,7 @@ def test_no_sideways_scroll_on_a_phone(navigateur, depot_produit, name):
 def test_screenshots_and_size(navigateur, depot_produit, rid):
     path = depot_produit / "reports" / f"{rid}.html"
     assert path.stat().st_size < 1.5 * 1024 * 1024
-    out = REPO / "reports" / "screenshots"
+    out = REPO / "build" / "captures"  # for a person to look at; never under reports/ (published)
     out.mkdir(parents=True, exist_ok=True)
     for width in (375, 1280):
         ctx, page, _ = _ouvrir(navigateur, path, width)
@@ -112,12 +172,35 @@ def test_screenshots_and_size(navigateur, depot_produit, rid):
             ctx.close()
 
 
-def test_print_stylesheet_fits_a4(navigateur, depot_produit):
-    ctx, page, _ = _ouvrir(navigateur, depot_produit / "reports" / "budget.html", 1280)
+@pytest.mark.parametrize("name", PAGES)
+def test_print_stylesheet_fits_a4(navigateur, depot_produit, name):
+    ctx, page, _ = _ouvrir(navigateur, depot_produit / "reports" / name, 1280)
     try:
         page.emulate_media(media="print")
-        assert page.evaluate("getComputedStyle(document.querySelector('.bandeau nav')).display") == "none"
+        assert page.evaluate("getComputedStyle(document.querySelector('.bandeau')).backgroundImage") == "none"
+        # the audit code prints unfolded: every folded block's code is laid out
+        folded = page.eval_on_selector_all("details:not([open]) pre", "els => els.filter(e => !e.getClientRects().length)"
+                                           ".length")
+        assert folded == 0, name
+        # numbers and words are never split across lines in print
+        assert page.eval_on_selector_all("td, th, p, li", "els => els.filter(e => "
+                                         "getComputedStyle(e).overflowWrap === 'anywhere' && !e.closest('.tracabilite'))"
+                                         ".length") == 0
         pdf = page.pdf(format="A4")
         assert pdf[:4] == b"%PDF"
     finally:
         ctx.close()
+
+
+def test_published_files_are_safe_to_put_online(depot_produit):
+    """World-readable, no local absolute path, no test artefact, no runner state under reports/."""
+    reports = depot_produit / "reports"
+    for p in reports.rglob("*"):
+        mode = p.stat().st_mode & 0o777
+        assert mode == (0o755 if p.is_dir() else 0o644), f"{p} : {oct(mode)}"
+        if p.is_file():
+            assert not p.name.startswith("."), p
+            assert p.suffix not in (".png", ".json"), p
+            data = p.read_bytes()
+            for local in (str(depot_produit), str(REPO), "/tmp/", "/home/"):
+                assert local.encode() not in data, f"{p} : {local}"
