@@ -123,10 +123,12 @@ def tableau(
             v = columns[i][r]
             text = "—" if est_manquant(v) else (formats[c](v) if c in formats else str(v))
             numeric = c in formats or isinstance(v, (int, float))
+            long = any(len(mot) > 24 for mot in text.split())  # a hash, a path, an id: may break anywhere
             if i == 0 and entete_ligne:
-                cells.append(f'<th scope="row">{e(text)}</th>')
+                cls = ' class="long"' if long else ""
+                cells.append(f'<th scope="row"{cls}>{e(text)}</th>')
             else:
-                cls = ' class="num"' if numeric else ""
+                cls = ' class="long"' if long else (' class="num"' if numeric else "")
                 cells.append(f"<td{cls}>{e(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     foot = f'<p class="table-note">{e(note)}</p>' if note else ""

@@ -184,7 +184,7 @@ def test_print_stylesheet_fits_a4(navigateur, depot_produit, name):
         assert folded == 0, name
         # numbers and words are never split across lines in print
         assert page.eval_on_selector_all("td, th, p, li", "els => els.filter(e => "
-                                         "getComputedStyle(e).overflowWrap === 'anywhere' && !e.closest('.tracabilite'))"
+                                         "getComputedStyle(e).overflowWrap === 'anywhere' && !e.classList.contains('long'))"
                                          ".length") == 0
         pdf = page.pdf(format="A4")
         assert pdf[:4] == b"%PDF"
