@@ -195,8 +195,8 @@ class Rapport:
             "status": rapprochement["status"].map(STATUTS),
         })
         n = rapprochement["status"].value_counts()
-        bilan = (f"{formats.pluriel(n.get('match', 0), 'chiffre conforme', 'chiffres conformes', 'aucun chiffre conforme')}"
-                 f", {formats.pluriel(n.get('mismatch', 0), 'écart', 'écarts', 'aucun écart')}")
+        conformes = formats.pluriel(n.get("match", 0), "chiffre conforme", "chiffres conformes", "aucun chiffre conforme")
+        bilan = f"{conformes}, {formats.pluriel(n.get('mismatch', 0), 'écart', 'écarts', 'aucun écart')}"
         if n.get("unpublished", 0):
             bilan += f" ; {formats.pluriel(n.get('unpublished', 0), 'chiffre', 'chiffres')} sans équivalent publié"
         note = (bilan + ". Un chiffre est conforme quand sa valeur, arrondie comme le document l'arrondit, est égale "

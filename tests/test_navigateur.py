@@ -150,7 +150,8 @@ def test_tables_fit_a_wide_screen(navigateur, depot_produit, name):
     ctx, page, _ = _ouvrir(navigateur, depot_produit / "reports" / name, 1280)
     try:
         assert page.evaluate("document.documentElement.scrollWidth") <= 1280, name
-        cut = page.eval_on_selector_all(".table-wrap", "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).length")
+        cut = page.eval_on_selector_all(".table-wrap",
+                                        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).length")
         assert cut == 0, name
     finally:
         ctx.close()
@@ -179,13 +180,12 @@ def test_print_stylesheet_fits_a4(navigateur, depot_produit, name):
         page.emulate_media(media="print")
         assert page.evaluate("getComputedStyle(document.querySelector('.bandeau')).backgroundImage") == "none"
         # the audit code prints unfolded: every folded block's code is laid out
-        folded = page.eval_on_selector_all("details:not([open]) pre", "els => els.filter(e => !e.getClientRects().length)"
-                                           ".length")
+        folded = page.eval_on_selector_all("details:not([open]) pre",
+                                           "els => els.filter(e => !e.getClientRects().length).length")
         assert folded == 0, name
         # numbers and words are never split across lines in print
-        assert page.eval_on_selector_all("td, th, p, li", "els => els.filter(e => "
-                                         "getComputedStyle(e).overflowWrap === 'anywhere' && !e.classList.contains('long'))"
-                                         ".length") == 0
+        assert page.eval_on_selector_all("td, th, p, li", "els => els.filter(e => getComputedStyle(e).overflowWrap"
+                                         " === 'anywhere' && !e.classList.contains('long')).length") == 0
         pdf = page.pdf(format="A4")
         assert pdf[:4] == b"%PDF"
     finally:
