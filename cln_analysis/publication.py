@@ -126,7 +126,7 @@ def classeur_excel(feuilles: dict[str, dict]) -> bytes:
     """A workbook with one sheet per table (`Rapport.classeur`): French headers in bold, frozen; numbers
     stored as numbers with their French display format (Excel shows `7,3 %`, `3 058 244 €` in French)."""
     import openpyxl  # slow to import: only once a notebook has run
-    from openpyxl.styles import Font
+    from openpyxl.styles import Font  # with openpyxl, above
 
     wb = openpyxl.Workbook()
     wb.remove(wb.active)

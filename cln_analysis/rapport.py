@@ -195,7 +195,8 @@ class Rapport:
             "status": rapprochement["status"].map(STATUTS),
         })
         n = rapprochement["status"].value_counts()
-        conformes = formats.pluriel(n.get("match", 0), "chiffre conforme", "chiffres conformes", "aucun chiffre conforme")
+        conformes = formats.pluriel(n.get("match", 0), "chiffre conforme", "chiffres conformes",
+                                    "aucun chiffre conforme")
         bilan = f"{conformes}, {formats.pluriel(n.get('mismatch', 0), 'écart', 'écarts', 'aucun écart')}"
         if n.get("unpublished", 0):
             bilan += f" ; {formats.pluriel(n.get('unpublished', 0), 'chiffre', 'chiffres')} sans équivalent publié"

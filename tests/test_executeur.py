@@ -67,8 +67,11 @@ def test_pages_request_nothing_from_another_host(depot_produit):
 
 def test_every_chart_has_a_french_alternative(depot_produit):
     html = (depot_produit / "reports/budget.html").read_text(encoding="utf-8")
-    alts = re.findall(r'<img [^>]*alt="([^"]*)"', html)
-    assert len(alts) == len(re.findall(r"<img ", html)) >= 2
+    images = re.findall(r'<div [^>]*class="graphique-image"[^>]*>', html)
+    assert all('role="img"' in d for d in images)
+    alts = [re.search(r'aria-label="([^"]*)"', d).group(1) for d in images]
+    assert len(alts) == len(re.findall(r'<figure class="graphique"', html)) >= 2
+    assert "<img" not in html and len(re.findall(r"<svg ", html)) == 2 * len(alts)  # wide and phone drawings
     assert all(a.startswith("Diagramme") and len(a) > 40 for a in alts)
     assert "Image" not in " ".join(alts) and "No description" not in html
 

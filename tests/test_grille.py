@@ -91,7 +91,7 @@ def test_overall_score_labels_and_blocking_points():
     assert av.global_.sur_100 == pytest.approx(75.0)
     assert av.global_.niveau == 3 and av.bloquants == ["c"]
     words = grille.avis_global(av.global_, av.bloquants, LIB)
-    assert "réservé" in words and "point(s) bloquant(s)" in words
+    assert "réservé" in words and "1 point bloquant" in words
 
 
 def test_nearest_level_cut_offs():
