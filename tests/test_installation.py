@@ -139,9 +139,10 @@ def test_the_command_line_warns_and_still_runs(depot):
 
 
 def test_the_package_calls_no_shell_and_builds_paths_with_pathlib():
-    """Windows needs nothing but Python: no shell, no os.path string joins, no POSIX-only call."""
+    """Windows needs nothing but Python: no shell, no os.path string joins, no POSIX-only call
+    (os.chmod is allowed: on Windows it only sets the read-only flag, and 0644 leaves it off)."""
     for path in sorted((REPO / "cln_analysis").glob("*.py")):
         code = path.read_text(encoding="utf-8")
         for interdit in ("shell=True", "os.system(", "os.popen(", "os.path.join(", "os.sep", "/tmp", "/dev/null",
-                         "fcntl", "os.getuid", "os.chmod"):
+                         "fcntl", "os.getuid"):
             assert interdit not in code, f"{path.name} : {interdit}"
