@@ -52,7 +52,7 @@ RAPPORTS: tuple[DefinitionRapport, ...] = (
         ("cvs.2025.attribue", "cvs.2025.projets", "cvs.2025.ecrivains_publics.part"),
     ),
     DefinitionRapport(
-        "appels", "L'activité du standard téléphonique de la Ville, 2023–2025",
+        "appels", "L'activité du standard téléphonique de la Ville et l'expérimentation du callbot",
         "Appels reçus, perdus et répondus, taux de décroché et écart à l'objectif de 100 %, avant l'expérimentation du callbot.",
         ("appels.2025.recus", "appels.2025.taux_decroche", "appels.2025.ecart_objectif"),
     ),

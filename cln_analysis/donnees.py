@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import unicodedata
+
 import pandas as pd
+from babel.dates import get_month_names
 
 from . import config
 from .erreurs import ErreurDonnees, Probleme
@@ -73,6 +76,11 @@ def ressource(nom: str, path: Path | None = None) -> dict:
     if extra.exists():
         return json.loads(extra.read_text(encoding="utf-8"))
     raise KeyError(nom)
+
+
+def source_texte(res: dict) -> str:
+    """A resource's sources, as one French line for a report."""
+    return " ; ".join(s.get("title", "") for s in res.get("sources", []))
 
 
 # --------------------------------------------------------------------------- reading
@@ -230,11 +238,44 @@ def _convertir(text: str, champ: dict, decimale: str) -> tuple[object, str | Non
                 "écrivez la décimale avec une virgule (3,5), sans séparateur de milliers"
         sep = "une virgule (3,5)" if decimale == "," else "un point (3.5)"
         return None, f"« {text} » n'est pas un nombre", f"écrivez le nombre en chiffres, la décimale avec {sep}, sans espace ni symbole"
+    if kind == "string" and champ.get("formesExcel") == "mois":
+        return mois_excel(text) or text, None, None
     if kind == "date":
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             return text, None, None
         return None, f"« {text} » n'est pas une date", "écrivez-la AAAA-MM-JJ (2025-02-06)"
     return text, None, None
+
+
+def _sans_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+
+
+#: French month names as Excel and Babel write them (`avril`, `avr.`, `avr`), without accents, → month number.
+_MOIS = {_sans_accents(n.casefold()).rstrip("."): m
+         for largeur in ("wide", "abbreviated") for m, n in get_month_names(largeur, locale=config.LOCALE).items()}
+
+
+def mois_excel(text: str) -> str | None:
+    """`2026-04` from a month as Excel writes it (`avr-26`, `avr. 2026`, `avril 2026`, `04/2026`, a date cell
+    `2026-04-01` or `01/04/2026`); a year or an `AAAA-MM` month as it is; None when it is none of these."""
+    t = text.strip()
+    if re.fullmatch(r"\d{4}(-\d{2})?", t):
+        return t
+    m = re.fullmatch(r"(\d{4})-(\d{2})-01(?:[T ]00:00(?::00)?)?", t) or re.fullmatch(r"01/(\d{2})/(\d{4})", t)
+    if m:
+        year, month = (m.group(1), m.group(2)) if "-" in t else (m.group(2), m.group(1))
+        return f"{year}-{month}"
+    m = re.fullmatch(r"(\d{1,2})/(\d{4})", t)
+    if m:
+        return f"{m.group(2)}-{int(m.group(1)):02d}"
+    m = re.fullmatch(r"([^\W\d_]+)\.?[\s\-.]*(\d{2}|\d{4})", t)
+    if m:
+        month = _MOIS.get(_sans_accents(m.group(1).casefold()))
+        if month is not None:
+            year = m.group(2) if len(m.group(2)) == 4 else "20" + m.group(2)
+            return f"{year}-{month:02d}"
+    return None
 
 
 def _contraintes(value, text: str, champ: dict) -> tuple[str | None, str | None]:
@@ -251,18 +292,34 @@ def _contraintes(value, text: str, champ: dict) -> tuple[str | None, str | None]
     return None, None
 
 
+def _cle_titre(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").replace("’", "'").casefold().split())
+
+
+def _nom_colonne(entete: str, fields: list[dict]) -> str:
+    """A header cell as the field's name: its name, or its French title (« Appels reçus ») as the schema writes it,
+    whatever the case, spaces and apostrophes."""
+    if any(entete == f["name"] for f in fields):
+        return entete
+    key = _cle_titre(entete)
+    return next((f["name"] for f in fields if f.get("title") and _cle_titre(f["title"]) == key), entete)
+
+
 def valider(lecture: Lecture, schema: dict) -> tuple[pd.DataFrame | None, list[Probleme]]:
     """Check a read table against a Table Schema; the typed table, or every problem found."""
     nom = _nom(lecture.chemin)
     fields = schema["fields"]
     names = [f["name"] for f in fields]
+    lecture.entete = [_nom_colonne(c, fields) for c in lecture.entete]
     problems: list[Probleme] = []
     expected = ", ".join(names)
+    titles = ", ".join(f"« {f['title']} »" for f in fields if f.get("title"))
     for col in lecture.entete:
         if col == "":
             problems.append(Probleme(nom, "une colonne n'a pas de nom", ligne=1, conseil=f"colonnes attendues : {expected}"))
         elif col not in names:
-            problems.append(Probleme(nom, "colonne inconnue", ligne=1, colonne=col, conseil=f"colonnes attendues : {expected}"))
+            problems.append(Probleme(nom, "colonne inconnue", ligne=1, colonne=col,
+                                     conseil=f"colonnes attendues : {expected} (ou leurs titres : {titles})"))
     seen = set()
     for col in lecture.entete:
         if col and col in seen:
@@ -329,7 +386,7 @@ def charger(nom_ressource: str, chemin: str | Path | None = None) -> pd.DataFram
     res = ressource(nom_ressource)
     chemin = config.resolve(chemin) if chemin is not None else config.raw_file(res["path"])
     schema = res["schema"]
-    lecture = lire(chemin, [f["name"] for f in schema["fields"]])
+    lecture = lire(chemin, [f["name"] for f in schema["fields"]] + [f["title"] for f in schema["fields"] if f.get("title")])
     df, problems = valider(lecture, schema)
     if problems:
         raise ErreurDonnees(problems)

@@ -120,6 +120,49 @@ def valeur(value: float, unit: str, decimales: int | None = None) -> str:
         return text + (" par habitant" if unit == "EUR_par_habitant" else "")
     if unit == "count":
         return entier(value) if float(value).is_integer() or decimales == 0 else nombre(value, 1 if decimales is None else decimales)
+    if unit == "minutes":
+        return nombre(value, 1 if decimales is None else decimales) + "\u00a0min"
+    if unit == "secondes":
+        return nombre(value, 0 if decimales is None else decimales) + "\u00a0s"
+    if unit == "erlangs":
+        return nombre(value, 2 if decimales is None else decimales) + ("\u00a0erlangs" if value >= 2 else "\u00a0erlang")
     if unit == "heures":
         return nombre(value, 0 if decimales is None else decimales) + "\u00a0h"
     return nombre(value, 2 if decimales is None else decimales)
+
+
+def mois(periode: str) -> str:
+    """`avril 2026` from the period `2026-04` (a year `2025` stays `2025`)."""
+    if len(periode) != 7:
+        return periode
+    return format_date(dt.date(int(periode[:4]), int(periode[5:7]), 1), format="MMMM y", locale=LOCALE)
+
+
+def liste_mois(periodes: list[str]) -> str:
+    """`avril à juin 2026` for consecutive months of one year, else `janvier, mars et avril 2026`."""
+    if not periodes:
+        return ""
+    periodes = sorted(periodes)
+    years = {p[:4] for p in periodes}
+    if len(years) > 1:
+        return ", ".join(mois(p) for p in periodes[:-1]) + " et " + mois(periodes[-1])
+    names = [format_date(dt.date(int(p[:4]), int(p[5:7]), 1), format="MMMM", locale=LOCALE) for p in periodes]
+    numbers = [int(p[5:7]) for p in periodes]
+    if len(names) == 1:
+        text = names[0]
+    elif len(names) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        text = f"{names[0]} à {names[-1]}"
+    else:
+        text = ", ".join(names[:-1]) + " et " + names[-1]
+    return f"{text} {periodes[0][:4]}"
+
+
+def attente(seconds: float) -> str:
+    """A waiting time in words: `moins d'une seconde`, `12 s`, `4,7 min`."""
+    if math.isinf(seconds):
+        return "sans limite (file qui ne se vide jamais)"
+    if seconds < 1:
+        return "moins d'une seconde"
+    if seconds < 60:
+        return nombre(seconds, 0) + "\u00a0s"
+    return nombre(seconds / 60, 1) + "\u00a0min"

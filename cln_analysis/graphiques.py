@@ -172,6 +172,90 @@ def courbes(
     return fig
 
 
+def _valeurs(values) -> list[float | None]:
+    return [None if formats.est_manquant(v) else float(v) for v in values]
+
+
+def courbes_reference(
+    abscisses: Sequence[str],
+    series: dict[str, Sequence[float | None]],
+    references: Sequence[tuple[str, float]] = (),
+    format_valeur: str = "pourcentage",
+    titre_axe: str = "",
+):
+    """Lines with markers and labelled horizontal reference lines (a national target, a national result).
+
+    A series with no value has no line and no legend entry; the axis always includes every point and every
+    reference with room above, so nothing is clipped; reference labels sit inside the plot, the legend below it.
+    """
+    markers = ["o", "s", "^", "D", "v"]
+    styles = ["-", "--", ":", "-."]
+    fig, ax = figure(hauteur=4.4)
+    n = len(abscisses)
+    drawn = 0
+    top = 0.0
+    for i, (name, values) in enumerate(series.items()):
+        vals = _valeurs(values)
+        xs = [x for x, v in zip(range(n), vals) if v is not None]
+        ys = [v for v in vals if v is not None]
+        if not ys:
+            continue
+        top = max(top, max(ys))
+        ax.plot(xs, ys, marker=markers[i % 5], linestyle=styles[i % 4], color=PALETTE[i % len(PALETTE)],
+                linewidth=2, markersize=7, markeredgecolor=CONTOUR, label=name, clip_on=False, zorder=3)
+        drawn += 1
+    refs = sorted(references, key=lambda r: r[1])
+    for j, (label, value) in enumerate(refs):
+        top = max(top, value)
+        ax.axhline(value, color=GRIS, linewidth=1.4, linestyle=(0, (6, 3)), zorder=2)
+        # the lower reference is labelled under its line, the others above: two close lines never collide
+        below = j == 0 and len(refs) > 1
+        ax.annotate(f"{label} : {FORMATEURS['pourcentage1' if format_valeur.startswith('pourcentage') else format_valeur](value)}",
+                    xy=(0, value), xycoords=("axes fraction", "data"), xytext=(4, -4 if below else 4),
+                    textcoords="offset points", va="top" if below else "bottom", ha="left", fontsize=11, color=TEXTE,
+                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
+    ax.set_xticks(range(n), abscisses, rotation=45 if n > 4 else 0, ha="right" if n > 4 else "center")
+    ax.set_xlim(-0.5, n - 0.5)
+    ax.yaxis.set_major_formatter(formateur_axe("pourcentage" if format_valeur.startswith("pourcentage") else format_valeur))
+    ax.yaxis.set_major_locator(MaxNLocator(5))
+    ax.set_ylim(0, (top or 1) * 1.12)
+    if titre_axe:
+        ax.set_ylabel(titre_axe)
+    if drawn:
+        ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.3 if n > 4 else -0.12), ncol=min(drawn, 2))
+    return fig
+
+
+def barres_empilees(
+    categories: Sequence[str],
+    series: dict[str, Sequence[float | None]],
+    format_valeur: str = "entier",
+    titre_axe: str = "",
+):
+    """Stacked vertical bars, one per category, with hatches so colour is not needed; a series with no
+    value anywhere is left out (no empty legend entry). Legend below the plot, in stacking order."""
+    hatch = ["", "//", "..", "xx", "\\\\"]
+    fig, ax = figure(hauteur=4.6)
+    n = len(categories)
+    bottom = [0.0] * n
+    kept = [(name, _valeurs(v)) for name, v in series.items() if any(x for x in _valeurs(v) if x is not None)]
+    for i, (name, vals) in enumerate(kept):
+        heights = [v or 0.0 for v in vals]
+        ax.bar(range(n), heights, bottom=bottom, width=0.65, label=name, color=PALETTE[i % len(PALETTE)],
+               edgecolor=CONTOUR, linewidth=0.8, hatch=hatch[i % len(hatch)])
+        bottom = [b + h for b, h in zip(bottom, heights)]
+    ax.set_xticks(range(n), categories, rotation=45 if n > 4 else 0, ha="right" if n > 4 else "center")
+    ax.yaxis.set_major_formatter(formateur_axe(format_valeur))
+    ax.yaxis.set_major_locator(MaxNLocator(5))
+    ax.set_ylim(0, (max(bottom) if bottom else 1) * 1.08 or 1)
+    ax.grid(axis="x", visible=False)
+    if titre_axe:
+        ax.set_ylabel(titre_axe)
+    if kept:
+        ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.3 if n > 4 else -0.12), ncol=2)
+    return fig
+
+
 #: The phone version of a chart: at most this many SVG units wide (72 per inch) once drawn, so that shown
 #: across a 375 px screen (343 px of content) one unit is at least one pixel, and its text is at least
 #: TEXTE_TELEPHONE units (the browser test checks the smallest chart text is at least 11 px there).

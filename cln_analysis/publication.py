@@ -79,12 +79,14 @@ def page_rapport(nb, rapport: catalogue.DefinitionRapport, payload: dict, quand:
     nb = copy.deepcopy(nb)
     cachees = {"note-jupyterlab"} if audit else {"note-jupyterlab", "audit-seulement"}  # the note is for JupyterLab
     nb.cells = [c for c in nb.cells if not cachees & set(c.metadata.get("tags", []))]
-    titre_page = f"{rapport.titre} — {'audit — ' if audit else ''}Conseil local du numérique de Roubaix"
+    titre = payload.get("titre") or rapport.titre  # a report may title itself from its data (years covered)
+    titre_page = f"{titre} — {'audit — ' if audit else ''}Conseil local du numérique de Roubaix"
     page = rapport.page_audit if audit else rapport.page
     resources = {"cln": {
-        "titre": rapport.titre, "titre_page": titre_page, "description": rapport.description,
+        "titre": titre, "titre_page": titre_page, "description": rapport.description,
         "date": formats.date_longue(quand), "date_iso": quand.date().isoformat(), "version": __version__,
-        "audit": audit, "css": _css(), "fictif": bool(payload.get("fictif")), "texte_fictif": TEXTE_FICTIF,
+        "audit": audit, "css": _css(), "fictif": bool(payload.get("fictif")),
+        "texte_fictif": payload.get("texte_fictif") or TEXTE_FICTIF,
         "lien_index": _lien(page, config.INDEX_HTML),
         "lien_autre": _lien(page, rapport.page if audit else rapport.page_audit),
     }}

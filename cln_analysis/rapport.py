@@ -70,6 +70,8 @@ class Rapport:
         self._publies: dict[str, str] | None = None
         self.hypotheses: list[str] = []
         self.fictif = False
+        self.titre: str | None = None  # the page title, when the notebook sets it from its data
+        self.texte_fictif: str | None = None  # the banner's text, when the fictitious file's resource gives one
 
     # ------------------------------------------------------------------ parameters
     def choix(self, nom: str, valeur: object, permis: tuple) -> object:
@@ -97,7 +99,7 @@ class Rapport:
         data-package resource marked `fictif`, the report carries the « Données fictives » banner."""
         path = config.resolve(chemin)
         if ressource is not None:
-            self._marquer_fictif(donnees.ressource(ressource), path)
+            self._marquer_fictif(path)
         if path.is_file() and not any(x["chemin"] == config.display_path(path) for x in self.entrees):
             self.entrees.append({"chemin": config.display_path(path), "role": role, "sha256": sha256(path), "lecture": lecture})
         return path
@@ -108,14 +110,16 @@ class Rapport:
         path = config.resolve(chemin) if chemin not in (None, "") else config.raw_file(res["path"])
         df = donnees.charger(nom_ressource, path)
         self.entree(path, res.get("title", nom_ressource), df.attrs.get("lecture", ""))
-        self._marquer_fictif(res, path)
+        self._marquer_fictif(path)
         return df
 
-    def _marquer_fictif(self, res: dict, path: Path) -> None:
-        """The report carries the « Données fictives » banner when it reads a resource's own
-        file and that resource is marked `fictif` in the data package."""
-        if res.get("fictif") and path.resolve() == config.raw_file(res["path"]).resolve():
-            self.fictif = True
+    def _marquer_fictif(self, path: Path) -> None:
+        """The « Données fictives » banner when `path` is the file of any data-package resource marked `fictif`
+        (e.g. the fictitious trial example read in place of the call file)."""
+        for res in donnees.datapackage()["resources"]:
+            if res.get("fictif") and path.resolve() == config.raw_file(res["path"]).resolve():
+                self.fictif = True
+                self.texte_fictif = res.get("banniere", self.texte_fictif)
 
     # ------------------------------------------------------------------ outputs
     def chiffre(self, figure_id: str, label: str, value: float, unit: str, formula: str) -> float:
@@ -220,6 +224,8 @@ class Rapport:
             "classeur": self.classeur,
             "entrees": self.entrees,
             "fictif": self.fictif,
+            "texte_fictif": self.texte_fictif,
+            "titre": self.titre,
         }
         display({SORTIES_MIME: payload}, raw=True)
 

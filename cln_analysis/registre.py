@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from .erreurs import Probleme
 from .figures_csv import COLONNES
 
-UNITES = ("EUR", "ratio", "count", "score", "EUR_par_habitant", "heures", "minutes")
+UNITES = ("EUR", "ratio", "count", "score", "EUR_par_habitant", "heures", "minutes", "secondes", "erlangs")
 _ID_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 
 

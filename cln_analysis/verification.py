@@ -32,6 +32,7 @@ REGLES: dict[str, Callable[[pd.DataFrame], list[Probleme]]] = {
     "cvs_categories": _categories,
     "cvs_cofinancement": cvs.verifier_cofinancement,
     "appels_standard": appels.verifier,
+    "appels_essai_exemple": appels.verifier,
     "grille_niveaux": grille.verifier_niveaux,
     "grille_notes_exemple": _notes_exemple,
     "chiffres_publies": lambda df: registre.verifier_registre(df, df.attrs.get("fichier", "")),

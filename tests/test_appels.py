@@ -43,7 +43,7 @@ def test_monthly_2026_file_is_a_partial_year_compared_month_to_month():
     assert pd.isna(y2026["evolution_recus"])  # a partial year is compared to nothing
     assert int(appels.derniere_annee_complete(t)["annee"]) == 2025
     m = appels.mensuel(_df(rows + [("2025-03", 9000, 2000, 7000)]))
-    assert m.set_index("periode").loc["2026-03", "taux_decroche_annee_precedente"] == pytest.approx(7000 / 9000)
+    assert m.set_index("periode").loc["2026-03", "taux_decroche_agent_annee_precedente"] == pytest.approx(7000 / 9000)
 
 
 def test_mismatch_names_the_row_and_the_three_numbers():

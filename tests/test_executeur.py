@@ -135,10 +135,10 @@ def test_calls_report_and_a_monthly_trial_file(depot_produit, depot):
                                     "2026-03,8000,400,7600\n2026-04,7900,300,7600\n")
     assert cli(depot, "run", "appels", "-p", "donnees=mois.csv").returncode == 0
     figs = _figures(depot)
-    assert figs["appels.2026.recus"]["value"] == "15900" and "(2 mois)" in figs["appels.2026.recus"]["label"]
+    assert figs["appels.2026.recus"]["value"] == "15900" and "(mars et avril 2026)" in figs["appels.2026.recus"]["label"]
     assert "appels.2026.evolution_recus" not in figs and "appels.2025.ecart_objectif" in figs
     html = (depot / "reports/appels.html").read_text(encoding="utf-8")
-    assert "Courbe du taux de décroché par mois" in html and (depot / "data/processed/appels/appels_par_mois.csv").exists()
+    assert "Courbes du taux de décroché par mois" in html and (depot / "data/processed/appels/appels_par_mois.csv").exists()
 
 
 def test_grid_report_with_the_fictitious_example(depot_produit):

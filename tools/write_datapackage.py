@@ -20,6 +20,14 @@ CR = {
     "document": "Compte-rendu du CLN du 28 novembre 2025",
     "date": "2025-12-02",
 }
+DITP = {
+    "title": "Direction interministérielle de la transformation publique (DITP), communiqué « Laurent Marcangeli fait "
+    "un bilan du Plan téléphone à la DDFiP d'Amiens : hausse de la satisfaction des usagers et du taux de décroché », "
+    "28 août 2025 (programme Services Publics+, engagement n°6)",
+    "document": "Communiqué de presse de la DITP",
+    "date": "2025-08-28",
+    "emplacement": "paragraphes « Améliorer le canal de contact privilégié des Français » et « Atteindre un taux de décroché de 85 % »",
+}
 
 
 def src(base, where):
@@ -34,6 +42,33 @@ def f(name, type_, title, description, **constraints):
 
 
 EUR = "euros"
+
+#: Forms of a month that Excel writes (`avr-26`, `avr. 2026`, `04/2026`, a date cell) are read as `2026-04`.
+PERIODE = dict(f("periode", "string", "Période", "Une année (2025) ou un mois (2026-03 ; aussi avr-26, avr. 2026, "
+                 "04/2026 ou une date du 1er du mois, comme Excel les écrit)", required=True,
+                 pattern=r"\d{4}(-(0[1-9]|1[0-2]))?"), formesExcel="mois")
+APPELS_SCHEMA = {
+    "fields": [
+        PERIODE,
+        f("appels_recus", "integer", "Appels reçus", "Nombre d'appels reçus", required=True, minimum=0),
+        f("appels_perdus", "integer", "Appels perdus", "Appels arrivés dans la file des agents et restés sans réponse",
+          required=True, minimum=0),
+        f("appels_repondus", "integer", "Appels répondus", "Appels décrochés par un agent", required=True, minimum=0),
+        f("appels_callbot", "integer", "Appels pris par le callbot",
+          "Appels décrochés par le callbot, quelle qu'en soit la suite (expérimentation ; vide avant)", minimum=0),
+        f("resolus_callbot", "integer", "Résolus par le callbot",
+          "Appels terminés par le callbot sans aucun agent (expérimentation ; vide avant)", minimum=0),
+        f("abandons_callbot", "integer", "Abandons pendant le callbot",
+          "Appels où l'usager a raccroché pendant l'échange avec le callbot (expérimentation ; vide avant)", minimum=0),
+        f("transferts_agent", "integer", "Transferts vers un agent",
+          "Appels que le callbot a passés dans la file des agents (expérimentation ; vide avant)", minimum=0),
+        f("appels_hors_horaires", "integer", "Appels hors horaires",
+          "Appels reçus en dehors des heures d'ouverture du standard", minimum=0),
+        f("attente_moyenne_s", "number", "Attente moyenne (s)",
+          "Attente moyenne, en secondes, des appels répondus par un agent", minimum=0),
+    ],
+    "primaryKey": ["periode"],
+}
 RESOURCES = [
     {
         "name": "budget_mandate",
@@ -156,16 +191,43 @@ RESOURCES = [
         "name": "appels_standard",
         "path": "appels_standard.csv",
         "title": "Activité du standard téléphonique de la Ville",
-        "description": "Appels reçus, perdus et répondus, par année (AAAA) ou par mois (AAAA-MM). Chaque ligne vérifie reçus = perdus + répondus.",
+        "description": "Appels reçus, perdus et répondus, par année (AAAA) ou par mois (AAAA-MM). Les six colonnes de "
+        "l'expérimentation du callbot sont facultatives : remplies pour les mois de l'expérimentation, vides avant. "
+        "Une ligne sans elles vérifie reçus = perdus + répondus ; une ligne avec elles vérifie reçus = résolus par le "
+        "callbot + abandons pendant le callbot + répondus + perdus, et appels pris par le callbot = résolus + abandons "
+        "+ transferts vers un agent.",
         "sources": [src(PRES, "diapositive « L'activité du standard en chiffres »")],
+        "schema": APPELS_SCHEMA,
+    },
+    {
+        "name": "appels_essai_exemple",
+        "path": "appels_essai_exemple.csv",
+        "title": "Activité du standard pendant l'expérimentation du callbot : exemple FICTIF",
+        "description": "DONNÉES INVENTÉES pour montrer la forme du suivi mensuel avant que la Ville transmette les "
+        "chiffres de l'expérimentation. Aucun de ces nombres n'a été mesuré. Même schéma que appels_standard.",
+        "sources": [{"title": "Données fictives créées pour le projet cln-analysis", "document": "aucun",
+                     "date": "2026-11-21", "emplacement": "sans objet"}],
+        "schema": APPELS_SCHEMA,
+        "fictif": True,
+        "banniere": "Ce rapport est calculé sur un exemple inventé de suivi mensuel de l'expérimentation du callbot, "
+        "pour montrer sa forme avant que la Ville transmette les vrais chiffres. Aucun des chiffres de 2026 n'a été mesuré.",
+    },
+    {
+        "name": "appels_reference",
+        "path": "appels_reference.csv",
+        "title": "Référence nationale de l'accueil téléphonique des services publics",
+        "description": "Services Publics+, engagement n°6, et « Plan téléphone » de l'État : définition du taux de "
+        "décroché par un agent, objectif de 85 %, résultats nationaux. Un contexte, pas un objectif fixé à la Ville.",
+        "sources": [DITP],
         "schema": {
             "fields": [
-                f("periode", "string", "Période", "Une année (2025) ou un mois (2026-03)", required=True, pattern=r"\d{4}(-(0[1-9]|1[0-2]))?"),
-                f("appels_recus", "integer", "Appels reçus", "Nombre d'appels reçus", required=True, minimum=0),
-                f("appels_perdus", "integer", "Appels perdus", "Nombre d'appels perdus (sans réponse)", required=True, minimum=0),
-                f("appels_repondus", "integer", "Appels répondus", "Nombre d'appels décrochés", required=True, minimum=0),
+                f("indicateur", "string", "Indicateur", "Identifiant de l'indicateur", required=True, unique=True),
+                f("valeur", "number", "Valeur", "Un taux, écrit entre 0 et 1 ; vide pour une définition", minimum=0, maximum=1),
+                f("annee", "year", "Année", "Année de la mesure ou de l'objectif"),
+                f("libelle", "string", "Libellé", "Ce que le chiffre désigne", required=True),
+                f("texte_source", "string", "Texte de la source", "La phrase du document", required=True),
             ],
-            "primaryKey": ["periode"],
+            "primaryKey": ["indicateur"],
         },
     },
     {
