@@ -6,6 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 UV_VERSION := 0.13.9
 STAMP  := $(VENV)/.installed
+PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help reports test lint bench check lock lab clean-reports
@@ -31,9 +32,9 @@ $(STAMP): requirements.lock pyproject.toml
 reports: $(STAMP)
 	$(BIN)/cln-analysis run $(ARGS)
 
-## Run the whole test suite (creates .venv/ when missing).
+## Run the whole test suite on 2 workers (creates .venv/ when missing; PYTEST_WORKERS=0 runs it in one process).
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## Lint the code with ruff (pyflakes, bugbear, import order, lines of at most 120 characters).
 lint: $(STAMP)

@@ -1,4 +1,10 @@
-"""Shared fixtures: a copy of the repository to run reports in, and the command line."""
+"""Shared fixtures: a copy of the repository to run reports in, and the command line.
+
+The reports are built once per test session (`depot_produit`), even with pytest-xdist's workers: the
+first worker that needs them builds them under a file lock in the session's shared temporary folder;
+the others wait for it and read the same copy. Tests that change a produced copy take their own
+(`depot_copie`) instead of running every report again.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -28,6 +35,12 @@ def cli(root: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProce
                           capture_output=True, text=True, timeout=timeout)
 
 
+def dossier_de_session(tmp_path_factory) -> Path:
+    """A temporary folder shared by every worker of this session (the session's own one without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture
 def depot(tmp_path: Path) -> Path:
     """A fresh copy of the repository's notebooks and data."""
@@ -36,11 +49,26 @@ def depot(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def depot_produit(tmp_path_factory) -> Path:
-    """A copy on which every report has been produced once (shared by read-only tests)."""
-    root = copier_depot(tmp_path_factory.mktemp("produit"))
-    res = cli(root, "run")
-    assert res.returncode == 0, res.stdout + res.stderr
+    """A copy on which every report has been produced once per session (read-only: shared by the tests
+    and the workers)."""
+    partage = dossier_de_session(tmp_path_factory)
+    root, fait = partage / "produit", partage / "produit.fait"
+    with FileLock(str(partage / "produit.lock")):
+        if not fait.exists():
+            shutil.rmtree(root, ignore_errors=True)
+            res = cli(copier_depot(root), "run")
+            assert res.returncode == 0, res.stdout + res.stderr
+            fait.touch()
     return root
+
+
+@pytest.fixture
+def depot_copie(depot_produit: Path, tmp_path: Path) -> Path:
+    """A private copy of `depot_produit`, reports and state included: a test that starts from produced
+    reports changes this one."""
+    dest = tmp_path / "depot"
+    shutil.copytree(depot_produit, dest, symlinks=True)
+    return dest
 
 
 def verifier_publies(valeurs: dict[str, float], prefixe: str, attendus: int) -> None:

@@ -76,8 +76,8 @@ def test_every_chart_has_a_french_alternative(depot_produit):
     assert "Image" not in " ".join(alts) and "No description" not in html
 
 
-def test_population_parameter_changes_only_the_per_inhabitant_figure(depot):
-    assert cli(depot, "run", "budget").returncode == 0
+def test_population_parameter_changes_only_the_per_inhabitant_figure(depot_copie):
+    depot = depot_copie  # every report already produced with the default parameters
     before = _figures(depot)
     res = cli(depot, "run", "budget", "-p", "population=100000")
     assert res.returncode == 0, res.stderr

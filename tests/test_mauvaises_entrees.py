@@ -7,7 +7,7 @@ import io
 
 import openpyxl
 import pytest
-from conftest import cli
+from conftest import cli, copier_depot
 
 from cln_analysis import config, donnees
 from cln_analysis.erreurs import ErreurDonnees
@@ -104,11 +104,25 @@ def test_a_digital_budget_above_its_total_fails_the_report(depot):
     assert "Traceback" not in res.stderr + res.stdout
 
 
-@pytest.mark.parametrize("report,param", [("budget", "donnees"), ("cvs", "donnees"), ("appels", "donnees"), ("grille", "notes")])
-def test_a_path_that_does_not_exist(depot, report, param):
-    res = cli(depot, "run", report, "-p", f"{param}=data/raw/nexiste_pas.csv")
+CHEMINS_ABSENTS = [("budget", "donnees"), ("cvs", "donnees"), ("appels", "donnees"), ("grille", "notes")]
+
+
+@pytest.fixture(scope="module")
+def run_chemins_absents(tmp_path_factory):
+    """One run of every report, each given a path that does not exist (one run, not one per report)."""
+    depot = copier_depot(tmp_path_factory.mktemp("absents"))
+    params = [a for p in sorted({p for _, p in CHEMINS_ABSENTS}) for a in ("-p", f"{p}=data/raw/nexiste_pas.csv")]
+    return cli(depot, "run", *[r for r, _ in CHEMINS_ABSENTS], *params)
+
+
+@pytest.mark.xdist_group("chemins_absents")  # the workers share the one run
+@pytest.mark.parametrize("report,param", CHEMINS_ABSENTS)
+def test_a_path_that_does_not_exist(run_chemins_absents, report, param):
+    res = run_chemins_absents
     assert res.returncode == 1
-    assert "data/raw/nexiste_pas.csv : fichier introuvable" in res.stderr and "Traceback" not in res.stderr
+    lines = [ln for ln in res.stderr.splitlines() if ln.startswith(f"  {report} : ")]
+    assert len(lines) == 1 and lines[0].startswith(f"  {report} : data/raw/nexiste_pas.csv : fichier introuvable")
+    assert "Traceback" not in res.stderr
 
 
 def test_debug_shows_the_trace(depot):

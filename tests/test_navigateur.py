@@ -12,7 +12,8 @@ from conftest import REPO
 
 from cln_analysis import catalogue
 
-pytestmark = pytest.mark.browser
+# one worker drives the one browser (launched once per session, not once per worker)
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("navigateur")]
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

@@ -27,8 +27,8 @@ def _statuts(res) -> dict[str, str]:
     return out
 
 
-def test_only_what_changed_is_redone(depot):
-    assert cli(depot, "run").returncode == 0
+def test_only_what_changed_is_redone(depot_copie):
+    depot = depot_copie  # every report already produced, state included
     assert set(_statuts(cli(depot, "run")).values()) == {"inchangé"}
     # an input file, by content
     p = depot / "data/raw/appels_standard.csv"
@@ -70,8 +70,8 @@ def _snapshot(root: Path) -> dict[str, bytes]:
     return files
 
 
-def test_a_failed_report_leaves_its_previous_outputs(depot):
-    assert cli(depot, "run").returncode == 0
+def test_a_failed_report_leaves_its_previous_outputs(depot_copie):
+    depot = depot_copie
     before = _snapshot(depot)
     (depot / "data/raw/budget_mandate.csv").write_text(
         "annee,section,budget_numerique,budget_total\n2025,investissement,x,41801894\n2025,fonctionnement,4508759,163049676\n")
@@ -92,8 +92,8 @@ def test_a_failed_report_leaves_its_previous_outputs(depot):
     assert "Rapprochement avec les chiffres publiés" in audit  # the previous result is kept below
 
 
-def test_same_inputs_same_bytes_and_committed_outputs_reproduced(depot_produit, depot):
-    assert cli(depot, "run").returncode == 0
+def test_same_inputs_same_bytes_and_committed_outputs_reproduced(depot_produit, depot_copie):
+    depot = depot_copie  # a second run over the first one's outputs, compared with the first's bytes
     assert cli(depot, "run", "--force").returncode == 0
     for rel in ["data/processed/figures.csv"] + [str(p.relative_to(REPO)) for p in (REPO / "data/processed").rglob("*.csv")]:
         a, b, c = depot / rel, depot_produit / rel, REPO / rel
@@ -104,8 +104,8 @@ def test_same_inputs_same_bytes_and_committed_outputs_reproduced(depot_produit, 
     assert produced == committed
 
 
-def test_interrupted_run_leaves_no_partial_file(depot):
-    assert cli(depot, "run", "budget").returncode == 0
+def test_interrupted_run_leaves_no_partial_file(depot_copie):
+    depot = depot_copie
     before = _snapshot(depot)
     env = dict(os.environ, CLN_ANALYSIS_ROOT=str(depot))
     proc = subprocess.Popen([sys.executable, "-m", "cln_analysis", "run", "--force"], cwd=depot, env=env,
