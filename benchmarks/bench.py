@@ -1,21 +1,34 @@
-"""Benchmark of the report runner against the floor F (issue: fast reruns). Not part of `make test`.
+"""Benchmark of the report runner against the floor F (issue 17: speed as the project grows). Not part of
+`make test`: the benchmark measures, the tests check behaviour.
 
-F is one bare notebook (a parameters cell, `import pandas, matplotlib.pyplot, seaborn`, one bar
-chart and one table) executed by the papermill command line in this environment. The script then
-measures, on a scratch copy of the repository, the full run (`cln-analysis run --force`), the
-no-change rerun, the grid report with 7 and with 100 000 members, and the peak memory of a full
-run (runner and kernels together). Each time is the median of several runs; each is printed with
-its ratio and its target.
+F is one bare notebook (a parameters cell, `import pandas, matplotlib.pyplot, seaborn`, one bar chart and
+one table) executed by the papermill command line in this environment. On a scratch copy of the repository
+the script then measures, in the same run, every row of the issue's table:
 
-    .venv/bin/python benchmarks/bench.py [--repetitions N]
+- the full run, `cln-analysis run --force`, of every report of the catalogue, ÷ F;
+- the no-change rerun, `cln-analysis run`, ÷ F;
+- the `grille` report with 100 000 members ÷ with 7 (random scores);
+- the `retours` report with 100 000 answers ÷ with its example file (rows drawn from it), when the
+  catalogue has that report (otherwise one line says it is skipped);
+- the peak memory of a full run, the runner and its kernels together.
+
+The measures are interleaved (one of each, then again) so that a machine whose load changes affects numerator
+and denominator alike; each time printed is the median of `--repetitions` runs. The CPU column is the user +
+system time of the command and every process it waited for: on a shared machine it moves less than the clock.
+`make test` takes minutes, so it is measured only with `--make-test`: a fresh `git clone` of this repository's
+HEAD, `.venv/` created by `make` (timed apart), then `make test` (CI=true).
+
+    .venv/bin/python benchmarks/bench.py [--repetitions N] [--make-test]
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import platform
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -23,38 +36,65 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 import psutil
 
+from cln_analysis import catalogue, parametres
+
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+GRANDE_TAILLE = 100_000
+MEMOIRE_MAX_MO = 1024
 
 BARE = [
-    ("code", "x = 1", ["parameters"]),
-    ("code", "import pandas as pd\nimport matplotlib.pyplot as plt\nimport seaborn as sns", []),
-    ("code", "df = pd.DataFrame({'a': ['x', 'y', 'z'], 'b': [1, 2, 3]})\nfig, ax = plt.subplots()\nax.bar(df['a'], df['b'])\nplt.show()", []),
-    ("code", "df", []),
+    ("x = 1", ["parameters"]),
+    ("import pandas as pd\nimport matplotlib.pyplot as plt\nimport seaborn as sns", []),
+    ("df = pd.DataFrame({'a': ['x', 'y', 'z'], 'b': [1, 2, 3]})\nfig, ax = plt.subplots()\n"
+     "ax.bar(df['a'], df['b'])\nplt.show()", []),
+    ("df", []),
 ]
 
 
 def bare_notebook(path: Path) -> None:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    for _, src, tags in BARE:
+    for src, tags in BARE:
         cell = nbformat.v4.new_code_cell(src)
         cell.metadata["tags"] = tags
         nb.cells.append(cell)
     nbformat.write(nb, path)
 
 
-def timed(cmd: list[str], env: dict | None = None, sample_memory: bool = False) -> tuple[float, float]:
-    """(seconds, peak RSS in MB of the command and all its children)."""
+@dataclass
+class Mesure:
+    """One command measured `repetitions` times: wall-clock seconds, CPU seconds, peak memory (MB)."""
+
+    libelle: str
+    commande: list[str]
+    secondes: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    memoire: float = 0.0
+
+    @property
+    def t(self) -> float:
+        return statistics.median(self.secondes)
+
+    @property
+    def c(self) -> float:
+        return statistics.median(self.cpu)
+
+
+def mesurer(m: Mesure, env: dict) -> None:
+    """Run `m.commande` once; add its time, its CPU time (children included) and its peak memory."""
     peak = 0.0
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     stop = threading.Event()
+    avant = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(m.commande, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
     def sample():
         nonlocal peak
@@ -68,34 +108,85 @@ def timed(cmd: list[str], env: dict | None = None, sample_memory: bool = False) 
             time.sleep(0.05)
 
     th = threading.Thread(target=sample, daemon=True)
-    if sample_memory:
-        th.start()
+    th.start()
     _, err = proc.communicate()
     elapsed = time.perf_counter() - t0
     stop.set()
+    th.join()
+    apres = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
-        raise SystemExit(f"échec de {' '.join(cmd)} :\n{err}")
-    return elapsed, peak
+        raise SystemExit(f"échec de {' '.join(m.commande)} :\n{err}")
+    m.secondes.append(elapsed)
+    m.cpu.append((apres.ru_utime - avant.ru_utime) + (apres.ru_stime - avant.ru_stime))
+    m.memoire = max(m.memoire, peak)
 
 
-def median(fn, n: int) -> float:
-    return statistics.median(fn() for _ in range(n))
-
-
-def notes(path: Path, members: int) -> Path:
+def notes_aleatoires(path: Path, members: int) -> Path:
+    """A scoring sheet of `members` members with random scores (one in ten an abstention)."""
     rng = random.Random(2026)
-    crit = ["usage", "coherence", "impact_metiers", "vie_privee", "transparence", "fiabilite", "environnement", "gouvernance"]
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write("repondant," + ",".join(crit) + "\n")
+    crit = colonne_par_defaut("grille", "criteres", "critere")
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["repondant"] + crit)
         for i in range(members):
-            fh.write(f"Membre {i}," + ",".join(rng.choice("01234") if rng.random() > 0.1 else "NSPP" for _ in crit) + "\n")
+            w.writerow([f"Membre {i}"] + [rng.choice("01234") if rng.random() > 0.1 else "NSPP" for _ in crit])
     return path
+
+
+def colonne_par_defaut(rapport: str, parametre: str, colonne: str) -> list[str]:
+    """The column `colonne` of the CSV file a report's parameter points at by default."""
+    with open(fichier_par_defaut(rapport, parametre), encoding="utf-8") as fh:
+        return [row[colonne] for row in csv.DictReader(fh)]
+
+
+def fichier_par_defaut(rapport: str, parametre: str) -> Path:
+    """The file a report's parameter points at by default (its example file), as the notebook declares it."""
+    declares = parametres.parametres_declares(catalogue.par_id(rapport).notebook)
+    return REPO / declares[parametre].defaut.strip("\"'")
+
+
+def lignes_tirees(source: Path, dest: Path, n: int) -> Path:
+    """A file of `n` rows drawn at random (with replacement) from the rows of `source`, same header."""
+    rng = random.Random(2026)
+    with open(source, encoding="utf-8-sig", newline="") as fh:
+        header, *rows = list(csv.reader(fh))
+    with open(dest, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rng.choices(rows, k=n))
+    return dest
+
+
+def compter_lignes(path: Path) -> int:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return sum(1 for _ in csv.reader(fh)) - 1
+
+
+def temps_make_test() -> list[tuple[str, float]]:
+    """Time `make test` on a fresh clone of HEAD (CI=true); the creation of .venv/ is timed apart."""
+    with tempfile.TemporaryDirectory() as tmp:
+        clone = Path(tmp) / "clone"
+        subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
+        env = dict(os.environ, CI="true")
+        env.pop("CLN_ANALYSIS_ROOT", None)
+        out = []
+        for label, target in (("création de .venv/ (make)", ".venv/.installed"), ("make test", "test")):
+            t0 = time.perf_counter()
+            res = subprocess.run(["make", "-C", str(clone), target], env=env, capture_output=True, text=True)
+            out.append((label, time.perf_counter() - t0))
+            if res.returncode != 0:
+                raise SystemExit(f"échec de make {target} :\n{res.stdout[-3000:]}\n{res.stderr[-3000:]}")
+        return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repetitions", type=int, default=3)
-    n = ap.parse_args().repetitions
+    ap.add_argument("--make-test", action="store_true", help="also time `make test` on a fresh clone")
+    args = ap.parse_args()
+    n = args.repetitions
+    ids = catalogue.ids()
+    charge_avant = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for d in ("notebooks", "data"):
@@ -104,29 +195,75 @@ def main() -> None:
         run = [str(BIN / "cln-analysis"), "run"]
         bare = tmp / "bare.ipynb"
         bare_notebook(bare)
-        F = median(lambda: timed([str(BIN / "papermill"), "-p", "x", "2", str(bare), str(tmp / "bare_out.ipynb")], env)[0], n)
-        timed(run + ["--force"], env)  # warm the file cache once
-        full = median(lambda: timed(run + ["--force"], env)[0], n)
-        same = median(lambda: timed(run, env)[0], n)
-        _, peak = timed(run + ["--force"], env, sample_memory=True)
-        small, big = notes(tmp / "n7.csv", 7), notes(tmp / "n100k.csv", 100_000)
-        g7 = median(lambda: timed(run + ["grille", "--force", "-p", f"notes={small}"], env)[0], n)
-        g100k = median(lambda: timed(run + ["grille", "--force", "-p", f"notes={big}"], env)[0], n)
+        F = Mesure("F : notebook nu, papermill en ligne de commande",
+                   [str(BIN / "papermill"), "-p", "x", "2", str(bare), str(tmp / "bare_out.ipynb")])
+        full = Mesure(f"cln-analysis run --force ({len(ids)} rapports, pages, index)", run + ["--force"])
+        same = Mesure("cln-analysis run sans changement", run)
+        mesures = [F, full, same]
+        paires: list[tuple[Mesure, Mesure, str]] = []
+        small = notes_aleatoires(tmp / "n7.csv", 7)
+        big = notes_aleatoires(tmp / "n100k.csv", GRANDE_TAILLE)
+        g_small = Mesure("grille, 7 membres", run + ["grille", "--force", "-p", f"notes={small}"])
+        g_big = Mesure(f"grille, {GRANDE_TAILLE:,} membres".replace(",", " "),
+                       run + ["grille", "--force", "-p", f"notes={big}"])
+        paires.append((g_big, g_small, "grille, 100 000 membres ÷ 7"))
+        absent = []
+        if "retours" in ids:
+            exemple = fichier_par_defaut("retours", "donnees")
+            k = compter_lignes(exemple)
+            r_big = lignes_tirees(exemple, tmp / "r100k.csv", GRANDE_TAILLE)
+            r_small_m = Mesure(f"retours, {k} réponses (l'exemple)",
+                               run + ["retours", "--force", "-p", f"donnees={exemple}"])
+            r_big_m = Mesure(f"retours, {GRANDE_TAILLE:,} réponses".replace(",", " "),
+                             run + ["retours", "--force", "-p", f"donnees={r_big}"])
+            paires.append((r_big_m, r_small_m, f"retours, 100 000 réponses ÷ {k}"))
+        else:
+            absent.append("retours, 100 000 réponses ÷ 37 : ignoré, le catalogue n'a pas (encore) le rapport retours")
+        for big_m, small_m, _ in paires:
+            mesures += [small_m, big_m]
+
+        mesurer(full, env)  # warms the file cache and leaves outputs for the no-change rerun
+        full.secondes.clear(), full.cpu.clear()
+        for _ in range(n):
+            for m in mesures:  # the no-change rerun comes right after a default full run
+                mesurer(m, env)
 
     print(f"Machine : {platform.node()}, {os.cpu_count()} cœurs, Python {platform.python_version()}, "
-          f"médiane de {n} exécutions")
-    rows = [
-        ("F (notebook nu, papermill en ligne de commande)", F, F, None),
-        ("cln-analysis run --force (4 rapports, HTML, index)", full, full / F, "≤ 2,0 × F"),
-        ("cln-analysis run sans changement", same, same / F, "≤ 0,3 × F"),
-        ("grille, 7 membres", g7, g7 / F, None),
-        ("grille, 100 000 membres", g100k, g100k / g7, "≤ 1,5 × la grille à 7 membres"),
+          f"médiane de {n} exécutions entrelacées ; charge moyenne {charge_avant[0]:.1f} au début, "
+          f"{os.getloadavg()[0]:.1f} à la fin")
+    print(f"{'mesure':58s} {'durée':>8s} {'CPU':>8s}   {'ratio':>6s}   objectif")
+    lignes: list[tuple[str, float, float, float | None, str, Callable[[float], bool] | None]] = [
+        (F.libelle, F.t, F.c, None, "", None),
+        (full.libelle, full.t, full.c, full.t / F.t, "≤ 2,0 × F (visé : 1,5)", lambda r: r <= 2.0),
+        (same.libelle, same.t, same.c, same.t / F.t, "≤ 0,3 × F", lambda r: r <= 0.3),
     ]
-    for label, secs, ratio, target in rows:
-        print(f"{label:55s} {secs:6.2f} s   ratio {ratio:5.2f}" + (f"   objectif {target}" if target else ""))
-    print(f"{'mémoire maximale d’une exécution complète':55s} {peak:6.0f} Mo                objectif < 1 024 Mo")
-    ok = full / F <= 2.0 and same / F <= 0.3 and g100k / g7 <= 1.5 and peak < 1024
-    print("Objectifs atteints." if ok else "ATTENTION : un objectif n'est pas atteint.")
+    for big_m, small_m, label in paires:
+        lignes.append((small_m.libelle, small_m.t, small_m.c, None, "", None))
+        lignes.append((big_m.libelle, big_m.t, big_m.c, None, "", None))
+        lignes.append((label, big_m.t, big_m.c, big_m.t / small_m.t, "≤ 1,2", lambda r: r <= 1.2))
+    manques = []
+    for label, secs, cpu, ratio, target, ok in lignes:
+        text = f"{label:58s} {secs:7.2f}s {cpu:7.2f}s"
+        if ratio is not None:
+            text += f"   {ratio:6.2f}   {target}"
+            if not ok(ratio):
+                manques.append(label)
+        print(text)
+    for line in absent:
+        print(line)
+    print(f"{'mémoire maximale d’une exécution complète (tous processus)':58s} {full.memoire:6.0f} Mo"
+          f"{'':20s}< {MEMOIRE_MAX_MO} Mo")
+    if full.memoire >= MEMOIRE_MAX_MO:
+        manques.append("mémoire")
+    if args.make_test:
+        for label, secs in temps_make_test():
+            cible = "   ≤ 180 s" if label == "make test" else ""
+            print(f"{label + ' (clone neuf, CI=true)':58s} {secs:7.2f}s{cible}")
+            if label == "make test" and secs > 180:
+                manques.append("make test")
+    else:
+        print("make test : mesuré à part (option --make-test : clone neuf, CI=true ; objectif ≤ 3 min)")
+    print("Objectifs atteints." if not manques else "ATTENTION, objectif non atteint : " + " ; ".join(manques))
 
 
 if __name__ == "__main__":
