@@ -13,10 +13,11 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalogue, config, etat, figures_csv, formats, parametres, publication
+from . import catalogue, config, etat, figures_csv, formats, noyaux, parametres, publication
 from .erreurs import ErreurCLN, ErreurUsage
 from .fichiers import ecrire_atomique, verifier_ecriture
 
@@ -84,13 +85,27 @@ def _executer_notebook(rapport: catalogue.DefinitionRapport, valeurs: dict, km=N
             km.shutdown_kernel(now=True)
 
 
-def _executer_chronometre(rap, valeurs, km=None):
+def arreter_noyau(km) -> None:
+    """Stop a kernel that no notebook took."""
+    km.shutdown_kernel(now=True)
+
+
+def _executer_chronometre(rap, valeurs, reserve: noyaux.Reserve):
     t0 = time.perf_counter()
     try:
-        nb = _executer_notebook(rap, valeurs, km)
+        nb = _executer_notebook(rap, valeurs, reserve.prendre(rap.id))
         return time.perf_counter() - t0, nb, None
     except Exception as exc:  # reported, never raised: the other reports go on
         return time.perf_counter() - t0, None, exc
+
+
+@contextmanager
+def _fermee(reserve: noyaux.Reserve):
+    """The kernel reserve, closed on the way out (Ctrl-C included): no kernel outlives the run."""
+    try:
+        yield reserve
+    finally:
+        reserve.fermer(arreter_noyau)
 
 
 def _a_jour(rap: catalogue.DefinitionRapport, k: str, precedent: dict) -> bool:
@@ -131,11 +146,12 @@ def executer(
     jobs = max(1, jobs or os.cpu_count() or 1)
     figures_nouvelles: dict[str, object] = {}
     if a_faire:
-        # the first kernels boot while this process imports papermill and nbconvert
-        kernels = [demarrer_noyau() if i < jobs else None for i in range(len(a_faire))]
-        with ThreadPoolExecutor(max_workers=min(jobs, len(a_faire))) as pool:
-            futures = {pool.submit(_executer_chronometre, rap, params[rap.id], km): (rap, k)
-                       for (rap, k), km in zip(a_faire, kernels)}
+        # the first kernels boot and import while this process imports papermill and nbconvert; the next
+        # ones while the first notebooks run
+        reserve = noyaux.Reserve([(rap.id, rap.notebook) for rap, _ in a_faire], jobs, demarrer_noyau)
+        with ThreadPoolExecutor(max_workers=min(jobs, len(a_faire))) as pool, _fermee(reserve):
+            futures = {pool.submit(_executer_chronometre, rap, params[rap.id], reserve): (rap, k)
+                       for rap, k in a_faire}
             publication.preparer()
             for fut in as_completed(futures):
                 rap, k = futures[fut]

@@ -208,6 +208,10 @@ def lire_notes(chemin: str | Path, criteres: pd.DataFrame) -> pd.DataFrame:
             crit_cols[i] = cid
     if problems:
         raise ErreurDonnees(problems)
+    notes = _notes_sans_probleme(lecture, crit_cols, list(criteres["critere"]))
+    if notes is not None:
+        return _pseudonymiser(notes)
+    # some row is wrong: the row by row reading below names each problem
     rows, names, seen = [], [], {}
     member_no = 0
     for ligne, cells in lecture.lignes:
@@ -242,6 +246,33 @@ def lire_notes(chemin: str | Path, criteres: pd.DataFrame) -> pd.DataFrame:
     if not rows:
         raise ErreurDonnees(Probleme(nom, "aucun membre n'a rempli la feuille", ligne=2))
     return _pseudonymiser(pd.DataFrame(rows, columns=list(criteres["critere"])))
+
+
+def _cles(textes: pd.Series) -> pd.Series:
+    """`_cle` column-wise (vectorised: no Python loop per row)."""
+    t = textes.str.normalize("NFC").str.replace("\u2019", "'", regex=False).str.replace("\u00a0", " ", regex=False)
+    return t.str.replace(r"\s+", " ", regex=True).str.strip().str.casefold()
+
+
+def _notes_sans_probleme(lecture, crit_cols: dict[int, str], ordre: list[str]) -> pd.DataFrame | None:
+    """The members × criteria scores of a wide sheet, read column-wise (no Python loop per row: each distinct
+    cell text is read once by `_note`), or None when some row has a problem (no name, a member twice, a cell
+    that is not a score): the row by row reading then names every problem."""
+    if not lecture.lignes:
+        return None
+    cells = np.array([c for _, c in lecture.lignes], dtype=object)
+    names, texts = cells[:, 0], cells[:, list(crit_cols)]
+    keep = (names != "") | (texts != "").any(axis=1)  # a blank row of the template is skipped
+    names, texts = names[keep], texts[keep]
+    if len(names) == 0 or (names == "").any() or _cles(pd.Series(names)).duplicated().any():
+        return None
+    codes, distincts = pd.factorize(texts.ravel())
+    lues = [_note(t) for t in distincts]  # a handful: 0 to 4, NSPP, empty
+    if any(isinstance(v, str) for v in lues):
+        return None
+    valeurs = np.array([np.nan if v is None else v for v in lues], dtype=float)
+    scores = pd.DataFrame(valeurs[codes].reshape(texts.shape), columns=[crit_cols[i] for i in crit_cols])
+    return scores.reindex(columns=ordre)
 
 
 def _lire_long(lecture, criteres: pd.DataFrame, nom: str) -> pd.DataFrame:
@@ -279,7 +310,8 @@ def _lire_long(lecture, criteres: pd.DataFrame, nom: str) -> pd.DataFrame:
 
 def _pseudonymiser(df: pd.DataFrame) -> pd.DataFrame:
     """Replace row identity by `M0001`…: names never leave this module."""
-    df.index = pd.Index([f"M{i:04d}" for i in range(1, len(df) + 1)], name="membre")
+    numeros = pd.Series(np.arange(1, len(df) + 1)).astype(str).str.zfill(4)
+    df.index = pd.Index("M" + numeros, name="membre")
     return df.astype(float)
 
 

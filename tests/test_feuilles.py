@@ -156,3 +156,27 @@ def test_names_and_comments_never_reach_the_outputs(depot, tmp_path):
     html = (depot / "reports/grille.html").read_text(encoding="utf-8")
     assert "Données fictives" not in html  # real sheets: no banner
     assert "grille.score_global_pondere" in (depot / "data/processed/figures.csv").read_text(encoding="utf-8")
+
+
+def test_every_way_of_writing_a_score_or_an_abstention(tmp_path):
+    """A large sheet is read column-wise; each spelling reads as the row by row reading reads it."""
+    p = tmp_path / "n.csv"
+    p.write_text("Membre,usage,coherence,fiabilite\n"
+                 "A,3,\" 4,00 \",nspp\n"
+                 ",,,\n"  # a blank row of the template
+                 "B,N.S.P.P.,1.0,\n"
+                 "C,0,NSP,2\n", encoding="utf-8")
+    notes = feuilles.lire_notes(p, CRIT)
+    assert list(notes.index) == ["M0001", "M0002", "M0003"]
+    nan = float("nan")
+    assert notes[["usage", "coherence", "fiabilite"]].values.ravel().tolist() == pytest.approx(
+        [3.0, 4.0, nan, nan, 1.0, nan, 0.0, nan, 2.0], nan_ok=True)
+    assert notes.columns.tolist() == CRIT["critere"].tolist() and notes["vie_privee"].isna().all()
+
+
+def test_member_names_compare_as_column_titles_do():
+    """Duplicated members are found by the same normalisation, one name at a time or a column at once."""
+    import pandas as pd
+
+    names = ["  Camille\u00a0 Exemple ", "E\u0301lise", "l\u2019Ami", "MAJ  x", "ß"]
+    assert list(feuilles._cles(pd.Series(names))) == [feuilles._cle(n) for n in names]

@@ -1,0 +1,143 @@
+"""Kernels started ahead of their notebooks and warmed: a report's imports are done before it asks for its kernel.
+
+A run is bounded by kernel start and imports (pandas, matplotlib, the package), repeated in every kernel.
+`Reserve` starts the kernels of the first `jobs` reports at once and, each time a report takes its kernel,
+the kernel of the next report waiting; each kernel then runs, silently, the import statements of its own
+notebook (no output, no execution count, no name left behind). So on 2 cores the second wave of notebooks
+finds its kernel booted and its modules imported, and the notebook's own imports find them loaded.
+
+The kernels are started by the function the runner gives (`demarrer`), and a kernel handed to a notebook is
+the runner's to stop; `fermer` stops the ones never handed out.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+#: How long the warming of one kernel may take before its notebook gets it anyway (seconds).
+ATTENTE_PRECHAUFFAGE = 120
+
+
+def imports_du_notebook(notebook: Path) -> list[tuple[str, tuple[str, ...]]]:
+    """The import statements of a notebook's code cells, as (module, names imported from it)."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:  # IPython magics: this cell is left to the notebook
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                out += [(a.name, ()) for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                out.append((node.module, tuple(a.name for a in node.names if a.name != "*")))
+    return out
+
+
+def code_prechauffage(imports: Sequence[tuple[str, tuple[str, ...]]]) -> str:
+    """Kernel code that imports those modules and binds no name (a failure is left for the notebook to report)."""
+    blocs = [f"try:\n    __import__({module!r}, fromlist={list(noms)!r})\nexcept Exception:\n    pass"
+             for module, noms in dict.fromkeys(imports)]
+    return "\n".join(blocs)
+
+
+def _vivant(km) -> bool:
+    """False once the kernel's process has ended (True when the manager does not say)."""
+    process = getattr(getattr(km, "provisioner", None), "process", None)
+    return process is None or process.poll() is None
+
+
+def prechauffer(km, code: str, arret: threading.Event, attente: float = ATTENTE_PRECHAUFFAGE) -> None:
+    """Wait until the kernel `km` is ready, then run `code` in it silently. Gives up when the kernel dies,
+    `arret` is set or `attente` seconds have passed; never raises (the notebook's own execution reports
+    whatever went wrong with its kernel)."""
+    # imported here so that a run with nothing to do never loads jupyter_client
+    from jupyter_client import BlockingKernelClient
+
+    fin = time.monotonic() + attente
+
+    def encore() -> bool:
+        return not arret.is_set() and time.monotonic() < fin and _vivant(km)
+
+    kc = BlockingKernelClient()
+    try:
+        kc.load_connection_info(km.get_connection_info())
+        kc.start_channels()
+        while True:  # in short steps, to notice a stop or a dead kernel
+            try:
+                kc.wait_for_ready(timeout=1)
+                break
+            except RuntimeError:
+                if not encore():
+                    return
+        if not code:
+            return
+        msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+        while encore():
+            try:
+                reply = kc.get_shell_msg(timeout=1)
+            except queue.Empty:
+                continue
+            if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                return
+    except Exception:  # a kernel slow or dead: its notebook will say so
+        pass
+    finally:
+        kc.stop_channels()
+
+
+class Reserve:
+    """The kernels of one run, one per report, started `avance` ahead of the notebooks that take them."""
+
+    def __init__(self, notebooks: Sequence[tuple[str, Path]], avance: int, demarrer: Callable[[], object]):
+        """`notebooks`: (report id, notebook) in the order they will run; `demarrer()` starts a kernel and
+        returns its manager."""
+        self._attente = list(notebooks)
+        self._demarrer = demarrer
+        self._verrou = threading.Lock()
+        self._prets: dict[str, tuple[object, Future]] = {}
+        self._arret = threading.Event()
+        self._pool = ThreadPoolExecutor(max_workers=max(1, avance), thread_name_prefix="prechauffage")
+        for _ in range(min(max(1, avance), len(self._attente))):
+            self._lancer(self._attente[0][0])
+
+    def _lancer(self, rid: str) -> None:
+        """Start the kernel of report `rid` now and warm it in the background (lock held or in __init__)."""
+        notebook = dict(self._attente)[rid]
+        self._attente = [(i, n) for i, n in self._attente if i != rid]
+        km = self._demarrer()
+        code = code_prechauffage(imports_du_notebook(notebook))
+        self._prets[rid] = (km, self._pool.submit(prechauffer, km, code, self._arret))
+
+    def prendre(self, rid: str):
+        """The kernel of report `rid`, once warmed; starts the kernel of the next report waiting."""
+        with self._verrou:
+            if self._arret.is_set():
+                raise RuntimeError("réserve de noyaux fermée")
+            if rid not in self._prets:  # taken out of order: started now
+                self._lancer(rid)
+            km, pret = self._prets.pop(rid)
+            if self._attente:
+                self._lancer(self._attente[0][0])
+        pret.result()
+        return km
+
+    def fermer(self, arreter: Callable[[object], None]) -> None:
+        """Stop, with `arreter(km)`, every kernel started and never handed out."""
+        with self._verrou:
+            self._arret.set()  # the warmings under way give up within a second
+            restants, self._prets = list(self._prets.values()), {}
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        for km, _ in restants:
+            arreter(km)
