@@ -48,6 +48,7 @@ from cln_analysis import catalogue, parametres
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 GRANDE_TAILLE = 100_000
+GRANDE = "100 000"  # GRANDE_TAILLE as printed
 MEMOIRE_MAX_MO = 1024
 
 BARE = [
@@ -204,9 +205,9 @@ def main() -> None:
         small = notes_aleatoires(tmp / "n7.csv", 7)
         big = notes_aleatoires(tmp / "n100k.csv", GRANDE_TAILLE)
         g_small = Mesure("grille, 7 membres", run + ["grille", "--force", "-p", f"notes={small}"])
-        g_big = Mesure(f"grille, {GRANDE_TAILLE:,} membres".replace(",", " "),
+        g_big = Mesure(f"grille, {GRANDE} membres",
                        run + ["grille", "--force", "-p", f"notes={big}"])
-        paires.append((g_big, g_small, "grille, 100 000 membres ÷ 7"))
+        paires.append((g_big, g_small, f"grille, {GRANDE} membres ÷ 7"))
         absent = []
         if "retours" in ids:
             exemple = fichier_par_defaut("retours", "donnees")
@@ -214,9 +215,9 @@ def main() -> None:
             r_big = lignes_tirees(exemple, tmp / "r100k.csv", GRANDE_TAILLE)
             r_small_m = Mesure(f"retours, {k} réponses (l'exemple)",
                                run + ["retours", "--force", "-p", f"donnees={exemple}"])
-            r_big_m = Mesure(f"retours, {GRANDE_TAILLE:,} réponses".replace(",", " "),
+            r_big_m = Mesure(f"retours, {GRANDE} réponses",
                              run + ["retours", "--force", "-p", f"donnees={r_big}"])
-            paires.append((r_big_m, r_small_m, f"retours, 100 000 réponses ÷ {k}"))
+            paires.append((r_big_m, r_small_m, f"retours, {GRANDE} réponses ÷ {k}"))
         else:
             absent.append("retours, 100 000 réponses ÷ 37 : ignoré, le catalogue n'a pas (encore) le rapport retours")
         for big_m, small_m, _ in paires:
