@@ -46,7 +46,7 @@ check: $(STAMP)
 
 ## Measure the run time of the reports against a bare notebook (not part of `make test`).
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/bench.py $(ARGS)
 
 ## Open JupyterLab on the notebooks, with the project's kernel (an interactive run publishes nothing).
 lab: $(STAMP)
