@@ -86,8 +86,11 @@ def _executer_notebook(rapport: catalogue.DefinitionRapport, valeurs: dict, km=N
 
 
 def arreter_noyau(km) -> None:
-    """Stop a kernel that no notebook took."""
-    km.shutdown_kernel(now=True)
+    """Stop a kernel that no notebook took (one already dead: only its files are left to remove)."""
+    try:
+        km.shutdown_kernel(now=True)
+    except Exception:  # the process is gone
+        km.cleanup_resources()
 
 
 def _executer_chronometre(rap, valeurs, reserve: noyaux.Reserve):
@@ -105,7 +108,7 @@ def _fermee(reserve: noyaux.Reserve):
     try:
         yield reserve
     finally:
-        reserve.fermer(arreter_noyau)
+        reserve.fermer()
 
 
 def _a_jour(rap: catalogue.DefinitionRapport, k: str, precedent: dict) -> bool:
@@ -148,7 +151,8 @@ def executer(
     if a_faire:
         # the first kernels boot and import while this process imports papermill and nbconvert; the next
         # ones while the first notebooks run
-        reserve = noyaux.Reserve([(rap.id, rap.notebook) for rap, _ in a_faire], jobs, demarrer_noyau)
+        reserve = noyaux.Reserve([(rap.id, rap.notebook) for rap, _ in a_faire], jobs, demarrer_noyau,
+                                 arreter_noyau)
         with ThreadPoolExecutor(max_workers=min(jobs, len(a_faire))) as pool, _fermee(reserve):
             futures = {pool.submit(_executer_chronometre, rap, params[rap.id], reserve): (rap, k)
                        for rap, k in a_faire}

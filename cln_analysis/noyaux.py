@@ -58,10 +58,11 @@ def _vivant(km) -> bool:
     return process is None or process.poll() is None
 
 
-def prechauffer(km, code: str, arret: threading.Event, attente: float = ATTENTE_PRECHAUFFAGE) -> None:
+def prechauffer(km, code: str, arret: threading.Event, attente: float = ATTENTE_PRECHAUFFAGE) -> bool:
     """Wait until the kernel `km` is ready, then run `code` in it silently. Gives up when the kernel dies,
     `arret` is set or `attente` seconds have passed; never raises (the notebook's own execution reports
-    whatever went wrong with its kernel)."""
+    whatever went wrong with its kernel). False when the kernel died before it was ready (two kernels
+    started at once can race for the same port): the caller starts another."""
     # imported here so that a run with nothing to do never loads jupyter_client
     from jupyter_client import BlockingKernelClient
 
@@ -80,31 +81,33 @@ def prechauffer(km, code: str, arret: threading.Event, attente: float = ATTENTE_
                 break
             except RuntimeError:
                 if not encore():
-                    return
-        if not code:
-            return
-        msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=False)
-        while encore():
-            try:
-                reply = kc.get_shell_msg(timeout=1)
-            except queue.Empty:
-                continue
-            if reply.get("parent_header", {}).get("msg_id") == msg_id:
-                return
+                    return _vivant(km)
+        if code:
+            msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+            while encore():
+                try:
+                    reply = kc.get_shell_msg(timeout=1)
+                except queue.Empty:
+                    continue
+                if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                    break
     except Exception:  # a kernel slow or dead: its notebook will say so
         pass
     finally:
         kc.stop_channels()
+    return _vivant(km)
 
 
 class Reserve:
     """The kernels of one run, one per report, started `avance` ahead of the notebooks that take them."""
 
-    def __init__(self, notebooks: Sequence[tuple[str, Path]], avance: int, demarrer: Callable[[], object]):
+    def __init__(self, notebooks: Sequence[tuple[str, Path]], avance: int, demarrer: Callable[[], object],
+                 arreter: Callable[[object], None]):
         """`notebooks`: (report id, notebook) in the order they will run; `demarrer()` starts a kernel and
-        returns its manager."""
+        returns its manager, `arreter(km)` stops one."""
         self._attente = list(notebooks)
-        self._demarrer = demarrer
+        self._demarrer, self._arreter = demarrer, arreter
+        self._codes: dict[str, str] = {}
         self._verrou = threading.Lock()
         self._prets: dict[str, tuple[object, Future]] = {}
         self._arret = threading.Event()
@@ -117,7 +120,7 @@ class Reserve:
         notebook = dict(self._attente)[rid]
         self._attente = [(i, n) for i, n in self._attente if i != rid]
         km = self._demarrer()
-        code = code_prechauffage(imports_du_notebook(notebook))
+        code = self._codes[rid] = code_prechauffage(imports_du_notebook(notebook))
         self._prets[rid] = (km, self._pool.submit(prechauffer, km, code, self._arret))
 
     def prendre(self, rid: str):
@@ -130,14 +133,17 @@ class Reserve:
             km, pret = self._prets.pop(rid)
             if self._attente:
                 self._lancer(self._attente[0][0])
-        pret.result()
+        if not pret.result() and not self._arret.is_set():  # died before it was ready: one more try
+            self._arreter(km)
+            km = self._demarrer()
+            prechauffer(km, self._codes[rid], self._arret)
         return km
 
-    def fermer(self, arreter: Callable[[object], None]) -> None:
-        """Stop, with `arreter(km)`, every kernel started and never handed out."""
+    def fermer(self) -> None:
+        """Stop every kernel started and never handed out."""
         with self._verrou:
             self._arret.set()  # the warmings under way give up within a second
             restants, self._prets = list(self._prets.values()), {}
         self._pool.shutdown(wait=True, cancel_futures=True)
         for km, _ in restants:
-            arreter(km)
+            self._arreter(km)

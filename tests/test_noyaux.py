@@ -31,3 +31,37 @@ def test_executed_notebooks_count_from_one(depot_produit):
         nb = json.loads((depot_produit / "reports/notebooks" / f"{rid}.ipynb").read_text(encoding="utf-8"))
         counts = [c["execution_count"] for c in nb["cells"] if c["cell_type"] == "code"]
         assert counts == list(range(1, len(counts) + 1)), rid
+
+
+class _Processus:
+    def __init__(self, code):
+        self.code = code
+
+    def poll(self):
+        return self.code
+
+
+class _Noyau:
+    """A kernel manager whose process has already ended (`mort`) or runs; it has no channel to talk on."""
+
+    def __init__(self, mort: bool):
+        self.provisioner = type("P", (), {"process": _Processus(1 if mort else None)})()
+
+    def get_connection_info(self):
+        raise RuntimeError("pas de canal")
+
+
+def test_a_kernel_dead_before_it_is_ready_is_replaced(tmp_path):
+    nb = tmp_path / "n.ipynb"
+    nb.write_text(json.dumps({"cells": []}), encoding="utf-8")
+    demarres, arretes = [], []
+
+    def demarrer():
+        demarres.append(_Noyau(mort=not demarres))  # the first one dies (a port taken by another kernel)
+        return demarres[-1]
+
+    reserve = noyaux.Reserve([("a", nb), ("b", nb)], 1, demarrer, arretes.append)
+    km = reserve.prendre("a")
+    assert arretes == [demarres[0]] and km is demarres[-1] and km is not demarres[0]
+    reserve.fermer()
+    assert len(arretes) == 2  # b's kernel, started ahead and never taken, is stopped too
