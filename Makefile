@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help reports test lint bench check lock lab clean-reports
+.PHONY: help reports test test-installation lint bench check lock lab clean-reports
 
 ## Show this help.
 help:
@@ -35,6 +35,10 @@ reports: $(STAMP)
 ## Run the whole test suite on 2 workers (creates .venv/ when missing; PYTEST_WORKERS=0 runs it in one process).
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+## Try the guide's install path without make (venv, pip, python -m cln_analysis), from scratch: several minutes.
+test-installation: $(STAMP)
+	CLN_TEST_INSTALLATION=1 $(BIN)/python -m pytest -p no:xdist tests/test_guide.py -k install_without_make
 
 ## Lint the code with ruff (pyflakes, bugbear, import order, lines of at most 120 characters).
 lint: $(STAMP)
