@@ -51,11 +51,15 @@ def categories_depuis_projets(projets: pd.DataFrame) -> pd.DataFrame:
     """Category totals (projects, amount allocated, amount requested) from a project-level file."""
     out = pd.DataFrame({"categorie": list(CATEGORIES)})
     out["projets"] = [int((projets["categorie"] == c).sum()) for c in CATEGORIES]
-    out["montant_attribue"] = [int(projets.loc[projets["categorie"] == c, "montant_attribue"].sum()) for c in CATEGORIES]
+    out["montant_attribue"] = [
+        int(projets.loc[projets["categorie"] == c, "montant_attribue"].sum()) for c in CATEGORIES
+    ]
     return out
 
 
-def verifier_projets(projets: pd.DataFrame, categories: pd.DataFrame, annees: pd.DataFrame, annee: int) -> list[Probleme]:
+def verifier_projets(
+    projets: pd.DataFrame, categories: pd.DataFrame, annees: pd.DataFrame, annee: int
+) -> list[Probleme]:
     """A project-level file must add up to the published category totals (and requested total)."""
     fichier = projets.attrs.get("fichier", "projets")
     problems = []
@@ -66,28 +70,54 @@ def verifier_projets(projets: pd.DataFrame, categories: pd.DataFrame, annees: pd
             continue
         pub, got = published.loc[cat], computed.loc[cat]
         if int(pub["projets"]) != int(got["projets"]) or int(pub["montant_attribue"]) != int(got["montant_attribue"]):
-            problems.append(Probleme(
-                fichier, f"catégorie « {cat} » : les projets du fichier totalisent {int(got['montant_attribue'])} € pour "
-                f"{f.pluriel(int(got['projets']), 'projet', 'projets')}, la diapositive {int(pub['montant_attribue'])} € pour "
-                f"{f.pluriel(int(pub['projets']), 'projet', 'projets')}",
-                colonne="categorie", conseil="vérifiez les montants attribués et la catégorie de chaque projet"))
+            problems.append(
+                Probleme(
+                    fichier,
+                    f"catégorie « {cat} » : les projets du fichier totalisent {int(got['montant_attribue'])} € pour "
+                    f"{f.pluriel(int(got['projets']), 'projet', 'projets')}, "
+                    f"la diapositive {int(pub['montant_attribue'])} € pour "
+                    f"{f.pluriel(int(pub['projets']), 'projet', 'projets')}",
+                    colonne="categorie",
+                    conseil="vérifiez les montants attribués et la catégorie de chaque projet",
+                )
+            )
     row = _ligne_annee(annees, annee)
     if pd.notna(row["montant_sollicite"]) and int(projets["montant_sollicite"].sum()) != int(row["montant_sollicite"]):
-        problems.append(Probleme(fichier, f"les montants sollicités totalisent {int(projets['montant_sollicite'].sum())} €, "
-                                 f"la diapositive {int(row['montant_sollicite'])} €", colonne="montant_sollicite"))
+        problems.append(
+            Probleme(
+                fichier,
+                f"les montants sollicités totalisent {int(projets['montant_sollicite'].sum())} €, "
+                f"la diapositive {int(row['montant_sollicite'])} €",
+                colonne="montant_sollicite",
+            )
+        )
     for ligne, p in projets.iterrows():
         if p["montant_attribue"] > p["montant_sollicite"]:
-            problems.append(Probleme(fichier, f"montant attribué ({p['montant_attribue']}) supérieur au montant sollicité "
-                                     f"({p['montant_sollicite']})", ligne=ligne, colonne="montant_attribue"))
+            problems.append(
+                Probleme(
+                    fichier,
+                    f"montant attribué ({p['montant_attribue']}) supérieur au montant sollicité "
+                    f"({p['montant_sollicite']})",
+                    ligne=ligne,
+                    colonne="montant_attribue",
+                )
+            )
     return problems
 
 
 def verifier_cofinancement(cofinancement: pd.DataFrame) -> list[Probleme]:
     """Each row of the co-financing rule splits a project between the city and the State: the two shares make 1."""
     fichier = cofinancement.attrs.get("fichier", "")
-    return [Probleme(fichier, f"part de la Ville + part de l'État = {r['part_ville'] + r['part_etat']:g}, pas 1",
-                     ligne=ligne, colonne="part_ville, part_etat")
-            for ligne, r in cofinancement.iterrows() if abs(r["part_ville"] + r["part_etat"] - 1) > 1e-9]
+    return [
+        Probleme(
+            fichier,
+            f"part de la Ville + part de l'État = {r['part_ville'] + r['part_etat']:g}, pas 1",
+            ligne=ligne,
+            colonne="part_ville, part_etat",
+        )
+        for ligne, r in cofinancement.iterrows()
+        if abs(r["part_ville"] + r["part_etat"] - 1) > 1e-9
+    ]
 
 
 def exiger_categories(categories: pd.DataFrame, annees: pd.DataFrame) -> None:
@@ -100,12 +130,15 @@ def exiger_categories(categories: pd.DataFrame, annees: pd.DataFrame) -> None:
 def exiger_un_seul(projets: str | None, part_nouveaux: float | None) -> None:
     """A project list and `part_nouveaux` are two ways to give the same thing: refuse both at once."""
     if projets and part_nouveaux is not None:
-        raise ErreurParametre("paramètres « projets » et « part_nouveaux » : donnez l'un ou l'autre, pas les deux "
-                              "(avec la liste des projets, la part des projets nouveaux se calcule)")
+        raise ErreurParametre(
+            "paramètres « projets » et « part_nouveaux » : donnez l'un ou l'autre, pas les deux "
+            "(avec la liste des projets, la part des projets nouveaux se calcule)"
+        )
 
 
-def categories_verifiees_depuis_projets(projets: pd.DataFrame, categories: pd.DataFrame, annees: pd.DataFrame,
-                                        annee: int) -> pd.DataFrame:
+def categories_verifiees_depuis_projets(
+    projets: pd.DataFrame, categories: pd.DataFrame, annees: pd.DataFrame, annee: int
+) -> pd.DataFrame:
     """The categories of `annee` summed from a project list, once it is checked against the printed
     totals (raises `ErreurDonnees` naming the category otherwise)."""
     problems = verifier_projets(projets, categories, annees, annee)
@@ -124,9 +157,15 @@ def verifier_categories(categories: pd.DataFrame, annees: pd.DataFrame) -> list[
             continue
         for col_y, col_c in (("montant_attribue", "montant_attribue"), ("projets_finances", "projets")):
             if pd.notna(row[col_y]) and int(cats[col_c].sum()) != int(row[col_y]):
-                problems.append(Probleme(fichier, f"année {row['annee']} : les catégories totalisent {int(cats[col_c].sum())} "
-                                         f"({col_c}), le total imprimé est {int(row[col_y])} "
-                                         f"({annees.attrs.get('fichier', 'cvs_annees')}, ligne {ligne})", colonne=col_c))
+                problems.append(
+                    Probleme(
+                        fichier,
+                        f"année {row['annee']} : les catégories totalisent {int(cats[col_c].sum())} "
+                        f"({col_c}), le total imprimé est {int(row[col_y])} "
+                        f"({annees.attrs.get('fichier', 'cvs_annees')}, ligne {ligne})",
+                        colonne=col_c,
+                    )
+                )
     return problems
 
 
@@ -146,13 +185,32 @@ def allocation(categories: pd.DataFrame, annees: pd.DataFrame, annee: int) -> Al
     """The allocation of `annee` from category totals (as published, or computed from projects)."""
     cats = categories[categories["annee"] == annee] if "annee" in categories else categories
     if cats.empty:
-        raise ErreurDonnees(Probleme(categories.attrs.get("fichier", "cvs_categories"), f"aucune ligne pour l'année {annee}",
-                                     colonne="annee"))
+        raise ErreurDonnees(
+            Probleme(
+                categories.attrs.get("fichier", "cvs_categories"), f"aucune ligne pour l'année {annee}", colonne="annee"
+            )
+        )
     cats = cats.set_index("categorie").reindex(list(CATEGORIES)).fillna(0)
-    t = pd.DataFrame({"categorie": list(CATEGORIES), "projets": cats["projets"].astype("int64").to_numpy(),
-                      "montant_attribue": cats["montant_attribue"].astype("int64").to_numpy()})
-    t = pd.concat([t, pd.DataFrame({"categorie": ["total"], "projets": [t["projets"].sum()],
-                                    "montant_attribue": [t["montant_attribue"].sum()]})], ignore_index=True)
+    t = pd.DataFrame(
+        {
+            "categorie": list(CATEGORIES),
+            "projets": cats["projets"].astype("int64").to_numpy(),
+            "montant_attribue": cats["montant_attribue"].astype("int64").to_numpy(),
+        }
+    )
+    t = pd.concat(
+        [
+            t,
+            pd.DataFrame(
+                {
+                    "categorie": ["total"],
+                    "projets": [t["projets"].sum()],
+                    "montant_attribue": [t["montant_attribue"].sum()],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     total_m, total_p = int(t.iloc[-1]["montant_attribue"]), int(t.iloc[-1]["projets"])
     t["part_montant"] = t["montant_attribue"] / total_m
     t["part_projets"] = t["projets"] / total_p
@@ -176,8 +234,12 @@ def demandes_suivantes(annees: pd.DataFrame, alloc: Allocation) -> Demandes | No
     if nxt.empty or f.est_manquant(nxt.iloc[0]["montant_sollicite"]):
         return None
     r = nxt.iloc[0]
-    return Demandes(int(r["annee"]), int(r["projets_deposes"]) if not f.est_manquant(r["projets_deposes"]) else 0,
-                    int(r["montant_sollicite"]), int(r["montant_sollicite"]) / alloc.sollicite - 1)
+    return Demandes(
+        int(r["annee"]),
+        int(r["projets_deposes"]) if not f.est_manquant(r["projets_deposes"]) else 0,
+        int(r["montant_sollicite"]),
+        int(r["montant_sollicite"]) / alloc.sollicite - 1,
+    )
 
 
 @dataclass(frozen=True)
@@ -190,8 +252,12 @@ class PartageVilleEtat:
     ville: float | None
 
 
-def partage(attribue: float, cofinancement: pd.DataFrame, part_nouveaux: float | None = None,
-            projets: pd.DataFrame | None = None) -> PartageVilleEtat:
+def partage(
+    attribue: float,
+    cofinancement: pd.DataFrame,
+    part_nouveaux: float | None = None,
+    projets: pd.DataFrame | None = None,
+) -> PartageVilleEtat:
     """City/State split of the allocation: bounds always; a point value when the share of new
     projects is known (parameter) or the projects' status is (project file)."""
     rule = cofinancement.set_index("statut")["part_ville"]
@@ -220,53 +286,133 @@ def chiffres(alloc: Allocation, dem: Demandes | None, part: PartageVilleEtat, pa
     p = f"cvs.{a}"
     t = alloc.table.set_index("categorie")
     out = [
-        dict(figure_id=f"{p}.attribue", label=f"Montant attribué aux projets numériques du CVS en {a}", value=alloc.attribue,
-             unit="EUR", formula=f"{p}.ecrivains_publics.montant + {p}.autres.montant"),
-        dict(figure_id=f"{p}.sollicite", label=f"Montant sollicité par les porteurs de projets numériques en {a}",
-             value=alloc.sollicite, unit="EUR", formula="donnée brute"),
-        dict(figure_id=f"{p}.taux_attribution", label=f"Part du montant sollicité qui a été attribuée en {a}",
-             value=alloc.taux_attribution, unit="ratio", formula=f"{p}.attribue / {p}.sollicite"),
-        dict(figure_id=f"{p}.projets", label=f"Projets numériques financés par le CVS en {a}", value=alloc.projets,
-             unit="count", formula=f"{p}.ecrivains_publics.projets + {p}.autres.projets"),
-        dict(figure_id=f"{p}.montant_moyen", label=f"Montant moyen attribué par projet en {a}",
-             value=alloc.attribue / alloc.projets, unit="EUR", formula=f"{p}.attribue / {p}.projets"),
+        dict(
+            figure_id=f"{p}.attribue",
+            label=f"Montant attribué aux projets numériques du CVS en {a}",
+            value=alloc.attribue,
+            unit="EUR",
+            formula=f"{p}.ecrivains_publics.montant + {p}.autres.montant",
+        ),
+        dict(
+            figure_id=f"{p}.sollicite",
+            label=f"Montant sollicité par les porteurs de projets numériques en {a}",
+            value=alloc.sollicite,
+            unit="EUR",
+            formula="donnée brute",
+        ),
+        dict(
+            figure_id=f"{p}.taux_attribution",
+            label=f"Part du montant sollicité qui a été attribuée en {a}",
+            value=alloc.taux_attribution,
+            unit="ratio",
+            formula=f"{p}.attribue / {p}.sollicite",
+        ),
+        dict(
+            figure_id=f"{p}.projets",
+            label=f"Projets numériques financés par le CVS en {a}",
+            value=alloc.projets,
+            unit="count",
+            formula=f"{p}.ecrivains_publics.projets + {p}.autres.projets",
+        ),
+        dict(
+            figure_id=f"{p}.montant_moyen",
+            label=f"Montant moyen attribué par projet en {a}",
+            value=alloc.attribue / alloc.projets,
+            unit="EUR",
+            formula=f"{p}.attribue / {p}.projets",
+        ),
     ]
     for c in CATEGORIES:
         nom = LIBELLES[c].lower()
         out += [
-            dict(figure_id=f"{p}.{c}.projets", label=f"Projets financés en {a} : {nom}", value=t.loc[c, "projets"],
-                 unit="count", formula="donnée brute"),
-            dict(figure_id=f"{p}.{c}.montant", label=f"Montant attribué en {a} : {nom}", value=t.loc[c, "montant_attribue"],
-                 unit="EUR", formula="donnée brute"),
-            dict(figure_id=f"{p}.{c}.part", label=f"Part du budget CVS numérique {a} : {nom}", value=t.loc[c, "part_montant"],
-                 unit="ratio", formula=f"{p}.{c}.montant / {p}.attribue"),
-            dict(figure_id=f"{p}.{c}.montant_moyen", label=f"Montant moyen par projet en {a} : {nom}",
-                 value=t.loc[c, "montant_moyen"], unit="EUR", formula=f"{p}.{c}.montant / {p}.{c}.projets"),
+            dict(
+                figure_id=f"{p}.{c}.projets",
+                label=f"Projets financés en {a} : {nom}",
+                value=t.loc[c, "projets"],
+                unit="count",
+                formula="donnée brute",
+            ),
+            dict(
+                figure_id=f"{p}.{c}.montant",
+                label=f"Montant attribué en {a} : {nom}",
+                value=t.loc[c, "montant_attribue"],
+                unit="EUR",
+                formula="donnée brute",
+            ),
+            dict(
+                figure_id=f"{p}.{c}.part",
+                label=f"Part du budget CVS numérique {a} : {nom}",
+                value=t.loc[c, "part_montant"],
+                unit="ratio",
+                formula=f"{p}.{c}.montant / {p}.attribue",
+            ),
+            dict(
+                figure_id=f"{p}.{c}.montant_moyen",
+                label=f"Montant moyen par projet en {a} : {nom}",
+                value=t.loc[c, "montant_moyen"],
+                unit="EUR",
+                formula=f"{p}.{c}.montant / {p}.{c}.projets",
+            ),
         ]
     if dem is not None:
         q = f"cvs.{dem.annee}"
         out += [
-            dict(figure_id=f"{q}.projets_deposes", label=f"Projets numériques déposés pour {dem.annee}",
-                 value=dem.projets_deposes, unit="count", formula="donnée brute"),
-            dict(figure_id=f"{q}.sollicite", label=f"Montant sollicité pour {dem.annee}", value=dem.sollicite, unit="EUR",
-                 formula="donnée brute"),
-            dict(figure_id=f"{q}.evolution_sollicite", label=f"Évolution du montant sollicité entre {a} et {dem.annee}",
-                 value=dem.evolution_sollicite, unit="ratio", formula=f"{q}.sollicite / {p}.sollicite - 1"),
+            dict(
+                figure_id=f"{q}.projets_deposes",
+                label=f"Projets numériques déposés pour {dem.annee}",
+                value=dem.projets_deposes,
+                unit="count",
+                formula="donnée brute",
+            ),
+            dict(
+                figure_id=f"{q}.sollicite",
+                label=f"Montant sollicité pour {dem.annee}",
+                value=dem.sollicite,
+                unit="EUR",
+                formula="donnée brute",
+            ),
+            dict(
+                figure_id=f"{q}.evolution_sollicite",
+                label=f"Évolution du montant sollicité entre {a} et {dem.annee}",
+                value=dem.evolution_sollicite,
+                unit="ratio",
+                formula=f"{q}.sollicite / {p}.sollicite - 1",
+            ),
         ]
     out += [
-        dict(figure_id=f"{p}.montant_par_personne_precaire",
-             label=f"Montant attribué en {a} par habitant en situation de précarité numérique", value=par_personne,
-             unit="EUR_par_habitant", formula=f"{p}.attribue / (population × taux de précarité numérique)"),
-        dict(figure_id=f"{p}.part_ville.min", label=f"Part de la Ville dans les montants {a} attribués si tous les projets sont nouveaux",
-             value=part.ville_min, unit="EUR",
-             formula=f"{p}.attribue × part Ville des projets nouveaux"),
-        dict(figure_id=f"{p}.part_ville.max", label=f"Part de la Ville dans les montants {a} attribués si tous les projets sont reconduits",
-             value=part.ville_max, unit="EUR", formula=f"{p}.attribue × part Ville des projets reconduits"),
+        dict(
+            figure_id=f"{p}.montant_par_personne_precaire",
+            label=f"Montant attribué en {a} par habitant en situation de précarité numérique",
+            value=par_personne,
+            unit="EUR_par_habitant",
+            formula=f"{p}.attribue / (population × taux de précarité numérique)",
+        ),
+        dict(
+            figure_id=f"{p}.part_ville.min",
+            label=f"Part de la Ville dans les montants {a} attribués si tous les projets sont nouveaux",
+            value=part.ville_min,
+            unit="EUR",
+            formula=f"{p}.attribue × part Ville des projets nouveaux",
+        ),
+        dict(
+            figure_id=f"{p}.part_ville.max",
+            label=f"Part de la Ville dans les montants {a} attribués si tous les projets sont reconduits",
+            value=part.ville_max,
+            unit="EUR",
+            formula=f"{p}.attribue × part Ville des projets reconduits",
+        ),
     ]
     if part.ville is not None:
-        out.append(dict(figure_id=f"{p}.part_ville", label=f"Part de la Ville dans les montants {a} attribués",
-                        value=part.ville, unit="EUR",
-                        formula=f"{p}.attribue × (part_nouveaux × part Ville nouveaux + (1 − part_nouveaux) × part Ville reconduits)"))
+        out.append(
+            dict(
+                figure_id=f"{p}.part_ville",
+                label=f"Part de la Ville dans les montants {a} attribués",
+                value=part.ville,
+                unit="EUR",
+                formula=f"{p}.attribue × (part_nouveaux × part Ville nouveaux "
+                "+ (1 − part_nouveaux) × part Ville reconduits)",
+            )
+        )
     return out
 
 
@@ -275,11 +421,17 @@ def tableau_partage(attribue: float, part: PartageVilleEtat) -> pd.DataFrame:
     rows = [("Tous les projets nouveaux", part.ville_min), ("Tous les projets reconduits", part.ville_max)]
     if part.ville is not None:
         rows.append((f"Part des projets nouveaux connue ({part.part_nouveaux:.4g})", part.ville))
-    return pd.DataFrame({"hypothese": [h for h, _ in rows], "ville": [v for _, v in rows],
-                         "etat": [attribue - v for _, v in rows]})
+    return pd.DataFrame(
+        {"hypothese": [h for h, _ in rows], "ville": [v for _, v in rows], "etat": [attribue - v for _, v in rows]}
+    )
 
 
 def tableau_demandes(alloc: Allocation, dem: Demandes) -> pd.DataFrame:
     """Requested and allocated amounts of this year and the next (allocation not yet known: empty)."""
-    return pd.DataFrame({"annee": [alloc.annee, dem.annee], "montant_sollicite": [alloc.sollicite, dem.sollicite],
-                         "montant_attribue": [alloc.attribue, None]})
+    return pd.DataFrame(
+        {
+            "annee": [alloc.annee, dem.annee],
+            "montant_sollicite": [alloc.sollicite, dem.sollicite],
+            "montant_attribue": [alloc.attribue, None],
+        }
+    )

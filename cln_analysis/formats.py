@@ -119,13 +119,19 @@ def valeur(value: float, unit: str, decimales: int | None = None) -> str:
         text = euros(value, 2 if decimales is None and unit == "EUR_par_habitant" else (decimales or 0))
         return text + (" par habitant" if unit == "EUR_par_habitant" else "")
     if unit == "count":
-        return entier(value) if float(value).is_integer() or decimales == 0 else nombre(value, 1 if decimales is None else decimales)
+        return (
+            entier(value)
+            if float(value).is_integer() or decimales == 0
+            else nombre(value, 1 if decimales is None else decimales)
+        )
     if unit == "minutes":
         return nombre(value, 1 if decimales is None else decimales) + "\u00a0min"
     if unit == "secondes":
         return nombre(value, 0 if decimales is None else decimales) + "\u00a0s"
     if unit == "erlangs":
-        return nombre(value, 2 if decimales is None else decimales) + ("\u00a0erlangs" if value >= 2 else "\u00a0erlang")
+        return nombre(value, 2 if decimales is None else decimales) + (
+            "\u00a0erlangs" if value >= 2 else "\u00a0erlang"
+        )
     if unit == "heures":
         return nombre(value, 0 if decimales is None else decimales) + "\u00a0h"
     return nombre(value, 2 if decimales is None else decimales)

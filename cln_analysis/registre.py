@@ -111,7 +111,7 @@ def rapprocher(chiffres: list[Chiffre], publies: dict[str, str]):
 
 def publies_depuis(registre) -> dict[str, str]:
     """{figure_id: printed text} from the loaded register."""
-    return dict(zip(registre["identifiant"], registre["texte_publie"]))
+    return dict(zip(registre["identifiant"], registre["texte_publie"], strict=True))
 
 
 def verifier_registre(registre, fichier: str) -> list:
@@ -121,6 +121,13 @@ def verifier_registre(registre, fichier: str) -> list:
         try:
             interpreter(row["texte_publie"])
         except (ValueError, InvalidOperation):
-            problems.append(Probleme(fichier, f"« {row['texte_publie']} » n'est pas un chiffre lisible", ligne=ligne,
-                                     colonne="texte_publie", conseil="écrivez-le comme le document : 7,3 %, 3 058 244 €, 229,51 M€, 21"))
+            problems.append(
+                Probleme(
+                    fichier,
+                    f"« {row['texte_publie']} » n'est pas un chiffre lisible",
+                    ligne=ligne,
+                    colonne="texte_publie",
+                    conseil="écrivez-le comme le document : 7,3 %, 3 058 244 €, 229,51 M€, 21",
+                )
+            )
     return problems

@@ -166,7 +166,8 @@ def test_refused_row_without_trial_columns(tmp_path):
 def test_refused_negative_count(tmp_path, colonne, i):
     cells = "2026-04,100,10,50,100,30,10,60,5,300".split(",")
     cells[i] = "-1"
-    with pytest.raises(ErreurDonnees, match=rf"essai.csv, ligne 2, colonne « {colonne} » : -1 est inférieur au minimum 0"):
+    attendu = rf"essai.csv, ligne 2, colonne « {colonne} » : -1 est inférieur au minimum 0"
+    with pytest.raises(ErreurDonnees, match=attendu):
         donnees.charger("appels_standard", _fichier(tmp_path, ENTETE + ",".join(cells) + "\n"))
 
 
@@ -180,9 +181,17 @@ def test_check_applies_the_rules_to_the_example_file():
 
 # ------------------------------------------------------------------ goals
 
+
 def test_goals_verdicts(tmp_path):
-    t = appels.annuel(appels.fusionner(donnees.charger("appels_standard", _fichier(tmp_path, PETIT.replace(
-        "2025-04,90,30,60,,,,,,\n2025-05,110,10,100,,,,,,\n", ""))), donnees.charger("appels_standard")))
+    t = appels.annuel(
+        appels.fusionner(
+            donnees.charger(
+                "appels_standard",
+                _fichier(tmp_path, PETIT.replace("2025-04,90,30,60,,,,,,\n2025-05,110,10,100,,,,,,\n", "")),
+            ),
+            donnees.charger("appels_standard"),
+        )
+    )
     ref = appels.derniere_annee_avant_essai(t)
     assert int(ref["annee"]) == 2025
     g = appels.objectifs(t, ref, 1.0, 15, 10, 1 / 3).set_index("objectif")["verdict"].tolist()
@@ -190,11 +199,15 @@ def test_goals_verdicts(tmp_path):
     assert g == ["pas atteint", "atteint", "pas atteint", "atteint"]
     none = appels.objectifs(appels.annuel(donnees.charger("appels_standard")), ref, 1.0, 15, 10, 1 / 3)
     assert none["verdict"].tolist() == [
-        "non mesurable : la colonne « appels_callbot » manque", "non mesurable : la colonne « attente_moyenne_s » manque",
-        "non mesurable : la colonne « resolus_callbot » manque", "non mesurable : la colonne « appels_hors_horaires » manque"]
+        "non mesurable : la colonne « appels_callbot » manque",
+        "non mesurable : la colonne « attente_moyenne_s » manque",
+        "non mesurable : la colonne « resolus_callbot » manque",
+        "non mesurable : la colonne « appels_hors_horaires » manque",
+    ]
 
 
 # ------------------------------------------------------------------ Erlang C
+
 
 def test_erlang_c_against_a_hand_computation():
     # A = 2 erlangs, 3 agents: Erlang B = (8/6) / (1 + 2 + 2 + 8/6) = 4/19; C = 3B / (3 − 2(1 − B)) = 4/9

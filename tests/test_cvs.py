@@ -17,7 +17,9 @@ def base():
 
 def _figures(alloc, ans, cof, part_nouveaux=None):
     ctx = donnees.charger("territoire").set_index("indicateur")
-    _, pp = cvs.par_personne_precaire(alloc.attribue, ctx.loc["population", "valeur"], ctx.loc["precarite_numerique", "valeur"])
+    _, pp = cvs.par_personne_precaire(
+        alloc.attribue, ctx.loc["population", "valeur"], ctx.loc["precarite_numerique", "valeur"]
+    )
     part = cvs.partage(alloc.attribue, cof, part_nouveaux)
     return {c["figure_id"]: c["value"] for c in cvs.chiffres(alloc, cvs.demandes_suivantes(ans, alloc), part, pp)}
 
@@ -50,7 +52,9 @@ def test_city_share_bounds_and_point_value(base):
 
 
 def _projets(rows):
-    df = pd.DataFrame(rows, columns=["porteur", "projet", "categorie", "statut", "montant_sollicite", "montant_attribue"])
+    df = pd.DataFrame(
+        rows, columns=["porteur", "projet", "categorie", "statut", "montant_sollicite", "montant_attribue"]
+    )
     df.index = pd.Index(range(2, 2 + len(df)), name="ligne")
     df.attrs["fichier"] = "projets.csv"
     return df

@@ -65,19 +65,27 @@ def test_page_is_self_contained_and_accessible(navigateur, depot_produit, name):
         assert len(page.title()) > 20
         levels = page.eval_on_selector_all("main h1, main h2, main h3, main h4", "els => els.map(e => +e.tagName[1])")
         assert levels[0] == 1 and levels.count(1) == 1
-        assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), f"{name} : titres {levels}"
+        assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), f"{name} : titres {levels}"
         assert page.eval_on_selector_all("img", "els => els.length") == 0
-        alts = page.eval_on_selector_all(".graphique-image[role=img]", "els => els.map(e => e.getAttribute('aria-label'))")
+        alts = page.eval_on_selector_all(
+            ".graphique-image[role=img]", "els => els.map(e => e.getAttribute('aria-label'))"
+        )
         for alt in alts:
             assert alt and len(alt) > 30 and re.match(r"(Diagramme|Radar|Courbe) ", alt), alt
             assert not re.search(r"\b(image|png|figure|chart|No description)\b", alt, re.I), alt
         tables = page.eval_on_selector_all(
-            "table", "els => els.map(t => [t.caption ? t.caption.textContent.trim() : '', t.querySelectorAll('th[scope]').length])")
+            "table",
+            "els => els.map(t => [t.caption ? t.caption.textContent.trim() : '', "
+            "t.querySelectorAll('th[scope]').length])",
+        )
         for caption, n_th in tables:
             assert caption and n_th > 0
         results = Axe().run(page)
-        serious = [(v["id"], v["impact"], len(v["nodes"])) for v in results.response["violations"]
-                   if v["impact"] in ("serious", "critical")]
+        serious = [
+            (v["id"], v["impact"], len(v["nodes"]))
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
         assert serious == [], f"{name} : {serious}"
         for text in ("Notebook", "In [", "Out[", "Traceback"):
             assert text not in page.inner_text("body") or name.startswith("audit/"), text
@@ -90,13 +98,16 @@ def test_no_sideways_scroll_on_a_phone(navigateur, depot_produit, name):
     ctx, page, outside = _ouvrir(navigateur, depot_produit / "reports" / name, 375)
     try:
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, name
-        widths = page.eval_on_selector_all("figure.graphique svg", "els => els.map(e => e.getBoundingClientRect().width)")
+        widths = page.eval_on_selector_all(
+            "figure.graphique svg", "els => els.map(e => e.getBoundingClientRect().width)"
+        )
         assert all(w <= 375 for w in widths)
         size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
         assert size >= 16
         # wide tables scroll inside their own box, never the page
-        boxes = page.eval_on_selector_all(".table-wrap", "els => els.map(e => [e.clientWidth, e.scrollWidth, "
-                                          "getComputedStyle(e).overflowX])")
+        boxes = page.eval_on_selector_all(
+            ".table-wrap", "els => els.map(e => [e.clientWidth, e.scrollWidth, getComputedStyle(e).overflowX])"
+        )
         assert all(cw <= 375 and (sw <= cw or ov == "auto") for cw, sw, ov in boxes), boxes
     finally:
         ctx.close()
@@ -105,7 +116,8 @@ def test_no_sideways_scroll_on_a_phone(navigateur, depot_produit, name):
 #: Visible chart text, in CSS pixels: each SVG text's font size times the drawing's scale on the page.
 TAILLES_TEXTE = """() => [...document.querySelectorAll('.graphique-image svg')].filter(s => s.getClientRects().length)
   .flatMap(s => { const k = s.getBoundingClientRect().width / s.viewBox.baseVal.width;
-    return [...s.querySelectorAll('text')].map(t => [parseFloat(getComputedStyle(t).fontSize) * k, t.textContent]); })"""
+    return [...s.querySelectorAll('text')].map(
+      t => [parseFloat(getComputedStyle(t).fontSize) * k, t.textContent]); })"""
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -139,7 +151,7 @@ def test_french_typography_in_visible_text(navigateur, depot_produit, name):
               out.push(e.getAttribute('aria-label') || e.getAttribute('alt') || e.getAttribute('title')));
             return out; }""")
         texte = "\u0001".join(textes)  # text nodes are not joined into words across elements
-        bad = [texte[max(0, m.start() - 25):m.end() + 10] for m in ESPACE_INTERDITE.finditer(texte)]
+        bad = [texte[max(0, m.start() - 25) : m.end() + 10] for m in ESPACE_INTERDITE.finditer(texte)]
         assert bad == [], f"{name} : {bad[:8]}"
         assert "(s)" not in texte
     finally:
@@ -151,8 +163,9 @@ def test_tables_fit_a_wide_screen(navigateur, depot_produit, name):
     ctx, page, _ = _ouvrir(navigateur, depot_produit / "reports" / name, 1280)
     try:
         assert page.evaluate("document.documentElement.scrollWidth") <= 1280, name
-        cut = page.eval_on_selector_all(".table-wrap",
-                                        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).length")
+        cut = page.eval_on_selector_all(
+            ".table-wrap", "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).length"
+        )
         assert cut == 0, name
     finally:
         ctx.close()
@@ -181,12 +194,19 @@ def test_print_stylesheet_fits_a4(navigateur, depot_produit, name):
         page.emulate_media(media="print")
         assert page.evaluate("getComputedStyle(document.querySelector('.bandeau')).backgroundImage") == "none"
         # the audit code prints unfolded: every folded block's code is laid out
-        folded = page.eval_on_selector_all("details:not([open]) pre",
-                                           "els => els.filter(e => !e.getClientRects().length).length")
+        folded = page.eval_on_selector_all(
+            "details:not([open]) pre", "els => els.filter(e => !e.getClientRects().length).length"
+        )
         assert folded == 0, name
         # numbers and words are never split across lines in print
-        assert page.eval_on_selector_all("td, th, p, li", "els => els.filter(e => getComputedStyle(e).overflowWrap"
-                                         " === 'anywhere' && !e.classList.contains('long')).length") == 0
+        assert (
+            page.eval_on_selector_all(
+                "td, th, p, li",
+                "els => els.filter(e => getComputedStyle(e).overflowWrap"
+                " === 'anywhere' && !e.classList.contains('long')).length",
+            )
+            == 0
+        )
         pdf = page.pdf(format="A4")
         assert pdf[:4] == b"%PDF"
     finally:
