@@ -78,6 +78,11 @@ def verifier(df: pd.DataFrame) -> list[Probleme]:
     d = _complet(df)
     problems = []
     for ligne, r in d.iterrows():
+        if r["appels_recus"] == 0:
+            problems.append(Probleme(fichier, f"aucun appel reçu pour la période {r['periode']} : le taux de décroché "
+                                     "ne peut pas être calculé", ligne=ligne, colonne="appels_recus",
+                                     conseil="retirez la période, ou corrigez le nombre d'appels reçus"))
+            continue
         for c in COMPTES:
             if _present(r[c]) and r[c] < 0:
                 problems.append(Probleme(fichier, f"{int(r[c])} : un nombre d'appels ne peut pas être négatif", ligne=ligne,

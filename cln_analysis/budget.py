@@ -37,7 +37,11 @@ def verifier(mandate: pd.DataFrame) -> list[Probleme]:
     fichier = mandate.attrs.get("fichier", "budget")
     problems = []
     for ligne, row in mandate.iterrows():
-        if row["budget_numerique"] > row["budget_total"]:
+        if row["budget_total"] <= 0:
+            problems.append(Probleme(fichier, f"budget total nul de la section {row['section']} : la part du numérique "
+                                     "ne peut pas être calculée", ligne=ligne, colonne="budget_total",
+                                     conseil="le budget total d'une section est un montant positif"))
+        elif row["budget_numerique"] > row["budget_total"]:
             problems.append(Probleme(
                 fichier, f"le budget numérique ({row['budget_numerique']}) dépasse le budget total ({row['budget_total']}) "
                 f"de la section {row['section']}", ligne=ligne, colonne="budget_numerique",

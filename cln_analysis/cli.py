@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import signal
 import sys
 import traceback
 
@@ -27,7 +28,8 @@ _TRADUCTIONS = [
 
 class _Formateur(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
-        super().add_usage(usage, actions, groups, prefix="Utilisation : ")
+        # argparse builds a sub-command's name with prefix "": only the real usage line gets the word
+        super().add_usage(usage, actions, groups, prefix="Utilisation : " if prefix is None else prefix)
 
 
 class _Parseur(argparse.ArgumentParser):
@@ -65,6 +67,8 @@ def _parseur() -> _Parseur:
     run.add_argument("--jobs", type=int, default=None, metavar="N",
                      help="notebooks exécutés en parallèle (par défaut : le nombre de cœurs)")
     run.add_argument("--force", action="store_true", help="tout refaire, même ce qui n'a pas changé")
+    run.add_argument("--limite", type=int, default=None, metavar="SECONDES",
+                     help="durée maximale d'un notebook avant qu'il soit arrêté (par défaut : 1800)")
     run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     check = sub.add_parser("check", help="valider les fichiers de data/raw/",
@@ -75,6 +79,8 @@ def _parseur() -> _Parseur:
                          description="Écrire une feuille de notation vierge, en .xlsx ou en .csv.")
     tpl.add_argument("modele", choices=["grille"], help="le modèle (grille)")
     tpl.add_argument("-o", "--sortie", required=True, metavar="FICHIER", help="fichier à écrire (.xlsx ou .csv)")
+    tpl.add_argument("--force", action="store_true",
+                     help="remplacer le fichier s'il existe (jamais dans data/raw/)")
     tpl.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return p
 
@@ -94,11 +100,14 @@ def _run(args) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise ErreurUsage("--jobs attend un nombre entier supérieur ou égal à 1")
+    if args.limite is not None and args.limite < 1:
+        raise ErreurUsage("--limite attend un nombre de secondes supérieur ou égal à 1")
     parametres = _parametres(args.parametre)
     for avertissement in confidentialite.avertissements(args.rapports or catalogue.ids(), parametres):
         print(avertissement, file=sys.stderr)
-    print("Production des rapports…")
-    resultats = executeur.executer(args.rapports or None, parametres, jobs=args.jobs, force=args.force)
+    print("Production des rapports…", flush=True)
+    resultats = executeur.executer(args.rapports or None, parametres, jobs=args.jobs, force=args.force,
+                                   journal=_journal, limite=args.limite or executeur.LIMITE_DEFAUT)
     ok = [r for r in resultats if r.statut == "ok"]
     same = [r for r in resultats if r.statut == "inchange"]
     failed = [r for r in resultats if r.statut == "echec"]
@@ -112,6 +121,10 @@ def _run(args) -> int:
         print(f"  {r.id} : {r.message}", file=sys.stderr)
     print("Pages : reports/index.html")
     return 1 if failed else 0
+
+
+def _journal(ligne: str) -> None:
+    print(ligne, flush=True)  # as it happens, even into a pipe or a log file
 
 
 def _check(_args) -> int:
@@ -130,7 +143,7 @@ def _check(_args) -> int:
 def _template(args) -> int:
     from . import feuilles  # heavy (pandas, openpyxl): only for this sub-command
 
-    path = feuilles.ecrire(args.sortie)
+    path = feuilles.ecrire(args.sortie, force=args.force)
     print(f"Feuille vierge écrite : {path}")
     return 0
 
@@ -145,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Erreur : {exc}", file=sys.stderr)
         return exc.code_sortie
     except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C: no traceback
         print("\nInterrompu : les fichiers déjà en place n'ont pas été modifiés à moitié.", file=sys.stderr)
         return 130
     except Exception as exc:  # an unexpected bug: still a French word, the trace with --debug

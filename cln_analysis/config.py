@@ -28,6 +28,8 @@ EXECUTED_NOTEBOOKS_DIR = REPORTS_DIR / "notebooks"
 #: The runner's state is not published (it names local files and error details): outside reports/.
 BUILD_DIR = ROOT / "build"
 STATE_FILE = BUILD_DIR / "etat.json"
+#: Held by a run from reading the state to writing it (two runs at once would lose each other's).
+STATE_LOCK = BUILD_DIR / "etat.json.verrou"
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"

@@ -8,8 +8,10 @@ that says how to fix it. Row numbers are the file's own line numbers (the header
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,11 +22,29 @@ import unicodedata
 import pandas as pd
 from babel.dates import get_month_names
 
-from . import config
+from . import config, formats
 from .erreurs import ErreurDonnees, Probleme
 
 #: Values read as "no value" in every file.
 VALEURS_MANQUANTES = ("",)
+
+#: Larger input files are refused before reading (the reports' files weigh kilobytes; a 200 MB CSV
+#: took 5 GB of memory).
+TAILLE_MAX = 50 * 1024 * 1024
+
+#: Longest cell accepted (the csv module's default field limit, which another library may have raised).
+CELLULE_MAX = 131_072
+
+#: Largest magnitude accepted in a number cell: beyond it a float loses units and an int64 overflows.
+NOMBRE_MAX = 10**15
+
+#: The rows some context files must have ({resource: {indicateur: (exclusive minimum, maximum)}}):
+#: the reports read these values by name.
+LIGNES_REQUISES: dict[str, dict[str, tuple[float | None, float | None]]] = {
+    "territoire": {"population": (0, None), "precarite_numerique": (0, 1)},
+    "appels_contexte": {"postes_equipe": (0, None), "duree_moyenne_appel": (0, None), "attente_min": (None, None),
+                        "attente_max": (None, None), "part_transferts_min": (None, 1), "objectif_decroche": (0, 1)},
+}
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -100,7 +120,16 @@ def lire(chemin: str | Path, colonnes_attendues: list[str] | None = None) -> Lec
         raise ErreurDonnees(Probleme(nom, "fichier introuvable", conseil="vérifiez le chemin et le nom du fichier"))
     if chemin.is_dir():
         raise ErreurDonnees(Probleme(nom, "c'est un dossier, pas un fichier"))
-    raw = chemin.read_bytes()
+    if not chemin.is_file():  # a FIFO, /dev/zero, a socket: reading it could wait or run forever
+        raise ErreurDonnees(Probleme(nom, "ce n'est pas un fichier ordinaire (tube, périphérique…)",
+                                     conseil="donnez le chemin d'un fichier .csv ou .xlsx"))
+    taille = chemin.stat().st_size
+    if taille > TAILLE_MAX:
+        raise ErreurDonnees(Probleme(nom, f"fichier trop gros ({formats.entier(taille // 2**20)} Mo ; au plus "
+                                          f"{formats.entier(TAILLE_MAX // 2**20)} Mo)",
+                                     conseil="ne gardez que les lignes et colonnes du tableau attendu"))
+    with open(chemin, "rb") as fh:
+        raw = fh.read(TAILLE_MAX + 1)
     if not raw.strip():
         raise ErreurDonnees(Probleme(nom, "le fichier est vide", conseil="exportez de nouveau le tableau, avec sa ligne d'en-tête"))
     if raw.startswith(_ZIP_MAGIC):
@@ -108,9 +137,10 @@ def lire(chemin: str | Path, colonnes_attendues: list[str] | None = None) -> Lec
     if raw.startswith(_OLE_MAGIC):
         raise ErreurDonnees(Probleme(nom, "classeur Excel 97-2003 (.xls), format non pris en charge",
                                      conseil="enregistrez-le au format .xlsx ou « CSV UTF-8 »"))
-    if b"\x00" in raw[:4096]:
-        raise ErreurDonnees(Probleme(nom, "ce fichier n'est pas un tableau texte (CSV)",
-                                     conseil="enregistrez-le au format « CSV UTF-8 » ou .xlsx"))
+    if b"\x00" in raw:  # a binary file, or a NUL copied into a cell: never carried into a page
+        ligne = raw[:raw.index(b"\x00")].count(b"\n") + 1
+        raise ErreurDonnees(Probleme(nom, "caractère nul (octet 0) : ce n'est pas un tableau texte (CSV) lisible",
+                                     ligne=ligne, conseil="enregistrez-le au format « CSV UTF-8 » ou .xlsx"))
     if raw.startswith(b"\xef\xbb\xbf"):
         text, encodage = raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
     else:
@@ -119,15 +149,35 @@ def lire(chemin: str | Path, colonnes_attendues: list[str] | None = None) -> Lec
         except UnicodeDecodeError:
             # Excel on Windows saves "CSV (séparateur : point-virgule)" in Windows-1252.
             text, encodage = raw.decode("cp1252", errors="replace"), "cp1252"
-    lines = text.splitlines()
-    if lines and lines[0].strip().lower().startswith("sep="):
-        text = "\n".join(lines[1:])
+    decalage = 0  # lines before the table: the file's own line numbers are reported
+    first, nl, rest = text.partition("\n")
+    if first.strip().lower().startswith("sep="):
+        text, decalage = rest, 1
     separateur = _separateur(text.splitlines()[0] if text.strip() else "", colonnes_attendues)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separateur))
     lecture = Lecture(chemin, "csv" if (encodage == "utf-8" and separateur == ",") else "csv-excel",
                       encodage=encodage, separateur=separateur, decimale="," if separateur == ";" else ".")
-    _remplir(lecture, rows, nom)
+    _remplir(lecture, _lignes_csv(text, separateur, nom, decalage), nom)
     return lecture
+
+
+def _lignes_csv(text: str, separateur: str, nom: str, decalage: int) -> list[tuple[int, list[str]]]:
+    """Each record with the file line it starts on (a quoted cell may span several lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separateur)
+    out, fin = [], 0
+    trop_longue = Probleme(nom, f"cellule de plus de {formats.entier(CELLULE_MAX)} caractères", ligne=0,
+                           conseil="une cellule contient peut-être un guillemet ouvert qui n'est jamais fermé")
+    try:
+        for row in reader:
+            if any(len(c) > CELLULE_MAX for c in row):
+                raise ErreurDonnees(dataclasses.replace(trop_longue, ligne=fin + 1 + decalage))
+            out.append((fin + 1 + decalage, row))
+            fin = reader.line_num
+    except csv.Error as exc:
+        limite = "field larger than field limit" in str(exc)
+        raise ErreurDonnees(dataclasses.replace(
+            trop_longue, ligne=fin + 1 + decalage,
+            message=trop_longue.message if limite else "guillemets mal fermés ou caractère illisible")) from None
+    return out
 
 
 def _separateur(header: str, attendues: list[str] | None) -> str:
@@ -139,9 +189,13 @@ def _separateur(header: str, attendues: list[str] | None) -> str:
     return max(counts, key=lambda s: (counts[s], s == ","))
 
 
-def _remplir(lecture: Lecture, rows: list[list], nom: str) -> None:
+def _remplir(lecture: Lecture, rows: list, nom: str) -> None:
+    """Header and body of the table; `rows` are cell lists (numbered from line 1) or (line, cells)."""
     # skip leading blank lines, keep line numbers as the file shows them
-    numbered = [(i + 1, [("" if c is None else str(c)) for c in row]) for i, row in enumerate(rows)]
+    if rows and isinstance(rows[0], tuple):
+        numbered = [(n, [("" if c is None else str(c)) for c in row]) for n, row in rows]
+    else:
+        numbered = [(i + 1, [("" if c is None else str(c)) for c in row]) for i, row in enumerate(rows)]
     numbered = [(n, r) for n, r in numbered if any(c.strip() for c in r)]
     if not numbered:
         raise ErreurDonnees(Probleme(nom, "le fichier est vide", conseil="exportez de nouveau le tableau, avec sa ligne d'en-tête"))
@@ -217,10 +271,16 @@ def _chiffres_seuls(text: str) -> str:
 def _convertir(text: str, champ: dict, decimale: str) -> tuple[object, str | None, str | None]:
     """(value, problem, advice) for one cell of a field."""
     kind = champ.get("type", "string")
+    trop_grand = (f"« {text[:30]} » est un nombre trop grand (au plus {len(str(NOMBRE_MAX)) - 1} chiffres)",
+                  "vérifiez l'unité et le nombre de chiffres")
     if kind in ("integer", "year"):
         if _INT_RE.match(text):
+            if abs(int(text)) > NOMBRE_MAX:
+                return None, *trop_grand
             return int(text), None, None
         number = _nombre(text, decimale)
+        if number is not None and (not math.isfinite(number) or abs(number) > NOMBRE_MAX):
+            return None, *trop_grand
         if number is not None and number.is_integer():
             return int(number), None, None
         hint = _chiffres_seuls(text)
@@ -231,6 +291,8 @@ def _convertir(text: str, champ: dict, decimale: str) -> tuple[object, str | Non
         return None, f"« {text} » n'est pas {what}", advice
     if kind == "number":
         number = _nombre(text, decimale)
+        if number is not None and (not math.isfinite(number) or abs(number) > NOMBRE_MAX):
+            return None, *trop_grand
         if number is not None:
             return number, None, None
         if decimale == "," and "." in text:
@@ -388,7 +450,29 @@ def charger(nom_ressource: str, chemin: str | Path | None = None) -> pd.DataFram
     schema = res["schema"]
     lecture = lire(chemin, [f["name"] for f in schema["fields"]] + [f["title"] for f in schema["fields"] if f.get("title")])
     df, problems = valider(lecture, schema)
+    if not problems:
+        problems = lignes_manquantes(nom_ressource, df)
     if problems:
         raise ErreurDonnees(problems)
     return df
+
+
+def lignes_manquantes(nom_ressource: str, df: pd.DataFrame) -> list[Probleme]:
+    """The rows a context file must have (`LIGNES_REQUISES`), each missing one or out of its range."""
+    requis = LIGNES_REQUISES.get(nom_ressource, {})
+    nom = df.attrs.get("fichier", nom_ressource)
+    lignes = {ind: n for n, ind in zip(df.index, df["indicateur"], strict=True)} if requis else {}
+    problems = []
+    for ind, (minimum, maximum) in requis.items():
+        if ind not in lignes:
+            problems.append(Probleme(nom, f"la ligne de l'indicateur « {ind} » manque", colonne="indicateur",
+                                     conseil=f"ajoutez une ligne « {ind} » avec sa valeur (les rapports la lisent)"))
+            continue
+        v = df.loc[lignes[ind], "valeur"]
+        if (minimum is not None and not v > minimum) or (maximum is not None and not v <= maximum):
+            borne = " et ".join(x for x in (f"supérieure à {minimum:g}" if minimum is not None else "",
+                                            f"au plus {maximum:g}" if maximum is not None else "") if x)
+            problems.append(Probleme(nom, f"la valeur de « {ind} » doit être {borne}", ligne=lignes[ind],
+                                     colonne="valeur"))
+    return problems
 

@@ -1,15 +1,25 @@
 """The rerun state: what each report's last run depended on, to skip what has not changed.
 
-A report is redone when its notebook, its parameters, the package or the content of an input it
-read changed. The state is `build/etat.json` (not published); an unreadable one counts as no state.
+A report is redone when its notebook, its parameters, the package, the data package's schemas or the
+content of an input it read changed — or when its outputs on disk are not the ones its record
+fingerprinted (a run interrupted between writing them and writing the state). The state is
+`build/etat.json` (not published), written after the outputs; an unreadable one, or one of the wrong
+shape, counts as no state. `verrou()` keeps two runs from losing each other's state.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
-from . import __version__, catalogue, config
+import filelock
+
+from . import __version__, catalogue, config, figures_csv
+from .erreurs import ErreurCLN
 from .fichiers import ecrire_atomique, sha256
+
+#: How long a run waits for another one in the same folder before giving up (seconds).
+ATTENTE_VERROU = 3600
 
 
 def empreinte_paquet() -> str:
@@ -21,11 +31,40 @@ def empreinte_paquet() -> str:
     return sha256(b"\0".join(parts))
 
 
+def empreinte_schemas() -> str:
+    """Hash of the data package descriptor and the extra schemas: every input is validated by them."""
+    paths = [config.DATAPACKAGE] + sorted(config.EXTRA_SCHEMAS_DIR.glob("*.json"))
+    return sha256(b"\0".join(p.name.encode() + b"\0" + p.read_bytes() for p in paths if p.is_file()))
+
+
 def cle(rapport: catalogue.DefinitionRapport, parametres: dict, paquet: str) -> str:
-    """What a report's outputs depend on before it runs: notebook, parameters, package."""
-    blob = json.dumps({"notebook": sha256(rapport.notebook), "parametres": parametres, "paquet": paquet},
-                      sort_keys=True, default=str)
+    """What a report's outputs depend on before it runs: notebook, parameters, package, schemas."""
+    blob = json.dumps({"notebook": sha256(rapport.notebook), "parametres": parametres, "paquet": paquet,
+                       "schemas": empreinte_schemas()}, sort_keys=True, default=str)
     return sha256(blob.encode())
+
+
+def empreinte_sorties(rapport: catalogue.DefinitionRapport, figures_texte: str) -> dict[str, str]:
+    """{output: SHA-256} of what a report has on disk now: pages, executed notebook, tables, and
+    its rows of figures.csv. Recorded after a run, compared before the next one."""
+    paths = [rapport.page, rapport.page_audit, rapport.notebook_execute, rapport.classeur]
+    if rapport.dossier_tableaux.is_dir():
+        paths += sorted(rapport.dossier_tableaux.iterdir())
+    out = {config.display_path(p): sha256(p) for p in paths if p.is_file()}
+    rows = [r for r in figures_csv.lire(figures_texte) if r.get("report") == rapport.id]
+    out[f"{config.display_path(config.FIGURES_CSV)}#{rapport.id}"] = sha256(figures_csv.ecrire(rows).encode())
+    return out
+
+
+def a_jour(rapport: catalogue.DefinitionRapport, k: str, precedent: dict, figures_texte: str) -> bool:
+    """True when the last run of `rapport` succeeded with key `k`, its inputs are unchanged and its
+    outputs are still the ones it wrote. A record of the wrong shape is not up to date."""
+    try:
+        return (precedent.get("statut") == "ok" and precedent.get("cle") == k
+                and entrees_inchangees(precedent.get("entrees", []))
+                and precedent.get("sorties") == empreinte_sorties(rapport, figures_texte))
+    except (AttributeError, KeyError, TypeError, ValueError, OSError):
+        return False
 
 
 def entrees_inchangees(entrees: list[dict]) -> bool:
@@ -37,13 +76,39 @@ def entrees_inchangees(entrees: list[dict]) -> bool:
     return True
 
 
-def lire() -> dict:
-    """The state of the last runs, {report id: record}; {} when missing or unreadable."""
+def lire() -> dict[str, dict]:
+    """The state of the last runs, {report id: record}; {} when missing or unreadable, and a
+    record that is not a mapping is dropped."""
     try:
-        return json.loads(config.STATE_FILE.read_text(encoding="utf-8"))
+        data = json.loads(config.STATE_FILE.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, dict)}
 
 
 def ecrire(etat: dict) -> None:
     ecrire_atomique(config.STATE_FILE, json.dumps(etat, ensure_ascii=False, indent=1, sort_keys=True))
+
+
+class ExecutionEnCours(ErreurCLN):
+    """Another run holds the lock for too long."""
+
+
+def verrou(journal: Callable[[str], None] = print) -> filelock.BaseFileLock:
+    """The lock held from reading the state to writing it: a second run in the same folder waits
+    (saying so), then gives up with a French message after `ATTENTE_VERROU` seconds."""
+    lock = filelock.FileLock(str(config.STATE_LOCK))
+    config.STATE_LOCK.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        lock.acquire(timeout=0)
+    except filelock.Timeout:
+        journal("Une autre exécution de cln-analysis est en cours dans ce dossier : attente de sa fin…")
+        try:
+            lock.acquire(timeout=ATTENTE_VERROU)
+        except filelock.Timeout:
+            raise ExecutionEnCours(
+                f"une autre exécution occupe ce dossier depuis plus de {ATTENTE_VERROU // 60} minutes "
+                f"(verrou {config.display_path(config.STATE_LOCK)}) ; relancez quand elle est terminée") from None
+    return lock

@@ -2,14 +2,19 @@
 
 For each report: convert its parameters (`parametres`), skip it when nothing it depends on changed
 (`etat`), execute the notebook with papermill (kernels side by side, `jobs` at a time), then let
-`publication` render and write its outputs — all of a report's outputs or none. A report that fails
-leaves its previous outputs untouched; the index shows the failure.
+`publication` render and write its outputs — all of a report's outputs or none — and record its
+state right after. A report that fails leaves its previous outputs untouched; the index shows the
+failure. A kernel that dies or outlives the time limit fails its report, the others go on; Ctrl-C
+stops every kernel at once. A lock keeps two runs in one folder from losing each other's state.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -17,11 +22,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalogue, config, etat, figures_csv, formats, noyaux, parametres, publication
+from . import catalogue, config, etat, formats, noyaux, parametres, publication
 from .erreurs import ErreurCLN, ErreurUsage
-from .fichiers import ecrire_atomique, verifier_ecriture
+from .fichiers import verifier_ecriture
 
 KERNEL = "python3"
+
+#: Default time limit of one notebook, in seconds (generous: the reports take seconds to a minute).
+LIMITE_DEFAUT = 1800
 
 #: Kernel options: its own log (English notices about its local transport) is not for the officer,
 #: and no history database is written (kernels run side by side).
@@ -40,10 +48,16 @@ class Resultat:
     avertissements: list[str] = field(default_factory=list)
 
 
+class NoyauArrete(Exception):
+    """The notebook's kernel died or was stopped (time limit, Ctrl-C); the message is French."""
+
+
 def _message_echec(exc: BaseException) -> str:
     # papermill is imported only once a notebook runs (the no-change path stays fast)
     from papermill.exceptions import PapermillExecutionError
 
+    if isinstance(exc, NoyauArrete):
+        return str(exc)
     if isinstance(exc, PapermillExecutionError):
         if exc.ename in ERREURS_CLN:
             return exc.evalue
@@ -71,18 +85,75 @@ def demarrer_noyau():
     return km
 
 
-def _executer_notebook(rapport: catalogue.DefinitionRapport, valeurs: dict, km=None):
-    import papermill  # slow to import: only when a notebook runs
+def tuer_noyau(km) -> None:
+    """Kill a kernel's process at once, from any thread (its notebook then fails as « noyau arrêté »)."""
+    process = getattr(getattr(km, "provisioner", None), "process", None)
+    if process is not None and process.poll() is None:
+        try:
+            process.kill()
+        except OSError:  # already gone
+            pass
 
+
+class _Arret:
+    """The kernels notebooks are running; `tout_arreter` (Ctrl-C) kills them, and any taken afterwards."""
+
+    def __init__(self) -> None:
+        self._verrou = threading.Lock()
+        self._actifs: set = set()
+        self.demande = False
+
+    def entrer(self, km) -> None:
+        with self._verrou:
+            self._actifs.add(km)
+            if self.demande:
+                tuer_noyau(km)
+
+    def sortir(self, km) -> None:
+        with self._verrou:
+            self._actifs.discard(km)
+
+    def tout_arreter(self) -> None:
+        with self._verrou:
+            self.demande = True
+            for km in self._actifs:
+                tuer_noyau(km)
+
+
+def _executer_notebook(rapport: catalogue.DefinitionRapport, valeurs: dict, km, limite: float):
+    import papermill  # slow to import: only when a notebook runs
+    from jupyter_client.asynchronous import AsyncKernelClient  # with papermill
+    from nbclient.exceptions import DeadKernelError  # with papermill
+
+    # An asynchronous client lets nbclient notice a dead kernel (out of memory) while it waits for output;
+    # a blocking one waits forever. The kernel itself was started (and warmed) by the synchronous manager.
+    km.client_factory = AsyncKernelClient
+    # papermill's log repeats in English what the runner says in French (« Kernel died… »)
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)
+    depasse = threading.Event()
+
+    def _limite_atteinte():
+        depasse.set()
+        tuer_noyau(km)
+
+    minuteur = threading.Timer(limite, _limite_atteinte)
+    minuteur.daemon = True
+    minuteur.start()
     try:
         return papermill.execute_notebook(
             str(rapport.notebook), None, parameters=valeurs, kernel_name=KERNEL, progress_bar=False,
             request_save_on_cell_execute=False, log_output=False, start_timeout=120,
             extra_arguments=ARGUMENTS_NOYAU, km=km,
         )
+    except DeadKernelError:
+        if depasse.is_set():
+            raise NoyauArrete(f"le notebook a dépassé la limite de {formats.duree(limite)} et a été arrêté "
+                              "(option --limite pour la relever)") from None
+        raise NoyauArrete("le noyau Python du notebook s'est arrêté brutalement, probablement faute de mémoire "
+                          "(un fichier d'entrée très gros ?)") from None
     finally:
-        if km is not None:  # a kernel we started is ours to stop
-            km.shutdown_kernel(now=True)
+        minuteur.cancel()
+        arreter_noyau(km)  # a kernel we started is ours to stop
 
 
 def arreter_noyau(km) -> None:
@@ -93,13 +164,19 @@ def arreter_noyau(km) -> None:
         km.cleanup_resources()
 
 
-def _executer_chronometre(rap, valeurs, reserve: noyaux.Reserve):
+def _executer_chronometre(rap, valeurs, reserve: noyaux.Reserve, arret: _Arret, limite: float):
     t0 = time.perf_counter()
+    km = None
     try:
-        nb = _executer_notebook(rap, valeurs, reserve.prendre(rap.id))
+        km = reserve.prendre(rap.id)
+        arret.entrer(km)
+        nb = _executer_notebook(rap, valeurs, km, limite)
         return time.perf_counter() - t0, nb, None
     except Exception as exc:  # reported, never raised: the other reports go on
         return time.perf_counter() - t0, None, exc
+    finally:
+        if km is not None:
+            arret.sortir(km)
 
 
 @contextmanager
@@ -111,27 +188,33 @@ def _fermee(reserve: noyaux.Reserve):
         reserve.fermer()
 
 
-def _a_jour(rap: catalogue.DefinitionRapport, k: str, precedent: dict) -> bool:
-    return (precedent.get("statut") == "ok" and precedent.get("cle") == k and rap.page.exists()
-            and rap.dossier_tableaux.is_dir() and etat.entrees_inchangees(precedent.get("entrees", [])))
-
-
 def executer(
     ids: Iterable[str] | None = None,
     valeurs: dict[str, str] | None = None,
     jobs: int | None = None,
     force: bool = False,
     journal: Callable[[str], None] = print,
+    limite: float = LIMITE_DEFAUT,
 ) -> list[Resultat]:
     """Run the reports `ids` (all by default) and publish what succeeded. Never raises for a
-    failed report: its `Resultat` says why. Raises `ErreurUsage`/`ErreurParametre` before running."""
+    failed report: its `Resultat` says why. Raises `ErreurUsage`/`ErreurParametre` before running,
+    and KeyboardInterrupt once every kernel is stopped."""
     ids = list(ids) if ids else catalogue.ids()
     unknown = [i for i in ids if i not in catalogue.ids()]
     if unknown:
         raise ErreurUsage(f"rapport inconnu : {', '.join(unknown)} (rapports : {', '.join(catalogue.ids())})")
     params = parametres.preparer(ids, valeurs or {})
+    verrou = etat.verrou(journal)
+    try:
+        return _executer(ids, params, jobs, force, journal, limite)
+    finally:
+        verrou.release()
+
+
+def _executer(ids, params, jobs, force, journal, limite) -> list[Resultat]:
     state = etat.lire()
     paquet = etat.empreinte_paquet()
+    figures_texte = config.FIGURES_CSV.read_text(encoding="utf-8") if config.FIGURES_CSV.exists() else ""
     quand = dt.datetime.now().astimezone()
     resultats: dict[str, Resultat] = {}
     a_faire = []
@@ -139,7 +222,7 @@ def executer(
         rap = catalogue.par_id(i)
         k = etat.cle(rap, params[i], paquet)
         prev = state.get(i, {})
-        if not force and _a_jour(rap, k, prev):
+        if not force and etat.a_jour(rap, k, prev, figures_texte):
             resultats[i] = Resultat(i, "inchange")
             journal(f"  {i} : inchangé (rien n'a changé depuis le {prev.get('date', '?')})")
         else:
@@ -147,43 +230,56 @@ def executer(
 
     verifier_ecriture(_sorties(rap for rap, _ in a_faire))  # a file open in Excel: say so before any work
     jobs = max(1, jobs or os.cpu_count() or 1)
-    figures_nouvelles: dict[str, object] = {}
     if a_faire:
-        # the first kernels boot and import while this process imports papermill and nbconvert; the next
-        # ones while the first notebooks run
-        reserve = noyaux.Reserve([(rap.id, rap.notebook) for rap, _ in a_faire], jobs, demarrer_noyau,
-                                 arreter_noyau)
-        with ThreadPoolExecutor(max_workers=min(jobs, len(a_faire))) as pool, _fermee(reserve):
-            futures = {pool.submit(_executer_chronometre, rap, params[rap.id], reserve): (rap, k)
-                       for rap, k in a_faire}
-            publication.preparer()
-            for fut in as_completed(futures):
-                rap, k = futures[fut]
-                t, nb, exc = fut.result()
-                date = {"date": formats.date_heure(quand), "date_iso": quand.isoformat(timespec="seconds")}
-                if exc is None:
-                    try:
-                        payload = publication.publier_rapport(rap, nb, quand)
-                    except Exception as err:  # rendering failed: nothing of this report is written
-                        exc = err
-                    else:
-                        figures = payload["figures"]
-                        figures_nouvelles[rap.id] = figures
-                        state[rap.id] = {"statut": "ok", "message": "", **date, "cle": k, "entrees": payload["entrees"],
-                                         "duree": round(t, 1), "fictif": payload.get("fictif", False)}
-                        n_bad = sum(1 for f in figures if f["status"] == "mismatch")
-                        resultats[rap.id] = Resultat(rap.id, "ok", duree=t, avertissements=(
-                            [f"{formats.pluriel(n_bad, 'chiffre', 'chiffres')} en écart avec le document publié"] if n_bad else []))
-                        journal(f"  {rap.id} : fait en {formats.duree(t)}")
-                        continue
-                message = _message_echec(exc)
-                state[rap.id] = dict(state.get(rap.id, {}), statut="echec", message=message, cle=None, **date)
-                resultats[rap.id] = Resultat(rap.id, "echec", message=message, duree=t)
-                publication.noter_echec(rap, message, quand)
-                journal(f"  {rap.id} : ÉCHEC — {message}")
-    if figures_nouvelles:
-        existing = config.FIGURES_CSV.read_text(encoding="utf-8") if config.FIGURES_CSV.exists() else ""
-        ecrire_atomique(config.FIGURES_CSV, figures_csv.fusionner(existing, figures_nouvelles))
+        arret = _Arret()
+        pool = ThreadPoolExecutor(max_workers=min(jobs, len(a_faire)))
+        try:
+            # the first kernels boot and import while this process imports papermill and nbconvert; the next
+            # ones while the first notebooks run
+            reserve = noyaux.Reserve([(rap.id, rap.notebook) for rap, _ in a_faire], jobs, demarrer_noyau,
+                                     arreter_noyau)
+            with _fermee(reserve):
+                futures = {pool.submit(_executer_chronometre, rap, params[rap.id], reserve, arret, limite): (rap, k)
+                           for rap, k in a_faire}
+                publication.preparer()
+                for fut in as_completed(futures):
+                    rap, k = futures[fut]
+                    t, nb, exc = fut.result()
+                    resultats[rap.id] = _publier(rap, k, t, nb, exc, state, quand, journal)
+        except KeyboardInterrupt:
+            if threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+            arret.tout_arreter()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
     publication.ecrire_site(state, quand)
     etat.ecrire(state)
     return [resultats[i] for i in ids]
+
+
+def _publier(rap, k, t, nb, exc, state, quand, journal) -> Resultat:
+    """Publish one executed report (or record its failure), then write the state: outputs first,
+    state last, so that a run cut in between redoes the report."""
+    date = {"date": formats.date_heure(quand), "date_iso": quand.isoformat(timespec="seconds")}
+    if exc is None:
+        try:
+            payload = publication.publier_rapport(rap, nb, quand)
+        except Exception as err:  # rendering or writing failed: nothing of this report is written
+            exc = err
+        else:
+            figures_texte = config.FIGURES_CSV.read_text(encoding="utf-8")
+            state[rap.id] = {"statut": "ok", "message": "", **date, "cle": k, "entrees": payload["entrees"],
+                             "sorties": etat.empreinte_sorties(rap, figures_texte),
+                             "duree": round(t, 1), "fictif": payload.get("fictif", False)}
+            etat.ecrire(state)
+            n_bad = sum(1 for f in payload["figures"] if f["status"] == "mismatch")
+            journal(f"  {rap.id} : fait en {formats.duree(t)}")
+            return Resultat(rap.id, "ok", duree=t, avertissements=(
+                [f"{formats.pluriel(n_bad, 'chiffre', 'chiffres')} en écart avec le document publié"] if n_bad else []))
+    message = _message_echec(exc)
+    state[rap.id] = dict(state.get(rap.id, {}), statut="echec", message=message, cle=None, **date)
+    etat.ecrire(state)
+    publication.noter_echec(rap, message, quand)
+    journal(f"  {rap.id} : ÉCHEC — {message}")
+    return Resultat(rap.id, "echec", message=message, duree=t)

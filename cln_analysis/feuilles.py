@@ -4,7 +4,10 @@
 « Notes » header alone as .csv). `lire_notes` and `lire_ponderations` read what comes back — the
 .xlsx, the .csv as written, or as Excel saves it — in wide (one row per member) or long
 (`repondant,critere,note`) layout. Member names are replaced by pseudonyms right after reading and
-comments are dropped: neither ever leaves this module.
+comments are dropped: neither ever leaves this module. Messages about a sheet name the line, the
+member number and the column (by letter, or by the grid's own criterion title), never a cell's text:
+a shifted column or a missing header row would otherwise put a name or a comment on the terminal,
+the index and the state file.
 """
 
 from __future__ import annotations
@@ -35,7 +38,14 @@ LIGNES_VIERGES = 40
 def _cle(texte: str) -> str:
     """A column title normalised for matching (case, accents kept, spaces and apostrophes unified)."""
     t = unicodedata.normalize("NFC", str(texte)).replace("\u2019", "'").replace("\u00a0", " ")
+    if t.startswith("'") and t[1:].startswith(_DEBUTS_FORMULE):  # a title the blank .csv kept as text
+        t = t[1:]
     return re.sub(r"\s+", " ", t).strip().casefold()
+
+
+def _lettre(i: int) -> str:
+    """The column of position `i` (0-based) as the sheet shows it: A, B, …"""
+    return get_column_letter(i + 1)
 
 
 def titre_commentaire(titre: str) -> str:
@@ -51,9 +61,18 @@ def colonnes_notes(criteres: pd.DataFrame) -> list[str]:
 
 # ----------------------------------------------------------------------------- writing
 
-def ecrire(sortie: str | Path, criteres: pd.DataFrame | None = None, niveaux: pd.DataFrame | None = None) -> Path:
-    """Write a blank scoring sheet: `.xlsx` (three sheets) or `.csv` (the « Notes » header)."""
+def ecrire(sortie: str | Path, criteres: pd.DataFrame | None = None, niveaux: pd.DataFrame | None = None,
+           force: bool = False) -> Path:
+    """Write a blank scoring sheet: `.xlsx` (three sheets) or `.csv` (the « Notes » header).
+    Never under data/raw/; an existing file only with `force` (collected grids are not overwritten)."""
     path = Path(sortie).expanduser().resolve()  # an output the user names: relative to the shell's folder
+    if config.is_under_raw(path):
+        raise ErreurUsage(f"{path} : refus d'écrire dans data/raw/, qui ne contient que les données brutes ; "
+                          "choisissez un autre dossier")
+    if path.is_dir():
+        raise ErreurUsage(f"{path} est un dossier : donnez un nom de fichier (.xlsx ou .csv)")
+    if path.exists() and not force:
+        raise ErreurUsage(f"{path} existe déjà : choisissez un autre nom, ou ajoutez --force pour le remplacer")
     criteres = criteres if criteres is not None else donnees.charger("grille_criteres").sort_values("ordre")
     niveaux = niveaux if niveaux is not None else donnees.charger("grille_niveaux")
     suffix = path.suffix.lower()
@@ -64,13 +83,31 @@ def ecrire(sortie: str | Path, criteres: pd.DataFrame | None = None, niveaux: pd
         raise ErreurUsage(f"{path.parent} : dossier introuvable")
     if suffix == ".csv":
         out = io.StringIO()
-        csv.writer(out, lineterminator="\r\n").writerow(colonnes_notes(criteres))
+        csv.writer(out, lineterminator="\r\n").writerow([_texte_csv(c) for c in colonnes_notes(criteres)])
         ecrire_atomique(path, "\ufeff" + out.getvalue())  # BOM: Excel then opens the accents right
     else:
         buf = io.BytesIO()
         _classeur(criteres, niveaux).save(buf)
         ecrire_atomique(path, buf.getvalue())
     return path
+
+
+#: What a spreadsheet reads as the start of a formula when a cell begins with it.
+_DEBUTS_FORMULE = ("=", "+", "-", "@")
+
+
+def _texte_csv(texte: str) -> str:
+    """A CSV cell that Excel shows as text, never evaluates (a leading apostrophe, removed on reading)."""
+    return "'" + texte if texte.startswith(_DEBUTS_FORMULE) else texte
+
+
+def _en_texte(*feuilles) -> None:
+    """Every text cell stored as text: a title beginning with `=` is not a live formula."""
+    for ws in feuilles:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
 
 
 def _classeur(criteres: pd.DataFrame, niveaux: pd.DataFrame):
@@ -81,6 +118,7 @@ def _classeur(criteres: pd.DataFrame, niveaux: pd.DataFrame):
     ws.title = FEUILLE_NOTES
     cols = colonnes_notes(criteres)
     ws.append(cols)
+    _en_texte(ws)
     last = LIGNES_VIERGES + 1
     dv = DataValidation(type="list", formula1='"0,1,2,3,4,NSPP"', allow_blank=True, showErrorMessage=True,
                         errorTitle="Note invalide", error="Choisissez une note de 0 à 4, ou NSPP (ne se prononce pas).",
@@ -104,6 +142,7 @@ def _classeur(criteres: pd.DataFrame, niveaux: pd.DataFrame):
     wp = wb.create_sheet(FEUILLE_POIDS)
     titles = list(criteres["titre"])
     wp.append([COLONNE_MEMBRE] + titles + ["Total (doit faire 100)"])
+    _en_texte(wp)  # before the Total formulas, which are meant
     dvp = DataValidation(type="whole", operator="between", formula1="0", formula2="100", allow_blank=True,
                          showErrorMessage=True, error="Un nombre entier de points, de 0 à 100.")
     wp.add_data_validation(dvp)
@@ -136,6 +175,7 @@ def _classeur(criteres: pd.DataFrame, niveaux: pd.DataFrame):
             cell.alignment = wrap
     for cell in wg[1]:
         cell.font, cell.fill = bold, head_fill
+    _en_texte(wg)
     return wb
 
 
@@ -191,8 +231,8 @@ def lire_notes(chemin: str | Path, criteres: pd.DataFrame) -> pd.DataFrame:
     by_col = _colonnes_criteres(criteres)
     problems: list[Probleme] = []
     if not header or _cle(header[0]) not in (_cle(COLONNE_MEMBRE), "repondant", "membre", "nom"):
-        problems.append(Probleme(nom, f"la première colonne doit être « {COLONNE_MEMBRE} » (le nom du membre)",
-                                 ligne=1, colonne=header[0] if header else None,
+        problems.append(Probleme(nom, f"la première colonne doit être « {COLONNE_MEMBRE} » (le nom du membre) ; "
+                                 "la ligne d'en-tête manque peut-être", ligne=1, colonne=_lettre(0) if header else None,
                                  conseil="partez d'une feuille vierge : cln-analysis template grille -o notes.xlsx"))
     crit_cols: dict[int, str] = {}
     for i, h in enumerate(header[1:], start=1):
@@ -200,14 +240,15 @@ def lire_notes(chemin: str | Path, criteres: pd.DataFrame) -> pd.DataFrame:
             continue
         cid = by_col.get(_cle(h))
         if cid is None:
-            problems.append(Probleme(nom, "critère inconnu", ligne=1, colonne=h,
+            problems.append(Probleme(nom, "titre de critère inconnu", ligne=1, colonne=_lettre(i),
                                      conseil="critères de la grille : " + ", ".join(criteres["titre"])))
         elif cid in crit_cols.values():
-            problems.append(Probleme(nom, "critère en double", ligne=1, colonne=h))
+            problems.append(Probleme(nom, "critère en double", ligne=1, colonne=_lettre(i)))
         else:
             crit_cols[i] = cid
     if problems:
         raise ErreurDonnees(problems)
+    titres = dict(zip(criteres["critere"], criteres["titre"], strict=True))
     notes = _notes_sans_probleme(lecture, crit_cols, list(criteres["critere"]))
     if notes is not None:
         return _pseudonymiser(notes)
@@ -222,12 +263,13 @@ def lire_notes(chemin: str | Path, criteres: pd.DataFrame) -> pd.DataFrame:
         member_no += 1
         who = f"membre n° {member_no}"
         if not name:
-            problems.append(Probleme(nom, f"notes sans nom de membre ({who})", ligne=ligne, colonne=header[0],
+            problems.append(Probleme(nom, f"notes sans nom de membre ({who})", ligne=ligne, colonne=_lettre(0),
                                      conseil="écrivez le nom (ou un pseudonyme) du membre"))
             continue
         k = _cle(name)
         if k in seen:
-            problems.append(Probleme(nom, f"membre en double ({who}, déjà ligne {seen[k]})", ligne=ligne, colonne=header[0],
+            problems.append(Probleme(nom, f"membre en double ({who}, déjà ligne {seen[k]})", ligne=ligne,
+                                     colonne=_lettre(0),
                                      conseil="une seule ligne par membre"))
             continue
         seen[k] = ligne
@@ -235,7 +277,8 @@ def lire_notes(chemin: str | Path, criteres: pd.DataFrame) -> pd.DataFrame:
         for i, cid in crit_cols.items():
             v = _note(cells[i])
             if isinstance(v, str):
-                problems.append(Probleme(nom, f"« {v} » n'est pas une note ({who})", ligne=ligne, colonne=header[i],
+                problems.append(Probleme(nom, f"cette case n'est pas une note ({who}, critère « {titres[cid]} »)",
+                                         ligne=ligne, colonne=_lettre(i),
                                          conseil="une note entière de 0 à 4, ou NSPP / case vide pour une abstention"))
                 v = None
             row[cid] = np.nan if v is None else v
@@ -286,7 +329,8 @@ def _lire_long(lecture, criteres: pd.DataFrame, nom: str) -> pd.DataFrame:
         no = members.setdefault(_cle(name), len(members) + 1)
         cid = by_col.get(_cle(crit))
         if cid is None:
-            problems.append(Probleme(nom, f"critère inconnu « {crit} » (membre n° {no})", ligne=ligne, colonne="critere"))
+            problems.append(Probleme(nom, f"critère inconnu (membre n° {no})", ligne=ligne, colonne="critere",
+                                     conseil="critères de la grille : " + ", ".join(criteres["titre"])))
             continue
         if (no, cid) in records:
             problems.append(Probleme(nom, f"note en double pour ce membre et ce critère (membre n° {no})", ligne=ligne,
@@ -294,7 +338,7 @@ def _lire_long(lecture, criteres: pd.DataFrame, nom: str) -> pd.DataFrame:
             continue
         v = _note(text)
         if isinstance(v, str):
-            problems.append(Probleme(nom, f"« {v} » n'est pas une note (membre n° {no})", ligne=ligne, colonne="note",
+            problems.append(Probleme(nom, f"cette case n'est pas une note (membre n° {no})", ligne=ligne, colonne="note",
                                      conseil="une note entière de 0 à 4, ou NSPP / vide pour une abstention"))
             continue
         records[(no, cid)] = np.nan if v is None else v
@@ -328,7 +372,8 @@ def lire_ponderations(chemin: str | Path, criteres: pd.DataFrame) -> pd.DataFram
             continue
         cid = by_col.get(_cle(h))
         if cid is None:
-            problems.append(Probleme(nom, "critère inconnu", ligne=1, colonne=h))
+            problems.append(Probleme(nom, "titre de critère inconnu", ligne=1, colonne=_lettre(i),
+                                     conseil="critères de la grille : " + ", ".join(criteres["titre"])))
         else:
             crit_cols[i] = cid
     missing = set(criteres["critere"]) - set(crit_cols.values())
@@ -351,8 +396,8 @@ def lire_ponderations(chemin: str | Path, criteres: pd.DataFrame) -> pd.DataFram
             elif re.fullmatch(r"\d+(\.\d+)?", t):
                 row[cid] = float(t)
             else:
-                problems.append(Probleme(nom, f"« {values[cid]} » n'est pas un nombre de points (membre n° {no})",
-                                         ligne=ligne, colonne=header[i], conseil="un nombre de points de 0 à 100"))
+                problems.append(Probleme(nom, f"cette case n'est pas un nombre de points (membre n° {no})",
+                                         ligne=ligne, colonne=_lettre(i), conseil="un nombre de points de 0 à 100"))
         if len(row) == len(crit_cols) and abs(sum(row.values()) - 100) > 0.5:
             problems.append(Probleme(nom, f"les points totalisent {sum(row.values()):g} au lieu de 100 (membre n° {no})",
                                      ligne=ligne, conseil="répartissez exactement 100 points entre les critères"))

@@ -1,7 +1,8 @@
 """Files on disk: atomic writes (all or nothing) and SHA-256 fingerprints. A leaf module.
 
 Every output is written to a temporary file in its own folder, then moved into place, so an
-interrupted run leaves either the old file or the new one, never half of one. Nothing is ever
+interrupted run leaves either the old file or the new one, never half of one; a `Lot` does the same
+for all of a report's outputs at once. Nothing is ever
 written under data/raw/. Outputs are world-readable (files 0644, folders 0755) whatever the umask
 and although temporary files are created private: a web server can serve `reports/` as it is.
 """
@@ -51,47 +52,115 @@ def _creer_dossier(path: Path) -> None:
         os.chmod(p, MODE_DOSSIER)
 
 
+class Lot:
+    """A report's outputs as one commit: every file and folder is first written beside its target
+    (`fichier`, `dossier`), then `valider` swaps them all in. A failure or an interruption while
+    staging (full disk, Ctrl-C) leaves every target untouched and no temporary file behind."""
+
+    def __init__(self) -> None:
+        self._fichiers: list[tuple[Path, Path]] = []  # (staged, target)
+        self._dossiers: list[tuple[Path, Path]] = []
+
+    def __enter__(self) -> Lot:
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.annuler()
+
+    def fichier(self, path: Path, contenu: str | bytes) -> None:
+        garde_raw(path)
+        data = contenu.encode("utf-8") if isinstance(contenu, str) else contenu
+        try:
+            _creer_dossier(path.parent)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            self._fichiers.append((Path(tmp), path))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, MODE_FICHIER)  # mkstemp creates 0600
+        except OSError as exc:
+            raise ErreurEcriture(config.display_path(path), path.name, exc) from exc
+
+    def dossier(self, path: Path, fichiers: dict[str, str | bytes]) -> None:
+        garde_raw(path)
+        try:
+            _creer_dossier(path.parent)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+            self._dossiers.append((tmp, path))
+            os.chmod(tmp, MODE_DOSSIER)  # mkdtemp creates 0700
+            for name, content in fichiers.items():
+                (tmp / name).write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+                os.chmod(tmp / name, MODE_FICHIER)
+        except OSError as exc:
+            raise ErreurEcriture(config.display_path(path), path.name, exc, dossier=True) from exc
+
+    def valider(self) -> None:
+        """Swap every staged file, then every staged folder, into place. If the system refuses one (a
+        file open in Excel), those already swapped are put back: the targets are all old or all new."""
+        sauvegardes: dict[Path, Path] = {}  # target file -> a copy of its old content
+        faits: list[Path] = []
+        dossiers: list[tuple[Path, Path]] = []  # (target folder, its old content moved aside)
+        cible, dossier = None, False
+        try:
+            for _, path in self._fichiers:
+                if path.is_file():
+                    cible, sauvegardes[path] = path, path.parent / f".{path.name}.ancien"
+                    sauvegardes[path].unlink(missing_ok=True)
+                    try:
+                        os.link(path, sauvegardes[path])  # the old content, kept without copying
+                    except OSError:
+                        shutil.copy2(path, sauvegardes[path])
+            for tmp, path in self._fichiers:
+                cible = path
+                os.replace(tmp, path)
+                faits.append(path)
+            dossier = True
+            for tmp, path in self._dossiers:
+                cible, old = path, path.parent / f".{path.name}.ancien"
+                shutil.rmtree(old, ignore_errors=True)
+                if path.exists():
+                    os.replace(path, old)
+                dossiers.append((path, old))
+                os.replace(tmp, path)
+        except OSError as exc:
+            for path, old in reversed(dossiers):
+                if path.exists():  # the new folder, swapped in
+                    shutil.rmtree(path, ignore_errors=True)
+                if old.exists():
+                    os.replace(old, path)
+            for path in faits:
+                if path in sauvegardes:
+                    os.replace(sauvegardes.pop(path), path)
+                else:
+                    path.unlink(missing_ok=True)
+            raise ErreurEcriture(config.display_path(cible), cible.name, exc, dossier=dossier) from exc
+        finally:
+            for copie in sauvegardes.values():
+                copie.unlink(missing_ok=True)
+        self._fichiers, self._dossiers = [], []
+        for _, old in dossiers:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def annuler(self) -> None:
+        """Remove whatever is staged and not yet swapped in."""
+        for tmp, _ in self._fichiers:
+            tmp.unlink(missing_ok=True)
+        for tmp, _ in self._dossiers:
+            shutil.rmtree(tmp, ignore_errors=True)
+        self._fichiers, self._dossiers = [], []
+
+
 def ecrire_atomique(path: Path, contenu: str | bytes) -> None:
     """Write through a temporary file in the same folder, then move it into place."""
-    garde_raw(path)
-    _creer_dossier(path.parent)
-    data = contenu.encode("utf-8") if isinstance(contenu, str) else contenu
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, MODE_FICHIER)  # mkstemp creates 0600
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):  # Windows refuses to replace a file Excel holds open
-            raise ErreurEcriture(config.display_path(path), path.name, exc) from exc
-        raise
+    with Lot() as lot:
+        lot.fichier(path, contenu)
+        lot.valider()
 
 
 def remplacer_dossier(path: Path, fichiers: dict[str, str | bytes]) -> None:
     """Replace a folder's content by `fichiers` as a whole (built aside, then swapped in)."""
-    garde_raw(path)
-    _creer_dossier(path.parent)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
-    old = path.parent / f".{path.name}.ancien"
-    try:
-        os.chmod(tmp, MODE_DOSSIER)  # mkdtemp creates 0700
-        for name, content in fichiers.items():
-            (tmp / name).write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-            os.chmod(tmp / name, MODE_FICHIER)
-        shutil.rmtree(old, ignore_errors=True)
-        if path.exists():
-            os.replace(path, old)
-        os.replace(tmp, path)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old.exists() and not path.exists():
-            os.replace(old, path)
-        if isinstance(exc, OSError):  # a file of the folder is open in Excel, or the folder is read-only
-            raise ErreurEcriture(config.display_path(path), path.name, exc, dossier=True) from exc
-        raise
+    with Lot() as lot:
+        lot.dossier(path, fichiers)
+        lot.valider()
 
 
 def verifier_ecriture(chemins: Iterable[Path]) -> None:

@@ -59,6 +59,8 @@ STYLE = {
     "svg.fonttype": "none",  # real SVG text: selectable, read by tools, sized by the page
     "svg.hashsalt": "cln-analysis",
     "axes.formatter.use_locale": False,
+    # text from the data (a criterion title with `$…$`) is drawn as it is, never as mathematics
+    "text.parse_math": False,
 }
 matplotlib.rcParams.update(STYLE)
 

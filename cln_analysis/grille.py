@@ -207,9 +207,10 @@ class Avis:
     masques: list[str]  # criteria shown as counts only
     global_: ScoreGlobal | None
     global_pondere: ScoreGlobal | None
-    poids: pd.Series | None
+    poids: pd.Series | None  # None below the threshold too: one member's split would be published
     bloquants: list[str]
     alpha: float | None
+    ponderateurs: int = 0  # members who shared their points (the count is always publishable)
 
 
 def avis(notes: pd.DataFrame, seuil_publication: int, ponderations: pd.DataFrame | None = None) -> Avis:
@@ -219,7 +220,8 @@ def avis(notes: pd.DataFrame, seuil_publication: int, ponderations: pd.DataFrame
     publiable = repondants >= seuil_publication
     publies = [c for c in stats.index if publiable and stats.loc[c, "n"] >= seuil_publication]
     masques = [c for c in stats.index if c not in publies]
-    poids = poids_conseil(ponderations) if ponderations is not None and len(ponderations) else None
+    ponderateurs = 0 if ponderations is None else len(ponderations)
+    poids = poids_conseil(ponderations) if ponderateurs and ponderateurs >= seuil_publication else None
     moy = stats.loc[publies, "moyenne"]
     return Avis(
         membres=len(notes), repondants=repondants, publiable=publiable, stats=stats, publies=publies, masques=masques,
@@ -228,6 +230,7 @@ def avis(notes: pd.DataFrame, seuil_publication: int, ponderations: pd.DataFrame
         poids=poids,
         bloquants=[c for c in points_bloquants(stats.loc[publies])] if publies else [],
         alpha=alpha(notes) if publiable else None,
+        ponderateurs=ponderateurs,
     )
 
 

@@ -3,13 +3,19 @@
 Read with `ast` from the notebook's `parameters` cell (no papermill import, so that deciding that
 nothing changed stays fast). A default of None takes its type from the annotation
 (`population: int | None = None`, or the older `"Optional[int]"`); the comment beside a parameter is its
-help text.
+help text, and a bracket at the end of that comment declares its domain, checked here before any
+kernel starts and again by `Rapport` inside the notebook:
+
+    population: int | None = None  # habitants [min > 0]
+    part_nouveaux: float | None = None  # part du montant (0 à 1) [min 0 ; max 1]
+    denominateur = "mandate"  # budget de référence [choix : mandate, primitif]
 """
 
 from __future__ import annotations
 
 import ast
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +31,31 @@ class Parametre:
     optionnel: bool
     defaut: str
     aide: str
+    minimum: float | None = None
+    min_strict: bool = False
+    maximum: float | None = None
+    choix: tuple[str, ...] = ()
+
+
+_DOMAINE = re.compile(r"\s*\[([^\[\]]*)\]\s*$")
+
+
+def _domaine(aide: str, nom: str) -> tuple[str, dict]:
+    """(help text without its bracket, the domain it declares)."""
+    m = _DOMAINE.search(aide)
+    if not m:
+        return aide, {}
+    out: dict = {}
+    for item in (i.strip() for i in m.group(1).split(";")):
+        if mm := re.fullmatch(r"min\s*(>)?\s*([-+0-9.eE]+)", item):
+            out["minimum"], out["min_strict"] = float(mm.group(2)), bool(mm.group(1))
+        elif mm := re.fullmatch(r"max\s*([-+0-9.eE]+)", item):
+            out["maximum"] = float(mm.group(1))
+        elif mm := re.fullmatch(r"choix\s*:\s*(.+)", item):
+            out["choix"] = tuple(c.strip() for c in mm.group(1).split(","))
+        else:
+            raise ValueError(f"paramètre {nom} : domaine mal écrit « {item} »")
+    return aide[:m.start()].strip(), out
 
 
 def parametres_declares(notebook: Path) -> dict[str, Parametre]:
@@ -57,8 +88,8 @@ def parametres_declares(notebook: Path) -> dict[str, Parametre]:
                 literal = default
             base = {bool: "bool", int: "int", float: "float"}.get(type(literal), "str")
         line = lines[node.lineno - 1]
-        aide = line.split("#", 1)[1].strip() if "#" in line else ""
-        out[name] = Parametre(name, base, optional, default, aide)
+        aide, domaine = _domaine(line.split("#", 1)[1].strip() if "#" in line else "", name)
+        out[name] = Parametre(name, base, optional, default, aide, **domaine)
     return out
 
 
@@ -73,21 +104,60 @@ def convertir(rapport: str, param: Parametre, texte: str) -> object:
         return None
     try:
         if param.type == "int":
-            if not re.fullmatch(r"[+-]?\d+", t):
+            if not re.fullmatch(r"[+-]?\d{1,15}", t):
                 raise ValueError
-            return int(t)
-        if param.type == "float":
+            valeur: object = int(t)
+        elif param.type == "float":
             if "/" in t:  # 1/3
                 a, b = t.split("/", 1)
-                return float(a.replace(",", ".")) / float(b.replace(",", "."))
-            return float(t.replace(",", "."))
-        if param.type == "bool":
-            return _BOOLEENS[t.lower()]
-    except (ValueError, KeyError, ZeroDivisionError):
+                valeur = float(a.replace(",", ".")) / float(b.replace(",", "."))
+            else:
+                valeur = float(t.replace(",", "."))
+            if not math.isfinite(valeur):  # nan, inf, 1e400
+                raise ValueError
+        elif param.type == "bool":
+            valeur = _BOOLEENS[t.lower()]
+        else:
+            valeur = texte
+    except (ValueError, KeyError, ZeroDivisionError, OverflowError):
         raise ErreurParametre(
             f"rapport « {rapport} », paramètre « {param.nom} » : « {texte} » n'est pas {_TYPES_FR[param.type]}"
             + (f" ({param.aide})" if param.aide else f" (valeur par défaut : {param.defaut})")) from None
-    return texte
+    verifier_domaine(rapport, param, valeur)
+    return valeur
+
+
+def _nombre_fr(x: float) -> str:
+    return f"{x:g}".replace(".", ",")
+
+
+def verifier_domaine(rapport: str, param: Parametre, valeur: object) -> None:
+    """Refuse a value outside the parameter's declared range or choices (a usage error, exit 2)."""
+    if valeur is None:
+        return
+    where = f"rapport « {rapport} », paramètre « {param.nom} »"
+    if param.choix and str(valeur) not in param.choix:
+        raise ErreurParametre(f"{where} : « {valeur} » n'est pas permis (valeurs possibles : {', '.join(param.choix)})")
+    if isinstance(valeur, bool) or not isinstance(valeur, (int, float)):
+        return
+    if isinstance(valeur, float) and not math.isfinite(valeur):
+        raise ErreurParametre(f"{where} : « {valeur} » n'est pas un nombre fini")
+    v = _nombre_fr(valeur)
+    if param.minimum is not None:
+        if param.min_strict and valeur <= param.minimum:
+            raise ErreurParametre(f"{where} : {v} doit être supérieur à {_nombre_fr(param.minimum)}")
+        if valeur < param.minimum:
+            raise ErreurParametre(f"{where} : {v} doit être au moins {_nombre_fr(param.minimum)}")
+    if param.maximum is not None and valeur > param.maximum:
+        raise ErreurParametre(f"{where} : {v} doit être au plus {_nombre_fr(param.maximum)}")
+
+
+def verifier(rapport: str, valeurs: dict[str, object]) -> None:
+    """Check values already typed (inside the notebook) against the declared domains."""
+    declared = parametres_declares(catalogue.par_id(rapport).notebook)
+    for nom, valeur in valeurs.items():
+        if nom in declared:
+            verifier_domaine(rapport, declared[nom], valeur)
 
 
 def preparer(ids: list[str], bruts: dict[str, str]) -> dict[str, dict[str, object]]:

@@ -20,7 +20,7 @@ from functools import lru_cache
 import jinja2
 
 from . import __version__, catalogue, config, figures_csv, formats, registre, typographie
-from .fichiers import ecrire_atomique, remplacer_dossier
+from .fichiers import Lot, ecrire_atomique, remplacer_dossier
 
 TEXTE_FICTIF = ("Ce rapport est calculé sur un exemple inventé, pour montrer sa forme avant que les membres "
                 "aient rendu leurs grilles. Aucun de ces chiffres ne reflète l'avis du Conseil local du numérique.")
@@ -104,8 +104,9 @@ def _lien(depuis, vers) -> str:
 
 
 def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime) -> dict:
-    """Render and write every output of one executed report; returns its payload. Pages are rendered
-    before anything is written, so a rendering failure writes nothing."""
+    """Render and write every output of one executed report — tables, workbook, executed notebook, pages and
+    its rows of figures.csv — as one commit; returns its payload. Everything is rendered and staged
+    beside its target before anything is swapped in, so a failure (full disk, Ctrl-C) writes nothing."""
     import nbformat  # with nbconvert, already imported by then
 
     payload = extraire_sorties(nb)
@@ -116,11 +117,15 @@ def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime
     for cle in ("input_path", "output_path"):  # the published notebook names no local folder
         if papermill.get(cle):
             papermill[cle] = config.display_path(papermill[cle])
-    remplacer_dossier(rapport.dossier_tableaux, payload["tableaux"])
-    ecrire_atomique(rapport.classeur, classeur)
-    ecrire_atomique(rapport.notebook_execute, nbformat.writes(nb))
-    ecrire_atomique(rapport.page_audit, audit)
-    ecrire_atomique(rapport.page, public)
+    existing = config.FIGURES_CSV.read_text(encoding="utf-8") if config.FIGURES_CSV.exists() else ""
+    with Lot() as lot:
+        lot.dossier(rapport.dossier_tableaux, payload["tableaux"])
+        lot.fichier(rapport.classeur, classeur)
+        lot.fichier(rapport.notebook_execute, nbformat.writes(nb))
+        lot.fichier(rapport.page_audit, audit)
+        lot.fichier(rapport.page, public)
+        lot.fichier(config.FIGURES_CSV, figures_csv.fusionner(existing, {rapport.id: payload["figures"]}))
+        lot.valider()
     return payload
 
 

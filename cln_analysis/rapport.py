@@ -21,7 +21,7 @@ import pandas as pd
 from IPython.display import display
 
 from . import __version__, catalogue, config, donnees, formats, graphiques, registre, rendu
-from .erreurs import ErreurParametre
+from . import parametres as parametres_mod
 from .fichiers import sha256
 from .rendu import Colonne, Html
 
@@ -57,6 +57,7 @@ class Rapport:
     def __init__(self, identifiant: str, colonnes: Mapping[str, Colonne] | None = None, **parametres: object):
         """`colonnes`: the analysis module's column declarations (`<module>.COLONNES`); the
         other keyword arguments are the report's parameters, as the notebook received them."""
+        parametres_mod.verifier(identifiant, parametres)  # the domains the parameters cell declares
         self.identifiant = identifiant
         self.colonnes = dict(colonnes or {})
         self.parametres = dict(parametres)
@@ -72,26 +73,6 @@ class Rapport:
         self.fictif = False
         self.titre: str | None = None  # the page title, when the notebook sets it from its data
         self.texte_fictif: str | None = None  # the banner's text, when the fictitious file's resource gives one
-
-    # ------------------------------------------------------------------ parameters
-    def choix(self, nom: str, valeur: object, permis: tuple) -> object:
-        """Check a parameter against its allowed values (a French error otherwise)."""
-        if valeur not in permis:
-            raise ErreurParametre(f"paramètre « {nom} » : « {valeur} » n'est pas permis "
-                                  f"(valeurs possibles : {', '.join(map(str, permis))})")
-        return valeur
-
-    def borne(self, nom: str, valeur, minimum=None, maximum=None, strict_min: bool = False):
-        """Check a numeric parameter's range (a French error otherwise)."""
-        if valeur is None:
-            return valeur
-        if isinstance(valeur, bool) or not isinstance(valeur, (int, float)):
-            raise ErreurParametre(f"paramètre « {nom} » : « {valeur} » n'est pas un nombre")
-        if minimum is not None and (valeur < minimum or (strict_min and valeur == minimum)):
-            raise ErreurParametre(f"paramètre « {nom} » : {valeur} doit être {'supérieur à' if strict_min else 'au moins'} {minimum}")
-        if maximum is not None and valeur > maximum:
-            raise ErreurParametre(f"paramètre « {nom} » : {valeur} doit être au plus {maximum}")
-        return valeur
 
     # ------------------------------------------------------------------ inputs
     def entree(self, chemin: str | Path, role: str, lecture: str = "", ressource: str | None = None) -> Path:

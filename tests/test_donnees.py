@@ -48,7 +48,8 @@ def test_utf8_bom_and_crlf_are_read(tmp_path):
 def test_cp1252_accents_are_decoded(tmp_path):
     p = tmp_path / "t.csv"
     p.write_bytes("indicateur;valeur;unite;millesime;source\r\n"
-                  "population;99500;habitants;INSEE 2022;Compte-rendu, annexe « Contexte »\r\n".encode("cp1252"))
+                  "population;99500;habitants;INSEE 2022;Compte-rendu, annexe « Contexte »\r\n"
+                  "precarite_numerique;0,223;ratio;INSEE 2020;Compte-rendu\r\n".encode("cp1252"))
     df = donnees.charger("territoire", p)
     assert df.iloc[0]["source"] == "Compte-rendu, annexe « Contexte »"
 

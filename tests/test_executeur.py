@@ -110,7 +110,7 @@ def test_cvs_with_a_share_of_new_projects(depot):
     assert res.returncode == 0, res.stderr
     assert float(_figures(depot)["cvs.2025.part_ville"]["value"]) == pytest.approx(269045 * 0.35)
     res = cli(depot, "run", "cvs", "-p", "part_nouveaux=1.5")
-    assert res.returncode == 1 and "doit être au plus 1" in res.stderr
+    assert res.returncode == 2 and "doit être au plus 1" in res.stderr  # a usage error, before any kernel
 
 
 def test_cvs_with_a_project_file_that_does_not_add_up(depot):

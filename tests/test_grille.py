@@ -101,9 +101,17 @@ def test_nearest_level_cut_offs():
 def test_weighted_score_from_members_points():
     notes = panel(a=[4, 4, 4, 4, 4], b=[0, 0, 0, 0, 0])
     points = panel(a=[100, 50], b=[0, 50])
-    av = grille.avis(notes, 5, points)
+    av = grille.avis(notes, 2, points)
     assert av.poids.to_dict() == pytest.approx({"a": 0.75, "b": 0.25})
     assert av.global_.score == 2 and av.global_pondere.score == pytest.approx(3.0)
+
+
+def test_weights_obey_the_publication_threshold():
+    """One member's split must not be published as « the council's weights »."""
+    notes = panel(a=[4, 4, 4, 4, 4], b=[0, 0, 0, 0, 0])
+    av = grille.avis(notes, 5, panel(a=[70], b=[30]))
+    assert av.poids is None and av.global_pondere is None and av.ponderateurs == 1
+    assert not any(c["figure_id"].startswith("grille.score_global_pondere") for c in grille.chiffres(av, {}))
 
 
 def test_krippendorff_alpha_needs_five_members():

@@ -146,3 +146,71 @@ def test_every_numeric_parameter_refuses_text(depot, report, param):
     res = cli(depot, "run", report, "-p", f"{param}=abc")
     assert res.returncode == 2
     assert f"paramètre « {param} » : « abc » n'est pas un nombre" in res.stderr
+
+
+# ----------------------------------------------------------------------------- overflow, zero, missing row, field
+# limit, special files (issue 16), for every raw resource
+
+NUMERIQUES = [r for r in RESOURCES if any(f["type"] in ("integer", "number") for f in r["schema"]["fields"])]
+#: The column of each raw file that a report divides by.
+DIVISEURS = {"budget_mandate": "budget_total", "appels_standard": "appels_recus"}
+
+
+@pytest.mark.parametrize("res", NUMERIQUES, ids=lambda r: r["name"])
+@pytest.mark.parametrize("valeur", ["99999999999999999999", "1e20", "1e400"])
+def test_overflowing_numbers(res, tmp_path, valeur):
+    rows = _rows(res)
+    i, f = _champ(res, ("integer", "number"))
+    rows[1][i] = valeur
+    text = _refus(res, _write(tmp_path / "grand.csv", rows))
+    assert f"ligne 2, colonne « {f['name']} » : « {valeur} » est un nombre trop grand" in text
+
+
+@pytest.mark.parametrize("res", [r for r in RESOURCES if r["name"] in DIVISEURS], ids=lambda r: r["name"])
+def test_zero_where_a_division_needs_a_positive_number(res, tmp_path):
+    """Every column that a report divides by: 0 is refused by `check` (file, row, column)."""
+    from cln_analysis import verification
+
+    rows = _rows(res)
+    i = rows[0].index(DIVISEURS[res["name"]])
+    for j, name in enumerate(rows[0]):  # zero the whole row so that the other rules still hold
+        if any(f["name"] == name and f["type"] in ("integer", "number") and name not in ("annee",)
+               for f in res["schema"]["fields"]):
+            rows[1][j] = "0"
+    df = donnees.charger(res["name"], _write(tmp_path / "zero.csv", rows))
+    probs = verification.REGLES[res["name"]](df)
+    assert any(p.ligne == 2 and p.colonne == rows[0][i] for p in probs), probs
+
+
+@pytest.mark.parametrize("res", [r for r in RESOURCES if r["name"] in donnees.LIGNES_REQUISES], ids=lambda r: r["name"])
+def test_every_required_context_row_missing(res, tmp_path):
+    rows = _rows(res)
+    k = rows[0].index("indicateur")
+    for indicateur in donnees.LIGNES_REQUISES[res["name"]]:
+        kept = [r for r in rows if r[k] != indicateur]
+        text = _refus(res, _write(tmp_path / f"sans_{indicateur}.csv", kept))
+        assert f"colonne « indicateur » : la ligne de l'indicateur « {indicateur} » manque" in text
+
+
+@pytest.mark.parametrize("res", RESOURCES, ids=IDS)
+def test_field_limit_nul_byte_and_special_files(res, tmp_path):
+    import os
+
+    rows = _rows(res)
+    i = next((i for i, f in enumerate(res["schema"]["fields"]) if f["type"] == "string"), 0)
+    big = [list(r) for r in rows]
+    big[1][i] = "x" * 200_000
+    assert "ligne 2 : cellule de plus de 131" in _refus(res, _write(tmp_path / "long.csv", big))
+    nul = [list(r) for r in rows]
+    nul[-1][i] = "a\x00b"
+    assert f"ligne {len(rows)} : caractère nul" in _refus(res, _write(tmp_path / "nul.csv", nul))
+    fifo = tmp_path / "tube.csv"
+    os.mkfifo(fifo)
+    assert "n'est pas un fichier ordinaire" in _refus(res, fifo)  # did hang: nobody writes to the pipe
+    zero = tmp_path / "zero.csv"
+    zero.symlink_to("/dev/zero")
+    assert "n'est pas un fichier ordinaire" in _refus(res, zero)  # did read forever
+    huge = tmp_path / "enorme.csv"
+    with open(huge, "wb") as fh:
+        fh.truncate(donnees.TAILLE_MAX + 1)  # sparse: no disk used
+    assert "fichier trop gros" in _refus(res, huge)
