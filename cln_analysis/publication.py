@@ -192,7 +192,8 @@ def ecrire_site(etat: dict, quand: dt.datetime) -> None:
 
 def _sans_chemin_local(message: str) -> str:
     """A message with the repository's own folder removed from the paths it names."""
-    return message.replace(str(config.ROOT) + os.sep, "").replace(str(config.ROOT), ".")
+    racine = re.escape(str(config.ROOT))
+    return re.sub(racine, ".", re.sub(racine + r"[\\/]", "", message))  # either separator (Windows or POSIX)
 
 
 def noter_echec(rapport: catalogue.DefinitionRapport, message: str, quand: dt.datetime) -> None:
