@@ -61,6 +61,13 @@ RAPPORTS: tuple[DefinitionRapport, ...] = (
         "Agrégation des notes (0 à 4) que les membres du CLN donnent aux 8 critères de la grille d'avis sur l'agent conversationnel.",
         ("grille.repondants", "grille.score_global"), personnels=("notes", "ponderations"),
     ),
+    DefinitionRapport(
+        "retours", "Les retours des habitants sur le callbot",
+        "Ce que les habitants disent du callbot pendant l'expérimentation 2026, d'après le questionnaire du CLN : "
+        "réponse obtenue, agent joint, satisfaction, avec la marge d'incertitude de chaque part.",
+        ("retours.repondants", "retours.reponse_obtenue.oui", "retours.satisfaction.part_satisfaits"),
+        personnels=("donnees",),
+    ),
 )
 
 

@@ -61,7 +61,7 @@ def _parseur() -> _Parseur:
 
     run = sub.add_parser("run", help="produire les rapports (tous par défaut)",
                          description="Exécuter les notebooks des rapports et publier les pages HTML.")
-    run.add_argument("rapports", nargs="*", metavar="ID", help="identifiants des rapports (budget, cvs, appels, grille)")
+    run.add_argument("rapports", nargs="*", metavar="ID", help="identifiants des rapports (budget, cvs, appels, grille, retours)")
     run.add_argument("-p", "--parametre", action="append", default=[], metavar="NOM=VALEUR",
                      help="paramètre du notebook (répétable) ; un fichier relatif part de la racine du dépôt")
     run.add_argument("--jobs", type=int, default=None, metavar="N",
@@ -75,9 +75,10 @@ def _parseur() -> _Parseur:
                            description="Valider chaque fichier de data/raw/ (schéma et règles métier) et lister tous les problèmes.")
     check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
-    tpl = sub.add_parser("template", help="écrire une feuille vierge (grille de notation)",
-                         description="Écrire une feuille de notation vierge, en .xlsx ou en .csv.")
-    tpl.add_argument("modele", choices=["grille"], help="le modèle (grille)")
+    tpl = sub.add_parser("template", help="écrire une feuille vierge (grille de notation, questionnaire des habitants)",
+                         description="Écrire une feuille vierge, en .xlsx ou en .csv : la grille de notation des "
+                                     "membres (grille) ou le questionnaire des habitants sur le callbot (retours).")
+    tpl.add_argument("modele", choices=["grille", "retours"], help="le modèle (grille ou retours)")
     tpl.add_argument("-o", "--sortie", required=True, metavar="FICHIER", help="fichier à écrire (.xlsx ou .csv)")
     tpl.add_argument("--force", action="store_true",
                      help="remplacer le fichier s'il existe (jamais dans data/raw/)")
@@ -141,6 +142,12 @@ def _check(_args) -> int:
 
 
 def _template(args) -> int:
+    if args.modele == "retours":
+        from . import questionnaire  # heavy (pandas, statsmodels): only for this sub-command
+
+        path = questionnaire.ecrire(args.sortie, force=args.force)
+        print(f"Questionnaire vierge écrit : {path}")
+        return 0
     from . import feuilles  # heavy (pandas, openpyxl): only for this sub-command
 
     path = feuilles.ecrire(args.sortie, force=args.force)

@@ -116,6 +116,20 @@ def lire(chemin: str | Path, colonnes_attendues: list[str] | None = None) -> Lec
     """
     chemin = Path(chemin)
     nom = _nom(chemin)
+    raw = octets(chemin)
+    if est_classeur(raw):
+        return _lire_xlsx(chemin, nom)
+    text, encodage, decalage = texte_csv(raw, nom)
+    separateur = detecter_separateur(text.splitlines()[0] if text.strip() else "", colonnes_attendues)
+    lecture = Lecture(chemin, "csv" if (encodage == "utf-8" and separateur == ",") else "csv-excel",
+                      encodage=encodage, separateur=separateur, decimale="," if separateur == ";" else ".")
+    _remplir(lecture, lignes_csv(text, separateur, nom, decalage), nom)
+    return lecture
+
+
+def octets(chemin: Path) -> bytes:
+    """The bytes of an input file, or a French refusal when it is missing, a folder or empty."""
+    nom = _nom(chemin)
     if not chemin.exists():
         raise ErreurDonnees(Probleme(nom, "fichier introuvable", conseil="vérifiez le chemin et le nom du fichier"))
     if chemin.is_dir():
@@ -132,8 +146,18 @@ def lire(chemin: str | Path, colonnes_attendues: list[str] | None = None) -> Lec
         raw = fh.read(TAILLE_MAX + 1)
     if not raw.strip():
         raise ErreurDonnees(Probleme(nom, "le fichier est vide", conseil="exportez de nouveau le tableau, avec sa ligne d'en-tête"))
-    if raw.startswith(_ZIP_MAGIC):
-        return _lire_xlsx(chemin, nom)
+    return raw
+
+
+def est_classeur(raw: bytes) -> bool:
+    """True for an .xlsx workbook (a zip archive)."""
+    return raw.startswith(_ZIP_MAGIC)
+
+
+def texte_csv(raw: bytes, nom: str) -> tuple[str, str, int]:
+    """(text, encoding, lines dropped) of a CSV file: UTF-8 (with or without BOM) or, failing that,
+    Windows-1252 as Excel saves it; a leading `sep=` line is dropped (and counted, so that line numbers
+    stay the file's own). Refuses .xls workbooks and binary files."""
     if raw.startswith(_OLE_MAGIC):
         raise ErreurDonnees(Probleme(nom, "classeur Excel 97-2003 (.xls), format non pris en charge",
                                      conseil="enregistrez-le au format .xlsx ou « CSV UTF-8 »"))
@@ -150,17 +174,13 @@ def lire(chemin: str | Path, colonnes_attendues: list[str] | None = None) -> Lec
             # Excel on Windows saves "CSV (séparateur : point-virgule)" in Windows-1252.
             text, encodage = raw.decode("cp1252", errors="replace"), "cp1252"
     decalage = 0  # lines before the table: the file's own line numbers are reported
-    first, nl, rest = text.partition("\n")
+    first, _nl, rest = text.partition("\n")
     if first.strip().lower().startswith("sep="):
         text, decalage = rest, 1
-    separateur = _separateur(text.splitlines()[0] if text.strip() else "", colonnes_attendues)
-    lecture = Lecture(chemin, "csv" if (encodage == "utf-8" and separateur == ",") else "csv-excel",
-                      encodage=encodage, separateur=separateur, decimale="," if separateur == ";" else ".")
-    _remplir(lecture, _lignes_csv(text, separateur, nom, decalage), nom)
-    return lecture
+    return text, encodage, decalage
 
 
-def _lignes_csv(text: str, separateur: str, nom: str, decalage: int) -> list[tuple[int, list[str]]]:
+def lignes_csv(text: str, separateur: str, nom: str, decalage: int) -> list[tuple[int, list[str]]]:
     """Each record with the file line it starts on (a quoted cell may span several lines)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separateur)
     out, fin = [], 0
@@ -180,7 +200,7 @@ def _lignes_csv(text: str, separateur: str, nom: str, decalage: int) -> list[tup
     return out
 
 
-def _separateur(header: str, attendues: list[str] | None) -> str:
+def detecter_separateur(header: str, attendues: list[str] | None) -> str:
     counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
     if attendues:
         for sep in (",", ";", "\t"):

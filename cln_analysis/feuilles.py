@@ -61,10 +61,10 @@ def colonnes_notes(criteres: pd.DataFrame) -> list[str]:
 
 # ----------------------------------------------------------------------------- writing
 
-def ecrire(sortie: str | Path, criteres: pd.DataFrame | None = None, niveaux: pd.DataFrame | None = None,
-           force: bool = False) -> Path:
-    """Write a blank scoring sheet: `.xlsx` (three sheets) or `.csv` (the « Notes » header).
-    Never under data/raw/; an existing file only with `force` (collected grids are not overwritten)."""
+def chemin_sortie(sortie: str | Path, force: bool = False) -> Path:
+    """The path of a blank sheet to write (relative to the shell's folder): `.xlsx` or `.csv`, in a folder
+    that exists, never under data/raw/, an existing file only with `force` (collected sheets are not
+    overwritten); a usage error otherwise."""
     path = Path(sortie).expanduser().resolve()  # an output the user names: relative to the shell's folder
     if config.is_under_raw(path):
         raise ErreurUsage(f"{path} : refus d'écrire dans data/raw/, qui ne contient que les données brutes ; "
@@ -73,14 +73,21 @@ def ecrire(sortie: str | Path, criteres: pd.DataFrame | None = None, niveaux: pd
         raise ErreurUsage(f"{path} est un dossier : donnez un nom de fichier (.xlsx ou .csv)")
     if path.exists() and not force:
         raise ErreurUsage(f"{path} existe déjà : choisissez un autre nom, ou ajoutez --force pour le remplacer")
-    criteres = criteres if criteres is not None else donnees.charger("grille_criteres").sort_values("ordre")
-    niveaux = niveaux if niveaux is not None else donnees.charger("grille_niveaux")
-    suffix = path.suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
+    if path.suffix.lower() not in (".xlsx", ".csv"):
         raise ErreurUsage(f"{path.name} : extension « {path.suffix or '(aucune)'} » non prise en charge ; "
                           "écrivez un fichier .xlsx ou .csv")
     if not path.parent.is_dir():
         raise ErreurUsage(f"{path.parent} : dossier introuvable")
+    return path
+
+
+def ecrire(sortie: str | Path, criteres: pd.DataFrame | None = None, niveaux: pd.DataFrame | None = None,
+           force: bool = False) -> Path:
+    """Write a blank scoring sheet: `.xlsx` (three sheets) or `.csv` (the « Notes » header)."""
+    path = chemin_sortie(sortie, force)
+    criteres = criteres if criteres is not None else donnees.charger("grille_criteres").sort_values("ordre")
+    niveaux = niveaux if niveaux is not None else donnees.charger("grille_niveaux")
+    suffix = path.suffix.lower()
     if suffix == ".csv":
         out = io.StringIO()
         csv.writer(out, lineterminator="\r\n").writerow([_texte_csv(c) for c in colonnes_notes(criteres)])

@@ -393,3 +393,44 @@ def radar(libelles: Sequence[str], valeurs: Sequence[float], maximum: float = 4)
     ax.set_yticks(np.arange(0, maximum + 1), [formats.entier(v) for v in np.arange(0, maximum + 1)], fontsize=9, color=GRIS)
     ax.grid(color="#BBBBBB")
     return fig
+
+
+def parts_avec_intervalles(libelles: Sequence[str], parts: Sequence[float], bas: Sequence[float],
+                           haut: Sequence[float], titre_axe: str = "Part des réponses"):
+    """Horizontal bars of shares (0–100 %), each with its 95 % confidence interval as a black whisker,
+    labelled « 62 % (45–76 %) » to its right; first label on top."""
+    n = len(libelles)
+    fig, ax = figure(hauteur=max(2.4, 0.8 * n + 1.2))
+    ys = list(range(n))[::-1]
+    err = [[max(0.0, p - b) for p, b in zip(parts, bas, strict=True)],
+           [max(0.0, h - p) for p, h in zip(parts, haut, strict=True)]]
+    ax.barh(ys, parts, color=BLEU, edgecolor=CONTOUR, linewidth=0.8, height=0.55)
+    ax.errorbar(parts, ys, xerr=err, fmt="none", ecolor=CONTOUR, elinewidth=1.6, capsize=6, capthick=1.6)
+    for y, p, b, h in zip(ys, parts, bas, haut, strict=True):
+        etiquette = f"{formats.pourcentage(p, 0)} ({formats.pourcentage(b, 0)} – {formats.pourcentage(h, 0)})"
+        ax.text(h + 0.02, y, etiquette,
+                va="center", ha="left", fontsize=11, fontweight="bold")
+    ax.set_yticks(ys, [l.replace(" (", "\n(") if len(l) > 28 else l for l in libelles])
+    ax.set_xlim(0, 1.45)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1])
+    ax.xaxis.set_major_formatter(formateur_axe("pourcentage"))
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(titre_axe + " ; le trait noir : intervalle de confiance à 95 %")
+    return fig
+
+
+def repartition_notes(niveaux: Sequence[str], effectifs: Sequence[int], titre_axe: str = "Habitants"):
+    """Vertical bars of the count of each answer of a scale (1 to 5), each labelled with its count."""
+    fig, ax = figure(hauteur=3.6)
+    xs = list(range(len(niveaux)))
+    ax.bar(xs, effectifs, color=BLEU, edgecolor=CONTOUR, linewidth=0.8, width=0.6)
+    top = max(effectifs) if len(effectifs) and max(effectifs) > 0 else 1
+    for x, v in zip(xs, effectifs, strict=True):
+        ax.text(x, v + top * 0.02, formats.entier(v), ha="center", va="bottom", fontsize=12, fontweight="bold")
+    ax.set_xticks(xs, niveaux)
+    ax.set_ylim(0, top * 1.18)
+    ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
+    ax.yaxis.set_major_formatter(formateur_axe("entier"))
+    ax.grid(axis="x", visible=False)
+    ax.set_ylabel(titre_axe)
+    return fig

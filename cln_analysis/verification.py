@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from . import appels, budget, config, cvs, donnees, feuilles, grille, registre
+from . import appels, budget, config, cvs, donnees, feuilles, grille, questionnaire, registre
 from .erreurs import ErreurDonnees, Probleme
 
 
@@ -26,6 +26,14 @@ def _notes_exemple(df: pd.DataFrame) -> list[Probleme]:
     return []
 
 
+def _retours_exemple(df: pd.DataFrame) -> list[Probleme]:
+    try:
+        questionnaire.lire(config.raw_file(donnees.ressource("retours_exemple")["path"]))
+    except ErreurDonnees as exc:
+        return exc.problemes
+    return []
+
+
 #: Business rules per resource, each a function of the loaded table returning its problems.
 REGLES: dict[str, Callable[[pd.DataFrame], list[Probleme]]] = {
     "budget_mandate": budget.verifier,
@@ -35,6 +43,7 @@ REGLES: dict[str, Callable[[pd.DataFrame], list[Probleme]]] = {
     "appels_essai_exemple": appels.verifier,
     "grille_niveaux": grille.verifier_niveaux,
     "grille_notes_exemple": _notes_exemple,
+    "retours_exemple": _retours_exemple,
     "chiffres_publies": lambda df: registre.verifier_registre(df, df.attrs.get("fichier", "")),
 }
 

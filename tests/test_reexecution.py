@@ -33,17 +33,20 @@ def test_only_what_changed_is_redone(depot_copie):
     # an input file, by content
     p = depot / "data/raw/appels_standard.csv"
     p.write_text(p.read_text(encoding="utf-8").replace("\n", "\r\n"), encoding="utf-8")
-    assert _statuts(cli(depot, "run")) == {"budget": "inchangé", "cvs": "inchangé", "appels": "fait", "grille": "inchangé"}
+    assert _statuts(cli(depot, "run")) == {"budget": "inchangé", "cvs": "inchangé", "appels": "fait", "grille": "inchangé",
+                                              "retours": "inchangé"}
     # a file shared by two reports (territoire.csv is read by budget and cvs)
     p = depot / "data/raw/territoire.csv"
     p.write_text(p.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert _statuts(cli(depot, "run")) == {"budget": "fait", "cvs": "fait", "appels": "inchangé", "grille": "inchangé"}
+    assert _statuts(cli(depot, "run")) == {"budget": "fait", "cvs": "fait", "appels": "inchangé", "grille": "inchangé",
+                                              "retours": "inchangé"}
     # a notebook
     nb = depot / "notebooks/grille.ipynb"
     d = json.loads(nb.read_text(encoding="utf-8"))
     d["cells"][0]["source"] += " "
     nb.write_text(json.dumps(d), encoding="utf-8")
-    assert _statuts(cli(depot, "run")) == {"budget": "inchangé", "cvs": "inchangé", "appels": "inchangé", "grille": "fait"}
+    assert _statuts(cli(depot, "run")) == {"budget": "inchangé", "cvs": "inchangé", "appels": "inchangé", "grille": "fait",
+                                              "retours": "inchangé"}
     # a parameter
     assert _statuts(cli(depot, "run", "budget", "-p", "population=100000")) == {"budget": "fait"}
     assert _statuts(cli(depot, "run", "budget", "-p", "population=100000")) == {"budget": "inchangé"}
@@ -77,7 +80,7 @@ def test_a_failed_report_leaves_its_previous_outputs(depot_copie):
         "annee,section,budget_numerique,budget_total\n2025,investissement,x,41801894\n2025,fonctionnement,4508759,163049676\n")
     res = cli(depot, "run", "--force")
     assert res.returncode == 1
-    assert "Bilan : 3 produits, 0 inchangé, 1 en échec." in res.stdout
+    assert "Bilan : 4 produits, 0 inchangé, 1 en échec." in res.stdout
     assert "budget_mandate.csv, ligne 2, colonne « budget_numerique »" in res.stderr
     after = _snapshot(depot)
     for name, data in before.items():

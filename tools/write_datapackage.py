@@ -2,11 +2,14 @@
 
 This file is the one to edit: data/raw/datapackage.json is generated from it, and a hand edit there
 would be lost at the next run (tests/test_datapackage.py fails when the two differ). Kept as code so
-that a new resource is one entry in a list; run `python tools/write_datapackage.py`.
+that a new resource is one entry in a list; run `.venv/bin/python tools/write_datapackage.py`. The
+questionnaire's answers come from `cln_analysis.retours`, so the schema and the reader cannot drift apart.
 """
 
 import json
 from pathlib import Path
+
+from cln_analysis.retours import QUESTIONS
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 
@@ -303,6 +306,30 @@ RESOURCES = [
             "primaryKey": ["repondant"],
         },
         "fictif": True,
+    },
+    {
+        "name": "retours_exemple",
+        "path": "retours_exemple.csv",
+        "title": "Retours des habitants sur le callbot : exemple FICTIF",
+        "description": "DONNÉES INVENTÉES pour montrer le rapport « retours » avant que le CLN ait recueilli "
+        "les retours des habitants pendant l'expérimentation du callbot. Aucun habitant n'a donné ces réponses ; "
+        "les commentaires sont inventés eux aussi (et, comme tout commentaire, ne sont jamais publiés). Une ligne par habitant ; une "
+        "case vide vaut « pas de réponse ».",
+        "sources": [{"title": "Données fictives créées pour le projet cln-analysis", "document": "aucun", "date": "2026-11-21",
+                     "emplacement": "sans objet"}],
+        "schema": {
+            "fields": [f("date", "date", "Date de l'appel", "Date de l'appel (AAAA-MM-JJ)")]
+            + [f(c, "string", QUESTIONS[c].libelle, QUESTIONS[c].texte, enum=list(QUESTIONS[c].reponses))
+               for c in ("canal", "motif", "reponse_obtenue", "agent_joint", "ia_comprise")]
+            + [f("satisfaction", "integer", QUESTIONS["satisfaction"].libelle, QUESTIONS["satisfaction"].texte,
+                 minimum=1, maximum=5)]
+            + [f(c, "string", QUESTIONS[c].libelle, QUESTIONS[c].texte, enum=list(QUESTIONS[c].reponses))
+               for c in ("rappellerait", "tranche_age")]
+            + [f("commentaire", "string", "Commentaire", "Texte libre : compté, jamais publié")],
+        },
+        "fictif": True,
+        "banniere": "Ce rapport est calculé sur un exemple inventé, pour montrer sa forme avant que le CLN ait "
+        "recueilli les retours des habitants. Aucune de ces réponses n'a été donnée par un habitant.",
     },
     {
         "name": "chiffres_publies",

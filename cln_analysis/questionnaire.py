@@ -1,0 +1,292 @@
+"""The residents' questionnaire on the callbot: the blank sheet, and reading back what comes in.
+
+`ecrire` writes the blank sheet (.xlsx with « Réponses » and « Consignes », or the header alone as a
+`;`-separated UTF-8 CSV with BOM). `lire` reads it back — .xlsx, CSV, or CSV as Excel saves it —
+column by column (vectorised: no Python loop per row), checks every answer and returns them as
+categories. Comments are counted on reading and their text dropped right away: it never leaves this
+module, not even in an error message.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from itertools import zip_longest
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from . import config, donnees
+from .erreurs import ErreurDonnees, Probleme
+from .feuilles import chemin_sortie
+from .fichiers import ecrire_atomique
+from .retours import COLONNE_COMMENTAIRE, COLONNES_FICHIER, QUESTIONS
+
+FEUILLE_REPONSES, FEUILLE_CONSIGNES = "Réponses", "Consignes"
+LIGNES_VIERGES = 200
+#: Columns the file must have (the comment column may be left out).
+OBLIGATOIRES = tuple(c for c in COLONNES_FICHIER if c != COLONNE_COMMENTAIRE)
+LONGUEUR_CITEE = 30  # a refused answer is quoted, cut to this length
+
+CONSIGNES = (
+    "Une ligne par habitant. Une question laissée vide vaut « pas de réponse » : elle ne compte pas dans les parts "
+    "de cette question.",
+    "Écrivez les réponses comme dans les listes (les majuscules et les espaces autour ne comptent pas) : toute autre "
+    "réponse est refusée à la lecture, avec la ligne et la colonne à corriger.",
+    "La date s'écrit AAAA-MM-JJ (2026-03-05) ; une date Excel, ou JJ/MM/AAAA comme Excel l'enregistre, convient aussi.",
+    "Le commentaire n'est jamais publié : le rapport dit seulement combien de commentaires ont été reçus. "
+    "N'y écrivez ni nom, ni adresse, ni numéro de téléphone.",
+    "Le rapport ne publie rien d'autre que le nombre de réponses tant qu'il y en a moins que le seuil de publication "
+    "(5 par défaut).",
+)
+
+
+def reponses_permises(colonne: str) -> str:
+    """The allowed answers of a column, in French, as the sheet and the error messages give them."""
+    if colonne == "date":
+        return "une date AAAA-MM-JJ"
+    if colonne == "satisfaction":
+        return "un nombre entier de 1 (pas du tout) à 5 (tout à fait)"
+    if colonne == COLONNE_COMMENTAIRE:
+        return "texte libre, jamais publié"
+    return ", ".join(QUESTIONS[colonne].reponses)
+
+
+# ----------------------------------------------------------------------------- writing
+
+def ecrire(sortie: str | Path, force: bool = False) -> Path:
+    """Write a blank questionnaire: `.xlsx` (drop-down lists, « Consignes ») or `.csv` (header only);
+    never under data/raw/, an existing file only with `force`."""
+    path = chemin_sortie(sortie, force)
+    if path.suffix.lower() == ".csv":
+        out = io.StringIO()
+        csv.writer(out, delimiter=";", lineterminator="\r\n").writerow(COLONNES_FICHIER)
+        ecrire_atomique(path, "\ufeff" + out.getvalue())  # BOM: French Excel opens it in columns, accents right
+    else:
+        buf = io.BytesIO()
+        _classeur().save(buf)
+        ecrire_atomique(path, buf.getvalue())
+    return path
+
+
+def _classeur():
+    bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    last = LIGNES_VIERGES + 1
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = FEUILLE_REPONSES
+    ws.append(list(COLONNES_FICHIER))
+    for i, col in enumerate(COLONNES_FICHIER, start=1):
+        q = QUESTIONS[col]
+        letter = get_column_letter(i)
+        cell = ws.cell(row=1, column=i)
+        cell.font, cell.fill, cell.alignment = bold, head_fill, wrap
+        ws.column_dimensions[letter].width = 40 if col == COLONNE_COMMENTAIRE else (14 if col == "date" else 22)
+        if q.reponses:
+            dv = DataValidation(type="list", formula1='"' + ",".join(q.reponses) + '"', allow_blank=True,
+                                showErrorMessage=True, errorTitle="Réponse non prévue",
+                                error=f"Réponses possibles : {reponses_permises(col)}. "
+                                      "Laissez vide s'il n'y a pas de réponse.",
+                                showInputMessage=True, promptTitle=col[:32], prompt=q.texte[:255])
+        else:
+            dv = DataValidation(allow_blank=True, showInputMessage=True, promptTitle=col[:32],
+                                prompt=(CONSIGNES[3] if col == COLONNE_COMMENTAIRE else CONSIGNES[2])[:255])
+        ws.add_data_validation(dv)
+        dv.add(f"{letter}2:{letter}{last}")
+    for row in range(2, last + 1):
+        ws.cell(row=row, column=1).number_format = "yyyy-mm-dd"
+    ws.freeze_panes = "A2"
+
+    wc = wb.create_sheet(FEUILLE_CONSIGNES)
+    wc.append(["Questionnaire des habitants sur le callbot (agent conversationnel) du standard de la Ville"])
+    wc["A1"].font = Font(bold=True, size=13)
+    for text in CONSIGNES:
+        wc.append([text])
+    wc.append([])
+    head = wc.max_row + 1
+    wc.append(["Colonne", "Question", "Réponses possibles"])
+    for col, q in QUESTIONS.items():
+        wc.append([col, q.texte, reponses_permises(col)])
+    for cell in wc[head]:
+        cell.font, cell.fill = bold, head_fill
+    for col, width in zip("ABC", (80, 60, 60), strict=True):
+        wc.column_dimensions[col].width = width
+    for row in wc.iter_rows(min_row=head):
+        for cell in row:
+            cell.alignment = wrap
+    wc.column_dimensions["A"].width = 22
+    for row in range(2, 2 + len(CONSIGNES)):
+        wc.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        wc.cell(row=row, column=1).alignment = wrap
+        wc.row_dimensions[row].height = 32
+    return wb
+
+
+# ----------------------------------------------------------------------------- reading
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """What was read: the answers (no comment), the number of comments, how the file was read."""
+
+    reponses: pd.DataFrame  # one row per respondent, indexed by the file's row number
+    commentaires: int
+    lecture: str
+
+
+def _normaliser(s: pd.Series) -> pd.Series:
+    """Text as matched: Unicode NFC, any run of spaces one space, trimmed, case folded."""
+    return (s.str.normalize("NFC").str.replace(r"[\s\u00a0\u202f]+", " ", regex=True).str.strip().str.casefold())
+
+
+def _tableau(chemin: Path, nom: str) -> tuple[pd.DataFrame, str, str, int]:
+    """(every cell as text, the name to quote, how it was read, rows dropped before the first one)."""
+    raw = donnees.octets(chemin)
+    if donnees.est_classeur(raw):
+        try:
+            wb = openpyxl.load_workbook(chemin, read_only=True, data_only=True)
+        except Exception as exc:  # corrupt, or not really a workbook
+            raise ErreurDonnees(Probleme(nom, f"classeur illisible ({type(exc).__name__})",
+                                         conseil="ouvrez-le dans Excel et enregistrez-le de nouveau en .xlsx")) from exc
+        ws = wb[FEUILLE_REPONSES] if FEUILLE_REPONSES in wb.sheetnames else wb.worksheets[0]
+        rows = list(ws.iter_rows(values_only=True))
+        wb.close()
+        cells = pd.DataFrame(rows, dtype=object)
+        # every cell as text, column by column: numbers 4 → "4", dates → "2026-03-05 00:00:00"
+        cells = cells.astype(str).mask(cells.isna(), "")
+        return cells, f"{nom} (feuille « {ws.title} »)", f"classeur Excel (.xlsx), feuille « {ws.title} »", 0
+    text, encodage, skipped = donnees.texte_csv(raw, nom)
+    first = text.splitlines()[0] if text.strip() else ""
+    sep = donnees.detecter_separateur(first, list(COLONNES_FICHIER))
+    numbered = donnees.lignes_csv(text, sep, nom, skipped)  # a quoted cell may span lines: keep the file's own
+    rows = [r for _, r in numbered]
+    if len(set(map(len, rows))) <= 1:
+        cells = pd.DataFrame(rows, dtype=object)
+    else:  # short rows (blank lines) padded with "", column by column (zip_longest runs in C)
+        cells = pd.DataFrame({j: np.array(c, dtype=object) for j, c in enumerate(zip_longest(*rows, fillvalue=""))})
+    cells.index = pd.Index([n - 1 for n, _ in numbered])  # label + 1 is the file's line
+    enc = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 avec BOM", "cp1252": "Windows-1252"}[encodage]
+    sep_fr = {",": "virgule", ";": "point-virgule", "\t": "tabulation"}[sep]
+    return cells, nom, f"CSV {enc}, séparateur {sep_fr}", 0
+
+
+def _distinctes(s: pd.Series, fn) -> np.ndarray:
+    """`fn` applied to the distinct values of `s` only, then spread back to every cell."""
+    codes, uniques = pd.factorize(s.to_numpy(dtype=object))
+    return np.asarray(fn(pd.Series(uniques, dtype=object)))[codes]
+
+
+def _valeurs(colonne: str, textes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(the answer each text means — NaN/NaT when it means none or is refused —, whether it is empty)."""
+    norm = _normaliser(textes)
+    empty = (norm == "").to_numpy()
+    if colonne == "date":
+        iso = norm.str.extract(r"^(\d{4}-\d{2}-\d{2})(?:[ t]00:00:00)?$", expand=False)
+        value = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+        fr = norm.where(norm.str.fullmatch(r"\d{2}/\d{2}/\d{4}"))
+        value = value.fillna(pd.to_datetime(fr, format="%d/%m/%Y", errors="coerce"))
+        return value.to_numpy(), empty
+    if colonne == "satisfaction":
+        value = norm.str.extract(r"^([1-5])(?:[.,]0+)?$", expand=False)
+    else:
+        permis = QUESTIONS[colonne].reponses
+        value = norm.map(dict(zip(_normaliser(pd.Series(permis, dtype=object)), permis, strict=True)))
+    return value.to_numpy(dtype=object), empty
+
+
+def _cite(texte: str) -> str:
+    t = texte.strip()
+    return t if len(t) <= LONGUEUR_CITEE else t[:LONGUEUR_CITEE] + "…"
+
+
+def lire(chemin: str | Path) -> Questionnaire:
+    """Read a filled-in questionnaire; every answer checked, comments counted then dropped.
+
+    Raises `ErreurDonnees` naming file, row and column, with the allowed answers, for every answer that
+    is not one of them (an empty cell is no answer, and is accepted).
+    """
+    chemin = config.resolve(chemin)
+    cells, nom, lecture, decalage = _tableau(chemin, config.display_path(chemin))
+    if cells.empty:
+        raise ErreurDonnees(Probleme(nom, "le fichier est vide", conseil="partez d'un questionnaire vierge : "
+                                     "cln-analysis template retours -o retours.xlsx"))
+    filled = pd.DataFrame({j: _distinctes(cells[j], lambda u: u.str.strip() != "") for j in cells.columns},
+                          index=cells.index)
+    non_blank = np.flatnonzero(filled.any(axis=1).to_numpy())
+    if len(non_blank) == 0:
+        raise ErreurDonnees(Probleme(nom, "le fichier est vide",
+                                     conseil="exportez-le de nouveau, avec sa ligne d'en-tête"))
+    h = non_blank[0]
+
+    def ligne(i) -> int:
+        """The file's own row number of a 0-based position (the header is usually row 1)."""
+        return int(i) + 1 + decalage
+
+    header = [str(x).strip().lstrip("\ufeff") for x in cells.iloc[h]]
+    keys = list(_normaliser(pd.Series(header, dtype=object)))
+    problems: list[Probleme] = []
+    columns: dict[str, int] = {}
+    attendues = "colonnes attendues : " + ", ".join(COLONNES_FICHIER)
+    body = filled.iloc[h + 1:]
+    for j, (titre, k) in enumerate(zip(header, keys, strict=True)):
+        if k == "":
+            if body[j].any():
+                problems.append(Probleme(nom, "une colonne remplie n'a pas de titre", ligne=ligne(cells.index[h]),
+                                         conseil=attendues))
+        elif k not in COLONNES_FICHIER:
+            problems.append(Probleme(nom, "colonne inconnue", ligne=ligne(cells.index[h]), colonne=titre, conseil=attendues))
+        elif k in columns:
+            problems.append(Probleme(nom, "colonne en double", ligne=ligne(cells.index[h]), colonne=titre))
+        else:
+            columns[k] = j
+    for c in OBLIGATOIRES:
+        if c not in columns:
+            problems.append(Probleme(nom, "colonne obligatoire absente", ligne=ligne(cells.index[h]), colonne=c,
+                                     conseil=f"ajoutez-la à la ligne d'en-tête ({', '.join(COLONNES_FICHIER)})"))
+    if problems:
+        raise ErreurDonnees(problems)
+
+    rows = body.index[body.any(axis=1).to_numpy()]  # blank rows of the template are skipped
+    data = cells.loc[rows]
+    if len(data) == 0:
+        raise ErreurDonnees(Probleme(nom, "aucune réponse sous la ligne d'en-tête", ligne=ligne(cells.index[h]) + 1,
+                                     conseil="une ligne par habitant"))
+    commentaires = 0
+    if COLONNE_COMMENTAIRE in columns:
+        commentaires = int(filled.loc[rows, columns[COLONNE_COMMENTAIRE]].sum())
+    data = data[[columns[c] for c in OBLIGATOIRES]]  # the comments' text goes no further
+    data.columns = list(OBLIGATOIRES)
+
+    out = pd.DataFrame(index=pd.Index(data.index.to_numpy() + 1 + decalage, name="ligne"))
+    bad: list[tuple[int, int, Probleme]] = []
+    for pos, c in enumerate(OBLIGATOIRES):
+        raw = data[c]
+        # each distinct text is read once, then spread back to its cells: the cost follows the number of
+        # distinct answers, not of residents
+        codes, uniques = pd.factorize(raw.to_numpy(dtype=object))
+        value_u, empty_u = _valeurs(c, pd.Series(uniques, dtype=object))
+        value, empty = value_u[codes], empty_u[codes]
+        if c == "date":
+            out[c] = pd.to_datetime(value)
+        else:
+            out[c] = pd.Categorical(value, categories=QUESTIONS[c].reponses)
+        isna = pd.isna(value)
+        invalid = np.flatnonzero(~empty & isna)
+        titre = header[columns[c]]
+        for i in invalid:  # only the refused cells
+            conseil = f"réponses permises : {reponses_permises(c)} ; une case vide vaut « pas de réponse »"
+            if c == "date":
+                conseil = "écrivez la date AAAA-MM-JJ (2026-03-05), ou laissez la case vide"
+            n = ligne(data.index[i])
+            bad.append((n, pos, Probleme(nom, f"« {_cite(raw.iloc[i])} » n'est pas une réponse permise", ligne=n,
+                                         colonne=titre, conseil=conseil)))
+    if bad:
+        raise ErreurDonnees([p for _, _, p in sorted(bad, key=lambda t: t[:2])])
+    return Questionnaire(out, commentaires, lecture)
+
