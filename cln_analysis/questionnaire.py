@@ -32,7 +32,6 @@ FEUILLE_REPONSES, FEUILLE_CONSIGNES = "Réponses", "Consignes"
 LIGNES_VIERGES = 200
 #: Columns the file must have (the comment column may be left out).
 OBLIGATOIRES = tuple(c for c in COLONNES_FICHIER if c != COLONNE_COMMENTAIRE)
-LONGUEUR_CITEE = 30  # a refused answer is quoted, cut to this length
 
 CONSIGNES = (
     "Une ligne par habitant. Une question laissée vide vaut « pas de réponse » : elle ne compte pas dans les parts "
@@ -200,10 +199,6 @@ def _valeurs(colonne: str, textes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return value.to_numpy(dtype=object), empty
 
 
-def _cite(texte: str) -> str:
-    t = texte.strip()
-    return t if len(t) <= LONGUEUR_CITEE else t[:LONGUEUR_CITEE] + "…"
-
 
 def lire(chemin: str | Path) -> Questionnaire:
     """Read a filled-in questionnaire; every answer checked, comments counted then dropped.
@@ -284,8 +279,8 @@ def lire(chemin: str | Path) -> Questionnaire:
             if c == "date":
                 conseil = "écrivez la date AAAA-MM-JJ (2026-03-05), ou laissez la case vide"
             n = ligne(data.index[i])
-            bad.append((n, pos, Probleme(nom, f"« {_cite(raw.iloc[i])} » n'est pas une réponse permise", ligne=n,
-                                         colonne=titre, conseil=conseil)))
+            # the cell's text is never quoted: a shifted column could hold a comment (issue 16's rule)
+            bad.append((n, pos, Probleme(nom, "réponse non permise", ligne=n, colonne=titre, conseil=conseil)))
     if bad:
         raise ErreurDonnees([p for _, _, p in sorted(bad, key=lambda t: t[:2])])
     return Questionnaire(out, commentaires, lecture)
