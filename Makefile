@@ -34,6 +34,7 @@ reports: $(STAMP)
 
 ## Run the whole test suite on 2 workers (creates .venv/ when missing; PYTEST_WORKERS=0 runs it in one process).
 test: $(STAMP)
+	$(BIN)/ruff check cln_analysis tests benchmarks tools
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## Try the guide's install path without make (venv, pip, python -m cln_analysis), from scratch: several minutes.

@@ -85,43 +85,79 @@ def verifier(df: pd.DataFrame) -> list[Probleme]:
             continue
         for c in COMPTES:
             if _present(r[c]) and r[c] < 0:
-                problems.append(Probleme(fichier, f"{int(r[c])} : un nombre d'appels ne peut pas être négatif", ligne=ligne,
-                                         colonne=c))
+                problems.append(
+                    Probleme(
+                        fichier, f"{int(r[c])} : un nombre d'appels ne peut pas être négatif", ligne=ligne, colonne=c
+                    )
+                )
         filled = [c for c in ESSAI if _present(r[c])]
         if filled and len(filled) < len(ESSAI):
             missing = [c for c in ESSAI if c not in filled]
-            problems.append(Probleme(
-                fichier, "colonnes de l'expérimentation incomplètes : " + ", ".join(filled) + " remplies, "
-                + ", ".join(missing) + " vides", ligne=ligne, colonne=", ".join(missing),
-                conseil="remplissez les quatre colonnes du callbot pour ce mois, ou aucune"))
+            problems.append(
+                Probleme(
+                    fichier,
+                    "colonnes de l'expérimentation incomplètes : "
+                    + ", ".join(filled)
+                    + " remplies, "
+                    + ", ".join(missing)
+                    + " vides",
+                    ligne=ligne,
+                    colonne=", ".join(missing),
+                    conseil="remplissez les quatre colonnes du callbot pour ce mois, ou aucune",
+                )
+            )
         elif filled:
             total = r["resolus_callbot"] + r["abandons_callbot"] + r["appels_repondus"] + r["appels_perdus"]
             if r["appels_recus"] != total:
-                problems.append(Probleme(
-                    fichier, f"appels reçus ({r['appels_recus']}) ≠ résolus par le callbot ({r['resolus_callbot']}) + "
-                    f"abandons pendant le callbot ({r['abandons_callbot']}) + appels répondus ({r['appels_repondus']}) + "
-                    f"appels perdus ({r['appels_perdus']}) = {total}", ligne=ligne,
-                    colonne="appels_recus, resolus_callbot, abandons_callbot, appels_repondus, appels_perdus",
-                    conseil="chaque appel reçu est résolu par le callbot, abandonné pendant le callbot, répondu par un "
-                    "agent ou perdu : corrigez l'un de ces nombres"))
+                problems.append(
+                    Probleme(
+                        fichier,
+                        f"appels reçus ({r['appels_recus']}) ≠ résolus par le callbot ({r['resolus_callbot']}) + "
+                        f"abandons pendant le callbot ({r['abandons_callbot']}) + appels répondus "
+                        f"({r['appels_repondus']}) + "
+                        f"appels perdus ({r['appels_perdus']}) = {total}",
+                        ligne=ligne,
+                        colonne="appels_recus, resolus_callbot, abandons_callbot, appels_repondus, appels_perdus",
+                        conseil="chaque appel reçu est résolu par le callbot, abandonné pendant le callbot, répondu "
+                                "par un "
+                        "agent ou perdu : corrigez l'un de ces nombres",
+                    )
+                )
             issues = r["resolus_callbot"] + r["abandons_callbot"] + r["transferts_agent"]
             if r["appels_callbot"] != issues:
-                problems.append(Probleme(
-                    fichier, f"appels pris par le callbot ({r['appels_callbot']}) ≠ résolus ({r['resolus_callbot']}) + "
-                    f"abandons ({r['abandons_callbot']}) + transferts vers un agent ({r['transferts_agent']}) = {issues}",
-                    ligne=ligne, colonne="appels_callbot, resolus_callbot, abandons_callbot, transferts_agent",
-                    conseil="chaque appel pris par le callbot est résolu, abandonné ou transféré : corrigez l'un de ces nombres"))
+                problems.append(
+                    Probleme(
+                        fichier,
+                        f"appels pris par le callbot ({r['appels_callbot']}) ≠ résolus ({r['resolus_callbot']}) + "
+                        f"abandons ({r['abandons_callbot']}) + transferts vers un agent ({r['transferts_agent']}) = "
+                        f"{issues}",
+                        ligne=ligne,
+                        colonne="appels_callbot, resolus_callbot, abandons_callbot, transferts_agent",
+                        conseil="chaque appel pris par le callbot est résolu, abandonné ou transféré : corrigez l'un "
+                                "de ces nombres",
+                    )
+                )
         elif r["appels_recus"] != r["appels_perdus"] + r["appels_repondus"]:
-            problems.append(Probleme(
-                fichier, f"appels reçus ({r['appels_recus']}) ≠ appels perdus ({r['appels_perdus']}) + appels répondus "
-                f"({r['appels_repondus']}) = {r['appels_perdus'] + r['appels_repondus']}", ligne=ligne,
-                colonne="appels_recus, appels_perdus, appels_repondus",
-                conseil="chaque appel reçu est soit perdu, soit répondu : corrigez l'un des trois nombres"))
+            problems.append(
+                Probleme(
+                    fichier,
+                    f"appels reçus ({r['appels_recus']}) ≠ appels perdus ({r['appels_perdus']}) + appels répondus "
+                    f"({r['appels_repondus']}) = {r['appels_perdus'] + r['appels_repondus']}",
+                    ligne=ligne,
+                    colonne="appels_recus, appels_perdus, appels_repondus",
+                    conseil="chaque appel reçu est soit perdu, soit répondu : corrigez l'un des trois nombres",
+                )
+            )
         if _present(r["appels_hors_horaires"]) and r["appels_hors_horaires"] > r["appels_recus"]:
-            problems.append(Probleme(
-                fichier, f"appels hors horaires ({r['appels_hors_horaires']}) > appels reçus ({r['appels_recus']})",
-                ligne=ligne, colonne="appels_hors_horaires",
-                conseil="les appels hors horaires font partie des appels reçus"))
+            problems.append(
+                Probleme(
+                    fichier,
+                    f"appels hors horaires ({r['appels_hors_horaires']}) > appels reçus ({r['appels_recus']})",
+                    ligne=ligne,
+                    colonne="appels_hors_horaires",
+                    conseil="les appels hors horaires font partie des appels reçus",
+                )
+            )
     years = d[d["periode"].str.len() == 4]
     months = d[d["periode"].str.len() == 7]
     for ligne, y in years.iterrows():
@@ -130,11 +166,18 @@ def verifier(df: pd.DataFrame) -> list[Probleme]:
             continue
         sums = ms[["appels_recus", "appels_perdus", "appels_repondus"]].sum()
         if len(ms) < 12 or any(int(sums[c]) != int(y[c]) for c in sums.index):
-            problems.append(Probleme(
-                fichier, f"l'année {y['periode']} est donnée deux fois, en année et par {len(ms)} mois "
-                f"(lignes {', '.join(map(str, ms.index))}), et les deux ne concordent pas "
-                f"({int(y['appels_recus'])} appels reçus contre {int(sums['appels_recus'])} pour la somme des mois)",
-                ligne=ligne, colonne="periode", conseil="gardez soit la ligne de l'année, soit les lignes des mois"))
+            problems.append(
+                Probleme(
+                    fichier,
+                    f"l'année {y['periode']} est donnée deux fois, en année et par {len(ms)} mois "
+                    f"(lignes {', '.join(map(str, ms.index))}), et les deux ne concordent pas "
+                    f"({int(y['appels_recus'])} appels reçus contre {int(sums['appels_recus'])} pour la somme des "
+                    f"mois)",
+                    ligne=ligne,
+                    colonne="periode",
+                    conseil="gardez soit la ligne de l'année, soit les lignes des mois",
+                )
+            )
     return problems
 
 
@@ -154,8 +197,9 @@ def fusionner(fichier: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
     years = set(fichier["periode"].str[:4])
     kept = reference[~reference["periode"].str[:4].isin(years)]
     out = pd.concat([_complet(kept), _complet(fichier)]).sort_values("periode", kind="stable")
-    out.attrs["fichier"] = " et ".join(dict.fromkeys([fichier.attrs.get("fichier", "fichier"),
-                                                      reference.attrs.get("fichier", "référence")]))
+    out.attrs["fichier"] = " et ".join(
+        dict.fromkeys([fichier.attrs.get("fichier", "fichier"), reference.attrs.get("fichier", "référence")])
+    )
     out.attrs["annees_fichier"] = sorted(int(y) for y in years)
     return out
 
@@ -167,9 +211,10 @@ def _ratio(num: float, den: float) -> float:
 def _memes_mois(d: pd.DataFrame, annee: int) -> tuple[float, str]:
     """Change of received calls over the months present in `annee` against the same months of the year
     before; NaN and the reason when the year before lacks one of them."""
+
     def months(a):
         m = d[(d["annee"] == a) & d["mensuel"]]
-        return dict(zip(m["periode"].str[5:], m["appels_recus"]))
+        return dict(zip(m["periode"].str[5:], m["appels_recus"], strict=False))
 
     def total(a):
         y = d[(d["annee"] == a) & ~d["mensuel"]]
@@ -181,8 +226,9 @@ def _memes_mois(d: pd.DataFrame, annee: int) -> tuple[float, str]:
         now = cur_total if cur_total is not None else sum(cur.values())
         before = prev_total if prev_total is not None else (sum(prev.values()) if len(prev) == 12 else None)
         if before is None:
-            return math.nan, (f"{annee - 1} n'est pas entière dans le fichier" if prev
-                              else f"le fichier ne contient pas {annee - 1}")
+            return math.nan, (
+                f"{annee - 1} n'est pas entière dans le fichier" if prev else f"le fichier ne contient pas {annee - 1}"
+            )
         return now / before - 1, ""
     missing = sorted(set(cur) - set(prev))
     if not missing:
@@ -217,7 +263,8 @@ def annuel(df: pd.DataFrame) -> pd.DataFrame:
             "partielle": n_months < 12,
             "periode_couverte": "" if has_year or n_months == 12 else f.liste_mois(list(source["periode"])),
             "mois_essai": len(trial),
-            "periode_essai": f.liste_mois(list(trial["periode"])) if len(trial) and trial["mensuel"].all()
+            "periode_essai": f.liste_mois(list(trial["periode"]))
+            if len(trial) and trial["mensuel"].all()
             else (str(annee) if len(trial) else ""),
         }
         for c in ESSAI:
@@ -225,22 +272,33 @@ def annuel(df: pd.DataFrame) -> pd.DataFrame:
         row["recus_essai"] = int(trial["appels_recus"].sum()) if len(trial) else math.nan
         lost, answered = trial["appels_perdus"].sum(), trial["appels_repondus"].sum()
         row["taux_decroche_agent_essai"] = _ratio(answered, answered + lost) if len(trial) else math.nan
-        row["taux_decroche_global_essai"] = _ratio(row["recus_essai"] - lost, row["recus_essai"]) if len(trial) else math.nan
+        row["taux_decroche_global_essai"] = (
+            _ratio(row["recus_essai"] - lost, row["recus_essai"]) if len(trial) else math.nan
+        )
         row["appels_hors_horaires"] = int(hors["appels_hors_horaires"].sum()) if len(hors) else math.nan
         row["recus_hors_horaires"] = int(hors["appels_recus"].sum()) if len(hors) else math.nan
         weights = wait["appels_repondus"].astype(float)
-        row["attente_moyenne_min"] = (float((wait["attente_moyenne_s"] * weights).sum() / weights.sum()) / 60
-                                      if len(wait) and weights.sum() else math.nan)
+        row["attente_moyenne_min"] = (
+            float((wait["attente_moyenne_s"] * weights).sum() / weights.sum()) / 60
+            if len(wait) and weights.sum()
+            else math.nan
+        )
         row["periode_attente"] = f.liste_mois(list(wait["periode"])) if len(wait) and wait["mensuel"].all() else ""
         rows.append(row)
     t = pd.DataFrame(rows)
     t["taux_decroche"] = t["appels_repondus"] / (t["appels_repondus"] + t["appels_perdus"])
     t["taux_decroche_agent"] = t["taux_decroche"]
     t["taux_decroche_global"] = (t["appels_recus"] - t["appels_perdus"]) / t["appels_recus"]
-    t["part_resolue_sans_agent"] = [_ratio(a, b) for a, b in zip(t["resolus_callbot"], t["recus_essai"])]
-    t["part_transferts_callbot"] = [_ratio(a, b) for a, b in zip(t["transferts_agent"], t["appels_callbot"])]
-    t["part_abandons_callbot"] = [_ratio(a, b) for a, b in zip(t["abandons_callbot"], t["appels_callbot"])]
-    t["part_hors_horaires"] = [_ratio(a, b) for a, b in zip(t["appels_hors_horaires"], t["recus_hors_horaires"])]
+    t["part_resolue_sans_agent"] = [_ratio(a, b) for a, b in zip(t["resolus_callbot"], t["recus_essai"], strict=False)]
+    t["part_transferts_callbot"] = [
+        _ratio(a, b) for a, b in zip(t["transferts_agent"], t["appels_callbot"], strict=False)
+    ]
+    t["part_abandons_callbot"] = [
+        _ratio(a, b) for a, b in zip(t["abandons_callbot"], t["appels_callbot"], strict=False)
+    ]
+    t["part_hors_horaires"] = [
+        _ratio(a, b) for a, b in zip(t["appels_hors_horaires"], t["recus_hors_horaires"], strict=False)
+    ]
     prev = t["appels_recus"].shift(1)
     comparable = (t["annee"].diff() == 1) & ~t["partielle"] & ~t["partielle"].shift(1, fill_value=True)
     t["evolution_recus"] = (t["appels_recus"] / prev - 1).where(comparable)
@@ -255,9 +313,19 @@ def mensuel(df: pd.DataFrame) -> pd.DataFrame:
     previous year when the file has it."""
     d = _complet(df)
     m = d[d["periode"].str.len() == 7].copy().sort_values("periode")
-    cols = ["periode", "nom_mois", "appels_recus", "resolus_callbot", "abandons_callbot", "appels_repondus", "appels_perdus",
-            "taux_decroche_agent", "taux_decroche_global", "appels_recus_annee_precedente",
-            "taux_decroche_agent_annee_precedente"]
+    cols = [
+        "periode",
+        "nom_mois",
+        "appels_recus",
+        "resolus_callbot",
+        "abandons_callbot",
+        "appels_repondus",
+        "appels_perdus",
+        "taux_decroche_agent",
+        "taux_decroche_global",
+        "appels_recus_annee_precedente",
+        "taux_decroche_agent_annee_precedente",
+    ]
     if m.empty:
         return pd.DataFrame(columns=cols)
     m["nom_mois"] = [f.mois(p) for p in m["periode"]]
@@ -288,8 +356,19 @@ def source_donnees(fichier: pd.DataFrame, reference: pd.DataFrame, source_refere
 
 def vue_annees(t: pd.DataFrame) -> pd.DataFrame:
     """The yearly table as the report shows it."""
-    return t[["annee", "appels_recus", "appels_perdus", "appels_repondus", "mois", "partielle", "taux_decroche_agent",
-              "taux_decroche_global", "evolution_recus"]]
+    return t[
+        [
+            "annee",
+            "appels_recus",
+            "appels_perdus",
+            "appels_repondus",
+            "mois",
+            "partielle",
+            "taux_decroche_agent",
+            "taux_decroche_global",
+            "evolution_recus",
+        ]
+    ]
 
 
 def derniere_annee_avant_essai(t: pd.DataFrame) -> pd.Series:
@@ -300,8 +379,11 @@ def derniere_annee_avant_essai(t: pd.DataFrame) -> pd.Series:
 def derniere_annee_complete(t: pd.DataFrame) -> pd.Series:
     complete = t[~t["partielle"]]
     if complete.empty:
-        raise ErreurDonnees(Probleme("appels", "aucune année complète (12 mois ou une ligne d'année) dans le fichier",
-                                     colonne="periode"))
+        raise ErreurDonnees(
+            Probleme(
+                "appels", "aucune année complète (12 mois ou une ligne d'année) dans le fichier", colonne="periode"
+            )
+        )
     return complete.iloc[-1]
 
 
@@ -315,12 +397,19 @@ class Objectif:
     transferts_estimes: float
 
 
-def objectif(annee: pd.Series, objectif_decroche: float, jours_ouvres: int, duree_min: float,
-             part_transferts: float) -> Objectif:
+def objectif(
+    annee: pd.Series, objectif_decroche: float, jours_ouvres: int, duree_min: float, part_transferts: float
+) -> Objectif:
     """Gap to the pickup target, per working day, conversation hours and transfers, for one year."""
     ecart = objectif_decroche * annee["appels_recus"] - annee["appels_repondus"]
-    return Objectif(int(annee["annee"]), objectif_decroche, float(ecart), float(ecart) / jours_ouvres,
-                    float(annee["appels_repondus"]) * duree_min / 60, float(annee["appels_repondus"]) * part_transferts)
+    return Objectif(
+        int(annee["annee"]),
+        objectif_decroche,
+        float(ecart),
+        float(ecart) / jours_ouvres,
+        float(annee["appels_repondus"]) * duree_min / 60,
+        float(annee["appels_repondus"]) * part_transferts,
+    )
 
 
 def chiffres(t: pd.DataFrame, obj: Objectif) -> list[dict]:
@@ -329,72 +418,158 @@ def chiffres(t: pd.DataFrame, obj: Objectif) -> list[dict]:
     for _, y in t.iterrows():
         a = int(y["annee"])
         p = f"appels.{a}"
-        partial = f" ({y['periode_couverte']})" if y["partielle"] and y["periode_couverte"] else (
-            f" ({int(y['mois'])} mois)" if y["partielle"] else "")
+        partial = (
+            f" ({y['periode_couverte']})"
+            if y["partielle"] and y["periode_couverte"]
+            else (f" ({int(y['mois'])} mois)" if y["partielle"] else "")
+        )
         out += [
-            dict(figure_id=f"{p}.recus", label=f"Appels reçus par le standard en {a}{partial}", value=y["appels_recus"],
-                 unit="count", formula="donnée brute" + (" (somme des mois)" if y["mois"] and partial else "")),
-            dict(figure_id=f"{p}.perdus", label=f"Appels perdus en {a}{partial}", value=y["appels_perdus"], unit="count",
-                 formula="donnée brute"),
-            dict(figure_id=f"{p}.repondus", label=f"Appels répondus en {a}{partial}", value=y["appels_repondus"],
-                 unit="count", formula="donnée brute"),
-            dict(figure_id=f"{p}.taux_decroche", label=f"Taux de décroché en {a}{partial}", value=y["taux_decroche"],
-                 unit="ratio", formula=f"{p}.repondus / ({p}.repondus + {p}.perdus)"),
-            dict(figure_id=f"{p}.taux_decroche_agent", label=f"Taux de décroché par un agent en {a}{partial}",
-                 value=y["taux_decroche_agent"], unit="ratio", formula=f"{p}.repondus / ({p}.repondus + {p}.perdus)"),
-            dict(figure_id=f"{p}.taux_decroche_global",
-                 label=f"Taux de décroché global (callbot ou agent) en {a}{partial}", value=y["taux_decroche_global"],
-                 unit="ratio", formula=f"({p}.recus − {p}.perdus) / {p}.recus"),
+            dict(
+                figure_id=f"{p}.recus",
+                label=f"Appels reçus par le standard en {a}{partial}",
+                value=y["appels_recus"],
+                unit="count",
+                formula="donnée brute" + (" (somme des mois)" if y["mois"] and partial else ""),
+            ),
+            dict(
+                figure_id=f"{p}.perdus",
+                label=f"Appels perdus en {a}{partial}",
+                value=y["appels_perdus"],
+                unit="count",
+                formula="donnée brute",
+            ),
+            dict(
+                figure_id=f"{p}.repondus",
+                label=f"Appels répondus en {a}{partial}",
+                value=y["appels_repondus"],
+                unit="count",
+                formula="donnée brute",
+            ),
+            dict(
+                figure_id=f"{p}.taux_decroche",
+                label=f"Taux de décroché en {a}{partial}",
+                value=y["taux_decroche"],
+                unit="ratio",
+                formula=f"{p}.repondus / ({p}.repondus + {p}.perdus)",
+            ),
+            dict(
+                figure_id=f"{p}.taux_decroche_agent",
+                label=f"Taux de décroché par un agent en {a}{partial}",
+                value=y["taux_decroche_agent"],
+                unit="ratio",
+                formula=f"{p}.repondus / ({p}.repondus + {p}.perdus)",
+            ),
+            dict(
+                figure_id=f"{p}.taux_decroche_global",
+                label=f"Taux de décroché global (callbot ou agent) en {a}{partial}",
+                value=y["taux_decroche_global"],
+                unit="ratio",
+                formula=f"({p}.recus − {p}.perdus) / {p}.recus",
+            ),
         ]
         if pd.notna(y["evolution_recus"]):
-            out.append(dict(figure_id=f"{p}.evolution_recus", label=f"Évolution des appels reçus entre {a - 1} et {a}",
-                            value=y["evolution_recus"], unit="ratio", formula=f"{p}.recus / appels.{a - 1}.recus - 1"))
+            out.append(
+                dict(
+                    figure_id=f"{p}.evolution_recus",
+                    label=f"Évolution des appels reçus entre {a - 1} et {a}",
+                    value=y["evolution_recus"],
+                    unit="ratio",
+                    formula=f"{p}.recus / appels.{a - 1}.recus - 1",
+                )
+            )
         if pd.notna(y["evolution_recus_memes_mois"]):
             months = y["periode_couverte"] or "année entière"
-            out.append(dict(figure_id=f"{p}.evolution_recus_memes_mois",
-                            label=f"Évolution des appels reçus en {a} par rapport aux mêmes mois de {a - 1} ({months})",
-                            value=y["evolution_recus_memes_mois"], unit="ratio",
-                            formula=f"appels reçus des mois présents en {a} / appels reçus des mêmes mois de {a - 1} - 1"))
+            out.append(
+                dict(
+                    figure_id=f"{p}.evolution_recus_memes_mois",
+                    label=f"Évolution des appels reçus en {a} par rapport aux mêmes mois de {a - 1} ({months})",
+                    value=y["evolution_recus_memes_mois"],
+                    unit="ratio",
+                    formula=f"appels reçus des mois présents en {a} / appels reçus des mêmes mois de {a - 1} - 1",
+                )
+            )
         if y["mois_essai"]:
             essai = f" ({y['periode_essai']})"
             out += [
-                dict(figure_id=f"{p}.part_resolue_sans_agent", label=f"Part des appels résolus par le callbot sans agent{essai}",
-                     value=y["part_resolue_sans_agent"], unit="ratio",
-                     formula="somme des resolus_callbot / somme des appels_recus, mois de l'expérimentation"),
-                dict(figure_id=f"{p}.part_transferts_callbot",
-                     label=f"Part des appels pris par le callbot transférés à un agent{essai}",
-                     value=y["part_transferts_callbot"], unit="ratio",
-                     formula="somme des transferts_agent / somme des appels_callbot"),
-                dict(figure_id=f"{p}.part_abandons_callbot",
-                     label=f"Part des appels pris par le callbot abandonnés pendant l'échange{essai}",
-                     value=y["part_abandons_callbot"], unit="ratio",
-                     formula="somme des abandons_callbot / somme des appels_callbot"),
+                dict(
+                    figure_id=f"{p}.part_resolue_sans_agent",
+                    label=f"Part des appels résolus par le callbot sans agent{essai}",
+                    value=y["part_resolue_sans_agent"],
+                    unit="ratio",
+                    formula="somme des resolus_callbot / somme des appels_recus, mois de l'expérimentation",
+                ),
+                dict(
+                    figure_id=f"{p}.part_transferts_callbot",
+                    label=f"Part des appels pris par le callbot transférés à un agent{essai}",
+                    value=y["part_transferts_callbot"],
+                    unit="ratio",
+                    formula="somme des transferts_agent / somme des appels_callbot",
+                ),
+                dict(
+                    figure_id=f"{p}.part_abandons_callbot",
+                    label=f"Part des appels pris par le callbot abandonnés pendant l'échange{essai}",
+                    value=y["part_abandons_callbot"],
+                    unit="ratio",
+                    formula="somme des abandons_callbot / somme des appels_callbot",
+                ),
             ]
         if pd.notna(y["part_hors_horaires"]):
-            out.append(dict(figure_id=f"{p}.part_hors_horaires", label=f"Part des appels reçus hors horaires en {a}{partial}",
-                            value=y["part_hors_horaires"], unit="ratio",
-                            formula="somme des appels_hors_horaires / somme des appels_recus des mêmes mois"))
+            out.append(
+                dict(
+                    figure_id=f"{p}.part_hors_horaires",
+                    label=f"Part des appels reçus hors horaires en {a}{partial}",
+                    value=y["part_hors_horaires"],
+                    unit="ratio",
+                    formula="somme des appels_hors_horaires / somme des appels_recus des mêmes mois",
+                )
+            )
         if pd.notna(y["attente_moyenne_min"]):
             when = f" ({y['periode_attente']})" if y["periode_attente"] else f" en {a}"
-            out.append(dict(figure_id=f"{p}.attente_moyenne_min",
-                            label=f"Attente moyenne avant la réponse d'un agent, en minutes{when}",
-                            value=y["attente_moyenne_min"], unit="minutes",
-                            formula="moyenne des attente_moyenne_s pondérée par appels_repondus / 60"))
+            out.append(
+                dict(
+                    figure_id=f"{p}.attente_moyenne_min",
+                    label=f"Attente moyenne avant la réponse d'un agent, en minutes{when}",
+                    value=y["attente_moyenne_min"],
+                    unit="minutes",
+                    formula="moyenne des attente_moyenne_s pondérée par appels_repondus / 60",
+                )
+            )
     p = f"appels.{obj.annee}"
     out += [
-        dict(figure_id=f"{p}.ecart_objectif", label=f"Appels de plus à décrocher en {obj.annee} pour atteindre l'objectif",
-             value=obj.ecart, unit="count", formula=f"objectif_decroche × {p}.recus − {p}.repondus"),
-        dict(figure_id=f"{p}.perdus_par_jour_ouvre", label=f"Écart à l'objectif par jour ouvré en {obj.annee}",
-             value=obj.par_jour_ouvre, unit="count", formula=f"{p}.ecart_objectif / jours_ouvres"),
-        dict(figure_id=f"{p}.heures_conversation", label=f"Heures de conversation des appels répondus en {obj.annee}",
-             value=obj.heures_conversation, unit="heures", formula=f"{p}.repondus × duree_moyenne_min / 60"),
-        dict(figure_id=f"{p}.transferts_estimes", label=f"Transferts estimés parmi les appels répondus en {obj.annee}",
-             value=obj.transferts_estimes, unit="count", formula=f"{p}.repondus × part_transferts"),
+        dict(
+            figure_id=f"{p}.ecart_objectif",
+            label=f"Appels de plus à décrocher en {obj.annee} pour atteindre l'objectif",
+            value=obj.ecart,
+            unit="count",
+            formula=f"objectif_decroche × {p}.recus − {p}.repondus",
+        ),
+        dict(
+            figure_id=f"{p}.perdus_par_jour_ouvre",
+            label=f"Écart à l'objectif par jour ouvré en {obj.annee}",
+            value=obj.par_jour_ouvre,
+            unit="count",
+            formula=f"{p}.ecart_objectif / jours_ouvres",
+        ),
+        dict(
+            figure_id=f"{p}.heures_conversation",
+            label=f"Heures de conversation des appels répondus en {obj.annee}",
+            value=obj.heures_conversation,
+            unit="heures",
+            formula=f"{p}.repondus × duree_moyenne_min / 60",
+        ),
+        dict(
+            figure_id=f"{p}.transferts_estimes",
+            label=f"Transferts estimés parmi les appels répondus en {obj.annee}",
+            value=obj.transferts_estimes,
+            unit="count",
+            formula=f"{p}.repondus × part_transferts",
+        ),
     ]
     return out
 
 
 # --------------------------------------------------------------------------- the load behind the slide's figures
+
 
 def erlang_c(agents: int, charge: float) -> float:
     """Probability that a call waits (Erlang C) with `agents` servers and an offered load of `charge` erlangs;
@@ -425,34 +600,54 @@ class Coherence:
     par_agents: pd.DataFrame  # agents on the phone → probability of waiting, mean wait
 
 
-def coherence(annee: pd.Series, postes: int, jours_ouvres: float, heures_ouverture_jour: float,
-              duree_min: float) -> Coherence:
+def coherence(
+    annee: pd.Series, postes: int, jours_ouvres: float, heures_ouverture_jour: float, duree_min: float
+) -> Coherence:
     """The load behind a year's figures and what an Erlang C model predicts for the wait, evenly spread
     over the opening hours."""
     minutes = jours_ouvres * heures_ouverture_jour * 60
     occupation = float(annee["appels_repondus"]) * duree_min / (postes * minutes)
     charge = float(annee["appels_repondus"] + annee["appels_perdus"]) * duree_min / minutes
-    rows = [{"agents": n, "probabilite_attente": erlang_c(n, charge),
-             "attente_predite_s": attente_erlang(n, charge, duree_min * 60)} for n in range(1, int(postes) + 1)]
+    rows = [
+        {
+            "agents": n,
+            "probabilite_attente": erlang_c(n, charge),
+            "attente_predite_s": attente_erlang(n, charge, duree_min * 60),
+        }
+        for n in range(1, int(postes) + 1)
+    ]
     table = pd.DataFrame(rows)
-    return Coherence(int(annee["annee"]), occupation, charge, attente_erlang(int(postes), charge, duree_min * 60), table)
+    return Coherence(
+        int(annee["annee"]), occupation, charge, attente_erlang(int(postes), charge, duree_min * 60), table
+    )
 
 
 def chiffres_coherence(c: Coherence) -> list[dict]:
     """The load figures; the predicted wait only when the posts can absorb the load (else it has no limit)."""
     p = f"appels.{c.annee}"
     out = [
-        dict(figure_id=f"{p}.occupation_postes",
-             label=f"Part du temps d'ouverture des postes passée au téléphone en {c.annee}", value=c.occupation_postes,
-             unit="ratio", formula=f"{p}.repondus × duree_moyenne_min / (postes × jours_ouvres × heures_ouverture_jour × 60)"),
-        dict(figure_id=f"{p}.charge_erlangs",
-             label=f"Charge d'appels en {c.annee}, en agents occupés en moyenne pendant l'ouverture (erlangs)",
-             value=c.charge_erlangs, unit="erlangs",
-             formula=f"({p}.repondus + {p}.perdus) × duree_moyenne_min / (jours_ouvres × heures_ouverture_jour × 60)"),
-        dict(figure_id=f"{p}.attente_predite_erlang_s",
-             label=f"Attente moyenne prédite par le modèle d'Erlang C en {c.annee}, tous les postes au téléphone, en secondes",
-             value=c.attente_predite_s, unit="secondes",
-             formula=f"erlang_c(postes, {p}.charge_erlangs) × duree_moyenne_min × 60 / (postes − {p}.charge_erlangs)"),
+        dict(
+            figure_id=f"{p}.occupation_postes",
+            label=f"Part du temps d'ouverture des postes passée au téléphone en {c.annee}",
+            value=c.occupation_postes,
+            unit="ratio",
+            formula=f"{p}.repondus × duree_moyenne_min / (postes × jours_ouvres × heures_ouverture_jour × 60)",
+        ),
+        dict(
+            figure_id=f"{p}.charge_erlangs",
+            label=f"Charge d'appels en {c.annee}, en agents occupés en moyenne pendant l'ouverture (erlangs)",
+            value=c.charge_erlangs,
+            unit="erlangs",
+            formula=f"({p}.repondus + {p}.perdus) × duree_moyenne_min / (jours_ouvres × heures_ouverture_jour × 60)",
+        ),
+        dict(
+            figure_id=f"{p}.attente_predite_erlang_s",
+            label=f"Attente moyenne prédite par le modèle d'Erlang C en {c.annee}, tous les postes au téléphone, en "
+                  f"secondes",
+            value=c.attente_predite_s,
+            unit="secondes",
+            formula=f"erlang_c(postes, {p}.charge_erlangs) × duree_moyenne_min × 60 / (postes − {p}.charge_erlangs)",
+        ),
     ]
     return out if math.isfinite(c.attente_predite_s) else out[:2]
 
@@ -466,8 +661,14 @@ def _manque(colonne: str) -> str:
     return f"non mesurable : la colonne « {colonne} » manque"
 
 
-def objectifs(t: pd.DataFrame, reference: pd.Series, objectif_decroche: float, attente_max_min: float,
-              attente_min_min: float, part_transferts: float) -> pd.DataFrame:
+def objectifs(
+    t: pd.DataFrame,
+    reference: pd.Series,
+    objectif_decroche: float,
+    attente_max_min: float,
+    attente_min_min: float,
+    part_transferts: float,
+) -> pd.DataFrame:
     """One row per goal printed on the slides: measured value (last year with trial months), the reference
     year's value, and the verdict (« atteint », « pas atteint », « non mesurable : la colonne … manque »)."""
     trial = t[t["mois_essai"] > 0]
@@ -480,37 +681,63 @@ def objectifs(t: pd.DataFrame, reference: pd.Series, objectif_decroche: float, a
     if y is None:
         rows.append(("100 % des appels décrochés", "—", ref1, _manque("appels_callbot")))
     else:
-        ok = y["taux_decroche_global_essai"] >= objectif_decroche and y["taux_decroche_agent_essai"] >= objectif_decroche
-        rows.append(("100 % des appels décrochés",
-                     f"global (callbot ou agent) : {pct(y['taux_decroche_global_essai'])} ; par un agent : "
-                     f"{pct(y['taux_decroche_agent_essai'])} ({y['periode_essai']})", ref1, ATTEINT if ok else PAS_ATTEINT))
+        ok = (
+            y["taux_decroche_global_essai"] >= objectif_decroche and y["taux_decroche_agent_essai"] >= objectif_decroche
+        )
+        rows.append(
+            (
+                "100 % des appels décrochés",
+                f"global (callbot ou agent) : {pct(y['taux_decroche_global_essai'])} ; par un agent : "
+                f"{pct(y['taux_decroche_agent_essai'])} ({y['periode_essai']})",
+                ref1,
+                ATTEINT if ok else PAS_ATTEINT,
+            )
+        )
     # 2. Waiting time
     ref2 = f"{f.entier(attente_min_min)} à {f.entier(attente_max_min)} minutes (diapositive, non mesuré)"
     if y is None or pd.isna(y["attente_moyenne_min"]):
         rows.append(("Attente réduite (10 à 15 minutes aujourd'hui)", "—", ref2, _manque("attente_moyenne_s")))
     else:
-        rows.append(("Attente réduite (10 à 15 minutes aujourd'hui)",
-                     f"{f.nombre(y['attente_moyenne_min'], 1)} min en moyenne ({y['periode_attente'] or y['annee']})",
-                     ref2, ATTEINT if y["attente_moyenne_min"] < attente_min_min else PAS_ATTEINT))
+        rows.append(
+            (
+                "Attente réduite (10 à 15 minutes aujourd'hui)",
+                f"{f.nombre(y['attente_moyenne_min'], 1)} min en moyenne ({y['periode_attente'] or y['annee']})",
+                ref2,
+                ATTEINT if y["attente_moyenne_min"] < attente_min_min else PAS_ATTEINT,
+            )
+        )
     # 3. Transfers automated: the share resolved without an agent reaches the slide's share of transfers
     ref3 = f"plus d'un tiers des appels sont des transferts, tous faits par un agent en {ref_year}"
     if y is None:
-        rows.append(("Plus d'un tiers des appels sont des transferts : les automatiser", "—", ref3,
-                     _manque("resolus_callbot")))
+        rows.append(
+            ("Plus d'un tiers des appels sont des transferts : les automatiser", "—", ref3, _manque("resolus_callbot"))
+        )
     else:
-        rows.append(("Plus d'un tiers des appels sont des transferts : les automatiser",
-                     f"résolus sans agent : {pct(y['part_resolue_sans_agent'])} des appels reçus ; transférés à un agent : "
-                     f"{pct(y['part_transferts_callbot'])} des appels pris par le callbot", ref3,
-                     ATTEINT if y["part_resolue_sans_agent"] >= part_transferts else PAS_ATTEINT))
+        rows.append(
+            (
+                "Plus d'un tiers des appels sont des transferts : les automatiser",
+                f"résolus sans agent : {pct(y['part_resolue_sans_agent'])} des appels reçus ; transférés à un agent : "
+                f"{pct(y['part_transferts_callbot'])} des appels pris par le callbot",
+                ref3,
+                ATTEINT if y["part_resolue_sans_agent"] >= part_transferts else PAS_ATTEINT,
+            )
+        )
     # 4. 24 h/24: out-of-hours calls counted and all of them could be taken by the callbot
     ref4 = f"aucune réponse hors des heures d'ouverture en {ref_year}"
     if y is None or pd.isna(y["appels_hors_horaires"]):
         rows.append(("Réponse 24 h/24", "—", ref4, _manque("appels_hors_horaires")))
     else:
         ok = y["appels_hors_horaires"] > 0 and y["appels_callbot"] >= y["appels_hors_horaires"]
-        rows.append(("Réponse 24 h/24", f"{f.entier(y['appels_hors_horaires'])} appels hors horaires "
-                     f"({pct(y['part_hors_horaires'])} des appels reçus), {f.entier(y['appels_callbot'])} appels "
-                     "pris par le callbot", ref4, ATTEINT if ok else PAS_ATTEINT))
+        rows.append(
+            (
+                "Réponse 24 h/24",
+                f"{f.entier(y['appels_hors_horaires'])} appels hors horaires "
+                f"({pct(y['part_hors_horaires'])} des appels reçus), {f.entier(y['appels_callbot'])} appels "
+                "pris par le callbot",
+                ref4,
+                ATTEINT if ok else PAS_ATTEINT,
+            )
+        )
     return pd.DataFrame(rows, columns=["objectif", "mesure", "reference", "verdict"])
 
 
@@ -535,8 +762,12 @@ class Hypotheses:
     part_transferts: float
 
 
-def hypotheses(contexte: pd.DataFrame, objectif_decroche: float | None = None, duree_moyenne_min: float | None = None,
-               part_transferts: float | None = None) -> Hypotheses:
+def hypotheses(
+    contexte: pd.DataFrame,
+    objectif_decroche: float | None = None,
+    duree_moyenne_min: float | None = None,
+    part_transferts: float | None = None,
+) -> Hypotheses:
     """Each value from its parameter, or from `appels_contexte.csv` when the parameter is empty."""
     ctx = contexte.set_index("indicateur")["valeur"]
     return Hypotheses(

@@ -42,15 +42,27 @@ def verifier(mandate: pd.DataFrame) -> list[Probleme]:
                                      "ne peut pas être calculée", ligne=ligne, colonne="budget_total",
                                      conseil="le budget total d'une section est un montant positif"))
         elif row["budget_numerique"] > row["budget_total"]:
-            problems.append(Probleme(
-                fichier, f"le budget numérique ({row['budget_numerique']}) dépasse le budget total ({row['budget_total']}) "
-                f"de la section {row['section']}", ligne=ligne, colonne="budget_numerique",
-                conseil="le budget numérique est une partie du budget total : vérifiez les deux montants"))
+            problems.append(
+                Probleme(
+                    fichier,
+                    f"le budget numérique ({row['budget_numerique']}) dépasse le budget total ({row['budget_total']}) "
+                    f"de la section {row['section']}",
+                    ligne=ligne,
+                    colonne="budget_numerique",
+                    conseil="le budget numérique est une partie du budget total : vérifiez les deux montants",
+                )
+            )
     for annee, group in mandate.groupby("annee"):
         missing = sorted(set(SECTIONS) - set(group["section"]))
         for section in missing:
-            problems.append(Probleme(fichier, f"la section « {section} » manque pour l'année {annee}", colonne="section",
-                                     conseil="une ligne par section et par année : investissement et fonctionnement"))
+            problems.append(
+                Probleme(
+                    fichier,
+                    f"la section « {section} » manque pour l'année {annee}",
+                    colonne="section",
+                    conseil="une ligne par section et par année : investissement et fonctionnement",
+                )
+            )
     return problems
 
 
@@ -59,8 +71,14 @@ def selectionner(df: pd.DataFrame, annee: int, colonne: str = "annee") -> pd.Dat
     rows = df[df[colonne] == annee]
     if rows.empty:
         years = ", ".join(str(a) for a in sorted(df[colonne].unique()))
-        raise ErreurDonnees(Probleme(df.attrs.get("fichier", "?"), f"aucune ligne pour l'année {annee}", colonne=colonne,
-                                     conseil=f"années présentes : {years}"))
+        raise ErreurDonnees(
+            Probleme(
+                df.attrs.get("fichier", "?"),
+                f"aucune ligne pour l'année {annee}",
+                colonne=colonne,
+                conseil=f"années présentes : {years}",
+            )
+        )
     return rows
 
 
@@ -70,13 +88,20 @@ def parts(mandate: pd.DataFrame, annee: int) -> pd.DataFrame:
     if problems:
         raise ErreurDonnees(problems)
     rows = selectionner(mandate, annee).set_index("section").loc[list(SECTIONS)]
-    table = pd.DataFrame({
-        "section": list(SECTIONS),
-        "budget_numerique": rows["budget_numerique"].astype("int64").to_numpy(),
-        "budget_total": rows["budget_total"].astype("int64").to_numpy(),
-    })
-    total = pd.DataFrame({"section": ["total"], "budget_numerique": [table["budget_numerique"].sum()],
-                          "budget_total": [table["budget_total"].sum()]})
+    table = pd.DataFrame(
+        {
+            "section": list(SECTIONS),
+            "budget_numerique": rows["budget_numerique"].astype("int64").to_numpy(),
+            "budget_total": rows["budget_total"].astype("int64").to_numpy(),
+        }
+    )
+    total = pd.DataFrame(
+        {
+            "section": ["total"],
+            "budget_numerique": [table["budget_numerique"].sum()],
+            "budget_total": [table["budget_total"].sum()],
+        }
+    )
     table = pd.concat([table, total], ignore_index=True)
     total_num = table.loc[2, "budget_numerique"]
     total_tot = table.loc[2, "budget_total"]
@@ -129,39 +154,80 @@ def chiffres(table: pd.DataFrame, comp: Comparaison, habitants: int, annee: int)
     for s in ("investissement", "fonctionnement", "total"):
         nom = {"total": "tous budgets confondus"}.get(s, f"en {s}")
         out += [
-            dict(figure_id=f"{p}.{s}.numerique", label=f"Budget numérique mandaté en {annee}, {nom}",
-                 value=t.loc[s, "budget_numerique"], unit="EUR",
-                 formula="donnée brute" if s != "total" else f"{p}.investissement.numerique + {p}.fonctionnement.numerique"),
-            dict(figure_id=f"{p}.{s}.total", label=f"Budget total mandaté en {annee}, {nom}",
-                 value=t.loc[s, "budget_total"], unit="EUR",
-                 formula="donnée brute" if s != "total" else f"{p}.investissement.total + {p}.fonctionnement.total"),
-            dict(figure_id=f"{p}.{s}.part", label=f"Part du numérique dans le budget mandaté {annee}, {nom}",
-                 value=t.loc[s, "part_numerique"], unit="ratio", formula=f"{p}.{s}.numerique / {p}.{s}.total"),
+            dict(
+                figure_id=f"{p}.{s}.numerique",
+                label=f"Budget numérique mandaté en {annee}, {nom}",
+                value=t.loc[s, "budget_numerique"],
+                unit="EUR",
+                formula="donnée brute"
+                if s != "total"
+                else f"{p}.investissement.numerique + {p}.fonctionnement.numerique",
+            ),
+            dict(
+                figure_id=f"{p}.{s}.total",
+                label=f"Budget total mandaté en {annee}, {nom}",
+                value=t.loc[s, "budget_total"],
+                unit="EUR",
+                formula="donnée brute" if s != "total" else f"{p}.investissement.total + {p}.fonctionnement.total",
+            ),
+            dict(
+                figure_id=f"{p}.{s}.part",
+                label=f"Part du numérique dans le budget mandaté {annee}, {nom}",
+                value=t.loc[s, "part_numerique"],
+                unit="ratio",
+                formula=f"{p}.{s}.numerique / {p}.{s}.total",
+            ),
         ]
     for s, de in (("investissement", "de l'investissement"), ("fonctionnement", "du fonctionnement")):
         out += [
-            dict(figure_id=f"{p}.{s}.poids_numerique", label=f"Part {de} dans le budget numérique {annee}",
-                 value=t.loc[s, "poids_dans_numerique"], unit="ratio", formula=f"{p}.{s}.numerique / {p}.total.numerique"),
-            dict(figure_id=f"{p}.{s}.poids_total", label=f"Part {de} dans le budget total {annee}",
-                 value=t.loc[s, "poids_dans_total"], unit="ratio", formula=f"{p}.{s}.total / {p}.total.total"),
+            dict(
+                figure_id=f"{p}.{s}.poids_numerique",
+                label=f"Part {de} dans le budget numérique {annee}",
+                value=t.loc[s, "poids_dans_numerique"],
+                unit="ratio",
+                formula=f"{p}.{s}.numerique / {p}.total.numerique",
+            ),
+            dict(
+                figure_id=f"{p}.{s}.poids_total",
+                label=f"Part {de} dans le budget total {annee}",
+                value=t.loc[s, "poids_dans_total"],
+                unit="ratio",
+                formula=f"{p}.{s}.total / {p}.total.total",
+            ),
         ]
     out += [
-        dict(figure_id=f"{p}.budget_primitif", label=f"Budget primitif {annee} voté", value=comp.budget_primitif,
-             unit="EUR", formula="donnée brute"),
-        dict(figure_id=f"{p}.total.part_budget_primitif",
-             label=f"Part du budget numérique mandaté dans le budget primitif voté {annee}",
-             value=comp.part_primitif, unit="ratio", formula=f"{p}.total.numerique / {p}.budget_primitif"),
-        dict(figure_id=f"{p}.numerique_par_habitant", label=f"Budget numérique mandaté {annee} par habitant",
-             value=comp.numerique / habitants, unit="EUR_par_habitant", formula=f"{p}.total.numerique / population"),
+        dict(
+            figure_id=f"{p}.budget_primitif",
+            label=f"Budget primitif {annee} voté",
+            value=comp.budget_primitif,
+            unit="EUR",
+            formula="donnée brute",
+        ),
+        dict(
+            figure_id=f"{p}.total.part_budget_primitif",
+            label=f"Part du budget numérique mandaté dans le budget primitif voté {annee}",
+            value=comp.part_primitif,
+            unit="ratio",
+            formula=f"{p}.total.numerique / {p}.budget_primitif",
+        ),
+        dict(
+            figure_id=f"{p}.numerique_par_habitant",
+            label=f"Budget numérique mandaté {annee} par habitant",
+            value=comp.numerique / habitants,
+            unit="EUR_par_habitant",
+            formula=f"{p}.total.numerique / population",
+        ),
     ]
     return out
 
 
 def tableau_denominateurs(comp: Comparaison) -> pd.DataFrame:
     """The digital total against the mandated total and against the voted budget primitif."""
-    return pd.DataFrame({
-        "reference": ["Total des dépenses mandatées", "Budget primitif voté"],
-        "numerique": [comp.numerique, comp.numerique],
-        "total": [comp.total_mandate, comp.budget_primitif],
-        "part": [comp.part_mandate, comp.part_primitif],
-    })
+    return pd.DataFrame(
+        {
+            "reference": ["Total des dépenses mandatées", "Budget primitif voté"],
+            "numerique": [comp.numerique, comp.numerique],
+            "total": [comp.total_mandate, comp.budget_primitif],
+            "part": [comp.part_mandate, comp.part_primitif],
+        }
+    )

@@ -7,7 +7,6 @@ take every output path from the properties of its `DefinitionRapport`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from . import config
 
@@ -42,27 +41,36 @@ class DefinitionRapport:
 
 RAPPORTS: tuple[DefinitionRapport, ...] = (
     DefinitionRapport(
-        "budget", "La part du budget municipal consacrée au numérique en 2025",
+        "budget",
+        "La part du budget municipal consacrée au numérique en 2025",
         "Budget numérique et budget total mandatés en 2025, en investissement et en fonctionnement.",
         ("budget.2025.total.part", "budget.2025.total.numerique", "budget.2025.numerique_par_habitant"),
     ),
     DefinitionRapport(
-        "cvs", "Contrat de ville et des solidarités : les projets numériques en 2025",
-        "Montants attribués en 2025 aux projets numériques du CVS, écrivains publics et autres projets, et demandes pour 2026.",
+        "cvs",
+        "Contrat de ville et des solidarités : les projets numériques en 2025",
+        "Montants attribués en 2025 aux projets numériques du CVS, écrivains publics et autres projets, et demandes "
+        "pour 2026.",
         ("cvs.2025.attribue", "cvs.2025.projets", "cvs.2025.ecrivains_publics.part"),
     ),
     DefinitionRapport(
-        "appels", "L'activité du standard téléphonique de la Ville et l'expérimentation du callbot",
-        "Appels reçus, perdus et répondus, taux de décroché et écart à l'objectif de 100 %, avant l'expérimentation du callbot.",
+        "appels",
+        "L'activité du standard téléphonique de la Ville et l'expérimentation du callbot",
+        "Appels reçus, perdus et répondus, taux de décroché et écart à l'objectif de 100 %, avant l'expérimentation "
+        "du callbot.",
         ("appels.2025.recus", "appels.2025.taux_decroche", "appels.2025.ecart_objectif"),
     ),
     DefinitionRapport(
-        "grille", "L'avis du Conseil sur le callbot : la grille de 8 critères",
-        "Agrégation des notes (0 à 4) que les membres du CLN donnent aux 8 critères de la grille d'avis sur l'agent conversationnel.",
-        ("grille.repondants", "grille.score_global"), personnels=("notes", "ponderations"),
+        "grille",
+        "L'avis du Conseil sur le callbot : la grille de 8 critères",
+        "Agrégation des notes (0 à 4) que les membres du CLN donnent aux 8 critères de la grille d'avis sur l'agent "
+        "conversationnel.",
+        ("grille.repondants", "grille.score_global"),
+        personnels=("notes", "ponderations"),
     ),
     DefinitionRapport(
-        "retours", "Les retours des habitants sur le callbot",
+        "retours",
+        "Les retours des habitants sur le callbot",
         "Ce que les habitants disent du callbot pendant l'expérimentation 2026, d'après le questionnaire du CLN : "
         "réponse obtenue, agent joint, satisfaction, avec la marge d'incertitude de chaque part.",
         ("retours.repondants", "retours.reponse_obtenue.oui", "retours.satisfaction.part_satisfaits"),

@@ -19,7 +19,10 @@ from .erreurs import ErreurCLN, ErreurUsage
 _TRADUCTIONS = [
     (r"unrecognized arguments: (.*)", r"arguments non reconnus : \1"),
     (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
-    (r"argument (\S+): invalid choice: '?([^' ]*)'? \(choose from (.*)\)", r"\1 : choix invalide « \2 » (choix possibles : \3)"),
+    (
+        r"argument (\S+): invalid choice: '?([^' ]*)'? \(choose from (.*)\)",
+        r"\1 : choix invalide « \2 » (choix possibles : \3)",
+    ),
     (r"argument (\S+): expected one argument", r"l'option \1 attend une valeur"),
     (r"argument (\S+): invalid int value: '?([^']*)'?", r"l'option \1 attend un nombre entier, pas « \2 »"),
     (r"invalid choice: '?([^' ]*)'?.*", r"commande inconnue « \1 » (commandes : run, check, template)"),
@@ -59,29 +62,55 @@ def _parseur() -> _Parseur:
     sub = p.add_subparsers(dest="commande", metavar="COMMANDE", parser_class=_Parseur)
     sub.required = True
 
-    run = sub.add_parser("run", help="produire les rapports (tous par défaut)",
-                         description="Exécuter les notebooks des rapports et publier les pages HTML.")
-    run.add_argument("rapports", nargs="*", metavar="ID", help="identifiants des rapports (budget, cvs, appels, grille, retours)")
-    run.add_argument("-p", "--parametre", action="append", default=[], metavar="NOM=VALEUR",
-                     help="paramètre du notebook (répétable) ; un fichier relatif part de la racine du dépôt")
-    run.add_argument("--jobs", type=int, default=None, metavar="N",
-                     help="notebooks exécutés en parallèle (par défaut : le nombre de cœurs)")
+    run = sub.add_parser(
+        "run",
+        help="produire les rapports (tous par défaut)",
+        description="Exécuter les notebooks des rapports et publier les pages HTML.",
+    )
+    run.add_argument(
+        "rapports", nargs="*", metavar="ID", help="identifiants des rapports (budget, cvs, appels, grille, retours)"
+    )
+    run.add_argument(
+        "-p",
+        "--parametre",
+        action="append",
+        default=[],
+        metavar="NOM=VALEUR",
+        help="paramètre du notebook (répétable) ; un fichier relatif part de la racine du dépôt",
+    )
+    run.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="notebooks exécutés en parallèle (par défaut : le nombre de cœurs)",
+    )
     run.add_argument("--force", action="store_true", help="tout refaire, même ce qui n'a pas changé")
-    run.add_argument("--limite", type=int, default=None, metavar="SECONDES",
-                     help="durée maximale d'un notebook avant qu'il soit arrêté (par défaut : 1800)")
+    run.add_argument(
+        "--limite",
+        type=int,
+        default=None,
+        metavar="SECONDES",
+        help="durée maximale d'un notebook avant qu'il soit arrêté (par défaut : 1800)",
+    )
     run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
-    check = sub.add_parser("check", help="valider les fichiers de data/raw/",
-                           description="Valider chaque fichier de data/raw/ (schéma et règles métier) et lister tous les problèmes.")
+    check = sub.add_parser(
+        "check",
+        help="valider les fichiers de data/raw/",
+        description="Valider chaque fichier de data/raw/ (schéma et règles métier) et lister tous les problèmes.",
+    )
     check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
-    tpl = sub.add_parser("template", help="écrire une feuille vierge (grille de notation, questionnaire des habitants)",
-                         description="Écrire une feuille vierge, en .xlsx ou en .csv : la grille de notation des "
-                                     "membres (grille) ou le questionnaire des habitants sur le callbot (retours).")
+    tpl = sub.add_parser(
+        "template",
+        help="écrire une feuille vierge (grille de notation, questionnaire des habitants)",
+        description="Écrire une feuille vierge, en .xlsx ou en .csv : la grille de notation des "
+        "membres (grille) ou le questionnaire des habitants sur le callbot (retours).",
+    )
     tpl.add_argument("modele", choices=["grille", "retours"], help="le modèle (grille ou retours)")
     tpl.add_argument("-o", "--sortie", required=True, metavar="FICHIER", help="fichier à écrire (.xlsx ou .csv)")
-    tpl.add_argument("--force", action="store_true",
-                     help="remplacer le fichier s'il existe (jamais dans data/raw/)")
+    tpl.add_argument("--force", action="store_true", help="remplacer le fichier s'il existe (jamais dans data/raw/)")
     tpl.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return p
 
@@ -91,7 +120,9 @@ def _parametres(items: list[str]) -> dict[str, str]:
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not re.fullmatch(r"[A-Za-z_]\w*", name.strip()):
-            raise ErreurUsage(f"paramètre mal écrit « {item} » : écrivez -p NOM=VALEUR (par exemple -p population=100000)")
+            raise ErreurUsage(
+                f"paramètre mal écrit « {item} » : écrivez -p NOM=VALEUR (par exemple -p population=100000)"
+            )
         out[name.strip()] = value
     return out
 
@@ -107,14 +138,23 @@ def _run(args) -> int:
     for avertissement in confidentialite.avertissements(args.rapports or catalogue.ids(), parametres):
         print(avertissement, file=sys.stderr)
     print("Production des rapports…", flush=True)
-    resultats = executeur.executer(args.rapports or None, parametres, jobs=args.jobs, force=args.force,
-                                   journal=_journal, limite=args.limite or executeur.LIMITE_DEFAUT)
+    resultats = executeur.executer(
+        args.rapports or None,
+        parametres,
+        jobs=args.jobs,
+        force=args.force,
+        journal=_journal,
+        limite=args.limite or executeur.LIMITE_DEFAUT,
+    )
     ok = [r for r in resultats if r.statut == "ok"]
     same = [r for r in resultats if r.statut == "inchange"]
     failed = [r for r in resultats if r.statut == "echec"]
     print()
-    print(f"Bilan : {formats.pluriel(len(ok), 'produit', 'produits')}, {formats.pluriel(len(same), 'inchangé', 'inchangés')}, "
-          f"{len(failed)} en échec.")
+    print(
+        f"Bilan : {formats.pluriel(len(ok), 'produit', 'produits')}, "
+        f"{formats.pluriel(len(same), 'inchangé', 'inchangés')}, "
+        f"{len(failed)} en échec."
+    )
     for r in resultats:
         for w in r.avertissements:
             print(f"  attention, {r.id} : {w}")
@@ -171,8 +211,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # an unexpected bug: still a French word, the trace with --debug
         if args.debug:
             traceback.print_exc()
-        print(f"Erreur inattendue : {type(exc).__name__} : {exc}\n(relancez avec --debug pour la trace complète)",
-              file=sys.stderr)
+        print(
+            f"Erreur inattendue : {type(exc).__name__} : {exc}\n(relancez avec --debug pour la trace complète)",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -13,11 +13,10 @@ import io
 import json
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
-import unicodedata
 
 import pandas as pd
 from babel.dates import get_month_names
@@ -145,7 +144,8 @@ def octets(chemin: Path) -> bytes:
     with open(chemin, "rb") as fh:
         raw = fh.read(TAILLE_MAX + 1)
     if not raw.strip():
-        raise ErreurDonnees(Probleme(nom, "le fichier est vide", conseil="exportez de nouveau le tableau, avec sa ligne d'en-tête"))
+        raise ErreurDonnees(Probleme(nom, "le fichier est vide", conseil="exportez de nouveau le tableau, avec sa "
+                                                                         "ligne d'en-tête"))
     return raw
 
 
@@ -159,12 +159,23 @@ def texte_csv(raw: bytes, nom: str) -> tuple[str, str, int]:
     Windows-1252 as Excel saves it; a leading `sep=` line is dropped (and counted, so that line numbers
     stay the file's own). Refuses .xls workbooks and binary files."""
     if raw.startswith(_OLE_MAGIC):
-        raise ErreurDonnees(Probleme(nom, "classeur Excel 97-2003 (.xls), format non pris en charge",
-                                     conseil="enregistrez-le au format .xlsx ou « CSV UTF-8 »"))
+        raise ErreurDonnees(
+            Probleme(
+                nom,
+                "classeur Excel 97-2003 (.xls), format non pris en charge",
+                conseil="enregistrez-le au format .xlsx ou « CSV UTF-8 »",
+            )
+        )
     if b"\x00" in raw:  # a binary file, or a NUL copied into a cell: never carried into a page
-        ligne = raw[:raw.index(b"\x00")].count(b"\n") + 1
-        raise ErreurDonnees(Probleme(nom, "caractère nul (octet 0) : ce n'est pas un tableau texte (CSV) lisible",
-                                     ligne=ligne, conseil="enregistrez-le au format « CSV UTF-8 » ou .xlsx"))
+        ligne = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise ErreurDonnees(
+            Probleme(
+                nom,
+                "caractère nul (octet 0) : ce n'est pas un tableau texte (CSV) lisible",
+                ligne=ligne,
+                conseil="enregistrez-le au format « CSV UTF-8 » ou .xlsx",
+            )
+        )
     if raw.startswith(b"\xef\xbb\xbf"):
         text, encodage = raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
     else:
@@ -184,8 +195,12 @@ def lignes_csv(text: str, separateur: str, nom: str, decalage: int) -> list[tupl
     """Each record with the file line it starts on (a quoted cell may span several lines)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separateur)
     out, fin = [], 0
-    trop_longue = Probleme(nom, f"cellule de plus de {formats.entier(CELLULE_MAX)} caractères", ligne=0,
-                           conseil="une cellule contient peut-être un guillemet ouvert qui n'est jamais fermé")
+    trop_longue = Probleme(
+        nom,
+        f"cellule de plus de {formats.entier(CELLULE_MAX)} caractères",
+        ligne=0,
+        conseil="une cellule contient peut-être un guillemet ouvert qui n'est jamais fermé",
+    )
     try:
         for row in reader:
             if any(len(c) > CELLULE_MAX for c in row):
@@ -194,9 +209,13 @@ def lignes_csv(text: str, separateur: str, nom: str, decalage: int) -> list[tupl
             fin = reader.line_num
     except csv.Error as exc:
         limite = "field larger than field limit" in str(exc)
-        raise ErreurDonnees(dataclasses.replace(
-            trop_longue, ligne=fin + 1 + decalage,
-            message=trop_longue.message if limite else "guillemets mal fermés ou caractère illisible")) from None
+        raise ErreurDonnees(
+            dataclasses.replace(
+                trop_longue,
+                ligne=fin + 1 + decalage,
+                message=trop_longue.message if limite else "guillemets mal fermés ou caractère illisible",
+            )
+        ) from None
     return out
 
 
@@ -218,7 +237,9 @@ def _remplir(lecture: Lecture, rows: list, nom: str) -> None:
         numbered = [(i + 1, [("" if c is None else str(c)) for c in row]) for i, row in enumerate(rows)]
     numbered = [(n, r) for n, r in numbered if any(c.strip() for c in r)]
     if not numbered:
-        raise ErreurDonnees(Probleme(nom, "le fichier est vide", conseil="exportez de nouveau le tableau, avec sa ligne d'en-tête"))
+        raise ErreurDonnees(
+            Probleme(nom, "le fichier est vide", conseil="exportez de nouveau le tableau, avec sa ligne d'en-tête")
+        )
     (_, header), body = numbered[0], numbered[1:]
     lecture.entete = [h.strip().lstrip("\ufeff") for h in header]
     # trailing empty header cells (Excel leaves some) are dropped with their empty cells
@@ -228,8 +249,14 @@ def _remplir(lecture: Lecture, rows: list, nom: str) -> None:
     for n, row in body:
         extra = [c for c in row[width:] if c.strip()]
         if extra:
-            raise ErreurDonnees(Probleme(nom, f"{len(row)} cellules pour {width} colonnes d'en-tête", ligne=n,
-                                         conseil="une valeur contient peut-être le séparateur ; mettez-la entre guillemets"))
+            raise ErreurDonnees(
+                Probleme(
+                    nom,
+                    f"{len(row)} cellules pour {width} colonnes d'en-tête",
+                    ligne=n,
+                    conseil="une valeur contient peut-être le séparateur ; mettez-la entre guillemets",
+                )
+            )
         lecture.lignes.append((n, [c.strip() for c in (row + [""] * width)[:width]]))
 
 
@@ -239,8 +266,13 @@ def _lire_xlsx(chemin: Path, nom: str, feuille: str | None = None) -> Lecture:
     try:
         wb = openpyxl.load_workbook(chemin, read_only=True, data_only=True)
     except Exception as exc:  # corrupt or not really a workbook
-        raise ErreurDonnees(Probleme(nom, f"classeur illisible ({type(exc).__name__})",
-                                     conseil="ouvrez-le dans Excel et enregistrez-le de nouveau en .xlsx")) from exc
+        raise ErreurDonnees(
+            Probleme(
+                nom,
+                f"classeur illisible ({type(exc).__name__})",
+                conseil="ouvrez-le dans Excel et enregistrez-le de nouveau en .xlsx",
+            )
+        ) from exc
     ws = wb[feuille] if feuille and feuille in wb.sheetnames else wb.worksheets[0]
     rows = [[_cellule_xlsx(v) for v in row] for row in ws.iter_rows(values_only=True)]
     wb.close()
@@ -291,8 +323,10 @@ def _chiffres_seuls(text: str) -> str:
 def _convertir(text: str, champ: dict, decimale: str) -> tuple[object, str | None, str | None]:
     """(value, problem, advice) for one cell of a field."""
     kind = champ.get("type", "string")
-    trop_grand = (f"« {text[:30]} » est un nombre trop grand (au plus {len(str(NOMBRE_MAX)) - 1} chiffres)",
-                  "vérifiez l'unité et le nombre de chiffres")
+    trop_grand = (
+        f"« {text[:30]} » est un nombre trop grand (au plus {len(str(NOMBRE_MAX)) - 1} chiffres)",
+        "vérifiez l'unité et le nombre de chiffres",
+    )
     if kind in ("integer", "year"):
         if _INT_RE.match(text):
             if abs(int(text)) > NOMBRE_MAX:
@@ -316,10 +350,17 @@ def _convertir(text: str, champ: dict, decimale: str) -> tuple[object, str | Non
         if number is not None:
             return number, None, None
         if decimale == "," and "." in text:
-            return None, f"« {text} » : un point dans un fichier à point-virgule est ambigu", \
-                "écrivez la décimale avec une virgule (3,5), sans séparateur de milliers"
+            return (
+                None,
+                f"« {text} » : un point dans un fichier à point-virgule est ambigu",
+                "écrivez la décimale avec une virgule (3,5), sans séparateur de milliers",
+            )
         sep = "une virgule (3,5)" if decimale == "," else "un point (3.5)"
-        return None, f"« {text} » n'est pas un nombre", f"écrivez le nombre en chiffres, la décimale avec {sep}, sans espace ni symbole"
+        return (
+            None,
+            f"« {text} » n'est pas un nombre",
+            f"écrivez le nombre en chiffres, la décimale avec {sep}, sans espace ni symbole",
+        )
     if kind == "string" and champ.get("formesExcel") == "mois":
         return mois_excel(text) or text, None, None
     if kind == "date":
@@ -334,8 +375,11 @@ def _sans_accents(text: str) -> str:
 
 
 #: French month names as Excel and Babel write them (`avril`, `avr.`, `avr`), without accents, → month number.
-_MOIS = {_sans_accents(n.casefold()).rstrip("."): m
-         for largeur in ("wide", "abbreviated") for m, n in get_month_names(largeur, locale=config.LOCALE).items()}
+_MOIS = {
+    _sans_accents(n.casefold()).rstrip("."): m
+    for largeur in ("wide", "abbreviated")
+    for m, n in get_month_names(largeur, locale=config.LOCALE).items()
+}
 
 
 def mois_excel(text: str) -> str | None:
@@ -368,7 +412,10 @@ def _contraintes(value, text: str, champ: dict) -> tuple[str | None, str | None]
     if "pattern" in c and isinstance(value, str) and not re.fullmatch(c["pattern"], value):
         return f"« {text} » n'a pas la forme attendue", champ.get("description")
     if "minimum" in c and isinstance(value, (int, float)) and value < c["minimum"]:
-        return f"{text} est inférieur au minimum {c['minimum']} ({label})", "un montant ou un effectif ne peut pas être négatif" if c["minimum"] == 0 else None
+        return (
+            f"{text} est inférieur au minimum {c['minimum']} ({label})",
+            "un montant ou un effectif ne peut pas être négatif" if c["minimum"] == 0 else None,
+        )
     if "maximum" in c and isinstance(value, (int, float)) and value > c["maximum"]:
         return f"{text} est supérieur au maximum {c['maximum']} ({label})", None
     return None, None
@@ -398,10 +445,19 @@ def valider(lecture: Lecture, schema: dict) -> tuple[pd.DataFrame | None, list[P
     titles = ", ".join(f"« {f['title']} »" for f in fields if f.get("title"))
     for col in lecture.entete:
         if col == "":
-            problems.append(Probleme(nom, "une colonne n'a pas de nom", ligne=1, conseil=f"colonnes attendues : {expected}"))
+            problems.append(
+                Probleme(nom, "une colonne n'a pas de nom", ligne=1, conseil=f"colonnes attendues : {expected}")
+            )
         elif col not in names:
-            problems.append(Probleme(nom, "colonne inconnue", ligne=1, colonne=col,
-                                     conseil=f"colonnes attendues : {expected} (ou leurs titres : {titles})"))
+            problems.append(
+                Probleme(
+                    nom,
+                    "colonne inconnue",
+                    ligne=1,
+                    colonne=col,
+                    conseil=f"colonnes attendues : {expected} (ou leurs titres : {titles})",
+                )
+            )
     seen = set()
     for col in lecture.entete:
         if col and col in seen:
@@ -409,13 +465,26 @@ def valider(lecture: Lecture, schema: dict) -> tuple[pd.DataFrame | None, list[P
         seen.add(col)
     for f in fields:
         if f["name"] not in lecture.entete and f.get("constraints", {}).get("required", False):
-            problems.append(Probleme(nom, "colonne obligatoire absente", ligne=1, colonne=f["name"],
-                                     conseil=f"ajoutez-la à la ligne d'en-tête ({expected})"))
+            problems.append(
+                Probleme(
+                    nom,
+                    "colonne obligatoire absente",
+                    ligne=1,
+                    colonne=f["name"],
+                    conseil=f"ajoutez-la à la ligne d'en-tête ({expected})",
+                )
+            )
     if problems:
         return None, problems
     if not lecture.lignes:
-        return None, [Probleme(nom, "aucune ligne de données sous l'en-tête", ligne=2,
-                               conseil="le fichier ne contient que la ligne d'en-tête")]
+        return None, [
+            Probleme(
+                nom,
+                "aucune ligne de données sous l'en-tête",
+                ligne=2,
+                conseil="le fichier ne contient que la ligne d'en-tête",
+            )
+        ]
     missing_values = set(schema.get("missingValues", VALEURS_MANQUANTES))
     index = {c: i for i, c in enumerate(lecture.entete)}
     columns: dict[str, list] = {f["name"]: [] for f in fields}
@@ -442,8 +511,15 @@ def valider(lecture: Lecture, schema: dict) -> tuple[pd.DataFrame | None, list[P
         for pos, (n, _) in enumerate(lecture.lignes):
             k = tuple(columns[c][pos] for c in key)
             if k in first:
-                problems.append(Probleme(nom, f"ligne en double : {' / '.join(map(str, k))} figure déjà ligne {first[k]}",
-                                         ligne=n, colonne=", ".join(key), conseil="supprimez ou corrigez l'une des deux lignes"))
+                problems.append(
+                    Probleme(
+                        nom,
+                        f"ligne en double : {' / '.join(map(str, k))} figure déjà ligne {first[k]}",
+                        ligne=n,
+                        colonne=", ".join(key),
+                        conseil="supprimez ou corrigez l'une des deux lignes",
+                    )
+                )
             else:
                 first[k] = n
     if problems:
@@ -468,7 +544,9 @@ def charger(nom_ressource: str, chemin: str | Path | None = None) -> pd.DataFram
     res = ressource(nom_ressource)
     chemin = config.resolve(chemin) if chemin is not None else config.raw_file(res["path"])
     schema = res["schema"]
-    lecture = lire(chemin, [f["name"] for f in schema["fields"]] + [f["title"] for f in schema["fields"] if f.get("title")])
+    lecture = lire(
+        chemin, [f["name"] for f in schema["fields"]] + [f["title"] for f in schema["fields"] if f.get("title")]
+    )
     df, problems = valider(lecture, schema)
     if not problems:
         problems = lignes_manquantes(nom_ressource, df)
@@ -485,14 +563,26 @@ def lignes_manquantes(nom_ressource: str, df: pd.DataFrame) -> list[Probleme]:
     problems = []
     for ind, (minimum, maximum) in requis.items():
         if ind not in lignes:
-            problems.append(Probleme(nom, f"la ligne de l'indicateur « {ind} » manque", colonne="indicateur",
-                                     conseil=f"ajoutez une ligne « {ind} » avec sa valeur (les rapports la lisent)"))
+            problems.append(
+                Probleme(
+                    nom,
+                    f"la ligne de l'indicateur « {ind} » manque",
+                    colonne="indicateur",
+                    conseil=f"ajoutez une ligne « {ind} » avec sa valeur (les rapports la lisent)",
+                )
+            )
             continue
         v = df.loc[lignes[ind], "valeur"]
         if (minimum is not None and not v > minimum) or (maximum is not None and not v <= maximum):
-            borne = " et ".join(x for x in (f"supérieure à {minimum:g}" if minimum is not None else "",
-                                            f"au plus {maximum:g}" if maximum is not None else "") if x)
-            problems.append(Probleme(nom, f"la valeur de « {ind} » doit être {borne}", ligne=lignes[ind],
-                                     colonne="valeur"))
+            borne = " et ".join(
+                x
+                for x in (
+                    f"supérieure à {minimum:g}" if minimum is not None else "",
+                    f"au plus {maximum:g}" if maximum is not None else "",
+                )
+                if x
+            )
+            problems.append(
+                Probleme(nom, f"la valeur de « {ind} » doit être {borne}", ligne=lignes[ind], colonne="valeur")
+            )
     return problems
-

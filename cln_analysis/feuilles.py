@@ -127,10 +127,18 @@ def _classeur(criteres: pd.DataFrame, niveaux: pd.DataFrame):
     ws.append(cols)
     _en_texte(ws)
     last = LIGNES_VIERGES + 1
-    dv = DataValidation(type="list", formula1='"0,1,2,3,4,NSPP"', allow_blank=True, showErrorMessage=True,
-                        errorTitle="Note invalide", error="Choisissez une note de 0 à 4, ou NSPP (ne se prononce pas).",
-                        promptTitle="Note de 0 à 4", prompt="0 Absent · 1 Insuffisant · 2 Acceptable · 3 Satisfaisant · "
-                        "4 Exemplaire · NSPP : ne se prononce pas (laisser vide revient au même)", showInputMessage=True)
+    dv = DataValidation(
+        type="list",
+        formula1='"0,1,2,3,4,NSPP"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Note invalide",
+        error="Choisissez une note de 0 à 4, ou NSPP (ne se prononce pas).",
+        promptTitle="Note de 0 à 4",
+        prompt="0 Absent · 1 Insuffisant · 2 Acceptable · 3 Satisfaisant · "
+        "4 Exemplaire · NSPP : ne se prononce pas (laisser vide revient au même)",
+        showInputMessage=True,
+    )
     ws.add_data_validation(dv)
     for i, c in enumerate(cols, start=1):
         cell = ws.cell(row=1, column=i)
@@ -150,13 +158,22 @@ def _classeur(criteres: pd.DataFrame, niveaux: pd.DataFrame):
     titles = list(criteres["titre"])
     wp.append([COLONNE_MEMBRE] + titles + ["Total (doit faire 100)"])
     _en_texte(wp)  # before the Total formulas, which are meant
-    dvp = DataValidation(type="whole", operator="between", formula1="0", formula2="100", allow_blank=True,
-                         showErrorMessage=True, error="Un nombre entier de points, de 0 à 100.")
+    dvp = DataValidation(
+        type="whole",
+        operator="between",
+        formula1="0",
+        formula2="100",
+        allow_blank=True,
+        showErrorMessage=True,
+        error="Un nombre entier de points, de 0 à 100.",
+    )
     wp.add_data_validation(dvp)
     n = len(titles)
     for row in range(2, last + 1):
         total_cell = wp.cell(row=row, column=n + 2)
-        total_cell.value = f"=IF(COUNTA(B{row}:{get_column_letter(n + 1)}{row})=0,\"\",SUM(B{row}:{get_column_letter(n + 1)}{row}))"
+        total_cell.value = (
+            f'=IF(COUNTA(B{row}:{get_column_letter(n + 1)}{row})=0,"",SUM(B{row}:{get_column_letter(n + 1)}{row}))'
+        )
         total_cell.font = bold
     for i in range(1, n + 3):
         c = wp.cell(row=1, column=i)
@@ -175,7 +192,7 @@ def _classeur(criteres: pd.DataFrame, niveaux: pd.DataFrame):
     for _, lv in niveaux.iterrows():
         wg.append([int(lv["note"]), lv["libelle"], lv["description"]])
     wg.append([ABSTENTION, "Ne se prononce pas", "Abstention : la case vide compte de même ; ce n'est jamais un 0."])
-    for col, width in zip("ABCDEF", (30, 50, 32, 32, 32, 32)):
+    for col, width in zip("ABCDEF", (30, 50, 32, 32, 32, 32), strict=False):
         wg.column_dimensions[col].width = width
     for row in wg.iter_rows():
         for cell in row:
@@ -187,6 +204,7 @@ def _classeur(criteres: pd.DataFrame, niveaux: pd.DataFrame):
 
 
 # ----------------------------------------------------------------------------- reading
+
 
 def _lecture(chemin: Path, feuille: str):
     raw = chemin.read_bytes()[:4] if chemin.is_file() else b""
@@ -238,17 +256,31 @@ def lire_notes(chemin: str | Path, criteres: pd.DataFrame) -> pd.DataFrame:
     by_col = _colonnes_criteres(criteres)
     problems: list[Probleme] = []
     if not header or _cle(header[0]) not in (_cle(COLONNE_MEMBRE), "repondant", "membre", "nom"):
-        problems.append(Probleme(nom, f"la première colonne doit être « {COLONNE_MEMBRE} » (le nom du membre) ; "
-                                 "la ligne d'en-tête manque peut-être", ligne=1, colonne=_lettre(0) if header else None,
-                                 conseil="partez d'une feuille vierge : cln-analysis template grille -o notes.xlsx"))
+        problems.append(
+            Probleme(
+                nom,
+                f"la première colonne doit être « {COLONNE_MEMBRE} » (le nom du membre) ; "
+                "la ligne d'en-tête manque peut-être",
+                ligne=1,
+                colonne=_lettre(0) if header else None,
+                conseil="partez d'une feuille vierge : cln-analysis template grille -o notes.xlsx",
+            )
+        )
     crit_cols: dict[int, str] = {}
     for i, h in enumerate(header[1:], start=1):
         if _est_commentaire(h) or h == "":
             continue
         cid = by_col.get(_cle(h))
         if cid is None:
-            problems.append(Probleme(nom, "titre de critère inconnu", ligne=1, colonne=_lettre(i),
-                                     conseil="critères de la grille : " + ", ".join(criteres["titre"])))
+            problems.append(
+                Probleme(
+                    nom,
+                    "titre de critère inconnu",
+                    ligne=1,
+                    colonne=_lettre(i),
+                    conseil="critères de la grille : " + ", ".join(criteres["titre"]),
+                )
+            )
         elif cid in crit_cols.values():
             problems.append(Probleme(nom, "critère en double", ligne=1, colonne=_lettre(i)))
         else:
@@ -270,23 +302,42 @@ def lire_notes(chemin: str | Path, criteres: pd.DataFrame) -> pd.DataFrame:
         member_no += 1
         who = f"membre n° {member_no}"
         if not name:
-            problems.append(Probleme(nom, f"notes sans nom de membre ({who})", ligne=ligne, colonne=_lettre(0),
-                                     conseil="écrivez le nom (ou un pseudonyme) du membre"))
+            problems.append(
+                Probleme(
+                    nom,
+                    f"notes sans nom de membre ({who})",
+                    ligne=ligne,
+                    colonne=_lettre(0),
+                    conseil="écrivez le nom (ou un pseudonyme) du membre",
+                )
+            )
             continue
         k = _cle(name)
         if k in seen:
-            problems.append(Probleme(nom, f"membre en double ({who}, déjà ligne {seen[k]})", ligne=ligne,
-                                     colonne=_lettre(0),
-                                     conseil="une seule ligne par membre"))
+            problems.append(
+                Probleme(
+                    nom,
+                    f"membre en double ({who}, déjà ligne {seen[k]})",
+                    ligne=ligne,
+                    colonne=_lettre(0),
+                    conseil="une seule ligne par membre",
+                )
+            )
             continue
         seen[k] = ligne
         row = {}
         for i, cid in crit_cols.items():
             v = _note(cells[i])
             if isinstance(v, str):
-                problems.append(Probleme(nom, f"cette case n'est pas une note ({who}, critère « {titres[cid]} »)",
-                                         ligne=ligne, colonne=_lettre(i),
-                                         conseil="une note entière de 0 à 4, ou NSPP / case vide pour une abstention"))
+                problems.append(
+                    Probleme(
+                        nom,
+                        f"cette case n'est pas une note ({who}, critère « {titres[cid]} »)",
+                        ligne=ligne,
+                        colonne=_lettre(i),
+                        conseil="une note entière de 0 à 4, ou NSPP / case vide pour une abstention",
+                    )
+                )
                 v = None
             row[cid] = np.nan if v is None else v
         rows.append(row)
@@ -336,17 +387,34 @@ def _lire_long(lecture, criteres: pd.DataFrame, nom: str) -> pd.DataFrame:
         no = members.setdefault(_cle(name), len(members) + 1)
         cid = by_col.get(_cle(crit))
         if cid is None:
-            problems.append(Probleme(nom, f"critère inconnu (membre n° {no})", ligne=ligne, colonne="critere",
-                                     conseil="critères de la grille : " + ", ".join(criteres["titre"])))
+            problems.append(
+                Probleme(
+                    nom,
+                    f"critère inconnu (membre n° {no})",
+                    ligne=ligne,
+                    colonne="critere",
+                    conseil="critères de la grille : " + ", ".join(criteres["titre"]),
+                )
+            )
             continue
         if (no, cid) in records:
-            problems.append(Probleme(nom, f"note en double pour ce membre et ce critère (membre n° {no})", ligne=ligne,
-                                     colonne="note"))
+            problems.append(
+                Probleme(
+                    nom, f"note en double pour ce membre et ce critère (membre n° {no})", ligne=ligne, colonne="note"
+                )
+            )
             continue
         v = _note(text)
         if isinstance(v, str):
-            problems.append(Probleme(nom, f"cette case n'est pas une note (membre n° {no})", ligne=ligne, colonne="note",
-                                     conseil="une note entière de 0 à 4, ou NSPP / vide pour une abstention"))
+            problems.append(
+                Probleme(
+                    nom,
+                    f"cette case n'est pas une note (membre n° {no})",
+                    ligne=ligne,
+                    colonne="note",
+                    conseil="une note entière de 0 à 4, ou NSPP / vide pour une abstention",
+                )
+            )
             continue
         records[(no, cid)] = np.nan if v is None else v
     if problems:
@@ -379,8 +447,15 @@ def lire_ponderations(chemin: str | Path, criteres: pd.DataFrame) -> pd.DataFram
             continue
         cid = by_col.get(_cle(h))
         if cid is None:
-            problems.append(Probleme(nom, "titre de critère inconnu", ligne=1, colonne=_lettre(i),
-                                     conseil="critères de la grille : " + ", ".join(criteres["titre"])))
+            problems.append(
+                Probleme(
+                    nom,
+                    "titre de critère inconnu",
+                    ligne=1,
+                    colonne=_lettre(i),
+                    conseil="critères de la grille : " + ", ".join(criteres["titre"]),
+                )
+            )
         else:
             crit_cols[i] = cid
     missing = set(criteres["critere"]) - set(crit_cols.values())
@@ -403,11 +478,24 @@ def lire_ponderations(chemin: str | Path, criteres: pd.DataFrame) -> pd.DataFram
             elif re.fullmatch(r"\d+(\.\d+)?", t):
                 row[cid] = float(t)
             else:
-                problems.append(Probleme(nom, f"cette case n'est pas un nombre de points (membre n° {no})",
-                                         ligne=ligne, colonne=_lettre(i), conseil="un nombre de points de 0 à 100"))
+                problems.append(
+                    Probleme(
+                        nom,
+                        f"cette case n'est pas un nombre de points (membre n° {no})",
+                        ligne=ligne,
+                        colonne=_lettre(i),
+                        conseil="un nombre de points de 0 à 100",
+                    )
+                )
         if len(row) == len(crit_cols) and abs(sum(row.values()) - 100) > 0.5:
-            problems.append(Probleme(nom, f"les points totalisent {sum(row.values()):g} au lieu de 100 (membre n° {no})",
-                                     ligne=ligne, conseil="répartissez exactement 100 points entre les critères"))
+            problems.append(
+                Probleme(
+                    nom,
+                    f"les points totalisent {sum(row.values()):g} au lieu de 100 (membre n° {no})",
+                    ligne=ligne,
+                    conseil="répartissez exactement 100 points entre les critères",
+                )
+            )
         rows.append(row)
     if problems:
         raise ErreurDonnees(problems)

@@ -101,7 +101,7 @@ def barres_horizontales(
     colors = list(couleurs) if couleurs else [PALETTE[i % len(PALETTE)] for i in range(n)]
     ax.barh(ys, valeurs, color=colors, edgecolor=CONTOUR, linewidth=0.8, height=0.6)
     top = max(valeurs) if len(valeurs) else 1
-    for y, v in zip(ys, valeurs):
+    for y, v in zip(ys, valeurs, strict=False):
         ax.text(v + top * 0.015, y, fn(v), va="center", ha="left", fontsize=12, fontweight="bold")
     ax.set_yticks(ys, libelles)
     ax.set_xlim(0, top * 1.25 if top > 0 else 1)
@@ -134,7 +134,7 @@ def barres_groupees(
         ax.bar(xs, values, width=width * 0.95, label=name, color=PALETTE[i % len(PALETTE)],
                edgecolor=CONTOUR, linewidth=0.8, hatch=hatch[i % len(hatch)])
         if etiquettes:
-            for x, v in zip(xs, values):
+            for x, v in zip(xs, values, strict=False):
                 ax.text(x, v + top * 0.01, fn(v), ha="center", va="bottom", fontsize=10)
     ax.set_xticks(range(len(categories)), categories)
     ax.yaxis.set_major_formatter(formateur_axe("pourcentage" if format_valeur == "pourcentage1" else format_valeur))
@@ -159,7 +159,7 @@ def courbes(
     styles = ["-", "--", ":", "-."]
     fig, ax = figure()
     for i, (name, values) in enumerate(series.items()):
-        xs = [x for x, v in zip(range(len(abscisses)), values) if not formats.est_manquant(v)]
+        xs = [x for x, v in zip(range(len(abscisses)), values, strict=False) if not formats.est_manquant(v)]
         ys = [v for v in values if not formats.est_manquant(v)]
         ax.plot(xs, ys, marker=markers[i % 5], linestyle=styles[i % 4], color=PALETTE[i % len(PALETTE)],
                 linewidth=2, markersize=7, markeredgecolor=CONTOUR, label=name)
@@ -198,7 +198,7 @@ def courbes_reference(
     top = 0.0
     for i, (name, values) in enumerate(series.items()):
         vals = _valeurs(values)
-        xs = [x for x, v in zip(range(n), vals) if v is not None]
+        xs = [x for x, v in zip(range(n), vals, strict=False) if v is not None]
         ys = [v for v in vals if v is not None]
         if not ys:
             continue
@@ -212,13 +212,24 @@ def courbes_reference(
         ax.axhline(value, color=GRIS, linewidth=1.4, linestyle=(0, (6, 3)), zorder=2)
         # the lower reference is labelled under its line, the others above: two close lines never collide
         below = j == 0 and len(refs) > 1
-        ax.annotate(f"{label} : {FORMATEURS['pourcentage1' if format_valeur.startswith('pourcentage') else format_valeur](value)}",
-                    xy=(0, value), xycoords=("axes fraction", "data"), xytext=(4, -4 if below else 4),
-                    textcoords="offset points", va="top" if below else "bottom", ha="left", fontsize=11, color=TEXTE,
-                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
+        formateur = FORMATEURS["pourcentage1" if format_valeur.startswith("pourcentage") else format_valeur]
+        ax.annotate(
+            f"{label} : {formateur(value)}",
+            xy=(0, value),
+            xycoords=("axes fraction", "data"),
+            xytext=(4, -4 if below else 4),
+            textcoords="offset points",
+            va="top" if below else "bottom",
+            ha="left",
+            fontsize=11,
+            color=TEXTE,
+            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85),
+        )
     ax.set_xticks(range(n), abscisses, rotation=45 if n > 4 else 0, ha="right" if n > 4 else "center")
     ax.set_xlim(-0.5, n - 0.5)
-    ax.yaxis.set_major_formatter(formateur_axe("pourcentage" if format_valeur.startswith("pourcentage") else format_valeur))
+    ax.yaxis.set_major_formatter(
+        formateur_axe("pourcentage" if format_valeur.startswith("pourcentage") else format_valeur)
+    )
     ax.yaxis.set_major_locator(MaxNLocator(5))
     ax.set_ylim(0, (top or 1) * 1.12)
     if titre_axe:
@@ -243,9 +254,18 @@ def barres_empilees(
     kept = [(name, _valeurs(v)) for name, v in series.items() if any(x for x in _valeurs(v) if x is not None)]
     for i, (name, vals) in enumerate(kept):
         heights = [v or 0.0 for v in vals]
-        ax.bar(range(n), heights, bottom=bottom, width=0.65, label=name, color=PALETTE[i % len(PALETTE)],
-               edgecolor=CONTOUR, linewidth=0.8, hatch=hatch[i % len(hatch)])
-        bottom = [b + h for b, h in zip(bottom, heights)]
+        ax.bar(
+            range(n),
+            heights,
+            bottom=bottom,
+            width=0.65,
+            label=name,
+            color=PALETTE[i % len(PALETTE)],
+            edgecolor=CONTOUR,
+            linewidth=0.8,
+            hatch=hatch[i % len(hatch)],
+        )
+        bottom = [b + h for b, h in zip(bottom, heights, strict=False)]
     ax.set_xticks(range(n), categories, rotation=45 if n > 4 else 0, ha="right" if n > 4 else "center")
     ax.yaxis.set_major_formatter(formateur_axe(format_valeur))
     ax.yaxis.set_major_locator(MaxNLocator(5))
@@ -278,11 +298,11 @@ def _en_ligne(svg: str, prefixe: str) -> str:
     """An SVG document made fit to sit inline in a page: no XML prologue, ids prefixed (several charts per
     page never clash), sized by the page's CSS, hidden from assistive technology (the figure carries the
     text alternative), French spacing in its text, fonts with fallbacks."""
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefixe}-{m.group(1)}"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefixe}-{m.group(1)})", svg)
     svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefixe}-{m.group(1)}"', svg)
-    svg = re.sub(r'<svg ([^>]*?)\swidth="[^"]*" height="[^"]*"', r'<svg \1', svg, count=1)
+    svg = re.sub(r'<svg ([^>]*?)\swidth="[^"]*" height="[^"]*"', r"<svg \1", svg, count=1)
     svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1).replace(_POLICE, _POLICES)
     return typographie.html(svg)
 
@@ -343,26 +363,42 @@ COULEURS_NIVEAUX = ["#A50F15", "#F4A582", "#D0D0D0", "#92C5DE", "#08519C"]
 HACHURES_NIVEAUX = ["xx", "//", "", "..", "oo"]
 
 
-def barres_divergentes(libelles: Sequence[str], parts: Sequence[Sequence[float]], abstentions: Sequence[int],
-                       noms_niveaux: Sequence[str]):
+def barres_divergentes(
+    libelles: Sequence[str], parts: Sequence[Sequence[float]], abstentions: Sequence[int], noms_niveaux: Sequence[str]
+):
     """Diverging stacked bars: levels 0–1 to the left, 2 split across the axis, 3–4 to the right;
     `parts[i]` are the shares of levels 0…4 among the answers of row i; abstentions written apart."""
     n = len(libelles)
     fig, ax = figure(hauteur=max(3.0, 0.62 * n + 1.8))
     ys = list(range(n))[::-1]
-    for y, p in zip(ys, parts):
+    for y, p in zip(ys, parts, strict=False):
         left = -(p[0] + p[1] + p[2] / 2)
         widths = [p[0], p[1], p[2], p[3], p[4]]
         for k, w in enumerate(widths):
             if w > 0:
-                ax.barh(y, w, left=left, color=COULEURS_NIVEAUX[k], hatch=HACHURES_NIVEAUX[k], edgecolor=CONTOUR,
-                        linewidth=0.6, height=0.62)
+                ax.barh(
+                    y,
+                    w,
+                    left=left,
+                    color=COULEURS_NIVEAUX[k],
+                    hatch=HACHURES_NIVEAUX[k],
+                    edgecolor=CONTOUR,
+                    linewidth=0.6,
+                    height=0.62,
+                )
                 if w >= 0.1:
-                    ax.text(left + w / 2, y, formats.pourcentage(w, 0), ha="center", va="center", fontsize=9.5,
-                            color="#FFFFFF" if k in (0, 4) else TEXTE,
-                            bbox=dict(boxstyle="round,pad=0.12", fc=COULEURS_NIVEAUX[k], ec="none"))
+                    ax.text(
+                        left + w / 2,
+                        y,
+                        formats.pourcentage(w, 0),
+                        ha="center",
+                        va="center",
+                        fontsize=9.5,
+                        color="#FFFFFF" if k in (0, 4) else TEXTE,
+                        bbox=dict(boxstyle="round,pad=0.12", fc=COULEURS_NIVEAUX[k], ec="none"),
+                    )
             left += w
-    for y, a in zip(ys, abstentions):
+    for y, a in zip(ys, abstentions, strict=False):
         ax.text(1.04, y, f"NSPP : {formats.entier(a)}", va="center", ha="left", fontsize=10, color=GRIS)
     ax.axvline(0, color=CONTOUR, linewidth=1.2)
     ax.set_yticks(ys, libelles)
@@ -370,10 +406,18 @@ def barres_divergentes(libelles: Sequence[str], parts: Sequence[Sequence[float]]
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: formats.pourcentage(abs(v), 0)))
     ax.set_xlabel("← notes 0 et 1    ·    part des notes données    ·    notes 3 et 4 →")
     ax.grid(axis="y", visible=False)
-    handles = [Patch(facecolor=COULEURS_NIVEAUX[k], hatch=HACHURES_NIVEAUX[k], edgecolor=CONTOUR, label=noms_niveaux[k])
-               for k in range(5)]
-    ax.legend(handles=handles, frameon=False, loc="upper center",
-              bbox_to_anchor=(0.45, -0.16 - 0.1 / max(n, 1)), ncol=3, fontsize=10)
+    handles = [
+        Patch(facecolor=COULEURS_NIVEAUX[k], hatch=HACHURES_NIVEAUX[k], edgecolor=CONTOUR, label=noms_niveaux[k])
+        for k in range(5)
+    ]
+    ax.legend(
+        handles=handles,
+        frameon=False,
+        loc="upper center",
+        bbox_to_anchor=(0.45, -0.16 - 0.1 / max(n, 1)),
+        ncol=3,
+        fontsize=10,
+    )
     return fig
 
 
@@ -390,26 +434,34 @@ def radar(libelles: Sequence[str], valeurs: Sequence[float], maximum: float = 4)
     ax.fill(closed_a, closed_v, color=BLEU, alpha=0.18)
     ax.set_xticks(angles, [l.replace(", ", ",\n") for l in libelles], fontsize=10)
     ax.set_ylim(0, maximum)
-    ax.set_yticks(np.arange(0, maximum + 1), [formats.entier(v) for v in np.arange(0, maximum + 1)], fontsize=9, color=GRIS)
+    ax.set_yticks(
+        np.arange(0, maximum + 1), [formats.entier(v) for v in np.arange(0, maximum + 1)], fontsize=9, color=GRIS
+    )
     ax.grid(color="#BBBBBB")
     return fig
 
 
-def parts_avec_intervalles(libelles: Sequence[str], parts: Sequence[float], bas: Sequence[float],
-                           haut: Sequence[float], titre_axe: str = "Part des réponses"):
+def parts_avec_intervalles(
+    libelles: Sequence[str],
+    parts: Sequence[float],
+    bas: Sequence[float],
+    haut: Sequence[float],
+    titre_axe: str = "Part des réponses",
+):
     """Horizontal bars of shares (0–100 %), each with its 95 % confidence interval as a black whisker,
     labelled « 62 % (45–76 %) » to its right; first label on top."""
     n = len(libelles)
     fig, ax = figure(hauteur=max(2.4, 0.8 * n + 1.2))
     ys = list(range(n))[::-1]
-    err = [[max(0.0, p - b) for p, b in zip(parts, bas, strict=True)],
-           [max(0.0, h - p) for p, h in zip(parts, haut, strict=True)]]
+    err = [
+        [max(0.0, p - b) for p, b in zip(parts, bas, strict=True)],
+        [max(0.0, h - p) for p, h in zip(parts, haut, strict=True)],
+    ]
     ax.barh(ys, parts, color=BLEU, edgecolor=CONTOUR, linewidth=0.8, height=0.55)
     ax.errorbar(parts, ys, xerr=err, fmt="none", ecolor=CONTOUR, elinewidth=1.6, capsize=6, capthick=1.6)
     for y, p, b, h in zip(ys, parts, bas, haut, strict=True):
         etiquette = f"{formats.pourcentage(p, 0)} ({formats.pourcentage(b, 0)} – {formats.pourcentage(h, 0)})"
-        ax.text(h + 0.02, y, etiquette,
-                va="center", ha="left", fontsize=11, fontweight="bold")
+        ax.text(h + 0.02, y, etiquette, va="center", ha="left", fontsize=11, fontweight="bold")
     ax.set_yticks(ys, [l.replace(" (", "\n(") if len(l) > 28 else l for l in libelles])
     ax.set_xlim(0, 1.45)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1])

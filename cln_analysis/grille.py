@@ -252,49 +252,107 @@ def chiffres(a: Avis, titres: dict[str, str] | None = None) -> list[dict]:
     for c, s in a.stats.iterrows():
         t = titres.get(c, c)
         out += [
-            dict(figure_id=f"grille.{c}.n", label=f"Membres ayant noté le critère « {t} »", value=s["n"], unit="count",
-                 formula="notes de 0 à 4 données"),
-            dict(figure_id=f"grille.{c}.abstentions", label=f"Abstentions sur le critère « {t} »", value=s["abstentions"],
-                 unit="count", formula="cases vides ou NSPP"),
+            dict(
+                figure_id=f"grille.{c}.n",
+                label=f"Membres ayant noté le critère « {t} »",
+                value=s["n"],
+                unit="count",
+                formula="notes de 0 à 4 données",
+            ),
+            dict(
+                figure_id=f"grille.{c}.abstentions",
+                label=f"Abstentions sur le critère « {t} »",
+                value=s["abstentions"],
+                unit="count",
+                formula="cases vides ou NSPP",
+            ),
         ]
         if c in a.publies:
             out += [
-                dict(figure_id=f"grille.{c}.mediane", label=f"Note médiane du critère « {t} »", value=s["mediane"],
-                     unit="score", formula="médiane des notes (interpolation linéaire)"),
-                dict(figure_id=f"grille.{c}.moyenne", label=f"Note moyenne (indicative) du critère « {t} »",
-                     value=s["moyenne"], unit="score", formula="moyenne des notes"),
-                dict(figure_id=f"grille.{c}.part_favorable", label=f"Part de notes favorables (3 ou 4), critère « {t} »",
-                     value=s["part_favorable"], unit="ratio", formula="notes 3 et 4 / notes données"),
-                dict(figure_id=f"grille.{c}.consensus", label=f"Consensus de Tastle et Wierman, critère « {t} »",
-                     value=s["consensus"], unit="score", formula="1 + Σ p_k log2(1 − |k − μ| / 4)"),
+                dict(
+                    figure_id=f"grille.{c}.mediane",
+                    label=f"Note médiane du critère « {t} »",
+                    value=s["mediane"],
+                    unit="score",
+                    formula="médiane des notes (interpolation linéaire)",
+                ),
+                dict(
+                    figure_id=f"grille.{c}.moyenne",
+                    label=f"Note moyenne (indicative) du critère « {t} »",
+                    value=s["moyenne"],
+                    unit="score",
+                    formula="moyenne des notes",
+                ),
+                dict(
+                    figure_id=f"grille.{c}.part_favorable",
+                    label=f"Part de notes favorables (3 ou 4), critère « {t} »",
+                    value=s["part_favorable"],
+                    unit="ratio",
+                    formula="notes 3 et 4 / notes données",
+                ),
+                dict(
+                    figure_id=f"grille.{c}.consensus",
+                    label=f"Consensus de Tastle et Wierman, critère « {t} »",
+                    value=s["consensus"],
+                    unit="score",
+                    formula="1 + Σ p_k log2(1 − |k − μ| / 4)",
+                ),
             ]
     if a.global_ is not None:
-        out.append(dict(figure_id="grille.score_global", label="Note globale (moyenne des critères, sur 4)",
-                        value=a.global_.score, unit="score", formula="moyenne des moyennes des critères publiés"))
+        out.append(
+            dict(
+                figure_id="grille.score_global",
+                label="Note globale (moyenne des critères, sur 4)",
+                value=a.global_.score,
+                unit="score",
+                formula="moyenne des moyennes des critères publiés",
+            )
+        )
     if a.global_pondere is not None:
-        out.append(dict(figure_id="grille.score_global_pondere", label="Note globale pondérée par le Conseil (sur 4)",
-                        value=a.global_pondere.score, unit="score", formula="Σ poids_c × moyenne_c / Σ poids_c"))
+        out.append(
+            dict(
+                figure_id="grille.score_global_pondere",
+                label="Note globale pondérée par le Conseil (sur 4)",
+                value=a.global_pondere.score,
+                unit="score",
+                formula="Σ poids_c × moyenne_c / Σ poids_c",
+            )
+        )
     if a.alpha is not None:
-        out.append(dict(figure_id="grille.alpha_krippendorff", label="Alpha de Krippendorff (ordinal) entre les membres",
-                        value=a.alpha, unit="score", formula="krippendorff.alpha(ordinal, valeurs 0 à 4)"))
+        out.append(
+            dict(
+                figure_id="grille.alpha_krippendorff",
+                label="Alpha de Krippendorff (ordinal) entre les membres",
+                value=a.alpha,
+                unit="score",
+                formula="krippendorff.alpha(ordinal, valeurs 0 à 4)",
+            )
+        )
     return out
 
 
 def synthese(pub: pd.DataFrame, libelles: dict[int, str]) -> pd.DataFrame:
     """The criterion-by-criterion table as French text: shares as counts below 10 answers."""
+
     def share(p, k, n):
         return f.pourcentage(p, 0) if n >= SEUIL_POURCENTAGES else f"{f.entier(k)} sur {f.entier(n)}"
 
-    return pd.DataFrame({
-        "critere": list(pub.index),
-        "mediane": [f"{libelle_mediane(m, libelles)} ({f.nombre(m, 1)})" for m in pub["mediane"]],
-        "quartiles": [f"{f.nombre(a, 2)} – {f.nombre(b, 2)}" for a, b in zip(pub["q1"], pub["q3"])],
-        "favorables": [share(p, k, n) for p, k, n in zip(pub["part_favorable"], pub["favorables"], pub["n"])],
-        "defavorables": [share(p, k, n) for p, k, n in zip(pub["part_defavorable"], pub["defavorables"], pub["n"])],
-        "moyenne": [f.nombre(m, 2) for m in pub["moyenne"]],
-        "consensus": [f.nombre(c, 2) for c in pub["consensus"]],
-        "lecture": [DRAPEAUX[d] for d in pub["drapeau"]],
-    })
+    return pd.DataFrame(
+        {
+            "critere": list(pub.index),
+            "mediane": [f"{libelle_mediane(m, libelles)} ({f.nombre(m, 1)})" for m in pub["mediane"]],
+            "quartiles": [f"{f.nombre(a, 2)} – {f.nombre(b, 2)}" for a, b in zip(pub["q1"], pub["q3"], strict=False)],
+            "favorables": [
+                share(p, k, n) for p, k, n in zip(pub["part_favorable"], pub["favorables"], pub["n"], strict=False)
+            ],
+            "defavorables": [
+                share(p, k, n) for p, k, n in zip(pub["part_defavorable"], pub["defavorables"], pub["n"], strict=False)
+            ],
+            "moyenne": [f.nombre(m, 2) for m in pub["moyenne"]],
+            "consensus": [f.nombre(c, 2) for c in pub["consensus"]],
+            "lecture": [DRAPEAUX[d] for d in pub["drapeau"]],
+        }
+    )
 
 
 def regles_lecture() -> list[str]:
@@ -303,10 +361,12 @@ def regles_lecture() -> list[str]:
         f"{DRAPEAUX['information_insuffisante']} : plus de {f.pourcentage(SEUIL_ABSTENTION, 0)} d'abstentions ;",
         f"{DRAPEAUX['consensus_favorable']} : au moins {f.pourcentage(SEUIL_CONSENSUS, 0)} de notes 3 ou 4 et au plus "
         f"{f.pourcentage(SEUIL_OPPOSITION, 0)} de notes 0 ou 1 ;",
-        f"{DRAPEAUX['consensus_defavorable']} : au moins {f.pourcentage(SEUIL_CONSENSUS, 0)} de notes 0 ou 1 et au plus "
+        f"{DRAPEAUX['consensus_defavorable']} : au moins {f.pourcentage(SEUIL_CONSENSUS, 0)} de notes 0 ou 1 et au "
+        f"plus "
         f"{f.pourcentage(SEUIL_OPPOSITION, 0)} de notes 3 ou 4 ;",
         f"{DRAPEAUX['polarise']} : au moins {f.pourcentage(SEUIL_POLARISATION, 0)} de notes 0 ou 1 et au moins "
         f"{f.pourcentage(SEUIL_POLARISATION, 0)} de notes 3 ou 4 ;",
-        f"{DRAPEAUX['accord']} : écart entre le 1er et le 3e quartile d'au plus {f.nombre(ECART_INTERQUARTILE_ACCORD, 0)} ;",
+        f"{DRAPEAUX['accord']} : écart entre le 1er et le 3e quartile d'au plus "
+        f"{f.nombre(ECART_INTERQUARTILE_ACCORD, 0)} ;",
         f"sinon, {DRAPEAUX['avis_partages']}.",
     ]

@@ -94,7 +94,16 @@ def parametres_declares(notebook: Path) -> dict[str, Parametre]:
 
 
 _TYPES_FR = {"int": "un nombre entier", "float": "un nombre", "bool": "vrai ou faux", "str": "un texte"}
-_BOOLEENS = {"vrai": True, "oui": True, "true": True, "1": True, "faux": False, "non": False, "false": False, "0": False}
+_BOOLEENS = {
+    "vrai": True,
+    "oui": True,
+    "true": True,
+    "1": True,
+    "faux": False,
+    "non": False,
+    "false": False,
+    "0": False,
+}
 
 
 def convertir(rapport: str, param: Parametre, texte: str) -> object:
@@ -122,7 +131,8 @@ def convertir(rapport: str, param: Parametre, texte: str) -> object:
     except (ValueError, KeyError, ZeroDivisionError, OverflowError):
         raise ErreurParametre(
             f"rapport « {rapport} », paramètre « {param.nom} » : « {texte} » n'est pas {_TYPES_FR[param.type]}"
-            + (f" ({param.aide})" if param.aide else f" (valeur par défaut : {param.defaut})")) from None
+            + (f" ({param.aide})" if param.aide else f" (valeur par défaut : {param.defaut})")
+        ) from None
     verifier_domaine(rapport, param, valeur)
     return valeur
 
@@ -167,6 +177,8 @@ def preparer(ids: list[str], bruts: dict[str, str]) -> dict[str, dict[str, objec
     for name in bruts:
         if not any(name in d for d in declared.values()):
             known = sorted({n for d in declared.values() for n in d})
-            raise ErreurUsage(f"paramètre inconnu « {name} » : aucun des rapports {', '.join(ids)} ne le déclare "
-                              f"(paramètres possibles : {', '.join(known)})")
+            raise ErreurUsage(
+                f"paramètre inconnu « {name} » : aucun des rapports {', '.join(ids)} ne le déclare "
+                f"(paramètres possibles : {', '.join(known)})"
+            )
     return {i: {n: convertir(i, d[n], v) for n, v in bruts.items() if n in d} for i, d in declared.items()}

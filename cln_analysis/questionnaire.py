@@ -235,23 +235,37 @@ def lire(chemin: str | Path) -> Questionnaire:
                 problems.append(Probleme(nom, "une colonne remplie n'a pas de titre", ligne=ligne(cells.index[h]),
                                          conseil=attendues))
         elif k not in COLONNES_FICHIER:
-            problems.append(Probleme(nom, "colonne inconnue", ligne=ligne(cells.index[h]), colonne=titre, conseil=attendues))
+            problems.append(Probleme(nom, "colonne inconnue", ligne=ligne(cells.index[h]), colonne=titre,
+                                     conseil=attendues))
         elif k in columns:
             problems.append(Probleme(nom, "colonne en double", ligne=ligne(cells.index[h]), colonne=titre))
         else:
             columns[k] = j
     for c in OBLIGATOIRES:
         if c not in columns:
-            problems.append(Probleme(nom, "colonne obligatoire absente", ligne=ligne(cells.index[h]), colonne=c,
-                                     conseil=f"ajoutez-la à la ligne d'en-tête ({', '.join(COLONNES_FICHIER)})"))
+            problems.append(
+                Probleme(
+                    nom,
+                    "colonne obligatoire absente",
+                    ligne=ligne(cells.index[h]),
+                    colonne=c,
+                    conseil=f"ajoutez-la à la ligne d'en-tête ({', '.join(COLONNES_FICHIER)})",
+                )
+            )
     if problems:
         raise ErreurDonnees(problems)
 
     rows = body.index[body.any(axis=1).to_numpy()]  # blank rows of the template are skipped
     data = cells.loc[rows]
     if len(data) == 0:
-        raise ErreurDonnees(Probleme(nom, "aucune réponse sous la ligne d'en-tête", ligne=ligne(cells.index[h]) + 1,
-                                     conseil="une ligne par habitant"))
+        raise ErreurDonnees(
+            Probleme(
+                nom,
+                "aucune réponse sous la ligne d'en-tête",
+                ligne=ligne(cells.index[h]) + 1,
+                conseil="une ligne par habitant",
+            )
+        )
     commentaires = 0
     if COLONNE_COMMENTAIRE in columns:
         commentaires = int(filled.loc[rows, columns[COLONNE_COMMENTAIRE]].sum())
@@ -284,4 +298,3 @@ def lire(chemin: str | Path) -> Questionnaire:
     if bad:
         raise ErreurDonnees([p for _, _, p in sorted(bad, key=lambda t: t[:2])])
     return Questionnaire(out, commentaires, lecture)
-

@@ -82,7 +82,9 @@ class Rapport:
         if ressource is not None:
             self._marquer_fictif(path)
         if path.is_file() and not any(x["chemin"] == config.display_path(path) for x in self.entrees):
-            self.entrees.append({"chemin": config.display_path(path), "role": role, "sha256": sha256(path), "lecture": lecture})
+            self.entrees.append(
+                {"chemin": config.display_path(path), "role": role, "sha256": sha256(path), "lecture": lecture}
+            )
         return path
 
     def charger(self, nom_ressource: str, chemin: str | Path | None = None) -> pd.DataFrame:
@@ -110,9 +112,16 @@ class Rapport:
         self.chiffres.append(registre.Chiffre(figure_id, self.identifiant, label, float(value), unit, formula))
         return value
 
-    def tableau(self, nom: str, df: pd.DataFrame, legende: str,
-                formats: Mapping[str, Callable] | None = None, libelles: Mapping[str, str] | None = None,
-                note: str | None = None, entete_ligne: bool = True) -> Html:
+    def tableau(
+        self,
+        nom: str,
+        df: pd.DataFrame,
+        legende: str,
+        formats: Mapping[str, Callable] | None = None,
+        libelles: Mapping[str, str] | None = None,
+        note: str | None = None,
+        entete_ligne: bool = True,
+    ) -> Html:
         """Record the table as `data/processed/<id>/<nom>.csv` and return its accessible HTML, its
         columns titled and formatted by the module's `COLONNES` (`formats`/`libelles` override)."""
         self.tableaux[f"{nom}.csv"] = tableau_csv(df)
@@ -121,15 +130,23 @@ class Rapport:
         self.classeur[nom] = feuille_excel(df, legende, titres, colonnes)
         return self.afficher_tableau(df, legende, formats, libelles, note=note, entete_ligne=entete_ligne)
 
-    def afficher_tableau(self, df: pd.DataFrame, legende: str, formats: Mapping[str, Callable] | None = None,
-                         libelles: Mapping[str, str] | None = None, note: str | None = None,
-                         entete_ligne: bool = True) -> Html:
+    def afficher_tableau(
+        self,
+        df: pd.DataFrame,
+        legende: str,
+        formats: Mapping[str, Callable] | None = None,
+        libelles: Mapping[str, str] | None = None,
+        note: str | None = None,
+        entete_ligne: bool = True,
+    ) -> Html:
         """A table shown on the page only (not written to data/processed/), with the module's columns."""
-        return rendu.tableau(df, legende, formats, libelles, entete_ligne=entete_ligne, note=note,
-                             colonnes=self.colonnes)
+        return rendu.tableau(
+            df, legende, formats, libelles, entete_ligne=entete_ligne, note=note, colonnes=self.colonnes
+        )
 
-    def graphique(self, fig, alternative: str, legende: str, tableau: Html | None = None,
-                  source: str = rendu.SOURCE_PRESENTATION) -> Html:
+    def graphique(
+        self, fig, alternative: str, legende: str, tableau: Html | None = None, source: str = rendu.SOURCE_PRESENTATION
+    ) -> Html:
         """A chart with its text alternative, followed by the table behind it. When the report reads
         fictitious data, a source other than the city's presentation is captioned as fictitious."""
         self._graphiques += 1
@@ -160,8 +177,9 @@ class Rapport:
     def tracabilite(self, rapprochement: pd.DataFrame) -> Html:
         """« Traçabilité », rendered by `rendu.tracabilite` from what this object collected."""
         duree = time.perf_counter() - self._t0
-        params = pd.DataFrame({"parametre": list(self.parametres),
-                               "valeur": [_valeur_parametre(v) for v in self.parametres.values()]})
+        params = pd.DataFrame(
+            {"parametre": list(self.parametres), "valeur": [_valeur_parametre(v) for v in self.parametres.values()]}
+        )
         files = pd.DataFrame(self.entrees, columns=["chemin", "role", "lecture", "sha256"])
         execution = [
             f"Paquet cln_analysis, version {__version__}",
@@ -169,24 +187,32 @@ class Rapport:
             f"Début : {formats.date_heure(self.debut)}",
             f"Durée du calcul : {formats.duree(duree)}",
         ]
-        units = dict(zip(rapprochement["figure_id"], rapprochement["unit"]))
-        view = pd.DataFrame({
-            "figure_id": rapprochement["figure_id"],
-            "label": rapprochement["label"],
-            "valeur_calculee": [formats.valeur(float(v), units[i], registre.decimales_affichage(units[i], p))
-                                for i, v, p in zip(rapprochement["figure_id"], rapprochement["value"],
-                                                   rapprochement["published"])],
-            "published": rapprochement["published"].replace("", "—"),
-            "status": rapprochement["status"].map(STATUTS),
-        })
+        units = dict(zip(rapprochement["figure_id"], rapprochement["unit"], strict=False))
+        view = pd.DataFrame(
+            {
+                "figure_id": rapprochement["figure_id"],
+                "label": rapprochement["label"],
+                "valeur_calculee": [
+                    formats.valeur(float(v), units[i], registre.decimales_affichage(units[i], p))
+                    for i, v, p in zip(
+                        rapprochement["figure_id"], rapprochement["value"], rapprochement["published"], strict=False
+                    )
+                ],
+                "published": rapprochement["published"].replace("", "—"),
+                "status": rapprochement["status"].map(STATUTS),
+            }
+        )
         n = rapprochement["status"].value_counts()
-        conformes = formats.pluriel(n.get("match", 0), "chiffre conforme", "chiffres conformes",
-                                    "aucun chiffre conforme")
+        conformes = formats.pluriel(
+            n.get("match", 0), "chiffre conforme", "chiffres conformes", "aucun chiffre conforme"
+        )
         bilan = f"{conformes}, {formats.pluriel(n.get('mismatch', 0), 'écart', 'écarts', 'aucun écart')}"
         if n.get("unpublished", 0):
             bilan += f" ; {formats.pluriel(n.get('unpublished', 0), 'chiffre', 'chiffres')} sans équivalent publié"
-        note = (bilan + ". Un chiffre est conforme quand sa valeur, arrondie comme le document l'arrondit, est égale "
-                "au chiffre imprimé.")
+        note = (
+            bilan + ". Un chiffre est conforme quand sa valeur, arrondie comme le document l'arrondit, est égale "
+            "au chiffre imprimé."
+        )
         try:
             d = catalogue.par_id(self.identifiant)
             lien = os.path.relpath(d.page_audit, d.page.parent).replace("\\", "/") + "#rapprochement"
@@ -223,8 +249,9 @@ def _format_excel(exemple: str) -> str | None:
     return f'#,##0{decimales} "€"' if m.group(2) == "€" else f"#,##0{decimales}"
 
 
-def feuille_excel(df: pd.DataFrame, legende: str, titres: Mapping[str, str],
-                  formateurs: Mapping[str, Callable]) -> dict:
+def feuille_excel(
+    df: pd.DataFrame, legende: str, titres: Mapping[str, str], formateurs: Mapping[str, Callable]
+) -> dict:
     """One table as a workbook sheet: French headers, numbers kept as numbers with the Excel display
     format that matches the page's French format; a column the page shows as words is written as words."""
     colonnes, formats_excel, lignes = [], [], [[] for _ in range(len(df))]

@@ -91,7 +91,9 @@ def citation(texte_source: str, source: str) -> Html:
 
 def chiffres_cles(items: Sequence[tuple[str, str]]) -> Html:
     """The key-figures strip: [(formatted value, French label), …]."""
-    cells = "".join(f'<li><span class="valeur">{e(v)}</span> <span class="libelle">{e(l)}</span></li>' for v, l in items)
+    cells = "".join(
+        f'<li><span class="valeur">{e(v)}</span> <span class="libelle">{e(l)}</span></li>' for v, l in items
+    )
     return Html(f'<ul class="chiffres-cles" aria-label="Chiffres clés">{cells}</ul>')
 
 
@@ -139,8 +141,9 @@ def tableau(
     )
 
 
-def graphique(svg_large: str, svg_telephone: str, alternative: str, legende: str,
-              source: str = SOURCE_PRESENTATION) -> Html:
+def graphique(
+    svg_large: str, svg_telephone: str, alternative: str, legende: str, source: str = SOURCE_PRESENTATION
+) -> Html:
     """A chart: two inline SVG drawings (wide screens and print; phones), one French text alternative
     (`role="img"` + `aria-label`), its caption and its source line. The SVGs are trusted (drawn by
     `graphiques.en_svg`)."""
@@ -149,7 +152,7 @@ def graphique(svg_large: str, svg_telephone: str, alternative: str, legende: str
     return Html(
         f'<figure class="graphique"><div class="graphique-image" role="img" aria-label="{e(alternative)}">'
         f'<div class="version-large">{svg_large}</div><div class="version-telephone">{svg_telephone}</div></div>'
-        f"<figcaption>{e(legende)}<br><span class=\"source\">Source : {e(source)}</span></figcaption></figure>"
+        f'<figcaption>{e(legende)}<br><span class="source">Source : {e(source)}</span></figcaption></figure>'
     )
 
 
@@ -169,21 +172,32 @@ COLONNES_TRACABILITE = {
 }
 
 
-def tracabilite(parametres: pd.DataFrame, entrees: pd.DataFrame, execution: Sequence[str],
-                hypotheses: Sequence[str], rapprochement: pd.DataFrame, note_rapprochement: str,
-                lien_audit: str | None = None) -> Html:
+def tracabilite(
+    parametres: pd.DataFrame,
+    entrees: pd.DataFrame,
+    execution: Sequence[str],
+    hypotheses: Sequence[str],
+    rapprochement: pd.DataFrame,
+    note_rapprochement: str,
+    lien_audit: str | None = None,
+) -> Html:
     """The « Traçabilité » section that ends every report: parameters, input files with their
     SHA-256, the run, « Hypothèses et limites », and the reconciliation with the published figures
     (its one-line summary on both pages, the full table on the audit page only, linked from the public one)."""
-    voir = (texte('Le détail, chiffre par chiffre, est dans la <a href="{lien}">version d\'audit</a>.', lien=lien_audit)
-            if lien_audit else Html(""))
+    voir = (
+        texte('Le détail, chiffre par chiffre, est dans la <a href="{lien}">version d\'audit</a>.', lien=lien_audit)
+        if lien_audit
+        else Html("")
+    )
     cols = COLONNES_TRACABILITE
     parts = [
         Html('<section class="tracabilite" aria-labelledby="tracabilite">'),
         Html('<h2 id="tracabilite">Traçabilité</h2>'),
-        texte("Cette section permet de refaire le calcul : les paramètres utilisés, chaque fichier lu "
-              "avec son empreinte SHA-256, la version du code, et la comparaison de chaque chiffre avec le "
-              "document qui l'a publié."),
+        texte(
+            "Cette section permet de refaire le calcul : les paramètres utilisés, chaque fichier lu "
+            "avec son empreinte SHA-256, la version du code, et la comparaison de chaque chiffre avec le "
+            "document qui l'a publié."
+        ),
         titre(3, "Paramètres utilisés"),
         tableau(parametres, "Paramètres de cette exécution", colonnes=cols),
         titre(3, "Fichiers d'entrée"),

@@ -13,7 +13,10 @@ NBSP = "\u00a0"
 
 
 def _figures(root):
-    return {r["figure_id"]: r for r in csv.DictReader(io.StringIO((root / "data/processed/figures.csv").read_text(encoding="utf-8")))}
+    return {
+        r["figure_id"]: r
+        for r in csv.DictReader(io.StringIO((root / "data/processed/figures.csv").read_text(encoding="utf-8")))
+    }
 
 
 def test_budget_report_reproduces_the_slide(depot_produit):
@@ -21,8 +24,16 @@ def test_budget_report_reproduces_the_slide(depot_produit):
     assert '<html lang="fr">' in html
     assert re.search(r"<title>La part du budget municipal consacrée au numérique en 2025[^<]*</title>", html)
     assert html.count("<h1>") == 1
-    for shown in (f"7,3{NBSP}%", f"2,8{NBSP}%", f"3,7{NBSP}%", f"40,4{NBSP}%", f"59,6{NBSP}%", f"3,3{NBSP}%",
-                  "3\u202f058\u202f244", "76,05"):
+    for shown in (
+        f"7,3{NBSP}%",
+        f"2,8{NBSP}%",
+        f"3,7{NBSP}%",
+        f"40,4{NBSP}%",
+        f"59,6{NBSP}%",
+        f"3,3{NBSP}%",
+        "3\u202f058\u202f244",
+        "76,05",
+    ):
         assert shown in html, shown
     assert "Traçabilité" in html and "Hypothèses et limites" in html and "SHA-256" in html
     assert "<code>" not in html  # no code in the public page
@@ -31,10 +42,21 @@ def test_budget_report_reproduces_the_slide(depot_produit):
 
 def test_figures_csv_has_every_budget_id_and_status(depot_produit):
     figs = _figures(depot_produit)
-    expected_match = ["investissement.numerique", "investissement.total", "investissement.part", "fonctionnement.numerique",
-                      "fonctionnement.total", "fonctionnement.part", "total.numerique", "total.total", "total.part",
-                      "investissement.poids_numerique", "fonctionnement.poids_numerique", "investissement.poids_total",
-                      "fonctionnement.poids_total"]
+    expected_match = [
+        "investissement.numerique",
+        "investissement.total",
+        "investissement.part",
+        "fonctionnement.numerique",
+        "fonctionnement.total",
+        "fonctionnement.part",
+        "total.numerique",
+        "total.total",
+        "total.part",
+        "investissement.poids_numerique",
+        "fonctionnement.poids_numerique",
+        "investissement.poids_total",
+        "fonctionnement.poids_total",
+    ]
     for k in expected_match:
         assert figs[f"budget.2025.{k}"]["status"] == "match", k
     for k in ("total.part_budget_primitif", "numerique_par_habitant"):
@@ -96,8 +118,18 @@ def test_index_links_every_report(depot_produit):
 
 def test_cvs_report_answers_the_councils_questions(depot_produit):
     html = (depot_produit / "reports/cvs.html").read_text(encoding="utf-8")
-    for shown in ("269\u202f045", f"80,1{NBSP}%", f"67{NBSP}%", f"33{NBSP}%", f"\u22122,9{NBSP}%", "53\u202f809",
-                  "134\u202f522,50", "Icièlà", "Secours Populaire", "Quel est le budget dédié aux écrivains publics"):
+    for shown in (
+        "269\u202f045",
+        f"80,1{NBSP}%",
+        f"67{NBSP}%",
+        f"33{NBSP}%",
+        f"\u22122,9{NBSP}%",
+        "53\u202f809",
+        "134\u202f522,50",
+        "Icièlà",
+        "Secours Populaire",
+        "Quel est le budget dédié aux écrivains publics",
+    ):
         assert shown in html, shown
     assert "parts de la Ville et de l'État réunies" in html  # the assumption on what 269 045 € covers
     figs = _figures(depot_produit)
@@ -125,20 +157,36 @@ def test_cvs_with_a_project_file_that_does_not_add_up(depot):
 
 def test_calls_report_and_a_monthly_trial_file(depot_produit, depot):
     html = (depot_produit / "reports/appels.html").read_text(encoding="utf-8")
-    for shown in (f"76{NBSP}%", f"83{NBSP}%", f"81{NBSP}%", "18\u202f679", "74,7", "rendez-vous en ligne (CNI, passeport)"):
+    for shown in (
+        f"76{NBSP}%",
+        f"83{NBSP}%",
+        f"81{NBSP}%",
+        "18\u202f679",
+        "74,7",
+        "rendez-vous en ligne (CNI, passeport)",
+    ):
         assert shown in html, shown
-    (depot / "mois.csv").write_text("periode,appels_recus,appels_perdus,appels_repondus\n2025,98953,18679,80274\n"
-                                    "2025-03,9000,2000,7000\n2026-03,8000,400,7600\n2026-04,7900,300,7600\n")
+    (depot / "mois.csv").write_text(
+        "periode,appels_recus,appels_perdus,appels_repondus\n2025,98953,18679,80274\n"
+        "2025-03,9000,2000,7000\n2026-03,8000,400,7600\n2026-04,7900,300,7600\n"
+    )
     res = cli(depot, "run", "appels", "-p", "donnees=mois.csv")
     assert res.returncode == 1 and "donnée deux fois" in res.stderr  # 2025 as a year and as one month
-    (depot / "mois.csv").write_text("periode,appels_recus,appels_perdus,appels_repondus\n2025,98953,18679,80274\n"
-                                    "2026-03,8000,400,7600\n2026-04,7900,300,7600\n")
+    (depot / "mois.csv").write_text(
+        "periode,appels_recus,appels_perdus,appels_repondus\n2025,98953,18679,80274\n"
+        "2026-03,8000,400,7600\n2026-04,7900,300,7600\n"
+    )
     assert cli(depot, "run", "appels", "-p", "donnees=mois.csv").returncode == 0
     figs = _figures(depot)
-    assert figs["appels.2026.recus"]["value"] == "15900" and "(mars et avril 2026)" in figs["appels.2026.recus"]["label"]
+    assert (
+        figs["appels.2026.recus"]["value"] == "15900" and "(mars et avril 2026)" in figs["appels.2026.recus"]["label"]
+    )
     assert "appels.2026.evolution_recus" not in figs and "appels.2025.ecart_objectif" in figs
     html = (depot / "reports/appels.html").read_text(encoding="utf-8")
-    assert "Courbes du taux de décroché par mois" in html and (depot / "data/processed/appels/appels_par_mois.csv").exists()
+    assert (
+        "Courbes du taux de décroché par mois" in html
+        and (depot / "data/processed/appels/appels_par_mois.csv").exists()
+    )
 
 
 def test_grid_report_with_the_fictitious_example(depot_produit):

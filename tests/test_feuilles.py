@@ -21,7 +21,7 @@ ROWS = [[3, 2, 1, 0, 4, 2, 3, 1], [4, 3, "NSPP", 1, 3, 2, 2, 2], [3, 3, 2, None,
 def _remplir_xlsx(path):
     wb = openpyxl.load_workbook(path)
     ws = wb["Notes"]
-    for r, (name, scores) in enumerate(zip(NOMS, ROWS), start=2):
+    for r, (name, scores) in enumerate(zip(NOMS, ROWS, strict=False), start=2):
         ws.cell(row=r, column=1, value=name)
         for i, v in enumerate(scores):
             ws.cell(row=r, column=2 + 2 * i, value=v)
@@ -70,7 +70,7 @@ def test_xlsx_round_trip(tmp_path):
 def _csv_rempli(template):
     """The generated blank CSV, filled in: its own header row, then one row per member."""
     rows = [next(csv.reader(io.StringIO(template.read_text(encoding="utf-8-sig"))))]
-    for name, scores in zip(NOMS, ROWS):
+    for name, scores in zip(NOMS, ROWS, strict=False):
         row = [name]
         for v in scores:
             row += ["" if v is None else str(v), "commentaire"]

@@ -8,7 +8,13 @@ import pytest
 
 from cln_analysis import grille
 
-LIB = {0: "Absent ou ignoré", 1: "Insuffisant ou partiel", 2: "Acceptable, à améliorer", 3: "Satisfaisant", 4: "Exemplaire"}
+LIB = {
+    0: "Absent ou ignoré",
+    1: "Insuffisant ou partiel",
+    2: "Acceptable, à améliorer",
+    3: "Satisfaisant",
+    4: "Exemplaire",
+}
 NA = np.nan
 
 
@@ -53,14 +59,17 @@ def test_consensus_by_hand():
     assert s.loc["c", "consensus"] == pytest.approx(1 + math.log2(0.75) / 2)
 
 
-@pytest.mark.parametrize("scores,flag", [
-    ([3, 3, 4, 4, 3, 3, 4, 3, 3, 2], "consensus_favorable"),
-    ([0, 1, 1, 0, 1, 1, 0, 1, 2, 1], "consensus_defavorable"),
-    ([0, 0, 1, 4, 4, 3, 2, 2], "polarise"),
-    ([2, 2, 2, 3, 2, 1, 2, 2], "accord"),
-    ([3, NA, NA, 3, 3, NA], "information_insuffisante"),
-    ([0, 0, 1, 1, 2, 2, 2, 3], "avis_partages"),
-])
+@pytest.mark.parametrize(
+    "scores,flag",
+    [
+        ([3, 3, 4, 4, 3, 3, 4, 3, 3, 2], "consensus_favorable"),
+        ([0, 1, 1, 0, 1, 1, 0, 1, 2, 1], "consensus_defavorable"),
+        ([0, 0, 1, 4, 4, 3, 2, 2], "polarise"),
+        ([2, 2, 2, 3, 2, 1, 2, 2], "accord"),
+        ([3, NA, NA, 3, 3, NA], "information_insuffisante"),
+        ([0, 0, 1, 1, 2, 2, 2, 3], "avis_partages"),
+    ],
+)
 def test_each_flag(scores, flag):
     assert grille.statistiques(panel(c=scores)).loc["c", "drapeau"] == flag
 
@@ -80,8 +89,13 @@ def test_threshold_hides_statistics_not_counts():
     assert "grille.b.mediane" not in ids and "grille.b.moyenne" not in ids
     few = grille.avis(notes.iloc[:4], 5)
     assert not few.publiable and few.publies == [] and few.global_ is None
-    assert {c["figure_id"] for c in grille.chiffres(few)} == {"grille.repondants", "grille.a.n", "grille.a.abstentions",
-                                                              "grille.b.n", "grille.b.abstentions"}
+    assert {c["figure_id"] for c in grille.chiffres(few)} == {
+        "grille.repondants",
+        "grille.a.n",
+        "grille.a.abstentions",
+        "grille.b.n",
+        "grille.b.abstentions",
+    }
 
 
 def test_overall_score_labels_and_blocking_points():

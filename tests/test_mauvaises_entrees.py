@@ -55,12 +55,17 @@ def test_required_column_missing_and_unknown_column(res, tmp_path):
     i, f = next((i, f) for i, f in enumerate(res["schema"]["fields"]) if f.get("constraints", {}).get("required"))
     text = _refus(res, _write(tmp_path / "sans.csv", [r[:i] + r[i + 1:] for r in rows]))
     assert f"ligne 1, colonne « {f['name']} » : colonne obligatoire absente" in text
-    text = _refus(res, _write(tmp_path / "en_trop.csv", [rows[0] + ["colonne_en_trop"]] + [r + ["x"] for r in rows[1:]]))
+    text = _refus(
+        res, _write(tmp_path / "en_trop.csv", [rows[0] + ["colonne_en_trop"]] + [r + ["x"] for r in rows[1:]])
+    )
     assert "colonne « colonne_en_trop » : colonne inconnue" in text
 
 
-@pytest.mark.parametrize("res", [r for r in RESOURCES if any(f["type"] in ("integer", "number") for f in r["schema"]["fields"])],
-                         ids=lambda r: r["name"])
+@pytest.mark.parametrize(
+    "res",
+    [r for r in RESOURCES if any(f["type"] in ("integer", "number") for f in r["schema"]["fields"])],
+    ids=lambda r: r["name"],
+)
 def test_text_where_a_number_is_due_and_negative(res, tmp_path):
     rows = _rows(res)
     i, f = _champ(res, ("integer", "number"))
@@ -68,7 +73,9 @@ def test_text_where_a_number_is_due_and_negative(res, tmp_path):
     text = _refus(res, _write(tmp_path / "texte.csv", rows))
     assert f"ligne 2, colonne « {f['name']} » : « 3 058 244 € » n'est pas" in text
     rows[1][i] = "-5"
-    assert f"ligne 2, colonne « {f['name']} » : -5 est inférieur au minimum" in _refus(res, _write(tmp_path / "neg.csv", rows))
+    assert f"ligne 2, colonne « {f['name']} » : -5 est inférieur au minimum" in _refus(
+        res, _write(tmp_path / "neg.csv", rows)
+    )
 
 
 @pytest.mark.parametrize("res", [r for r in RESOURCES if r["schema"].get("primaryKey")], ids=lambda r: r["name"])
@@ -82,8 +89,10 @@ def test_duplicated_key_row(res, tmp_path):
 def test_excel_csv_and_xlsx_give_the_same_table(res, tmp_path):
     ref = donnees.charger(res["name"])
     rows = _rows(res)
-    decimal = [[c.replace(".", ",") if f["type"] == "number" else c
-                for c, f in zip(r, res["schema"]["fields"])] for r in rows[1:]]
+    decimal = [
+        [c.replace(".", ",") if f["type"] == "number" else c for c, f in zip(r, res["schema"]["fields"], strict=False)]
+        for r in rows[1:]
+    ]
     if all(c.encode("cp1252", errors="ignore").decode("cp1252") == c for r in rows for c in r):
         excel = _write(tmp_path / "excel.csv", [rows[0]] + decimal, delimiter=";", encoding="cp1252", newline="\r\n")
         assert donnees.charger(res["name"], excel).equals(ref)
@@ -98,15 +107,24 @@ def test_excel_csv_and_xlsx_give_the_same_table(res, tmp_path):
 
 def test_a_digital_budget_above_its_total_fails_the_report(depot):
     (depot / "data/raw/budget_mandate.csv").write_text(
-        "annee,section,budget_numerique,budget_total\n2025,investissement,50000000,41801894\n2025,fonctionnement,4508759,163049676\n")
+        "annee,section,budget_numerique,budget_total\n2025,investissement,50000000,41801894\n2025,fonctionnement,4508759,163049676\n"
+    )
     res = cli(depot, "run", "budget")
     assert res.returncode == 1
-    assert "budget_mandate.csv, ligne 2, colonne « budget_numerique » : le budget numérique (50000000) dépasse" in res.stderr
+    assert (
+        "budget_mandate.csv, ligne 2, colonne « budget_numerique » : le budget numérique (50000000) dépasse"
+        in res.stderr
+    )
     assert "Traceback" not in res.stderr + res.stdout
 
 
-CHEMINS_ABSENTS = [("budget", "donnees"), ("cvs", "donnees"), ("appels", "donnees"), ("grille", "notes"),
-                    ("retours", "donnees")]
+CHEMINS_ABSENTS = [
+    ("budget", "donnees"),
+    ("cvs", "donnees"),
+    ("appels", "donnees"),
+    ("grille", "notes"),
+    ("retours", "donnees"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -141,9 +159,18 @@ def test_strings_stay_strings(depot):
     assert convertir("x", Parametre("p", "float", True, "None", ""), "0,5") == 0.5
 
 
-@pytest.mark.parametrize("report,param", [("budget", "annee"), ("budget", "population"), ("cvs", "part_nouveaux"),
-                                          ("appels", "jours_ouvres"), ("appels", "objectif_decroche"),
-                                          ("grille", "seuil_publication"), ("retours", "seuil_publication")])
+@pytest.mark.parametrize(
+    "report,param",
+    [
+        ("budget", "annee"),
+        ("budget", "population"),
+        ("cvs", "part_nouveaux"),
+        ("appels", "jours_ouvres"),
+        ("appels", "objectif_decroche"),
+        ("grille", "seuil_publication"),
+        ("retours", "seuil_publication"),
+    ],
+)
 def test_every_numeric_parameter_refuses_text(depot, report, param):
     res = cli(depot, "run", report, "-p", f"{param}=abc")
     assert res.returncode == 2
@@ -176,8 +203,10 @@ def test_zero_where_a_division_needs_a_positive_number(res, tmp_path):
     rows = _rows(res)
     i = rows[0].index(DIVISEURS[res["name"]])
     for j, name in enumerate(rows[0]):  # zero the whole row so that the other rules still hold
-        if any(f["name"] == name and f["type"] in ("integer", "number") and name not in ("annee",)
-               for f in res["schema"]["fields"]):
+        if any(
+            f["name"] == name and f["type"] in ("integer", "number") and name not in ("annee",)
+            for f in res["schema"]["fields"]
+        ):
             rows[1][j] = "0"
     df = donnees.charger(res["name"], _write(tmp_path / "zero.csv", rows))
     probs = verification.REGLES[res["name"]](df)

@@ -21,7 +21,10 @@ def test_budget_shares_stay_in_bounds_and_add_up(v):
                       index=pd.Index([2, 3], name="ligne"))
     t = budget.parts(df, 2025).set_index("section")
     assert ((t["part_numerique"] >= 0) & (t["part_numerique"] <= 1)).all()
-    assert abs(t.loc["investissement", "poids_dans_numerique"] + t.loc["fonctionnement", "poids_dans_numerique"] - 1) < 1e-12
+    assert (
+        abs(t.loc["investissement", "poids_dans_numerique"] + t.loc["fonctionnement", "poids_dans_numerique"] - 1)
+        < 1e-12
+    )
     assert abs(t.loc["investissement", "poids_dans_total"] + t.loc["fonctionnement", "poids_dans_total"] - 1) < 1e-12
     lo = min(t.loc["investissement", "part_numerique"], t.loc["fonctionnement", "part_numerique"])
     hi = max(t.loc["investissement", "part_numerique"], t.loc["fonctionnement", "part_numerique"])
@@ -30,7 +33,8 @@ def test_budget_shares_stay_in_bounds_and_add_up(v):
 
 scores = st.lists(st.one_of(st.none(), st.integers(0, 4)), min_size=1, max_size=40)
 panels = st.lists(scores, min_size=1, max_size=4).map(
-    lambda cols: pd.DataFrame({f"c{i}": pd.Series(c, dtype=float) for i, c in enumerate(cols)}))
+    lambda cols: pd.DataFrame({f"c{i}": pd.Series(c, dtype=float) for i, c in enumerate(cols)})
+)
 
 
 @settings(max_examples=60, deadline=None)

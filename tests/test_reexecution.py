@@ -33,20 +33,35 @@ def test_only_what_changed_is_redone(depot_copie):
     # an input file, by content
     p = depot / "data/raw/appels_standard.csv"
     p.write_text(p.read_text(encoding="utf-8").replace("\n", "\r\n"), encoding="utf-8")
-    assert _statuts(cli(depot, "run")) == {"budget": "inchangé", "cvs": "inchangé", "appels": "fait", "grille": "inchangé",
-                                              "retours": "inchangé"}
+    assert _statuts(cli(depot, "run")) == {
+        "budget": "inchangé",
+        "cvs": "inchangé",
+        "appels": "fait",
+        "grille": "inchangé",
+        "retours": "inchangé",
+    }
     # a file shared by two reports (territoire.csv is read by budget and cvs)
     p = depot / "data/raw/territoire.csv"
     p.write_text(p.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert _statuts(cli(depot, "run")) == {"budget": "fait", "cvs": "fait", "appels": "inchangé", "grille": "inchangé",
-                                              "retours": "inchangé"}
+    assert _statuts(cli(depot, "run")) == {
+        "budget": "fait",
+        "cvs": "fait",
+        "appels": "inchangé",
+        "grille": "inchangé",
+        "retours": "inchangé",
+    }
     # a notebook
     nb = depot / "notebooks/grille.ipynb"
     d = json.loads(nb.read_text(encoding="utf-8"))
     d["cells"][0]["source"] += " "
     nb.write_text(json.dumps(d), encoding="utf-8")
-    assert _statuts(cli(depot, "run")) == {"budget": "inchangé", "cvs": "inchangé", "appels": "inchangé", "grille": "fait",
-                                              "retours": "inchangé"}
+    assert _statuts(cli(depot, "run")) == {
+        "budget": "inchangé",
+        "cvs": "inchangé",
+        "appels": "inchangé",
+        "grille": "fait",
+        "retours": "inchangé",
+    }
     # a parameter
     assert _statuts(cli(depot, "run", "budget", "-p", "population=100000")) == {"budget": "fait"}
     assert _statuts(cli(depot, "run", "budget", "-p", "population=100000")) == {"budget": "inchangé"}
@@ -77,7 +92,8 @@ def test_a_failed_report_leaves_its_previous_outputs(depot_copie):
     depot = depot_copie
     before = _snapshot(depot)
     (depot / "data/raw/budget_mandate.csv").write_text(
-        "annee,section,budget_numerique,budget_total\n2025,investissement,x,41801894\n2025,fonctionnement,4508759,163049676\n")
+        "annee,section,budget_numerique,budget_total\n2025,investissement,x,41801894\n2025,fonctionnement,4508759,163049676\n"
+    )
     res = cli(depot, "run", "--force")
     assert res.returncode == 1
     assert "Bilan : 4 produits, 0 inchangé, 1 en échec." in res.stdout
@@ -98,10 +114,14 @@ def test_a_failed_report_leaves_its_previous_outputs(depot_copie):
 def test_same_inputs_same_bytes_and_committed_outputs_reproduced(depot_produit, depot_copie):
     depot = depot_copie  # a second run over the first one's outputs, compared with the first's bytes
     assert cli(depot, "run", "--force").returncode == 0
-    for rel in ["data/processed/figures.csv"] + [str(p.relative_to(REPO)) for p in (REPO / "data/processed").rglob("*.csv")]:
+    for rel in ["data/processed/figures.csv"] + [
+        str(p.relative_to(REPO)) for p in (REPO / "data/processed").rglob("*.csv")
+    ]:
         a, b, c = depot / rel, depot_produit / rel, REPO / rel
         assert a.read_bytes() == b.read_bytes(), rel
-        assert a.read_bytes() == c.read_bytes(), f"{rel} : la version committée n'est pas celle d'une exécution par défaut"
+        assert a.read_bytes() == c.read_bytes(), (
+            f"{rel} : la version committée n'est pas celle d'une exécution par défaut"
+        )
     produced = {str(p.relative_to(depot)) for p in (depot / "data/processed").rglob("*.csv")}
     committed = {str(p.relative_to(REPO)) for p in (REPO / "data/processed").rglob("*.csv")}
     assert produced == committed
@@ -111,12 +131,21 @@ def test_interrupted_run_leaves_no_partial_file(depot_copie):
     depot = depot_copie
     before = _snapshot(depot)
     env = dict(os.environ, CLN_ANALYSIS_ROOT=str(depot))
-    proc = subprocess.Popen([sys.executable, "-m", "cln_analysis", "run", "--force"], cwd=depot, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cln_analysis", "run", "--force"],
+        cwd=depot,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     time.sleep(4)
     os.killpg(proc.pid, signal.SIGINT)
     proc.communicate(timeout=120)
-    leftovers = [p for d in ("reports", "data") for p in (depot / d).rglob("*") if p.name.endswith(".tmp") or ".ancien" in p.name]
+    leftovers = [
+        p for d in ("reports", "data") for p in (depot / d).rglob("*") if p.name.endswith(".tmp") or ".ancien" in p.name
+    ]
     assert leftovers == []
     after = _snapshot(depot)
     for name in before:
@@ -129,7 +158,9 @@ def test_interrupted_run_leaves_no_partial_file(depot_copie):
 
 def test_text_from_an_input_file_shows_as_text(depot):
     p = depot / "data/raw/territoire.csv"
-    p.write_text(p.read_text(encoding="utf-8").replace("INSEE 2022", "<b onclick=alert(1)>INSEE 2022</b>"), encoding="utf-8")
+    p.write_text(
+        p.read_text(encoding="utf-8").replace("INSEE 2022", "<b onclick=alert(1)>INSEE 2022</b>"), encoding="utf-8"
+    )
     assert cli(depot, "run", "budget").returncode == 0
     html = (depot / "reports/budget.html").read_text(encoding="utf-8")
     assert "&lt;b onclick=alert(1)&gt;INSEE 2022&lt;/b&gt;" in html

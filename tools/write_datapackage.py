@@ -29,7 +29,8 @@ DITP = {
     "28 août 2025 (programme Services Publics+, engagement n°6)",
     "document": "Communiqué de presse de la DITP",
     "date": "2025-08-28",
-    "emplacement": "paragraphes « Améliorer le canal de contact privilégié des Français » et « Atteindre un taux de décroché de 85 % »",
+    "emplacement": "paragraphes « Améliorer le canal de contact privilégié des Français » et « Atteindre un taux de "
+                   "décroché de 85 % »",
 }
 
 
@@ -47,28 +48,73 @@ def f(name, type_, title, description, **constraints):
 EUR = "euros"
 
 #: Forms of a month that Excel writes (`avr-26`, `avr. 2026`, `04/2026`, a date cell) are read as `2026-04`.
-PERIODE = dict(f("periode", "string", "Période", "Une année (2025) ou un mois (2026-03 ; aussi avr-26, avr. 2026, "
-                 "04/2026 ou une date du 1er du mois, comme Excel les écrit)", required=True,
-                 pattern=r"\d{4}(-(0[1-9]|1[0-2]))?"), formesExcel="mois")
+PERIODE = dict(
+    f(
+        "periode",
+        "string",
+        "Période",
+        "Une année (2025) ou un mois (2026-03 ; aussi avr-26, avr. 2026, "
+        "04/2026 ou une date du 1er du mois, comme Excel les écrit)",
+        required=True,
+        pattern=r"\d{4}(-(0[1-9]|1[0-2]))?",
+    ),
+    formesExcel="mois",
+)
 APPELS_SCHEMA = {
     "fields": [
         PERIODE,
         f("appels_recus", "integer", "Appels reçus", "Nombre d'appels reçus", required=True, minimum=0),
-        f("appels_perdus", "integer", "Appels perdus", "Appels arrivés dans la file des agents et restés sans réponse",
-          required=True, minimum=0),
+        f(
+            "appels_perdus",
+            "integer",
+            "Appels perdus",
+            "Appels arrivés dans la file des agents et restés sans réponse",
+            required=True,
+            minimum=0,
+        ),
         f("appels_repondus", "integer", "Appels répondus", "Appels décrochés par un agent", required=True, minimum=0),
-        f("appels_callbot", "integer", "Appels pris par le callbot",
-          "Appels décrochés par le callbot, quelle qu'en soit la suite (expérimentation ; vide avant)", minimum=0),
-        f("resolus_callbot", "integer", "Résolus par le callbot",
-          "Appels terminés par le callbot sans aucun agent (expérimentation ; vide avant)", minimum=0),
-        f("abandons_callbot", "integer", "Abandons pendant le callbot",
-          "Appels où l'usager a raccroché pendant l'échange avec le callbot (expérimentation ; vide avant)", minimum=0),
-        f("transferts_agent", "integer", "Transferts vers un agent",
-          "Appels que le callbot a passés dans la file des agents (expérimentation ; vide avant)", minimum=0),
-        f("appels_hors_horaires", "integer", "Appels hors horaires",
-          "Appels reçus en dehors des heures d'ouverture du standard", minimum=0),
-        f("attente_moyenne_s", "number", "Attente moyenne (s)",
-          "Attente moyenne, en secondes, des appels répondus par un agent", minimum=0),
+        f(
+            "appels_callbot",
+            "integer",
+            "Appels pris par le callbot",
+            "Appels décrochés par le callbot, quelle qu'en soit la suite (expérimentation ; vide avant)",
+            minimum=0,
+        ),
+        f(
+            "resolus_callbot",
+            "integer",
+            "Résolus par le callbot",
+            "Appels terminés par le callbot sans aucun agent (expérimentation ; vide avant)",
+            minimum=0,
+        ),
+        f(
+            "abandons_callbot",
+            "integer",
+            "Abandons pendant le callbot",
+            "Appels où l'usager a raccroché pendant l'échange avec le callbot (expérimentation ; vide avant)",
+            minimum=0,
+        ),
+        f(
+            "transferts_agent",
+            "integer",
+            "Transferts vers un agent",
+            "Appels que le callbot a passés dans la file des agents (expérimentation ; vide avant)",
+            minimum=0,
+        ),
+        f(
+            "appels_hors_horaires",
+            "integer",
+            "Appels hors horaires",
+            "Appels reçus en dehors des heures d'ouverture du standard",
+            minimum=0,
+        ),
+        f(
+            "attente_moyenne_s",
+            "number",
+            "Attente moyenne (s)",
+            "Attente moyenne, en secondes, des appels répondus par un agent",
+            minimum=0,
+        ),
     ],
     "primaryKey": ["periode"],
 }
@@ -79,14 +125,38 @@ RESOURCES = [
         "title": "Budget numérique et budget total mandatés, par section",
         "description": "Dépenses mandatées de la Ville de Roubaix : part consacrée au numérique "
         "« directement au service des habitants » et total de la section. Données établies avec le "
-        "service Contrôle de gestion de la Direction des finances, en association avec le service Politique de la ville.",
-        "sources": [src(PRES, "diapositive « Quelle est la part du budget municipal consacrée au numérique en 2025 ? »")],
+        "service Contrôle de gestion de la Direction des finances, en association avec le service Politique de la "
+        "ville.",
+        "sources": [
+            src(PRES, "diapositive « Quelle est la part du budget municipal consacrée au numérique en 2025 ? »")
+        ],
         "schema": {
             "fields": [
                 f("annee", "year", "Année", "Exercice budgétaire", required=True),
-                f("section", "string", "Section", "Section budgétaire", required=True, enum=["investissement", "fonctionnement"]),
-                f("budget_numerique", "integer", "Budget numérique (€)", "Dépenses numériques mandatées, en euros", required=True, minimum=0),
-                f("budget_total", "integer", "Budget total (€)", "Dépenses totales mandatées de la section, en euros", required=True, minimum=0),
+                f(
+                    "section",
+                    "string",
+                    "Section",
+                    "Section budgétaire",
+                    required=True,
+                    enum=["investissement", "fonctionnement"],
+                ),
+                f(
+                    "budget_numerique",
+                    "integer",
+                    "Budget numérique (€)",
+                    "Dépenses numériques mandatées, en euros",
+                    required=True,
+                    minimum=0,
+                ),
+                f(
+                    "budget_total",
+                    "integer",
+                    "Budget total (€)",
+                    "Dépenses totales mandatées de la section, en euros",
+                    required=True,
+                    minimum=0,
+                ),
             ],
             "primaryKey": ["annee", "section"],
         },
@@ -96,11 +166,20 @@ RESOURCES = [
         "path": "budget_primitif.csv",
         "title": "Budget primitif voté",
         "description": "Budget primitif voté en conseil municipal. Le compte-rendu l'arrondit à 10 000 € (229,51 M€).",
-        "sources": [src(CR, "page 3, note 1 (« budget primitif 2025 voté lors du conseil municipal du 6 février : 229,51 M€ »)")],
+        "sources": [
+            src(CR, "page 3, note 1 (« budget primitif 2025 voté lors du conseil municipal du 6 février : 229,51 M€ »)")
+        ],
         "schema": {
             "fields": [
                 f("annee", "year", "Année", "Exercice budgétaire", required=True),
-                f("montant_vote", "integer", "Montant voté (€)", "Budget primitif voté, en euros", required=True, minimum=0),
+                f(
+                    "montant_vote",
+                    "integer",
+                    "Montant voté (€)",
+                    "Budget primitif voté, en euros",
+                    required=True,
+                    minimum=0,
+                ),
                 f("date_vote", "date", "Date du vote", "Date du conseil municipal (AAAA-MM-JJ)", required=True),
             ],
             "primaryKey": ["annee"],
@@ -127,14 +206,31 @@ RESOURCES = [
         "name": "cvs_categories",
         "path": "cvs_categories.csv",
         "title": "Contrat de ville et des solidarités, projets numériques par catégorie",
-        "description": "Nombre de projets financés et montant attribué, par catégorie (écrivains publics, autres projets).",
-        "sources": [src(PRES, "diapositive « Quel a été le budget alloué en 2025 pour lutter contre la précarité numérique ? »")],
+        "description": "Nombre de projets financés et montant attribué, par catégorie (écrivains publics, autres "
+                       "projets).",
+        "sources": [
+            src(PRES, "diapositive « Quel a été le budget alloué en 2025 pour lutter contre la précarité numérique ? »")
+        ],
         "schema": {
             "fields": [
                 f("annee", "year", "Année", "Année de programmation", required=True),
-                f("categorie", "string", "Catégorie", "ecrivains_publics ou autres", required=True, enum=["ecrivains_publics", "autres"]),
+                f(
+                    "categorie",
+                    "string",
+                    "Catégorie",
+                    "ecrivains_publics ou autres",
+                    required=True,
+                    enum=["ecrivains_publics", "autres"],
+                ),
                 f("projets", "integer", "Projets financés", "Nombre de projets financés", required=True, minimum=0),
-                f("montant_attribue", "integer", "Montant attribué (€)", "Montant attribué, en euros", required=True, minimum=0),
+                f(
+                    "montant_attribue",
+                    "integer",
+                    "Montant attribué (€)",
+                    "Montant attribué, en euros",
+                    required=True,
+                    minimum=0,
+                ),
             ],
             "primaryKey": ["annee", "categorie"],
         },
@@ -143,15 +239,24 @@ RESOURCES = [
         "name": "cvs_annees",
         "path": "cvs_annees.csv",
         "title": "Contrat de ville et des solidarités, numérique : totaux par année",
-        "description": "Projets déposés ou financés, montants sollicités et attribués, tels que la diapositive les imprime. "
+        "description": "Projets déposés ou financés, montants sollicités et attribués, tels que la diapositive les "
+                       "imprime. "
         "Une cellule vide : la diapositive ne donne pas le chiffre.",
-        "sources": [src(PRES, "diapositive « Quel a été le budget alloué en 2025 pour lutter contre la précarité numérique ? »")],
+        "sources": [
+            src(PRES, "diapositive « Quel a été le budget alloué en 2025 pour lutter contre la précarité numérique ? »")
+        ],
         "schema": {
             "fields": [
                 f("annee", "year", "Année", "Année de programmation", required=True),
                 f("projets_deposes", "integer", "Projets déposés", "Nombre de projets déposés", minimum=0),
                 f("projets_finances", "integer", "Projets financés", "Nombre de projets financés", minimum=0),
-                f("montant_sollicite", "integer", "Montant sollicité (€)", "Montant demandé par les porteurs, en euros", minimum=0),
+                f(
+                    "montant_sollicite",
+                    "integer",
+                    "Montant sollicité (€)",
+                    "Montant demandé par les porteurs, en euros",
+                    minimum=0,
+                ),
                 f("montant_attribue", "integer", "Montant attribué (€)", "Montant attribué, en euros", minimum=0),
             ],
             "primaryKey": ["annee"],
@@ -161,11 +266,25 @@ RESOURCES = [
         "name": "cvs_cofinancement",
         "path": "cvs_cofinancement.csv",
         "title": "Règle de co-financement Ville / État du Contrat de ville et des solidarités",
-        "description": "Part de la Ville et de l'État dans le financement d'un projet, selon qu'il est nouveau ou reconduit.",
-        "sources": [src(PRES, "diapositive « Quel a été le budget alloué en 2025 pour lutter contre la précarité numérique ? », encadré « Qu'est-ce que le CVS ? »")],
+        "description": "Part de la Ville et de l'État dans le financement d'un projet, selon qu'il est nouveau ou "
+                       "reconduit.",
+        "sources": [
+            src(
+                PRES,
+                "diapositive « Quel a été le budget alloué en 2025 pour lutter contre la précarité numérique ? », "
+                "encadré « Qu'est-ce que le CVS ? »",
+            )
+        ],
         "schema": {
             "fields": [
-                f("statut", "string", "Statut du projet", "nouveau ou reconduit", required=True, enum=["nouveau", "reconduit"]),
+                f(
+                    "statut",
+                    "string",
+                    "Statut du projet",
+                    "nouveau ou reconduit",
+                    required=True,
+                    enum=["nouveau", "reconduit"],
+                ),
                 f("part_ville", "number", "Part de la Ville", "Entre 0 et 1", required=True, minimum=0, maximum=1),
                 f("part_etat", "number", "Part de l'État", "Entre 0 et 1", required=True, minimum=0, maximum=1),
             ],
@@ -178,12 +297,24 @@ RESOURCES = [
         "title": "Contrat de ville et des solidarités : porteurs de projets que la diapositive nomme",
         "description": "Les structures nommées, telles que la diapositive les écrit. La liste n'est pas complète : "
         "la diapositive ne nomme pas tous les porteurs des « autres projets ».",
-        "sources": [src(PRES, "diapositive « Quel a été le budget alloué en 2025 pour lutter contre la précarité numérique ? », "
-                             "encadrés « Écrivains publics : un dispositif phare » et « Les autres projets »")],
+        "sources": [
+            src(
+                PRES,
+                "diapositive « Quel a été le budget alloué en 2025 pour lutter contre la précarité numérique ? », "
+                "encadrés « Écrivains publics : un dispositif phare » et « Les autres projets »",
+            )
+        ],
         "schema": {
             "fields": [
                 f("annee", "year", "Année", "Année de programmation", required=True),
-                f("categorie", "string", "Catégorie", "ecrivains_publics ou autres", required=True, enum=["ecrivains_publics", "autres"]),
+                f(
+                    "categorie",
+                    "string",
+                    "Catégorie",
+                    "ecrivains_publics ou autres",
+                    required=True,
+                    enum=["ecrivains_publics", "autres"],
+                ),
                 f("porteur", "string", "Porteur", "Nom de la structure, tel qu'imprimé", required=True),
                 f("type_porteur", "string", "Type de porteur", "Centre social, association…", required=True),
             ],
@@ -208,12 +339,19 @@ RESOURCES = [
         "title": "Activité du standard pendant l'expérimentation du callbot : exemple FICTIF",
         "description": "DONNÉES INVENTÉES pour montrer la forme du suivi mensuel avant que la Ville transmette les "
         "chiffres de l'expérimentation. Aucun de ces nombres n'a été mesuré. Même schéma que appels_standard.",
-        "sources": [{"title": "Données fictives créées pour le projet cln-analysis", "document": "aucun",
-                     "date": "2026-11-21", "emplacement": "sans objet"}],
+        "sources": [
+            {
+                "title": "Données fictives créées pour le projet cln-analysis",
+                "document": "aucun",
+                "date": "2026-11-21",
+                "emplacement": "sans objet",
+            }
+        ],
         "schema": APPELS_SCHEMA,
         "fictif": True,
         "banniere": "Ce rapport est calculé sur un exemple inventé de suivi mensuel de l'expérimentation du callbot, "
-        "pour montrer sa forme avant que la Ville transmette les vrais chiffres. Aucun des chiffres de 2026 n'a été mesuré.",
+        "pour montrer sa forme avant que la Ville transmette les vrais chiffres. Aucun des chiffres de 2026 n'a été "
+        "mesuré.",
     },
     {
         "name": "appels_reference",
@@ -225,7 +363,14 @@ RESOURCES = [
         "schema": {
             "fields": [
                 f("indicateur", "string", "Indicateur", "Identifiant de l'indicateur", required=True, unique=True),
-                f("valeur", "number", "Valeur", "Un taux, écrit entre 0 et 1 ; vide pour une définition", minimum=0, maximum=1),
+                f(
+                    "valeur",
+                    "number",
+                    "Valeur",
+                    "Un taux, écrit entre 0 et 1 ; vide pour une définition",
+                    minimum=0,
+                    maximum=1,
+                ),
                 f("annee", "year", "Année", "Année de la mesure ou de l'objectif"),
                 f("libelle", "string", "Libellé", "Ce que le chiffre désigne", required=True),
                 f("texte_source", "string", "Texte de la source", "La phrase du document", required=True),
@@ -237,9 +382,16 @@ RESOURCES = [
         "name": "appels_contexte",
         "path": "appels_contexte.csv",
         "title": "Chiffres de contexte du service des accueils centraux",
-        "description": "Effectif, durée moyenne d'un appel, attente, part des transferts et objectif, tels que les diapositives les donnent.",
-        "sources": [src(PRES, "diapositives « Le service des accueils centraux », « L'activité du standard en chiffres », "
-                             "« Qu'est-ce que le callbot ? », « Améliorer les conditions de travail des agents », « Les buts poursuivis »")],
+        "description": "Effectif, durée moyenne d'un appel, attente, part des transferts et objectif, tels que les "
+                       "diapositives les donnent.",
+        "sources": [
+            src(
+                PRES,
+                "diapositives « Le service des accueils centraux », « L'activité du standard en chiffres », "
+                "« Qu'est-ce que le callbot ? », « Améliorer les conditions de travail des agents », « Les buts "
+                "poursuivis »",
+            )
+        ],
         "schema": {
             "fields": [
                 f("indicateur", "string", "Indicateur", "Identifiant de l'indicateur", required=True, unique=True),
@@ -254,12 +406,29 @@ RESOURCES = [
         "name": "grille_criteres",
         "path": "grille_criteres.csv",
         "title": "Grille d'avis sur un agent conversationnel : les 8 critères",
-        "description": "Chaque critère, sa question et les 4 points évalués. Méthodologie d'après CIVITEO / Cité Ressource et la Boussole de l'IA de Nantes Métropole.",
+        "description": "Chaque critère, sa question et les 4 points évalués. Méthodologie d'après CIVITEO / Cité "
+                       "Ressource et la Boussole de l'IA de Nantes Métropole.",
         "sources": [src(PRES, "diapositives « Comment rendre avis sur le recours à un agent conversationnel ? »")],
         "schema": {
             "fields": [
-                f("ordre", "integer", "Ordre", "Ordre du critère dans la grille", required=True, minimum=1, unique=True),
-                f("critere", "string", "Critère", "Identifiant du critère", required=True, unique=True, pattern="[a-z_]+"),
+                f(
+                    "ordre",
+                    "integer",
+                    "Ordre",
+                    "Ordre du critère dans la grille",
+                    required=True,
+                    minimum=1,
+                    unique=True,
+                ),
+                f(
+                    "critere",
+                    "string",
+                    "Critère",
+                    "Identifiant du critère",
+                    required=True,
+                    unique=True,
+                    pattern="[a-z_]+",
+                ),
                 f("titre", "string", "Titre", "Titre du critère", required=True, unique=True),
                 f("question", "string", "Question", "Question posée", required=True),
                 f("point_1", "string", "Point évalué 1", "Ce qu'on évalue", required=True),
@@ -275,7 +444,13 @@ RESOURCES = [
         "path": "grille_niveaux.csv",
         "title": "Grille d'avis : les 5 niveaux de notation",
         "description": "Note de 0 à 4, libellé et description.",
-        "sources": [src(PRES, "diapositives « Comment rendre avis sur le recours à un agent conversationnel ? », « Grille de notation »")],
+        "sources": [
+            src(
+                PRES,
+                "diapositives « Comment rendre avis sur le recours à un agent conversationnel ? », « Grille de "
+                "notation »",
+            )
+        ],
         "schema": {
             "fields": [
                 f("note", "integer", "Note", "De 0 à 4", required=True, minimum=0, maximum=4, unique=True),
@@ -291,16 +466,33 @@ RESOURCES = [
         "title": "Notes de la grille : exemple FICTIF",
         "description": "DONNÉES INVENTÉES pour montrer le rapport avant que les membres aient rendu leurs grilles. "
         "Les noms sont fictifs ; aucune de ces notes n'a été donnée par un membre du CLN.",
-        "sources": [{"title": "Données fictives créées pour le projet cln-analysis", "document": "aucun", "date": "2026-11-21", "emplacement": "sans objet"}],
+        "sources": [
+            {
+                "title": "Données fictives créées pour le projet cln-analysis",
+                "document": "aucun",
+                "date": "2026-11-21",
+                "emplacement": "sans objet",
+            }
+        ],
         "schema": {
             "fields": [f("repondant", "string", "Répondant", "Nom ou pseudonyme du membre", required=True, unique=True)]
             + [
-                f(c, "string", t, "Note de 0 à 4, « NSPP » ou vide pour une abstention", enum=["0", "1", "2", "3", "4", "NSPP"])
+                f(
+                    c,
+                    "string",
+                    t,
+                    "Note de 0 à 4, « NSPP » ou vide pour une abstention",
+                    enum=["0", "1", "2", "3", "4", "NSPP"],
+                )
                 for c, t in [
-                    ("usage", "Usage, intérêt fonctionnel"), ("coherence", "Cohérence, stratégie de territoire"),
-                    ("impact_metiers", "Impact métiers"), ("vie_privee", "Protection de la vie privée"),
-                    ("transparence", "Transparence, souveraineté"), ("fiabilite", "Fiabilité, biais ou erreurs"),
-                    ("environnement", "Efficacité environnementale"), ("gouvernance", "Gouvernance citoyenne"),
+                    ("usage", "Usage, intérêt fonctionnel"),
+                    ("coherence", "Cohérence, stratégie de territoire"),
+                    ("impact_metiers", "Impact métiers"),
+                    ("vie_privee", "Protection de la vie privée"),
+                    ("transparence", "Transparence, souveraineté"),
+                    ("fiabilite", "Fiabilité, biais ou erreurs"),
+                    ("environnement", "Efficacité environnementale"),
+                    ("gouvernance", "Gouvernance citoyenne"),
                 ]
             ],
             "primaryKey": ["repondant"],
@@ -313,18 +505,37 @@ RESOURCES = [
         "title": "Retours des habitants sur le callbot : exemple FICTIF",
         "description": "DONNÉES INVENTÉES pour montrer le rapport « retours » avant que le CLN ait recueilli "
         "les retours des habitants pendant l'expérimentation du callbot. Aucun habitant n'a donné ces réponses ; "
-        "les commentaires sont inventés eux aussi (et, comme tout commentaire, ne sont jamais publiés). Une ligne par habitant ; une "
+        "les commentaires sont inventés eux aussi (et, comme tout commentaire, ne sont jamais publiés). Une ligne "
+        "par habitant ; une "
         "case vide vaut « pas de réponse ».",
-        "sources": [{"title": "Données fictives créées pour le projet cln-analysis", "document": "aucun", "date": "2026-11-21",
-                     "emplacement": "sans objet"}],
+        "sources": [
+            {
+                "title": "Données fictives créées pour le projet cln-analysis",
+                "document": "aucun",
+                "date": "2026-11-21",
+                "emplacement": "sans objet",
+            }
+        ],
         "schema": {
             "fields": [f("date", "date", "Date de l'appel", "Date de l'appel (AAAA-MM-JJ)")]
-            + [f(c, "string", QUESTIONS[c].libelle, QUESTIONS[c].texte, enum=list(QUESTIONS[c].reponses))
-               for c in ("canal", "motif", "reponse_obtenue", "agent_joint", "ia_comprise")]
-            + [f("satisfaction", "integer", QUESTIONS["satisfaction"].libelle, QUESTIONS["satisfaction"].texte,
-                 minimum=1, maximum=5)]
-            + [f(c, "string", QUESTIONS[c].libelle, QUESTIONS[c].texte, enum=list(QUESTIONS[c].reponses))
-               for c in ("rappellerait", "tranche_age")]
+            + [
+                f(c, "string", QUESTIONS[c].libelle, QUESTIONS[c].texte, enum=list(QUESTIONS[c].reponses))
+                for c in ("canal", "motif", "reponse_obtenue", "agent_joint", "ia_comprise")
+            ]
+            + [
+                f(
+                    "satisfaction",
+                    "integer",
+                    QUESTIONS["satisfaction"].libelle,
+                    QUESTIONS["satisfaction"].texte,
+                    minimum=1,
+                    maximum=5,
+                )
+            ]
+            + [
+                f(c, "string", QUESTIONS[c].libelle, QUESTIONS[c].texte, enum=list(QUESTIONS[c].reponses))
+                for c in ("rappellerait", "tranche_age")
+            ]
             + [f("commentaire", "string", "Commentaire", "Texte libre : compté, jamais publié")],
         },
         "fictif": True,
@@ -335,11 +546,19 @@ RESOURCES = [
         "name": "chiffres_publies",
         "path": "chiffres_publies.csv",
         "title": "Registre des chiffres publiés",
-        "description": "Chaque chiffre tel que le document source l'imprime. Sert uniquement de point de comparaison : aucun calcul ne le lit.",
+        "description": "Chaque chiffre tel que le document source l'imprime. Sert uniquement de point de comparaison "
+                       ": aucun calcul ne le lit.",
         "sources": [PRES, CR],
         "schema": {
             "fields": [
-                f("identifiant", "string", "Identifiant", "Identifiant du chiffre (figure_id de figures.csv)", required=True, unique=True),
+                f(
+                    "identifiant",
+                    "string",
+                    "Identifiant",
+                    "Identifiant du chiffre (figure_id de figures.csv)",
+                    required=True,
+                    unique=True,
+                ),
                 f("texte_publie", "string", "Texte publié", "Le chiffre exactement tel qu'imprimé", required=True),
                 f("document", "string", "Document", "Document source", required=True),
                 f("emplacement", "string", "Emplacement", "Page ou diapositive", required=True),
@@ -360,7 +579,13 @@ PACKAGE = {
     "description": "Chiffres transcrits des documents présentés au Conseil local du numérique (CLN) de Roubaix. "
     "Ces fichiers ne sont jamais modifiés par les analyses.",
     "profile": "tabular-data-package",
-    "licenses": [{"name": "etalab-2.0", "title": "Licence Ouverte / Open Licence 2.0", "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"}],
+    "licenses": [
+        {
+            "name": "etalab-2.0",
+            "title": "Licence Ouverte / Open Licence 2.0",
+            "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+        }
+    ],
     "x-genere-par": "tools/write_datapackage.py (modifiez ce script, pas ce fichier, puis relancez-le)",
     "resources": RESOURCES,
 }
@@ -370,13 +595,21 @@ SCHEMAS = {
     "cvs_projets": {
         "name": "cvs_projets",
         "title": "Contrat de ville et des solidarités : liste des projets numériques (fichier optionnel)",
-        "description": "Une ligne par projet. Quand ce fichier est donné, chaque chiffre du rapport CVS en est calculé, "
+        "description": "Une ligne par projet. Quand ce fichier est donné, chaque chiffre du rapport CVS en est "
+                       "calculé, "
         "et ses totaux doivent égaler ceux de la diapositive.",
         "schema": {
             "fields": [
                 f("porteur", "string", "Porteur", "Structure qui porte le projet", required=True),
                 f("projet", "string", "Projet", "Intitulé du projet", required=True),
-                f("categorie", "string", "Catégorie", "ecrivains_publics ou autres", required=True, enum=["ecrivains_publics", "autres"]),
+                f(
+                    "categorie",
+                    "string",
+                    "Catégorie",
+                    "ecrivains_publics ou autres",
+                    required=True,
+                    enum=["ecrivains_publics", "autres"],
+                ),
                 f("statut", "string", "Statut", "nouveau ou reconduit", required=True, enum=["nouveau", "reconduit"]),
                 f("montant_sollicite", "integer", "Montant sollicité (€)", "En euros", required=True, minimum=0),
                 f("montant_attribue", "integer", "Montant attribué (€)", "En euros", required=True, minimum=0),
