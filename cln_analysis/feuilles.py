@@ -43,6 +43,12 @@ def _cle(texte: str) -> str:
     return re.sub(r"\s+", " ", t).strip().casefold()
 
 
+def _critere_inconnu(nom: str, i: int, criteres: pd.DataFrame) -> Probleme:
+    """A header cell that names no criterion of the grid: named by its column letter, never quoted."""
+    return Probleme(nom, "titre de critère inconnu", ligne=1, colonne=_lettre(i),
+                    conseil="critères de la grille : " + ", ".join(criteres["titre"]))
+
+
 def _lettre(i: int) -> str:
     """The column of position `i` (0-based) as the sheet shows it: A, B, …"""
     return get_column_letter(i + 1)
@@ -272,15 +278,7 @@ def lire_notes(chemin: str | Path, criteres: pd.DataFrame) -> pd.DataFrame:
             continue
         cid = by_col.get(_cle(h))
         if cid is None:
-            problems.append(
-                Probleme(
-                    nom,
-                    "titre de critère inconnu",
-                    ligne=1,
-                    colonne=_lettre(i),
-                    conseil="critères de la grille : " + ", ".join(criteres["titre"]),
-                )
-            )
+            problems.append(_critere_inconnu(nom, i, criteres))
         elif cid in crit_cols.values():
             problems.append(Probleme(nom, "critère en double", ligne=1, colonne=_lettre(i)))
         else:
@@ -447,15 +445,7 @@ def lire_ponderations(chemin: str | Path, criteres: pd.DataFrame) -> pd.DataFram
             continue
         cid = by_col.get(_cle(h))
         if cid is None:
-            problems.append(
-                Probleme(
-                    nom,
-                    "titre de critère inconnu",
-                    ligne=1,
-                    colonne=_lettre(i),
-                    conseil="critères de la grille : " + ", ".join(criteres["titre"]),
-                )
-            )
+            problems.append(_critere_inconnu(nom, i, criteres))
         else:
             crit_cols[i] = cid
     missing = set(criteres["critere"]) - set(crit_cols.values())

@@ -112,16 +112,8 @@ class Rapport:
         self.chiffres.append(registre.Chiffre(figure_id, self.identifiant, label, float(value), unit, formula))
         return value
 
-    def tableau(
-        self,
-        nom: str,
-        df: pd.DataFrame,
-        legende: str,
-        formats: Mapping[str, Callable] | None = None,
-        libelles: Mapping[str, str] | None = None,
-        note: str | None = None,
-        entete_ligne: bool = True,
-    ) -> Html:
+    def tableau(self, nom: str, df: pd.DataFrame, legende: str, formats: Mapping[str, Callable] | None = None,
+                libelles: Mapping[str, str] | None = None, note: str | None = None, entete_ligne: bool = True) -> Html:
         """Record the table as `data/processed/<id>/<nom>.csv` and return its accessible HTML, its
         columns titled and formatted by the module's `COLONNES` (`formats`/`libelles` override)."""
         self.tableaux[f"{nom}.csv"] = tableau_csv(df)
@@ -130,15 +122,9 @@ class Rapport:
         self.classeur[nom] = feuille_excel(df, legende, titres, colonnes)
         return self.afficher_tableau(df, legende, formats, libelles, note=note, entete_ligne=entete_ligne)
 
-    def afficher_tableau(
-        self,
-        df: pd.DataFrame,
-        legende: str,
-        formats: Mapping[str, Callable] | None = None,
-        libelles: Mapping[str, str] | None = None,
-        note: str | None = None,
-        entete_ligne: bool = True,
-    ) -> Html:
+    def afficher_tableau(self, df: pd.DataFrame, legende: str, formats: Mapping[str, Callable] | None = None,
+                         libelles: Mapping[str, str] | None = None, note: str | None = None,
+                         entete_ligne: bool = True) -> Html:
         """A table shown on the page only (not written to data/processed/), with the module's columns."""
         return rendu.tableau(
             df, legende, formats, libelles, entete_ligne=entete_ligne, note=note, colonnes=self.colonnes
