@@ -45,6 +45,14 @@ def f(name, type_, title, description, **constraints):
     return d
 
 
+#: The source of every invented example file (shown with the « Données fictives » banner).
+SOURCE_FICTIVE = {
+    "title": "Données fictives créées pour le projet cln-analysis",
+    "document": "aucun",
+    "date": "2026-11-21",
+    "emplacement": "sans objet",
+}
+
 EUR = "euros"
 
 #: Forms of a month that Excel writes (`avr-26`, `avr. 2026`, `04/2026`, a date cell) are read as `2026-04`.
@@ -339,14 +347,7 @@ RESOURCES = [
         "title": "Activité du standard pendant l'expérimentation du callbot : exemple FICTIF",
         "description": "DONNÉES INVENTÉES pour montrer la forme du suivi mensuel avant que la Ville transmette les "
         "chiffres de l'expérimentation. Aucun de ces nombres n'a été mesuré. Même schéma que appels_standard.",
-        "sources": [
-            {
-                "title": "Données fictives créées pour le projet cln-analysis",
-                "document": "aucun",
-                "date": "2026-11-21",
-                "emplacement": "sans objet",
-            }
-        ],
+        "sources": [SOURCE_FICTIVE],
         "schema": APPELS_SCHEMA,
         "fictif": True,
         "banniere": "Ce rapport est calculé sur un exemple inventé de suivi mensuel de l'expérimentation du callbot, "
@@ -466,14 +467,7 @@ RESOURCES = [
         "title": "Notes de la grille : exemple FICTIF",
         "description": "DONNÉES INVENTÉES pour montrer le rapport avant que les membres aient rendu leurs grilles. "
         "Les noms sont fictifs ; aucune de ces notes n'a été donnée par un membre du CLN.",
-        "sources": [
-            {
-                "title": "Données fictives créées pour le projet cln-analysis",
-                "document": "aucun",
-                "date": "2026-11-21",
-                "emplacement": "sans objet",
-            }
-        ],
+        "sources": [SOURCE_FICTIVE],
         "schema": {
             "fields": [f("repondant", "string", "Répondant", "Nom ou pseudonyme du membre", required=True, unique=True)]
             + [
@@ -506,16 +500,8 @@ RESOURCES = [
         "description": "DONNÉES INVENTÉES pour montrer le rapport « retours » avant que le CLN ait recueilli "
         "les retours des habitants pendant l'expérimentation du callbot. Aucun habitant n'a donné ces réponses ; "
         "les commentaires sont inventés eux aussi (et, comme tout commentaire, ne sont jamais publiés). Une ligne "
-        "par habitant ; une "
-        "case vide vaut « pas de réponse ».",
-        "sources": [
-            {
-                "title": "Données fictives créées pour le projet cln-analysis",
-                "document": "aucun",
-                "date": "2026-11-21",
-                "emplacement": "sans objet",
-            }
-        ],
+        "par habitant ; une case vide vaut « pas de réponse ».",
+        "sources": [SOURCE_FICTIVE],
         "schema": {
             "fields": [f("date", "date", "Date de l'appel", "Date de l'appel (AAAA-MM-JJ)")]
             + [
