@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import formats as f
 from .erreurs import ErreurDonnees, Probleme
+from .registre import chiffre
 from .rendu import Colonne
 
 
@@ -424,146 +425,59 @@ def chiffres(t: pd.DataFrame, obj: Objectif) -> list[dict]:
             else (f" ({int(y['mois'])} mois)" if y["partielle"] else "")
         )
         out += [
-            dict(
-                figure_id=f"{p}.recus",
-                label=f"Appels reçus par le standard en {a}{partial}",
-                value=y["appels_recus"],
-                unit="count",
-                formula="donnée brute" + (" (somme des mois)" if y["mois"] and partial else ""),
-            ),
-            dict(
-                figure_id=f"{p}.perdus",
-                label=f"Appels perdus en {a}{partial}",
-                value=y["appels_perdus"],
-                unit="count",
-                formula="donnée brute",
-            ),
-            dict(
-                figure_id=f"{p}.repondus",
-                label=f"Appels répondus en {a}{partial}",
-                value=y["appels_repondus"],
-                unit="count",
-                formula="donnée brute",
-            ),
-            dict(
-                figure_id=f"{p}.taux_decroche",
-                label=f"Taux de décroché en {a}{partial}",
-                value=y["taux_decroche"],
-                unit="ratio",
-                formula=f"{p}.repondus / ({p}.repondus + {p}.perdus)",
-            ),
-            dict(
-                figure_id=f"{p}.taux_decroche_agent",
-                label=f"Taux de décroché par un agent en {a}{partial}",
-                value=y["taux_decroche_agent"],
-                unit="ratio",
-                formula=f"{p}.repondus / ({p}.repondus + {p}.perdus)",
-            ),
-            dict(
-                figure_id=f"{p}.taux_decroche_global",
-                label=f"Taux de décroché global (callbot ou agent) en {a}{partial}",
-                value=y["taux_decroche_global"],
-                unit="ratio",
-                formula=f"({p}.recus − {p}.perdus) / {p}.recus",
-            ),
+            chiffre(f"{p}.recus", f"Appels reçus par le standard en {a}{partial}", y["appels_recus"], "count",
+                    "donnée brute" + (" (somme des mois)" if y["mois"] and partial else "")),
+            chiffre(f"{p}.perdus", f"Appels perdus en {a}{partial}", y["appels_perdus"], "count", "donnée brute"),
+            chiffre(f"{p}.repondus", f"Appels répondus en {a}{partial}", y["appels_repondus"], "count", "donnée brute"),
+            chiffre(f"{p}.taux_decroche", f"Taux de décroché en {a}{partial}", y["taux_decroche"], "ratio",
+                    f"{p}.repondus / ({p}.repondus + {p}.perdus)"),
+            chiffre(f"{p}.taux_decroche_agent", f"Taux de décroché par un agent en {a}{partial}",
+                    y["taux_decroche_agent"], "ratio", f"{p}.repondus / ({p}.repondus + {p}.perdus)"),
+            chiffre(f"{p}.taux_decroche_global", f"Taux de décroché global (callbot ou agent) en {a}{partial}",
+                    y["taux_decroche_global"], "ratio", f"({p}.recus − {p}.perdus) / {p}.recus"),
         ]
         if pd.notna(y["evolution_recus"]):
-            out.append(
-                dict(
-                    figure_id=f"{p}.evolution_recus",
-                    label=f"Évolution des appels reçus entre {a - 1} et {a}",
-                    value=y["evolution_recus"],
-                    unit="ratio",
-                    formula=f"{p}.recus / appels.{a - 1}.recus - 1",
-                )
-            )
+            out.append(chiffre(f"{p}.evolution_recus", f"Évolution des appels reçus entre {a - 1} et {a}",
+                               y["evolution_recus"], "ratio", f"{p}.recus / appels.{a - 1}.recus - 1"))
         if pd.notna(y["evolution_recus_memes_mois"]):
             months = y["periode_couverte"] or "année entière"
-            out.append(
-                dict(
-                    figure_id=f"{p}.evolution_recus_memes_mois",
-                    label=f"Évolution des appels reçus en {a} par rapport aux mêmes mois de {a - 1} ({months})",
-                    value=y["evolution_recus_memes_mois"],
-                    unit="ratio",
-                    formula=f"appels reçus des mois présents en {a} / appels reçus des mêmes mois de {a - 1} - 1",
-                )
-            )
+            out.append(chiffre(f"{p}.evolution_recus_memes_mois",
+                               f"Évolution des appels reçus en {a} par rapport aux mêmes mois de {a - 1} ({months})",
+                               y["evolution_recus_memes_mois"], "ratio",
+                               f"appels reçus des mois présents en {a} / appels reçus des mêmes mois de {a - 1} - 1"))
         if y["mois_essai"]:
             essai = f" ({y['periode_essai']})"
             out += [
-                dict(
-                    figure_id=f"{p}.part_resolue_sans_agent",
-                    label=f"Part des appels résolus par le callbot sans agent{essai}",
-                    value=y["part_resolue_sans_agent"],
-                    unit="ratio",
-                    formula="somme des resolus_callbot / somme des appels_recus, mois de l'expérimentation",
-                ),
-                dict(
-                    figure_id=f"{p}.part_transferts_callbot",
-                    label=f"Part des appels pris par le callbot transférés à un agent{essai}",
-                    value=y["part_transferts_callbot"],
-                    unit="ratio",
-                    formula="somme des transferts_agent / somme des appels_callbot",
-                ),
-                dict(
-                    figure_id=f"{p}.part_abandons_callbot",
-                    label=f"Part des appels pris par le callbot abandonnés pendant l'échange{essai}",
-                    value=y["part_abandons_callbot"],
-                    unit="ratio",
-                    formula="somme des abandons_callbot / somme des appels_callbot",
-                ),
+                chiffre(f"{p}.part_resolue_sans_agent", f"Part des appels résolus par le callbot sans agent{essai}",
+                        y["part_resolue_sans_agent"], "ratio",
+                        "somme des resolus_callbot / somme des appels_recus, mois de l'expérimentation"),
+                chiffre(f"{p}.part_transferts_callbot",
+                        f"Part des appels pris par le callbot transférés à un agent{essai}",
+                        y["part_transferts_callbot"], "ratio", "somme des transferts_agent / somme des appels_callbot"),
+                chiffre(f"{p}.part_abandons_callbot",
+                        f"Part des appels pris par le callbot abandonnés pendant l'échange{essai}",
+                        y["part_abandons_callbot"], "ratio", "somme des abandons_callbot / somme des appels_callbot"),
             ]
         if pd.notna(y["part_hors_horaires"]):
-            out.append(
-                dict(
-                    figure_id=f"{p}.part_hors_horaires",
-                    label=f"Part des appels reçus hors horaires en {a}{partial}",
-                    value=y["part_hors_horaires"],
-                    unit="ratio",
-                    formula="somme des appels_hors_horaires / somme des appels_recus des mêmes mois",
-                )
-            )
+            out.append(chiffre(f"{p}.part_hors_horaires", f"Part des appels reçus hors horaires en {a}{partial}",
+                               y["part_hors_horaires"], "ratio",
+                               "somme des appels_hors_horaires / somme des appels_recus des mêmes mois"))
         if pd.notna(y["attente_moyenne_min"]):
             when = f" ({y['periode_attente']})" if y["periode_attente"] else f" en {a}"
-            out.append(
-                dict(
-                    figure_id=f"{p}.attente_moyenne_min",
-                    label=f"Attente moyenne avant la réponse d'un agent, en minutes{when}",
-                    value=y["attente_moyenne_min"],
-                    unit="minutes",
-                    formula="moyenne des attente_moyenne_s pondérée par appels_repondus / 60",
-                )
-            )
+            out.append(chiffre(f"{p}.attente_moyenne_min",
+                               f"Attente moyenne avant la réponse d'un agent, en minutes{when}",
+                               y["attente_moyenne_min"], "minutes",
+                               "moyenne des attente_moyenne_s pondérée par appels_repondus / 60"))
     p = f"appels.{obj.annee}"
     out += [
-        dict(
-            figure_id=f"{p}.ecart_objectif",
-            label=f"Appels de plus à décrocher en {obj.annee} pour atteindre l'objectif",
-            value=obj.ecart,
-            unit="count",
-            formula=f"objectif_decroche × {p}.recus − {p}.repondus",
-        ),
-        dict(
-            figure_id=f"{p}.perdus_par_jour_ouvre",
-            label=f"Écart à l'objectif par jour ouvré en {obj.annee}",
-            value=obj.par_jour_ouvre,
-            unit="count",
-            formula=f"{p}.ecart_objectif / jours_ouvres",
-        ),
-        dict(
-            figure_id=f"{p}.heures_conversation",
-            label=f"Heures de conversation des appels répondus en {obj.annee}",
-            value=obj.heures_conversation,
-            unit="heures",
-            formula=f"{p}.repondus × duree_moyenne_min / 60",
-        ),
-        dict(
-            figure_id=f"{p}.transferts_estimes",
-            label=f"Transferts estimés parmi les appels répondus en {obj.annee}",
-            value=obj.transferts_estimes,
-            unit="count",
-            formula=f"{p}.repondus × part_transferts",
-        ),
+        chiffre(f"{p}.ecart_objectif", f"Appels de plus à décrocher en {obj.annee} pour atteindre l'objectif",
+                obj.ecart, "count", f"objectif_decroche × {p}.recus − {p}.repondus"),
+        chiffre(f"{p}.perdus_par_jour_ouvre", f"Écart à l'objectif par jour ouvré en {obj.annee}", obj.par_jour_ouvre,
+                "count", f"{p}.ecart_objectif / jours_ouvres"),
+        chiffre(f"{p}.heures_conversation", f"Heures de conversation des appels répondus en {obj.annee}",
+                obj.heures_conversation, "heures", f"{p}.repondus × duree_moyenne_min / 60"),
+        chiffre(f"{p}.transferts_estimes", f"Transferts estimés parmi les appels répondus en {obj.annee}",
+                obj.transferts_estimes, "count", f"{p}.repondus × part_transferts"),
     ]
     return out
 
@@ -626,28 +540,17 @@ def chiffres_coherence(c: Coherence) -> list[dict]:
     """The load figures; the predicted wait only when the posts can absorb the load (else it has no limit)."""
     p = f"appels.{c.annee}"
     out = [
-        dict(
-            figure_id=f"{p}.occupation_postes",
-            label=f"Part du temps d'ouverture des postes passée au téléphone en {c.annee}",
-            value=c.occupation_postes,
-            unit="ratio",
-            formula=f"{p}.repondus × duree_moyenne_min / (postes × jours_ouvres × heures_ouverture_jour × 60)",
-        ),
-        dict(
-            figure_id=f"{p}.charge_erlangs",
-            label=f"Charge d'appels en {c.annee}, en agents occupés en moyenne pendant l'ouverture (erlangs)",
-            value=c.charge_erlangs,
-            unit="erlangs",
-            formula=f"({p}.repondus + {p}.perdus) × duree_moyenne_min / (jours_ouvres × heures_ouverture_jour × 60)",
-        ),
-        dict(
-            figure_id=f"{p}.attente_predite_erlang_s",
-            label=f"Attente moyenne prédite par le modèle d'Erlang C en {c.annee}, tous les postes au téléphone, en "
-                  f"secondes",
-            value=c.attente_predite_s,
-            unit="secondes",
-            formula=f"erlang_c(postes, {p}.charge_erlangs) × duree_moyenne_min × 60 / (postes − {p}.charge_erlangs)",
-        ),
+        chiffre(f"{p}.occupation_postes", f"Part du temps d'ouverture des postes passée au téléphone en {c.annee}",
+                c.occupation_postes, "ratio",
+                f"{p}.repondus × duree_moyenne_min / (postes × jours_ouvres × heures_ouverture_jour × 60)"),
+        chiffre(f"{p}.charge_erlangs",
+                f"Charge d'appels en {c.annee}, en agents occupés en moyenne pendant l'ouverture (erlangs)",
+                c.charge_erlangs, "erlangs",
+                f"({p}.repondus + {p}.perdus) × duree_moyenne_min / (jours_ouvres × heures_ouverture_jour × 60)"),
+        chiffre(f"{p}.attente_predite_erlang_s",
+                f"Attente moyenne prédite par le modèle d'Erlang C en {c.annee}, tous les postes au téléphone, en "
+                f"secondes", c.attente_predite_s, "secondes",
+                f"erlang_c(postes, {p}.charge_erlangs) × duree_moyenne_min × 60 / (postes − {p}.charge_erlangs)"),
     ]
     return out if math.isfinite(c.attente_predite_s) else out[:2]
 

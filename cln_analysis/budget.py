@@ -12,6 +12,7 @@ import pandas as pd
 
 from . import formats as f
 from .erreurs import ErreurDonnees, Probleme
+from .registre import chiffre
 from .rendu import Colonne
 
 SECTIONS = ("investissement", "fonctionnement")
@@ -154,69 +155,30 @@ def chiffres(table: pd.DataFrame, comp: Comparaison, habitants: int, annee: int)
     for s in ("investissement", "fonctionnement", "total"):
         nom = {"total": "tous budgets confondus"}.get(s, f"en {s}")
         out += [
-            dict(
-                figure_id=f"{p}.{s}.numerique",
-                label=f"Budget numérique mandaté en {annee}, {nom}",
-                value=t.loc[s, "budget_numerique"],
-                unit="EUR",
-                formula="donnée brute"
-                if s != "total"
-                else f"{p}.investissement.numerique + {p}.fonctionnement.numerique",
-            ),
-            dict(
-                figure_id=f"{p}.{s}.total",
-                label=f"Budget total mandaté en {annee}, {nom}",
-                value=t.loc[s, "budget_total"],
-                unit="EUR",
-                formula="donnée brute" if s != "total" else f"{p}.investissement.total + {p}.fonctionnement.total",
-            ),
-            dict(
-                figure_id=f"{p}.{s}.part",
-                label=f"Part du numérique dans le budget mandaté {annee}, {nom}",
-                value=t.loc[s, "part_numerique"],
-                unit="ratio",
-                formula=f"{p}.{s}.numerique / {p}.{s}.total",
-            ),
+            chiffre(f"{p}.{s}.numerique", f"Budget numérique mandaté en {annee}, {nom}", t.loc[s, "budget_numerique"],
+                    "EUR",
+                    "donnée brute"
+                    if s != "total"
+                    else f"{p}.investissement.numerique + {p}.fonctionnement.numerique"),
+            chiffre(f"{p}.{s}.total", f"Budget total mandaté en {annee}, {nom}", t.loc[s, "budget_total"], "EUR",
+                    "donnée brute" if s != "total" else f"{p}.investissement.total + {p}.fonctionnement.total"),
+            chiffre(f"{p}.{s}.part", f"Part du numérique dans le budget mandaté {annee}, {nom}",
+                    t.loc[s, "part_numerique"], "ratio", f"{p}.{s}.numerique / {p}.{s}.total"),
         ]
     for s, de in (("investissement", "de l'investissement"), ("fonctionnement", "du fonctionnement")):
         out += [
-            dict(
-                figure_id=f"{p}.{s}.poids_numerique",
-                label=f"Part {de} dans le budget numérique {annee}",
-                value=t.loc[s, "poids_dans_numerique"],
-                unit="ratio",
-                formula=f"{p}.{s}.numerique / {p}.total.numerique",
-            ),
-            dict(
-                figure_id=f"{p}.{s}.poids_total",
-                label=f"Part {de} dans le budget total {annee}",
-                value=t.loc[s, "poids_dans_total"],
-                unit="ratio",
-                formula=f"{p}.{s}.total / {p}.total.total",
-            ),
+            chiffre(f"{p}.{s}.poids_numerique", f"Part {de} dans le budget numérique {annee}",
+                    t.loc[s, "poids_dans_numerique"], "ratio", f"{p}.{s}.numerique / {p}.total.numerique"),
+            chiffre(f"{p}.{s}.poids_total", f"Part {de} dans le budget total {annee}", t.loc[s, "poids_dans_total"],
+                    "ratio", f"{p}.{s}.total / {p}.total.total"),
         ]
     out += [
-        dict(
-            figure_id=f"{p}.budget_primitif",
-            label=f"Budget primitif {annee} voté",
-            value=comp.budget_primitif,
-            unit="EUR",
-            formula="donnée brute",
-        ),
-        dict(
-            figure_id=f"{p}.total.part_budget_primitif",
-            label=f"Part du budget numérique mandaté dans le budget primitif voté {annee}",
-            value=comp.part_primitif,
-            unit="ratio",
-            formula=f"{p}.total.numerique / {p}.budget_primitif",
-        ),
-        dict(
-            figure_id=f"{p}.numerique_par_habitant",
-            label=f"Budget numérique mandaté {annee} par habitant",
-            value=comp.numerique / habitants,
-            unit="EUR_par_habitant",
-            formula=f"{p}.total.numerique / population",
-        ),
+        chiffre(f"{p}.budget_primitif", f"Budget primitif {annee} voté", comp.budget_primitif, "EUR", "donnée brute"),
+        chiffre(f"{p}.total.part_budget_primitif",
+                f"Part du budget numérique mandaté dans le budget primitif voté {annee}", comp.part_primitif, "ratio",
+                f"{p}.total.numerique / {p}.budget_primitif"),
+        chiffre(f"{p}.numerique_par_habitant", f"Budget numérique mandaté {annee} par habitant",
+                comp.numerique / habitants, "EUR_par_habitant", f"{p}.total.numerique / population"),
     ]
     return out
 

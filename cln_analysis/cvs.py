@@ -13,6 +13,7 @@ import pandas as pd
 
 from . import formats as f
 from .erreurs import ErreurDonnees, ErreurParametre, Probleme
+from .registre import chiffre
 from .rendu import Colonne
 
 CATEGORIES = ("ecrivains_publics", "autres")
@@ -286,133 +287,53 @@ def chiffres(alloc: Allocation, dem: Demandes | None, part: PartageVilleEtat, pa
     p = f"cvs.{a}"
     t = alloc.table.set_index("categorie")
     out = [
-        dict(
-            figure_id=f"{p}.attribue",
-            label=f"Montant attribué aux projets numériques du CVS en {a}",
-            value=alloc.attribue,
-            unit="EUR",
-            formula=f"{p}.ecrivains_publics.montant + {p}.autres.montant",
-        ),
-        dict(
-            figure_id=f"{p}.sollicite",
-            label=f"Montant sollicité par les porteurs de projets numériques en {a}",
-            value=alloc.sollicite,
-            unit="EUR",
-            formula="donnée brute",
-        ),
-        dict(
-            figure_id=f"{p}.taux_attribution",
-            label=f"Part du montant sollicité qui a été attribuée en {a}",
-            value=alloc.taux_attribution,
-            unit="ratio",
-            formula=f"{p}.attribue / {p}.sollicite",
-        ),
-        dict(
-            figure_id=f"{p}.projets",
-            label=f"Projets numériques financés par le CVS en {a}",
-            value=alloc.projets,
-            unit="count",
-            formula=f"{p}.ecrivains_publics.projets + {p}.autres.projets",
-        ),
-        dict(
-            figure_id=f"{p}.montant_moyen",
-            label=f"Montant moyen attribué par projet en {a}",
-            value=alloc.attribue / alloc.projets,
-            unit="EUR",
-            formula=f"{p}.attribue / {p}.projets",
-        ),
+        chiffre(f"{p}.attribue", f"Montant attribué aux projets numériques du CVS en {a}", alloc.attribue, "EUR",
+                f"{p}.ecrivains_publics.montant + {p}.autres.montant"),
+        chiffre(f"{p}.sollicite", f"Montant sollicité par les porteurs de projets numériques en {a}", alloc.sollicite,
+                "EUR", "donnée brute"),
+        chiffre(f"{p}.taux_attribution", f"Part du montant sollicité qui a été attribuée en {a}",
+                alloc.taux_attribution, "ratio", f"{p}.attribue / {p}.sollicite"),
+        chiffre(f"{p}.projets", f"Projets numériques financés par le CVS en {a}", alloc.projets, "count",
+                f"{p}.ecrivains_publics.projets + {p}.autres.projets"),
+        chiffre(f"{p}.montant_moyen", f"Montant moyen attribué par projet en {a}", alloc.attribue / alloc.projets,
+                "EUR", f"{p}.attribue / {p}.projets"),
     ]
     for c in CATEGORIES:
         nom = LIBELLES[c].lower()
         out += [
-            dict(
-                figure_id=f"{p}.{c}.projets",
-                label=f"Projets financés en {a} : {nom}",
-                value=t.loc[c, "projets"],
-                unit="count",
-                formula="donnée brute",
-            ),
-            dict(
-                figure_id=f"{p}.{c}.montant",
-                label=f"Montant attribué en {a} : {nom}",
-                value=t.loc[c, "montant_attribue"],
-                unit="EUR",
-                formula="donnée brute",
-            ),
-            dict(
-                figure_id=f"{p}.{c}.part",
-                label=f"Part du budget CVS numérique {a} : {nom}",
-                value=t.loc[c, "part_montant"],
-                unit="ratio",
-                formula=f"{p}.{c}.montant / {p}.attribue",
-            ),
-            dict(
-                figure_id=f"{p}.{c}.montant_moyen",
-                label=f"Montant moyen par projet en {a} : {nom}",
-                value=t.loc[c, "montant_moyen"],
-                unit="EUR",
-                formula=f"{p}.{c}.montant / {p}.{c}.projets",
-            ),
+            chiffre(f"{p}.{c}.projets", f"Projets financés en {a} : {nom}", t.loc[c, "projets"], "count",
+                    "donnée brute"),
+            chiffre(f"{p}.{c}.montant", f"Montant attribué en {a} : {nom}", t.loc[c, "montant_attribue"], "EUR",
+                    "donnée brute"),
+            chiffre(f"{p}.{c}.part", f"Part du budget CVS numérique {a} : {nom}", t.loc[c, "part_montant"], "ratio",
+                    f"{p}.{c}.montant / {p}.attribue"),
+            chiffre(f"{p}.{c}.montant_moyen", f"Montant moyen par projet en {a} : {nom}", t.loc[c, "montant_moyen"],
+                    "EUR", f"{p}.{c}.montant / {p}.{c}.projets"),
         ]
     if dem is not None:
         q = f"cvs.{dem.annee}"
         out += [
-            dict(
-                figure_id=f"{q}.projets_deposes",
-                label=f"Projets numériques déposés pour {dem.annee}",
-                value=dem.projets_deposes,
-                unit="count",
-                formula="donnée brute",
-            ),
-            dict(
-                figure_id=f"{q}.sollicite",
-                label=f"Montant sollicité pour {dem.annee}",
-                value=dem.sollicite,
-                unit="EUR",
-                formula="donnée brute",
-            ),
-            dict(
-                figure_id=f"{q}.evolution_sollicite",
-                label=f"Évolution du montant sollicité entre {a} et {dem.annee}",
-                value=dem.evolution_sollicite,
-                unit="ratio",
-                formula=f"{q}.sollicite / {p}.sollicite - 1",
-            ),
+            chiffre(f"{q}.projets_deposes", f"Projets numériques déposés pour {dem.annee}", dem.projets_deposes,
+                    "count", "donnée brute"),
+            chiffre(f"{q}.sollicite", f"Montant sollicité pour {dem.annee}", dem.sollicite, "EUR", "donnée brute"),
+            chiffre(f"{q}.evolution_sollicite", f"Évolution du montant sollicité entre {a} et {dem.annee}",
+                    dem.evolution_sollicite, "ratio", f"{q}.sollicite / {p}.sollicite - 1"),
         ]
     out += [
-        dict(
-            figure_id=f"{p}.montant_par_personne_precaire",
-            label=f"Montant attribué en {a} par habitant en situation de précarité numérique",
-            value=par_personne,
-            unit="EUR_par_habitant",
-            formula=f"{p}.attribue / (population × taux de précarité numérique)",
-        ),
-        dict(
-            figure_id=f"{p}.part_ville.min",
-            label=f"Part de la Ville dans les montants {a} attribués si tous les projets sont nouveaux",
-            value=part.ville_min,
-            unit="EUR",
-            formula=f"{p}.attribue × part Ville des projets nouveaux",
-        ),
-        dict(
-            figure_id=f"{p}.part_ville.max",
-            label=f"Part de la Ville dans les montants {a} attribués si tous les projets sont reconduits",
-            value=part.ville_max,
-            unit="EUR",
-            formula=f"{p}.attribue × part Ville des projets reconduits",
-        ),
+        chiffre(f"{p}.montant_par_personne_precaire",
+                f"Montant attribué en {a} par habitant en situation de précarité numérique", par_personne,
+                "EUR_par_habitant", f"{p}.attribue / (population × taux de précarité numérique)"),
+        chiffre(f"{p}.part_ville.min",
+                f"Part de la Ville dans les montants {a} attribués si tous les projets sont nouveaux", part.ville_min,
+                "EUR", f"{p}.attribue × part Ville des projets nouveaux"),
+        chiffre(f"{p}.part_ville.max",
+                f"Part de la Ville dans les montants {a} attribués si tous les projets sont reconduits", part.ville_max,
+                "EUR", f"{p}.attribue × part Ville des projets reconduits"),
     ]
     if part.ville is not None:
-        out.append(
-            dict(
-                figure_id=f"{p}.part_ville",
-                label=f"Part de la Ville dans les montants {a} attribués",
-                value=part.ville,
-                unit="EUR",
-                formula=f"{p}.attribue × (part_nouveaux × part Ville nouveaux "
-                "+ (1 − part_nouveaux) × part Ville reconduits)",
-            )
-        )
+        out.append(chiffre(f"{p}.part_ville", f"Part de la Ville dans les montants {a} attribués", part.ville, "EUR",
+                           f"{p}.attribue × (part_nouveaux × part Ville nouveaux "
+                           "+ (1 − part_nouveaux) × part Ville reconduits)"))
     return out
 
 

@@ -74,8 +74,8 @@ FORMATEURS: dict[str, Callable[[float], str]] = {
 
 
 def formateur_axe(nom: str) -> FuncFormatter:
-    """A tick formatter in French (`100 000`, `20 %`, `3 058 244 €`)."""
-    fn = FORMATEURS[nom]
+    """A tick formatter in French (`100 000`, `20 %`, `3 058 244 €`); percentages without decimals."""
+    fn = FORMATEURS["pourcentage" if nom.startswith("pourcentage") else nom]
     return FuncFormatter(lambda v, _pos: fn(v))
 
 
@@ -105,7 +105,7 @@ def barres_horizontales(
         ax.text(v + top * 0.015, y, fn(v), va="center", ha="left", fontsize=12, fontweight="bold")
     ax.set_yticks(ys, libelles)
     ax.set_xlim(0, top * 1.25 if top > 0 else 1)
-    ax.xaxis.set_major_formatter(formateur_axe(format_valeur if format_valeur != "pourcentage1" else "pourcentage"))
+    ax.xaxis.set_major_formatter(formateur_axe(format_valeur))
     ax.xaxis.set_major_locator(MaxNLocator(5))
     ax.grid(axis="y", visible=False)
     if titre_axe:
@@ -137,15 +137,21 @@ def barres_groupees(
             for x, v in zip(xs, values, strict=False):
                 ax.text(x, v + top * 0.01, fn(v), ha="center", va="bottom", fontsize=10)
     ax.set_xticks(range(len(categories)), categories)
-    ax.yaxis.set_major_formatter(formateur_axe("pourcentage" if format_valeur == "pourcentage1" else format_valeur))
-    ax.yaxis.set_major_locator(MaxNLocator(5))
-    ax.set_ylim(0, top * 1.15)
     ax.grid(axis="x", visible=False)
-    if titre_axe:
-        ax.set_ylabel(titre_axe)
+    _axe_valeurs(ax, format_valeur, top * 1.15, titre_axe)
     if n_series > 1:
         ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=min(n_series, 3))
     return fig
+
+
+def _axe_valeurs(ax, format_valeur: str, plafond: float | None, titre_axe: str) -> None:
+    """The vertical value axis of bars and lines: French ticks, five at most, from zero (to `plafond`, or
+    matplotlib's choice), its title."""
+    ax.yaxis.set_major_formatter(formateur_axe(format_valeur))
+    ax.yaxis.set_major_locator(MaxNLocator(5))
+    ax.set_ylim(0, plafond)
+    if titre_axe:
+        ax.set_ylabel(titre_axe)
 
 
 def courbes(
@@ -165,11 +171,7 @@ def courbes(
                 linewidth=2, markersize=7, markeredgecolor=CONTOUR, label=name)
     ax.set_xticks(range(len(abscisses)), abscisses, rotation=45 if len(abscisses) > 6 else 0,
                   ha="right" if len(abscisses) > 6 else "center")
-    ax.yaxis.set_major_formatter(formateur_axe(format_valeur))
-    ax.yaxis.set_major_locator(MaxNLocator(5))
-    ax.set_ylim(bottom=0)
-    if titre_axe:
-        ax.set_ylabel(titre_axe)
+    _axe_valeurs(ax, format_valeur, None, titre_axe)
     ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=min(len(series), 3))
     return fig
 
@@ -227,13 +229,7 @@ def courbes_reference(
         )
     ax.set_xticks(range(n), abscisses, rotation=45 if n > 4 else 0, ha="right" if n > 4 else "center")
     ax.set_xlim(-0.5, n - 0.5)
-    ax.yaxis.set_major_formatter(
-        formateur_axe("pourcentage" if format_valeur.startswith("pourcentage") else format_valeur)
-    )
-    ax.yaxis.set_major_locator(MaxNLocator(5))
-    ax.set_ylim(0, (top or 1) * 1.12)
-    if titre_axe:
-        ax.set_ylabel(titre_axe)
+    _axe_valeurs(ax, format_valeur, (top or 1) * 1.12, titre_axe)
     if drawn:
         ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.3 if n > 4 else -0.12), ncol=min(drawn, 2))
     return fig
@@ -267,12 +263,8 @@ def barres_empilees(
         )
         bottom = [b + h for b, h in zip(bottom, heights, strict=False)]
     ax.set_xticks(range(n), categories, rotation=45 if n > 4 else 0, ha="right" if n > 4 else "center")
-    ax.yaxis.set_major_formatter(formateur_axe(format_valeur))
-    ax.yaxis.set_major_locator(MaxNLocator(5))
-    ax.set_ylim(0, (max(bottom) if bottom else 1) * 1.08 or 1)
     ax.grid(axis="x", visible=False)
-    if titre_axe:
-        ax.set_ylabel(titre_axe)
+    _axe_valeurs(ax, format_valeur, (max(bottom) if bottom else 1) * 1.08 or 1, titre_axe)
     if kept:
         ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.3 if n > 4 else -0.12), ncol=2)
     return fig

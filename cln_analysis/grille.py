@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import formats as f
 from .erreurs import Probleme
+from .registre import chiffre
 from .rendu import Colonne
 
 NIVEAUX = (0, 1, 2, 3, 4)
@@ -247,87 +248,36 @@ def avis_global(score: ScoreGlobal | None, bloquants: list[str], libelles: dict[
 def chiffres(a: Avis, titres: dict[str, str] | None = None) -> list[dict]:
     """figures.csv rows: counts always, statistics only where the threshold allows."""
     titres = titres or {}
-    out = [dict(figure_id="grille.repondants", label="Membres ayant rendu une grille notée", value=a.repondants,
-                unit="count", formula="membres avec au moins une note")]
+    out = [chiffre("grille.repondants", "Membres ayant rendu une grille notée", a.repondants, "count",
+                   "membres avec au moins une note")]
     for c, s in a.stats.iterrows():
         t = titres.get(c, c)
         out += [
-            dict(
-                figure_id=f"grille.{c}.n",
-                label=f"Membres ayant noté le critère « {t} »",
-                value=s["n"],
-                unit="count",
-                formula="notes de 0 à 4 données",
-            ),
-            dict(
-                figure_id=f"grille.{c}.abstentions",
-                label=f"Abstentions sur le critère « {t} »",
-                value=s["abstentions"],
-                unit="count",
-                formula="cases vides ou NSPP",
-            ),
+            chiffre(f"grille.{c}.n", f"Membres ayant noté le critère « {t} »", s["n"], "count",
+                    "notes de 0 à 4 données"),
+            chiffre(f"grille.{c}.abstentions", f"Abstentions sur le critère « {t} »", s["abstentions"], "count",
+                    "cases vides ou NSPP"),
         ]
         if c in a.publies:
             out += [
-                dict(
-                    figure_id=f"grille.{c}.mediane",
-                    label=f"Note médiane du critère « {t} »",
-                    value=s["mediane"],
-                    unit="score",
-                    formula="médiane des notes (interpolation linéaire)",
-                ),
-                dict(
-                    figure_id=f"grille.{c}.moyenne",
-                    label=f"Note moyenne (indicative) du critère « {t} »",
-                    value=s["moyenne"],
-                    unit="score",
-                    formula="moyenne des notes",
-                ),
-                dict(
-                    figure_id=f"grille.{c}.part_favorable",
-                    label=f"Part de notes favorables (3 ou 4), critère « {t} »",
-                    value=s["part_favorable"],
-                    unit="ratio",
-                    formula="notes 3 et 4 / notes données",
-                ),
-                dict(
-                    figure_id=f"grille.{c}.consensus",
-                    label=f"Consensus de Tastle et Wierman, critère « {t} »",
-                    value=s["consensus"],
-                    unit="score",
-                    formula="1 + Σ p_k log2(1 − |k − μ| / 4)",
-                ),
+                chiffre(f"grille.{c}.mediane", f"Note médiane du critère « {t} »", s["mediane"], "score",
+                        "médiane des notes (interpolation linéaire)"),
+                chiffre(f"grille.{c}.moyenne", f"Note moyenne (indicative) du critère « {t} »", s["moyenne"], "score",
+                        "moyenne des notes"),
+                chiffre(f"grille.{c}.part_favorable", f"Part de notes favorables (3 ou 4), critère « {t} »",
+                        s["part_favorable"], "ratio", "notes 3 et 4 / notes données"),
+                chiffre(f"grille.{c}.consensus", f"Consensus de Tastle et Wierman, critère « {t} »", s["consensus"],
+                        "score", "1 + Σ p_k log2(1 − |k − μ| / 4)"),
             ]
     if a.global_ is not None:
-        out.append(
-            dict(
-                figure_id="grille.score_global",
-                label="Note globale (moyenne des critères, sur 4)",
-                value=a.global_.score,
-                unit="score",
-                formula="moyenne des moyennes des critères publiés",
-            )
-        )
+        out.append(chiffre("grille.score_global", "Note globale (moyenne des critères, sur 4)", a.global_.score,
+                           "score", "moyenne des moyennes des critères publiés"))
     if a.global_pondere is not None:
-        out.append(
-            dict(
-                figure_id="grille.score_global_pondere",
-                label="Note globale pondérée par le Conseil (sur 4)",
-                value=a.global_pondere.score,
-                unit="score",
-                formula="Σ poids_c × moyenne_c / Σ poids_c",
-            )
-        )
+        out.append(chiffre("grille.score_global_pondere", "Note globale pondérée par le Conseil (sur 4)",
+                           a.global_pondere.score, "score", "Σ poids_c × moyenne_c / Σ poids_c"))
     if a.alpha is not None:
-        out.append(
-            dict(
-                figure_id="grille.alpha_krippendorff",
-                label="Alpha de Krippendorff (ordinal) entre les membres",
-                value=a.alpha,
-                unit="score",
-                formula="krippendorff.alpha(ordinal, valeurs 0 à 4)",
-            )
-        )
+        out.append(chiffre("grille.alpha_krippendorff", "Alpha de Krippendorff (ordinal) entre les membres", a.alpha,
+                           "score", "krippendorff.alpha(ordinal, valeurs 0 à 4)"))
     return out
 
 

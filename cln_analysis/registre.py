@@ -39,6 +39,11 @@ class Chiffre:
             raise ValueError(f"valeur non finie pour {self.figure_id} : {self.value!r}")
 
 
+def chiffre(figure_id: str, label: str, value: float, unit: str, formula: str) -> dict:
+    """One headline figure as an analysis module declares it (`chiffres()`): one call, one row of figures.csv."""
+    return dict(figure_id=figure_id, label=label, value=value, unit=unit, formula=formula)
+
+
 @dataclass(frozen=True)
 class TextePublie:
     """A figure as printed: its number, the decimals printed and its unit sign."""

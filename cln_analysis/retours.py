@@ -15,6 +15,7 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from . import formats as f
+from .registre import chiffre
 from .rendu import Colonne
 
 NIVEAU_CONFIANCE = 0.95
@@ -221,44 +222,42 @@ def synthese(reponses: pd.DataFrame, commentaires: int, seuil: int = SEUIL_PUBLI
 
 def chiffres(r: Retours) -> list[dict]:
     """figures.csv rows: the number of respondents always, the rest only where the threshold allows."""
-    out = [dict(figure_id="retours.repondants", label="Habitants ayant répondu au questionnaire sur le callbot",
-                value=r.repondants, unit="count", formula="lignes du questionnaire avec au moins une case remplie")]
+    out = [chiffre("retours.repondants", "Habitants ayant répondu au questionnaire sur le callbot", r.repondants,
+                   "count", "lignes du questionnaire avec au moins une case remplie")]
     if not r.publiable:
         return out
-    out.append(dict(figure_id="retours.commentaires", label="Commentaires libres reçus (jamais publiés)",
-                    value=r.commentaires, unit="count", formula="cases « commentaire » non vides"))
+    out.append(chiffre("retours.commentaires", "Commentaires libres reçus (jamais publiés)", r.commentaires, "count",
+                       "cases « commentaire » non vides"))
     by_id = {i.id: i for i in INDICATEURS}
     if "reponse_obtenue.oui" in r.publies:
         rep = r.repartitions["reponse_obtenue"].set_index("reponse")
         for rep_id, texte in (("oui", "ont obtenu une réponse"), ("en partie", "ont obtenu une réponse en partie"),
                               ("non", "n'ont pas obtenu de réponse")):
-            out.append(dict(figure_id=f"retours.reponse_obtenue.{cle(rep_id)}",
-                            label=f"Part des habitants qui {texte} à leur demande, parmi ceux qui ont répondu",
-                            value=rep.loc[rep_id, "part"], unit="ratio",
-                            formula=f"réponses « {rep_id} » / réponses données (oui, en partie, non)"))
+            out.append(chiffre(f"retours.reponse_obtenue.{cle(rep_id)}",
+                               f"Part des habitants qui {texte} à leur demande, parmi ceux qui ont répondu",
+                               rep.loc[rep_id, "part"], "ratio",
+                               f"réponses « {rep_id} » / réponses données (oui, en partie, non)"))
     for i in r.publies:
         row, ind = r.indicateurs.loc[i], by_id[i]
         if i != "reponse_obtenue.oui":
-            out.append(dict(figure_id=f"retours.{i}", label=f"Part des habitants qui {ind.libelle}",
-                            value=row["part"], unit="ratio", formula=ind.formule))
+            out.append(chiffre(f"retours.{i}", f"Part des habitants qui {ind.libelle}", row["part"], "ratio",
+                               ind.formule))
         if i in INTERVALLES_PUBLIES:
             for bound, word in (("ic_bas", "basse"), ("ic_haut", "haute")):
-                out.append(dict(figure_id=f"retours.{i}.{bound}",
-                                label=f"Borne {word} de l'intervalle de confiance à 95 % de la part des habitants qui "
-                                      f"{ind.libelle}",
-                                value=row[bound], unit="ratio",
-                                formula=f"intervalle de Wilson à 95 % de retours.{i} "
-                                        "(proportion_confint, method=wilson)"))
+                out.append(chiffre(f"retours.{i}.{bound}",
+                                   f"Borne {word} de l'intervalle de confiance à 95 % de la part des habitants qui "
+                                   f"{ind.libelle}", row[bound], "ratio",
+                                   f"intervalle de Wilson à 95 % de retours.{i} "
+                                   "(proportion_confint, method=wilson)"))
     if r.mediane_satisfaction is not None:
-        out.append(dict(figure_id="retours.satisfaction.mediane", label="Note de satisfaction médiane (de 1 à 5)",
-                        value=r.mediane_satisfaction, unit="score",
-                        formula="médiane des notes de 1 à 5 (moyenne des deux du milieu pour un nombre pair)"))
+        out.append(chiffre("retours.satisfaction.mediane", "Note de satisfaction médiane (de 1 à 5)",
+                           r.mediane_satisfaction, "score",
+                           "médiane des notes de 1 à 5 (moyenne des deux du milieu pour un nombre pair)"))
     if r.age is not None:
         for _, row in r.age.iterrows():  # three bands
-            out.append(dict(figure_id=f"retours.reponse_obtenue.oui.{cle(row['tranche_age'])}",
-                            label=f"Part des habitants ayant obtenu une réponse, {row['tranche_age']}",
-                            value=row["part_oui"], unit="ratio",
-                            formula=f"réponses « oui » / réponses données, tranche « {row['tranche_age']} »"))
+            out.append(chiffre(f"retours.reponse_obtenue.oui.{cle(row['tranche_age'])}",
+                               f"Part des habitants ayant obtenu une réponse, {row['tranche_age']}", row["part_oui"],
+                               "ratio", f"réponses « oui » / réponses données, tranche « {row['tranche_age']} »"))
     return sorted(out, key=lambda c: c["figure_id"])
 
 
