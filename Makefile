@@ -18,7 +18,9 @@ help:
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
-	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	@# --compile-bytecode: kernels and the runner then import pandas & co. from .pyc files, also where
+	@# PYTHONDONTWRITEBYTECODE is set (each process would compile them again: about 1 s of CPU each)
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (cln-analysis)" >/dev/null
 	@# nbstripout as a git filter: a notebook saved with its outputs is committed without them (cell ids kept;

@@ -432,9 +432,9 @@ def chiffres(t: pd.DataFrame, obj: Objectif) -> list[dict]:
             chiffre(f"{p}.taux_decroche", f"Taux de décroché en {a}{partial}", y["taux_decroche"], "ratio",
                     f"{p}.repondus / ({p}.repondus + {p}.perdus)"),
             chiffre(f"{p}.taux_decroche_agent", f"Taux de décroché par un agent en {a}{partial}",
-                    y["taux_decroche_agent"], "ratio", f"{p}.repondus / ({p}.repondus + {p}.perdus)"),
+                    y["taux_decroche_agent"], "ratio", f"{p}.repondus / ({p}.repondus + {p}.perdus)", 0),
             chiffre(f"{p}.taux_decroche_global", f"Taux de décroché global (callbot ou agent) en {a}{partial}",
-                    y["taux_decroche_global"], "ratio", f"({p}.recus − {p}.perdus) / {p}.recus"),
+                    y["taux_decroche_global"], "ratio", f"({p}.recus − {p}.perdus) / {p}.recus", 0),
         ]
         if pd.notna(y["evolution_recus"]):
             out.append(chiffre(f"{p}.evolution_recus", f"Évolution des appels reçus entre {a - 1} et {a}",

@@ -16,6 +16,12 @@ import traceback
 from . import catalogue, confidentialite
 from .erreurs import ErreurCLN, ErreurUsage
 
+# jsonschema (imported by nbformat, so by the runner) builds some forty Lark grammars at import, about 2 s of
+# CPU, when the optional `rfc3987_syntax` is installed (JupyterLab's jupyter-events pulls it in). Only the
+# `iri` formats use it, which no notebook schema has: the runner's process hides it (jsonschema then skips
+# those two formats). https://github.com/python-jsonschema/jsonschema/issues/1428
+sys.modules.setdefault("rfc3987_syntax", None)
+
 _TRADUCTIONS = [
     (r"unrecognized arguments: (.*)", r"arguments non reconnus : \1"),
     (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),

@@ -281,6 +281,11 @@ def par_personne_precaire(attribue: float, population: float, taux_precarite: fl
     return personnes, attribue / personnes
 
 
+#: The City's share is a computed split of whole-euro amounts: it is shown to the cent, so that the two
+#: bounds (and the shares of the City and the State) add up to the amount attributed.
+CENTIMES = 2
+
+
 def chiffres(alloc: Allocation, dem: Demandes | None, part: PartageVilleEtat, par_personne: float) -> list[dict]:
     """The report's headline figures for figures.csv."""
     a = alloc.annee
@@ -325,15 +330,15 @@ def chiffres(alloc: Allocation, dem: Demandes | None, part: PartageVilleEtat, pa
                 "EUR_par_habitant", f"{p}.attribue / (population × taux de précarité numérique)"),
         chiffre(f"{p}.part_ville.min",
                 f"Part de la Ville dans les montants {a} attribués si tous les projets sont nouveaux", part.ville_min,
-                "EUR", f"{p}.attribue × part Ville des projets nouveaux"),
+                "EUR", f"{p}.attribue × part Ville des projets nouveaux", CENTIMES),
         chiffre(f"{p}.part_ville.max",
                 f"Part de la Ville dans les montants {a} attribués si tous les projets sont reconduits", part.ville_max,
-                "EUR", f"{p}.attribue × part Ville des projets reconduits"),
+                "EUR", f"{p}.attribue × part Ville des projets reconduits", CENTIMES),
     ]
     if part.ville is not None:
         out.append(chiffre(f"{p}.part_ville", f"Part de la Ville dans les montants {a} attribués", part.ville, "EUR",
                            f"{p}.attribue × (part_nouveaux × part Ville nouveaux "
-                           "+ (1 − part_nouveaux) × part Ville reconduits)"))
+                           "+ (1 − part_nouveaux) × part Ville reconduits)", CENTIMES))
     return out
 
 

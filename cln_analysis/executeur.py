@@ -271,7 +271,8 @@ def _publier(rap, k, t, nb, exc, state, quand, journal) -> Resultat:
             figures_texte = config.FIGURES_CSV.read_text(encoding="utf-8")
             state[rap.id] = {"statut": "ok", "message": "", **date, "cle": k, "entrees": payload["entrees"],
                              "sorties": etat.empreinte_sorties(rap, figures_texte),
-                             "duree": round(t, 1), "fictif": payload.get("fictif", False)}
+                             "duree": round(t, 1), "fictif": payload.get("fictif", False),
+                             "affichage": payload.get("affichage", {})}
             etat.ecrire(state)
             n_bad = sum(1 for f in payload["figures"] if f["status"] == "mismatch")
             journal(f"  {rap.id} : fait en {formats.duree(t)}")

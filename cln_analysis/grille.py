@@ -261,11 +261,11 @@ def chiffres(a: Avis, titres: dict[str, str] | None = None) -> list[dict]:
         if c in a.publies:
             out += [
                 chiffre(f"grille.{c}.mediane", f"Note médiane du critère « {t} »", s["mediane"], "score",
-                        "médiane des notes (interpolation linéaire)"),
+                        "médiane des notes (interpolation linéaire)", 1),
                 chiffre(f"grille.{c}.moyenne", f"Note moyenne (indicative) du critère « {t} »", s["moyenne"], "score",
                         "moyenne des notes"),
                 chiffre(f"grille.{c}.part_favorable", f"Part de notes favorables (3 ou 4), critère « {t} »",
-                        s["part_favorable"], "ratio", "notes 3 et 4 / notes données"),
+                        s["part_favorable"], "ratio", "notes 3 et 4 / notes données", 0),
                 chiffre(f"grille.{c}.consensus", f"Consensus de Tastle et Wierman, critère « {t} »", s["consensus"],
                         "score", "1 + Σ p_k log2(1 − |k − μ| / 4)"),
             ]

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import jinja2
 
-from . import __version__, catalogue, config, figures_csv, formats, registre, typographie
+from . import __version__, catalogue, config, figures_csv, formats, typographie
 from .fichiers import Lot, ecrire_atomique, remplacer_dossier
 
 TEXTE_FICTIF = ("Ce rapport est calculé sur un exemple inventé, pour montrer sa forme avant que les membres "
@@ -235,12 +235,9 @@ def page_index(etat: dict, figures, tables: dict[str, list[str]], quand: dt.date
     for r in catalogue.RAPPORTS:
         st = etat.get(r.id, {})
         has_page = r.page.exists()
-        chiffres = []
-        for fid in r.chiffres_cles:
-            row = by_id.get(fid)
-            if row is not None:
-                dec = registre.decimales_affichage(row["unit"], row["published"])
-                chiffres.append((formats.valeur(float(row["value"]), row["unit"], dec), row["label"]))
+        affichage = st.get("affichage", {})  # each key figure as its page shows it (`Rapport.affiche`)
+        chiffres = [(fid, affichage[fid], by_id[fid]["label"]) for fid in r.chiffres_cles
+                    if fid in affichage and fid in by_id]
         cartes.append({
             "titre": r.titre, "description": r.description, "fictif": bool(st.get("fictif")),
             "echec": bool(st) and st.get("statut") != "ok", "chiffres": chiffres, "statut": _statut(st, has_page),

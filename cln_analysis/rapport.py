@@ -105,11 +105,13 @@ class Rapport:
                 self.texte_fictif = res.get("banniere", self.texte_fictif)
 
     # ------------------------------------------------------------------ outputs
-    def chiffre(self, figure_id: str, label: str, value: float, unit: str, formula: str) -> float:
+    def chiffre(self, figure_id: str, label: str, value: float, unit: str, formula: str,
+                decimales: int | None = None) -> float:
         """Declare a headline figure; returns the value so prose can use it."""
         if any(c.figure_id == figure_id for c in self.chiffres):
             raise ValueError(f"chiffre déclaré deux fois : {figure_id}")
-        self.chiffres.append(registre.Chiffre(figure_id, self.identifiant, label, float(value), unit, formula))
+        self.chiffres.append(
+            registre.Chiffre(figure_id, self.identifiant, label, float(value), unit, formula, decimales))
         return value
 
     def tableau(self, nom: str, df: pd.DataFrame, legende: str, formats: Mapping[str, Callable] | None = None,
@@ -144,10 +146,22 @@ class Rapport:
     def affiche(self, figure_id: str) -> str:
         """A declared figure as every page shows it (card, prose, index): formatted by its unit with the
         precision of its published text (`registre.decimales_affichage`), the unit's default otherwise."""
-        c = next(c for c in self.chiffres if c.figure_id == figure_id)
+        c = next((c for c in self.chiffres if c.figure_id == figure_id), None)
+        if c is None:
+            raise KeyError(f"chiffre non déclaré : {figure_id}")
         if self._publies is None:
             self._publies = registre.publies_depuis(donnees.charger("chiffres_publies", config.REGISTER))
-        return formats.valeur(c.value, c.unit, registre.decimales_affichage(c.unit, self._publies.get(figure_id, "")))
+        return registre.affichage(c.value, c.unit, self._publies.get(figure_id, ""), c.decimales)
+
+    def valeur(self, figure_id: str) -> Html:
+        """`affiche` as HTML for prose, marked with the figure's id (`data-chiffre`) so that a test can check
+        that every place showing it shows the same text."""
+        return rendu.chiffre_marque(figure_id, self.affiche(figure_id))
+
+    def cle(self, figure_id: str, libelle: str, suffixe: str = "") -> tuple[Html, str]:
+        """One card of the key-figures strip (`rendu.chiffres_cles`): the figure as `valeur` shows it, then
+        `suffixe` (` / 4`)."""
+        return self.valeur(figure_id) + suffixe, libelle
 
     def hypothese(self, *textes: str) -> None:
         """Add to « Hypothèses et limites »."""
@@ -219,6 +233,9 @@ class Rapport:
             "fictif": self.fictif,
             "texte_fictif": self.texte_fictif,
             "titre": self.titre,
+            # the index shows the key figures exactly as this page does (one precision per figure)
+            "affichage": {c.figure_id: self.affiche(c.figure_id) for c in self.chiffres
+                          if c.figure_id in catalogue.par_id(self.identifiant).chiffres_cles},
         }
         display({SORTIES_MIME: payload}, raw=True)
 

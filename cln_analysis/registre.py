@@ -29,6 +29,7 @@ class Chiffre:
     value: float
     unit: str
     formula: str
+    decimales: int | None = None  # shown with these decimals when no source prints it (not in figures.csv)
 
     def __post_init__(self):
         if not _ID_RE.match(self.figure_id):
@@ -39,9 +40,10 @@ class Chiffre:
             raise ValueError(f"valeur non finie pour {self.figure_id} : {self.value!r}")
 
 
-def chiffre(figure_id: str, label: str, value: float, unit: str, formula: str) -> dict:
-    """One headline figure as an analysis module declares it (`chiffres()`): one call, one row of figures.csv."""
-    return dict(figure_id=figure_id, label=label, value=value, unit=unit, formula=formula)
+def chiffre(figure_id: str, label: str, value: float, unit: str, formula: str, decimales: int | None = None) -> dict:
+    """One headline figure as an analysis module declares it (`chiffres()`): one call, one row of figures.csv.
+    `decimales`: how pages show it when no source document prints it (see `decimales_affichage`)."""
+    return dict(figure_id=figure_id, label=label, value=value, unit=unit, formula=formula, decimales=decimales)
 
 
 @dataclass(frozen=True)
@@ -91,12 +93,26 @@ def valeur_texte(value: float) -> str:
     return repr(v)
 
 
-def decimales_affichage(unit: str, published: str) -> int | None:
-    """The decimals to show a figure with, so that it reads like its published text (None: the unit's default)."""
-    if not published:
-        return None
-    pub = interpreter(published)
-    return pub.decimales if unit != "ratio" or pub.signe == "%" else None
+def decimales_affichage(unit: str, published: str, declarees: int | None = None) -> int | None:
+    """The one precision rule of a figure, for every place it is shown (card, prose, index): the decimals
+    of its published text when a source prints it, else those its module declared, else None (the
+    unit's default in `formats.valeur`)."""
+    if published:
+        pub = interpreter(published)
+        if unit != "ratio" or pub.signe == "%":
+            return pub.decimales
+    return declarees
+
+
+def affichage(value: float, unit: str, published: str, declarees: int | None = None) -> str:
+    """A figure as every page shows it: by its unit, with the precision of `decimales_affichage`, and in
+    millions of euros when its source prints it so (`229,51 M€`)."""
+    from . import formats  # here only: formats loads Babel, which the runner's no-change path must not
+
+    dec = decimales_affichage(unit, published, declarees)
+    if unit == "EUR" and published and interpreter(published).signe == "M€":
+        return formats.millions_euros(value, dec)
+    return formats.valeur(value, unit, dec)
 
 
 def rapprocher(chiffres: list[Chiffre], publies: dict[str, str]):

@@ -57,7 +57,9 @@ class Html(str):
 
 
 def e(value: object) -> str:
-    """Escape one value for HTML (the one escaping helper of the package)."""
+    """Escape one value for HTML (the one escaping helper of the package); an `Html` fragment is trusted."""
+    if isinstance(value, Html):
+        return str(value)
     return str(markupsafe.escape("" if value is None else str(value)))
 
 
@@ -90,11 +92,17 @@ def citation(texte_source: str, source: str) -> Html:
 
 
 def chiffres_cles(items: Sequence[tuple[str, str]]) -> Html:
-    """The key-figures strip: [(formatted value, French label), …]."""
+    """The key-figures strip: [(formatted value, French label), …] (`Rapport.cle` gives a marked value)."""
     cells = "".join(
         f'<li><span class="valeur">{e(v)}</span> <span class="libelle">{e(l)}</span></li>' for v, l in items
     )
     return Html(f'<ul class="chiffres-cles" aria-label="Chiffres clés">{cells}</ul>')
+
+
+def chiffre_marque(figure_id: str, texte: str) -> Html:
+    """A declared figure as shown, marked with its id (`data-chiffre`) so that every place showing it
+    (card, prose, index) can be compared."""
+    return Html(f'<span data-chiffre="{e(figure_id)}">{e(texte)}</span>')
 
 
 def tableau(

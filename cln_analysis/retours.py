@@ -220,6 +220,11 @@ def synthese(reponses: pd.DataFrame, commentaires: int, seuil: int = SEUIL_PUBLI
 
 # ----------------------------------------------------------------------------- figures
 
+#: Shares are shown as whole percentages everywhere (card, prose, index): with a few dozen answers, a
+#: decimal would be false precision.
+DECIMALES_PARTS = 0
+
+
 def chiffres(r: Retours) -> list[dict]:
     """figures.csv rows: the number of respondents always, the rest only where the threshold allows."""
     out = [chiffre("retours.repondants", "Habitants ayant répondu au questionnaire sur le callbot", r.repondants,
@@ -236,28 +241,29 @@ def chiffres(r: Retours) -> list[dict]:
             out.append(chiffre(f"retours.reponse_obtenue.{cle(rep_id)}",
                                f"Part des habitants qui {texte} à leur demande, parmi ceux qui ont répondu",
                                rep.loc[rep_id, "part"], "ratio",
-                               f"réponses « {rep_id} » / réponses données (oui, en partie, non)"))
+                               f"réponses « {rep_id} » / réponses données (oui, en partie, non)", DECIMALES_PARTS))
     for i in r.publies:
         row, ind = r.indicateurs.loc[i], by_id[i]
         if i != "reponse_obtenue.oui":
             out.append(chiffre(f"retours.{i}", f"Part des habitants qui {ind.libelle}", row["part"], "ratio",
-                               ind.formule))
+                               ind.formule, DECIMALES_PARTS))
         if i in INTERVALLES_PUBLIES:
             for bound, word in (("ic_bas", "basse"), ("ic_haut", "haute")):
                 out.append(chiffre(f"retours.{i}.{bound}",
                                    f"Borne {word} de l'intervalle de confiance à 95 % de la part des habitants qui "
                                    f"{ind.libelle}", row[bound], "ratio",
                                    f"intervalle de Wilson à 95 % de retours.{i} "
-                                   "(proportion_confint, method=wilson)"))
+                                   "(proportion_confint, method=wilson)", DECIMALES_PARTS))
     if r.mediane_satisfaction is not None:
         out.append(chiffre("retours.satisfaction.mediane", "Note de satisfaction médiane (de 1 à 5)",
                            r.mediane_satisfaction, "score",
-                           "médiane des notes de 1 à 5 (moyenne des deux du milieu pour un nombre pair)"))
+                           "médiane des notes de 1 à 5 (moyenne des deux du milieu pour un nombre pair)", 1))
     if r.age is not None:
         for _, row in r.age.iterrows():  # three bands
             out.append(chiffre(f"retours.reponse_obtenue.oui.{cle(row['tranche_age'])}",
                                f"Part des habitants ayant obtenu une réponse, {row['tranche_age']}", row["part_oui"],
-                               "ratio", f"réponses « oui » / réponses données, tranche « {row['tranche_age']} »"))
+                               "ratio", f"réponses « oui » / réponses données, tranche « {row['tranche_age']} »",
+                               DECIMALES_PARTS))
     return sorted(out, key=lambda c: c["figure_id"])
 
 

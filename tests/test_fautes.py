@@ -323,14 +323,22 @@ def _ajouter_cellule(root: Path, rapport: str, code: str) -> None:
     p.write_text(json.dumps(nb), encoding="utf-8")
 
 
+def _attendre(condition, secondes: float) -> None:
+    """Poll `condition` until it holds (a test of waiting behaviour waits for a fact, not a fixed time)."""
+    fin = time.monotonic() + secondes
+    while not condition():
+        assert time.monotonic() < fin, "condition jamais remplie"
+        time.sleep(0.2)
+
+
 @pytest.mark.e2e
 def test_a_dead_kernel_and_a_time_limit_fail_their_report_and_the_others_go_on(depot):
     _ajouter_cellule(depot, "budget", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
     _ajouter_cellule(depot, "appels", "import time\ntime.sleep(600)")
-    res = cli(depot, "run", "budget", "appels", "grille", "--limite", "40", "--jobs", "3", timeout=280)
+    res = cli(depot, "run", "budget", "appels", "grille", "--limite", "20", "--jobs", "3", timeout=280)
     assert res.returncode == 1
     assert "budget : ÉCHEC — le noyau Python du notebook s'est arrêté brutalement" in res.stdout
-    assert "appels : ÉCHEC — le notebook a dépassé la limite de 40" in res.stdout
+    assert "appels : ÉCHEC — le notebook a dépassé la limite de 20" in res.stdout
     assert "grille : fait" in res.stdout and "Traceback" not in res.stderr
     state = json.loads((depot / "build/etat.json").read_text(encoding="utf-8"))
     assert state["grille"]["statut"] == "ok" and state["budget"]["statut"] == "echec"
@@ -338,12 +346,14 @@ def test_a_dead_kernel_and_a_time_limit_fail_their_report_and_the_others_go_on(d
 
 @pytest.mark.e2e
 def test_ctrl_c_stops_the_kernels_at_once_and_exits_130(depot):
-    _ajouter_cellule(depot, "budget", "import time\ntime.sleep(600)")
-    _ajouter_cellule(depot, "cvs", "import time\ntime.sleep(600)")
+    for nom in ("budget", "cvs"):  # each kernel says when it has reached its sleeping cell
+        _ajouter_cellule(depot, nom, f"import pathlib, time\npathlib.Path({str(depot / nom)!r} + '.dort').touch()\n"
+                                     "time.sleep(600)")
     env = dict(os.environ, CLN_ANALYSIS_ROOT=str(depot), PYTHONWARNINGS="ignore")
     proc = subprocess.Popen([sys.executable, "-m", "cln_analysis", "run", "budget", "cvs"], cwd=depot, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    time.sleep(25)  # the kernels are running the sleeping cells
+    _attendre(lambda: (depot / "budget.dort").exists() and (depot / "cvs.dort").exists(), 120)
+    time.sleep(0.5)
     os.killpg(proc.pid, signal.SIGINT)
     t0 = time.perf_counter()
     time.sleep(0.3)
@@ -362,15 +372,18 @@ def test_ctrl_c_stops_the_kernels_at_once_and_exits_130(depot):
 def test_a_second_run_waits_for_the_first(depot):
     lock = filelock.FileLock(str(depot / "build/etat.json.verrou"))
     lock.acquire()
-    env = dict(os.environ, CLN_ANALYSIS_ROOT=str(depot), PYTHONWARNINGS="ignore")
-    proc = subprocess.Popen([sys.executable, "-m", "cln_analysis", "run", "budget"], cwd=depot, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(8)
-    assert proc.poll() is None and not (depot / "build/etat.json").exists()
-    lock.release()
-    out, err = proc.communicate(timeout=280)
+    env = dict(os.environ, CLN_ANALYSIS_ROOT=str(depot), PYTHONWARNINGS="ignore", PYTHONUNBUFFERED="1")
+    sortie = depot.parent / "sortie.txt"
+    with sortie.open("w", encoding="utf-8") as fh:
+        proc = subprocess.Popen([sys.executable, "-m", "cln_analysis", "run", "budget"], cwd=depot, env=env,
+                                stdout=fh, stderr=subprocess.PIPE, text=True)
+        attente = "Une autre exécution de cln-analysis est en cours dans ce dossier : attente de sa fin…"
+        _attendre(lambda: attente in sortie.read_text(encoding="utf-8"), 120)
+        time.sleep(1)  # still waiting a moment later, and nothing written
+        assert proc.poll() is None and not (depot / "build/etat.json").exists()
+        lock.release()
+        _, err = proc.communicate(timeout=280)
     assert proc.returncode == 0, err
-    assert "Une autre exécution de cln-analysis est en cours dans ce dossier : attente de sa fin…" in out
     assert "budget" in json.loads((depot / "build/etat.json").read_text(encoding="utf-8"))
 
 

@@ -1,0 +1,88 @@
+"""One precision per figure (issue 14, point 3): a figure reads the same wherever it is shown — its card, the
+prose, the index — with the precision of the register's rule (`registre.decimales_affichage`)."""
+
+import csv
+import re
+from collections import defaultdict
+from html.parser import HTMLParser
+
+import pytest
+
+from cln_analysis import catalogue, registre
+
+
+def _norme(texte: str) -> str:
+    return re.sub(r"[\s\u00a0\u202f]+", " ", texte).strip()
+
+
+class _Marques(HTMLParser):
+    """{figure id: [text of each element marked data-chiffre]} of one page."""
+
+    def __init__(self):
+        super().__init__()
+        self.vus: dict[str, list[str]] = defaultdict(list)
+        self._pile: list[str | None] = []
+        self._texte: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        fid = dict(attrs).get("data-chiffre")
+        if fid:
+            self._texte = []
+        self._pile.append(fid)
+
+    def handle_endtag(self, tag):
+        fid = self._pile.pop() if self._pile else None
+        if fid:
+            self.vus[fid].append(_norme("".join(self._texte)))
+
+    def handle_data(self, data):
+        self._texte.append(data)
+
+
+def marques(html: str) -> dict[str, list[str]]:
+    p = _Marques()
+    p.feed(html)
+    return dict(p.vus)
+
+
+def test_marks_are_read_back():
+    page = ('<li><span class="valeur"><span data-chiffre="grille.score_global">2,04</span> / 4</span></li>'
+            '<p>Note <strong><span data-chiffre="grille.score_global">2,04</span></strong>, '
+            '<span data-chiffre="b.x">7,3\u00a0%</span></p>')
+    assert marques(page) == {"grille.score_global": ["2,04", "2,04"], "b.x": ["7,3 %"]}
+
+
+def test_published_text_sets_the_precision_declared_decimals_come_next():
+    assert _norme(registre.affichage(229_510_000, "EUR", "229,51 M€")) == "229,51 M €"  # as the slide prints it
+    assert _norme(registre.affichage(0.07316, "ratio", "7,3 %", declarees=0)) == "7,3 %"
+    assert _norme(registre.affichage(0.543, "ratio", "", declarees=0)) == "54 %"
+    assert _norme(registre.affichage(0.543, "ratio", "")) == "54,3 %"  # the unit's default
+    assert registre.affichage(2.0417, "score", "") == "2,04"
+
+
+@pytest.fixture(scope="module")
+def pages(depot_produit):
+    figures = {r["figure_id"]: r for r in csv.DictReader(
+        (depot_produit / "data/processed/figures.csv").open(encoding="utf-8"))}
+    index = marques((depot_produit / "reports/index.html").read_text(encoding="utf-8"))
+    rapports = {r.id: marques((depot_produit / "reports" / f"{r.id}.html").read_text(encoding="utf-8"))
+                for r in catalogue.RAPPORTS}
+    return figures, index, rapports
+
+
+@pytest.mark.parametrize("rapport", catalogue.RAPPORTS, ids=lambda r: r.id)
+def test_a_figure_reads_the_same_in_its_card_its_prose_and_the_index(pages, rapport):
+    figures, index, rapports = pages
+    vus = rapports[rapport.id]
+    assert vus, f"{rapport.id} : aucun chiffre marqué dans la page"
+    for fid, textes in vus.items():
+        assert fid in figures, f"{rapport.id} : {fid} est affiché mais n'est pas dans figures.csv"
+        assert len(set(textes)) == 1, f"{rapport.id} : {fid} est affiché de plusieurs façons : {textes}"
+        row = figures[fid]
+        if row["published"]:  # a figure a source prints reads as the source prints it
+            assert textes[0] == _norme(registre.affichage(float(row["value"]), row["unit"], row["published"])), fid
+    for fid in rapport.chiffres_cles:
+        if fid not in figures:  # e.g. a share hidden below the threshold
+            continue
+        assert fid in vus, f"{rapport.id} : le chiffre clé {fid} n'est ni dans une carte ni dans le texte"
+        assert index.get(fid) == vus[fid][:1], f"{fid} : index {index.get(fid)} ≠ page {vus[fid][0]}"
