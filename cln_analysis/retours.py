@@ -93,8 +93,13 @@ def _pourcentage(v) -> str:
 
 
 #: How the report's tables show each column (French title, formatter).
+def nom_indicateur(indicateur: str) -> str:
+    """An indicator as a reader names it (its question's short title); the CSV tables keep its id."""
+    return QUESTIONS[next(i.question for i in INDICATEURS if i.id == indicateur)].libelle
+
+
 COLONNES = {
-    "indicateur": Colonne("Indicateur"),
+    "indicateur": Colonne("Indicateur", nom_indicateur),
     "question": Colonne("Question posée"),
     "mesure": Colonne("Part des habitants qui…"),
     "reponse": Colonne("Réponse"),

@@ -1,6 +1,7 @@
 """Residents' feedback: every figure on a small hand-counted file, the secrecy rules, Wilson intervals."""
 
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -146,3 +147,11 @@ def test_counts_are_categorical_and_keep_the_questionnaires_order(tmp_path):
     c = retours.effectifs(q.reponses, "reponse_obtenue")
     assert list(c.index) == ["oui", "en partie", "non"] and list(c) == [8, 4, 2]
     assert isinstance(q.reponses["canal"].dtype, pd.CategoricalDtype)
+
+
+def test_the_page_names_indicators_in_french_the_csv_keeps_their_ids(depot_produit):
+    page = (depot_produit / "reports/retours.html").read_text(encoding="utf-8")
+    visible = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S))
+    assert "reponse_obtenue.oui" not in visible and "Réponse obtenue" in visible
+    csv_ids = (depot_produit / "data/processed/retours/parts_principales.csv").read_text(encoding="utf-8")
+    assert "reponse_obtenue.oui" in csv_ids
