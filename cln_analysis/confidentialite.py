@@ -7,6 +7,7 @@ project: the officer is told, in French, to move it to `donnees_personnelles/`, 
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
@@ -27,14 +28,25 @@ def suivi_par_git(path: Path, root: Path | None = None) -> bool:
     return res.returncode == 1  # 0: ignored; 128: not a repository, or the path is outside it
 
 
+def exemples_fictifs() -> set[Path]:
+    """The invented example files of data/raw/ (resources marked `fictif` in datapackage.json): they hold no
+    one's name. Read with json alone: this runs before any report, on the runner's fast path."""
+    try:
+        ressources = json.loads(config.DATAPACKAGE.read_text(encoding="utf-8"))["resources"]
+    except (OSError, ValueError, KeyError):
+        return set()
+    return {config.raw_file(r["path"]).resolve() for r in ressources if r.get("fictif") and "path" in r}
+
+
 def avertissements(ids: Iterable[str], parametres: dict[str, str]) -> list[str]:
-    """One French warning for each personal file given as a parameter that git would commit."""
+    """One French warning for each personal file given as a parameter that git would commit (the invented
+    examples shipped in data/raw/ excepted)."""
     noms = {n for i in ids if i in catalogue.ids() for n in catalogue.par_id(i).personnels}
     out = []
     for nom, valeur in parametres.items():
         if nom in noms and valeur.strip():
             path = config.resolve(valeur.strip())
-            if suivi_par_git(path):
+            if path.resolve() not in exemples_fictifs() and suivi_par_git(path):
                 out.append(f"attention : {config.display_path(path)} (paramètre {nom}) contient des noms et se trouve "
                            f"dans un dossier suivi par git : un « git add . » l'enverrait dans le dépôt. "
                            f"Rangez-le dans {DOSSIER}/, que git ignore.")

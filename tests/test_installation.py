@@ -116,6 +116,16 @@ def test_warning_when_a_personal_file_sits_in_a_folder_git_tracks(tmp_path, monk
     assert confidentialite.avertissements(["grille"], {"ponderations": str(tmp_path.parent / "ailleurs.csv")}) == []
 
 
+@sans_git
+def test_no_warning_for_the_invented_examples_shipped_in_data_raw():
+    from cln_analysis import confidentialite
+
+    assert confidentialite.avertissements(["grille"], {"notes": "data/raw/grille_notes_exemple.csv"}) == []
+    assert confidentialite.avertissements(["retours"], {"donnees": "data/raw/retours_exemple.csv"}) == []
+    (w,) = confidentialite.avertissements(["grille"], {"notes": "data/raw/grille_criteres.csv"})  # tracked, real
+    assert w.startswith("attention : data/raw/grille_criteres.csv (paramètre notes) contient des noms")
+
+
 def test_no_warning_and_no_error_without_git(tmp_path, monkeypatch):
     from cln_analysis import confidentialite, config
 
