@@ -123,12 +123,18 @@ def lire(chemin: str | Path, colonnes_attendues: list[str] | None = None) -> Lec
     separateur = detecter_separateur(text.splitlines()[0] if text.strip() else "", colonnes_attendues)
     lecture = Lecture(chemin, "csv" if (encodage == "utf-8" and separateur == ",") else "csv-excel",
                       encodage=encodage, separateur=separateur, decimale="," if separateur == ";" else ".")
-    # no space around any cell and no blank line: the rows need no cleaning (the common case, and the fast one)
-    espace, sep = r"[^\S\r\n]", separateur
-    propre = not re.search(rf'(^|[{sep}"]){espace}|{espace}(\r?$|[{sep}"])|^[\s{sep}"]*$', text.rstrip("\r\n"),
-                           flags=re.M)
-    _remplir(lecture, lignes_csv(text, separateur, nom, decalage), nom, propre)
+    _remplir(lecture, lignes_csv(text, separateur, nom, decalage), nom, sans_nettoyage(text, separateur))
     return lecture
+
+
+def sans_nettoyage(text: str, separateur: str) -> bool:
+    """True when no cell has a space around it and no row is blank: the rows then need no cleaning (the
+    common case, and the fast one). Over-cautious is fine: a space inside quotes only costs the slow path."""
+    t, esp = text.rstrip("\r\n"), r"[^\S\r\n]"  # any space but a line break
+    vide = rf'[{separateur}"\s]*'  # a row of nothing but separators, quotes and spaces
+    return not (t[:1].isspace() or t[-1:].isspace()
+                or re.search(rf'[{separateur}"\n]{esp}|{esp}[{separateur}"\r\n]', t)
+                or re.match(rf"{vide}(\r?\n|$)", t) or re.search(rf"\n{vide}(\r?\n|$)", t))
 
 
 def octets(chemin: Path) -> bytes:
