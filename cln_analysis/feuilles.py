@@ -349,7 +349,7 @@ def lire_notes(chemin: str | Path, criteres: pd.DataFrame) -> pd.DataFrame:
 
 def _cles(textes: pd.Series) -> pd.Series:
     """Names normalised as `_cle` does (NFC, ’ as ', any run of spaces one space, trimmed, case folded), in one
-    pass of C-level string methods per name: `str.split()` splits on the same spaces as the regex `\s+`."""
+    pass of C-level string methods per name: `str.split()` splits on the spaces the regex class for spaces matches."""
     nfc = unicodedata.normalize
     return pd.Series([" ".join(nfc("NFC", t).replace("\u2019", "'").split()).casefold()
                       for t in textes.to_numpy(dtype=object)],
