@@ -252,14 +252,16 @@ def detecter_separateur(header: str, attendues: list[str] | None) -> str:
 
 def _remplir(lecture: Lecture, rows: list, nom: str, propre: bool = False) -> None:
     """Header and body of the table; `rows` are cell lists (numbered from line 1) or (line, cells).
-    `propre`: the caller knows that no cell has spaces around it and no row is blank."""
+    `propre`: the caller knows that no cell has spaces around it (`sans_nettoyage`); the rows are then taken
+    as they are when they are all as wide as the header (a blank line, even a last one, is a narrower row)."""
     # skip blank lines, keep line numbers as the file shows them. Each step is one C-level call per row
     # (join, map), no Python loop per cell: a sheet of 100 000 rows reads in a fraction of a second.
     if rows and isinstance(rows[0], tuple):
         numbered = rows  # CSV records: their cells are text already
     else:
         numbered = [(i + 1, [("" if c is None else str(c)) for c in row]) for i, row in enumerate(rows)]
-    if not propre:
+    rapide = propre and bool(numbered) and {len(r) for _, r in numbered} == {len(numbered[0][1])}
+    if not rapide:
         numbered = [(n, r) for n, r in numbered if "".join(r).strip()]
     if not numbered:
         raise ErreurDonnees(
@@ -271,7 +273,7 @@ def _remplir(lecture: Lecture, rows: list, nom: str, propre: bool = False) -> No
     while lecture.entete and lecture.entete[-1] == "":
         lecture.entete.pop()
     width = len(lecture.entete)
-    if propre and {len(r) for _, r in body} <= {width}:
+    if rapide and len(header) == width:
         lecture.lignes.extend(body)
         return
     strip, lignes = str.strip, lecture.lignes

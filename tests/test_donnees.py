@@ -138,3 +138,24 @@ def test_raw_data_is_valid_for_frictionless_too():
 
     report = validate(str(config.DATAPACKAGE))
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "message"])
+
+
+@pytest.mark.parametrize("fin", ["\n", "\n\n", "\r\n\r\n", "\n;;;\n", "\n\n\n"])
+def test_blank_lines_anywhere_are_skipped_and_lines_keep_their_numbers(tmp_path, fin):
+    """The fast reading (no cell to clean) and the careful one give the same rows: a blank last line, a blank
+    line in the middle or a row of bare separators is no row; line numbers stay the file's own."""
+    nl = "\r\n" if "\r" in fin else "\n"
+    p = tmp_path / "t.csv"
+    p.write_text(f"sep=;{nl}a;b;c;d{nl}1;2;3;4{nl}{nl}5;6;7;8{fin}", encoding="cp1252", newline="")
+    lecture = donnees.lire(p)
+    assert lecture.entete == ["a", "b", "c", "d"]
+    assert lecture.lignes == [(3, ["1", "2", "3", "4"]), (5, ["5", "6", "7", "8"])]
+    p.write_text(f"a,b\n1,2{fin.replace(';', ',')}", encoding="utf-8", newline="")
+    assert donnees.lire(p).lignes == [(2, ["1", "2"])]
+
+
+def test_fast_and_careful_readings_agree_on_quoted_multiline_cells(tmp_path):
+    p = tmp_path / "q.csv"
+    p.write_text('a,b\n1,"x\ny"\n2,3\n" 4 ",5\n', encoding="utf-8", newline="")
+    assert donnees.lire(p).lignes == [(2, ["1", "x\ny"]), (4, ["2", "3"]), (5, ["4", "5"])]
+    assert donnees.sans_nettoyage("a,b\n1,2\n", ",") and not donnees.sans_nettoyage("a,b\n1, 2\n", ",")
