@@ -123,7 +123,11 @@ def lire(chemin: str | Path, colonnes_attendues: list[str] | None = None) -> Lec
     separateur = detecter_separateur(text.splitlines()[0] if text.strip() else "", colonnes_attendues)
     lecture = Lecture(chemin, "csv" if (encodage == "utf-8" and separateur == ",") else "csv-excel",
                       encodage=encodage, separateur=separateur, decimale="," if separateur == ";" else ".")
-    _remplir(lecture, lignes_csv(text, separateur, nom, decalage), nom, sans_nettoyage(text, separateur))
+    enregistrements = lignes_csv(text, separateur, nom, decalage)
+    # the rows go as they are only when no cell needs cleaning and no quoted cell holds a line break (one
+    # record per line), whose ends a cleaning would trim
+    propre = sans_nettoyage(text, separateur) and len(enregistrements) == text.count("\n") + (not text.endswith("\n"))
+    _remplir(lecture, enregistrements, nom, propre)
     return lecture
 
 
@@ -132,7 +136,8 @@ def sans_nettoyage(text: str, separateur: str) -> bool:
     common case, and the fast one). Over-cautious is fine: a space inside quotes only costs the slow path."""
     t, esp = text.rstrip("\r\n"), r"[^\S\r\n]"  # any space but a line break
     vide = rf'[{separateur}"\s]*'  # a row of nothing but separators, quotes and spaces
-    return not (t[:1].isspace() or t[-1:].isspace()
+    return not (text.count("\r") != text.count("\r\n")  # a bare CR ends lines (old Mac files): the careful path
+                or t[:1].isspace() or t[-1:].isspace()
                 or re.search(rf'[{separateur}"\n]{esp}|{esp}[{separateur}"\r\n]', t)
                 or re.match(rf"{vide}(\r?\n|$)", t) or re.search(rf"\n{vide}(\r?\n|$)", t))
 
@@ -216,6 +221,8 @@ def lignes_csv(text: str, separateur: str, nom: str, decalage: int) -> list[tupl
     finally:
         if actif:
             gc.enable()
+    if rows == []:
+        return []  # no record at all (an empty text): the caller says the file is empty
     if rows is not None and text.count("\r") == text.count("\r\n"):  # lines end with \n (or \r\n)
         debut = 1 + decalage
         if len(rows) == text.count("\n") + (not text.endswith("\n")):  # one record per line: no cell spans lines

@@ -159,3 +159,26 @@ def test_fast_and_careful_readings_agree_on_quoted_multiline_cells(tmp_path):
     p.write_text('a,b\n1,"x\ny"\n2,3\n" 4 ",5\n', encoding="utf-8", newline="")
     assert donnees.lire(p).lignes == [(2, ["1", "x\ny"]), (4, ["2", "3"]), (5, ["4", "5"])]
     assert donnees.sans_nettoyage("a,b\n1,2\n", ",") and not donnees.sans_nettoyage("a,b\n1, 2\n", ",")
+
+
+@pytest.mark.parametrize("contenu, lignes", [
+    (b"a,b\r c,d\r", [(2, ["c", "d"])]),  # bare CR line ends (old Mac files) are cleaned like the others
+    (b"a,b\r,\r1,2\r", [(3, ["1", "2"])]),
+    (b"a,b\r1,2\r,\r", [(2, ["1", "2"])]),
+    (b'a,b\n"x\n",y\n', [(2, ["x", "y"])]),  # a line break at either end of a quoted cell is trimmed
+    (b'a,b\n1,"\nx"\n', [(2, ["1", "x"])]),
+    (b'a,b\r\n"x\r\n",y\r\n', [(2, ["x", "y"])]),
+    (b'a,b\n1,"\r"\n', [(2, ["1", ""])]),
+])
+def test_fast_reading_never_skips_a_cleaning(tmp_path, contenu, lignes):
+    p = tmp_path / "t.csv"
+    p.write_bytes(contenu)
+    assert donnees.lire(p).lignes == lignes
+
+
+@pytest.mark.parametrize("contenu", [b"sep=;\n", b"sep=;", b"\xef\xbb\xbf", b"sep=;\ra;b\r1;2\r"])
+def test_nothing_after_the_bom_or_sep_line_is_an_empty_file(tmp_path, contenu):
+    p = tmp_path / "t.csv"
+    p.write_bytes(contenu)
+    with pytest.raises(ErreurDonnees, match="le fichier est vide"):
+        donnees.lire(p)

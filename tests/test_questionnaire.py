@@ -210,3 +210,11 @@ def test_default_run_shows_the_fictitious_example_with_its_banner(depot_produit)
                    "retours.reponse_obtenue.oui.30_59", "retours.reponse_obtenue.oui.60_plus"}
     index = (depot_produit / "reports/index.html").read_text(encoding="utf-8")
     assert "Les retours des habitants sur le callbot" in index
+
+
+@pytest.mark.parametrize("contenu", [b"sep=;\n", b"\xef\xbb\xbf"])
+def test_nothing_after_the_bom_or_sep_line_is_refused_as_empty(tmp_path, contenu):
+    p = tmp_path / "vide.csv"
+    p.write_bytes(contenu)
+    with pytest.raises(ErreurDonnees, match="le fichier est vide"):
+        questionnaire.lire(p)
