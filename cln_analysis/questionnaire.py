@@ -175,12 +175,6 @@ def _tableau(chemin: Path, nom: str) -> tuple[pd.DataFrame, str, str, int]:
     return cells, nom, f"CSV {enc}, séparateur {sep_fr}", 0
 
 
-def _distinctes(s: pd.Series, fn) -> np.ndarray:
-    """`fn` applied to the distinct values of `s` only, then spread back to every cell."""
-    codes, uniques = pd.factorize(s.to_numpy(dtype=object))
-    return np.asarray(fn(pd.Series(uniques, dtype=object)))[codes]
-
-
 def _valeurs(colonne: str, textes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(the answer each text means — NaN/NaT when it means none or is refused —, whether it is empty)."""
     norm = _normaliser(textes)
@@ -211,8 +205,11 @@ def lire(chemin: str | Path) -> Questionnaire:
     if cells.empty:
         raise ErreurDonnees(Probleme(nom, "le fichier est vide", conseil="partez d'un questionnaire vierge : "
                                      "cln-analysis template retours -o retours.xlsx"))
-    filled = pd.DataFrame({j: _distinctes(cells[j], lambda u: u.str.strip() != "") for j in cells.columns},
-                          index=cells.index)
+    # each column factorised once: its distinct texts are read once (filled? which answer?), then spread back
+    # to the cells, so the cost follows the number of distinct answers, not of residents
+    facteurs = {j: pd.factorize(cells[j].to_numpy(dtype=object)) for j in cells.columns}
+    filled = pd.DataFrame({j: (pd.Series(u, dtype=object).str.strip() != "").to_numpy(dtype=bool)[codes]
+                           for j, (codes, u) in facteurs.items()}, index=cells.index)
     non_blank = np.flatnonzero(filled.any(axis=1).to_numpy())
     if len(non_blank) == 0:
         raise ErreurDonnees(Probleme(nom, "le fichier est vide",
@@ -274,11 +271,10 @@ def lire(chemin: str | Path) -> Questionnaire:
 
     out = pd.DataFrame(index=pd.Index(data.index.to_numpy() + 1 + decalage, name="ligne"))
     bad: list[tuple[int, int, Probleme]] = []
+    positions = cells.index.get_indexer(rows)
     for pos, c in enumerate(OBLIGATOIRES):
-        raw = data[c]
-        # each distinct text is read once, then spread back to its cells: the cost follows the number of
-        # distinct answers, not of residents
-        codes, uniques = pd.factorize(raw.to_numpy(dtype=object))
+        codes_colonne, uniques = facteurs[columns[c]]
+        codes = codes_colonne[positions]
         value_u, empty_u = _valeurs(c, pd.Series(uniques, dtype=object))
         value, empty = value_u[codes], empty_u[codes]
         if c == "date":
