@@ -209,18 +209,23 @@ def texte_csv(raw: bytes, nom: str) -> tuple[str, str, int]:
 
 def lignes_csv(text: str, separateur: str, nom: str, decalage: int) -> list[tuple[int, list[str]]]:
     """Each record with the file line it starts on (a quoted cell may span several lines)."""
+    actif = gc.isenabled()
+    gc.disable()  # a million new cells and rows are no garbage: the collector would only rescan them (2/3 of the time)
+    try:
+        return _lignes_csv(text, separateur, nom, decalage)
+    finally:
+        if actif:
+            gc.enable()
+
+
+def _lignes_csv(text: str, separateur: str, nom: str, decalage: int) -> list[tuple[int, list[str]]]:
     csv.field_size_limit(CELLULE_MAX)  # the csv module refuses a longer cell itself (no check per row here)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separateur)
     out, fin = [], 0
-    actif = gc.isenabled()
-    gc.disable()  # a million new cells are no garbage: the collector would only rescan them (half the time)
     try:
         rows = list(reader)
     except csv.Error:
         rows = None  # the record by record reading below names the line
-    finally:
-        if actif:
-            gc.enable()
     if rows == []:
         return []  # no record at all (an empty text): the caller says the file is empty
     if rows is not None and text.count("\r") == text.count("\r\n"):  # lines end with \n (or \r\n)
