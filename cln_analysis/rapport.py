@@ -144,8 +144,8 @@ class Rapport:
         return Html(rendu.graphique(large, telephone, alternative, legende, source) + (tableau or ""))
 
     def affiche(self, figure_id: str) -> str:
-        """A declared figure as every page shows it (card, prose, index): formatted by its unit with the
-        precision of its published text (`registre.decimales_affichage`), the unit's default otherwise."""
+        """A declared figure as every page shows it (card, prose, index), by `registre.affichage`: the
+        precision of its published text, else the decimals declared with it, else its unit's default."""
         c = next((c for c in self.chiffres if c.figure_id == figure_id), None)
         if c is None:
             raise KeyError(f"chiffre non déclaré : {figure_id}")
