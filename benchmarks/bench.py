@@ -192,6 +192,7 @@ def main() -> None:
         tmp = Path(tmp)
         for d in ("notebooks", "data"):
             shutil.copytree(REPO / d, tmp / d)
+        shutil.copy(REPO / "rapports.toml", tmp / "rapports.toml")
         env = dict(os.environ, CLN_ANALYSIS_ROOT=str(tmp))
         run = [str(BIN / "cln-analysis"), "run"]
         bare = tmp / "bare.ipynb"

@@ -1,29 +1,62 @@
-"""The list of reports, one line each, and every path of one report's outputs.
+"""The reports, as `rapports.toml` declares them (read with tomllib), and every path of one report's outputs.
 
-A new report adds its notebook, its module and a line here; the runner, the index and the tests
-take every output path from the properties of its `DefinitionRapport`.
+A new report adds its notebook, its module and a `[[rapport]]` block to `rapports.toml`; the runner, the index,
+`cln-analysis check` and the tests take everything else from the `DefinitionRapport` read here. The order of the
+blocks is the index's; `ordre_execution`, refined by `depend_de` (graphlib's topological order), is the run's.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import graphlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 from . import config
+from .erreurs import ErreurCLN
+
+#: `{annee}` in a key figure or a figure pattern: a year.
+ANNEE = "{annee}"
+
+
+class ErreurDeclaration(ErreurCLN):
+    """rapports.toml is unreadable or inconsistent (unknown dependency, cycle, missing field)."""
+
+
+@dataclass(frozen=True)
+class Bornes:
+    """The range of a required context row: strictly above `min_exclu`, at most `max` (None: no bound)."""
+
+    min_exclu: float | None = None
+    max: float | None = None
 
 
 @dataclass(frozen=True)
 class DefinitionRapport:
-    """A report: its id, its French title, its notebook, the figures its index card shows, and the
-    parameters naming files that hold names (warned about when git would commit them)."""
+    """A report as declared: id, French title and description, notebook, key-figure templates, the figure
+    ids it can produce, its banner, inputs (files, personal, fictitious), `check` rules and dependencies."""
 
     id: str
     titre: str
     description: str
+    chemin_notebook: str = ""
     chiffres_cles: tuple[str, ...] = ()
+    figures: tuple[str, ...] = ()
+    banniere: str = ""
+    entrees: tuple[str, ...] = ()
     personnels: tuple[str, ...] = ()
+    fictifs: tuple[str, ...] = ()
+    depend_de: tuple[str, ...] = ()
+    verification: tuple[tuple[str, str], ...] = field(default=())  # (resource, "module.function")
 
     # Every path of one report, in one place (as properties: `rapport.page`, `rapport.dossier_tableaux`…).
-    notebook = property(lambda self: config.NOTEBOOKS_DIR / f"{self.id}.ipynb", doc="The source notebook.")
+    @property
+    def notebook(self) -> Path:
+        """The source notebook."""
+        return config.resolve(self.chemin_notebook or f"notebooks/{self.id}.ipynb")
+
     page = property(lambda self: config.REPORTS_DIR / f"{self.id}.html", doc="The public page.")
     page_audit = property(lambda self: config.AUDIT_DIR / f"{self.id}.html",
                           doc="The audit page (code, parameters, provenance, reconciliation).")
@@ -38,53 +71,209 @@ class DefinitionRapport:
         """The file name of a table in reports/donnees/ (relative to it)."""
         return f"{self.id}-{nom_tableau}"
 
+    def produit(self, figure_id: str) -> bool:
+        """True when `figure_id` is one this report can produce (whether or not this run did)."""
+        return any(motif_figure(m).fullmatch(figure_id) for m in self.figures)
 
-RAPPORTS: tuple[DefinitionRapport, ...] = (
-    DefinitionRapport(
-        "budget",
-        "La part du budget municipal consacrée au numérique en 2025",
-        "Budget numérique et budget total mandatés en 2025, en investissement et en fonctionnement.",
-        ("budget.2025.total.part", "budget.2025.total.numerique", "budget.2025.numerique_par_habitant"),
-    ),
-    DefinitionRapport(
-        "cvs",
-        "Contrat de ville et des solidarités : les projets numériques en 2025",
-        "Montants attribués en 2025 aux projets numériques du CVS, écrivains publics et autres projets, et demandes "
-        "pour 2026.",
-        ("cvs.2025.attribue", "cvs.2025.projets", "cvs.2025.ecrivains_publics.part"),
-    ),
-    DefinitionRapport(
-        "appels",
-        "L'activité du standard téléphonique de la Ville et l'expérimentation du callbot",
-        "Appels reçus, perdus et répondus, taux de décroché et écart à l'objectif de 100 %, avant l'expérimentation "
-        "du callbot.",
-        ("appels.2025.recus", "appels.2025.taux_decroche", "appels.2025.ecart_objectif"),
-    ),
-    DefinitionRapport(
-        "grille",
-        "L'avis du Conseil sur le callbot : la grille de 8 critères",
-        "Agrégation des notes (0 à 4) que les membres du CLN donnent aux 8 critères de la grille d'avis sur l'agent "
-        "conversationnel.",
-        ("grille.repondants", "grille.score_global"),
-        personnels=("notes", "ponderations"),
-    ),
-    DefinitionRapport(
-        "retours",
-        "Les retours des habitants sur le callbot",
-        "Ce que les habitants disent du callbot pendant l'expérimentation 2026, d'après le questionnaire du CLN : "
-        "réponse obtenue, agent joint, satisfaction, avec la marge d'incertitude de chaque part.",
-        ("retours.repondants", "retours.reponse_obtenue.oui", "retours.satisfaction.part_satisfaits"),
-        personnels=("donnees",),
-    ),
-)
+    def chiffres_cles_de(self, figure_ids) -> list[str]:
+        """The key figures of this run: each template's figure among `figure_ids`, `{annee}` standing for the
+        latest year that has it; a template no figure of the run matches gives no card."""
+        ids = list(figure_ids)
+        out = []
+        for modele in self.chiffres_cles:
+            motif = motif_figure(modele)
+            candidats = [i for i in ids if motif.fullmatch(i)]
+            if candidats:
+                out.append(max(candidats, key=lambda i: motif.fullmatch(i).groupdict().get("annee") or ""))
+        return out
+
+
+@lru_cache(maxsize=256)
+def motif_figure(modele: str) -> re.Pattern:
+    """A figure-id pattern as a regular expression: `*` one word, `{annee}` a year (group `annee`)."""
+    parts = re.split(r"(\*|\{annee\})", modele)
+    expr = "".join({"*": r"[a-z0-9_]+", ANNEE: r"(?P<annee>\d{4})"}.get(p, re.escape(p)) for p in parts)
+    return re.compile(expr)
+
+
+@dataclass(frozen=True)
+class Declarations:
+    """Everything rapports.toml declares."""
+
+    rapports: tuple[DefinitionRapport, ...]
+    ordre_execution: tuple[str, ...]
+    lignes_requises: dict[str, dict[str, Bornes]]
+
+
+def _texte(d: dict, cle: str, ou: str, defaut: str | None = None) -> str:
+    v = d.get(cle, defaut)
+    if not isinstance(v, str) or (defaut is None and not v):
+        raise ErreurDeclaration(f"{ou} : le champ « {cle} » doit être un texte")
+    return v
+
+
+def _liste(d: dict, cle: str, ou: str) -> tuple[str, ...]:
+    v = d.get(cle, [])
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        raise ErreurDeclaration(f"{ou} : le champ « {cle} » doit être une liste de textes")
+    return tuple(v)
+
+
+def _rapport(d: dict, n: int, nom: str) -> DefinitionRapport:
+    ou = f"{nom}, rapport n° {n}"
+    identifiant = _texte(d, "id", ou)
+    ou = f"{nom}, rapport « {identifiant} »"
+    connus = {"id", "titre", "description", "notebook", "chiffres_cles", "figures", "banniere", "entrees",
+              "entrees_personnelles", "entrees_fictives", "depend_de", "verification"}
+    if inconnus := sorted(set(d) - connus):
+        raise ErreurDeclaration(f"{ou} : champ inconnu « {inconnus[0]} » "
+                                f"(champs possibles : {', '.join(sorted(connus))})")
+    regles = d.get("verification", {})
+    if not isinstance(regles, dict) or not all(isinstance(v, str) and "." in v for v in regles.values()):
+        raise ErreurDeclaration(f"{ou} : [rapport.verification] associe une ressource à \"module.fonction\"")
+    rapport = DefinitionRapport(
+        identifiant, _texte(d, "titre", ou), _texte(d, "description", ou), _texte(d, "notebook", ou, ""),
+        _liste(d, "chiffres_cles", ou), _liste(d, "figures", ou), _texte(d, "banniere", ou, ""),
+        _liste(d, "entrees", ou), _liste(d, "entrees_personnelles", ou), _liste(d, "entrees_fictives", ou),
+        _liste(d, "depend_de", ou), tuple(regles.items()))
+    for modele in rapport.chiffres_cles:
+        if not rapport.produit(modele.replace(ANNEE, "2000")):
+            raise ErreurDeclaration(f"{ou} : le chiffre clé « {modele} » n'est couvert par aucun motif de « figures »")
+    if hors := sorted(set(rapport.personnels) - set(rapport.entrees)):
+        raise ErreurDeclaration(f"{ou} : « {hors[0]} » est dans entrees_personnelles mais pas dans entrees")
+    return rapport
+
+
+def _bornes(d: dict, ou: str) -> dict[str, Bornes]:
+    out = {}
+    for ind, b in d.items():
+        if not isinstance(b, dict) or set(b) - {"min_exclu", "max"} or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in b.values()):
+            raise ErreurDeclaration(f"{ou}, ligne « {ind} » : écrivez {{ min_exclu = …, max = … }} (nombres)")
+        out[ind] = Bornes(b.get("min_exclu"), b.get("max"))
+    return out
+
+
+def lire_declarations(texte: str, nom: str = "rapports.toml") -> Declarations:
+    """The declarations of a rapports.toml text, checked: unique ids, known dependencies, no cycle, an
+    execution order that names every report once."""
+    try:
+        data = tomllib.loads(texte)
+    except tomllib.TOMLDecodeError as exc:
+        raise ErreurDeclaration(f"{nom} illisible : {exc}") from None
+    blocs = data.get("rapport", [])
+    if not isinstance(blocs, list) or not blocs:
+        raise ErreurDeclaration(f"{nom} : aucun bloc [[rapport]]")
+    rapports = tuple(_rapport(b, n, nom) for n, b in enumerate(blocs, start=1))
+    ids = [r.id for r in rapports]
+    if doubles := sorted({i for i in ids if ids.count(i) > 1}):
+        raise ErreurDeclaration(f"{nom} : le rapport « {doubles[0]} » est déclaré deux fois")
+    for r in rapports:
+        if inconnus := [d for d in r.depend_de if d not in ids]:
+            raise ErreurDeclaration(f"{nom}, rapport « {r.id} » : depend_de nomme un rapport inconnu « {inconnus[0]} »")
+    ordre = _liste(data, "ordre_execution", nom) or tuple(ids)
+    if sorted(ordre) != sorted(ids):
+        raise ErreurDeclaration(f"{nom} : ordre_execution doit nommer chaque rapport une fois ({', '.join(ids)})")
+    lignes = data.get("lignes_requises", {})
+    if not isinstance(lignes, dict):
+        raise ErreurDeclaration(f"{nom} : [lignes_requises.RESSOURCE] attendu")
+    declarations = Declarations(rapports, ordre, {res: _bornes(b, f"{nom}, [lignes_requises.{res}]")
+                                                  for res, b in lignes.items()})
+    ordre_topologique(declarations, ids)  # a cycle is an error as soon as the file is read
+    return declarations
+
+
+@lru_cache(maxsize=4)
+def _lues(chemin: Path, _mtime_ns: int, _taille: int) -> Declarations:
+    return lire_declarations(chemin.read_text(encoding="utf-8"), config.display_path(chemin))
+
+
+def declarations() -> Declarations:
+    """The declarations of the repository's rapports.toml (read again when it changes)."""
+    chemin = config.DECLARATIONS
+    try:
+        st = chemin.stat()
+    except OSError:
+        raise ErreurDeclaration(f"{config.display_path(chemin)} est introuvable : il déclare les rapports") from None
+    return _lues(chemin, st.st_mtime_ns, st.st_size)
+
+
+def ordre_topologique(decl: Declarations, ids) -> list[str]:
+    """`ids` in a run order: each report after the reports it depends on, otherwise as `ordre_execution` says.
+    A cycle is an `ErreurDeclaration` naming it."""
+    voulus = set(ids)
+    rang = {i: n for n, i in enumerate(decl.ordre_execution)}
+    par_id = {r.id: r for r in decl.rapports}
+    graphe = graphlib.TopologicalSorter({i: [d for d in par_id[i].depend_de if d in voulus] for i in voulus})
+    try:
+        graphe.prepare()
+    except graphlib.CycleError as exc:
+        cycle = exc.args[1]
+        raise ErreurDeclaration(f"rapports.toml : dépendances en cercle : {' → '.join(cycle)}") from None
+    out = []
+    while graphe.is_active():
+        prets = sorted(graphe.get_ready(), key=rang.__getitem__)
+        out += prets
+        graphe.done(*prets)
+    return out
+
+
+def niveaux(ids) -> list[list[str]]:
+    """`ids` in waves: the reports of one wave depend only on reports of earlier waves (run side by side)."""
+    decl = declarations()
+    ordre = ordre_topologique(decl, ids)
+    par_id = {r.id: r for r in decl.rapports}
+    vague: dict[str, int] = {}
+    for i in ordre:
+        vague[i] = 1 + max((vague[d] for d in par_id[i].depend_de if d in vague), default=-1)
+    return [[i for i in ordre if vague[i] == n] for n in range(1 + max(vague.values(), default=-1))]
+
+
+def sources(ids) -> list[str]:
+    """`ids` and every report they depend on, directly or not."""
+    out, pile = [], list(ids)
+    while pile:
+        i = pile.pop()
+        if i not in out:
+            out.append(i)
+            pile += par_id(i).depend_de
+    return out
+
+
+def dependants(ids) -> list[str]:
+    """Every report that depends, directly or not, on one of `ids` (not `ids` themselves)."""
+    out: list[str] = []
+    nouveaux = set(ids)
+    while nouveaux:
+        suivants = {r.id for r in declarations().rapports if set(r.depend_de) & nouveaux} - set(out) - set(ids)
+        out += sorted(suivants)
+        nouveaux = suivants
+    return out
+
+
+def lignes_requises(ressource: str) -> dict[str, Bornes]:
+    """The rows a context file must have, with their ranges (rapports.toml, [lignes_requises.RESSOURCE])."""
+    return declarations().lignes_requises.get(ressource, {})
+
+
+def rapports() -> tuple[DefinitionRapport, ...]:
+    """Every report, in the index's order."""
+    return declarations().rapports
 
 
 def par_id(identifiant: str) -> DefinitionRapport:
-    for r in RAPPORTS:
+    for r in rapports():
         if r.id == identifiant:
             return r
     raise KeyError(identifiant)
 
 
 def ids() -> list[str]:
-    return [r.id for r in RAPPORTS]
+    return [r.id for r in rapports()]
+
+
+def __getattr__(nom: str):
+    # `catalogue.RAPPORTS`: read from rapports.toml when asked (the root may change at run time)
+    if nom == "RAPPORTS":
+        return rapports()
+    raise AttributeError(nom)

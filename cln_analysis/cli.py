@@ -1,4 +1,4 @@
-"""The command line `cln-analysis` (also `python -m cln_analysis`): run, check, template.
+"""The command line `cln-analysis` (also `python -m cln_analysis`): run, parametres, check, template.
 
 Exit status: 0 all went well; 1 invalid data or a failed report; 2 a usage error. Errors are a few
 lines of French, never a traceback unless `--debug`. Heavy modules are imported only by the
@@ -31,7 +31,7 @@ _TRADUCTIONS = [
     ),
     (r"argument (\S+): expected one argument", r"l'option \1 attend une valeur"),
     (r"argument (\S+): invalid int value: '?([^']*)'?", r"l'option \1 attend un nombre entier, pas « \2 »"),
-    (r"invalid choice: '?([^' ]*)'?.*", r"commande inconnue « \1 » (commandes : run, check, template)"),
+    (r"invalid choice: '?([^' ]*)'?.*", r"commande inconnue « \1 » (commandes : run, parametres, check, template)"),
 ]
 
 
@@ -71,19 +71,29 @@ def _parseur() -> _Parseur:
     run = sub.add_parser(
         "run",
         help="produire les rapports (tous par défaut)",
-        description="Exécuter les notebooks des rapports et publier les pages HTML.",
+        description="Exécuter les notebooks des rapports et publier les pages HTML.\n\n"
+        "Une valeur donnée par -p est enregistrée dans parametres.local.toml (jamais suivi par git) quand son "
+        "rapport réussit :\nles exécutions suivantes (run, run --force, make reports) la reprennent. --essai "
+        "l'utilise une fois sans\nl'enregistrer ; --defauts exécute sur les données livrées sans rien changer à "
+        "ce fichier (audit : git diff\nne montre alors aucune différence). Quand plusieurs rapports demandés "
+        "déclarent NOM, nommez le rapport :\n-p appels.donnees=… (ou lancez ce rapport seul : run appels -p "
+        "donnees=…).",
     )
-    run.add_argument(
-        "rapports", nargs="*", metavar="ID", help="identifiants des rapports (budget, cvs, appels, grille, retours)"
-    )
+    run.add_argument("rapports", nargs="*", metavar="ID", help="identifiants des rapports (" + _ids() + ")")
     run.add_argument(
         "-p",
         "--parametre",
         action="append",
         default=[],
         metavar="NOM=VALEUR",
-        help="paramètre du notebook (répétable) ; un fichier relatif part de la racine du dépôt",
+        help="paramètre du notebook (répétable ; ID.NOM=VALEUR pour un seul rapport) ; enregistré ; un fichier "
+        "relatif part de la racine du dépôt",
     )
+    quelles = run.add_mutually_exclusive_group()
+    quelles.add_argument("--essai", action="store_true",
+                         help="utiliser les valeurs de -p une fois, sans les enregistrer")
+    quelles.add_argument("--defauts", action="store_true",
+                         help="exécuter sur les valeurs livrées, sans lire ni changer parametres.local.toml")
     run.add_argument(
         "--jobs",
         type=int,
@@ -100,6 +110,16 @@ def _parseur() -> _Parseur:
         help="durée maximale d'un notebook avant qu'il soit arrêté (par défaut : 1800)",
     )
     run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    par = sub.add_parser(
+        "parametres",
+        help="lister les paramètres enregistrés, ou revenir aux valeurs livrées",
+        description="Lister les paramètres avec lesquels les rapports sont publiés (parametres.local.toml), ou "
+        "oublier ceux d'un rapport (--reinitialiser ID) : il revient aux valeurs livrées.",
+    )
+    par.add_argument("--reinitialiser", nargs="+", metavar="ID", default=None,
+                     help="oublier les paramètres enregistrés de ces rapports")
+    par.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     check = sub.add_parser(
         "check",
@@ -121,11 +141,18 @@ def _parseur() -> _Parseur:
     return p
 
 
+def _ids() -> str:
+    try:
+        return ", ".join(catalogue.ids())
+    except ErreurCLN:  # rapports.toml unreadable: the error is said when a command needs it
+        return "voir rapports.toml"
+
+
 def _parametres(items: list[str]) -> dict[str, str]:
     out = {}
     for item in items:
         name, sep, value = item.partition("=")
-        if not sep or not re.fullmatch(r"[A-Za-z_]\w*", name.strip()):
+        if not sep or not re.fullmatch(r"(?:[A-Za-z_]\w*\.)?[A-Za-z_]\w*", name.strip()):
             raise ErreurUsage(
                 f"paramètre mal écrit « {item} » : écrivez -p NOM=VALEUR (par exemple -p population=100000)"
             )
@@ -141,6 +168,8 @@ def _run(args) -> int:
     if args.limite is not None and args.limite < 1:
         raise ErreurUsage("--limite attend un nombre de secondes supérieur ou égal à 1")
     parametres = _parametres(args.parametre)
+    if args.defauts and parametres:
+        raise ErreurUsage("--defauts exécute sur les valeurs livrées : il ne prend pas de -p (voyez --essai)")
     for avertissement in confidentialite.avertissements(args.rapports or catalogue.ids(), parametres):
         print(avertissement, file=sys.stderr)
     print("Production des rapports…", flush=True)
@@ -151,6 +180,8 @@ def _run(args) -> int:
         force=args.force,
         journal=_journal,
         limite=args.limite or executeur.LIMITE_DEFAUT,
+        enregistrer=not (args.essai or args.defauts),
+        enregistres=not args.defauts,
     )
     ok = [r for r in resultats if r.statut == "ok"]
     same = [r for r in resultats if r.statut == "inchange"]
@@ -172,6 +203,30 @@ def _run(args) -> int:
 
 def _journal(ligne: str) -> None:
     print(ligne, flush=True)  # as it happens, even into a pipe or a log file
+
+
+def _parametres_locaux(args) -> int:
+    from . import config, parametres
+
+    nom = config.display_path(config.LOCAL_PARAMETERS)
+    if args.reinitialiser:
+        inconnus = [i for i in args.reinitialiser if i not in catalogue.ids()]
+        if inconnus:
+            raise ErreurUsage(f"rapport inconnu : {', '.join(inconnus)} (rapports : {', '.join(catalogue.ids())})")
+        avaient = parametres.reinitialiser(args.reinitialiser)
+        for i in args.reinitialiser:
+            print(f"{i} : revenu aux valeurs livrées" if i in avaient else f"{i} : déjà sur les valeurs livrées")
+        return 0
+    enregistres = parametres.lire_locaux()
+    if not enregistres:
+        print(f"Aucun paramètre enregistré ({nom} absent) : chaque rapport utilise les valeurs livrées.")
+        return 0
+    print(f"Paramètres enregistrés dans {nom} (utilisés par chaque « cln-analysis run ») :")
+    for i in catalogue.ids():
+        for n, v in sorted(enregistres.get(i, {}).items()):
+            print(f"  {i} : {n} = {v}")
+    print("Revenir aux valeurs livrées : cln-analysis parametres --reinitialiser ID")
+    return 0
 
 
 def _check(_args) -> int:
@@ -204,7 +259,8 @@ def _template(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parseur().parse_args(argv)
     try:
-        return {"run": _run, "check": _check, "template": _template}[args.commande](args)
+        commandes = {"run": _run, "parametres": _parametres_locaux, "check": _check, "template": _template}
+        return commandes[args.commande](args)
     except ErreurCLN as exc:
         if args.debug:
             traceback.print_exc()

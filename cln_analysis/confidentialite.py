@@ -43,7 +43,8 @@ def avertissements(ids: Iterable[str], parametres: dict[str, str]) -> list[str]:
     examples shipped in data/raw/ excepted)."""
     noms = {n for i in ids if i in catalogue.ids() for n in catalogue.par_id(i).personnels}
     out = []
-    for nom, valeur in parametres.items():
+    for cle, valeur in parametres.items():
+        nom = cle.rpartition(".")[2]  # `grille.notes=…` names the report
         if nom in noms and valeur.strip():
             path = config.resolve(valeur.strip())
             if path.resolve() not in exemples_fictifs() and suivi_par_git(path):

@@ -3,33 +3,87 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-#: The repository root. ``CLN_ANALYSIS_ROOT`` overrides it (tests run on copies).
-ROOT = Path(os.environ.get("CLN_ANALYSIS_ROOT", Path(__file__).resolve().parents[1])).resolve()
 
-DATA_DIR = ROOT / "data"
-RAW_DIR = DATA_DIR / "raw"
-PROCESSED_DIR = DATA_DIR / "processed"
-NOTEBOOKS_DIR = ROOT / "notebooks"
-REPORTS_DIR = ROOT / "reports"
+#: The repository root. ``CLN_ANALYSIS_ROOT`` sets it for a process (tests run on copies); `definir_racine`
+#: and `racine` change it at run time (every path below follows), so a test can run the runner in-process.
+def _chemins(root: Path) -> dict[str, Path]:
+    """Every path that depends on the repository root."""
+    data, reports, build = root / "data", root / "reports", root / "build"
+    raw = data / "raw"
+    return {
+        "ROOT": root,
+        "DATA_DIR": data,
+        "RAW_DIR": raw,
+        "PROCESSED_DIR": data / "processed",
+        "NOTEBOOKS_DIR": root / "notebooks",
+        "REPORTS_DIR": reports,
+        "DATAPACKAGE": raw / "datapackage.json",
+        "EXTRA_SCHEMAS_DIR": raw / "schemas",
+        "REGISTER": raw / "chiffres_publies.csv",
+        "FIGURES_CSV": data / "processed" / "figures.csv",
+        # the published site: the index, the downloads folder (outputs of one report are named by
+        # `catalogue.DefinitionRapport`, from these folders)
+        "INDEX_HTML": reports / "index.html",
+        "DOWNLOADS_DIR": reports / "donnees",
+        "AUDIT_DIR": reports / "audit",
+        "EXECUTED_NOTEBOOKS_DIR": reports / "notebooks",
+        # the runner's state is not published (it names local files and error details): outside reports/;
+        # its lock is held by a run from reading the state to writing it
+        "BUILD_DIR": build,
+        "STATE_FILE": build / "etat.json",
+        "STATE_LOCK": build / "etat.json.verrou",
+        # every report declared once (notebook, key figures, inputs, dependencies)
+        "DECLARATIONS": root / "rapports.toml",
+        # the inputs the officer publishes with (`run -p` writes it; git-ignored, absent on a fresh clone)
+        "LOCAL_PARAMETERS": root / "parametres.local.toml",
+    }
 
-DATAPACKAGE = RAW_DIR / "datapackage.json"
-EXTRA_SCHEMAS_DIR = RAW_DIR / "schemas"
-REGISTER = RAW_DIR / "chiffres_publies.csv"
-FIGURES_CSV = PROCESSED_DIR / "figures.csv"
 
-#: The published site: the index, the downloads folder and the runner's state (outputs of one report
-#: are named by `catalogue.DefinitionRapport`, from these folders).
-INDEX_HTML = REPORTS_DIR / "index.html"
-DOWNLOADS_DIR = REPORTS_DIR / "donnees"
-AUDIT_DIR = REPORTS_DIR / "audit"
-EXECUTED_NOTEBOOKS_DIR = REPORTS_DIR / "notebooks"
-#: The runner's state is not published (it names local files and error details): outside reports/.
-BUILD_DIR = ROOT / "build"
-STATE_FILE = BUILD_DIR / "etat.json"
-#: Held by a run from reading the state to writing it (two runs at once would lose each other's).
-STATE_LOCK = BUILD_DIR / "etat.json.verrou"
+def definir_racine(root: str | os.PathLike) -> Path | None:
+    """Point every path of the project at `root` (a copy of the repository); returns the previous root."""
+    global ROOT, DATA_DIR, RAW_DIR, PROCESSED_DIR, NOTEBOOKS_DIR
+    global REPORTS_DIR, DATAPACKAGE, EXTRA_SCHEMAS_DIR, REGISTER, FIGURES_CSV
+    global INDEX_HTML, DOWNLOADS_DIR, AUDIT_DIR, EXECUTED_NOTEBOOKS_DIR, BUILD_DIR
+    global STATE_FILE, STATE_LOCK, DECLARATIONS, LOCAL_PARAMETERS
+    previous = globals().get("ROOT")
+    c = _chemins(Path(root).resolve())
+    ROOT = c["ROOT"]
+    DATA_DIR = c["DATA_DIR"]
+    RAW_DIR = c["RAW_DIR"]
+    PROCESSED_DIR = c["PROCESSED_DIR"]
+    NOTEBOOKS_DIR = c["NOTEBOOKS_DIR"]
+    REPORTS_DIR = c["REPORTS_DIR"]
+    DATAPACKAGE = c["DATAPACKAGE"]
+    EXTRA_SCHEMAS_DIR = c["EXTRA_SCHEMAS_DIR"]
+    REGISTER = c["REGISTER"]
+    FIGURES_CSV = c["FIGURES_CSV"]
+    INDEX_HTML = c["INDEX_HTML"]
+    DOWNLOADS_DIR = c["DOWNLOADS_DIR"]
+    AUDIT_DIR = c["AUDIT_DIR"]
+    EXECUTED_NOTEBOOKS_DIR = c["EXECUTED_NOTEBOOKS_DIR"]
+    BUILD_DIR = c["BUILD_DIR"]
+    STATE_FILE = c["STATE_FILE"]
+    STATE_LOCK = c["STATE_LOCK"]
+    DECLARATIONS = c["DECLARATIONS"]
+    LOCAL_PARAMETERS = c["LOCAL_PARAMETERS"]
+    return previous
+
+
+@contextmanager
+def racine(root: str | os.PathLike) -> Iterator[Path]:
+    """Every path of the project under `root` for the duration of the block (in-process tests)."""
+    previous = definir_racine(root)
+    try:
+        yield ROOT
+    finally:
+        definir_racine(previous)
+
+
+definir_racine(os.environ.get("CLN_ANALYSIS_ROOT", Path(__file__).resolve().parents[1]))
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -72,6 +126,3 @@ def is_under_raw(path: Path) -> bool:
     p = Path(path).resolve()
     return p == raw or raw in p.parents
 
-
-#: MIME type of the display by which a notebook hands its outputs to the runner.
-SORTIES_MIME = "application/vnd.cln-analysis.sorties+json"

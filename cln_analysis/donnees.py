@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 from babel.dates import get_month_names
 
-from . import config, formats
+from . import catalogue, config, formats
 from .erreurs import ErreurDonnees, Probleme
 
 #: Values read as "no value" in every file.
@@ -37,14 +37,6 @@ CELLULE_MAX = 131_072
 
 #: Largest magnitude accepted in a number cell: beyond it a float loses units and an int64 overflows.
 NOMBRE_MAX = 10**15
-
-#: The rows some context files must have ({resource: {indicateur: (exclusive minimum, maximum)}}):
-#: the reports read these values by name.
-LIGNES_REQUISES: dict[str, dict[str, tuple[float | None, float | None]]] = {
-    "territoire": {"population": (0, None), "precarite_numerique": (0, 1)},
-    "appels_contexte": {"postes_equipe": (0, None), "duree_moyenne_appel": (0, None), "attente_min": (None, None),
-                        "attente_max": (None, None), "part_transferts_min": (None, 1), "objectif_decroche": (0, 1)},
-}
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -601,8 +593,8 @@ def charger(nom_ressource: str, chemin: str | Path | None = None) -> pd.DataFram
 
 
 def lignes_manquantes(nom_ressource: str, df: pd.DataFrame) -> list[Probleme]:
-    """The rows a context file must have (`LIGNES_REQUISES`), each missing one or out of its range."""
-    requis = LIGNES_REQUISES.get(nom_ressource, {})
+    """The rows a context file must have (rapports.toml, `[lignes_requises]`), each missing one or out of its range."""
+    requis = {i: (b.min_exclu, b.max) for i, b in catalogue.lignes_requises(nom_ressource).items()}
     nom = df.attrs.get("fichier", nom_ressource)
     lignes = {ind: n for n, ind in zip(df.index, df["indicateur"], strict=True)} if requis else {}
     problems = []

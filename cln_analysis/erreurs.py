@@ -62,10 +62,6 @@ class ErreurParametre(ErreurCLN):
     code_sortie = 2
 
 
-class ErreurRapport(ErreurCLN):
-    """A report failed while it ran."""
-
-
 class ErreurEcriture(ErreurCLN):
     """The system refused to write an output (file open in Excel, read-only file or folder)."""
 
@@ -84,3 +80,18 @@ class ErreurEcriture(ErreurCLN):
                 "peuvent être modifiés", "peut être modifié")
         super().__init__(f"impossible d'écrire {chemin} : {raison}. Les fichiers précédents sont intacts ; "
                          f"{conseil}.")
+
+
+def _sous_classes(base: type) -> list[type]:
+    return [c for sub in base.__subclasses__() for c in (sub, *_sous_classes(sub))]
+
+
+def depuis_noyau(nom: str, message: str) -> ErreurCLN | None:
+    """The package's error a notebook's kernel raised, as its type again (a kernel reports only the class name
+    and the message): an `ErreurCLN` of that class, None when the name is not one of the package's errors."""
+    for classe in (ErreurCLN, *_sous_classes(ErreurCLN)):
+        if classe.__name__ == nom and classe.__module__.startswith(__package__ or "cln_analysis"):
+            erreur = ErreurCLN.__new__(classe)
+            Exception.__init__(erreur, message)
+            return erreur
+    return None

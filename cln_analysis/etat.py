@@ -17,6 +17,7 @@ import filelock
 from . import __version__, catalogue, config, figures_csv
 from .erreurs import ErreurCLN
 from .fichiers import ecrire_atomique, sha256
+from .sorties import Entree, EtatRapport, FormeInvalide
 
 #: How long a run waits for another one in the same folder before giving up (seconds).
 ATTENTE_VERROU = 3600
@@ -37,10 +38,14 @@ def empreinte_schemas() -> str:
     return sha256(b"\0".join(p.name.encode() + b"\0" + p.read_bytes() for p in paths if p.is_file()))
 
 
-def cle(rapport: catalogue.DefinitionRapport, parametres: dict, paquet: str) -> str:
-    """What a report's outputs depend on before it runs: notebook, parameters, package, schemas."""
-    blob = json.dumps({"notebook": sha256(rapport.notebook), "parametres": parametres, "paquet": paquet,
-                       "schemas": empreinte_schemas()}, sort_keys=True, default=str)
+def cle(rapport: catalogue.DefinitionRapport, parametres: dict, paquet: str,
+        sources: dict[str, EtatRapport] | None = None) -> str:
+    """What a report's outputs depend on before it runs: notebook, declaration, parameters, package, schemas,
+    and the last run of each report it depends on (a source redone makes it out of date)."""
+    blob = json.dumps({"notebook": sha256(rapport.notebook), "declaration": repr(rapport), "parametres": parametres,
+                       "paquet": paquet, "schemas": empreinte_schemas(),
+                       "sources": {i: [s.date_iso, s.sorties] for i, s in sorted((sources or {}).items())}},
+                      sort_keys=True, default=str)
     return sha256(blob.encode())
 
 
@@ -56,40 +61,49 @@ def empreinte_sorties(rapport: catalogue.DefinitionRapport, figures_texte: str) 
     return out
 
 
-def a_jour(rapport: catalogue.DefinitionRapport, k: str, precedent: dict, figures_texte: str) -> bool:
+def a_jour(rapport: catalogue.DefinitionRapport, k: str, precedent: EtatRapport | dict | None,
+           figures_texte: str) -> bool:
     """True when the last run of `rapport` succeeded with key `k`, its inputs are unchanged and its
     outputs are still the ones it wrote. A record of the wrong shape is not up to date."""
     try:
-        return (precedent.get("statut") == "ok" and precedent.get("cle") == k
-                and entrees_inchangees(precedent.get("entrees", []))
-                and precedent.get("sorties") == empreinte_sorties(rapport, figures_texte))
-    except (AttributeError, KeyError, TypeError, ValueError, OSError):
+        if not isinstance(precedent, EtatRapport):
+            precedent = EtatRapport.depuis_json(precedent)
+        return (precedent.ok and precedent.cle == k and entrees_inchangees(precedent.entrees)
+                and precedent.sorties == empreinte_sorties(rapport, figures_texte))
+    except (FormeInvalide, OSError):
         return False
 
 
-def entrees_inchangees(entrees: list[dict]) -> bool:
+def entrees_inchangees(entrees: list[Entree]) -> bool:
     """True when every input the last run read still has the same content."""
     for e in entrees:
-        path = config.resolve(e["chemin"])
-        if not path.is_file() or sha256(path) != e["sha256"]:
+        path = config.resolve(e.chemin)
+        if not path.is_file() or sha256(path) != e.sha256:
             return False
     return True
 
 
-def lire() -> dict[str, dict]:
+def lire() -> dict[str, EtatRapport]:
     """The state of the last runs, {report id: record}; {} when missing or unreadable, and a
-    record that is not a mapping is dropped."""
+    record of the wrong shape is dropped."""
     try:
         data = json.loads(config.STATE_FILE.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict):
         return {}
-    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, dict)}
+    out = {}
+    for k, v in data.items():
+        try:
+            out[str(k)] = EtatRapport.depuis_json(v)
+        except FormeInvalide:
+            continue
+    return out
 
 
-def ecrire(etat: dict) -> None:
-    ecrire_atomique(config.STATE_FILE, json.dumps(etat, ensure_ascii=False, indent=1, sort_keys=True))
+def ecrire(etat: dict[str, EtatRapport]) -> None:
+    texte = json.dumps({k: v.vers_json() for k, v in etat.items()}, ensure_ascii=False, indent=1, sort_keys=True)
+    ecrire_atomique(config.STATE_FILE, texte)
 
 
 class ExecutionEnCours(ErreurCLN):

@@ -10,6 +10,7 @@ stops every kernel at once. A lock keeps two runs in one folder from losing each
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -22,9 +23,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalogue, config, etat, formats, noyaux, parametres, publication
+from . import catalogue, config, erreurs, etat, formats, noyaux, parametres, publication
 from .erreurs import ErreurCLN, ErreurUsage
 from .fichiers import verifier_ecriture
+from .sorties import EtatRapport
 
 KERNEL = "python3"
 
@@ -34,10 +36,6 @@ LIMITE_DEFAUT = 1800
 #: Kernel options: its own log (English notices about its local transport) is not for the officer,
 #: and no history database is written (kernels run side by side).
 ARGUMENTS_NOYAU = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.hist_file=:memory:"]
-
-#: Errors raised by the package inside a notebook: their message is already French and complete.
-ERREURS_CLN = ("ErreurDonnees", "ErreurParametre", "ErreurCLN", "ErreurRapport")
-
 
 @dataclass
 class Resultat:
@@ -56,13 +54,12 @@ def _message_echec(exc: BaseException) -> str:
     # papermill is imported only once a notebook runs (the no-change path stays fast)
     from papermill.exceptions import PapermillExecutionError
 
-    if isinstance(exc, NoyauArrete):
-        return str(exc)
     if isinstance(exc, PapermillExecutionError):
-        if exc.ename in ERREURS_CLN:
-            return exc.evalue
-        return f"erreur inattendue dans la cellule {exc.exec_count} du notebook : {exc.ename} : {exc.evalue}"
-    if isinstance(exc, ErreurCLN):
+        erreur = erreurs.depuis_noyau(exc.ename, exc.evalue)
+        if erreur is None:
+            return f"erreur inattendue dans la cellule {exc.exec_count} du notebook : {exc.ename} : {exc.evalue}"
+        exc = erreur  # the package's own error: its message is already French and complete
+    if isinstance(exc, (NoyauArrete, ErreurCLN, publication.SortiesAbsentes)):
         return str(exc)
     return f"{type(exc).__name__} : {exc}"
 
@@ -188,6 +185,57 @@ def _fermee(reserve: noyaux.Reserve):
         reserve.fermer()
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What one run does: the reports in run order (waves side by side, each after the reports it depends on),
+    their parameter texts (recorded, then the command line's), and what the command line asks to record."""
+
+    vagues: list[list[str]]
+    textes: dict[str, dict[str, str]]
+    valeurs: dict[str, dict[str, object]]
+    a_enregistrer: dict[str, dict[str, str]]
+    enregistres: dict[str, dict[str, str]]
+
+
+def planifier(ids: Iterable[str] | None, bruts: dict[str, str], enregistrer: bool = False,
+              enregistres: bool = True) -> Plan:
+    """The plan of a run of `ids` (all by default) with the command line's `-p` values `bruts`. The reports
+    they depend on run first; the reports that depend on them are redone in the same run. `enregistres`: use
+    the values recorded in the local parameters file (False: the shipped defaults); `enregistrer`: record the
+    command line's values once their report has run."""
+    ids = list(ids) if ids else catalogue.ids()
+    unknown = [i for i in ids if i not in catalogue.ids()]
+    if unknown:
+        raise ErreurUsage(f"rapport inconnu : {', '.join(unknown)} (rapports : {', '.join(catalogue.ids())})")
+    ligne = parametres.textes(ids, bruts)
+    parametres.convertir_tous(ligne)  # a wrong value on the command line: a usage error before anything runs
+    tous = catalogue.sources(ids + catalogue.dependants(ids))
+    locaux = {i: v for i, v in parametres.lire_locaux().items() if i in tous} if enregistres else {}
+    parametres.convertir_enregistres(locaux)
+    parametres.verifier_fichiers_enregistres({i: {n: t for n, t in v.items() if n not in ligne.get(i, {})}
+                                              for i, v in locaux.items()})
+    textes = {i: locaux.get(i, {}) | ligne.get(i, {}) for i in tous}
+    return Plan(catalogue.niveaux(tous), textes, parametres.convertir_tous(textes),
+                {i: v for i, v in ligne.items() if v} if enregistrer else {}, locaux)
+
+
+def annoncer(plan: Plan, journal: Callable[[str], None]) -> None:
+    """Say, in French, which reports run on inputs other than the shipped defaults, and why."""
+    nom = config.display_path(config.LOCAL_PARAMETERS)
+    for i in [i for vague in plan.vagues for i in vague]:
+        if not plan.textes.get(i):
+            continue
+        valeurs = ", ".join(f"{n} = {t}" for n, t in sorted(plan.textes[i].items()))
+        enregistre = set(plan.enregistres.get(i, {})) | set(plan.a_enregistrer.get(i, {}))
+        if set(plan.textes[i]) <= set(plan.enregistres.get(i, {})):
+            origine = f"enregistrées dans {nom}"
+        elif set(plan.textes[i]) <= enregistre:
+            origine = f"enregistrées dans {nom} si le rapport réussit"
+        else:
+            origine = "pour cette exécution seulement (non enregistrées)"
+        journal(f"  {i} : entrées autres que celles livrées, {origine} : {valeurs}")
+
+
 def executer(
     ids: Iterable[str] | None = None,
     valeurs: dict[str, str] | None = None,
@@ -195,91 +243,102 @@ def executer(
     force: bool = False,
     journal: Callable[[str], None] = print,
     limite: float = LIMITE_DEFAUT,
+    enregistrer: bool = False,
+    enregistres: bool = True,
 ) -> list[Resultat]:
-    """Run the reports `ids` (all by default) and publish what succeeded. Never raises for a
+    """Run the reports `ids` (all by default; see `planifier`) and publish what succeeded. Never raises for a
     failed report: its `Resultat` says why. Raises `ErreurUsage`/`ErreurParametre` before running,
     and KeyboardInterrupt once every kernel is stopped."""
-    ids = list(ids) if ids else catalogue.ids()
-    unknown = [i for i in ids if i not in catalogue.ids()]
-    if unknown:
-        raise ErreurUsage(f"rapport inconnu : {', '.join(unknown)} (rapports : {', '.join(catalogue.ids())})")
-    params = parametres.preparer(ids, valeurs or {})
+    plan = planifier(ids, valeurs or {}, enregistrer=enregistrer, enregistres=enregistres)
+    annoncer(plan, journal)
     verrou = etat.verrou(journal)
     try:
-        return _executer(ids, params, jobs, force, journal, limite)
+        resultats = _executer(plan, jobs, force, journal, limite)
     finally:
         verrou.release()
+    for r in resultats:
+        if r.statut != "echec" and r.id in plan.a_enregistrer:
+            parametres.enregistrer(r.id, plan.a_enregistrer[r.id])
+    return resultats
 
 
-def _executer(ids, params, jobs, force, journal, limite) -> list[Resultat]:
+def _executer(plan: Plan, jobs, force, journal, limite) -> list[Resultat]:
     state = etat.lire()
     paquet = etat.empreinte_paquet()
-    figures_texte = config.FIGURES_CSV.read_text(encoding="utf-8") if config.FIGURES_CSV.exists() else ""
     quand = dt.datetime.now().astimezone()
     resultats: dict[str, Resultat] = {}
-    a_faire = []
-    for i in ids:
-        rap = catalogue.par_id(i)
-        k = etat.cle(rap, params[i], paquet)
-        prev = state.get(i, {})
-        if not force and etat.a_jour(rap, k, prev, figures_texte):
-            resultats[i] = Resultat(i, "inchange")
-            journal(f"  {i} : inchangé (rien n'a changé depuis le {prev.get('date', '?')})")
-        else:
-            a_faire.append((rap, k))
-
-    verifier_ecriture(_sorties(rap for rap, _ in a_faire))  # a file open in Excel: say so before any work
     jobs = max(1, jobs or os.cpu_count() or 1)
-    if a_faire:
-        arret = _Arret()
-        pool = ThreadPoolExecutor(max_workers=min(jobs, len(a_faire)))
-        try:
-            # the first kernels boot and import while this process imports papermill and nbconvert; the next
-            # ones while the first notebooks run
-            reserve = noyaux.Reserve([(rap.id, rap.notebook) for rap, _ in a_faire], jobs, demarrer_noyau,
-                                     arreter_noyau)
-            with _fermee(reserve):
-                futures = {pool.submit(_executer_chronometre, rap, params[rap.id], reserve, arret, limite): (rap, k)
-                           for rap, k in a_faire}
-                publication.preparer()
-                for fut in as_completed(futures):
-                    rap, k = futures[fut]
-                    t, nb, exc = fut.result()
-                    resultats[rap.id] = _publier(rap, k, t, nb, exc, state, quand, journal)
-        except KeyboardInterrupt:
-            if threading.current_thread() is threading.main_thread():
-                signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
-            arret.tout_arreter()
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-        pool.shutdown(wait=True)
+    for vague in plan.vagues:
+        figures_texte = config.FIGURES_CSV.read_text(encoding="utf-8") if config.FIGURES_CSV.exists() else ""
+        a_faire = []
+        for i in vague:
+            rap = catalogue.par_id(i)
+            k = etat.cle(rap, plan.valeurs[i], paquet, {d: state[d] for d in rap.depend_de if d in state})
+            prev = state.get(i)
+            if not force and etat.a_jour(rap, k, prev, figures_texte):
+                resultats[i] = Resultat(i, "inchange")
+                journal(f"  {i} : inchangé (rien n'a changé depuis le {prev.date})")
+            else:
+                a_faire.append((rap, k))
+        _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultats)
     publication.ecrire_site(state, quand)
     etat.ecrire(state)
-    return [resultats[i] for i in ids]
+    return [resultats[i] for vague in plan.vagues for i in vague]
+
+
+def _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultats) -> None:
+    """Run side by side the reports of one wave that must be redone, publishing each as it ends."""
+    if not a_faire:
+        return
+    verifier_ecriture(_sorties(rap for rap, _ in a_faire))  # a file open in Excel: say so before any work
+    arret = _Arret()
+    pool = ThreadPoolExecutor(max_workers=min(jobs, len(a_faire)))
+    try:
+        # the first kernels boot and import while this process imports papermill and nbconvert; the next
+        # ones while the first notebooks run
+        reserve = noyaux.Reserve([(rap.id, rap.notebook) for rap, _ in a_faire], jobs, demarrer_noyau,
+                                 arreter_noyau)
+        with _fermee(reserve):
+            futures = {pool.submit(_executer_chronometre, rap, plan.valeurs[rap.id], reserve, arret, limite): (rap, k)
+                       for rap, k in a_faire}
+            publication.preparer()
+            for fut in as_completed(futures):
+                rap, k = futures[fut]
+                t, nb, exc = fut.result()
+                resultats[rap.id] = _publier(rap, k, t, nb, exc, state, quand, journal)
+    except KeyboardInterrupt:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+        arret.tout_arreter()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _publier(rap, k, t, nb, exc, state, quand, journal) -> Resultat:
     """Publish one executed report (or record its failure), then write the state: outputs first,
     state last, so that a run cut in between redoes the report."""
-    date = {"date": formats.date_heure(quand), "date_iso": quand.isoformat(timespec="seconds")}
+    date, date_iso = formats.date_heure(quand), quand.isoformat(timespec="seconds")
     if exc is None:
         try:
-            payload = publication.publier_rapport(rap, nb, quand)
+            sorties = publication.publier_rapport(rap, nb, quand)
         except Exception as err:  # rendering or writing failed: nothing of this report is written
             exc = err
         else:
             figures_texte = config.FIGURES_CSV.read_text(encoding="utf-8")
-            state[rap.id] = {"statut": "ok", "message": "", **date, "cle": k, "entrees": payload["entrees"],
-                             "sorties": etat.empreinte_sorties(rap, figures_texte),
-                             "duree": round(t, 1), "fictif": payload.get("fictif", False),
-                             "affichage": payload.get("affichage", {})}
+            state[rap.id] = EtatRapport("ok", date, date_iso, "", k, sorties.entrees,
+                                        etat.empreinte_sorties(rap, figures_texte), round(t, 1), sorties.fictif,
+                                        sorties.cartes)
             etat.ecrire(state)
-            n_bad = sum(1 for f in payload["figures"] if f["status"] == "mismatch")
+            n_bad = sum(1 for f in sorties.figures if f.status == "mismatch")
             journal(f"  {rap.id} : fait en {formats.duree(t)}")
             return Resultat(rap.id, "ok", duree=t, avertissements=(
                 [f"{formats.pluriel(n_bad, 'chiffre', 'chiffres')} en écart avec le document publié"] if n_bad else []))
     message = _message_echec(exc)
-    state[rap.id] = dict(state.get(rap.id, {}), statut="echec", message=message, cle=None, **date)
+    precedent = state.get(rap.id)
+    state[rap.id] = (dataclasses.replace(precedent, statut="echec", message=message, cle=None, date=date,
+                                         date_iso=date_iso)
+                     if precedent else EtatRapport("echec", date, date_iso, message))
     etat.ecrire(state)
     publication.noter_echec(rap, message, quand)
     journal(f"  {rap.id} : ÉCHEC — {message}")

@@ -1,4 +1,4 @@
-"""Files on disk: atomic writes (all or nothing) and SHA-256 fingerprints. A leaf module.
+"""Files on disk: atomic writes (all or nothing), SHA-256 fingerprints, the git commit they come from. A leaf module.
 
 Every output is written to a temporary file in its own folder, then moved into place, so an
 interrupted run leaves either the old file or the new one, never half of one; a `Lot` does the same
@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -173,3 +174,17 @@ def verifier_ecriture(chemins: Iterable[Path]) -> None:
                     pass
             except OSError as exc:
                 raise ErreurEcriture(config.display_path(path), path.name, exc) from exc
+
+
+def commit_git(root: Path | None = None) -> str:
+    """The git commit of the repository, « (modifié) » when the work tree differs from it."""
+    root = root or config.ROOT
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
+        if head.returncode != 0:
+            return "inconnu (pas de dépôt git)"
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10)
+        return head.stdout.strip() + (" (avec des modifications non enregistrées)" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        return "inconnu (git absent)"

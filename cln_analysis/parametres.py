@@ -17,11 +17,13 @@ import ast
 import json
 import math
 import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import catalogue
-from .erreurs import ErreurParametre, ErreurUsage
+from . import catalogue, config
+from .erreurs import ErreurCLN, ErreurParametre, ErreurUsage
+from .fichiers import ecrire_atomique
 
 
 @dataclass(frozen=True)
@@ -170,15 +172,165 @@ def verifier(rapport: str, valeurs: dict[str, object]) -> None:
             verifier_domaine(rapport, declared[nom], valeur)
 
 
-def preparer(ids: list[str], bruts: dict[str, str]) -> dict[str, dict[str, object]]:
-    """{report: {name: value}}: each `-p` goes to every selected report that declares it;
-    a name that none of them declares is a usage error."""
+def textes(ids: list[str], bruts: dict[str, str]) -> dict[str, dict[str, str]]:
+    """{report: {name: text}} of command-line `-p` values: `NOM=…` goes to the one selected report that
+    declares it, `ID.NOM=…` to report ID. A name no selected report declares, or that several declare, is a
+    usage error (the message says to name the report)."""
     declared = {i: parametres_declares(catalogue.par_id(i).notebook) for i in ids}
-    for name in bruts:
-        if not any(name in d for d in declared.values()):
+    out: dict[str, dict[str, str]] = {i: {} for i in ids}
+    for cle, valeur in bruts.items():
+        rapport, _, name = cle.rpartition(".")
+        if rapport:
+            if rapport not in declared:
+                raise ErreurUsage(f"paramètre « {cle} » : le rapport « {rapport} » n'est pas parmi ceux demandés "
+                                  f"({', '.join(ids)})")
+            if name not in declared[rapport]:
+                raise ErreurUsage(f"paramètre inconnu « {cle} » : le rapport {rapport} ne le déclare pas (paramètres "
+                                  f"possibles : {', '.join(sorted(declared[rapport]))})")
+            out[rapport][name] = valeur
+            continue
+        ont = [i for i, d in declared.items() if name in d]
+        if not ont:
             known = sorted({n for d in declared.values() for n in d})
             raise ErreurUsage(
                 f"paramètre inconnu « {name} » : aucun des rapports {', '.join(ids)} ne le déclare "
                 f"(paramètres possibles : {', '.join(known)})"
             )
-    return {i: {n: convertir(i, d[n], v) for n, v in bruts.items() if n in d} for i, d in declared.items()}
+        if len(ont) > 1:
+            raise ErreurUsage(
+                f"paramètre « {name} » ambigu : les rapports {', '.join(ont)} le déclarent tous ; nommez le rapport "
+                f"(par exemple -p {ont[0]}.{name}=…) ou lancez ce rapport seul (cln-analysis run {ont[0]} -p {name}=…)"
+            )
+        out[ont[0]][name] = valeur
+    return out
+
+
+def convertir_tous(textes_par_rapport: dict[str, dict[str, str]]) -> dict[str, dict[str, object]]:
+    """{report: {name: value}}: each text converted to its parameter's type (and range checked)."""
+    out = {}
+    for i, valeurs in textes_par_rapport.items():
+        declared = parametres_declares(catalogue.par_id(i).notebook)
+        out[i] = {n: convertir(i, declared[n], v) for n, v in valeurs.items()}
+    return out
+
+
+def preparer(ids: list[str], bruts: dict[str, str]) -> dict[str, dict[str, object]]:
+    """{report: {name: value}} of command-line values (`textes`, then converted)."""
+    return convertir_tous(textes(ids, bruts))
+
+
+# ---------------------------------------------------------------------- the inputs the officer publishes with
+
+ENTETE_LOCAL = """\
+# Les paramètres avec lesquels vos rapports sont publiés (écrits par « cln-analysis run ID -p NOM=VALEUR »).
+# Chaque « cln-analysis run », « run --force » et « make reports » les utilise ; « run --essai » ne les change pas ;
+# « run --defauts » les ignore le temps d'une exécution. Liste : « cln-analysis parametres » ; retour aux valeurs
+# livrées : « cln-analysis parametres --reinitialiser ID ». Une valeur s'écrit entre guillemets (du texte) ;
+# ce fichier n'est jamais enregistré par git (il peut nommer des fichiers personnels).
+"""
+
+
+def _erreur_locale(message: str) -> ErreurCLN:
+    return ErreurCLN(f"{config.display_path(config.LOCAL_PARAMETERS)} : {message}")
+
+
+def _en_texte(valeur: object, ou: str) -> str:
+    if isinstance(valeur, str):
+        return valeur
+    if isinstance(valeur, bool):
+        return "vrai" if valeur else "faux"
+    if isinstance(valeur, (int, float)):
+        return repr(valeur)
+    raise _erreur_locale(f"{ou} : écrivez la valeur entre guillemets (un texte)")
+
+
+def lire_locaux() -> dict[str, dict[str, str]]:
+    """{report: {name: text}} recorded in the local parameters file; {} when it is absent (a fresh clone).
+    An unreadable file, or a section that is not a report, is an error naming the file."""
+    chemin = config.LOCAL_PARAMETERS
+    try:
+        texte = chemin.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _erreur_locale(f"illisible ({exc})") from None
+    try:
+        data = tomllib.loads(texte)
+    except tomllib.TOMLDecodeError as exc:
+        raise _erreur_locale(f"mal écrit : {exc} ; corrigez-le, ou supprimez-le pour revenir aux valeurs livrées") \
+            from None
+    out: dict[str, dict[str, str]] = {}
+    for rapport, valeurs in data.items():
+        if rapport not in catalogue.ids() or not isinstance(valeurs, dict):
+            raise _erreur_locale(f"[{rapport}] n'est pas un rapport (rapports : {', '.join(catalogue.ids())})")
+        out[rapport] = {n: _en_texte(v, f"[{rapport}] {n}") for n, v in valeurs.items()}
+    return out
+
+
+def _chaine_toml(texte: str) -> str:
+    """A TOML basic string holding `texte` exactly (`C:\\Users\\…`, `01053`, quotes and line breaks)."""
+    echappe = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+    return '"' + "".join(echappe.get(c, f"\\u{ord(c):04x}" if ord(c) < 0x20 or ord(c) == 0x7F else c)
+                         for c in texte) + '"'
+
+
+def texte_locaux(valeurs: dict[str, dict[str, str]]) -> str:
+    """The local parameters file's text: the header, then one `[report]` table per report, in the index's order."""
+    blocs = [ENTETE_LOCAL]
+    for rapport in [i for i in catalogue.ids() if valeurs.get(i)]:
+        lignes = [f"[{rapport}]"] + [f"{n} = {_chaine_toml(v)}" for n, v in sorted(valeurs[rapport].items())]
+        blocs.append("\n".join(lignes) + "\n")
+    return "\n".join(blocs)
+
+
+def ecrire_locaux(valeurs: dict[str, dict[str, str]]) -> None:
+    """Write the local parameters file (removed when nothing is recorded: the shipped defaults apply)."""
+    if not any(valeurs.values()):
+        config.LOCAL_PARAMETERS.unlink(missing_ok=True)
+        return
+    ecrire_atomique(config.LOCAL_PARAMETERS, texte_locaux(valeurs))
+
+
+def enregistrer(rapport: str, valeurs: dict[str, str]) -> None:
+    """Record `valeurs` for `rapport` (beside what is recorded for its other parameters)."""
+    if not valeurs:
+        return
+    tout = lire_locaux()
+    tout[rapport] = tout.get(rapport, {}) | valeurs
+    ecrire_locaux(tout)
+
+
+def reinitialiser(ids: list[str]) -> list[str]:
+    """Forget what is recorded for `ids` (they go back to the shipped defaults); returns those that had some."""
+    tout = lire_locaux()
+    avaient = [i for i in ids if tout.get(i)]
+    for i in ids:
+        tout.pop(i, None)
+    ecrire_locaux(tout)
+    return avaient
+
+
+def verifier_fichiers_enregistres(enregistres: dict[str, dict[str, str]]) -> None:
+    """A recorded input file that has disappeared is an error (never a silent return to the example)."""
+    for rapport, valeurs in enregistres.items():
+        for nom, texte in valeurs.items():
+            if nom in catalogue.par_id(rapport).entrees and texte.strip() and texte.strip().lower() not in (
+                    "none", "aucun", "aucune") and not config.resolve(texte.strip()).is_file():
+                raise _erreur_locale(
+                    f"le fichier « {texte.strip()} », enregistré pour le paramètre « {nom} » du rapport {rapport}, "
+                    f"n'existe plus. Remettez-le à cet endroit, donnez le nouveau chemin (cln-analysis run {rapport} "
+                    f"-p {nom}=…), ou revenez aux données livrées : cln-analysis parametres --reinitialiser {rapport}")
+
+
+def convertir_enregistres(enregistres: dict[str, dict[str, str]]) -> None:
+    """Check that every recorded value is declared and of its parameter's type (an error names the file)."""
+    for rapport, valeurs in enregistres.items():
+        declared = parametres_declares(catalogue.par_id(rapport).notebook)
+        for nom, texte in valeurs.items():
+            if nom not in declared:
+                raise _erreur_locale(f"[{rapport}] {nom} : le rapport {rapport} ne déclare pas ce paramètre "
+                                     f"(paramètres possibles : {', '.join(sorted(declared))})")
+            try:
+                convertir(rapport, declared[nom], texte)
+            except ErreurParametre as exc:
+                raise _erreur_locale(str(exc)) from None

@@ -10,20 +10,16 @@ so that the `reports/` folder publishes as it is.
 from __future__ import annotations
 
 import copy
-import csv
 import datetime as dt
-import io
 import os
 import re
 from functools import lru_cache
 
 import jinja2
 
-from . import __version__, catalogue, config, figures_csv, formats, typographie
+from . import __version__, catalogue, config, exports, figures_csv, formats, typographie
 from .fichiers import Lot, ecrire_atomique, remplacer_dossier
-
-TEXTE_FICTIF = ("Ce rapport est calculé sur un exemple inventé, pour montrer sa forme avant que les membres "
-                "aient rendu leurs grilles. Aucun de ces chiffres ne reflète l'avis du Conseil local du numérique.")
+from .sorties import MIME, EtatRapport, FormeInvalide, Sorties
 
 FIGURES_TELECHARGEMENT = "figures.csv"
 
@@ -56,37 +52,44 @@ def preparer() -> None:
     _exporter(True)
 
 
-def extraire_sorties(nb) -> dict:
-    """Take the runner's payload out of the executed notebook (it is not shown in the pages)."""
-    payload = None
+class SortiesAbsentes(Exception):
+    """The executed notebook handed no outputs (it did not call `rapport.publier()`, or they are malformed)."""
+
+
+def extraire_sorties(nb) -> Sorties:
+    """Take the runner's outputs out of the executed notebook (they are not shown in the pages)."""
+    donnees = None
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
         kept = []
         for out in cell.get("outputs", []):
-            if config.SORTIES_MIME in out.get("data", {}):
-                payload = out["data"][config.SORTIES_MIME]
+            if MIME in out.get("data", {}):
+                donnees = out["data"][MIME]
             else:
                 kept.append(out)
         cell["outputs"] = kept
-    if payload is None:
-        raise RuntimeError("le notebook n'a pas appelé rapport.publier() : aucune sortie à écrire")
-    return payload
+    if donnees is None:
+        raise SortiesAbsentes("le notebook n'a pas appelé rapport.publier() : aucune sortie à écrire")
+    try:
+        return Sorties.depuis_json(donnees)
+    except FormeInvalide as exc:
+        raise SortiesAbsentes(str(exc)) from None
 
 
-def page_rapport(nb, rapport: catalogue.DefinitionRapport, payload: dict, quand: dt.datetime, audit: bool) -> str:
+def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, quand: dt.datetime, audit: bool) -> str:
     """The public (or audit) HTML page of an executed notebook."""
     nb = copy.deepcopy(nb)
     cachees = {"note-jupyterlab"} if audit else {"note-jupyterlab", "audit-seulement"}  # the note is for JupyterLab
     nb.cells = [c for c in nb.cells if not cachees & set(c.metadata.get("tags", []))]
-    titre = payload.get("titre") or rapport.titre  # a report may title itself from its data (years covered)
+    titre = sorties.titre or rapport.titre  # a report may title itself from its data (years covered)
     titre_page = f"{titre} — {'audit — ' if audit else ''}Conseil local du numérique de Roubaix"
     page = rapport.page_audit if audit else rapport.page
     resources = {"cln": {
         "titre": titre, "titre_page": titre_page, "description": rapport.description,
         "date": formats.date_longue(quand), "date_iso": quand.date().isoformat(), "version": __version__,
-        "audit": audit, "css": _css(), "fictif": bool(payload.get("fictif")),
-        "texte_fictif": payload.get("texte_fictif") or TEXTE_FICTIF,
+        "audit": audit, "css": _css(), "fictif": sorties.fictif,
+        "texte_fictif": sorties.texte_fictif or rapport.banniere,
         "lien_index": _lien(page, config.INDEX_HTML),
         "lien_autre": _lien(page, rapport.page if audit else rapport.page_audit),
     }}
@@ -103,73 +106,34 @@ def _lien(depuis, vers) -> str:
     return os.path.relpath(vers, depuis.parent).replace("\\", "/")
 
 
-def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime) -> dict:
+def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime) -> Sorties:
     """Render and write every output of one executed report — tables, workbook, executed notebook, pages and
-    its rows of figures.csv — as one commit; returns its payload. Everything is rendered and staged
+    its rows of figures.csv — as one commit; returns what the notebook handed over. Everything is rendered and staged
     beside its target before anything is swapped in, so a failure (full disk, Ctrl-C) writes nothing."""
     import nbformat  # with nbconvert, already imported by then
 
-    payload = extraire_sorties(nb)
-    public = page_rapport(nb, rapport, payload, quand, audit=False)
-    audit = page_rapport(nb, rapport, payload, quand, audit=True)
-    classeur = classeur_excel(payload.get("classeur", {}))
+    sorties = extraire_sorties(nb)
+    public = page_rapport(nb, rapport, sorties, quand, audit=False)
+    audit = page_rapport(nb, rapport, sorties, quand, audit=True)
+    classeur = exports.classeur_excel(sorties.classeur)
     papermill = nb.metadata.get("papermill", {})
     for cle in ("input_path", "output_path"):  # the published notebook names no local folder
         if papermill.get(cle):
             papermill[cle] = config.display_path(papermill[cle])
     existing = config.FIGURES_CSV.read_text(encoding="utf-8") if config.FIGURES_CSV.exists() else ""
     with Lot() as lot:
-        lot.dossier(rapport.dossier_tableaux, payload["tableaux"])
+        lot.dossier(rapport.dossier_tableaux, sorties.tableaux)
         lot.fichier(rapport.classeur, classeur)
         lot.fichier(rapport.notebook_execute, nbformat.writes(nb))
         lot.fichier(rapport.page_audit, audit)
         lot.fichier(rapport.page, public)
-        lot.fichier(config.FIGURES_CSV, figures_csv.fusionner(existing, {rapport.id: payload["figures"]}))
+        lignes = [f.ligne() for f in sorties.figures]
+        lot.fichier(config.FIGURES_CSV, figures_csv.fusionner(existing, {rapport.id: lignes}))
         lot.valider()
-    return payload
+    return sorties
 
 
-def classeur_excel(feuilles: dict[str, dict]) -> bytes:
-    """A workbook with one sheet per table (`Rapport.classeur`): French headers in bold, frozen; numbers
-    stored as numbers with their French display format (Excel shows `7,3 %`, `3 058 244 €` in French)."""
-    import openpyxl  # slow to import: only once a notebook has run
-    from openpyxl.styles import Font  # with openpyxl, above
-
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for nom, f in feuilles.items():
-        ws = wb.create_sheet(re.sub(r"[\[\]:*?/\\]", "_", nom)[:31])
-        ws.append(f["colonnes"])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for ligne in f["lignes"]:
-            ws.append(ligne)
-        for j, fmt in enumerate(f["formats"], start=1):
-            largeur = max([len(str(f["colonnes"][j - 1]))] + [len(str(x[j - 1])) for x in f["lignes"]]) + 2
-            ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width = min(60, largeur)
-            if fmt:
-                for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
-                    cell.number_format = fmt
-        ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def csv_excel(texte: str) -> bytes:
-    """A processed table (UTF-8, `,`, `.` decimal) as French Excel opens it in columns: UTF-8 with a
-    byte-order mark (so « numérique » reads right), `;` between fields, decimal comma, CRLF line ends."""
-    out = io.StringIO()
-    w = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    for row in csv.reader(io.StringIO(texte)):
-        w.writerow([v.replace(".", ",") if _NOMBRE.fullmatch(v) else v for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-_NOMBRE = re.compile(r"[+-]?\d+\.\d+")
-
-
-def ecrire_site(etat: dict, quand: dt.datetime) -> None:
+def ecrire_site(etat: dict[str, EtatRapport], quand: dt.datetime) -> None:
     """Write reports/index.html and the downloads in reports/donnees/: each report's tables as CSV for
     French Excel and as one workbook, and figures.csv exactly as in data/processed/ (machine-readable)."""
     downloads: dict[str, str | bytes] = {}
@@ -177,10 +141,10 @@ def ecrire_site(etat: dict, quand: dt.datetime) -> None:
         downloads[FIGURES_TELECHARGEMENT] = config.FIGURES_CSV.read_text(encoding="utf-8")
     tables: dict[str, list[str]] = {}
     classeurs: dict[str, str] = {}
-    for r in catalogue.RAPPORTS:
+    for r in catalogue.rapports():
         if r.dossier_tableaux.is_dir():
             for f in sorted(r.dossier_tableaux.glob("*.csv")):
-                downloads[r.telechargement(f.name)] = csv_excel(f.read_text(encoding="utf-8"))
+                downloads[r.telechargement(f.name)] = exports.csv_excel(f.read_text(encoding="utf-8"))
                 tables.setdefault(r.id, []).append(f.name)
         if r.classeur.is_file():
             downloads[r.classeur.name] = r.classeur.read_bytes()
@@ -217,30 +181,30 @@ def noter_echec(rapport: catalogue.DefinitionRapport, message: str, quand: dt.da
 _ECHEC = ("<!--echec-->", "<!--/echec-->")
 
 
-def _statut(st: dict, has_page: bool) -> str:
-    if st.get("statut") == "ok":
-        return f"Statut : à jour, produit le {st.get('date', '')}."
-    if st.get("statut") == "echec":  # no detail here: it is on the terminal and the audit page
-        return (f"Statut : ce rapport n'a pas pu être mis à jour le {st.get('date', '')}. "
-                + ("La version précédente reste en ligne." if has_page else "Il n'a encore jamais été produit."))
-    return "Statut : pas encore produit."
+def _statut(st: EtatRapport | None, has_page: bool) -> str:
+    if st is None:
+        return "Statut : pas encore produit."
+    if st.ok:
+        return f"Statut : à jour, produit le {st.date}."
+    # a failure: no detail here, it is on the terminal and the audit page
+    return (f"Statut : ce rapport n'a pas pu être mis à jour le {st.date}. "
+            + ("La version précédente reste en ligne." if has_page else "Il n'a encore jamais été produit."))
 
 
-def page_index(etat: dict, figures, tables: dict[str, list[str]], quand: dt.datetime,
+def page_index(etat: dict[str, EtatRapport], figures, tables: dict[str, list[str]], quand: dt.datetime,
                classeurs: dict[str, str] | None = None) -> str:
-    """One card per report: title, headline figures, run date, status, links, downloads."""
+    """One card per report: title, headline figures (those of its last run, in its declared order), run date,
+    status, links, downloads."""
     by_id = {row["figure_id"]: row for row in figures}
     dossier = _lien(config.INDEX_HTML, config.DOWNLOADS_DIR)
     cartes = []
-    for r in catalogue.RAPPORTS:
-        st = etat.get(r.id, {})
+    for r in catalogue.rapports():
+        st = etat.get(r.id)
         has_page = r.page.exists()
-        affichage = st.get("affichage", {})  # each key figure as its page shows it (`Rapport.affiche`)
-        chiffres = [(fid, affichage[fid], by_id[fid]["label"]) for fid in r.chiffres_cles
-                    if fid in affichage and fid in by_id]
+        chiffres = [(fid, texte, by_id[fid]["label"]) for fid, texte in (st.cartes if st else []) if fid in by_id]
         cartes.append({
-            "titre": r.titre, "description": r.description, "fictif": bool(st.get("fictif")),
-            "echec": bool(st) and st.get("statut") != "ok", "chiffres": chiffres, "statut": _statut(st, has_page),
+            "titre": r.titre, "description": r.description, "fictif": bool(st and st.fictif),
+            "echec": bool(st and not st.ok), "chiffres": chiffres, "statut": _statut(st, has_page),
             "page": _lien(config.INDEX_HTML, r.page) if has_page else None,
             "audit": _lien(config.INDEX_HTML, r.page_audit),
             "telechargements": [(f"{dossier}/{r.telechargement(n)}", n) for n in tables.get(r.id, [])],

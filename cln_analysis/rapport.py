@@ -2,17 +2,14 @@
 
 A notebook creates one `Rapport`, loads its inputs through it (so each file is hashed), declares its
 figures and tables, and ends with `publier()`: the « Traçabilité » section, then the outputs as one
-machine-readable display (MIME type `SORTIES_MIME`) that the runner writes to `data/processed/`.
+machine-readable display (`sorties.Sorties`, MIME type `sorties.MIME`) that the runner writes to `data/processed/`.
 The kernel itself writes no file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
-import re
-import subprocess
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -22,33 +19,12 @@ from IPython.display import display
 
 from . import __version__, catalogue, config, donnees, formats, graphiques, registre, rendu
 from . import parametres as parametres_mod
-from .fichiers import sha256
+from .exports import feuille_excel, tableau_csv
+from .fichiers import commit_git, sha256
 from .rendu import Colonne, Html
-
-SORTIES_MIME = config.SORTIES_MIME
+from .sorties import MIME, Entree, Feuille, LigneFigure, Sorties
 
 STATUTS = {"match": "conforme", "mismatch": "écart", "unpublished": "non publié"}
-
-
-def commit_git(root: Path | None = None) -> str:
-    """The git commit of the repository, « (modifié) » when the work tree differs from it."""
-    root = root or config.ROOT
-    try:
-        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
-        if head.returncode != 0:
-            return "inconnu (pas de dépôt git)"
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10)
-        return head.stdout.strip() + (" (avec des modifications non enregistrées)" if dirty.stdout.strip() else "")
-    except (OSError, subprocess.SubprocessError):
-        return "inconnu (git absent)"
-
-
-def tableau_csv(df: pd.DataFrame) -> str:
-    """A processed table as CSV text: UTF-8, `,`, `.` decimal, `\\n` line ends, byte-stable."""
-    out = io.StringIO()
-    df.to_csv(out, index=False, lineterminator="\n", float_format=None)
-    return out.getvalue()
 
 
 class Rapport:
@@ -63,16 +39,17 @@ class Rapport:
         self.parametres = dict(parametres)
         self.debut = dt.datetime.now().astimezone()
         self._t0 = time.perf_counter()
-        self.entrees: list[dict] = []
+        self.definition = catalogue.par_id(identifiant)
+        self.entrees: list[Entree] = []
         self.chiffres: list[registre.Chiffre] = []
         self.tableaux: dict[str, str] = {}
-        self.classeur: dict[str, dict] = {}
+        self.classeur: dict[str, Feuille] = {}
         self._graphiques = 0
         self._publies: dict[str, str] | None = None
         self.hypotheses: list[str] = []
         self.fictif = False
         self.titre: str | None = None  # the page title, when the notebook sets it from its data
-        self.texte_fictif: str | None = None  # the banner's text, when the fictitious file's resource gives one
+        self.texte_fictif: str | None = None  # the banner's text, when the fictitious file or the report declares one
 
     # ------------------------------------------------------------------ inputs
     def entree(self, chemin: str | Path, role: str, lecture: str = "", ressource: str | None = None) -> Path:
@@ -81,10 +58,8 @@ class Rapport:
         path = config.resolve(chemin)
         if ressource is not None:
             self._marquer_fictif(path)
-        if path.is_file() and not any(x["chemin"] == config.display_path(path) for x in self.entrees):
-            self.entrees.append(
-                {"chemin": config.display_path(path), "role": role, "sha256": sha256(path), "lecture": lecture}
-            )
+        if path.is_file() and not any(x.chemin == config.display_path(path) for x in self.entrees):
+            self.entrees.append(Entree(config.display_path(path), role, sha256(path), lecture))
         return path
 
     def charger(self, nom_ressource: str, chemin: str | Path | None = None) -> pd.DataFrame:
@@ -97,12 +72,14 @@ class Rapport:
         return df
 
     def _marquer_fictif(self, path: Path) -> None:
-        """The « Données fictives » banner when `path` is the file of any data-package resource marked `fictif`
-        (e.g. the fictitious trial example read in place of the call file)."""
-        for res in donnees.datapackage()["resources"]:
-            if res.get("fictif") and path.resolve() == config.raw_file(res["path"]).resolve():
+        """The « Données fictives » banner when `path` is the file of one of the report's declared fictitious
+        inputs (`entrees_fictives` in rapports.toml), e.g. the trial example read in place of the call file; its
+        text is the resource's `banniere`, else the report's."""
+        for nom in self.definition.fictifs:
+            res = donnees.ressource(nom)
+            if path.resolve() == config.raw_file(res["path"]).resolve():
                 self.fictif = True
-                self.texte_fictif = res.get("banniere", self.texte_fictif)
+                self.texte_fictif = res.get("banniere") or self.texte_fictif or self.definition.banniere
 
     # ------------------------------------------------------------------ outputs
     def chiffre(self, figure_id: str, label: str, value: float, unit: str, formula: str,
@@ -180,7 +157,8 @@ class Rapport:
         params = pd.DataFrame(
             {"parametre": list(self.parametres), "valeur": [_valeur_parametre(v) for v in self.parametres.values()]}
         )
-        files = pd.DataFrame(self.entrees, columns=["chemin", "role", "lecture", "sha256"])
+        files = pd.DataFrame([(e.chemin, e.role, e.lecture, e.sha256) for e in self.entrees],
+                             columns=["chemin", "role", "lecture", "sha256"])
         execution = [
             f"Paquet cln_analysis, version {__version__}",
             f"Commit git : {commit_git()}",
@@ -213,70 +191,25 @@ class Rapport:
             bilan + ". Un chiffre est conforme quand sa valeur, arrondie comme le document l'arrondit, est égale "
             "au chiffre imprimé."
         )
-        try:
-            d = catalogue.par_id(self.identifiant)
-            lien = os.path.relpath(d.page_audit, d.page.parent).replace("\\", "/") + "#rapprochement"
-        except KeyError:  # a report not (yet) in the catalogue: no audit page to link to
-            lien = None
+        d = self.definition
+        lien = os.path.relpath(d.page_audit, d.page.parent).replace("\\", "/") + "#rapprochement"
         return rendu.tracabilite(params, files, execution, self.hypotheses, view, note, lien)
 
     def publier(self) -> None:
         """Display « Traçabilité », then hand every output to the runner."""
         rap = self.rapprochement()
         display(self.tracabilite(rap))
-        payload = {
-            "rapport": self.identifiant,
-            "figures": rap.to_dict(orient="records"),
-            "tableaux": self.tableaux,
-            "classeur": self.classeur,
-            "entrees": self.entrees,
-            "fictif": self.fictif,
-            "texte_fictif": self.texte_fictif,
-            "titre": self.titre,
+        cartes = self.definition.chiffres_cles_de(c.figure_id for c in self.chiffres)
+        sorties = Sorties(
+            rapport=self.identifiant,
+            figures=[LigneFigure(**{k: r[k] for k in LigneFigure.__dataclass_fields__})
+                     for r in rap.to_dict(orient="records")],
+            tableaux=self.tableaux, entrees=self.entrees, classeur=self.classeur, fictif=self.fictif,
+            texte_fictif=self.texte_fictif if self.fictif else None, titre=self.titre,
             # the index shows the key figures exactly as this page does (one precision per figure)
-            "affichage": {c.figure_id: self.affiche(c.figure_id) for c in self.chiffres
-                          if c.figure_id in catalogue.par_id(self.identifiant).chiffres_cles},
-        }
-        display({SORTIES_MIME: payload}, raw=True)
-
-
-def _format_excel(exemple: str) -> str | None:
-    """The Excel number format matching a French formatted value (`7,3 %` → `0.0%`), None for text."""
-    t = re.sub(r"[\s\u00a0\u202f]", "", exemple).replace("\u2212", "-")
-    m = re.fullmatch(r"[+-]?\d+(?:,(\d+))?(%|€)?", t)
-    if not m:
-        return None
-    decimales = "." + "0" * len(m.group(1)) if m.group(1) else ""
-    if m.group(2) == "%":
-        return f"0{decimales}%"
-    return f'#,##0{decimales} "€"' if m.group(2) == "€" else f"#,##0{decimales}"
-
-
-def feuille_excel(
-    df: pd.DataFrame, legende: str, titres: Mapping[str, str], formateurs: Mapping[str, Callable]
-) -> dict:
-    """One table as a workbook sheet: French headers, numbers kept as numbers with the Excel display
-    format that matches the page's French format; a column the page shows as words is written as words."""
-    colonnes, formats_excel, lignes = [], [], [[] for _ in range(len(df))]
-    for c in df.columns:
-        valeurs = df[c].tolist()
-        fmt = formateurs.get(c)
-        exemple = next((v for v in valeurs if not formats.est_manquant(v)), None)
-        nombre = isinstance(exemple, (int, float)) and not isinstance(exemple, bool)
-        excel = _format_excel(str(fmt(exemple))) if (fmt and exemple is not None and nombre) else None
-        texte = fmt is not None and (not nombre or excel is None)
-        colonnes.append(str(titres.get(c, c)))
-        formats_excel.append(excel)
-        for i, v in enumerate(valeurs):
-            if formats.est_manquant(v):
-                lignes[i].append(None)
-            elif texte:
-                lignes[i].append(str(fmt(v)))
-            elif isinstance(v, (bool, int, float)):
-                lignes[i].append(v.item() if hasattr(v, "item") else v)
-            else:
-                lignes[i].append(str(v))
-    return {"legende": legende, "colonnes": colonnes, "formats": formats_excel, "lignes": lignes}
+            cartes=[(fid, self.affiche(fid)) for fid in cartes],
+        )
+        display({MIME: sorties.vers_json()}, raw=True)
 
 
 def _valeur_parametre(v: object) -> str:

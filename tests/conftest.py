@@ -21,9 +21,10 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def copier_depot(dest: Path) -> Path:
-    """A working copy of what the reports read (notebooks, data): the runner writes only there."""
+    """A working copy of what the reports read (notebooks, data, rapports.toml): the runner writes only there."""
     for name in ("notebooks", "data"):
         shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns(".*"))
+    shutil.copy(REPO / "rapports.toml", dest / "rapports.toml")  # every report's declaration
     (dest / "reports").mkdir(exist_ok=True)
     return dest
 

@@ -20,8 +20,9 @@ import pandas as pd
 import pytest
 from conftest import cli
 
-from cln_analysis import catalogue, config, donnees, etat, feuilles, graphiques, publication
+from cln_analysis import catalogue, config, donnees, etat, exports, feuilles, graphiques, publication
 from cln_analysis.erreurs import ErreurDonnees, ErreurEcriture
+from cln_analysis.sorties import MIME, EtatRapport
 
 CRIT = donnees.charger("grille_criteres").sort_values("ordre")
 NOTES_EXEMPLE = (config.RAW_DIR / "grille_notes_exemple.csv").read_text(encoding="utf-8")
@@ -95,7 +96,7 @@ def test_a_state_of_the_wrong_shape_is_no_state(racine, contenu):
     config.STATE_FILE.parent.mkdir(parents=True)
     config.STATE_FILE.write_text(contenu, encoding="utf-8")
     state = etat.lire()
-    assert isinstance(state, dict) and all(isinstance(v, dict) for v in state.values())
+    assert isinstance(state, dict) and all(isinstance(v, EtatRapport) for v in state.values())
     rap = catalogue.par_id("budget")
     assert etat.a_jour(rap, "cle", state.get("budget", {}), "") is False
 
@@ -104,7 +105,7 @@ def _notebook_execute(tableaux: dict, figures: list) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("r.publier()")
     cell.outputs = [nbformat.v4.new_output("display_data", data={
-        config.SORTIES_MIME: {"tableaux": tableaux, "figures": figures, "entrees": []}})]
+        MIME: {"tableaux": tableaux, "figures": figures, "entrees": []}})]
     nb.cells = [cell]
     return nb
 
@@ -117,7 +118,7 @@ def test_a_report_whose_pages_cannot_be_written_keeps_its_previous_tables(racine
     config.FIGURES_CSV.write_text("figure_id,report,label,value,unit,formula,published,status\n", encoding="utf-8")
     before = config.FIGURES_CSV.read_bytes()
     monkeypatch.setattr(publication, "page_rapport", lambda *a, **k: "<html></html>")
-    monkeypatch.setattr(publication, "classeur_excel", lambda feuilles: b"PK classeur")
+    monkeypatch.setattr(exports, "classeur_excel", lambda feuilles: b"PK classeur")
     real_mkstemp = __import__("tempfile").mkstemp
 
     def disque_plein(*args, prefix="", **kwargs):

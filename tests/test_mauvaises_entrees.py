@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from conftest import cli, copier_depot
 
-from cln_analysis import config, donnees
+from cln_analysis import catalogue, config, donnees
 from cln_analysis.erreurs import ErreurDonnees
 
 RESOURCES = [r for r in donnees.datapackage()["resources"]]
@@ -131,7 +131,8 @@ CHEMINS_ABSENTS = [
 def run_chemins_absents(tmp_path_factory):
     """One run of every report, each given a path that does not exist (one run, not one per report)."""
     depot = copier_depot(tmp_path_factory.mktemp("absents"))
-    params = [a for p in sorted({p for _, p in CHEMINS_ABSENTS}) for a in ("-p", f"{p}=data/raw/nexiste_pas.csv")]
+    # several reports declare `donnees`: each value names its report
+    params = [a for r, p in CHEMINS_ABSENTS for a in ("-p", f"{r}.{p}=data/raw/nexiste_pas.csv")]
     return cli(depot, "run", *[r for r, _ in CHEMINS_ABSENTS], *params)
 
 
@@ -209,15 +210,15 @@ def test_zero_where_a_division_needs_a_positive_number(res, tmp_path):
         ):
             rows[1][j] = "0"
     df = donnees.charger(res["name"], _write(tmp_path / "zero.csv", rows))
-    probs = verification.REGLES[res["name"]](df)
+    probs = verification.regles()[res["name"]](df)
     assert any(p.ligne == 2 and p.colonne == rows[0][i] for p in probs), probs
 
 
-@pytest.mark.parametrize("res", [r for r in RESOURCES if r["name"] in donnees.LIGNES_REQUISES], ids=lambda r: r["name"])
+@pytest.mark.parametrize("res", [r for r in RESOURCES if catalogue.lignes_requises(r["name"])], ids=lambda r: r["name"])
 def test_every_required_context_row_missing(res, tmp_path):
     rows = _rows(res)
     k = rows[0].index("indicateur")
-    for indicateur in donnees.LIGNES_REQUISES[res["name"]]:
+    for indicateur in catalogue.lignes_requises(res["name"]):
         kept = [r for r in rows if r[k] != indicateur]
         text = _refus(res, _write(tmp_path / f"sans_{indicateur}.csv", kept))
         assert f"colonne « indicateur » : la ligne de l'indicateur « {indicateur} » manque" in text

@@ -5,8 +5,8 @@ import io
 
 import openpyxl
 
-from cln_analysis import formats, publication, typographie
-from cln_analysis.rapport import feuille_excel
+from cln_analysis import exports, formats, typographie
+from cln_analysis.exports import feuille_excel
 
 FINE, INSECABLE = "\u202f", "\u00a0"
 
@@ -38,7 +38,7 @@ def test_plurals_follow_french_rules():
 
 
 def test_csv_download_opens_in_columns_in_french_excel():
-    data = publication.csv_excel("section,part_numerique,n\nfonctionnement,0.0276,3\n")
+    data = exports.csv_excel("section,part_numerique,n\nfonctionnement,0.0276,3\n")
     assert data.startswith("\ufeff".encode("utf-8"))
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows == [["section", "part_numerique", "n"], ["fonctionnement", "0,0276", "3"]]
@@ -51,7 +51,7 @@ def test_workbook_has_french_headers_and_numbers_stored_as_numbers():
     df = pd.DataFrame({"section": ["investissement"], "part": [0.0731], "montant": [3058244.0], "n": [12]})
     sheet = feuille_excel(df, "Parts", {"section": "Section", "part": "Part du numérique", "montant": "Montant"},
                           {"section": str.capitalize, "part": formats.pourcentage, "montant": formats.euros})
-    wb = openpyxl.load_workbook(io.BytesIO(publication.classeur_excel({"parts_par_section": sheet})))
+    wb = openpyxl.load_workbook(io.BytesIO(exports.classeur_excel({"parts_par_section": sheet})))
     ws = wb["parts_par_section"]
     assert [c.value for c in ws[1]] == ["Section", "Part du numérique", "Montant", "n"]
     assert [c.value for c in ws[2]] == ["Investissement", 0.0731, 3058244, 12]

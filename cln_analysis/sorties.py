@@ -1,0 +1,138 @@
+"""What crosses a process boundary, typed: what a notebook hands the runner, and what the runner records.
+
+`Sorties` is what `Rapport.publier()` displays under `MIME` (the kernel writes no file); `EtatRapport` is one
+report's record in `build/etat.json`. Both are (de)serialised here and only here (`vers_json` / `depuis_json`),
+so `publication`, `executeur` and `etat` read attributes, never keys. Nothing here imports pandas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+
+#: MIME type of the display by which a notebook hands its outputs to the runner.
+MIME = "application/vnd.cln-analysis.sorties+json"
+
+COLONNES_FIGURES = ("figure_id", "report", "label", "value", "unit", "formula", "published", "status")
+
+
+class FormeInvalide(ValueError):
+    """A payload or a record that does not have the expected shape."""
+
+
+@dataclass(frozen=True)
+class Entree:
+    """An input file a report read: where, what for, how it was read, and its SHA-256."""
+
+    chemin: str
+    role: str
+    sha256: str
+    lecture: str = ""
+
+
+@dataclass(frozen=True)
+class LigneFigure:
+    """One row of figures.csv (a headline figure reconciled against the published register)."""
+
+    figure_id: str
+    report: str
+    label: str
+    value: float
+    unit: str
+    formula: str
+    published: str
+    status: str  # "match", "mismatch", "unpublished"
+
+    def ligne(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Feuille:
+    """One sheet of a report's workbook: French headers, numbers as numbers, their Excel formats."""
+
+    legende: str
+    colonnes: list[str]
+    formats: list[str | None]
+    lignes: list[list[object]]
+
+
+@dataclass(frozen=True)
+class Sorties:
+    """What one notebook run hands the runner."""
+
+    rapport: str
+    figures: list[LigneFigure]
+    tableaux: dict[str, str]  # file name in data/processed/<id>/ → CSV text
+    entrees: list[Entree]
+    classeur: dict[str, Feuille] = field(default_factory=dict)
+    fictif: bool = False
+    texte_fictif: str | None = None
+    titre: str | None = None
+    #: the key figures of the index card, in their order: (figure id, text as the page shows it)
+    cartes: list[tuple[str, str]] = field(default_factory=list)
+
+    def vers_json(self) -> dict:
+        return {
+            "rapport": self.rapport, "figures": [f.ligne() for f in self.figures], "tableaux": self.tableaux,
+            "entrees": [asdict(e) for e in self.entrees],
+            "classeur": {n: asdict(f) for n, f in self.classeur.items()},
+            "fictif": self.fictif, "texte_fictif": self.texte_fictif, "titre": self.titre,
+            "cartes": [list(c) for c in self.cartes],
+        }
+
+    @classmethod
+    def depuis_json(cls, data: object) -> Sorties:
+        if not isinstance(data, dict):
+            raise FormeInvalide("les sorties du notebook ne sont pas un objet")
+        try:
+            return cls(
+                rapport=str(data.get("rapport", "")),
+                figures=[LigneFigure(**{k: f[k] for k in COLONNES_FIGURES}) for f in data["figures"]],
+                tableaux={str(k): str(v) for k, v in data["tableaux"].items()},
+                entrees=[Entree(**e) for e in data.get("entrees", [])],
+                classeur={n: Feuille(**f) for n, f in data.get("classeur", {}).items()},
+                fictif=bool(data.get("fictif", False)), texte_fictif=data.get("texte_fictif"),
+                titre=data.get("titre"), cartes=[(str(i), str(t)) for i, t in data.get("cartes", [])],
+            )
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            raise FormeInvalide(f"sorties du notebook de forme inattendue ({exc})") from None
+
+
+@dataclass(frozen=True)
+class EtatRapport:
+    """One report's record in build/etat.json: its last run, what it depended on and what it wrote."""
+
+    statut: str  # "ok" or "echec"
+    date: str = ""  # as the index shows it
+    date_iso: str = ""
+    message: str = ""
+    cle: str | None = None  # etat.cle of the run that produced the outputs (None after a failure)
+    entrees: list[Entree] = field(default_factory=list)
+    sorties: dict[str, str] = field(default_factory=dict)  # output → SHA-256
+    duree: float = 0.0
+    fictif: bool = False
+    cartes: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.statut == "ok"
+
+    def vers_json(self) -> dict:
+        d = asdict(self)
+        d["cartes"] = [list(c) for c in self.cartes]
+        return d
+
+    @classmethod
+    def depuis_json(cls, data: object) -> EtatRapport:
+        """A record read back; `FormeInvalide` when it is not one (the report then counts as never run)."""
+        if not isinstance(data, dict) or not isinstance(data.get("statut"), str):
+            raise FormeInvalide("enregistrement sans statut")
+        connus = {f.name for f in fields(cls)}
+        try:
+            d = {k: v for k, v in data.items() if k in connus}
+            d["entrees"] = [Entree(**e) for e in d.get("entrees", [])]
+            d["cartes"] = [(str(i), str(t)) for i, t in d.get("cartes", [])]
+            d["sorties"] = {str(k): str(v) for k, v in d.get("sorties", {}).items()}
+            return cls(**d)
+        except (TypeError, AttributeError, ValueError) as exc:
+            raise FormeInvalide(f"enregistrement de forme inattendue ({exc})") from None
