@@ -226,10 +226,10 @@ def annoncer(plan: Plan, journal: Callable[[str], None]) -> None:
         if not plan.textes.get(i):
             continue
         valeurs = ", ".join(f"{n} = {t}" for n, t in sorted(plan.textes[i].items()))
-        enregistre = set(plan.enregistres.get(i, {})) | set(plan.a_enregistrer.get(i, {}))
-        if set(plan.textes[i]) <= set(plan.enregistres.get(i, {})):
+        ligne = {n for n, t in plan.textes[i].items() if plan.enregistres.get(i, {}).get(n) != t}
+        if not ligne:
             origine = f"enregistrées dans {nom}"
-        elif set(plan.textes[i]) <= enregistre:
+        elif i in plan.a_enregistrer:
             origine = f"enregistrées dans {nom} si le rapport réussit"
         else:
             origine = "pour cette exécution seulement (non enregistrées)"

@@ -1,0 +1,46 @@
+"""The typed contract: what a notebook hands the runner and what the state records, through JSON and back."""
+
+import json
+
+import pytest
+
+from cln_analysis.sorties import Entree, EtatRapport, Feuille, FormeInvalide, LigneFigure, Sorties
+
+
+def _sorties() -> Sorties:
+    return Sorties(
+        rapport="budget",
+        figures=[LigneFigure("budget.2025.total.part", "budget", "Part", 0.0369, "ratio", "a / b", "3,7 %", "match")],
+        tableaux={"t.csv": "a,b\n1,2\n"},
+        entrees=[Entree("data/raw/x.csv", "Budget", "a" * 64, "UTF-8")],
+        classeur={"t": Feuille("Légende", ["A", "B"], [None, "0.0%"], [[1, 0.5], [None, 2]])},
+        fictif=True, texte_fictif="Inventé", titre="Titre", cartes=[("budget.2025.total.part", "3,7 %")],
+    )
+
+
+def test_outputs_survive_json_as_a_display_carries_them():
+    s = _sorties()
+    assert Sorties.depuis_json(json.loads(json.dumps(s.vers_json()))) == s
+
+
+def test_a_minimal_payload_takes_the_defaults():
+    s = Sorties.depuis_json({"tableaux": {}, "figures": [], "entrees": []})
+    assert (s.fictif, s.texte_fictif, s.cartes, s.classeur) == (False, None, [], {})
+
+
+@pytest.mark.parametrize("donnees", [None, [], {"tableaux": {}}, {"tableaux": {}, "figures": [{"figure_id": "x"}]}])
+def test_a_payload_of_the_wrong_shape_is_refused(donnees):
+    with pytest.raises(FormeInvalide):
+        Sorties.depuis_json(donnees)
+
+
+def test_a_state_record_survives_json_and_a_wrong_one_is_refused():
+    e = EtatRapport("ok", "1 décembre 2026 à 08:00", "2026-12-01T08:00:00+00:00", "", "k",
+                    [Entree("data/raw/x.csv", "r", "0" * 64)], {"reports/budget.html": "1" * 64}, 3.2, False,
+                    [("budget.2025.total.part", "3,7 %")])
+    assert EtatRapport.depuis_json(json.loads(json.dumps(e.vers_json()))) == e
+    assert e.ok and not EtatRapport("echec").ok
+    for mauvais in ([], {"cle": "k"}, {"statut": "ok", "entrees": 3}, {"statut": "ok", "cartes": [1]}):
+        with pytest.raises(FormeInvalide):
+            EtatRapport.depuis_json(mauvais)
+    assert EtatRapport.depuis_json({"statut": "ok", "inconnu": 1}) == EtatRapport("ok")  # an older field: ignored
