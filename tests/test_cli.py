@@ -47,3 +47,48 @@ def test_check_lists_every_problem(depot):
     res = cli(depot, "check")
     assert res.returncode == 1
     assert "budget_mandate.csv, ligne 3, colonne « budget_numerique » : « x » n'est pas un nombre entier" in res.stderr
+
+
+def test_the_inputs_in_use_persist_visibly(depot_copie):
+    """`-p` records; every later run uses it and says so; --essai and --defauts record nothing; reset."""
+    import tomllib
+
+    from conftest import REPO
+
+    depot, local = depot_copie, depot_copie / "parametres.local.toml"
+    figures = depot / "data/processed/figures.csv"
+    res = cli(depot, "run", "budget", "-p", "population=100000")
+    assert res.returncode == 0, res.stderr
+    assert ("budget : entrées autres que celles livrées, enregistrées dans parametres.local.toml si le rapport "
+            "réussit : population = 100000") in res.stdout
+    assert tomllib.loads(local.read_text(encoding="utf-8")) == {"budget": {"population": "100000"}}
+    avec = figures.read_bytes()
+    assert avec != (REPO / "data/processed/figures.csv").read_bytes()
+    res = cli(depot, "run")  # a plain run keeps the recorded value: nothing to redo
+    assert res.returncode == 0 and "Bilan : 0 produit, 5 inchangés, 0 en échec." in res.stdout
+    assert "budget : entrées autres que celles livrées, enregistrées dans parametres.local.toml : population = " \
+           "100000" in res.stdout
+    assert "budget : population = 100000" in cli(depot, "parametres").stdout
+    res = cli(depot, "run", "--defauts", "budget")  # the audit's run on the shipped defaults
+    assert res.returncode == 0 and "budget : fait" in res.stdout and "entrées autres" not in res.stdout
+    assert figures.read_bytes() == (REPO / "data/processed/figures.csv").read_bytes()
+    res = cli(depot, "run", "budget", "--essai", "-p", "population=5")
+    assert "pour cette exécution seulement (non enregistrées) : population = 5" in res.stdout
+    assert tomllib.loads(local.read_text(encoding="utf-8")) == {"budget": {"population": "100000"}}
+    assert cli(depot, "run", "--defauts", "-p", "population=5").returncode == 2
+    res = cli(depot, "parametres", "--reinitialiser", "budget")
+    assert res.returncode == 0 and "budget : revenu aux valeurs livrées" in res.stdout and not local.exists()
+    assert "Aucun paramètre enregistré" in cli(depot, "parametres").stdout
+
+
+def test_a_name_several_reports_declare_and_a_vanished_recorded_file(depot):
+    res = cli(depot, "run", "-p", "donnees=exports/appels_2026.xlsx")
+    assert res.returncode == 2
+    assert "nommez le rapport (par exemple -p budget.donnees=…)" in res.stderr
+    (depot / "parametres.local.toml").write_text('[appels]\ndonnees = "exports/appels_2026.xlsx"\n', encoding="utf-8")
+    res = cli(depot, "run")
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert ("Erreur : parametres.local.toml : le fichier « exports/appels_2026.xlsx », enregistré pour le paramètre "
+            "« donnees » du rapport appels, n'existe plus.") in res.stderr
+    assert "cln-analysis parametres --reinitialiser appels" in res.stderr
+    assert list((depot / "reports").iterdir()) == []  # nothing ran, nothing written

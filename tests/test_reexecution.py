@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -128,11 +127,14 @@ def test_same_inputs_same_bytes_and_committed_outputs_reproduced(depot_produit, 
 
 
 def test_interrupted_run_leaves_no_partial_file(depot_copie):
+    """Ctrl-C once a first report is published (its line read, no sleep): exit 130, the French notice, no
+    temporary file; the reports that were still running keep their previous outputs byte for byte, and every
+    report's state matches what is on disk, so the next plain run has nothing to redo."""
     depot = depot_copie
     before = _snapshot(depot)
-    env = dict(os.environ, CLN_ANALYSIS_ROOT=str(depot))
+    env = dict(os.environ, CLN_ANALYSIS_ROOT=str(depot), PYTHONWARNINGS="ignore")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cln_analysis", "run", "--force"],
+        [sys.executable, "-m", "cln_analysis", "run", "--force", "--jobs", "2"],
         cwd=depot,
         env=env,
         stdout=subprocess.PIPE,
@@ -140,20 +142,32 @@ def test_interrupted_run_leaves_no_partial_file(depot_copie):
         text=True,
         start_new_session=True,
     )
-    time.sleep(4)
+    lus = []
+    while not any(" : fait en " in ligne for ligne in lus):  # the event: a first report published
+        ligne = proc.stdout.readline()
+        assert ligne, "".join(lus) + proc.stderr.read()
+        lus.append(ligne)
     os.killpg(proc.pid, signal.SIGINT)
-    proc.communicate(timeout=120)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Interrompu : les fichiers déjà en place n'ont pas été modifiés à moitié." in err
+    assert "Traceback" not in err
+    faits = set(_statuts(subprocess.CompletedProcess([], 0, "".join(lus) + out, "")).items())
+    publies = {rid for rid, statut in faits if statut == "fait"}
+    assert publies and publies != set(catalogue.ids())
     leftovers = [
         p for d in ("reports", "data") for p in (depot / d).rglob("*") if p.name.endswith(".tmp") or ".ancien" in p.name
     ]
     assert leftovers == []
     after = _snapshot(depot)
-    for name in before:
-        assert name in after
-        assert after[name] == before[name] or name.startswith(("reports", "data/processed")), name
-    for name, data in after.items():  # every file there is whole: either the old or a complete new one
-        if name.endswith(".html"):
+    assert set(after) == set(before)
+    for name, data in after.items():
+        rid = next((r for r in catalogue.ids() if f"/{r}." in f"/{name}" or f"/{r}/" in f"/{name}"), None)
+        if rid is not None and rid not in publies:  # cut while it ran: its previous outputs, untouched
+            assert data == before[name], name
+        if name.endswith(".html"):  # every page is whole
             assert data.rstrip().endswith(b"</html>"), name
+    assert set(_statuts(cli(depot, "run")).values()) == {"inchangé"}  # the state matches the outputs
 
 
 def test_text_from_an_input_file_shows_as_text(depot):
