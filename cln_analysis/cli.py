@@ -206,7 +206,7 @@ def _journal(ligne: str) -> None:
 
 
 def _parametres_locaux(args) -> int:
-    from . import config, parametres
+    from . import config, parametres  # only for this sub-command (--help answers at once)
 
     nom = config.display_path(config.LOCAL_PARAMETERS)
     if args.reinitialiser:

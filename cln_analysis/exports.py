@@ -13,7 +13,7 @@ from . import formats
 from .sorties import Feuille
 
 if TYPE_CHECKING:
-    import pandas as pd
+    import pandas as pd  # annotations only: the runner writes workbooks without importing pandas
 
 
 def tableau_csv(df: pd.DataFrame) -> str:
