@@ -97,7 +97,7 @@ def motif_figure(modele: str) -> re.Pattern:
 
 
 @dataclass(frozen=True)
-class Declarations:
+class Catalogue:
     """Everything rapports.toml declares."""
 
     rapports: tuple[DefinitionRapport, ...]
@@ -119,7 +119,7 @@ def _liste(d: dict, cle: str, ou: str) -> tuple[str, ...]:
     return tuple(v)
 
 
-def _rapport(d: dict, n: int, nom: str) -> DefinitionRapport:
+def _definition(d: dict, n: int, nom: str) -> DefinitionRapport:
     ou = f"{nom}, rapport n° {n}"
     identifiant = _texte(d, "id", ou)
     ou = f"{nom}, rapport « {identifiant} »"
@@ -154,7 +154,7 @@ def _bornes(d: dict, ou: str) -> dict[str, Bornes]:
     return out
 
 
-def lire_declarations(texte: str, nom: str = "rapports.toml") -> Declarations:
+def lire_declarations(texte: str, nom: str = "rapports.toml") -> Catalogue:
     """The declarations of a rapports.toml text, checked: unique ids, known dependencies, no cycle, an
     execution order that names every report once."""
     try:
@@ -164,7 +164,7 @@ def lire_declarations(texte: str, nom: str = "rapports.toml") -> Declarations:
     blocs = data.get("rapport", [])
     if not isinstance(blocs, list) or not blocs:
         raise ErreurDeclaration(f"{nom} : aucun bloc [[rapport]]")
-    rapports = tuple(_rapport(b, n, nom) for n, b in enumerate(blocs, start=1))
+    rapports = tuple(_definition(b, n, nom) for n, b in enumerate(blocs, start=1))
     ids = [r.id for r in rapports]
     if doubles := sorted({i for i in ids if ids.count(i) > 1}):
         raise ErreurDeclaration(f"{nom} : le rapport « {doubles[0]} » est déclaré deux fois")
@@ -177,18 +177,18 @@ def lire_declarations(texte: str, nom: str = "rapports.toml") -> Declarations:
     lignes = data.get("lignes_requises", {})
     if not isinstance(lignes, dict):
         raise ErreurDeclaration(f"{nom} : [lignes_requises.RESSOURCE] attendu")
-    declarations = Declarations(rapports, ordre, {res: _bornes(b, f"{nom}, [lignes_requises.{res}]")
+    declarations = Catalogue(rapports, ordre, {res: _bornes(b, f"{nom}, [lignes_requises.{res}]")
                                                   for res, b in lignes.items()})
     ordre_topologique(declarations, ids)  # a cycle is an error as soon as the file is read
     return declarations
 
 
 @lru_cache(maxsize=4)
-def _lues(chemin: Path, _mtime_ns: int, _taille: int) -> Declarations:
+def _lues(chemin: Path, _mtime_ns: int, _taille: int) -> Catalogue:
     return lire_declarations(chemin.read_text(encoding="utf-8"), config.display_path(chemin))
 
 
-def declarations() -> Declarations:
+def declarations() -> Catalogue:
     """The declarations of the repository's rapports.toml (read again when it changes)."""
     chemin = config.DECLARATIONS
     try:
@@ -198,7 +198,7 @@ def declarations() -> Declarations:
     return _lues(chemin, st.st_mtime_ns, st.st_size)
 
 
-def ordre_topologique(decl: Declarations, ids) -> list[str]:
+def ordre_topologique(decl: Catalogue, ids) -> list[str]:
     """`ids` in a run order: each report after the reports it depends on, otherwise as `ordre_execution` says.
     A cycle is an `ErreurDeclaration` naming it."""
     voulus = set(ids)

@@ -62,7 +62,7 @@ class _Parseur(argparse.ArgumentParser):
         sys.exit(2)
 
 
-def _parseur() -> _Parseur:
+def construire_parseur() -> _Parseur:
     p = _Parseur(prog="cln-analysis", description="Analyses reproductibles du Conseil local du numérique de Roubaix.")
     p.add_argument("--debug", action="store_true", help="afficher la trace complète d'une erreur")
     sub = p.add_subparsers(dest="commande", metavar="COMMANDE", parser_class=_Parseur)
@@ -257,7 +257,7 @@ def _template(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parseur().parse_args(argv)
+    args = construire_parseur().parse_args(argv)
     try:
         commandes = {"run": _run, "parametres": _parametres_locaux, "check": _check, "template": _template}
         return commandes[args.commande](args)

@@ -207,7 +207,7 @@ def planifier(ids: Iterable[str] | None, bruts: dict[str, str], enregistrer: boo
     unknown = [i for i in ids if i not in catalogue.ids()]
     if unknown:
         raise ErreurUsage(f"rapport inconnu : {', '.join(unknown)} (rapports : {', '.join(catalogue.ids())})")
-    ligne = parametres.textes(ids, bruts)
+    ligne = parametres.repartir(ids, bruts)
     parametres.convertir_tous(ligne)  # a wrong value on the command line: a usage error before anything runs
     tous = catalogue.sources(ids + catalogue.dependants(ids))
     locaux = {i: v for i, v in parametres.lire_locaux().items() if i in tous} if enregistres else {}

@@ -172,7 +172,7 @@ def verifier(rapport: str, valeurs: dict[str, object]) -> None:
             verifier_domaine(rapport, declared[nom], valeur)
 
 
-def textes(ids: list[str], bruts: dict[str, str]) -> dict[str, dict[str, str]]:
+def repartir(ids: list[str], bruts: dict[str, str]) -> dict[str, dict[str, str]]:
     """{report: {name: text}} of command-line `-p` values: `NOM=…` goes to the one selected report that
     declares it, `ID.NOM=…` to report ID. A name no selected report declares, or that several declare, is a
     usage error (the message says to name the report)."""
@@ -215,8 +215,8 @@ def convertir_tous(textes_par_rapport: dict[str, dict[str, str]]) -> dict[str, d
 
 
 def preparer(ids: list[str], bruts: dict[str, str]) -> dict[str, dict[str, object]]:
-    """{report: {name: value}} of command-line values (`textes`, then converted)."""
-    return convertir_tous(textes(ids, bruts))
+    """{report: {name: value}} of command-line values (`repartir`, then converted)."""
+    return convertir_tous(repartir(ids, bruts))
 
 
 # ---------------------------------------------------------------------- the inputs the officer publishes with

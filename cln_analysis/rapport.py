@@ -45,7 +45,7 @@ class Rapport:
         self.tableaux: dict[str, str] = {}
         self.classeur: dict[str, Feuille] = {}
         self._graphiques = 0
-        self._publies: dict[str, str] | None = None
+        self._registre_publie: dict[str, str] | None = None
         self.hypotheses: list[str] = []
         self.fictif = False
         self.titre: str | None = None  # the page title, when the notebook sets it from its data
@@ -126,9 +126,9 @@ class Rapport:
         c = next((c for c in self.chiffres if c.figure_id == figure_id), None)
         if c is None:
             raise KeyError(f"chiffre non déclaré : {figure_id}")
-        if self._publies is None:
-            self._publies = registre.publies_depuis(donnees.charger("chiffres_publies", config.REGISTER))
-        return registre.affichage(c.value, c.unit, self._publies.get(figure_id, ""), c.decimales)
+        if self._registre_publie is None:
+            self._registre_publie = registre.publies_depuis(donnees.charger("chiffres_publies", config.REGISTER))
+        return registre.affichage(c.value, c.unit, self._registre_publie.get(figure_id, ""), c.decimales)
 
     def valeur(self, figure_id: str) -> Html:
         """`affiche` as HTML for prose, marked with the figure's id (`data-chiffre`) so that a test can check

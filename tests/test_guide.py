@@ -41,7 +41,7 @@ def depot(tmp_path_factory) -> Path:
 
 def _cln(args: list[str], depot: Path) -> None:
     try:
-        ns = cli._parseur().parse_args(args)
+        ns = cli.construire_parseur().parse_args(args)
     except SystemExit:
         pytest.fail(f"commande refusée par cln-analysis : {args}")
     if ns.commande == "run":

@@ -24,14 +24,14 @@ def racine(tmp_path):
 def test_a_name_several_selected_reports_declare_must_name_its_report(racine):
     with pytest.raises(ErreurUsage, match=r"« donnees » ambigu : les rapports budget, appels le déclarent tous ; "
                                           r"nommez le rapport \(par exemple -p budget\.donnees=…\)"):
-        parametres.textes(["budget", "appels"], {"donnees": "x.csv"})
-    assert parametres.textes(["budget", "appels"], {"appels.donnees": "x.csv", "population": "1"}) == {
+        parametres.repartir(["budget", "appels"], {"donnees": "x.csv"})
+    assert parametres.repartir(["budget", "appels"], {"appels.donnees": "x.csv", "population": "1"}) == {
         "budget": {"population": "1"}, "appels": {"donnees": "x.csv"}}
-    assert parametres.textes(["appels"], {"donnees": "x.csv"}) == {"appels": {"donnees": "x.csv"}}
+    assert parametres.repartir(["appels"], {"donnees": "x.csv"}) == {"appels": {"donnees": "x.csv"}}
     with pytest.raises(ErreurUsage, match="le rapport « grille » n'est pas parmi ceux demandés"):
-        parametres.textes(["appels"], {"grille.notes": "x.csv"})
+        parametres.repartir(["appels"], {"grille.notes": "x.csv"})
     with pytest.raises(ErreurUsage, match="paramètre inconnu « appels.notes »"):
-        parametres.textes(["appels"], {"appels.notes": "x.csv"})
+        parametres.repartir(["appels"], {"appels.notes": "x.csv"})
 
 
 def test_values_are_kept_as_text_through_the_file(racine):
