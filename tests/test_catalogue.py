@@ -100,3 +100,26 @@ def test_waves_sources_and_dependants(tmp_path):
 def test_required_context_rows_are_declared():
     assert catalogue.lignes_requises("territoire")["precarite_numerique"] == catalogue.Bornes(0, 1)
     assert catalogue.lignes_requises("budget_mandate") == {}
+
+
+def test_fictitious_inputs_are_the_data_packages_invented_examples():
+    import json
+
+    ressources = json.loads((REPO / "data/raw/datapackage.json").read_text(encoding="utf-8"))["resources"]
+    inventees = sorted(r["name"] for r in ressources if r.get("fictif"))
+    declarees = sorted(n for r in catalogue.rapports() for n in r.fictifs)
+    assert declarees == inventees
+    assert catalogue.par_id("grille").banniere.startswith("Ce rapport est calculé sur un exemple inventé")
+
+
+def test_every_declared_check_rule_exists_and_names_a_described_resource():
+    import json
+
+    from cln_analysis import verification
+
+    paquet = json.loads((REPO / "data/raw/datapackage.json").read_text(encoding="utf-8"))
+    noms = {r["name"] for r in paquet["resources"]}
+    regles = verification.regles()
+    declarees = {res for r in catalogue.rapports() for res, _ in r.verification}
+    assert declarees <= noms and declarees | {"chiffres_publies"} == set(regles)
+    assert all(callable(f) for f in regles.values())
