@@ -107,16 +107,41 @@ def decimales_exactes(values, echelle: Decimal | int = 1, minimum: int = 0, maxi
 def intervalle(bas: float, haut: float, decimales: int = 0) -> tuple[str, str]:
     """(`35 %`, `83 %`): a confidence interval of a share, printed outward so that it holds the computed
     one — the lower bound rounded down, the upper bound up, both kept within 0–100 %."""
-    b, h = bornes_arrondies(bas, haut, decimales)
-    return _pour_cent(b * CENT, decimales), _pour_cent(h * CENT, decimales)
+    return borne_basse(bas, decimales), borne_haute(haut, decimales)
 
 
-def bornes_arrondies(bas: float, haut: float, decimales: int = 0) -> tuple[Decimal, Decimal]:
+def borne_basse(ratio: float, decimales: int = 0) -> str:
+    """`35 %` from 0.3552: the lower bound of a share's interval, rounded down (a table column's format)."""
+    return _pour_cent(_borne(arrondi_bas(ratio, decimales, CENT)), decimales)
+
+
+def borne_haute(ratio: float, decimales: int = 0) -> str:
+    """`83 %` from 0.8229: the upper bound of a share's interval, rounded up (a table column's format)."""
+    return _pour_cent(_borne(arrondi_haut(ratio, decimales, CENT)), decimales)
+
+
+def _borne(pour_cent: Decimal) -> Decimal:
+    """A bound of a share kept within 0–100 % (float noise must not print « 101 % »)."""
+    return min(CENT, max(Decimal(0), pour_cent))
+
+
+def bornes_arrondies(bas: float, haut: float, decimales: int = 0) -> tuple[float, float]:
     """The two bounds of `intervalle` as ratios (`0.35`, `0.83`): what a workbook or CSV holds, so that
     a cell shows the page's interval whatever its number format (Excel cannot round outward)."""
-    b = max(Decimal(0), arrondi_bas(bas, decimales, CENT))
-    h = min(CENT, arrondi_haut(haut, decimales, CENT))
-    return b.scaleb(-2), h.scaleb(-2)
+    return (float(_borne(arrondi_bas(bas, decimales, CENT)).scaleb(-2)),
+            float(_borne(arrondi_haut(haut, decimales, CENT)).scaleb(-2)))
+
+
+def nombre_du_texte(texte: str) -> float | None:
+    """The number a French formatted text shows, in the unit of the value it came from (`35 %` → 0.35,
+    `3 058 244 €` → 3058244.0, `−2,9 %` → −0.029), None for words: a workbook cell that holds what its
+    page prints, whichever rule (nearest, outward) printed it."""
+    t = re.sub(r"[\s\u00a0\u202f]", "", str(texte)).replace("\u2212", "-")
+    m = re.fullmatch(r"([+-]?\d+(?:,\d+)?)(%|€)?", t)
+    if not m:
+        return None
+    d = Decimal(m.group(1).replace(",", "."))
+    return float(d.scaleb(-2) if m.group(2) == "%" else d)
 
 
 def pluriel(n: float, singulier: str, pluriel_: str, zero: str | None = None) -> str:

@@ -112,7 +112,18 @@ def test_intervals_are_printed_outward_within_0_and_100():
     assert f.intervalle(bas, haut, 1) == (f"35,5{NBSP}%", f"82,3{NBSP}%")
     assert f.intervalle(0.3, 0.7) == (f"30{NBSP}%", f"70{NBSP}%")
     assert f.intervalle(-1e-17, 1 + 2e-16) == (f"0{NBSP}%", f"100{NBSP}%")  # float noise never leaves 0–100 %
-    assert f.bornes_arrondies(bas, haut) == (Decimal("0.35"), Decimal("0.83"))
+    assert f.bornes_arrondies(bas, haut) == (0.35, 0.83)
+    assert f.bornes_arrondies(bas, haut, 1) == (0.355, 0.823)
+    assert (f.borne_basse(bas), f.borne_haute(haut)) == (f"35{NBSP}%", f"83{NBSP}%")
+
+
+def test_nombre_du_texte_reads_back_what_a_page_prints():
+    assert f.nombre_du_texte(f"81{NBSP}%") == 0.81
+    assert f.nombre_du_texte(f.borne_basse(0.3552)) == 0.35
+    assert f.nombre_du_texte(f"\u22122,9{NBSP}%") == -0.029
+    assert f.nombre_du_texte(f"3{NNBSP}058{NNBSP}244{NBSP}€") == 3058244.0
+    assert f.nombre_du_texte("2,5") == 2.5
+    assert f.nombre_du_texte("non mesurable") is None
 
 
 def test_valeur_arrondie_holds_what_the_page_prints():
