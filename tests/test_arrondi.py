@@ -8,6 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cln_analysis.arrondi import CENT, arrondi, arrondi_bas, arrondi_haut, decimal_exact
 
@@ -86,3 +88,14 @@ def test_outward_bounds_hold_the_value_and_stay_within_one_unit():
         exact = Fraction(repr(v)) * 100
         b, h = Fraction(arrondi_bas(v, 1, CENT)), Fraction(arrondi_haut(v, 1, CENT))
         assert b <= exact <= h and h - b <= Fraction(1, 10), v
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), st.integers(min_value=0, max_value=4))
+def test_property_half_up_on_the_text_and_outward_bounds(v, decimales):
+    """Any float: `decimal`'s ROUND_HALF_UP on `str(v)` × 100, and the bounds on either side within one unit."""
+    exact = Decimal(str(v)) * 100
+    unite = Decimal(1).scaleb(-decimales)
+    assert arrondi(v, decimales, CENT) == exact.quantize(unite, rounding=ROUND_HALF_UP)
+    b, h = arrondi_bas(v, decimales, CENT), arrondi_haut(v, decimales, CENT)
+    assert b <= exact <= h and h - b <= unite
