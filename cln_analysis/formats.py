@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from decimal import Decimal
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
 
+from .arrondi import CENT, arrondi, arrondi_bas, arrondi_haut
 from .config import LOCALE
 
 _LOCALE = Locale.parse(LOCALE)
@@ -32,53 +34,114 @@ def est_manquant(value: object) -> bool:
         return True
 
 
+# Every number below is rounded by `arrondi` (half away from zero on its shortest decimal form) before
+# Babel sees it: Babel gets a Decimal that already has the pattern's decimals, so its own quantisation
+# (half to even, in the current decimal context) has nothing left to round.
+
+
 def nombre(value: float, decimales: int = 0) -> str:
     """`98 953`, `2,5` — a number with a fixed count of decimals."""
-    return format_decimal(value, format=_with_decimals(_DECIMAL, decimales), locale=LOCALE)
+    return format_decimal(arrondi(value, decimales), format=_with_decimals(_DECIMAL, decimales), locale=LOCALE)
 
 
 def entier(value: float) -> str:
-    """`98 953` — a count."""
-    return nombre(round(value), 0)
+    """`98 953` — a count (`2,5` → `3`)."""
+    return nombre(value, 0)
 
 
 def euros(value: float, decimales: int = 0) -> str:
     """`3 058 244 €` (or `134 522,50 €` with decimales=2)."""
     return format_currency(
-        value, "EUR", format=_with_decimals(_CURRENCY, decimales), locale=LOCALE, currency_digits=False
+        arrondi(value, decimales), "EUR", format=_with_decimals(_CURRENCY, decimales), locale=LOCALE,
+        currency_digits=False,
     )
 
 
 def euros_auto(value: float) -> str:
-    """Euros with cents only when the amount has some (`53 809 €`, `134 522,50 €`)."""
-    cents = round(value * 100) % 100
-    return euros(value, 2 if cents else 0)
+    """Euros with cents only when the amount, rounded to the cent, has some (`53 809 €`, `134 522,50 €`)."""
+    return euros(value, 0 if arrondi(value, 2) % 1 == 0 else 2)
 
 
 def millions_euros(value: float, decimales: int = 2) -> str:
     """`229,51 M€`."""
-    return format_compact_currency(value, "EUR", locale=LOCALE, fraction_digits=decimales)
+    millions = arrondi(value, decimales, Decimal("1e-6"))
+    return format_compact_currency(millions.scaleb(6), "EUR", locale=LOCALE, fraction_digits=decimales)
 
 
 def pourcentage(ratio: float, decimales: int = 1) -> str:
-    """`7,3 %` from the ratio 0.0731…"""
-    return format_percent(ratio, format=_with_decimals(_PERCENT, decimales), locale=LOCALE)
+    """`7,3 %` from the ratio 0.0731… (`0,805` → `81 %` with no decimal)."""
+    return _pour_cent(arrondi(ratio, decimales, CENT), decimales)
+
+
+def _pour_cent(pour_cent: Decimal, decimales: int) -> str:
+    """A percentage already rounded (`81` → `81 %`): Babel scales the ratio back by 100, exactly."""
+    return format_percent(pour_cent.scaleb(-2), format=_with_decimals(_PERCENT, decimales), locale=LOCALE)
 
 
 def evolution(ratio: float, decimales: int = 1) -> str:
-    """`−2,9 %` / `+5,0 %` — a signed change, with a true minus sign."""
-    text = pourcentage(abs(ratio), decimales)
-    if math.isclose(ratio, 0.0, abs_tol=0.5 * 10 ** -(decimales + 2)):
+    """`−2,9 %` / `+5,0 %` — a signed change, with a true minus sign (none when it rounds to zero)."""
+    rounded = arrondi(ratio, decimales, CENT)
+    text = _pour_cent(abs(rounded), decimales)
+    if rounded == 0:
         return text
-    return ("+" if ratio > 0 else "\u2212") + text
+    return ("+" if rounded > 0 else "\u2212") + text
 
 
 def points(ratio_difference: float, decimales: int = 1) -> str:
-    """A difference of two shares, in percentage points (`+7 points`)."""
-    value = ratio_difference * 100
+    """A difference of two shares, in percentage points (`+7 points`; no sign when it rounds to zero)."""
+    value = arrondi(ratio_difference, decimales, CENT)
     sign = "+" if value > 0 else ("\u2212" if value < 0 else "")
-    unit = "point" if abs(round(value, decimales)) < 2 else "points"
+    unit = "point" if abs(value) < 2 else "points"
     return f"{sign}{nombre(abs(value), decimales)}\u00a0{unit}"
+
+
+def decimales_exactes(values, echelle: Decimal | int = 1, minimum: int = 0, maximum: int = 2) -> int:
+    """The fewest decimals, from `minimum` to `maximum`, that print every value exactly (scaled by
+    `echelle`): chart ticks at 0, 2,5 and 5 % need one, so that no tick is rounded to a wrong label."""
+    exactes = [arrondi(v, 9, echelle) for v in values if not est_manquant(v) and math.isfinite(v)]
+    return next(
+        (d for d in range(minimum, maximum) if all(arrondi(x, d) == x for x in exactes)), max(minimum, maximum)
+    )
+
+
+def intervalle(bas: float, haut: float, decimales: int = 0) -> tuple[str, str]:
+    """(`35 %`, `83 %`): a confidence interval of a share, printed outward so that it holds the computed
+    one — the lower bound rounded down, the upper bound up, both kept within 0–100 %."""
+    return borne_basse(bas, decimales), borne_haute(haut, decimales)
+
+
+def borne_basse(ratio: float, decimales: int = 0) -> str:
+    """`35 %` from 0.3552: the lower bound of a share's interval, rounded down (a table column's format)."""
+    return _pour_cent(_borne(arrondi_bas(ratio, decimales, CENT)), decimales)
+
+
+def borne_haute(ratio: float, decimales: int = 0) -> str:
+    """`83 %` from 0.8229: the upper bound of a share's interval, rounded up (a table column's format)."""
+    return _pour_cent(_borne(arrondi_haut(ratio, decimales, CENT)), decimales)
+
+
+def _borne(pour_cent: Decimal) -> Decimal:
+    """A bound of a share kept within 0–100 % (float noise must not print « 101 % »)."""
+    return min(CENT, max(Decimal(0), pour_cent))
+
+
+def bornes_arrondies(bas: float, haut: float, decimales: int = 0) -> tuple[float, float]:
+    """The two bounds of `intervalle` as ratios (`0.35`, `0.83`): what a workbook or CSV holds, so that
+    a cell shows the page's interval whatever its number format (Excel cannot round outward)."""
+    return (float(_borne(arrondi_bas(bas, decimales, CENT)).scaleb(-2)),
+            float(_borne(arrondi_haut(haut, decimales, CENT)).scaleb(-2)))
+
+
+def nombre_du_texte(texte: str) -> float | None:
+    """The number a French formatted text shows, in the unit of the value it came from (`35 %` → 0.35,
+    `3 058 244 €` → 3058244.0, `−2,9 %` → −0.029), None for words: a workbook cell that holds what its
+    page prints, whichever rule (nearest, outward) printed it."""
+    t = re.sub(r"[\s\u00a0\u202f]", "", str(texte)).replace("\u2212", "-")
+    m = re.fullmatch(r"([+-]?\d+(?:,\d+)?)(%|€)?", t)
+    if not m:
+        return None
+    d = Decimal(m.group(1).replace(",", "."))
+    return float(d.scaleb(-2) if m.group(2) == "%" else d)
 
 
 def pluriel(n: float, singulier: str, pluriel_: str, zero: str | None = None) -> str:
@@ -111,30 +174,38 @@ def duree(seconds: float) -> str:
     return nombre(seconds, 1) + "\u00a0s"
 
 
+_DECIMALES_UNITE = {"ratio": 1, "EUR": 0, "EUR_par_habitant": 2, "count": 1, "minutes": 1, "secondes": 0,
+                    "erlangs": 2, "heures": 0}  # the default decimals of a unit; any other unit (score): 2
+_SUFFIXES = {"EUR_par_habitant": " par habitant", "minutes": "\u00a0min", "secondes": "\u00a0s", "heures": "\u00a0h"}
+
+
+def decimales_valeur(value: float, unit: str, decimales: int | None = None) -> int:
+    """The decimals `valeur` shows: `decimales`, else the unit's default; a whole count has none."""
+    if unit == "count" and (float(value).is_integer() or decimales == 0):
+        return 0
+    if decimales is None:
+        return _DECIMALES_UNITE.get(unit, 2)
+    return decimales
+
+
 def valeur(value: float, unit: str, decimales: int | None = None) -> str:
     """A figure formatted by its unit in figures.csv (EUR, ratio, count, score, EUR_par_habitant)."""
+    d = decimales_valeur(value, unit, decimales)
     if unit == "ratio":
-        return pourcentage(value, 1 if decimales is None else decimales)
+        return pourcentage(value, d)
     if unit in ("EUR", "EUR_par_habitant"):
-        text = euros(value, 2 if decimales is None and unit == "EUR_par_habitant" else (decimales or 0))
-        return text + (" par habitant" if unit == "EUR_par_habitant" else "")
-    if unit == "count":
-        return (
-            entier(value)
-            if float(value).is_integer() or decimales == 0
-            else nombre(value, 1 if decimales is None else decimales)
-        )
-    if unit == "minutes":
-        return nombre(value, 1 if decimales is None else decimales) + "\u00a0min"
-    if unit == "secondes":
-        return nombre(value, 0 if decimales is None else decimales) + "\u00a0s"
+        return euros(value, d) + _SUFFIXES.get(unit, "")
     if unit == "erlangs":
-        return nombre(value, 2 if decimales is None else decimales) + (
-            "\u00a0erlangs" if value >= 2 else "\u00a0erlang"
-        )
-    if unit == "heures":
-        return nombre(value, 0 if decimales is None else decimales) + "\u00a0h"
-    return nombre(value, 2 if decimales is None else decimales)
+        return nombre(value, d) + ("\u00a0erlangs" if arrondi(value, d) >= 2 else "\u00a0erlang")
+    return nombre(value, d) + _SUFFIXES.get(unit, "")
+
+
+def valeur_arrondie(value: float, unit: str, decimales: int | None = None) -> float:
+    """The number `valeur` prints, in the figure's own unit (a ratio stays a ratio: `0,805` shown `81 %`
+    → `0.81`): what a workbook or CSV for Excel holds where it shows the page's precision, so that its
+    cell and the page never differ whatever number format the cell has."""
+    d = decimales_valeur(value, unit, decimales)
+    return float(arrondi(value, d + 2) if unit == "ratio" else arrondi(value, d))
 
 
 def mois(periode: str) -> str:

@@ -73,10 +73,26 @@ FORMATEURS: dict[str, Callable[[float], str]] = {
 }
 
 
+class _FormateurAxe(FuncFormatter):
+    """Tick labels with the fewest decimals that print every tick exactly (`2,5 %`, never a tick at
+    2,5 % rounded to « 3 % »)."""
+
+    def __init__(self, fn: Callable[[float, int], str], echelle: int, minimum: int):
+        super().__init__(lambda v, _pos: fn(v, self.decimales))
+        self.echelle, self.minimum, self.decimales = echelle, minimum, minimum
+
+    def format_ticks(self, values):
+        self.decimales = formats.decimales_exactes(values, self.echelle, self.minimum)
+        return super().format_ticks(values)
+
+
 def formateur_axe(nom: str) -> FuncFormatter:
-    """A tick formatter in French (`100 000`, `20 %`, `3 058 244 €`); percentages without decimals."""
-    fn = FORMATEURS["pourcentage" if nom.startswith("pourcentage") else nom]
-    return FuncFormatter(lambda v, _pos: fn(v))
+    """A tick formatter in French (`100 000`, `20 %`, `3 058 244 €`); percentages without decimals
+    unless a tick needs some."""
+    fn, echelle, minimum = {"entier": (formats.nombre, 1, 0), "euros": (formats.euros, 1, 0),
+                            "note": (formats.nombre, 1, 1), "pourcentage": (formats.pourcentage, 100, 0)}[
+        "pourcentage" if nom.startswith("pourcentage") else nom]
+    return _FormateurAxe(fn, echelle, minimum)
 
 
 def figure(largeur: float = 7.2, hauteur: float = 4.0):
@@ -452,7 +468,7 @@ def parts_avec_intervalles(
     ax.barh(ys, parts, color=BLEU, edgecolor=CONTOUR, linewidth=0.8, height=0.55)
     ax.errorbar(parts, ys, xerr=err, fmt="none", ecolor=CONTOUR, elinewidth=1.6, capsize=6, capthick=1.6)
     for y, p, b, h in zip(ys, parts, bas, haut, strict=True):
-        etiquette = f"{formats.pourcentage(p, 0)} ({formats.pourcentage(b, 0)} – {formats.pourcentage(h, 0)})"
+        etiquette = f"{formats.pourcentage(p, 0)} ({' – '.join(formats.intervalle(b, h, 0))})"
         ax.text(h + 0.02, y, etiquette, va="center", ha="left", fontsize=11, fontweight="bold")
     ax.set_yticks(ys, [l.replace(" (", "\n(") if len(l) > 28 else l for l in libelles])
     ax.set_xlim(0, 1.45)

@@ -1,8 +1,9 @@
 """The figures register: every headline figure, and its reconciliation with the published text.
 
 A figure *matches* when its value, rounded as the source document rounds it (the decimals printed,
-half away from zero), equals the number the source prints. The register of published figures
-(`data/raw/chiffres_publies.csv`) is only ever compared against: no calculation reads it.
+half away from zero: the one rule of `arrondi`, which every page uses too), equals the number the
+source prints. The register of published figures (`data/raw/chiffres_publies.csv`) is only ever
+compared against: no calculation reads it.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
+from .arrondi import CENT, arrondi
 from .erreurs import Probleme
 from .figures_csv import COLONNES
 
@@ -68,14 +70,13 @@ def interpreter(texte: str) -> TextePublie:
 
 
 def _echelle(signe: str) -> Decimal:
-    return {"%": Decimal(100), "M€": Decimal("1e-6")}.get(signe, Decimal(1))
+    return {"%": CENT, "M€": Decimal("1e-6")}.get(signe, Decimal(1))
 
 
 def arrondi_comme(value: float, texte: str) -> Decimal:
     """`value` rounded as the printed `texte` is (same unit, same decimals, half away from zero)."""
     pub = interpreter(texte)
-    scaled = Decimal(repr(float(value))) * _echelle(pub.signe)
-    return scaled.quantize(Decimal(1).scaleb(-pub.decimales), rounding=ROUND_HALF_UP)
+    return arrondi(value, pub.decimales, _echelle(pub.signe))
 
 
 def statut(value: float, texte: str | None) -> str:

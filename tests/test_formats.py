@@ -1,6 +1,10 @@
 """French formatting by Babel: narrow no-break spaces, decimal comma, French dates."""
 
 import datetime as dt
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
+
+from babel.numbers import format_decimal, format_percent
+from statsmodels.stats.proportion import proportion_confint
 
 from cln_analysis import formats as f
 
@@ -38,3 +42,106 @@ def test_valeur_by_unit():
     assert f.valeur(0.0731, "ratio") == f"7,3{NBSP}%"
     assert f.valeur(21, "count") == "21"
     assert f.valeur(76.05, "EUR_par_habitant").startswith(f"76,05{NBSP}€")
+
+
+# --- One rounding rule (issue 22): every display rounds half away from zero, Babel never re-rounds ---
+
+
+def test_babel_alone_rounds_half_to_even():
+    """Why `formats` rounds before Babel: Babel's own quantisation gives 80 % for 0,805 and 2 for 2,5."""
+    assert format_percent(0.805, f._PERCENT, locale="fr_FR") == f"80{NBSP}%"
+    assert format_decimal(2.5, "#,##0", locale="fr_FR") == "2"
+
+
+def test_ties_round_half_away_from_zero_at_each_precision():
+    assert f.pourcentage(0.805, 0) == f"81{NBSP}%"  # 80,5 → 81
+    assert f.pourcentage(0.0725) == f"7,3{NBSP}%"  # 7,25 → 7,3
+    assert f.pourcentage(0.00125, 2) == f"0,13{NBSP}%"  # 0,125 → 0,13
+    assert f.pourcentage(-0.0725) == f"-7,3{NBSP}%"
+    assert f.entier(2.5) == "3" and f.entier(0.5) == "1" and f.entier(1.5) == "2"
+    assert f.entier(-2.5) == "-3"
+    assert f.nombre(0.125, 2) == "0,13"
+    assert f.nombre(-0.05, 1) == "-0,1"
+    assert f.nombre(-0.04, 1) == "0,0"  # no « −0,0 »
+    assert f.euros(2.5) == f"3{NBSP}€"
+    assert f.euros(0.125, 2) == f"0,13{NBSP}€"
+    assert f.euros_auto(53808.995) == f"53{NNBSP}809{NBSP}€"  # 53 808,995 → 53 809,00: no cents left
+    assert f.millions_euros(229_505_000) == f"229,51{NBSP}M{NBSP}€"  # 229,505 → 229,51 (Babel: 229,50)
+    assert f.duree(0.25) == f"0,3{NBSP}s"
+
+
+def test_float_noise_is_read_on_the_shortest_decimal_form():
+    assert f.pourcentage(0.1 + 0.2, 0) == f"30{NBSP}%"
+    assert f.pourcentage(0.1 + 0.2, 2) == f"30,00{NBSP}%"
+    assert f.nombre(0.1 + 0.2, 16) == "0,3000000000000000"
+    assert f.pourcentage(0.145, 0) == f"15{NBSP}%"  # the float product 0.145 * 100 is 14.499999999999998
+
+
+def test_the_rule_does_not_depend_on_the_decimal_context():
+    """Babel rounds in the current decimal context: with any context, a pre-rounded value is unchanged."""
+    for mode in (ROUND_HALF_EVEN, ROUND_DOWN):
+        with localcontext(rounding=mode):
+            assert f.pourcentage(0.805, 0) == f"81{NBSP}%"
+            assert f.entier(2.5) == "3"
+            assert f.millions_euros(229_505_000) == f"229,51{NBSP}M{NBSP}€"
+
+
+def test_every_display_agrees_with_decimal_half_up():
+    for k in range(-300, 301):
+        v = k / 200  # ties at every 0,005
+        half_up = (Decimal(str(v)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        assert f.pourcentage(v, 0) == f"{'-' if half_up < 0 else ''}{abs(half_up)}{NBSP}%", v
+        half_up = Decimal(str(v)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        assert f.nombre(v, 2) == str(half_up).replace(".", ","), v
+
+
+def test_signs_and_plurals_follow_the_rounded_value():
+    assert f.evolution(0.0005) == f"+0,1{NBSP}%"  # 0,05 % → 0,1 %: a change is shown, so is its sign
+    assert f.evolution(-0.00049) == f"0,0{NBSP}%"  # rounds to zero: no sign
+    assert f.points(0.015, 0) == f"+2{NBSP}points"  # 1,5 point → 2 points
+    assert f.points(0.0149, 0) == f"+1{NBSP}point"
+    assert f.points(-0.004, 0) == f"0{NBSP}point"
+    assert f.valeur(1.996, "erlangs") == f"2,00{NBSP}erlangs"
+
+
+def test_intervals_are_printed_outward_within_0_and_100():
+    # 8/13 with statsmodels' Wilson interval: [35,52 %; 82,29 %] is printed 35 % to 83 %, never 36 % to 82 %
+    bas, haut = proportion_confint(8, 13, alpha=0.05, method="wilson")
+    assert (round(bas, 4), round(haut, 4)) == (0.3552, 0.8229)
+    assert f.intervalle(bas, haut) == (f"35{NBSP}%", f"83{NBSP}%")
+    assert f.intervalle(bas, haut, 1) == (f"35,5{NBSP}%", f"82,3{NBSP}%")
+    assert f.intervalle(0.3, 0.7) == (f"30{NBSP}%", f"70{NBSP}%")
+    assert f.intervalle(-1e-17, 1 + 2e-16) == (f"0{NBSP}%", f"100{NBSP}%")  # float noise never leaves 0–100 %
+    assert f.bornes_arrondies(bas, haut) == (0.35, 0.83)
+    assert f.bornes_arrondies(bas, haut, 1) == (0.355, 0.823)
+    assert (f.borne_basse(bas), f.borne_haute(haut)) == (f"35{NBSP}%", f"83{NBSP}%")
+
+
+def test_nombre_du_texte_reads_back_what_a_page_prints():
+    assert f.nombre_du_texte(f"81{NBSP}%") == 0.81
+    assert f.nombre_du_texte(f.borne_basse(0.3552)) == 0.35
+    assert f.nombre_du_texte(f"\u22122,9{NBSP}%") == -0.029
+    assert f.nombre_du_texte(f"3{NNBSP}058{NNBSP}244{NBSP}€") == 3058244.0
+    assert f.nombre_du_texte("2,5") == 2.5
+    assert f.nombre_du_texte("non mesurable") is None
+
+
+def test_valeur_arrondie_holds_what_the_page_prints():
+    assert f.valeur_arrondie(0.805, "ratio", 0) == 0.81
+    assert f.valeur_arrondie(0.0725, "ratio") == 0.073  # default: one decimal of percent
+    assert f.valeur_arrondie(2.5, "count", 0) == 3.0
+    assert f.valeur_arrondie(21, "count") == 21.0
+    assert f.valeur_arrondie(2.25, "count") == 2.3
+    assert f.valeur_arrondie(76.045, "EUR_par_habitant") == 76.05
+    assert f.valeur_arrondie(3058243.5, "EUR") == 3058244.0
+    assert f.valeur_arrondie(12.345, "erlangs") == 12.35
+    assert f.valeur_arrondie(-2.5, "score", 0) == -3.0
+
+
+def test_decimales_exactes():
+    assert f.decimales_exactes([0, 0.025, 0.05, 0.075], 100) == 1
+    assert f.decimales_exactes([0, 0.25, 0.5, 0.75, 1], 100) == 0
+    assert f.decimales_exactes([0.1 + 0.2, 0.6], 100) == 0  # 30,000000000000004: noise is not a decimal
+    assert f.decimales_exactes([0.12345], 100) == 2  # at most two
+    assert f.decimales_exactes([1, 2, 3], minimum=1) == 1
+    assert f.decimales_exactes([]) == 0

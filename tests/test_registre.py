@@ -41,6 +41,21 @@ def test_half_rounds_away_from_zero_not_to_even():
     assert registre.statut(0.0725, "7,2 %") == "mismatch"
 
 
+@pytest.mark.parametrize("value,unit,published", [
+    (0.805, "ratio", "81 %"),  # the issue's calls rate: the audit said « 81 % | conforme », the page « 80 % »
+    (0.0725, "ratio", "7,3 %"),
+    (2.5, "count", "3"),
+    (229_505_000, "EUR", "229,51 M€"),
+    (0.125, "score", "0,13"),
+    (-0.0725, "ratio", "-7,3 %"),
+])
+def test_the_page_prints_what_the_reconciliation_checked(value, unit, published):
+    """One rule for the audit and the pages: at a tie, the text every page shows is the published one."""
+    assert registre.statut(value, published) == "match"
+    shown = registre.affichage(value, unit, published)
+    assert registre.interpreter(shown).nombre == registre.interpreter(published).nombre
+
+
 def test_unpublished_when_nothing_printed():
     assert registre.statut(76.05, "") == "unpublished"
 
