@@ -385,7 +385,9 @@ def lire_retours(chemin: str | Path, collecteur: Collecteur | None = None,
             quoi = "date de l'appel" if c in simples else "date de soumission"
             values, probs = _dates([r[col] for _, r in rows], nom, lignes, col, quoi)
             bad += probs
-            out[c] = pd.to_datetime(pd.Series(values, index=out.index, dtype="datetime64[ns]"))
+            iso = pd.Series([None if pd.isna(v) else v.date().isoformat() for v in values], dtype=object)
+            # the same conversion as the questionnaire's (its resolution included)
+            out[c] = pd.to_datetime(pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce").to_numpy())
             continue
         permis = {_valeur(o): o for o in q.reponses}
         conseil = f"réponses permises : {', '.join(q.reponses)} ; une case vide vaut « pas de réponse »"
