@@ -219,11 +219,12 @@ def _analyser(cells: Cellules, collecteur: Collecteur | None) -> _Export:
         else:
             leading = False
     body = [(n, r) for n, r in pad[3:] if any(c.strip() for c in r)]
-    if collecteur is not None:
-        for genre in PERSONNELLES:
-            if genre in info:
-                valeurs = [r[info[genre]].strip() for _, r in body]
-                collecteur(genre, [v for v in valeurs if v])
+    for genre in PERSONNELLES:  # handed to the collector, then blanked: they go no further than this loop
+        if genre in info:
+            if collecteur is not None:
+                collecteur(genre, [v for _, r in body if (v := r[info[genre]].strip())])
+            for _, r in body:
+                r[info[genre]] = ""
     brouillon = info.get("brouillon")
     kept = [(n, r) for n, r in body if brouillon is None or r[brouillon].strip() not in ("1",)]
     return _Export(cells, titres, groupes, info, kept, len(body) - len(kept))
@@ -286,17 +287,21 @@ def _attendus() -> str:
     return "questions attendues : " + " ; ".join(f"« {q.texte} » (clé {q.id})" for q in QUESTIONS.values())
 
 
-def lire_retours(chemin: str | Path, collecteur: Collecteur | None = None,
+def _cellules(source: str | Path | Cellules) -> Cellules:
+    return source if isinstance(source, Cellules) else lire_cellules(source)
+
+
+def lire_retours(source: str | Path | Cellules, collecteur: Collecteur | None = None,
                  questions: dict[str, Question] | None = None) -> ExportRetours:
     """Read a Framaforms export of the residents' questionnaire into the table `questionnaire.lire` returns.
 
-    Titles are matched by form key, else by question text (`cle`). Selects « Compact » (the label in one
-    column) or « Separate » (one column per option, `X` or empty). Raises `ErreurDonnees` naming file, row and
-    column (by letter) for a missing question, an unknown column or option, a title naming two questions, two
+    `source` is a path, or the `Cellules` the reading layer already read. Titles are matched by form key,
+    else by question text (`cle`). Selects « Compact » (the label in one column) or « Separate » (one column
+    per option, `X` or empty). Raises `ErreurDonnees` naming file, row and column (by letter) for a missing question, an unknown column or option, a title naming two questions, two
     answers to a single-choice question.
     """
     questions = QUESTIONS if questions is None else questions
-    exp = _analyser(lire_cellules(chemin), collecteur)
+    exp = _analyser(_cellules(source), collecteur)
     nom, titres, groupes = exp.cells.nom, exp.titres, exp.groupes
     par_cle = candidats(questions.values())
     problems: list[Probleme] = []
@@ -441,7 +446,7 @@ def _est_pseudonyme(titre: str) -> bool:
     return k.startswith("pseudonyme") or k in ("membre", "repondant")
 
 
-def lire_grille(chemin: str | Path, criteres: pd.DataFrame, niveaux: pd.DataFrame | None = None,
+def lire_grille(source: str | Path | Cellules, criteres: pd.DataFrame, niveaux: pd.DataFrame | None = None,
                 collecteur: Collecteur | None = None) -> ExportGrille:
     """Read a Framaforms export of the members' grid into the members × criteria table of the grid reader.
 
@@ -450,7 +455,7 @@ def lire_grille(chemin: str | Path, criteres: pd.DataFrame, niveaux: pd.DataFram
     pseudonym column (never a name), pseudonymised again as M0001…; comment columns dropped.
     """
     niveaux = _niveaux_par_defaut() if niveaux is None else niveaux
-    exp = _analyser(lire_cellules(chemin), collecteur)
+    exp = _analyser(_cellules(source), collecteur)
     nom, titres = exp.cells.nom, exp.titres
     par_cle: dict[str, set[str]] = {}
     for cid, titre in zip(criteres["critere"], criteres["titre"], strict=True):

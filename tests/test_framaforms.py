@@ -269,3 +269,11 @@ def test_a_form_built_from_the_sheet_exports_what_the_reader_reads():
     text = framaforms.consignes("retours")
     for comp in gen.composants_retours():
         assert f"| {comp['name']} | `{comp['form_key']}` |" in text
+
+
+def test_the_reading_layer_can_hand_over_the_cells_it_read():
+    path = FIXTURES / "retours_separe_barre.csv"
+    cells = framaforms.lire_cellules(path)
+    assert framaforms.forme_export([r for _, r in cells.lignes[:3]])
+    pd.testing.assert_frame_equal(framaforms.lire_retours(cells).reponses, framaforms.lire_retours(path).reponses)
+    assert "192.0.2.17" in cells.lignes[3][1]  # the caller's cells are its own: the reader blanks only its copy
