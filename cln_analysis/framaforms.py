@@ -26,7 +26,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from . import config, donnees
-from .erreurs import ErreurDonnees, Probleme
+from .erreurs import ErreurDonnees, ErreurUsage, Probleme
 from .fichiers import ecrire_atomique
 from .retours import COLONNE_COMMENTAIRE, COLONNES_FICHIER, QUESTIONS, Question
 
@@ -225,8 +225,12 @@ def _analyser(cells: Cellules, collecteur: Collecteur | None) -> _Export:
                 collecteur(genre, [v for _, r in body if (v := r[info[genre]].strip())])
             for _, r in body:
                 r[info[genre]] = ""
-    brouillon = info.get("brouillon")
-    kept = [(n, r) for n, r in body if brouillon is None or r[brouillon].strip() not in ("1",)]
+    if "brouillon" in info:
+        kept = [(n, r) for n, r in body if r[info["brouillon"]].strip() != "1"]
+    elif "completion" in info:  # Webform leaves a draft's Completed Time empty
+        kept = [(n, r) for n, r in body if r[info["completion"]].strip()]
+    else:
+        kept = body
     return _Export(cells, titres, groupes, info, kept, len(body) - len(kept))
 
 
@@ -297,8 +301,8 @@ def lire_retours(source: str | Path | Cellules, collecteur: Collecteur | None = 
 
     `source` is a path, or the `Cellules` the reading layer already read. Titles are matched by form key,
     else by question text (`cle`). Selects « Compact » (the label in one column) or « Separate » (one column
-    per option, `X` or empty). Raises `ErreurDonnees` naming file, row and column (by letter) for a missing question, an unknown column or option, a title naming two questions, two
-    answers to a single-choice question.
+    per option, `X` or empty). Raises `ErreurDonnees` naming file, row and column (by letter) for a missing
+    question, an unknown column or option, a title naming two questions, two answers to a single choice.
     """
     questions = QUESTIONS if questions is None else questions
     exp = _analyser(_cellules(source), collecteur)
@@ -616,8 +620,18 @@ def consignes(formulaire: str, criteres: pd.DataFrame | None = None, niveaux: pd
     return "\n".join(lignes) + "\n" + _EXPORT
 
 
-def ecrire_consignes(formulaire: str, chemin: str | Path) -> Path:
-    """Write the Framaforms sheet of `retours` or `grille` (Markdown; plain text if the name ends in .txt)."""
-    path = config.resolve(chemin)
+def ecrire_consignes(formulaire: str, chemin: str | Path, force: bool = False) -> Path:
+    """Write the Framaforms sheet of `retours` or `grille` (Markdown, also under a .txt name); as the blank
+    sheets are: never under data/raw/, over an existing file only with `force`."""
+    path = Path(chemin).expanduser().resolve()  # an output the user names: relative to the shell's folder
+    if config.is_under_raw(path):
+        raise ErreurUsage(f"{path} : refus d'écrire dans data/raw/, qui ne contient que les données brutes ; "
+                          "choisissez un autre dossier")
+    if path.is_dir() or not path.parent.is_dir():
+        raise ErreurUsage(f"{path} : donnez un nom de fichier (.md ou .txt) dans un dossier qui existe")
+    if path.exists() and not force:
+        raise ErreurUsage(f"{path} existe déjà : choisissez un autre nom, ou ajoutez --force pour le remplacer")
+    if path.suffix.lower() not in (".md", ".txt"):
+        raise ErreurUsage(f"{path.name} : la fiche Framaforms s'écrit en .md (Markdown) ou en .txt")
     ecrire_atomique(path, consignes(formulaire))
     return path

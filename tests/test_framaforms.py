@@ -277,3 +277,24 @@ def test_the_reading_layer_can_hand_over_the_cells_it_read():
     assert framaforms.forme_export([r for _, r in cells.lignes[:3]])
     pd.testing.assert_frame_equal(framaforms.lire_retours(cells).reponses, framaforms.lire_retours(path).reponses)
     assert "192.0.2.17" in cells.lignes[3][1]  # the caller's cells are its own: the reader blanks only its copy
+
+
+def test_without_a_draft_column_an_empty_completed_time_is_a_draft(tmp_path):
+    rows, sep = _cellules("retours_libelles_compact.tsv")
+    j = rows[2].index("Draft")
+    rows = [r[:j] + r[j + 1:] for r in rows]
+    lu = framaforms.lire_retours(_ecrire(tmp_path, rows, sep))
+    assert lu.brouillons == 1 and len(lu.reponses) == 6 and 7 not in lu.reponses.index  # line 7: the draft
+
+
+def test_the_sheet_is_never_written_under_data_raw_nor_over_a_file(tmp_path):
+    from cln_analysis.erreurs import ErreurUsage
+
+    with pytest.raises(ErreurUsage):
+        framaforms.ecrire_consignes("retours", config.ROOT / "data" / "raw" / "fiche.md")
+    (tmp_path / "fiche.md").write_text("à garder", encoding="utf-8")
+    with pytest.raises(ErreurUsage):
+        framaforms.ecrire_consignes("retours", tmp_path / "fiche.md")
+    assert (tmp_path / "fiche.md").read_text(encoding="utf-8") == "à garder"
+    assert "# Fiche Framaforms" in framaforms.ecrire_consignes("retours", tmp_path / "fiche.md", force=True).read_text(
+        encoding="utf-8")
