@@ -344,12 +344,20 @@ def lire_retours(source: str | Path | Cellules, collecteur: Collecteur | None = 
                     and options[_valeur(titres[j])] not in cols.values():
                 cols[j] = options[_valeur(titres[j])]
                 j += 1
-            if not cols:
-                problems.append(Probleme(nom, f"réponse inconnue pour « {questions[q].texte} »", ligne=3,
-                                         colonne=_lettre(j), conseil="réponses permises : " +
-                                         ", ".join(questions[q].reponses)))
+            # the group's other columns: options the questionnaire does not know (or Webform's « Other… »);
+            # refused when some resident ticked one, by letter and with the allowed answers
+            while j < len(titres) and (not cols or not groupes[j].strip()) and titres[j] and j not in info_cols \
+                    and (not cols or cle(titres[j]) not in par_cle):
+                if any(r[j].strip() for _, r in exp.donnees):
+                    problems.append(Probleme(nom, f"option inconnue de « {questions[q].texte} »", ligne=3,
+                                             colonne=_lettre(j), conseil="réponses permises : " +
+                                             ", ".join(questions[q].reponses)))
                 j += 1
-            elif q in simples or q in separees:
+                if not cols:
+                    break
+            if not cols:
+                continue
+            if q in simples or q in separees:
                 problems.append(Probleme(nom, "question en double", ligne=2, colonne=_lettre(min(cols))))
             else:
                 separees[q] = cols

@@ -298,3 +298,17 @@ def test_the_sheet_is_never_written_under_data_raw_nor_over_a_file(tmp_path):
     assert (tmp_path / "fiche.md").read_text(encoding="utf-8") == "à garder"
     assert "# Fiche Framaforms" in framaforms.ecrire_consignes("retours", tmp_path / "fiche.md", force=True).read_text(
         encoding="utf-8")
+
+
+def test_an_option_the_questionnaire_does_not_know_is_refused_when_ticked(tmp_path):
+    rows, sep = _cellules("retours_cles_separe.csv")
+    canal = rows[1].index("canal")
+    rows = [r[:canal + 5] + [v] + r[canal + 5:] for r, v in zip(rows, ["", "", "par courrier", "", "X"] + [""] * 10,
+                                                                   strict=False)]
+    msg = _refus(_ecrire(tmp_path, rows, sep))
+    lettre = openpyxl.utils.get_column_letter(canal + 6)
+    assert f"ligne 3, colonne « {lettre} » : option inconnue de « Où la réponse a-t-elle été recueillie ? »" in msg
+    assert "réponses permises : téléphone, atelier, permanence, en ligne, autre" in msg
+    assert msg.count("\n") == 0  # one problem: the next component is read as it should
+    rows[4][canal + 5] = ""  # nobody ticked it: the unused option is no problem
+    assert len(framaforms.lire_retours(_ecrire(tmp_path, rows, sep)).reponses) == 6
