@@ -38,6 +38,7 @@ PERSONNELLE = "donnée personnelle lue dans les entrées"
 CHEMIN = "chemin local"
 TRACE = "trace d'erreur Python"
 AVERTISSEMENT = "avertissement Python"
+ARTICLES = {PERSONNELLE: "une ", CHEMIN: "un ", TRACE: "une ", AVERTISSEMENT: "un "}
 
 
 @dataclass(frozen=True, order=True)
@@ -48,7 +49,8 @@ class Fuite:
     nature: str
 
     def message(self) -> str:
-        return f"{self.fichier} : {self.nature} trouvé(e) dans ce fichier, il n'est pas publié."
+        """The French sentence the officer reads: the file, the kind of leak, nothing of what leaked."""
+        return f"{self.fichier} n'est pas publié : il contient {ARTICLES.get(self.nature, '')}{self.nature}."
 
 
 # --- the collector -------------------------------------------------------------------------------------------
