@@ -12,11 +12,17 @@ Nothing here is wired into the runner yet (issue 23, phase 1). The pieces:
   officer must know, without a word of their text (which names paths).
 - `fichiers_etrangers`, `nettoyer_notebook`, `nommer_entree` — files of `reports/` no run made, an executed
   notebook cleaned before it is published, an input named for publication.
+
+Integration (the runner's side, next phase): one `Collecteur` per run, created by the runner and handed to every
+reader through the reading layer's hook (kernels collect their own and the runner scans in its process, so the
+strings the kernels read are collected there too: the scan must run where the collector lives, or each kernel
+scans its own outputs before handing them back); `nettoyer_notebook` on each executed notebook as it is staged;
+`balayer(staged files, collecteur)` after a report's outputs are staged (outside reports/) and before they are
+swapped in — any `Fuite` stops that report's publication, its `message()` printed, exit 1.
 """
 
 from __future__ import annotations
 
-import html
 import ipaddress
 import json
 import re
@@ -29,6 +35,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from . import config
@@ -275,7 +282,7 @@ def _lisible(texte: str) -> str:
     """What a reader of a marked-up text reads: the text between tags, and the attributes that hold words
     (`alt`, `title`, `aria-label`…), entities decoded; the drawing data of SVG (`d`, `points`) left out."""
     attributs = " ".join(m.group(1) for m in _ATTRIBUT.finditer(texte))
-    return html.unescape(_BALISE.sub(" ", texte) + " " + attributs)
+    return unescape(_BALISE.sub(" ", texte) + " " + attributs)
 
 
 def _textes(path: Path) -> tuple[list[str], list[str], bool]:
@@ -288,7 +295,7 @@ def _textes(path: Path) -> tuple[list[str], list[str], bool]:
             with zipfile.ZipFile(path) as z:
                 bruts = [_decoder(z.read(i)) for i in z.infolist() if not i.is_dir()
                          and i.filename.lower().endswith((".xml", ".rels", ".vml", ".txt", ".csv"))]
-            return [html.unescape(t) for t in bruts], [_lisible(t) for t in bruts], False
+            return [unescape(t) for t in bruts], [_lisible(t) for t in bruts], False
         except zipfile.BadZipFile:
             pass
     texte = _decoder(octets)
@@ -304,7 +311,7 @@ def _textes(path: Path) -> tuple[list[str], list[str], bool]:
         return [texte], [_lisible(texte)], bool(traces)
     texte = _BASE64.sub(" ", texte)
     if suffixe in {".html", ".htm", ".svg", ".xml"}:
-        return [html.unescape(texte)], [_lisible(texte)], False
+        return [unescape(texte)], [_lisible(texte)], False
     return [texte], [texte], False
 
 
@@ -523,7 +530,7 @@ def nettoyer_notebook(nb: dict, racine: Path | None = None) -> dict:
 def _remplacer(source: str | list[str], changes: dict[str, str]) -> str | list[str]:
     """The injected-parameters cell with each absolute path replaced, quoted as papermill's Python translator
     writes a string (or as `repr` does, for a cell written by hand)."""
-    from papermill.translators import PythonTranslator
+    from papermill.translators import PythonTranslator  # only here: papermill is slow to import
 
     quote = PythonTranslator.translate_str
     paires = [(f(a), f(b)) for a, b in changes.items() for f in (quote, repr)]
