@@ -13,12 +13,12 @@ Nothing here is wired into the runner yet (issue 23, phase 1). The pieces:
 - `fichiers_etrangers`, `nettoyer_notebook`, `nommer_entree` — files of `reports/` no run made, an executed
   notebook cleaned before it is published, an input named for publication.
 
-Integration (the runner's side, next phase): one `Collecteur` per run, created by the runner and handed to every
-reader through the reading layer's hook (kernels collect their own and the runner scans in its process, so the
-strings the kernels read are collected there too: the scan must run where the collector lives, or each kernel
-scans its own outputs before handing them back); `nettoyer_notebook` on each executed notebook as it is staged;
-`balayer(staged files, collecteur)` after a report's outputs are staged (outside reports/) and before they are
-swapped in — any `Fuite` stops that report's publication, its `message()` printed, exit 1.
+Integration (the runner's side, next phase): one `Collecteur` per run, in the runner's process (its hashes are
+keyed per process: it is never sent anywhere). The kernels read the inputs, so the runner reads each report's
+personal inputs (`catalogue` `personnels` parameters) once more through the reading layer, with the collector as
+its hook, before the scan; `nettoyer_notebook` on each executed notebook as it is staged; `balayer(staged files,
+collecteur)` once a report's outputs are staged (outside reports/) and before they are swapped in — any `Fuite`
+stops that report's publication, its `message()` said, exit 1.
 """
 
 from __future__ import annotations
