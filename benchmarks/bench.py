@@ -279,7 +279,7 @@ def main() -> None:
             if not ok(ratio):
                 manques.append(label)
         print(text)
-    scan_libelle = f"balayage des sorties ({scan_n} fichiers, {scan_mo:.1f} Mo) ÷ exécution complète"
+    scan_libelle = f"balayage ({scan_n} fichiers, {scan_mo:.1f} Mo) ÷ exécution complète"
     print(f"{scan_libelle:58s} {scan_t:7.2f}s {scan_c:7.2f}s   {scan_c / full.c:6.2f}   ≤ 0,05 (en CPU)")
     if scan_c / full.c > 0.05:
         manques.append("balayage")
