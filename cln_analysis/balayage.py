@@ -225,7 +225,12 @@ class Collecteur:
 
 # --- what an output says -------------------------------------------------------------------------------------
 
-_POSIX = re.compile(r"(?<![\w.:/\-~])/(?:home|root|Users|tmp|private/var|var/folders|var/tmp|mnt|media)(?![\w.\-])")
+#: The top folders of a POSIX system (Linux, macOS) under which a path is a user's or the machine's own: home
+#: folders, the temp folders, mounted disks.
+#: (As parts: the package names no POSIX path itself, tests/test_installation.py checks it.)
+DOSSIERS_POSIX = (("home",), ("root",), ("Users",), ("tmp",), ("private", "var"), ("var", "folders"), ("var", "tmp"),
+                  ("mnt",), ("media",))
+_POSIX = re.compile(r"(?<![\w.:/\-~])/(?:" + "|".join("/".join(d) for d in DOSSIERS_POSIX) + r")(?![\w.\-])")
 _WINDOWS = re.compile(r"[A-Za-z]:/(?=[\w ])", re.ASCII)
 _DEUX_POINTS = re.compile(r":[\\/]")
 _UNC = re.compile(r"(?<![\w\\])\\\\[\w.$\-]+\\[\w.$\-]+")
@@ -233,7 +238,7 @@ _PAQUETS = re.compile(r"\b(?:site|dist)-packages\b")
 _TRACES = re.compile(r"Traceback \(most recent call last\)|File \"+[^\"\n]+\"+, line \d+|Cell In\s?\[\d*\], line \d+")
 _AVERTISSEMENTS = re.compile(r"\b(?:User|Deprecation|PendingDeprecation|Future|Runtime|Syntax|Resource|Import|"
                              r"Unicode|Bytes|Encoding)Warning\b|\bwarnings\.warn\b|\.py:\d+:")
-_POSIX_LITTERAUX = ("/home", "/root", "/Users", "/tmp", "/private/var", "/var/", "/mnt", "/media")
+_POSIX_LITTERAUX = tuple({"/" + d[0] for d in DOSSIERS_POSIX})
 _TRACES_LITTERAUX = ("Traceback", '", line ', "Cell In")
 _AVERTISSEMENTS_LITTERAUX = ("Warning", "warnings.warn", ".py:")
 _BASE64 = re.compile(r"data:[\w/+.\-]+(?:;[\w=\-]+)*;base64,[A-Za-z0-9+/=\s]+")
