@@ -10,7 +10,9 @@ the script then measures, in the same run, every row of the issue's table:
 - the `grille` report with 100 000 members ÷ with 7 (random scores);
 - the `retours` report with 100 000 answers ÷ with its example file (rows drawn from it), when the
   catalogue has that report (otherwise one line says it is skipped);
-- the peak memory of a full run, the runner and its kernels together.
+- the peak memory of a full run, the runner and its kernels together;
+- the last privacy scan (`balayage.balayer`) over every output of a full run (`reports/`, `data/processed/`,
+  `build/`), in process, with the example inputs' names and comments collected, ÷ the full run.
 
 The measures are interleaved (one of each, then again) so that a machine whose load changes affects numerator
 and denominator alike; each time printed is the median of `--repetitions` runs. The CPU column is the user +
@@ -43,7 +45,7 @@ from pathlib import Path
 import nbformat
 import psutil
 
-from cln_analysis import catalogue, parametres
+from cln_analysis import balayage, catalogue, parametres
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -163,6 +165,30 @@ def compter_lignes(path: Path) -> int:
         return sum(1 for _ in csv.reader(fh)) - 1
 
 
+def temps_balayage(root: Path, n: int) -> tuple[float, float, int, float]:
+    """Median seconds and CPU seconds of `n` scans of every output of the run at `root`, the number of files
+    and their MB."""
+    collecteur = balayage.Collecteur()
+    with open(fichier_par_defaut("grille", "notes"), encoding="utf-8") as fh:
+        collecteur.ajouter_tout(row["repondant"] for row in csv.DictReader(fh))
+    if "retours" in catalogue.ids():
+        with open(fichier_par_defaut("retours", "donnees"), encoding="utf-8") as fh:
+            collecteur.ajouter_tout(row["commentaire"] for row in csv.DictReader(fh))
+    fichiers = sorted(p for d in ("reports", "data/processed", "build") for p in (root / d).rglob("*") if p.is_file())
+    racines = balayage.racines_par_defaut() + [str(root)]
+    temps, cpu = [], []
+    for _ in range(n):
+        t0, c0 = time.perf_counter(), time.process_time()
+        fuites = balayage.balayer(fichiers, collecteur, racines, racine=root)
+        temps.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    if fuites:
+        raise SystemExit("le balayage trouve des fuites dans les rapports d'exemple :\n"
+                         + "\n".join(f.message() for f in fuites))
+    return statistics.median(temps), statistics.median(cpu), len(fichiers), \
+        sum(p.stat().st_size for p in fichiers) / 2**20
+
+
 def temps_make_test() -> list[tuple[str, float]]:
     """Time `make test` on a fresh clone of HEAD (CI=true); the creation of .venv/ is timed apart."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -229,6 +255,9 @@ def main() -> None:
         for _ in range(n):
             for m in mesures:  # the no-change rerun comes right after a default full run
                 mesurer(m, env)
+        mesurer(full, env)  # the scan reads the outputs of a full run
+        full.secondes.pop(), full.cpu.pop()
+        scan_t, scan_c, scan_n, scan_mo = temps_balayage(tmp, n)
 
     print(f"Machine : {platform.node()}, {os.cpu_count()} cœurs, Python {platform.python_version()}, "
           f"médiane de {n} exécutions entrelacées ; charge moyenne {charge_avant[0]:.1f} au début, "
@@ -251,6 +280,10 @@ def main() -> None:
             if not ok(ratio):
                 manques.append(label)
         print(text)
+    scan_libelle = f"balayage ({scan_n} fichiers, {scan_mo:.1f} Mo) ÷ exécution complète"
+    print(f"{scan_libelle:58s} {scan_t:7.2f}s {scan_c:7.2f}s   {scan_c / full.c:6.2f}   ≤ 0,05 (en CPU)")
+    if scan_c / full.c > 0.05:
+        manques.append("balayage")
     for line in absent:
         print(line)
     print(f"{'mémoire maximale d’une exécution complète (tous processus)':58s} {full.memoire:6.0f} Mo"

@@ -1,0 +1,548 @@
+"""The last check before publishing: personal strings read in this run, local paths and Python traces in outputs.
+
+Nothing here is wired into the runner yet (issue 23, phase 1). The pieces:
+
+- `Collecteur` — a run's in-memory collection of the personal strings its readers met (names, comments, phone
+  numbers, IP and e-mail addresses, usernames). It keeps salted hashes of normalised token n-grams and of
+  canonical identifiers, never the strings; it writes nothing and shows nothing in its repr.
+- `balayer(fichiers, collecteur, racines_locales)` — scans staged outputs (HTML, notebooks, JSON, CSV, `.xlsx`
+  unzipped) and returns one `Fuite` per output file and kind of leak: a collected personal string, a local
+  absolute path, a Python traceback or warning. A finding names the file and the kind, never the string.
+- `capturer_avertissements()` — the kernel side: records the warnings of a block and says in French what the
+  officer must know, without a word of their text (which names paths).
+- `fichiers_etrangers`, `nettoyer_notebook`, `nommer_entree` — files of `reports/` no run made, an executed
+  notebook cleaned before it is published, an input named for publication.
+
+Integration (the runner's side, next phase): one `Collecteur` per run, in the runner's process (its hashes are
+keyed per process: it is never sent anywhere). The kernels read the inputs, so the runner reads each report's
+personal inputs (`catalogue` `personnels` parameters) once more through the reading layer, with the collector as
+its hook, before the scan; `nettoyer_notebook` on each executed notebook as it is staged; `balayer(staged files,
+collecteur)` once a report's outputs are staged (outside reports/) and before they are swapped in — any `Fuite`
+stops that report's publication, its `message()` said, exit 1.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+import secrets
+import sys
+import tempfile
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from html import unescape
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from . import config
+
+#: The kinds of leak, as the officer reads them.
+PERSONNELLE = "donnée personnelle lue dans les entrées"
+CHEMIN = "chemin local"
+TRACE = "trace d'erreur Python"
+AVERTISSEMENT = "avertissement Python"
+ARTICLES = {PERSONNELLE: "une ", CHEMIN: "un ", TRACE: "une ", AVERTISSEMENT: "un "}
+
+
+@dataclass(frozen=True, order=True)
+class Fuite:
+    """One output file that must not be published, and why (the kind of leak, never what leaked)."""
+
+    fichier: str
+    nature: str
+
+    def message(self) -> str:
+        """The French sentence the officer reads: the file, the kind of leak, nothing of what leaked."""
+        return f"{self.fichier} n'est pas publié : il contient {ARTICLES.get(self.nature, '')}{self.nature}."
+
+
+# --- the collector -------------------------------------------------------------------------------------------
+
+#: Longest run of words compared: a collected string of at most this many words is looked for whole,
+#: a longer one (a comment) by each of its runs of this many consecutive words.
+N_MOTS = 4
+#: Words too common to tell anyone apart: a run made only of these (and of numbers and words of fewer than
+#: three letters) is not looked for. « Membre 3 » is a pseudonym, not a person.
+MOTS_COMMUNS = frozenset("""
+    les des une est pas pour sur dans avec par qui que quoi mais ou donc car sans sous chez entre
+    aux au du ce cet cette ces son sa ses leur leurs mon ma mes ton ta tes notre nos votre vos
+    il elle ils elles on nous vous je tu suis es sont etre être ai as avons avez ont avoir fait
+    tres très bien mal plus moins peu trop oui non rien tout tous toute toutes aussi bon bonne
+    membre membres répondant repondant répondante participant participante habitant habitante
+    anonyme inconnu inconnue nspp sans_avis aucun aucune autre
+""".split())
+_MOT = re.compile(r"\w+")
+#: French phone numbers, national (06 12 34 56 78, 06.12.34.56.78, 0612345678) or international
+#: (+33 6 12 34 56 78, 0033 6 …, +33 (0)6 …).
+_TEL = re.compile(r"(?<![\w+])(?:(?:\+|00)33[\s.\-]?(?:\(0\)[\s.\-]?)?|0)([1-9](?:[\s.\-]?\d{2}){4})(?!\d)")
+_IPV4 = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}")
+_IPV6 = re.compile(r"[0-9a-f:]*:[0-9a-f:]*:[0-9a-f:]*")
+#: Literal-led patterns that say an address may stand near (Python's `re` scans for a leading literal fast).
+_IPV4_INDICE = re.compile(r"\.\d{1,3}\.")
+_IPV6_INDICE = re.compile(r":[0-9a-f]{0,4}:")
+
+
+def normaliser(texte: str) -> str:
+    """NFKC, case folded, every run of spaces (non-breaking ones included) one space."""
+    return " ".join(unicodedata.normalize("NFKC", texte).casefold().split())
+
+
+def _significatif(mot: str) -> bool:
+    return len(mot) >= 3 and not mot.isdigit() and mot not in MOTS_COMMUNS
+
+
+def _telephones(texte: str) -> Iterator[list[str]]:
+    """Each French phone number of a text, as the runs of words its usual spellings make (`06 12 34 56 78`,
+    `0612345678`, `+33 6 12 34 56 78`, `+33612345678`, `0033 6 …`, `+33 (0)6 …`)."""
+    for m in _TEL.finditer(texte):
+        n = re.sub(r"\D", "", m.group(1))  # the nine digits after the 0
+        paires = [n[i:i + 2] for i in range(1, 9, 2)]
+        for suite in (["0" + n], ["0" + n[0], *paires], ["33", n[0], *paires], ["33" + n], ["0033", n[0], *paires],
+                      ["33", "0", n[0], *paires], ["0033" + n]):
+            yield suite
+
+
+def _adresses_ip(texte: str) -> Iterator[str]:
+    """The IP addresses of a text, as the `ipaddress` module writes them."""
+    for rx in (_IPV4, _IPV6):
+        for m in rx.finditer(texte):
+            try:
+                yield str(ipaddress.ip_address(m.group(0).strip(":") if m.group(0).count(":") < 2 else m.group(0)))
+            except ValueError:
+                pass
+
+
+def _adresses_ip_proches(texte: str) -> Iterator[str]:
+    """The IP addresses of a long text, looked for only near the literals they need."""
+    for indice, rx in ((_IPV4_INDICE, _IPV4), (_IPV6_INDICE, _IPV6)):
+        fin = -1
+        for m in indice.finditer(texte):
+            if m.start() < fin:
+                continue
+            debut, fin = max(0, m.start() - 40), m.end() + 40
+            for mm in rx.finditer(texte, debut, fin):
+                try:
+                    yield str(ipaddress.ip_address(mm.group(0)))
+                except ValueError:
+                    pass
+
+
+class Collecteur:
+    """The personal strings read in one run, kept as salted hashes in memory only (never written, never shown).
+
+    `ajouter(texte)` takes any cell a reader knows to be personal. Its words are normalised (`normaliser`);
+    a string of at most `N_MOTS` words is kept whole, a longer one by each run of `N_MOTS` words, provided
+    the run holds one word that tells someone apart (three letters or more, not a number, not in
+    `MOTS_COMMUNS`). A phone number is kept by the runs of words of its usual spellings, so that
+    « 06 12 34 56 78 », « +33 6 12 34 56 78 » and « 0612345678 » are one number; an IP address by its
+    canonical form (`ipaddress`); an e-mail address by its words, as any string.
+
+    A run is looked for from its longest word (its anchor): `trouve` hashes each word of a text once (Python's
+    string hash, keyed per process) and hashes a whole run, salted, only where an anchor stands.
+    """
+
+    __slots__ = ("_sel", "_suites", "_ancres", "_adresses")
+
+    def __init__(self) -> None:
+        self._sel = secrets.randbits(64)
+        self._suites: set[int] = set()  # salted hashes of word runs
+        self._ancres: dict[int, set[tuple[int, int]]] = {}  # hash of an anchor word -> (its offset, run length)
+        self._adresses: set[int] = set()  # salted hashes of canonical IP addresses
+
+    def __repr__(self) -> str:
+        return f"<Collecteur : {len(self)} empreintes>"
+
+    def __len__(self) -> int:
+        return len(self._suites) + len(self._adresses)
+
+    def __bool__(self) -> bool:
+        return bool(self._suites or self._adresses)
+
+    def __reduce__(self):  # never pickled, so never written by accident
+        raise TypeError("un Collecteur ne s'enregistre pas")
+
+    def _empreinte(self, cle: str) -> int:
+        return hash((self._sel, cle))
+
+    def _garder(self, suite: list[str]) -> None:
+        self._suites.add(self._empreinte(" ".join(suite)))
+        ancre = max(range(len(suite)), key=lambda k: len(suite[k]))
+        self._ancres.setdefault(hash(suite[ancre]), set()).add((ancre, len(suite)))
+
+    def ajouter(self, texte: object) -> None:
+        """Collect one personal string (anything else than a non-empty string is ignored)."""
+        if not isinstance(texte, str):
+            return
+        norm = normaliser(texte)
+        if not norm:
+            return
+        for suite in _telephones(norm):
+            self._garder(suite)
+        for ip in _adresses_ip(norm):
+            self._adresses.add(self._empreinte(ip))
+        mots = _MOT.findall(norm)
+        n = min(len(mots), N_MOTS)
+        for i in range(len(mots) - n + 1):
+            suite = mots[i:i + n]
+            if any(map(_significatif, suite)):
+                self._garder(suite)
+
+    def ajouter_tout(self, textes: Iterable[object]) -> None:
+        for t in textes:
+            self.ajouter(t)
+
+    def trouve(self, texte: str) -> bool:
+        """True when `texte` holds a collected string (a whole short one, or a run of a long one)."""
+        if not self:
+            return False
+        norm = normaliser(texte)
+        if self._adresses and any(self._empreinte(ip) in self._adresses for ip in _adresses_ip_proches(norm)):
+            return True
+        if not self._suites:
+            return False
+        mots = _MOT.findall(norm)
+        hashes = list(map(hash, mots))
+        ancres = self._ancres
+        presentes = ancres.keys() & set(hashes)
+        for h in presentes:  # list.index finds each place an anchor stands without a Python loop over the words
+            i = -1
+            while True:
+                try:
+                    i = hashes.index(h, i + 1)
+                except ValueError:
+                    break
+                for decalage, n in ancres[h]:
+                    debut = i - decalage
+                    if debut >= 0 and debut + n <= len(mots) and \
+                            self._empreinte(" ".join(mots[debut:debut + n])) in self._suites:
+                        return True
+        return False
+
+
+# --- what an output says -------------------------------------------------------------------------------------
+
+#: The top folders of a POSIX system (Linux, macOS) under which a path is a user's or the machine's own: home
+#: folders, the temp folders, mounted disks.
+#: (As parts: the package names no POSIX path itself, tests/test_installation.py checks it.)
+DOSSIERS_POSIX = (("home",), ("root",), ("Users",), ("tmp",), ("private", "var"), ("var", "folders"), ("var", "tmp"),
+                  ("mnt",), ("media",))
+_POSIX = re.compile(r"(?<![\w.:/\-~])/(?:" + "|".join("/".join(d) for d in DOSSIERS_POSIX) + r")(?![\w.\-])")
+_WINDOWS = re.compile(r"[A-Za-z]:/(?=[\w ])", re.ASCII)
+_DEUX_POINTS = re.compile(r":[\\/]")
+_UNC = re.compile(r"(?<![\w\\])\\\\[\w.$\-]+\\[\w.$\-]+")
+_PAQUETS = re.compile(r"\b(?:site|dist)-packages\b")
+_TRACES = re.compile(r"Traceback \(most recent call last\)|File \"+[^\"\n]+\"+, line \d+|Cell In\s?\[\d*\], line \d+")
+_AVERTISSEMENTS = re.compile(r"\b(?:User|Deprecation|PendingDeprecation|Future|Runtime|Syntax|Resource|Import|"
+                             r"Unicode|Bytes|Encoding)Warning\b|\bwarnings\.warn\b|\.py:\d+:")
+_POSIX_LITTERAUX = tuple({"/" + d[0] for d in DOSSIERS_POSIX})
+_TRACES_LITTERAUX = ("Traceback", '", line ', "Cell In")
+_AVERTISSEMENTS_LITTERAUX = ("Warning", "warnings.warn", ".py:")
+_BASE64 = re.compile(r"data:[\w/+.\-]+(?:;[\w=\-]+)*;base64,[A-Za-z0-9+/=\s]+")
+_BALISE = re.compile(r"<[^<>]*>")
+_ATTRIBUT = re.compile(r"\b(?:alt|title|aria-[\w-]+|summary|label|placeholder|value|content|data-[\w-]+)"
+                       r"\s*=\s*[\"']([^\"'<>]*)[\"']", re.IGNORECASE)
+_TEXTE = {".html", ".htm", ".svg", ".xml", ".csv", ".tsv", ".txt", ".md", ".css", ".js", ".py", ".toml", ".yaml"}
+_JSON = {".ipynb", ".json"}
+_ZIP = {".xlsx", ".xlsm", ".docx", ".pptx", ".ods", ".odt", ".zip"}
+#: Output mime types that hold base64 (scanned for nothing: a picture's bytes tell nothing).
+_BINAIRES = ("image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf")
+
+
+def racines_par_defaut() -> list[str]:
+    """The local folders no published file may name: the repository, the virtual environment (and the Python it
+    runs on), the temp folder, the user's home."""
+    out = {str(config.ROOT), sys.prefix, sys.base_prefix, tempfile.gettempdir(), str(Path.home())}
+    return sorted(r for r in out if len(r.strip("/\\")) >= 3)
+
+
+def _decoder(octets: bytes) -> str:
+    try:
+        return octets.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return octets.decode("cp1252", errors="replace")
+
+
+def _chaines_json(valeur: object, out: list[str], traces: list[bool]) -> None:
+    """Every string of a JSON document (keys included), base64 pictures left out; an error output of a
+    notebook counts as a traceback."""
+    if isinstance(valeur, str):
+        out.append(valeur)
+    elif isinstance(valeur, list):
+        for v in valeur:
+            _chaines_json(v, out, traces)
+    elif isinstance(valeur, dict):
+        if valeur.get("output_type") == "error":
+            traces.append(True)
+        for k, v in valeur.items():
+            out.append(k)
+            if k not in _BINAIRES:
+                _chaines_json(v, out, traces)
+
+
+def _lisible(texte: str) -> str:
+    """What a reader of a marked-up text reads: the text between tags, and the attributes that hold words
+    (`alt`, `title`, `aria-label`…), entities decoded; the drawing data of SVG (`d`, `points`) left out."""
+    attributs = " ".join(m.group(1) for m in _ATTRIBUT.finditer(texte))
+    return unescape(_BALISE.sub(" ", texte) + " " + attributs)
+
+
+def _textes(path: Path) -> tuple[list[str], list[str], bool]:
+    """The texts of one output file as written (for paths and traces) and as read (for personal strings),
+    and whether its structure shows a traceback (a notebook's error output)."""
+    octets = path.read_bytes()
+    suffixe = path.suffix.lower()
+    if suffixe in _ZIP:
+        try:
+            with zipfile.ZipFile(path) as z:
+                bruts = [_decoder(z.read(i)) for i in z.infolist() if not i.is_dir()
+                         and i.filename.lower().endswith((".xml", ".rels", ".vml", ".txt", ".csv"))]
+            return [unescape(t) for t in bruts], [_lisible(t) for t in bruts], False
+        except zipfile.BadZipFile:
+            pass
+    texte = _decoder(octets)
+    if suffixe in _JSON:
+        try:
+            doc = json.loads(texte)
+        except ValueError:
+            return [texte], [texte], False
+        out: list[str] = []
+        traces: list[bool] = []
+        _chaines_json(doc, out, traces)
+        texte = _BASE64.sub(" ", "\n".join(out))
+        return [texte], [_lisible(texte)], bool(traces)
+    texte = _BASE64.sub(" ", texte)
+    if suffixe in {".html", ".htm", ".svg", ".xml"}:
+        return [unescape(texte)], [_lisible(texte)], False
+    return [texte], [texte], False
+
+
+def _chemin_windows(texte: str) -> bool:
+    """A drive path (`C:\\…`, `C:/Users/…`): a letter alone, a colon, a slash or backslash (not `https://`)."""
+    for m in _DEUX_POINTS.finditer(texte):
+        i = m.start()
+        if i >= 1 and texte[i - 1].isascii() and texte[i - 1].isalpha() and (i < 2 or not texte[i - 2].isalnum()
+                                                                           and texte[i - 2] != "_"):
+            if m.group(0)[1] == "\\" or _WINDOWS.match(texte, i - 1):
+                return True
+    return False
+
+
+def natures(textes: Iterable[str], collecteur: Collecteur | None = None,
+            racines_locales: Iterable[str | Path] = (), lisibles: Iterable[str] | None = None) -> set[str]:
+    """The kinds of leak found in some texts: paths and traces in `textes` as written, personal strings in
+    `lisibles`, the same texts as read (`textes` themselves when None). Each costly pattern is only tried
+    where a literal it needs occurs (a substring test is much cheaper than a regular expression over a page)."""
+    textes = list(textes)
+    racines = [str(r) for r in racines_locales if len(str(r).strip("/\\")) >= 3]
+    found: set[str] = set()
+    for t in textes:
+        if CHEMIN not in found and ((any(p in t for p in _POSIX_LITTERAUX) and _POSIX.search(t))
+                                    or _chemin_windows(t) or ("\\\\" in t and _UNC.search(t))
+                                    or ("-packages" in t and _PAQUETS.search(t)) or any(r in t for r in racines)):
+            found.add(CHEMIN)
+        if TRACE not in found and any(p in t for p in _TRACES_LITTERAUX) and _TRACES.search(t):
+            found.add(TRACE)
+        if AVERTISSEMENT not in found and any(p in t for p in _AVERTISSEMENTS_LITTERAUX) \
+                and _AVERTISSEMENTS.search(t):
+            found.add(AVERTISSEMENT)
+    if collecteur is not None and any(collecteur.trouve(t) for t in (textes if lisibles is None else lisibles)):
+        found.add(PERSONNELLE)
+    return found
+
+
+def balayer(fichiers: Iterable[str | Path], collecteur: Collecteur | None = None,
+            racines_locales: Iterable[str | Path] | None = None, racine: Path | None = None) -> list[Fuite]:
+    """Scan output files before they are published: one `Fuite` per file and kind of leak, sorted.
+
+    `racines_locales` are local folders no output may name (`racines_par_defaut()` when None); `racine` is the
+    folder the findings name files from (the repository root by default)."""
+    racines = racines_par_defaut() if racines_locales is None else [str(r) for r in racines_locales]
+    fuites = set()
+    for f in fichiers:
+        path = Path(f)
+        if not path.is_file():
+            continue
+        bruts, lisibles, trace = _textes(path)
+        kinds = natures(bruts, collecteur, racines, lisibles) | ({TRACE} if trace else set())
+        nom = config.display_path(path, racine)
+        fuites.update(Fuite(nom, k) for k in kinds)
+    return sorted(fuites)
+
+
+# --- warnings, on the kernel side ----------------------------------------------------------------------------
+
+#: What the officer must know of a library's warning, by a pattern of its (English) text: said in French,
+#: nothing of the original (it names paths).
+PHRASES = (
+    (re.compile(r"Data Validation extension is not supported"),
+     "le classeur contient des listes déroulantes (validation des données) qu'openpyxl ne sait pas lire : elles "
+     "sont ignorées, les valeurs des cellules sont lues telles qu'elles sont."),
+    (re.compile(r"Conditional Formatting extension is not supported"),
+     "le classeur contient une mise en forme conditionnelle qu'openpyxl ne sait pas lire : elle est ignorée, "
+     "les valeurs des cellules sont lues telles qu'elles sont."),
+    (re.compile(r"extension is not supported and will be removed"),
+     "le classeur contient une extension d'Excel qu'openpyxl ne sait pas lire : elle est ignorée, les valeurs "
+     "des cellules sont lues telles qu'elles sont."),
+    (re.compile(r"Workbook contains no default style"),
+     "le classeur n'a pas de style par défaut : les valeurs sont lues, leur mise en forme est ignorée."),
+    (re.compile(r"Could not infer format|Parsing dates in .* format"),
+     "une colonne de dates n'a pas un format unique : vérifiez les dates du fichier."),
+)
+
+
+@dataclass
+class Avertissements:
+    """The warnings recorded in a block (`capturer_avertissements`)."""
+
+    enregistres: list[warnings.WarningMessage] = field(default_factory=list)
+
+    def phrases(self) -> list[str]:
+        """One French sentence for each different thing the officer must know, in order; a warning the
+        project does not know is said by its category and the library that gave it, nothing more."""
+        out: list[str] = []
+        for w in self.enregistres:
+            texte = str(w.message)
+            phrase = next((p for motif, p in PHRASES if motif.search(texte)), None)
+            if phrase is None:
+                phrase = (f"la bibliothèque {_bibliotheque(w.filename)} a émis un avertissement "
+                          f"({w.category.__name__}) : relancez avec --debug pour le voir.")
+            if phrase not in out:
+                out.append(phrase)
+        return out
+
+
+def _bibliotheque(filename: str) -> str:
+    """The top-level package a warning came from (`openpyxl`), from its file's path; « Python » otherwise."""
+    parties = re.split(r"[\\/]", filename or "")
+    for marqueur in ("site-packages", "dist-packages"):
+        if marqueur in parties and parties.index(marqueur) + 1 < len(parties):
+            nom = parties[parties.index(marqueur) + 1]
+            return nom.removesuffix(".py") if re.fullmatch(r"[A-Za-z_]\w*(?:\.py)?", nom) else "Python"
+    return "Python"
+
+
+@contextmanager
+def capturer_avertissements() -> Iterator[Avertissements]:
+    """Record every warning raised in the block instead of printing it (so none reaches a notebook's output)."""
+    capture = Avertissements()
+    with warnings.catch_warnings(record=True) as recorded:
+        warnings.simplefilter("always")
+        try:
+            yield capture
+        finally:
+            capture.enregistres.extend(recorded)
+
+
+# --- files of reports/ no run made ---------------------------------------------------------------------------
+
+#: Committed in reports/, made by no run: it belongs.
+GARDES = ("README.md",)
+
+
+def fichiers_etrangers(dossier: Path, attendus: Iterable[str | Path]) -> list[Path]:
+    """The files under `dossier` (reports/) that are not among the outputs a run makes (`attendus`), the
+    committed README excepted: leftovers of an interrupted run, a questionnaire saved there, a stray copy."""
+    dossier = Path(dossier)
+    connus = {Path(a).resolve() for a in attendus} | {(dossier / g).resolve() for g in GARDES}
+    out = []
+    for p in dossier.rglob("*"):
+        if (p.is_file() or p.is_symlink()) and p.resolve() not in connus and p.absolute() not in connus:
+            out.append(p)
+    return sorted(out)
+
+
+# --- naming an input, cleaning a notebook --------------------------------------------------------------------
+
+_ABSOLU_WINDOWS = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\)")
+
+
+def _chemin_pur(chemin: str) -> PurePosixPath | PureWindowsPath:
+    return PureWindowsPath(chemin) if _ABSOLU_WINDOWS.match(chemin) or "\\" in chemin else PurePosixPath(chemin)
+
+
+def est_chemin_absolu(valeur: object) -> bool:
+    """True for an absolute path of any OS given as a string (`/home/…`, `C:\\Users\\…`, `\\\\serveur\\…`)."""
+    return isinstance(valeur, str) and bool(valeur) and (valeur.startswith(("/", "~")) or
+                                                         bool(_ABSOLU_WINDOWS.match(valeur)))
+
+
+def nommer_entree(chemin: str | Path, racine: Path | None = None, public: bool = False) -> str:
+    """An input as a published file names it: its file name on public pages; elsewhere its path relative to
+    the repository when it is inside, its file name otherwise. Windows paths are understood on any OS."""
+    texte = str(chemin)
+    pur = _chemin_pur(texte)
+    if public:
+        return pur.name
+    racine = (racine or config.ROOT).resolve()
+    if isinstance(pur, PureWindowsPath) and (pur.drive or pur.root):
+        return pur.name
+    if isinstance(pur, PureWindowsPath):
+        pur = PurePosixPath(*pur.parts)
+    chemin_local = Path(pur).expanduser()
+    chemin_local = chemin_local if chemin_local.is_absolute() else racine / chemin_local
+    try:
+        return chemin_local.resolve().relative_to(racine).as_posix()
+    except (ValueError, OSError):
+        return pur.name
+
+
+#: Cell metadata an executed notebook keeps: its tags (papermill finds its parameters cell by them) and
+#: papermill's record of the cell's execution.
+METADONNEES_CELLULE = ("tags", "papermill")
+#: Notebook metadata kept: papermill needs the kernelspec; `language_info` and papermill's own record stay.
+METADONNEES_NOTEBOOK = ("kernelspec", "language_info", "papermill")
+_WIDGETS = "application/vnd.jupyter.widget"
+
+
+def nettoyer_notebook(nb: dict, racine: Path | None = None) -> dict:
+    """An executed notebook as it may be published (changed in place and returned): cell metadata but tags
+    and papermill's, attachments and widget state removed; the absolute paths of papermill's record
+    (`input_path`, `output_path`, `parameters`) and of its injected-parameters cell named by `nommer_entree`."""
+    nb["metadata"] = {k: v for k, v in nb.get("metadata", {}).items() if k in METADONNEES_NOTEBOOK}
+    pm = nb["metadata"].get("papermill")
+    changes: dict[str, str] = {}
+    if isinstance(pm, dict):
+        for cle in ("input_path", "output_path"):
+            if isinstance(pm.get(cle), str):
+                pm[cle] = nommer_entree(pm[cle], racine)
+        for bloc in ("parameters", "default_parameters"):
+            params = pm.get(bloc)
+            if isinstance(params, dict):
+                for nom, valeur in params.items():
+                    if est_chemin_absolu(valeur):
+                        params[nom] = changes[valeur] = nommer_entree(valeur, racine)
+        pm.pop("environment_variables", None)
+    for cell in nb.get("cells", []):
+        cell["metadata"] = {k: v for k, v in cell.get("metadata", {}).items() if k in METADONNEES_CELLULE}
+        cell.pop("attachments", None)
+        if changes and "injected-parameters" in cell["metadata"].get("tags", []):
+            cell["source"] = _remplacer(cell.get("source", ""), changes)
+        for out in cell.get("outputs", []):
+            data = out.get("data")
+            if isinstance(data, dict):
+                for mime in [m for m in data if m.startswith(_WIDGETS)]:
+                    del data[mime]
+            if isinstance(out.get("metadata"), dict):
+                for mime in [m for m in out["metadata"] if m.startswith(_WIDGETS)]:
+                    del out["metadata"][mime]
+    return nb
+
+
+def _remplacer(source: str | list[str], changes: dict[str, str]) -> str | list[str]:
+    """The injected-parameters cell with each absolute path replaced, quoted as papermill's Python translator
+    writes a string (or as `repr` does, for a cell written by hand)."""
+    from papermill.translators import PythonTranslator  # only here: papermill is slow to import
+
+    quote = PythonTranslator.translate_str
+    paires = [(f(a), f(b)) for a, b in changes.items() for f in (quote, repr)]
+
+    def un(texte: str) -> str:
+        for avant, apres in paires:
+            texte = texte.replace(avant, apres)
+        return texte
+
+    return [un(s) for s in source] if isinstance(source, list) else un(source)
