@@ -23,7 +23,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .. import config, formats
@@ -123,9 +122,9 @@ class Tableau:
         """The rows as a table of text cells (columns 0…n-1, indexed by the file's line), built in one step."""
         if not self.lignes:
             return pd.DataFrame(columns=range(len(self.entete)), index=pd.Index([], name="ligne"), dtype=object)
-        cells = np.empty((len(self.lignes), len(self.entete)), dtype=object)
-        cells[:] = [r for _, r in self.lignes]
-        return pd.DataFrame(cells, index=pd.Index([n for n, _ in self.lignes], name="ligne"))
+        cells = pd.DataFrame([r for _, r in self.lignes], dtype=object)  # rows as wide as the header: one C step
+        cells.index = pd.Index([n for n, _ in self.lignes], name="ligne")
+        return cells
 
     def signaler(self, colonnes: Iterable[int]) -> None:
         """Hand every distinct text of these columns (names, comments, numbers) to the run's collector of
@@ -167,9 +166,9 @@ def est_classeur(raw: bytes) -> bool:
 
 
 def _utf16_sans_bom(raw: bytes) -> bool:
-    """UTF-16LE without its BOM: the first characters are ASCII, each followed by a zero byte."""
-    debut = raw[:64] if len(raw) % 2 == 0 else raw[:-1][:64]
-    return len(debut) >= 4 and all(debut[i + 1] == 0 and 0 < debut[i] < 128 for i in range(0, len(debut), 2))
+    """UTF-16LE without its BOM: an even length, and the first two characters ASCII, each followed by a zero byte
+    (a title starts with a letter or a digit; a binary file so made is then refused for its NULs once decoded)."""
+    return len(raw) % 2 == 0 and len(raw) >= 4 and raw[1] == raw[3] == 0 and 0 < raw[0] < 128 and 0 < raw[2] < 128
 
 
 def texte_csv(raw: bytes, nom: str) -> tuple[str, str, int]:
@@ -391,7 +390,8 @@ def ouvrir(chemin: str | Path, fmt: Format | None = None) -> Tableau:
         return _lire_xlsx(chemin, nom, fmt)
     text, encodage, decalage = texte_csv(raw, nom)
     del raw  # a large file is not held twice
-    separateur = detecter_separateur(text.splitlines()[0] if text.strip() else "", fmt.colonnes_attendues)
+    premiere = next((ligne for ligne in text.splitlines() if ligne.strip()), "")  # the header, after blank lines
+    separateur = detecter_separateur(premiere, fmt.colonnes_attendues)
     decimale = fmt.decimale or ("," if separateur == ";" else ".")
     tableau = Tableau(chemin, "csv" if (encodage == "utf-8" and separateur == ",") else "csv-excel",
                       encodage=encodage, separateur=separateur, decimale=decimale, personnel=fmt.personnel)

@@ -32,7 +32,10 @@ def cle(texte: object) -> str:
     t = str(texte)
     if t[:1] in ("'", "\u2019") and t[1:2] and t[1] in DEBUTS_FORMULE:
         t = t[1:]
-    t = " ".join(unicodedata.normalize("NFD", t.casefold()).translate(_TABLE).split())  # any space, NBSP too
+    t = t.casefold()
+    if not t.isascii():  # accents split off, then deleted; apostrophes unified
+        t = unicodedata.normalize("NFD", t).translate(_TABLE)
+    t = " ".join(t.split())  # any run of spaces (NBSP and narrow NBSP too) is one space
     if t.endswith("?"):
         t = t[:-1].rstrip()
     return t
