@@ -52,7 +52,8 @@ def test_the_grid_hands_its_members_names_and_comments(tmp_path):
 
 
 def test_the_questionnaire_hands_its_comments(tmp_path):
-    from test_questionnaire import COLONNES, LIGNES, SECRET as COMMENTAIRE
+    from test_questionnaire import COLONNES, LIGNES
+    from test_questionnaire import SECRET as COMMENTAIRE
 
     out = io.StringIO()
     csv.writer(out).writerows([COLONNES, *LIGNES])
