@@ -8,7 +8,7 @@ message naming the file, the line and, for a file that may hold personal data (`
 its letter — a cell of such a file is never quoted.
 
 Nothing process-wide changes outside a call: the garbage collector is paused and the csv module's cell limit set
-only while a file is split into records, and both are restored before `ouvrir` returns or raises.
+only while a file is split into rows and cleaned, and both are restored before `ouvrir` returns or raises.
 """
 
 from __future__ import annotations
@@ -225,8 +225,8 @@ def detecter_separateur(header: str, attendues: Iterable[str] | None = None) -> 
 # --------------------------------------------------------------------------- records
 
 def sans_nettoyage(text: str, separateur: str) -> bool:
-    """True when no cell has a space around it and no row is blank: the rows then need no cleaning (the
-    common case, and the fast one). Over-cautious is fine: a space inside quotes only costs the slow path."""
+    """True when no cell has a space around it and no row is blank: the rows then need no cleaning. Over-cautious
+    is fine. (`ouvrir` no longer asks: cleaning column by column costs less than this scan of the text.)"""
     sep = re.escape(separateur)
     t, esp = text.rstrip("\r\n"), r"[^\S\r\n]"  # any space but a line break
     vide = rf'[{sep}"\s]*'  # a row of nothing but separators, quotes and spaces
@@ -296,18 +296,21 @@ def _vide(nom: str) -> ErreurDonnees:
                                   conseil="exportez de nouveau le tableau, avec sa ligne d'en-tête"))
 
 
-def remplir(tableau: Tableau, rows: list, nom: str, fmt: Format, propre: bool = False) -> None:
+def remplir(tableau: Tableau, rows: list, nom: str, fmt: Format) -> None:
     """Header row(s) and body of the table; `rows` are cell lists (numbered from line 1) or (line, cells).
-    `propre`: the caller knows that no cell has spaces around it (`sans_nettoyage`); the rows are then taken
-    as they are when they are all as wide as the header (a blank line, even a last one, is a narrower row)."""
-    # skip blank lines, keep line numbers as the file shows them. Each step is one C-level call per row
-    # (join, map), no Python loop per cell: a sheet of 100 000 rows reads in a fraction of a second.
+    Every cell is trimmed and blank rows are skipped, keeping line numbers as the file shows them. When every row
+    is as wide (the common case) the cleaning goes column by column, one C-level `map` per column, with no Python
+    loop per cell: a file of a million cells is cleaned in a fraction of a second."""
     if rows and isinstance(rows[0], tuple):
         numbered = rows  # CSV records: their cells are text already
     else:
         numbered = [(i + 1, [("" if c is None else str(c)) for c in row]) for i, row in enumerate(rows)]
-    rapide = propre and bool(numbered) and {len(r) for _, r in numbered} == {len(numbered[0][1])}
-    if not rapide:
+    rapide = bool(numbered) and len({len(r) for _, r in numbered}) == 1 and len(numbered[0][1]) > 0
+    if rapide:
+        colonnes = [list(map(str.strip, c)) for c in zip(*(r for _, r in numbered), strict=True)]
+        remplies = map(any, zip(*colonnes, strict=True))  # a row is blank when each of its cells is empty once trimmed
+        numbered = [(n, r) for (n, _), r, k in zip(numbered, map(list, zip(*colonnes, strict=True)), remplies, strict=True) if k]
+    else:
         numbered = [(n, r) for n, r in numbered if "".join(r).strip()]
     if not numbered:
         raise _vide(nom)
@@ -333,7 +336,7 @@ def remplir(tableau: Tableau, rows: list, nom: str, fmt: Format, propre: bool = 
     strip, lignes = str.strip, tableau.lignes
     for n, row in body:
         if len(row) == width:
-            lignes.append((n, list(map(strip, row))))
+            lignes.append((n, row if rapide else list(map(strip, row))))
             continue
         if "".join(row[width:]).strip():
             raise ErreurDonnees(Probleme(nom, f"{len(row)} cellules pour {width} colonnes d'en-tête", ligne=n,
@@ -367,11 +370,13 @@ def _lire_xlsx(chemin: Path, nom: str, fmt: Format) -> Tableau:
                                      conseil="ouvrez-le dans Excel et enregistrez-le de nouveau en .xlsx")) from exc
     try:
         ws = wb[fmt.feuille] if fmt.feuille and fmt.feuille in wb.sheetnames else wb.worksheets[0]
-        rows = [[cellule_xlsx(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        with _lecture_en_bloc():
+            rows = [[cellule_xlsx(v) for v in row] for row in ws.iter_rows(values_only=True)]
     finally:
         wb.close()
     tableau = Tableau(chemin, "xlsx", decimale=".", feuille=ws.title, personnel=fmt.personnel)
-    remplir(tableau, rows, f"{nom} (feuille « {ws.title} »)", fmt)
+    with _lecture_en_bloc():
+        remplir(tableau, rows, f"{nom} (feuille « {ws.title} »)", fmt)
     return tableau
 
 
@@ -395,9 +400,6 @@ def ouvrir(chemin: str | Path, fmt: Format | None = None) -> Tableau:
     decimale = fmt.decimale or ("," if separateur == ";" else ".")
     tableau = Tableau(chemin, "csv" if (encodage == "utf-8" and separateur == ",") else "csv-excel",
                       encodage=encodage, separateur=separateur, decimale=decimale, personnel=fmt.personnel)
-    enregistrements = lignes_csv(text, separateur, nom, decalage)
-    # the rows go as they are only when no cell needs cleaning and no quoted cell holds a line break (one
-    # record per line), whose ends a cleaning would trim
-    propre = sans_nettoyage(text, separateur) and len(enregistrements) == text.count("\n") + (not text.endswith("\n"))
-    remplir(tableau, enregistrements, nom, fmt, propre)
+    with _lecture_en_bloc():  # the collector paused until every row is built and cleaned: none is garbage
+        remplir(tableau, _lignes_csv(text, separateur, nom, decalage), nom, fmt)
     return tableau
