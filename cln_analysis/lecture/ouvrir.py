@@ -308,8 +308,9 @@ def remplir(tableau: Tableau, rows: list, nom: str, fmt: Format) -> None:
     rapide = bool(numbered) and len({len(r) for _, r in numbered}) == 1 and len(numbered[0][1]) > 0
     if rapide:
         colonnes = [list(map(str.strip, c)) for c in zip(*(r for _, r in numbered), strict=True)]
-        remplies = map(any, zip(*colonnes, strict=True))  # a row is blank when each of its cells is empty once trimmed
-        numbered = [(n, r) for (n, _), r, k in zip(numbered, map(list, zip(*colonnes, strict=True)), remplies, strict=True) if k]
+        remplies = map(any, zip(*colonnes, strict=True))  # blank: each of its cells is empty once trimmed
+        propres = map(list, zip(*colonnes, strict=True))
+        numbered = [(n, r) for (n, _), r, k in zip(numbered, propres, remplies, strict=True) if k]
     else:
         numbered = [(n, r) for n, r in numbered if "".join(r).strip()]
     if not numbered:
@@ -320,7 +321,7 @@ def remplir(tableau: Tableau, rows: list, nom: str, fmt: Format) -> None:
     largeur_lue = max(len(r) for _, r in tete)
     entetes = [[h.strip().lstrip("\ufeff") for h in r] + [""] * (largeur_lue - len(r)) for _, r in tete]
     if fmt.colonnes_sans_titre:  # as wide as the widest row: the reader judges the untitled columns
-        largeur_lue = max([largeur_lue] + [len(r) for _, r in body])
+        largeur_lue = largeur_lue if rapide else max([largeur_lue] + [len(r) for _, r in body])  # rapide: as wide
         entetes = [r + [""] * (largeur_lue - len(r)) for r in entetes]
         width = largeur_lue
     else:
