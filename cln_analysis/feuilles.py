@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -26,8 +25,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import config, donnees
-from .erreurs import ErreurDonnees, ErreurUsage, Probleme
-from .fichiers import ecrire_atomique
+from .erreurs import ErreurDonnees, Probleme
+from .fichiers import chemin_sortie, ecrire_atomique
+from .lecture import Format, Tableau, cle, cles, lettre, ouvrir
+from .lecture.titres import DEBUTS_FORMULE
 
 COLONNE_MEMBRE = "Membre"
 ABSTENTION = "NSPP"
@@ -35,12 +36,8 @@ FEUILLE_NOTES, FEUILLE_POIDS, FEUILLE_GRILLE = "Notes", "Pondération", "Grille"
 LIGNES_VIERGES = 40
 
 
-def _cle(texte: str) -> str:
-    """A column title normalised for matching (case, accents kept, spaces and apostrophes unified)."""
-    t = unicodedata.normalize("NFC", str(texte)).replace("\u2019", "'").replace("\u00a0", " ")
-    if t.startswith("'") and t[1:].startswith(_DEBUTS_FORMULE):  # a title the blank .csv kept as text
-        t = t[1:]
-    return re.sub(r"\s+", " ", t).strip().casefold()
+#: Column titles, members' names and abstentions are compared by the reading layer's one normaliser.
+_cle, _cles = cle, cles
 
 
 def _critere_inconnu(nom: str, i: int, criteres: pd.DataFrame) -> Probleme:
@@ -49,9 +46,7 @@ def _critere_inconnu(nom: str, i: int, criteres: pd.DataFrame) -> Probleme:
                     conseil="critères de la grille : " + ", ".join(criteres["titre"]))
 
 
-def _lettre(i: int) -> str:
-    """The column of position `i` (0-based) as the sheet shows it: A, B, …"""
-    return get_column_letter(i + 1)
+_lettre = lettre
 
 
 def titre_commentaire(titre: str) -> str:
@@ -66,26 +61,6 @@ def colonnes_notes(criteres: pd.DataFrame) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- writing
-
-def chemin_sortie(sortie: str | Path, force: bool = False) -> Path:
-    """The path of a blank sheet to write (relative to the shell's folder): `.xlsx` or `.csv`, in a folder
-    that exists, never under data/raw/, an existing file only with `force` (collected sheets are not
-    overwritten); a usage error otherwise."""
-    path = Path(sortie).expanduser().resolve()  # an output the user names: relative to the shell's folder
-    if config.is_under_raw(path):
-        raise ErreurUsage(f"{path} : refus d'écrire dans data/raw/, qui ne contient que les données brutes ; "
-                          "choisissez un autre dossier")
-    if path.is_dir():
-        raise ErreurUsage(f"{path} est un dossier : donnez un nom de fichier (.xlsx ou .csv)")
-    if path.exists() and not force:
-        raise ErreurUsage(f"{path} existe déjà : choisissez un autre nom, ou ajoutez --force pour le remplacer")
-    if path.suffix.lower() not in (".xlsx", ".csv"):
-        raise ErreurUsage(f"{path.name} : extension « {path.suffix or '(aucune)'} » non prise en charge ; "
-                          "écrivez un fichier .xlsx ou .csv")
-    if not path.parent.is_dir():
-        raise ErreurUsage(f"{path.parent} : dossier introuvable")
-    return path
-
 
 def ecrire(sortie: str | Path, criteres: pd.DataFrame | None = None, niveaux: pd.DataFrame | None = None,
            force: bool = False) -> Path:
@@ -105,8 +80,7 @@ def ecrire(sortie: str | Path, criteres: pd.DataFrame | None = None, niveaux: pd
     return path
 
 
-#: What a spreadsheet reads as the start of a formula when a cell begins with it.
-_DEBUTS_FORMULE = ("=", "+", "-", "@")
+_DEBUTS_FORMULE = DEBUTS_FORMULE
 
 
 def _texte_csv(texte: str) -> str:
@@ -212,16 +186,12 @@ def _classeur(criteres: pd.DataFrame, niveaux: pd.DataFrame):
 # ----------------------------------------------------------------------------- reading
 
 
-def _lecture(chemin: Path, feuille: str):
-    raw = chemin.read_bytes()[:4] if chemin.is_file() else b""
-    if raw.startswith(b"PK\x03\x04"):
-        try:
-            names = openpyxl.load_workbook(chemin, read_only=True).sheetnames
-        except Exception:
-            names = []
-        if feuille in names:
-            return donnees.lire_feuille(chemin, feuille)
-    return donnees.lire(chemin)
+def _lecture(chemin: Path, feuille: str) -> Tableau:
+    """The sheet `feuille` of a workbook (its first sheet when it has none of that name), or the CSV; a member's
+    name or comment is personal: never quoted, and every one handed to the run's last scan."""
+    tableau = ouvrir(chemin, Format(feuille=feuille, personnel=True))
+    tableau.signaler([i for i, h in enumerate(tableau.entete) if i == 0 or _est_commentaire(h)])
+    return tableau
 
 
 def _colonnes_criteres(criteres: pd.DataFrame) -> dict[str, str]:
@@ -345,15 +315,6 @@ def lire_notes(chemin: str | Path, criteres: pd.DataFrame) -> pd.DataFrame:
     if not rows:
         raise ErreurDonnees(Probleme(nom, "aucun membre n'a rempli la feuille", ligne=2))
     return _pseudonymiser(pd.DataFrame(rows, columns=list(criteres["critere"])))
-
-
-def _cles(textes: pd.Series) -> pd.Series:
-    """Names normalised as `_cle` does (NFC, ’ as ', any run of spaces one space, trimmed, case folded), in one
-    pass of C-level string methods per name: `str.split()` splits on the spaces the regex class for spaces matches."""
-    nfc = unicodedata.normalize
-    return pd.Series([" ".join(nfc("NFC", t).replace("\u2019", "'").split()).casefold()
-                      for t in textes.to_numpy(dtype=object)],
-                     index=textes.index, dtype=object)
 
 
 def _notes_sans_probleme(lecture, crit_cols: dict[int, str], ordre: list[str]) -> pd.DataFrame | None:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from . import config
-from .erreurs import ErreurEcriture
+from .erreurs import ErreurEcriture, ErreurUsage
 
 MODE_FICHIER = 0o644
 MODE_DOSSIER = 0o755
@@ -188,3 +188,24 @@ def commit_git(root: Path | None = None) -> str:
         return head.stdout.strip() + (" (avec des modifications non enregistrées)" if dirty.stdout.strip() else "")
     except (OSError, subprocess.SubprocessError):
         return "inconnu (git absent)"
+
+
+def chemin_sortie(sortie: str | Path, force: bool = False, suffixes: tuple[str, ...] = (".xlsx", ".csv")) -> Path:
+    """The path of a blank sheet (or any file a command writes where the user says; relative to the shell's
+    folder): one of `suffixes`, in a folder that exists, never under data/raw/, an existing file only with `force`
+    (collected sheets are not overwritten); a usage error otherwise."""
+    path = Path(sortie).expanduser().resolve()  # an output the user names: relative to the shell's folder
+    permis = " ou ".join(suffixes)
+    if config.is_under_raw(path):
+        raise ErreurUsage(f"{path} : refus d'écrire dans data/raw/, qui ne contient que les données brutes ; "
+                          "choisissez un autre dossier")
+    if path.is_dir():
+        raise ErreurUsage(f"{path} est un dossier : donnez un nom de fichier ({permis})")
+    if path.exists() and not force:
+        raise ErreurUsage(f"{path} existe déjà : choisissez un autre nom, ou ajoutez --force pour le remplacer")
+    if path.suffix.lower() not in suffixes:
+        raise ErreurUsage(f"{path.name} : extension « {path.suffix or '(aucune)'} » non prise en charge ; "
+                          f"écrivez un fichier {permis}")
+    if not path.parent.is_dir():
+        raise ErreurUsage(f"{path.parent} : dossier introuvable")
+    return path

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from itertools import zip_longest
 from pathlib import Path
 
 import numpy as np
@@ -22,10 +21,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import config, donnees
+from . import config
 from .erreurs import ErreurDonnees, Probleme
-from .feuilles import chemin_sortie
-from .fichiers import ecrire_atomique
+from .fichiers import chemin_sortie, ecrire_atomique
+from .lecture import Format, cles, ouvrir
 from .retours import COLONNE_COMMENTAIRE, COLONNES_FICHIER, QUESTIONS
 
 FEUILLE_REPONSES, FEUILLE_CONSIGNES = "Réponses", "Consignes"
@@ -139,40 +138,13 @@ class Questionnaire:
     lecture: str
 
 
-def _normaliser(s: pd.Series) -> pd.Series:
-    """Text as matched: Unicode NFC, any run of spaces one space, trimmed, case folded."""
-    return (s.str.normalize("NFC").str.replace(r"[\s\u00a0\u202f]+", " ", regex=True).str.strip().str.casefold())
+#: How the questionnaire is read: its « Réponses » sheet; a comment is personal (never quoted, handed to the last
+#: scan); a filled column without a title is refused here, by its line, never its text.
+FORMAT = Format(feuille=FEUILLE_REPONSES, decimale=".", colonnes_attendues=COLONNES_FICHIER, personnel=True,
+                colonnes_sans_titre=True)
 
-
-def _tableau(chemin: Path, nom: str) -> tuple[pd.DataFrame, str, str, int]:
-    """(every cell as text, the name to quote, how it was read, rows dropped before the first one)."""
-    raw = donnees.octets(chemin)
-    if donnees.est_classeur(raw):
-        try:
-            wb = openpyxl.load_workbook(chemin, read_only=True, data_only=True)
-        except Exception as exc:  # corrupt, or not really a workbook
-            raise ErreurDonnees(Probleme(nom, f"classeur illisible ({type(exc).__name__})",
-                                         conseil="ouvrez-le dans Excel et enregistrez-le de nouveau en .xlsx")) from exc
-        ws = wb[FEUILLE_REPONSES] if FEUILLE_REPONSES in wb.sheetnames else wb.worksheets[0]
-        rows = list(ws.iter_rows(values_only=True))
-        wb.close()
-        cells = pd.DataFrame(rows, dtype=object)
-        # every cell as text, column by column: numbers 4 → "4", dates → "2026-03-05 00:00:00"
-        cells = cells.astype(str).mask(cells.isna(), "")
-        return cells, f"{nom} (feuille « {ws.title} »)", f"classeur Excel (.xlsx), feuille « {ws.title} »", 0
-    text, encodage, skipped = donnees.texte_csv(raw, nom)
-    first = text.splitlines()[0] if text.strip() else ""
-    sep = donnees.detecter_separateur(first, list(COLONNES_FICHIER))
-    numbered = donnees.lignes_csv(text, sep, nom, skipped)  # a quoted cell may span lines: keep the file's own
-    rows = [r for _, r in numbered]
-    if len(set(map(len, rows))) <= 1:
-        cells = pd.DataFrame(rows, dtype=object)
-    else:  # short rows (blank lines) padded with "", column by column (zip_longest runs in C)
-        cells = pd.DataFrame({j: np.array(c, dtype=object) for j, c in enumerate(zip_longest(*rows, fillvalue=""))})
-    cells.index = pd.Index([n - 1 for n, _ in numbered])  # label + 1 is the file's line
-    enc = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 avec BOM", "cp1252": "Windows-1252"}[encodage]
-    sep_fr = {",": "virgule", ";": "point-virgule", "\t": "tabulation"}[sep]
-    return cells, nom, f"CSV {enc}, séparateur {sep_fr}", 0
+#: Titles and answers are compared by the reading layer's one normaliser (case, accents, spaces, final « ? »).
+_normaliser = cles
 
 
 def _valeurs(colonne: str, textes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -200,42 +172,31 @@ def lire(chemin: str | Path) -> Questionnaire:
     Raises `ErreurDonnees` naming file, row and column, with the allowed answers, for every answer that
     is not one of them (an empty cell is no answer, and is accepted).
     """
-    chemin = config.resolve(chemin)
-    cells, nom, lecture, decalage = _tableau(chemin, config.display_path(chemin))
-    if cells.empty:
-        raise ErreurDonnees(Probleme(nom, "le fichier est vide", conseil="partez d'un questionnaire vierge : "
-                                     "cln-analysis template retours -o retours.xlsx"))
+    tableau = ouvrir(config.resolve(chemin), FORMAT)  # blank rows skipped, cells trimmed, lines the file's own
+    nom = tableau.nom_feuille
+    lecture = tableau.description(feuille=True)
+    cells = tableau.cellules()
     # each column factorised once: its distinct texts are read once (filled? which answer?), then spread back
     # to the cells, so the cost follows the number of distinct answers, not of residents
     facteurs = {j: pd.factorize(cells[j].to_numpy(dtype=object)) for j in cells.columns}
-    filled = pd.DataFrame({j: (pd.Series(u, dtype=object).str.strip() != "").to_numpy(dtype=bool)[codes]
+    filled = pd.DataFrame({j: (pd.Series(u, dtype=object) != "").to_numpy(dtype=bool)[codes]
                            for j, (codes, u) in facteurs.items()}, index=cells.index)
-    non_blank = np.flatnonzero(filled.any(axis=1).to_numpy())
-    if len(non_blank) == 0:
-        raise ErreurDonnees(Probleme(nom, "le fichier est vide",
-                                     conseil="exportez-le de nouveau, avec sa ligne d'en-tête"))
-    h = non_blank[0]
-
-    def ligne(i) -> int:
-        """The file's own row number of a 0-based position (the header is usually row 1)."""
-        return int(i) + 1 + decalage
-
-    header = [str(x).strip().lstrip("\ufeff") for x in cells.iloc[h]]
+    header = tableau.entete
     keys = list(_normaliser(pd.Series(header, dtype=object)))
     problems: list[Probleme] = []
     columns: dict[str, int] = {}
     attendues = "colonnes attendues : " + ", ".join(COLONNES_FICHIER)
-    body = filled.iloc[h + 1:]
+    ligne_entete = tableau.ligne_entete
+    body = filled
     for j, (titre, k) in enumerate(zip(header, keys, strict=True)):
         if k == "":
             if body[j].any():
-                problems.append(Probleme(nom, "une colonne remplie n'a pas de titre", ligne=ligne(cells.index[h]),
+                problems.append(Probleme(nom, "une colonne remplie n'a pas de titre", ligne=ligne_entete,
                                          conseil=attendues))
         elif k not in COLONNES_FICHIER:
-            problems.append(Probleme(nom, "colonne inconnue", ligne=ligne(cells.index[h]), colonne=titre,
-                                     conseil=attendues))
+            problems.append(Probleme(nom, "colonne inconnue", ligne=ligne_entete, colonne=titre, conseil=attendues))
         elif k in columns:
-            problems.append(Probleme(nom, "colonne en double", ligne=ligne(cells.index[h]), colonne=titre))
+            problems.append(Probleme(nom, "colonne en double", ligne=ligne_entete, colonne=titre))
         else:
             columns[k] = j
     for c in OBLIGATOIRES:
@@ -244,13 +205,15 @@ def lire(chemin: str | Path) -> Questionnaire:
                 Probleme(
                     nom,
                     "colonne obligatoire absente",
-                    ligne=ligne(cells.index[h]),
+                    ligne=ligne_entete,
                     colonne=c,
                     conseil=f"ajoutez-la à la ligne d'en-tête ({', '.join(COLONNES_FICHIER)})",
                 )
             )
     if problems:
         raise ErreurDonnees(problems)
+    if COLONNE_COMMENTAIRE in columns:
+        tableau.signaler([columns[COLONNE_COMMENTAIRE]])  # the comments' text: to the last scan, in memory only
 
     rows = body.index[body.any(axis=1).to_numpy()]  # blank rows of the template are skipped
     data = cells.loc[rows]
@@ -259,7 +222,7 @@ def lire(chemin: str | Path) -> Questionnaire:
             Probleme(
                 nom,
                 "aucune réponse sous la ligne d'en-tête",
-                ligne=ligne(cells.index[h]) + 1,
+                ligne=ligne_entete + 1,
                 conseil="une ligne par habitant",
             )
         )
@@ -269,7 +232,7 @@ def lire(chemin: str | Path) -> Questionnaire:
     data = data[[columns[c] for c in OBLIGATOIRES]]  # the comments' text goes no further
     data.columns = list(OBLIGATOIRES)
 
-    out = pd.DataFrame(index=pd.Index(data.index.to_numpy() + 1 + decalage, name="ligne"))
+    out = pd.DataFrame(index=pd.Index(data.index.to_numpy(), name="ligne"))
     bad: list[tuple[int, int, Probleme]] = []
     positions = cells.index.get_indexer(rows)
     for pos, c in enumerate(OBLIGATOIRES):
@@ -288,7 +251,7 @@ def lire(chemin: str | Path) -> Questionnaire:
             conseil = f"réponses permises : {reponses_permises(c)} ; une case vide vaut « pas de réponse »"
             if c == "date":
                 conseil = "écrivez la date AAAA-MM-JJ (2026-03-05), ou laissez la case vide"
-            n = ligne(data.index[i])
+            n = int(data.index[i])
             # the cell's text is never quoted: a shifted column could hold a comment (issue 16's rule)
             bad.append((n, pos, Probleme(nom, "réponse non permise", ligne=n, colonne=titre, conseil=conseil)))
     if bad:

@@ -80,6 +80,6 @@ def verifier_tout() -> list[Probleme]:
         if (path.is_file() and path.name != config.DATAPACKAGE.name and path.name not in described
                 and not path.name.startswith(".")):
             problems.append(Probleme(config.display_path(path), "fichier non décrit dans datapackage.json",
-                                     conseil="ajoutez sa ressource à tools/write_datapackage.py, puis régénérez "
-                                             "data/raw/datapackage.json"))
+                                     conseil="décrivez-le dans tools/datapackage/ (un fichier .json par ressource), "
+                                             "puis régénérez data/raw/datapackage.json"))
     return problems

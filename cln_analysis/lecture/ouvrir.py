@@ -1,0 +1,406 @@
+"""Opening an input file, whatever its form: a CSV as written, as Excel saves it (`;`, Windows-1252, a `sep=`
+line, a BOM, UTF-16LE « Texte Unicode » with tabs), or an `.xlsx` workbook (opened once).
+
+`ouvrir(chemin, Format(...))` returns a `Tableau`: every cell as text, trimmed, blank rows skipped, each row with
+the file's own line number, the header row(s) apart. A format's reader then only maps columns and applies its
+rules. A file is read only when it can be read without doubt; anything else raises `ErreurDonnees` with a French
+message naming the file, the line and, for a file that may hold personal data (`Format.personnel`), the column by
+its letter — a cell of such a file is never quoted.
+
+Nothing process-wide changes outside a call: the garbage collector is paused and the csv module's cell limit set
+only while a file is split into rows and cleaned, and both are restored before `ouvrir` returns or raises.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .. import config, formats
+from . import collecte
+from .erreurs import ErreurDonnees, Probleme, lettre
+
+MO = 2**20
+#: The default size limit: the reports' own files weigh kilobytes (a 200 MB CSV took 5 GB of memory). A format
+#: whose files are larger by nature (a call log, budget lines) declares its own `Format.taille_max`.
+TAILLE_MAX = 50 * MO
+
+#: Longest cell accepted (the csv module's default field limit, which another library may have raised).
+CELLULE_MAX = 131_072
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+#: The encodings and separators read, as a report's provenance names them.
+ENCODAGES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 avec BOM", "cp1252": "Windows-1252", "utf-16-le": "UTF-16LE",
+             "utf-16-be": "UTF-16BE"}
+SEPARATEURS = {",": "virgule", ";": "point-virgule", "\t": "tabulation"}
+
+
+@dataclass(frozen=True)
+class Format:
+    """What a format's reader declares about its files; every field has the default of a plain table."""
+
+    taille_max: int = TAILLE_MAX
+    #: the sheet of a workbook to read when it has one of that name (otherwise the first sheet)
+    feuille: str | None = None
+    #: header rows: 1 for most tables, 3 for a Framaforms (Drupal Webform) export
+    lignes_entete: int = 1
+    #: which header row gives the column titles (`Tableau.entete`; all are in `Tableau.entetes`)
+    ligne_titres: int = -1
+    #: the decimal mark; None: the rule of Excel's files (a comma in a `;` file, a point otherwise)
+    decimale: str | None = None
+    #: names or titles the header may hold: they settle the separator when a header holds several candidates
+    colonnes_attendues: tuple[str, ...] = ()
+    #: the file may hold personal data: no cell is ever quoted, columns are named by their letter
+    personnel: bool = False
+    #: keep the columns that have no title (the reader refuses them itself, e.g. « une colonne remplie n'a pas de
+    #: titre »); otherwise trailing untitled columns are dropped when empty and refused when filled
+    colonnes_sans_titre: bool = False
+
+
+@dataclass
+class Tableau:
+    """A file as read: how (for the report's provenance), its header row(s) and its rows of text cells."""
+
+    chemin: Path
+    format: str  # "csv", "csv-excel" or "xlsx"
+    encodage: str | None = None
+    separateur: str | None = None
+    decimale: str = "."
+    entete: list[str] = field(default_factory=list)
+    lignes: list[tuple[int, list[str]]] = field(default_factory=list)
+    #: every header row (one for most formats), as wide as `entete`
+    entetes: list[list[str]] = field(default_factory=list)
+    #: the file's line of the (last) header row
+    ligne_entete: int = 1
+    feuille: str | None = None  # the sheet read, for a workbook
+    personnel: bool = False
+
+    @property
+    def nom(self) -> str:
+        """The file as messages name it (relative to the repository when it is inside)."""
+        return config.display_path(self.chemin)
+
+    @property
+    def nom_feuille(self) -> str:
+        """The file and, for a workbook, the sheet read."""
+        return f"{self.nom} (feuille « {self.feuille} »)" if self.feuille else self.nom
+
+    def description(self, feuille: bool = False) -> str:
+        """How the file was read, in French (`feuille`: name a workbook's sheet rather than say « première »)."""
+        if self.format == "xlsx":
+            return f"classeur Excel (.xlsx), feuille « {self.feuille} »" if feuille else \
+                "classeur Excel (.xlsx), première feuille"
+        text = f"CSV {ENCODAGES[self.encodage or 'utf-8']}, séparateur {SEPARATEURS[self.separateur or ',']}"
+        if self.decimale == ",":
+            text += ", décimale virgule"
+        return text
+
+    def colonne(self, i: int) -> str:
+        """Column `i` (0-based) as a message names it: its letter in a personal file, its title otherwise."""
+        if self.personnel or i >= len(self.entete) or not self.entete[i]:
+            return lettre(i)
+        return self.entete[i]
+
+    def probleme(self, message: str, ligne: int | None = None, colonne: int | str | None = None,
+                 conseil: str | None = None) -> Probleme:
+        """A problem of this file; an int `colonne` is a position, named as `colonne()` says."""
+        nom = colonne if colonne is None or isinstance(colonne, str) else self.colonne(colonne)
+        return Probleme(self.nom, message, ligne=ligne, colonne=nom, conseil=conseil)
+
+    def cellules(self) -> pd.DataFrame:
+        """The rows as a table of text cells (columns 0…n-1, indexed by the file's line), built in one step."""
+        if not self.lignes:
+            return pd.DataFrame(columns=range(len(self.entete)), index=pd.Index([], name="ligne"), dtype=object)
+        cells = pd.DataFrame([r for _, r in self.lignes], dtype=object)  # rows as wide as the header: one C step
+        cells.index = pd.Index([n for n, _ in self.lignes], name="ligne")
+        return cells
+
+    def signaler(self, colonnes: Iterable[int]) -> None:
+        """Hand every distinct text of these columns (names, comments, numbers) to the run's collector of
+        personal strings (`collecte`), for the last scan before publication; nothing when no run collects."""
+        if collecte.courant() is None:
+            return
+        for i in colonnes:
+            collecte.signaler(pd.unique(pd.Series([r[i] for _, r in self.lignes], dtype=object)))
+
+
+# --------------------------------------------------------------------------- the file's bytes
+
+def octets(chemin: Path, taille_max: int = TAILLE_MAX) -> bytes:
+    """The bytes of an input file, or a French refusal when it is missing, a folder, too large or empty."""
+    nom = config.display_path(chemin)
+    if not chemin.exists():
+        raise ErreurDonnees(Probleme(nom, "fichier introuvable", conseil="vérifiez le chemin et le nom du fichier"))
+    if chemin.is_dir():
+        raise ErreurDonnees(Probleme(nom, "c'est un dossier, pas un fichier"))
+    if not chemin.is_file():  # a FIFO, /dev/zero, a socket: reading it could wait or run forever
+        raise ErreurDonnees(Probleme(nom, "ce n'est pas un fichier ordinaire (tube, périphérique…)",
+                                     conseil="donnez le chemin d'un fichier .csv ou .xlsx"))
+    taille = chemin.stat().st_size
+    if taille > taille_max:
+        raise ErreurDonnees(Probleme(nom, f"fichier trop gros ({formats.entier(taille // MO)} Mo ; au plus "
+                                          f"{formats.entier(taille_max // MO)} Mo)",
+                                     conseil="ne gardez que les lignes et colonnes du tableau attendu"))
+    with open(chemin, "rb") as fh:
+        raw = fh.read(taille_max + 1)
+    if not raw.strip():
+        raise ErreurDonnees(Probleme(nom, "le fichier est vide", conseil="exportez de nouveau le tableau, avec sa "
+                                                                         "ligne d'en-tête"))
+    return raw
+
+
+def est_classeur(raw: bytes) -> bool:
+    """True for an .xlsx workbook (a zip archive)."""
+    return raw.startswith(_ZIP_MAGIC)
+
+
+def _utf16_sans_bom(raw: bytes) -> bool:
+    """UTF-16LE without its BOM: an even length, and the first two characters ASCII, each followed by a zero byte
+    (a title starts with a letter or a digit; a binary file so made is then refused for its NULs once decoded)."""
+    return len(raw) % 2 == 0 and len(raw) >= 4 and raw[1] == raw[3] == 0 and 0 < raw[0] < 128 and 0 < raw[2] < 128
+
+
+def texte_csv(raw: bytes, nom: str) -> tuple[str, str, int]:
+    """(text, encoding, lines dropped) of a CSV file: UTF-8 (with or without BOM), UTF-16 (Excel's « Texte
+    Unicode », with or without BOM) or, failing those, Windows-1252 as Excel saves it; a leading `sep=` line is
+    dropped (and counted, so that line numbers stay the file's own). Refuses .xls workbooks and binary files."""
+    if raw.startswith(_OLE_MAGIC):
+        raise ErreurDonnees(Probleme(nom, "classeur Excel 97-2003 (.xls), format non pris en charge",
+                                     conseil="enregistrez-le au format .xlsx ou « CSV UTF-8 »"))
+    utf16 = ("utf-16-le", 2) if raw.startswith(b"\xff\xfe") else ("utf-16-be", 2) if raw.startswith(b"\xfe\xff") \
+        else ("utf-16-le", 0) if _utf16_sans_bom(raw) else None
+    if utf16 is None and b"\x00" in raw:  # a binary file, or a NUL copied into a cell: never carried into a page
+        _nul(nom, raw[: raw.index(b"\x00")].count(b"\n") + 1)
+    if utf16:
+        try:
+            text, encodage = raw[utf16[1]:].decode(utf16[0]), utf16[0]
+        except UnicodeDecodeError:
+            raise ErreurDonnees(Probleme(nom, "texte Unicode (UTF-16) illisible : le fichier est peut-être tronqué",
+                                         conseil="enregistrez-le de nouveau, au format « CSV UTF-8 » ou .xlsx"
+                                         )) from None
+        if "\x00" in text:
+            _nul(nom, text[: text.index("\x00")].count("\n") + 1)
+    elif raw.startswith(b"\xef\xbb\xbf"):
+        text, encodage = raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    else:
+        try:
+            text, encodage = raw.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            # Excel on Windows saves "CSV (séparateur : point-virgule)" in Windows-1252.
+            text, encodage = raw.decode("cp1252", errors="replace"), "cp1252"
+    decalage = 0  # lines before the table: the file's own line numbers are reported
+    first, _nl, rest = text.partition("\n")
+    if first.strip().lower().startswith("sep="):
+        text, decalage = rest, 1
+    return text, encodage, decalage
+
+
+def _nul(nom: str, ligne: int):
+    raise ErreurDonnees(Probleme(nom, "caractère nul (octet 0) : ce n'est pas un tableau texte (CSV) lisible",
+                                 ligne=ligne, conseil="enregistrez-le au format « CSV UTF-8 » ou .xlsx"))
+
+
+def detecter_separateur(header: str, attendues: Iterable[str] | None = None) -> str:
+    """`,`, `;` or tab: the one that splits the header into expected names, else the most frequent."""
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    attendues = set(attendues or ())
+    if attendues:
+        for sep in (",", ";", "\t"):
+            if set(c.strip() for c in header.split(sep)) & attendues and counts[sep]:
+                return sep
+    return max(counts, key=lambda s: (counts[s], s == ","))
+
+
+# --------------------------------------------------------------------------- records
+
+def sans_nettoyage(text: str, separateur: str) -> bool:
+    """True when no cell has a space around it and no row is blank: the rows then need no cleaning. Over-cautious
+    is fine. (`ouvrir` no longer asks: cleaning column by column costs less than this scan of the text.)"""
+    sep = re.escape(separateur)
+    t, esp = text.rstrip("\r\n"), r"[^\S\r\n]"  # any space but a line break
+    vide = rf'[{sep}"\s]*'  # a row of nothing but separators, quotes and spaces
+    return not (text.count("\r") != text.count("\r\n")  # a bare CR ends lines (old Mac files): the careful path
+                or t[:1].isspace() or t[-1:].isspace()
+                or re.search(rf'[{sep}"\n]{esp}|{esp}[{sep}"\r\n]', t)
+                or re.match(rf"{vide}(\r?\n|$)", t) or re.search(rf"\n{vide}(\r?\n|$)", t))
+
+
+@contextmanager
+def _lecture_en_bloc() -> Iterator[None]:
+    """While records are split: the collector paused (a million new cells and rows are no garbage: it would only
+    rescan them, 2/3 of the time) and the csv module's cell limit set; both as they were afterwards."""
+    actif = gc.isenabled()
+    limite = csv.field_size_limit(CELLULE_MAX)  # the csv module refuses a longer cell itself (no check per row)
+    gc.disable()
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limite)
+        if actif:
+            gc.enable()
+
+
+def lignes_csv(text: str, separateur: str, nom: str, decalage: int = 0) -> list[tuple[int, list[str]]]:
+    """Each record with the file line it starts on (a quoted cell may span several lines)."""
+    with _lecture_en_bloc():
+        return _lignes_csv(text, separateur, nom, decalage)
+
+
+def _lignes_csv(text: str, separateur: str, nom: str, decalage: int) -> list[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separateur)
+    out, fin = [], 0
+    try:
+        rows = list(reader)
+    except csv.Error:
+        rows = None  # the record by record reading below names the line
+    if rows == []:
+        return []  # no record at all (an empty text): the caller says the file is empty
+    if rows is not None and text.count("\r") == text.count("\r\n"):  # lines end with \n (or \r\n)
+        debut = 1 + decalage
+        if len(rows) == text.count("\n") + (not text.endswith("\n")):  # one record per line: no cell spans lines
+            return list(zip(range(debut, len(rows) + debut), rows, strict=True))
+        # a record starts one line after the previous one, plus the line breaks inside its quoted cells
+        sauts = [0] + ["\x00".join(r).count("\n") for r in rows[:-1]]
+        numeros = itertools.accumulate((1 + s for s in sauts), initial=debut - 1)
+        return list(zip(itertools.islice(numeros, 1, None), rows, strict=True))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separateur)
+    try:
+        for row in reader:  # some quoted cell spans lines: number each record by the line it starts on
+            out.append((fin + 1 + decalage, row))
+            fin = reader.line_num
+    except csv.Error as exc:
+        limite = "field larger than field limit" in str(exc)
+        raise ErreurDonnees(Probleme(
+            nom,
+            f"cellule de plus de {formats.entier(CELLULE_MAX)} caractères" if limite
+            else "guillemets mal fermés ou caractère illisible",
+            ligne=fin + 1 + decalage,
+            conseil="une cellule contient peut-être un guillemet ouvert qui n'est jamais fermé",
+        )) from None
+    return out
+
+
+def _vide(nom: str) -> ErreurDonnees:
+    return ErreurDonnees(Probleme(nom, "le fichier est vide",
+                                  conseil="exportez de nouveau le tableau, avec sa ligne d'en-tête"))
+
+
+def remplir(tableau: Tableau, rows: list, nom: str, fmt: Format) -> None:
+    """Header row(s) and body of the table; `rows` are cell lists (numbered from line 1) or (line, cells).
+    Every cell is trimmed and blank rows are skipped, keeping line numbers as the file shows them. When every row
+    is as wide (the common case) the cleaning goes column by column, one C-level `map` per column, with no Python
+    loop per cell: a file of a million cells is cleaned in a fraction of a second."""
+    if rows and isinstance(rows[0], tuple):
+        numbered = rows  # CSV records: their cells are text already
+    else:
+        numbered = [(i + 1, [("" if c is None else str(c)) for c in row]) for i, row in enumerate(rows)]
+    rapide = bool(numbered) and len({len(r) for _, r in numbered}) == 1 and len(numbered[0][1]) > 0
+    if rapide:
+        colonnes = [list(map(str.strip, c)) for c in zip(*(r for _, r in numbered), strict=True)]
+        remplies = map(any, zip(*colonnes, strict=True))  # blank: each of its cells is empty once trimmed
+        propres = map(list, zip(*colonnes, strict=True))
+        numbered = [(n, r) for (n, _), r, k in zip(numbered, propres, remplies, strict=True) if k]
+    else:
+        numbered = [(n, r) for n, r in numbered if "".join(r).strip()]
+    if not numbered:
+        raise _vide(nom)
+    n_entete = max(1, fmt.lignes_entete)
+    tete, body = numbered[:n_entete], numbered[n_entete:]
+    tableau.ligne_entete = tete[-1][0]
+    largeur_lue = max(len(r) for _, r in tete)
+    entetes = [[h.strip().lstrip("\ufeff") for h in r] + [""] * (largeur_lue - len(r)) for _, r in tete]
+    if fmt.colonnes_sans_titre:  # as wide as the widest row: the reader judges the untitled columns
+        largeur_lue = largeur_lue if rapide else max([largeur_lue] + [len(r) for _, r in body])  # rapide: as wide
+        entetes = [r + [""] * (largeur_lue - len(r)) for r in entetes]
+        width = largeur_lue
+    else:
+        # trailing empty header cells (Excel leaves some) are dropped with their empty cells
+        width = largeur_lue
+        while width and not any(r[width - 1] for r in entetes):
+            width -= 1
+    tableau.entetes = [r[:width] for r in entetes]
+    tableau.entete = list(tableau.entetes[fmt.ligne_titres])
+    if rapide and len(numbered[0][1]) == width:
+        tableau.lignes.extend(body)
+        return
+    strip, lignes = str.strip, tableau.lignes
+    for n, row in body:
+        if len(row) == width:
+            lignes.append((n, row if rapide else list(map(strip, row))))
+            continue
+        if "".join(row[width:]).strip():
+            raise ErreurDonnees(Probleme(nom, f"{len(row)} cellules pour {width} colonnes d'en-tête", ligne=n,
+                                         conseil="une valeur contient peut-être le séparateur ; mettez-la entre "
+                                                 "guillemets"))
+        lignes.append((n, list(map(strip, (row + [""] * width)[:width]))))
+
+
+# --------------------------------------------------------------------------- workbooks
+
+def cellule_xlsx(value) -> str:
+    """A workbook cell as text: a whole number without « .0 », a date as AAAA-MM-JJ, a boolean in French."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "vrai" if value else "faux"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def _lire_xlsx(chemin: Path, nom: str, fmt: Format) -> Tableau:
+    import openpyxl  # imported only when a workbook is given: most inputs are CSV, and kernels start faster
+
+    try:
+        wb = openpyxl.load_workbook(chemin, read_only=True, data_only=True)  # the one time the workbook is opened
+    except Exception as exc:  # corrupt or not really a workbook
+        raise ErreurDonnees(Probleme(nom, f"classeur illisible ({type(exc).__name__})",
+                                     conseil="ouvrez-le dans Excel et enregistrez-le de nouveau en .xlsx")) from exc
+    try:
+        ws = wb[fmt.feuille] if fmt.feuille and fmt.feuille in wb.sheetnames else wb.worksheets[0]
+        with _lecture_en_bloc():
+            rows = [[cellule_xlsx(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    tableau = Tableau(chemin, "xlsx", decimale=".", feuille=ws.title, personnel=fmt.personnel)
+    with _lecture_en_bloc():
+        remplir(tableau, rows, f"{nom} (feuille « {ws.title} »)", fmt)
+    return tableau
+
+
+# --------------------------------------------------------------------------- the entry point
+
+def ouvrir(chemin: str | Path, fmt: Format | None = None) -> Tableau:
+    """Read a table's header and rows as text, whatever its form (CSV, Excel's CSV, UTF-16 text, .xlsx).
+
+    Refuses what cannot be read without doubt, with an `ErreurDonnees` saying how to fix it.
+    """
+    fmt = fmt or Format()
+    chemin = Path(chemin)
+    nom = config.display_path(chemin)
+    raw = octets(chemin, fmt.taille_max)
+    if est_classeur(raw):
+        return _lire_xlsx(chemin, nom, fmt)
+    text, encodage, decalage = texte_csv(raw, nom)
+    del raw  # a large file is not held twice
+    premiere = next((ligne for ligne in text.splitlines() if ligne.strip()), "")  # the header, after blank lines
+    separateur = detecter_separateur(premiere, fmt.colonnes_attendues)
+    decimale = fmt.decimale or ("," if separateur == ";" else ".")
+    tableau = Tableau(chemin, "csv" if (encodage == "utf-8" and separateur == ",") else "csv-excel",
+                      encodage=encodage, separateur=separateur, decimale=decimale, personnel=fmt.personnel)
+    with _lecture_en_bloc():  # the collector paused until every row is built and cleaned: none is garbage
+        remplir(tableau, _lignes_csv(text, separateur, nom, decalage), nom, fmt)
+    return tableau

@@ -1,0 +1,185 @@
+"""The reading layer opens every form of input file (`cln_analysis.lecture.ouvrir`).
+
+The files are written here byte by byte with Python's own codecs (UTF-8, its BOM, cp1252, UTF-16LE/BE with and
+without BOM) and workbooks with openpyxl, so what is expected never comes from the layer under test. The several
+header rows are the shape of a form export (a group row, a title row, an option row), not a copy of one.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+
+import openpyxl
+import pytest
+from openpyxl.utils import get_column_letter
+
+from cln_analysis.erreurs import ErreurDonnees
+from cln_analysis.lecture import TAILLE_MAX, Format, lettre, ouvrir
+
+ROWS = [["nom", "montant"], ["Écoles", "1,5"], ["Mairie", "2"]]
+SECRET = "Mme Dupont 06 12 34 56 78"
+
+
+def _ecrire(path, data: bytes):
+    path.write_bytes(data)
+    return path
+
+
+def _texte(rows, sep):
+    return "\r\n".join(sep.join(r) for r in rows) + "\r\n"
+
+
+@pytest.mark.parametrize("octets,encodage,sep,decimale,description", [
+    (_texte(ROWS, ",").replace("1,5", '"1,5"').encode("utf-8"), "utf-8", ",", ".", "CSV UTF-8, séparateur virgule"),
+    (b"\xef\xbb\xbf" + _texte(ROWS, ";").encode("utf-8"), "utf-8-sig", ";", ",",
+     "CSV UTF-8 avec BOM, séparateur point-virgule, décimale virgule"),
+    (_texte(ROWS, ";").encode("cp1252"), "cp1252", ";", ",",
+     "CSV Windows-1252, séparateur point-virgule, décimale virgule"),
+    (b"\xff\xfe" + _texte(ROWS, "\t").encode("utf-16-le"), "utf-16-le", "\t", ".",
+     "CSV UTF-16LE, séparateur tabulation"),
+    (_texte(ROWS, "\t").encode("utf-16-le"), "utf-16-le", "\t", ".", "CSV UTF-16LE, séparateur tabulation"),
+    (b"\xfe\xff" + _texte(ROWS, "\t").encode("utf-16-be"), "utf-16-be", "\t", ".",
+     "CSV UTF-16BE, séparateur tabulation"),
+])
+def test_encodings_and_separators(tmp_path, octets, encodage, sep, decimale, description):
+    t = ouvrir(_ecrire(tmp_path / "t.csv", octets))
+    assert (t.encodage, t.separateur, t.decimale) == (encodage, sep, decimale)
+    assert t.entete == ["nom", "montant"]
+    assert t.lignes == [(2, ["Écoles", "1,5"]), (3, ["Mairie", "2"])]
+    assert t.description() == description
+
+
+def test_a_sep_line_is_dropped_and_lines_stay_the_files_own(tmp_path):
+    p = _ecrire(tmp_path / "t.csv", ("sep=;\r\n" + _texte(ROWS, ";")).encode("cp1252"))
+    t = ouvrir(p)
+    assert t.separateur == ";" and t.ligne_entete == 2 and [n for n, _ in t.lignes] == [3, 4]
+
+
+def test_the_format_fixes_the_decimal_mark_and_helps_choose_the_separator(tmp_path):
+    p = _ecrire(tmp_path / "t.csv", _texte(ROWS, ";").encode("utf-8"))
+    assert ouvrir(p, Format(decimale=".")).decimale == "."
+    # a header with a comma inside one title and `;` between them: the expected names settle it
+    p = _ecrire(tmp_path / "u.csv", "Usage, intérêt;b\r\n1;2\r\n".encode())
+    assert ouvrir(p).separateur == ","  # alone, the most frequent... ties go to the comma
+    assert ouvrir(p, Format(colonnes_attendues=("b",))).separateur == ";"
+
+
+def test_cells_are_trimmed_and_blank_rows_skipped_on_the_careful_path(tmp_path):
+    p = _ecrire(tmp_path / "t.csv", b"a,b\n 1 ,2\n,\n\n3,\xc2\xa04\n")
+    t = ouvrir(p)
+    assert t.lignes == [(2, ["1", "2"]), (5, ["3", "4"])]
+    assert list(t.cellules().index) == [2, 5] and t.cellules().loc[5, 1] == "4"
+
+
+def _classeur(path, feuilles):
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for titre, rows in feuilles.items():
+        ws = wb.create_sheet(titre)
+        for r in rows:
+            ws.append(r)
+    wb.save(path)
+    return path
+
+
+def test_a_workbook_is_opened_once_and_its_named_sheet_read(tmp_path, monkeypatch):
+    p = _classeur(tmp_path / "t.xlsx", {"Autre": [["x"], ["1"]], "Notes": [["a", "b"], [4.0, None], [None, "oui"]]})
+    ouvertures = []
+    vraie = openpyxl.load_workbook
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: ouvertures.append(a) or vraie(*a, **k))
+    t = ouvrir(p, Format(feuille="Notes"))
+    assert len(ouvertures) == 1
+    assert (t.format, t.feuille, t.entete) == ("xlsx", "Notes", ["a", "b"])
+    assert t.lignes == [(2, ["4", ""]), (3, ["", "oui"])]
+    assert t.description(feuille=True) == "classeur Excel (.xlsx), feuille « Notes »"
+    assert t.nom_feuille.endswith("t.xlsx (feuille « Notes »)")
+    assert ouvrir(p, Format(feuille="Absente")).feuille == "Autre"  # none of that name: the first sheet
+
+
+def test_several_header_rows(tmp_path):
+    rows = [["", "Détails", "Questions", ""], ["Numéro", "Date", "Canal", "Motif"], ["", "", "téléphone", ""],
+            ["1", "2026-03-02", "X", "état civil"]]
+    p = _ecrire(tmp_path / "t.csv", _texte(rows, ",").encode())
+    t = ouvrir(p, Format(lignes_entete=3, ligne_titres=1))
+    assert t.entete == ["Numéro", "Date", "Canal", "Motif"] and t.entetes == rows[:3]
+    assert t.ligne_entete == 3 and t.lignes == [(4, rows[3])]
+
+
+def test_untitled_columns_are_dropped_when_empty_refused_when_filled_or_kept_for_the_reader(tmp_path):
+    p = _ecrire(tmp_path / "t.csv", b"a,b,,\n1,2,,\n")
+    assert ouvrir(p).entete == ["a", "b"]
+    p = _ecrire(tmp_path / "u.csv", f"a,b\n1,2,{SECRET}\n".encode())
+    with pytest.raises(ErreurDonnees) as exc:
+        ouvrir(p, Format(personnel=True))
+    assert "ligne 2 : 3 cellules pour 2 colonnes d'en-tête" in str(exc.value) and SECRET not in str(exc.value)
+    t = ouvrir(p, Format(colonnes_sans_titre=True))
+    assert t.entete == ["a", "b", ""] and t.lignes == [(2, ["1", "2", SECRET])]
+
+
+def test_size_limit_per_format(tmp_path):
+    p = tmp_path / "journal.csv"
+    ligne = "2026-03-02,0320000000,appel reçu\n"
+    p.write_text("date,numero,etat\n" + ligne * (2 * 2**20 // len(ligne.encode()) + 1), encoding="utf-8")
+    taille = p.stat().st_size
+    assert 2 * 2**20 < taille < 3 * 2**20
+    with pytest.raises(ErreurDonnees) as exc:
+        ouvrir(p, Format(taille_max=2**20))
+    assert "fichier trop gros (2 Mo ; au plus 1 Mo)" in str(exc.value)
+    assert len(ouvrir(p, Format(taille_max=4 * 2**20)).lignes) == taille // len(ligne.encode())
+    assert TAILLE_MAX == 50 * 2**20  # the default of a plain table
+
+
+@pytest.mark.parametrize("octets,ligne", [
+    (b"a,b\n1,2\n3,\x004\n", 3),
+    (b"\xff\xfe" + "a\tb\n1\t2\n3\t\x004\n".encode("utf-16-le"), 3),
+    (b"a,b\n\x00\x00\x00\x00\n", 2),  # NULs at the start of a line: not UTF-16
+])
+def test_a_nul_is_refused_with_its_line(tmp_path, octets, ligne):
+    with pytest.raises(ErreurDonnees) as exc:
+        ouvrir(_ecrire(tmp_path / "t.csv", octets))
+    assert f"ligne {ligne} : caractère nul (octet 0)" in str(exc.value)
+
+
+def test_truncated_utf16_is_refused(tmp_path):
+    with pytest.raises(ErreurDonnees, match="UTF-16"):
+        ouvrir(_ecrire(tmp_path / "t.csv", b"\xff\xfe" + "a\tb\n1\t2\n".encode("utf-16-le") + b"\x00\xd8"))
+
+
+def test_a_personal_file_names_columns_by_letter_and_never_quotes_a_cell(tmp_path):
+    p = _ecrire(tmp_path / "t.csv", f"Membre,Commentaire\n{SECRET},{SECRET}\n".encode())
+    t = ouvrir(p, Format(personnel=True))
+    prob = t.probleme("cette case n'est pas une note", ligne=2, colonne=1, conseil="une note de 0 à 4")
+    assert str(prob).endswith("t.csv, ligne 2, colonne « B » : cette case n'est pas une note — une note de 0 à 4")
+    assert t.colonne(27) == "AB"
+    assert ouvrir(p).colonne(1) == "Commentaire"  # a plain table names a column by its title
+
+
+def test_column_letters_agree_with_openpyxl():
+    assert [lettre(i) for i in range(3000)] == [get_column_letter(i + 1) for i in range(3000)]
+
+
+def test_no_process_wide_state_changes(tmp_path):
+    avant = csv.field_size_limit()
+    gc.enable()
+    ouvrir(_ecrire(tmp_path / "t.csv", b'a,b\n"x\ny",2\n'))
+    with pytest.raises(ErreurDonnees, match="ligne 3 : cellule de plus de 131\u202f072 caractères"):
+        ouvrir(_ecrire(tmp_path / "u.csv", b"a,b\n1,2\n" + b"x" * 200_000 + b",3\n"))
+    assert csv.field_size_limit() == avant and gc.isenabled()
+    csv.field_size_limit(10)  # another library's choice is kept too
+    try:
+        assert ouvrir(_ecrire(tmp_path / "v.csv", b"a,b\n" + b"x" * 200 + b",2\n")).lignes[0][1][0] == "x" * 200
+        assert csv.field_size_limit() == 10
+    finally:
+        csv.field_size_limit(avant)
+
+
+def test_refusals_of_what_is_no_table(tmp_path):
+    with pytest.raises(ErreurDonnees, match="fichier introuvable"):
+        ouvrir(tmp_path / "absent.csv")
+    with pytest.raises(ErreurDonnees, match="Excel 97-2003"):
+        ouvrir(_ecrire(tmp_path / "t.xls", b"\xd0\xcf\x11\xe0" + b"\x01" * 100))
+    with pytest.raises(ErreurDonnees, match="classeur illisible"):
+        ouvrir(_ecrire(tmp_path / "t.xlsx", b"PK\x03\x04 pas un zip"))
+    with pytest.raises(ErreurDonnees, match="le fichier est vide"):
+        ouvrir(_ecrire(tmp_path / "t.csv", b"sep=;\n\n ;; \n"))
