@@ -18,7 +18,7 @@ def _df(rows):
 @pytest.fixture(scope="module")
 def figs():
     t = appels.annuel(donnees.charger("appels_standard"))
-    obj = appels.objectif(appels.derniere_annee_complete(t), 1.0, 250, 1, 1 / 3)
+    obj = appels.ecart_objectif(appels.derniere_annee_complete(t), 1.0, 250, 1, 1 / 3)
     return {c["figure_id"]: c["value"] for c in appels.chiffres(t, obj)}
 
 

@@ -217,7 +217,7 @@ def test_zero_totals_are_refused_with_row_and_column(tmp_path):
     cells = text[1].split(",")
     cells[1:4] = ["0", "0", "0"]
     p.write_text("\n".join([text[0], ",".join(cells)] + text[2:]) + "\n", encoding="utf-8")
-    probs = appels.verifier(donnees.charger("appels_standard", p))
+    probs = appels.problemes(donnees.charger("appels_standard", p))
     assert [(x.ligne, x.colonne) for x in probs] == [(2, "appels_recus")]
 
 
