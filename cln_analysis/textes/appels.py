@@ -71,7 +71,8 @@ def essentiel(r: Rapport, c: Contexte) -> list[Html]:
         A=A, rec=r.valeur(f"{p}.recus"), rep=r.valeur(f"{p}.repondus"), taux=r.valeur(f"{p}.taux_decroche"),
         perd=r.valeur(f"{p}.perdus"), un_sur=r.valeur(f"{p}.recus_par_perdu"), a0=a0,
         rec0=r.valeur(f"appels.{a0}.recus"),
-        evo=marque(f"{p}.evolution_recus_depuis_{a0}", f.evolution(derniere["appels_recus"] / premiere["appels_recus"] - 1)))]
+        evo=marque(f"{p}.evolution_recus_depuis_{a0}",
+                   f.evolution(derniere["appels_recus"] / premiere["appels_recus"] - 1)))]
 
 
 def chiffres_texte(c: Contexte) -> list[dict]:
@@ -111,7 +112,8 @@ def annees(r: Rapport, c: Contexte) -> list[Html]:
         a = int(y["annee"])
         if y["evolution_recus_memes_mois"] == y["evolution_recus_memes_mois"]:
             out.append(rendu.texte(
-                "En {a}, sur {m}, les appels reçus ont évolué de <strong>{v}</strong> par rapport aux mêmes mois de {p}.",
+                "En {a}, sur {m}, les appels reçus ont évolué de <strong>{v}</strong> par rapport aux mêmes mois de "
+                "{p}.",
                 a=a, m=y["periode_couverte"], p=a - 1,
                 v=marque(f"appels.{a}.evolution_recus_memes_mois", f.evolution(y["evolution_recus_memes_mois"]))))
         else:
@@ -181,7 +183,8 @@ def mois(r: Rapport, c: Contexte, nat: pd.DataFrame) -> list[Html]:
     out = [r.graphique(fig, alt, "Taux de décroché par un agent et global, mois par mois, avec la référence "
                                  "nationale", tab, source=c.source + " ; référence : " + source_nationale())]
     fig = graphiques.barres_empilees(list(m["nom_mois"]), {
-        "Résolus par le callbot": list(m["resolus_callbot"]), "Abandonnés pendant le callbot": list(m["abandons_callbot"]),
+        "Résolus par le callbot": list(m["resolus_callbot"]),
+        "Abandonnés pendant le callbot": list(m["abandons_callbot"]),
         "Répondus par un agent": list(m["appels_repondus"]), "Perdus": list(m["appels_perdus"])}, "entier", "Appels")
     alt = ("Barres empilées de ce que sont devenus les appels reçus, par mois : " + " ; ".join(
         f"{n} : {f.entier(rec)} reçus" + ("" if res is None else f", {f.entier(res)} résolus par le callbot, "
@@ -202,12 +205,14 @@ def ecart(r: Rapport, c: Contexte, obj: appels.EcartObjectif, jours_ouvres: int)
     q = f"appels.{obj.annee}"
     return [rendu.texte(
         "Le projet de <em>callbot</em> vise {obj} des appels décrochés. En {A}, il aurait fallu répondre à "
-        "<strong>{ecart}</strong> appels de plus, soit <strong>{jour}</strong> par jour ouvré (sur {jours} jours ouvrés "
+        "<strong>{ecart}</strong> appels de plus, soit <strong>{jour}</strong> par jour ouvré (sur {jours} jours "
+        "ouvrés "
         "par an, une hypothèse).",
         obj=f.pourcentage(obj.objectif, 0), A=c.annee, ecart=r.valeur(f"{q}.ecart_objectif"),
         jour=r.valeur(f"{q}.perdus_par_jour_ouvre"), jours=f.entier(jours_ouvres)),
         rendu.texte(
-        "Avec une durée moyenne d'appel de {duree}, les {rep} appels répondus représentent environ <strong>{h}</strong> "
+        "Avec une durée moyenne d'appel de {duree}, les {rep} appels répondus représentent environ "
+        "<strong>{h}</strong> "
         "de conversation dans l'année. La diapositive indique que plus d'un tiers des appels sont des transferts vers "
         "d'autres services : au moins <strong>{tr}</strong> appels répondus en {A}, que le <em>callbot</em> pourrait "
         "orienter.", duree=duree, rep=r.valeur(f"{q}.repondus"), h=r.valeur(f"{q}.heures_conversation"),
@@ -224,10 +229,12 @@ def charge(r: Rapport, c: Contexte, coh: appels.Coherence, postes: int, jours_ou
         attente = marque(f"appels.{coh.annee}.attente_predite_erlang_s", attente)
     return [rendu.texte(
         "En {A}, les {rep} appels répondus, à {duree} chacun, occupent <strong>{occ}</strong> du temps d'ouverture des "
-        "{postes} postes ({jours} jours de {heures} h, deux hypothèses). Répartis également sur les heures d'ouverture, "
+        "{postes} postes ({jours} jours de {heures} h, deux hypothèses). Répartis également sur les heures "
+        "d'ouverture, "
         "les appels qui arrivent aux agents (répondus et perdus) représentent une charge de <strong>{charge}</strong> "
         "agent occupé en moyenne. Le modèle d'Erlang C, qui décrit une file d'attente d'appels arrivant au hasard, "
-        "prédit alors une attente moyenne de <strong>{att}</strong> avec les {postes} postes au téléphone, et de {att1} "
+        "prédit alors une attente moyenne de <strong>{att}</strong> avec les {postes} postes au téléphone, et de "
+        "{att1} "
         "avec un seul agent.",
         A=A, rep=r.valeur(f"{p}.repondus"), duree=f.pluriel(round(c.h.duree_moyenne_min), "minute", "minutes"),
         occ=r.valeur(f"appels.{coh.annee}.occupation_postes"), postes=f.entier(postes), jours=f.entier(jours_ouvres),
@@ -238,7 +245,8 @@ def charge(r: Rapport, c: Contexte, coh: appels.Coherence, postes: int, jours_ou
         "Les « 10 à 15 minutes » d'attente de la diapositive ne s'expliquent donc pas par la charge moyenne : elles "
         "supposent des pics d'appels bien plus forts que la moyenne, beaucoup moins d'agents réellement au téléphone "
         "que de postes, des appels bien plus longs qu'une minute (la diapositive arrondit), ou une attente qui ne "
-        "concerne que certains appels. Le modèle ne tient pas compte non plus des {perd} appels perdus, des usagers qui "
+        "concerne que certains appels. Le modèle ne tient pas compte non plus des {perd} appels perdus, des usagers "
+        "qui "
         "raccrochent. Pour trancher, il faut le nombre d'appels reçus par heure (ou demi-heure) sur quelques semaines, "
         "le nombre d'agents connectés au téléphone à chaque heure, et la durée réelle des appels et de l'attente, que "
         "le logiciel du standard enregistre.", perd=r.valeur(f"{p}.perdus")),
@@ -248,7 +256,8 @@ def charge(r: Rapport, c: Contexte, coh: appels.Coherence, postes: int, jours_ou
                        "d'appel de la diapositive, aucun abandon.")]
 
 
-def hypotheses(c: Contexte, ctx: pd.DataFrame, postes: int, jours_ouvres: int, heures_ouverture_jour: float) -> list[str]:
+def hypotheses(c: Contexte, ctx: pd.DataFrame, postes: int, jours_ouvres: int,
+               heures_ouverture_jour: float) -> list[str]:
     h = c.h
     return [
         "Taux de décroché par un agent = appels répondus / (appels répondus + appels perdus), les appels arrivés dans "
@@ -259,7 +268,8 @@ def hypotheses(c: Contexte, ctx: pd.DataFrame, postes: int, jours_ouvres: int, h
         "Parts de l'expérimentation : résolus sans agent / appels reçus ; transferts et abandons / appels pris par le "
         "callbot ; hors horaires / appels reçus ; calculées sur les seuls mois où ces colonnes sont remplies.",
         "Attente moyenne : moyenne des attentes mensuelles pondérée par les appels répondus par un agent.",
-        f"Jours ouvrés : {f.entier(jours_ouvres)} par an et {f.nombre(heures_ouverture_jour, 0)} heures d'ouverture par "
+        f"Jours ouvrés : {f.entier(jours_ouvres)} par an et {f.nombre(heures_ouverture_jour, 0)} heures d'ouverture "
+        "par "
         "jour (hypothèses de ce rapport, paramètres « jours_ouvres » et « heures_ouverture_jour ») ; le standard n'a "
         "pas donné ses horaires exacts.",
         f"Heures de conversation et charge : appels × durée moyenne ({f.nombre(h.duree_moyenne_min, 1)} min, arrondie "
@@ -274,6 +284,7 @@ def hypotheses(c: Contexte, ctx: pd.DataFrame, postes: int, jours_ouvres: int, h
         "seul, les autres de data/raw/appels_standard.csv ; les deux fichiers figurent ci-dessous.",
         "Référence nationale : chiffres de la DITP (2025), un repère de contexte ; leurs services ne sont pas un "
         "standard municipal.",
-        f"Effectif : la diapositive écrit « {ctx.loc['postes_equipe', 'texte_source']} » ; l'énumération ne fait pas le "
+        f"Effectif : la diapositive écrit « {ctx.loc['postes_equipe', 'texte_source']} » ; l'énumération ne fait pas "
+        "le "
         f"même total que le nombre de postes annoncé : le rapport reprend {f.entier(postes)} postes, tel qu'imprimé.",
     ]

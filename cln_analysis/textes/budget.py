@@ -65,7 +65,8 @@ def poids(r: Rapport, annee: int, table: pd.DataFrame) -> list[Html]:
          "Dans le budget total": list(vue["poids_dans_total"])},
         format_valeur="pourcentage1", titre_axe="Poids de la section")
     t = table.set_index("section")
-    alt = (f"Diagramme en barres groupées : l'investissement pèse {f.pourcentage(t.loc['investissement', 'poids_dans_numerique'])} "
+    alt = ("Diagramme en barres groupées : l'investissement pèse "
+           f"{f.pourcentage(t.loc['investissement', 'poids_dans_numerique'])} "
            f"du budget numérique et {f.pourcentage(t.loc['investissement', 'poids_dans_total'])} du budget total ; le "
            f"fonctionnement {f.pourcentage(t.loc['fonctionnement', 'poids_dans_numerique'])} du budget numérique et "
            f"{f.pourcentage(t.loc['fonctionnement', 'poids_dans_total'])} du budget total.")
@@ -104,9 +105,11 @@ def hypotheses(r: Rapport, annee: int, millesime: str) -> list[str]:
         "Périmètre : le « budget numérique » est celui du numérique directement au service des habitants, tel que "
         "la Ville l'a défini avec le service Contrôle de gestion ; la dimension transversale du numérique (postes de "
         "travail, logiciels internes de chaque direction) n'y est pas entièrement mesurable.",
-        f"Les montants sont des dépenses mandatées {annee} (réalisées), transcrites de la diapositive ; le total général "
+        f"Les montants sont des dépenses mandatées {annee} (réalisées), transcrites de la diapositive ; le total "
+        "général "
         "est recalculé comme la somme de l'investissement et du fonctionnement, puis comparé au total imprimé.",
-        "Les parts sont calculées en pleine précision puis arrondies comme la diapositive (une décimale, arrondi au plus "
+        "Les parts sont calculées en pleine précision puis arrondies comme la diapositive (une décimale, arrondi au "
+        "plus "
         "proche) pour la comparaison.",
         f"Le budget primitif voté ({r.affiche(p + '.budget_primitif')}) est connu arrondi à 10 000 € près "
         "(compte-rendu, note 1) : la part correspondante est exacte à 0,01 point près.",

@@ -28,7 +28,8 @@ def essentiel(r: Rapport, annee: int, liste_projets: pd.DataFrame | None, projet
         r.cle(f"{p}.projets", "projets financés"),
         r.cle(f"{p}.ecrivains_publics.part", "pour les écrivains publics"),
     ]), rendu.texte(
-        "En {annee}, le Contrat de ville et des solidarités a attribué <strong>{att}</strong> à {n} projets numériques, "
+        "En {annee}, le Contrat de ville et des solidarités a attribué <strong>{att}</strong> à {n} projets "
+        "numériques, "
         "sur {sol} sollicités par leurs porteurs : {taux} de la demande a été financée. Les {nep} projets d'écrivains "
         "publics reçoivent <strong>{mep}</strong>, soit {pep} du total ; les {nau} autres projets {mau}, soit {pau}.",
         annee=annee, att=r.valeur(f"{p}.attribue"), n=r.valeur(f"{p}.projets"), sol=r.valeur(f"{p}.sollicite"),
@@ -55,7 +56,8 @@ def categories(r: Rapport, annee: int, alloc: cvs.Allocation) -> list[Html]:
     p = f"cvs.{annee}"
     vue = alloc.table[alloc.table["categorie"] != "total"]
     noms = [cvs.LIBELLES[c] for c in vue["categorie"]]
-    fig = graphiques.barres_horizontales(noms, vue["montant_attribue"], "euros", titre_axe=f"Montant attribué en {annee}")
+    fig = graphiques.barres_horizontales(noms, vue["montant_attribue"], "euros",
+                                         titre_axe=f"Montant attribué en {annee}")
     tab = r.tableau("categories", alloc.table, f"Projets numériques financés par le CVS en {annee}, par catégorie")
     t = alloc.table.set_index("categorie")
     return [r.graphique(fig, alternative_categories(annee, noms, vue), f"Montants attribués par catégorie en {annee}",
@@ -93,7 +95,8 @@ def demandes(r: Rapport, annee: int, alloc: cvs.Allocation, dem: cvs.Demandes | 
         "Pour {a2}, {n} projets ont été déposés, pour <strong>{s2}</strong> sollicités : {evo} par rapport aux {s1} "
         "sollicités en {a1}. Le montant qui sera attribué n'est pas encore connu.",
         a2=dem.annee, n=r.valeur(f"cvs.{dem.annee}.projets_deposes"), s2=r.valeur(f"cvs.{dem.annee}.sollicite"),
-        evo=rendu.chiffre_marque(f"cvs.{dem.annee}.evolution_sollicite", f.evolution(dem.evolution_sollicite)), s1=r.valeur(f"{p}.sollicite"), a1=annee)
+        evo=rendu.chiffre_marque(f"cvs.{dem.annee}.evolution_sollicite", f.evolution(dem.evolution_sollicite)),
+        s1=r.valeur(f"{p}.sollicite"), a1=annee)
     comp = cvs.tableau_demandes(alloc, dem)
     fig = graphiques.barres_groupees(
         [str(annee), str(dem.annee)],
@@ -102,7 +105,8 @@ def demandes(r: Rapport, annee: int, alloc: cvs.Allocation, dem: cvs.Demandes | 
     alt = (f"Diagramme en barres : montant sollicité {f.euros(alloc.sollicite)} en {annee}, dont "
            f"{f.euros(alloc.attribue)} attribués ; montant sollicité {f.euros(dem.sollicite)} pour {dem.annee}, "
            "attribution pas encore connue.")
-    tab = r.tableau("sollicite_attribue", comp, "Montants sollicités et attribués par année", note="— : pas encore connu.")
+    tab = r.tableau("sollicite_attribue", comp, "Montants sollicités et attribués par année",
+                    note="— : pas encore connu.")
     return [texte, r.graphique(fig, alt, "Montants sollicités et attribués", tab)]
 
 
@@ -154,14 +158,15 @@ def questions(r: Rapport, annee: int, dem: cvs.Demandes | None) -> list[Html]:
                     taux=r.valeur(f"{p}.taux_attribution"), sol=r.valeur(f"{p}.sollicite"),
                     a2=dem.annee if dem else annee + 1, s2=r.valeur(f"cvs.{dem.annee}.sollicite") if dem else "—"),
         rendu.citation(QUESTIONS[1], SOURCE_QUESTIONS),
-        rendu.texte("Écrivains publics : {mep} pour {nep} projets en {annee} ; autres dispositifs financés par le CVS : "
-                    "{mau} pour {nau} projets.", mep=r.valeur(f"{p}.ecrivains_publics.montant"),
+        rendu.texte("Écrivains publics : {mep} pour {nep} projets en {annee} ; autres dispositifs financés par le "
+                    "CVS : {mau} pour {nau} projets.", mep=r.valeur(f"{p}.ecrivains_publics.montant"),
                     nep=r.valeur(f"{p}.ecrivains_publics.projets"), annee=annee,
                     mau=r.valeur(f"{p}.autres.montant"), nau=r.valeur(f"{p}.autres.projets")),
     ]
 
 
-def hypotheses(r: Rapport, annee: int, alloc: cvs.Allocation, part: cvs.PartageVilleEtat, ep: pd.DataFrame) -> list[str]:
+def hypotheses(r: Rapport, annee: int, alloc: cvs.Allocation, part: cvs.PartageVilleEtat,
+               ep: pd.DataFrame) -> list[str]:
     """« Hypothèses et limites »."""
     p = f"cvs.{annee}"
     return [

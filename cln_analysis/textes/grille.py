@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .. import graphiques, grille, rendu
 from .. import formats as f
+from .. import graphiques, grille, rendu
 from ..rapport import Rapport
 from ..rendu import Html
 
@@ -120,8 +120,8 @@ def profil(r: Rapport, a: grille.Avis, lib: Libelles) -> list[Html]:
                     "Note médiane par critère", formats=lib.criteres | {"mediane": grille.note_sur_4},
                     libelles={"mediane": "Note médiane (0 à 4)"})
     return [r.graphique(fig, alt, "Notes médianes par critère (0 au centre, 4 au bord)", tab, source=SOURCE),
-            rendu.texte("La forme d'un radar dépend de l'ordre des critères autour du cercle (ici celui de la grille) : "
-                        "sa surface ne mesure rien. Lisez plutôt la valeur de chaque critère.")]
+            rendu.texte("La forme d'un radar dépend de l'ordre des critères autour du cercle (ici celui de la "
+                        "grille) : sa surface ne mesure rien. Lisez plutôt la valeur de chaque critère.")]
 
 
 def priorites(r: Rapport, a: grille.Avis, lib: Libelles, criteres: pd.DataFrame, points: pd.DataFrame | None,
@@ -151,9 +151,11 @@ def accord(r: Rapport, a: grille.Avis) -> list[Html]:
     """Krippendorff's alpha, and what it does not say."""
     if a.alpha is not None:
         return [rendu.texte(
-            "L'alpha de Krippendorff (ordinal) vaut <strong>{al}</strong>. Il mesure à quel point les notes des membres "
+            "L'alpha de Krippendorff (ordinal) vaut <strong>{al}</strong>. Il mesure à quel point les notes des "
+            "membres "
             "concordent d'un critère à l'autre : 1 si tous donnent les mêmes notes, 0 si leurs notes ne concordent pas "
-            "plus que par hasard. Ce n'est pas une note de qualité du projet, ni un seuil à atteindre : un Conseil peut "
+            "plus que par hasard. Ce n'est pas une note de qualité du projet, ni un seuil à atteindre : un Conseil "
+            "peut "
             "être partagé sur une question difficile.", al=r.valeur("grille.alpha_krippendorff"))]
     return [rendu.texte("L'alpha de Krippendorff n'est calculé qu'à partir de {m} membres ayant noté.",
                         m=grille.MEMBRES_ALPHA)]

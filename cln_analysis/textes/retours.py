@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .. import graphiques, rendu, retours
 from .. import formats as f
+from .. import graphiques, rendu, retours
 from ..rapport import Rapport
 from ..rendu import Html
 
@@ -31,7 +31,8 @@ def en_bref(r: Rapport, s: retours.Retours) -> list[Html]:
     cartes += [r.cle(f"retours.{i}", mots) for i, mots in (("reponse_obtenue.oui", "ont obtenu une réponse"),
                                                           ("satisfaction.part_satisfaits", "sont satisfaits"))
                if i in s.publies]
-    periode = (" entre le " + f.date_longue(s.periode[0]) + " et le " + f.date_longue(s.periode[1])) if s.periode else ""
+    periode = ((" entre le " + f.date_longue(s.periode[0]) + " et le " + f.date_longue(s.periode[1]))
+               if s.periode else "")
     out = [rendu.chiffres_cles(cartes), rendu.texte(
         "{n} répondu au questionnaire{periode}. Une question laissée sans réponse ne compte pas dans les "
         "parts de cette question : chaque part est calculée sur les habitants qui y ont répondu, et ce nombre est "
@@ -39,7 +40,8 @@ def en_bref(r: Rapport, s: retours.Retours) -> list[Html]:
         rendu.liste(_ligne_indicateur(r, s, d.id, d.libelle) for d in retours.INDICATEURS if d.id in s.publies)]
     if s.mediane_satisfaction is not None:
         out.append(rendu.texte("La moitié des habitants donnent à l'appel une note de satisfaction d'au moins "
-                               "<strong>{med}</strong> sur 5 (note médiane).", med=r.valeur("retours.satisfaction.mediane")))
+                               "<strong>{med}</strong> sur 5 (note médiane).",
+                               med=r.valeur("retours.satisfaction.mediane")))
     return out
 
 
@@ -51,8 +53,8 @@ def parts_principales(r: Rapport, s: retours.Retours) -> list[Html]:
         by_id = {i.id: i for i in retours.INDICATEURS}
         noms = [retours.QUESTIONS[by_id[i].question].libelle for i in s.publies]
         fig = graphiques.parts_avec_intervalles(noms, list(pub["part"]), list(pub["ic_bas"]), list(pub["ic_haut"]))
-        alt = ("Diagramme en barres : pour chaque question, la part des habitants qui répondent favorablement, avec son "
-               "intervalle de confiance à 95 %. " + " ; ".join(
+        alt = ("Diagramme en barres : pour chaque question, la part des habitants qui répondent favorablement, avec "
+               "son intervalle de confiance à 95 %. " + " ; ".join(
                    f"{n} : {f.pourcentage(pub.loc[i, 'part'], 0)}, "
                    f"{retours.intervalle_en_mots(pub.loc[i, 'ic_bas'], pub.loc[i, 'ic_haut'])}"
                    for n, i in zip(noms, s.publies, strict=True)) + ".")
@@ -120,7 +122,8 @@ def commentaires(s: retours.Retours) -> list[Html]:
     """« Les commentaires »: counted, never published."""
     if s.publiable:
         return [rendu.texte(
-            "Commentaires libres reçus : {c}. Ils ne sont pas publiés : un texte libre peut permettre de reconnaître son "
+            "Commentaires libres reçus : {c}. Ils ne sont pas publiés : un texte libre peut permettre de reconnaître "
+            "son "
             "auteur. Ils sont lus par le CLN pour préparer son avis, pas par ce rapport.", c=f.entier(s.commentaires))]
     return [rendu.texte("Les commentaires libres ne sont jamais publiés.")]
 
