@@ -32,7 +32,8 @@ def defauts(source: str) -> list[str]:
     code = [ligne for ligne in source.splitlines() if ligne.strip() and not ligne.strip().startswith("#")]
     if len(code) > LIGNES:
         out.append(f"{len(code)} lignes de code (au plus {LIGNES})")
-    out += [f"ligne {i} : {len(ligne)} caractères" for i, ligne in enumerate(source.splitlines(), 1) if len(ligne) > 120]
+    out += [f"ligne {i} : {len(ligne)} caractères"
+            for i, ligne in enumerate(source.splitlines(), 1) if len(ligne) > 120]
     return out
 
 

@@ -140,16 +140,29 @@ def objectifs(r: Rapport, c: Contexte, buts: pd.DataFrame) -> list[Html]:
         rendu.liste(appels.REGLES_VERDICT)]
 
 
-def reference_nationale(nat: pd.DataFrame) -> list[Html]:
+def chiffres_reference(nat: pd.DataFrame) -> list[dict]:
+    """The national reference the page prints (Services Publics+, Plan téléphone), declared as read."""
+    from ..registre import chiffre
+
+    return [
+        chiffre("appels.reference.objectif_plan_telephone", "Objectif national du Plan téléphone (appels décrochés)",
+                float(nat.loc["objectif_plan_telephone", "valeur"]), "ratio", "donnée brute (référence nationale)", 0),
+        chiffre("appels.reference.taux_national_2023", "Taux de décroché national des services suivis en 2023",
+                float(nat.loc["taux_national_2023", "valeur"]), "ratio", "donnée brute (référence nationale)", 1),
+        chiffre("appels.reference.taux_national_2025", "Taux de décroché national des services suivis en 2025",
+                float(nat.loc["taux_national_2025", "valeur"]), "ratio", "donnée brute (référence nationale)", 1),
+    ]
+
+
+def reference_nationale(r: Rapport, nat: pd.DataFrame) -> list[Html]:
     return [rendu.texte(
         "L'État mesure l'accueil téléphonique de ses services avec le programme Services Publics+ (engagement n°6). "
         "{definition}. Le « Plan téléphone » fixe l'objectif de <strong>{cible}</strong> des appels décrochés par un "
         "agent ; l'ensemble des services suivis atteignait {t23} en 2023 et {t25} en 2025. Ces chiffres sont un repère "
         "pour lire ceux de Roubaix, pas un objectif fixé à la Ville ni un verdict sur son standard.",
         definition=nat.loc["definition_engagement_6", "libelle"],
-        cible=f.pourcentage(nat.loc["objectif_plan_telephone", "valeur"], 0),
-        t23=f.pourcentage(nat.loc["taux_national_2023", "valeur"], 1),
-        t25=f.pourcentage(nat.loc["taux_national_2025", "valeur"], 1)),
+        cible=r.valeur("appels.reference.objectif_plan_telephone"),
+        t23=r.valeur("appels.reference.taux_national_2023"), t25=r.valeur("appels.reference.taux_national_2025")),
         rendu.citation(nat.loc["objectif_plan_telephone", "texte_source"], source_nationale())]
 
 
