@@ -106,7 +106,7 @@ def annees(r: Rapport, c: Contexte) -> list[Html]:
     evos = t.dropna(subset=["evolution_recus"])
     if len(evos):
         out.append(rendu.texte("Les appels reçus ont évolué de " + " puis de ".join(
-            f"{marque(f'appels.{a}.evolution_recus', rendu.e(f.evolution(v)))} entre {a - 1} et {a}"
+            f"{marque(f'appels.{a}.evolution_recus', f.evolution(v))} entre {a - 1} et {a}"
             for a, v in zip(evos["annee"], evos["evolution_recus"], strict=True)) + "."))
     for _, y in t[t["partielle"]].iterrows():
         a = int(y["annee"])
