@@ -12,6 +12,8 @@ from ..rendu import Colonne
 from .agregats import (
     annuel,
     chiffres,
+    chiffres_prose,
+    chiffres_reference,
     derniere_annee_avant_essai,
     derniere_annee_complete,
     mensuel,
@@ -68,7 +70,8 @@ COLONNES = {
 
 __all__ = [
     "ATTEINT", "COLONNES", "COMPTES", "ESSAI", "FACULTATIVES", "PAS_ATTEINT", "REGLES_VERDICT", "Coherence",
-    "EcartObjectif", "Hypotheses", "annuel", "attente_erlang", "chiffres", "chiffres_coherence", "coherence",
+    "EcartObjectif", "Hypotheses", "annuel", "attente_erlang", "chiffres", "chiffres_coherence", "chiffres_prose",
+    "chiffres_reference", "coherence",
     "derniere_annee_avant_essai", "derniere_annee_complete", "ecart_objectif", "erlang_c", "exiger_valide",
     "fusionner", "hypotheses", "mensuel", "problemes", "source_donnees", "verdicts", "verifier", "vue_annees",
 ]

@@ -273,3 +273,29 @@ def chiffres(t: pd.DataFrame, obj: EcartObjectif) -> list[dict]:
 # --------------------------------------------------------------------------- the load behind the slide's figures
 
 
+def chiffres_prose(t: pd.DataFrame, derniere: pd.Series) -> list[dict]:
+    """The figures the page's prose prints beyond `chiffres`: one call lost in how many in the reference year, and
+    the change of received calls since the file's first year."""
+    premiere = t.iloc[0]
+    a, a0 = int(derniere["annee"]), int(premiere["annee"])
+    return [
+        chiffre(f"appels.{a}.recus_par_perdu", f"Appels reçus pour un appel perdu en {a} (« 1 sur … »)",
+                derniere["appels_recus"] / derniere["appels_perdus"], "count", f"appels.{a}.recus / appels.{a}.perdus",
+                0),
+        chiffre(f"appels.{a}.evolution_recus_depuis_{a0}", f"Évolution des appels reçus entre {a0} et {a}",
+                derniere["appels_recus"] / premiere["appels_recus"] - 1, "ratio",
+                f"appels.{a}.recus / appels.{a0}.recus − 1"),
+    ]
+
+
+def chiffres_reference(nat: pd.DataFrame) -> list[dict]:
+    """The national reference the page prints (Services Publics+, Plan téléphone), declared as read."""
+    source = "donnée brute (référence nationale)"
+    return [
+        chiffre("appels.reference.objectif_plan_telephone", "Objectif national du Plan téléphone (appels décrochés)",
+                float(nat.loc["objectif_plan_telephone", "valeur"]), "ratio", source, 0),
+        chiffre("appels.reference.taux_national_2023", "Taux de décroché national des services suivis en 2023",
+                float(nat.loc["taux_national_2023", "valeur"]), "ratio", source, 1),
+        chiffre("appels.reference.taux_national_2025", "Taux de décroché national des services suivis en 2025",
+                float(nat.loc["taux_national_2025", "valeur"]), "ratio", source, 1),
+    ]

@@ -75,23 +75,6 @@ def essentiel(r: Rapport, c: Contexte) -> list[Html]:
                    f.evolution(derniere["appels_recus"] / premiere["appels_recus"] - 1)))]
 
 
-def chiffres_texte(c: Contexte) -> list[dict]:
-    """The figures the prose prints beyond `appels.chiffres`: one call lost in how many, the change since the first
-    year."""
-    from ..registre import chiffre
-
-    A, premiere, derniere = c.annee, c.annees.iloc[0], c.derniere
-    a0 = int(premiere["annee"])
-    return [
-        chiffre(f"appels.{A}.recus_par_perdu", f"Appels reçus pour un appel perdu en {A} (« 1 sur … »)",
-                derniere["appels_recus"] / derniere["appels_perdus"], "count", f"appels.{A}.recus / appels.{A}.perdus",
-                0),
-        chiffre(f"appels.{A}.evolution_recus_depuis_{a0}", f"Évolution des appels reçus entre {a0} et {A}",
-                derniere["appels_recus"] / premiere["appels_recus"] - 1, "ratio",
-                f"appels.{A}.recus / appels.{a0}.recus − 1"),
-    ]
-
-
 def annees(r: Rapport, c: Contexte) -> list[Html]:
     t = c.annees
     noms = [str(a) + (" (partielle)" if p else "") for a, p in zip(t["annee"], t["partielle"], strict=True)]
@@ -138,20 +121,6 @@ def objectifs(r: Rapport, c: Contexte, buts: pd.DataFrame) -> list[Html]:
         r.tableau("objectifs", buts, "Les objectifs de l'expérimentation, un par un",
                   libelles={"reference": f"Référence {A}"}),
         rendu.liste(appels.REGLES_VERDICT)]
-
-
-def chiffres_reference(nat: pd.DataFrame) -> list[dict]:
-    """The national reference the page prints (Services Publics+, Plan téléphone), declared as read."""
-    from ..registre import chiffre
-
-    return [
-        chiffre("appels.reference.objectif_plan_telephone", "Objectif national du Plan téléphone (appels décrochés)",
-                float(nat.loc["objectif_plan_telephone", "valeur"]), "ratio", "donnée brute (référence nationale)", 0),
-        chiffre("appels.reference.taux_national_2023", "Taux de décroché national des services suivis en 2023",
-                float(nat.loc["taux_national_2023", "valeur"]), "ratio", "donnée brute (référence nationale)", 1),
-        chiffre("appels.reference.taux_national_2025", "Taux de décroché national des services suivis en 2025",
-                float(nat.loc["taux_national_2025", "valeur"]), "ratio", "donnée brute (référence nationale)", 1),
-    ]
 
 
 def reference_nationale(r: Rapport, nat: pd.DataFrame) -> list[Html]:
