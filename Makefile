@@ -36,7 +36,7 @@ reports: $(STAMP)
 
 ## Run the whole test suite on 2 workers (creates .venv/ when missing; PYTEST_WORKERS=0 runs it in one process).
 test: $(STAMP)
-	$(BIN)/ruff check cln_analysis tests benchmarks tools
+	$(BIN)/ruff check cln_analysis tests benchmarks tools notebooks
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## Try the guide's install path without make (venv, pip, python -m cln_analysis), from scratch: several minutes.
@@ -45,7 +45,7 @@ test-installation: $(STAMP)
 
 ## Lint the code with ruff (pyflakes, bugbear, import order, lines of at most 120 characters).
 lint: $(STAMP)
-	$(BIN)/ruff check cln_analysis tests benchmarks tools
+	$(BIN)/ruff check cln_analysis tests benchmarks tools notebooks
 
 ## Validate every file of data/raw/ and list every problem.
 check: $(STAMP)

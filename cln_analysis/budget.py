@@ -179,6 +179,10 @@ def chiffres(table: pd.DataFrame, comp: Comparaison, habitants: int, annee: int)
                 f"{p}.total.numerique / {p}.budget_primitif"),
         chiffre(f"{p}.numerique_par_habitant", f"Budget numérique mandaté {annee} par habitant",
                 comp.numerique / habitants, "EUR_par_habitant", f"{p}.total.numerique / population"),
+        chiffre(f"{p}.ecart_denominateurs", f"Écart entre le budget primitif voté {annee} et le total mandaté",
+                comp.ecart_denominateurs, "EUR", f"{p}.budget_primitif − {p}.total.total"),
+        chiffre(f"{p}.population", "Population de Roubaix (dénominateur du montant par habitant)", habitants, "count",
+                "paramètre « population », ou donnée brute (territoire)"),
     ]
     return out
 

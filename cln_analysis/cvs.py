@@ -137,6 +137,13 @@ def exiger_un_seul(projets: str | None, part_nouveaux: float | None) -> None:
         )
 
 
+def categories_retenues(
+    projets: pd.DataFrame | None, categories: pd.DataFrame, annees: pd.DataFrame, annee: int
+) -> pd.DataFrame:
+    """The categories the report uses: summed from the project list when one is given (and checked), else as read."""
+    return categories if projets is None else categories_verifiees_depuis_projets(projets, categories, annees, annee)
+
+
 def categories_verifiees_depuis_projets(
     projets: pd.DataFrame, categories: pd.DataFrame, annees: pd.DataFrame, annee: int
 ) -> pd.DataFrame:
@@ -339,6 +346,47 @@ def chiffres(alloc: Allocation, dem: Demandes | None, part: PartageVilleEtat, pa
         out.append(chiffre(f"{p}.part_ville", f"Part de la Ville dans les montants {a} attribués", part.ville, "EUR",
                            f"{p}.attribue × (part_nouveaux × part Ville nouveaux "
                            "+ (1 − part_nouveaux) × part Ville reconduits)", CENTIMES))
+    return out
+
+
+def porteurs_ecrivains_publics(porteurs: pd.DataFrame, annee: int) -> pd.DataFrame:
+    """The bearers of public-writer projects the slide names for `annee`."""
+    return porteurs[(porteurs["annee"] == annee) & (porteurs["categorie"] == "ecrivains_publics")]
+
+
+def chiffres_contexte(
+    alloc: Allocation, part: PartageVilleEtat, population: float, taux_precarite: float, personnes: float,
+    projets: pd.DataFrame | None = None,
+) -> list[dict]:
+    """The figures the page prints beside the headline ones: the territory's context, the co-financing rule, the
+    State's share when the City's is known, the number of projects of a project list."""
+    a = alloc.annee
+    p = f"cvs.{a}"
+    out = [
+        chiffre(f"{p}.population", "Population de Roubaix (contexte)", population, "count", "donnée brute", 0),
+        chiffre(f"{p}.taux_precarite_numerique", "Taux de précarité numérique à Roubaix (contexte)", taux_precarite,
+                "ratio", "donnée brute"),
+        chiffre(f"{p}.personnes_precaires", "Habitants en situation de précarité numérique (estimation)", personnes,
+                "count", f"{p}.population × {p}.taux_precarite_numerique", 0),
+        chiffre(f"{p}.cofinancement.ville.min", "Part de la Ville dans un projet, règle de co-financement (basse)",
+                part.part_ville_min, "ratio", "donnée brute", 0),
+        chiffre(f"{p}.cofinancement.etat.min", "Part de l'État dans un projet quand celle de la Ville est basse",
+                1 - part.part_ville_min, "ratio", f"1 − {p}.cofinancement.ville.min", 0),
+        chiffre(f"{p}.cofinancement.ville.max", "Part de la Ville dans un projet, règle de co-financement (haute)",
+                part.part_ville_max, "ratio", "donnée brute", 0),
+        chiffre(f"{p}.cofinancement.etat.max", "Part de l'État dans un projet quand celle de la Ville est haute",
+                1 - part.part_ville_max, "ratio", f"1 − {p}.cofinancement.ville.max", 0),
+    ]
+    if part.ville is not None:
+        out += [
+            chiffre(f"{p}.part_nouveaux", f"Part du montant {a} attribuée à des projets nouveaux", part.part_nouveaux,
+                    "ratio", "paramètre « part_nouveaux », ou liste des projets"),
+            chiffre(f"{p}.part_etat", f"Part de l'État dans les montants {a} attribués", alloc.attribue - part.ville,
+                    "EUR", f"{p}.attribue − {p}.part_ville", CENTIMES),
+        ]
+    if projets is not None:
+        out.append(chiffre(f"{p}.projets_liste", f"Projets de la liste des projets {a}", len(projets), "count",
+                           "lignes du fichier des projets"))
     return out
 
 

@@ -7,20 +7,17 @@ Every mark has a dark outline so that it stands out from the white background wh
 
 from __future__ import annotations
 
-import io
+import functools
 import math
-import re
-import textwrap
 from collections.abc import Callable, Sequence
 
 import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.text import Text
-from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from . import formats, typographie
+from . import formats, svg
 
 # matplotlib's object API, without pyplot: no GUI backend, and half a second less per kernel.
 
@@ -62,7 +59,25 @@ STYLE = {
     # text from the data (a criterion title with `$…$`) is drawn as it is, never as mathematics
     "text.parse_math": False,
 }
-matplotlib.rcParams.update(STYLE)
+
+
+def dans_le_style(fn):
+    """`fn` run inside the house style (`STYLE` in a `matplotlib.rc_context`): importing this module changes
+    no process-wide setting, and a chart looks the same whatever the caller set."""
+
+    @functools.wraps(fn)
+    def avec_style(*args, **kwargs):
+        with matplotlib.rc_context(STYLE):
+            return fn(*args, **kwargs)
+
+    return avec_style
+
+
+@dans_le_style
+def en_svg(fig, prefixe: str = "g") -> tuple[str, str]:
+    """The figure as two inline SVG documents: (wide version, phone version), saved in the house style
+    (the post-processing is `svg.en_svg`). Call once per figure."""
+    return svg.en_svg(fig, prefixe)
 
 FORMATEURS: dict[str, Callable[[float], str]] = {
     "entier": lambda v: formats.entier(v),
@@ -101,6 +116,7 @@ def figure(largeur: float = 7.2, hauteur: float = 4.0):
     return fig, fig.add_subplot()
 
 
+@dans_le_style
 def barres_horizontales(
     libelles: Sequence[str],
     valeurs: Sequence[float],
@@ -129,6 +145,7 @@ def barres_horizontales(
     return fig
 
 
+@dans_le_style
 def barres_groupees(
     categories: Sequence[str],
     series: dict[str, Sequence[float]],
@@ -170,32 +187,11 @@ def _axe_valeurs(ax, format_valeur: str, plafond: float | None, titre_axe: str) 
         ax.set_ylabel(titre_axe)
 
 
-def courbes(
-    abscisses: Sequence[str],
-    series: dict[str, Sequence[float | None]],
-    format_valeur: str = "entier",
-    titre_axe: str = "",
-):
-    """Lines with markers (one per series), distinct marker shapes so colour is not needed."""
-    markers = ["o", "s", "^", "D", "v"]
-    styles = ["-", "--", ":", "-."]
-    fig, ax = figure()
-    for i, (name, values) in enumerate(series.items()):
-        xs = [x for x, v in zip(range(len(abscisses)), values, strict=False) if not formats.est_manquant(v)]
-        ys = [v for v in values if not formats.est_manquant(v)]
-        ax.plot(xs, ys, marker=markers[i % 5], linestyle=styles[i % 4], color=PALETTE[i % len(PALETTE)],
-                linewidth=2, markersize=7, markeredgecolor=CONTOUR, label=name)
-    ax.set_xticks(range(len(abscisses)), abscisses, rotation=45 if len(abscisses) > 6 else 0,
-                  ha="right" if len(abscisses) > 6 else "center")
-    _axe_valeurs(ax, format_valeur, None, titre_axe)
-    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=min(len(series), 3))
-    return fig
-
-
 def _valeurs(values) -> list[float | None]:
     return [None if formats.est_manquant(v) else float(v) for v in values]
 
 
+@dans_le_style
 def courbes_reference(
     abscisses: Sequence[str],
     series: dict[str, Sequence[float | None]],
@@ -251,6 +247,7 @@ def courbes_reference(
     return fig
 
 
+@dans_le_style
 def barres_empilees(
     categories: Sequence[str],
     series: dict[str, Sequence[float | None]],
@@ -286,91 +283,12 @@ def barres_empilees(
     return fig
 
 
-#: The phone version of a chart: at most this many SVG units wide (72 per inch) once drawn, so that shown
-#: across a 375 px screen (343 px of content) one unit is at least one pixel, and its text is at least
-#: TEXTE_TELEPHONE units (the browser test checks the smallest chart text is at least 11 px there).
-LARGEUR_TELEPHONE = 335
-TEXTE_TELEPHONE = 11.5
-
-_POLICE = "'DejaVu Sans'"
-_POLICES = "'DejaVu Sans', 'Liberation Sans', Arial, sans-serif"
-
-
-def _svg_brut(fig) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-    return buf.getvalue().decode("utf-8")
-
-
-def _en_ligne(svg: str, prefixe: str) -> str:
-    """An SVG document made fit to sit inline in a page: no XML prologue, ids prefixed (several charts per
-    page never clash), sized by the page's CSS, hidden from assistive technology (the figure carries the
-    text alternative), French spacing in its text, fonts with fallbacks."""
-    svg = svg[svg.index("<svg") :]
-    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefixe}-{m.group(1)}"', svg)
-    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefixe}-{m.group(1)})", svg)
-    svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefixe}-{m.group(1)}"', svg)
-    svg = re.sub(r'<svg ([^>]*?)\swidth="[^"]*" height="[^"]*"', r"<svg \1", svg, count=1)
-    svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1).replace(_POLICE, _POLICES)
-    return typographie.html(svg)
-
-
-def _largeur_svg(svg: str) -> float:
-    return float(re.search(r'viewBox="0 0 ([\d.]+)', svg).group(1))
-
-
-def _version_telephone(fig) -> str:
-    """`fig` redrawn for a phone: narrower, text no smaller than TEXTE_TELEPHONE, long labels wrapped,
-    legends in one column; narrowed again while labels make the drawing wider than LARGEUR_TELEPHONE."""
-    largeur, hauteur = fig.get_size_inches()
-    for t in fig.findobj(Text):
-        if t.get_fontsize() < TEXTE_TELEPHONE:
-            t.set_fontsize(TEXTE_TELEPHONE)
-    _replier(fig)
-    pouces = LARGEUR_TELEPHONE / 72
-    fig.set_size_inches(pouces, hauteur * (1.3 if largeur > pouces * 1.4 else 1.0))
-    svg = _svg_brut(fig)
-    for _ in range(4):
-        exces = _largeur_svg(svg) - LARGEUR_TELEPHONE
-        if exces <= 0:
-            break
-        pouces = max(3.0, pouces - exces / 72 - 0.05)
-        fig.set_size_inches(pouces, fig.get_size_inches()[1])
-        svg = _svg_brut(fig)
-    return svg
-
-
-def _replier(fig) -> None:
-    """Phone version: category labels wrapped, fewer numeric ticks, axis titles wrapped, legends in one column."""
-    for ax in fig.axes:
-        polaire = ax.name == "polar"
-        for axe, largeur in ((ax.xaxis, 14 if polaire else 12), (ax.yaxis, 18)):
-            if isinstance(axe.get_major_locator(), FixedLocator):
-                if not polaire or axe is ax.xaxis:
-                    textes = [textwrap.fill(t.get_text().replace("\n", " "), largeur) for t in axe.get_ticklabels()]
-                    axe.set_ticks(axe.get_ticklocs(), textes)
-            else:
-                axe.set_major_locator(MaxNLocator(4))
-        for label in (ax.xaxis.label, ax.yaxis.label):
-            label.set_text(textwrap.fill(re.sub(r"\s{2,}", " ", label.get_text()), 30))
-        leg = ax.get_legend()
-        if leg is not None:  # below the chart, one entry per line, room made by the layout
-            handles, labels = leg.legend_handles, [t.get_text() for t in leg.get_texts()]
-            leg.remove()
-            fig.legend(handles, labels, loc="outside lower center", ncols=1, frameon=False, fontsize=TEXTE_TELEPHONE)
-
-
-def en_svg(fig, prefixe: str = "g") -> tuple[str, str]:
-    """The figure as two inline SVG documents: (wide version, phone version). Call once per figure."""
-    large = _en_ligne(_svg_brut(fig), prefixe + "l")
-    return large, _en_ligne(_version_telephone(fig), prefixe + "t")
-
-
 #: Colours of the five levels (dark red → dark blue); hatches repeat the meaning without colour.
 COULEURS_NIVEAUX = ["#A50F15", "#F4A582", "#D0D0D0", "#92C5DE", "#08519C"]
 HACHURES_NIVEAUX = ["xx", "//", "", "..", "oo"]
 
 
+@dans_le_style
 def barres_divergentes(
     libelles: Sequence[str], parts: Sequence[Sequence[float]], abstentions: Sequence[int], noms_niveaux: Sequence[str]
 ):
@@ -429,6 +347,7 @@ def barres_divergentes(
     return fig
 
 
+@dans_le_style
 def radar(libelles: Sequence[str], valeurs: Sequence[float], maximum: float = 4):
     """A radar of one value per criterion, in the given order, with the levels as rings."""
     n = len(libelles)
@@ -449,6 +368,7 @@ def radar(libelles: Sequence[str], valeurs: Sequence[float], maximum: float = 4)
     return fig
 
 
+@dans_le_style
 def parts_avec_intervalles(
     libelles: Sequence[str],
     parts: Sequence[float],
@@ -479,6 +399,7 @@ def parts_avec_intervalles(
     return fig
 
 
+@dans_le_style
 def repartition_notes(niveaux: Sequence[str], effectifs: Sequence[int], titre_axe: str = "Habitants"):
     """Vertical bars of the count of each answer of a scale (1 to 5), each labelled with its count."""
     fig, ax = figure(hauteur=3.6)

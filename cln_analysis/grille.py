@@ -269,12 +269,25 @@ def chiffres(a: Avis, titres: dict[str, str] | None = None) -> list[dict]:
                 chiffre(f"grille.{c}.consensus", f"Consensus de Tastle et Wierman, critère « {t} »", s["consensus"],
                         "score", "1 + Σ p_k log2(1 − |k − μ| / 4)"),
             ]
+    if a.publiable:
+        out.append(chiffre("grille.points_bloquants", "Critères bloquants (note médiane de 1 ou moins)",
+                           len(a.bloquants), "count", "critères publiés de médiane ≤ 1"))
     if a.global_ is not None:
-        out.append(chiffre("grille.score_global", "Note globale (moyenne des critères, sur 4)", a.global_.score,
-                           "score", "moyenne des moyennes des critères publiés"))
+        out += [
+            chiffre("grille.score_global", "Note globale (moyenne des critères, sur 4)", a.global_.score,
+                    "score", "moyenne des moyennes des critères publiés"),
+            chiffre("grille.score_global_sur_100", "Note globale ramenée sur 100", a.global_.sur_100, "score",
+                    "grille.score_global × 25", 0),
+            chiffre("grille.criteres_publies", "Critères comptés dans la note globale", len(a.global_.criteres),
+                    "count", "critères publiés"),
+        ]
     if a.global_pondere is not None:
-        out.append(chiffre("grille.score_global_pondere", "Note globale pondérée par le Conseil (sur 4)",
-                           a.global_pondere.score, "score", "Σ poids_c × moyenne_c / Σ poids_c"))
+        out += [
+            chiffre("grille.score_global_pondere", "Note globale pondérée par le Conseil (sur 4)",
+                    a.global_pondere.score, "score", "Σ poids_c × moyenne_c / Σ poids_c"),
+            chiffre("grille.score_global_pondere_sur_100", "Note globale pondérée ramenée sur 100",
+                    a.global_pondere.sur_100, "score", "grille.score_global_pondere × 25", 0),
+        ]
     if a.alpha is not None:
         out.append(chiffre("grille.alpha_krippendorff", "Alpha de Krippendorff (ordinal) entre les membres", a.alpha,
                            "score", "krippendorff.alpha(ordinal, valeurs 0 à 4)"))

@@ -188,7 +188,8 @@ class Retours:
     indicateurs: pd.DataFrame  # every headline share (published or not)
     publies: list[str]  # headline shares with at least `seuil` answers
     masques: list[str]  # headline shares shown as counts only
-    repartitions: dict[str, pd.DataFrame]  # every question's answers, when publiable
+    repartitions: dict[str, pd.DataFrame]  # the answers of each question with at least `seuil` of them
+    reponses_par_question: dict[str, int]  # answers given to every question (in the questionnaire's order)
     mediane_satisfaction: float | None
     age: pd.DataFrame | None  # the breakdown by age, only when every group reaches the threshold
     sans_age: int  # answers to `reponse_obtenue` without an age band
@@ -200,6 +201,7 @@ def synthese(reponses: pd.DataFrame, commentaires: int, seuil: int = SEUIL_PUBLI
 
     - fewer respondents than `seuil`: only their number;
     - a headline share with fewer than `seuil` answers in its denominator: only that count;
+    - a question with fewer than `seuil` answers: only their number (`reponses_par_question`), never its breakdown;
     - by age: only if every band has at least `seuil` answers to `reponse_obtenue` (and the residents
       without an age band are none or at least `seuil`, else they could be recomputed from the total).
     """
@@ -208,7 +210,9 @@ def synthese(reponses: pd.DataFrame, commentaires: int, seuil: int = SEUIL_PUBLI
     ind = indicateurs(reponses)
     publies = [i for i in ind.index if publiable and ind.loc[i, "n"] >= seuil]
     masques = [i for i in ind.index if i not in publies]
-    repart = {q: repartition(reponses, q) for q in CHOIX if q != "tranche_age"} if publiable else {}
+    toutes = {q: repartition(reponses, q) for q in CHOIX if q != "tranche_age"} if publiable else {}
+    donnees = {q: int(t["reponses_donnees"].iloc[0]) for q, t in toutes.items()}
+    repart = {q: t for q, t in toutes.items() if donnees[q] >= seuil}  # a smaller breakdown is never handed out
     sat = reponses["satisfaction"].dropna().astype(float)
     mediane = float(sat.median()) if publiable and len(sat) >= seuil else None
     age, sans_age = None, 0
@@ -219,8 +223,8 @@ def synthese(reponses: pd.DataFrame, commentaires: int, seuil: int = SEUIL_PUBLI
             age = table
     dates = pd.to_datetime(reponses["date"]).dropna() if "date" in reponses else pd.Series(dtype="datetime64[ns]")
     periode = (dates.min(), dates.max()) if publiable and len(dates) else None
-    return Retours(repondants, int(commentaires), seuil, publiable, ind, publies, masques, repart, mediane, age,
-                   sans_age, periode)
+    return Retours(repondants, int(commentaires), seuil, publiable, ind, publies, masques, repart, donnees, mediane,
+                   age, sans_age, periode)
 
 
 # ----------------------------------------------------------------------------- figures

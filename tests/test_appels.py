@@ -18,7 +18,7 @@ def _df(rows):
 @pytest.fixture(scope="module")
 def figs():
     t = appels.annuel(donnees.charger("appels_standard"))
-    obj = appels.objectif(appels.derniere_annee_complete(t), 1.0, 250, 1, 1 / 3)
+    obj = appels.ecart_objectif(appels.derniere_annee_complete(t), 1.0, 250, 1, 1 / 3)
     return {c["figure_id"]: c["value"] for c in appels.chiffres(t, obj)}
 
 
@@ -80,3 +80,11 @@ def test_working_values_come_from_the_slides_unless_given():
     assert (h.objectif_decroche, h.duree_moyenne_min) == (1.0, 1.0)
     assert h.part_transferts == pytest.approx(1 / 3)
     assert appels.hypotheses(ctx, 0.9, 2, 0.4) == appels.Hypotheses(0.9, 2.0, 0.4)
+
+
+def test_the_prose_figures_are_the_reference_years_ratio_and_the_change_since_the_first_year():
+    t = pd.DataFrame({"annee": [2023, 2025], "appels_recus": [134_702, 98_953], "appels_perdus": [31_916, 18_679]})
+    vus = {c["figure_id"]: c["value"] for c in appels.chiffres_prose(t, t.iloc[-1])}
+    # by hand: 98 953 / 18 679 = 5.2975… ; 98 953 / 134 702 − 1 = −0.26539…
+    assert vus["appels.2025.recus_par_perdu"] == pytest.approx(98_953 / 18_679) == pytest.approx(5.29755, abs=1e-5)
+    assert vus["appels.2025.evolution_recus_depuis_2023"] == pytest.approx(-0.265393, abs=1e-6)

@@ -48,7 +48,7 @@ def test_every_trial_figure_by_hand(tmp_path):
 
 def test_trial_figures_are_declared_with_the_months(tmp_path):
     t = appels.annuel(donnees.charger("appels_standard", _fichier(tmp_path, PETIT)))
-    obj = appels.objectif(t.iloc[0], 1.0, 250, 1, 1 / 3)
+    obj = appels.ecart_objectif(t.iloc[0], 1.0, 250, 1, 1 / 3)
     figs = {c["figure_id"]: c for c in appels.chiffres(t, obj)}
     for name in ("taux_decroche_agent", "taux_decroche_global", "part_resolue_sans_agent", "part_transferts_callbot",
                  "part_abandons_callbot", "part_hors_horaires", "attente_moyenne_min", "evolution_recus_memes_mois"):
@@ -176,7 +176,7 @@ def test_check_applies_the_rules_to_the_example_file():
 
     assert verification.verifier_tout() == []
     ex = donnees.charger("appels_essai_exemple")
-    assert appels.verifier(ex) == [] and ex["appels_callbot"].notna().sum() == 3
+    assert appels.problemes(ex) == [] and ex["appels_callbot"].notna().sum() == 3
 
 
 # ------------------------------------------------------------------ goals
@@ -194,10 +194,10 @@ def test_goals_verdicts(tmp_path):
     )
     ref = appels.derniere_annee_avant_essai(t)
     assert int(ref["annee"]) == 2025
-    g = appels.objectifs(t, ref, 1.0, 15, 10, 1 / 3).set_index("objectif")["verdict"].tolist()
+    g = appels.verdicts(t, ref, 1.0, 15, 10, 1 / 3).set_index("objectif")["verdict"].tolist()
     # global 90 % and agent 85 %: not 100 %; wait 2,9 min < 10; resolved 23 % < 1/3; 20 out-of-hours ≤ 280 callbot
     assert g == ["pas atteint", "atteint", "pas atteint", "atteint"]
-    none = appels.objectifs(appels.annuel(donnees.charger("appels_standard")), ref, 1.0, 15, 10, 1 / 3)
+    none = appels.verdicts(appels.annuel(donnees.charger("appels_standard")), ref, 1.0, 15, 10, 1 / 3)
     assert none["verdict"].tolist() == [
         "non mesurable : la colonne « appels_callbot » manque",
         "non mesurable : la colonne « attente_moyenne_s » manque",

@@ -10,17 +10,26 @@ PACKAGE = REPO / "cln_analysis"
 
 
 def _modules() -> dict[str, Path]:
-    return {p.stem: p for p in PACKAGE.glob("*.py") if p.stem != "__main__"}
+    """Every file of the package by its dotted name under cln_analysis (`budget`, `appels.erlang`, `textes`…)."""
+    out = {}
+    for p in sorted(PACKAGE.rglob("*.py")):
+        rel = p.relative_to(PACKAGE).with_suffix("")
+        if rel.name == "__main__" or (rel.name == "__init__" and len(rel.parts) == 1):
+            continue
+        out[".".join(rel.parts[:-1] if rel.name == "__init__" else rel.parts)] = p
+    return out
 
 
 def _imports(path: Path) -> list[tuple[str, int, bool]]:
-    """(imported package module, line, at module top) for every import of cln_analysis modules."""
+    """(imported top-level package module, line, at module top) for every import of cln_analysis modules; a
+    subpackage's own modules (`from .regles import …` inside appels/) are not imports of another module."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     top = set(map(id, tree.body))
+    niveau = len(path.relative_to(PACKAGE).parts)  # 1 for a top-level module, 2 inside a subpackage
     found = []
     for node in ast.walk(tree):
         names = []
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
+        if isinstance(node, ast.ImportFrom) and node.level == niveau:
             names = [node.module] if node.module else [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("cln_analysis"):
             names = [node.module.split(".")[1]] if "." in node.module else [a.name for a in node.names]
@@ -30,9 +39,11 @@ def _imports(path: Path) -> list[tuple[str, int, bool]]:
 
 
 def test_no_import_circle_even_inside_functions():
-    mods = _modules()
-    graph = {m: {n for n, _, _ in _imports(p) if n in mods and n != m} for m, p in mods.items()}
-    graph["__init__"] = set()
+    graph: dict[str, set[str]] = {}
+    for m, p in _modules().items():  # a subpackage is one node: the union of its files' imports
+        racine = m.split(".")[0]
+        graph.setdefault(racine, set()).update(n for n, _, _ in _imports(p) if n != racine)
+    graph = {m: {n for n in deps if n in graph} for m, deps in graph.items()}
     state: dict[str, int] = {}
 
     def visit(m, chemin):
@@ -72,12 +83,12 @@ def test_output_paths_are_built_in_config_and_catalogue_only():
 
 def test_html_is_escaped_by_one_helper():
     """No module escapes HTML by itself: `rendu.e` (markupsafe, as Jinja) is the only helper."""
-    bad = [p.name for p in PACKAGE.glob("*.py") if re.search(r"\bhtml\.escape\(|^import html$", p.read_text(
+    bad = [p.name for p in PACKAGE.rglob("*.py") if re.search(r"\bhtml\.escape\(|^import html$", p.read_text(
         encoding="utf-8"), re.M)]
     assert not bad, bad
 
 
 def test_every_module_says_what_it_owns():
-    for path in PACKAGE.glob("*.py"):
+    for path in PACKAGE.rglob("*.py"):
         doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
         assert doc and len(doc.splitlines()[0]) > 10, path.name

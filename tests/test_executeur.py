@@ -105,7 +105,9 @@ def test_population_parameter_changes_only_the_per_inhabitant_figure(depot_copie
     assert res.returncode == 0, res.stderr
     after = _figures(depot)
     changed = {k for k in before if before[k] != after[k]}
-    assert changed == {"budget.2025.numerique_par_habitant"}
+    # the per-inhabitant figure, and the population the page prints (a declared figure since issue 21)
+    assert changed == {"budget.2025.numerique_par_habitant", "budget.2025.population"}
+    assert float(after["budget.2025.population"]["value"]) == 100_000
     assert round(float(after["budget.2025.numerique_par_habitant"]["value"]), 2) == 75.67
     assert "75,67" in (depot / "reports/budget.html").read_text(encoding="utf-8")
 

@@ -1,4 +1,6 @@
-"""Chart labels follow the one rounding rule (issue 22): ticks never rounded to a wrong label, bounds outward."""
+"""The charts: the house style without process-wide settings, and labels that follow the one rounding rule."""
+
+import matplotlib
 
 from cln_analysis import graphiques
 
@@ -24,3 +26,26 @@ def test_interval_labels_are_rounded_outward():
     fig = graphiques.parts_avec_intervalles(["agent joint"], [8 / 13], [0.355228915126657], [0.8229029220223743])
     textes = [t.get_text() for t in fig.axes[0].texts]
     assert textes == [f"62{NBSP}% (35{NBSP}% – 83{NBSP}%)"]
+
+
+def _dessin():
+    return graphiques.barres_horizontales(["Investissement", "Fonctionnement"], [0.073, 0.022], "pourcentage1")
+
+
+def test_importing_and_drawing_leave_the_process_settings_alone():
+    avant = dict(matplotlib.rcParams)
+    graphiques.en_svg(_dessin())
+    assert dict(matplotlib.rcParams) == avant
+
+
+def test_a_chart_looks_the_same_whatever_the_caller_set():
+    attendu = graphiques.en_svg(_dessin())
+    with matplotlib.rc_context({"font.size": 30, "axes.grid": False, "svg.fonttype": "path"}):
+        vu = graphiques.en_svg(_dessin())
+    assert vu == attendu
+    assert "<text" in attendu[0]  # real text (svg.fonttype none), not paths
+
+
+def test_the_bars_carry_their_french_labels():
+    large, _ = graphiques.en_svg(_dessin())
+    assert ">7,3\u00a0%<" in large and ">2,2\u00a0%<" in large

@@ -79,8 +79,9 @@ def test_a_figure_reads_the_same_in_its_card_its_prose_and_the_index(pages, rapp
         assert fid in figures, f"{rapport.id} : {fid} est affiché mais n'est pas dans figures.csv"
         assert len(set(textes)) == 1, f"{rapport.id} : {fid} est affiché de plusieurs façons : {textes}"
         row = figures[fid]
-        if row["published"]:  # a figure a source prints reads as the source prints it
-            assert textes[0] == _norme(registre.affichage(float(row["value"]), row["unit"], row["published"])), fid
+        if row["status"] == "match":  # a figure a source prints reads as the source prints it: its very text
+            # (spaces aside: the slide's « 229,51 M€ » is « 229,51 M € » in French typography)
+            assert re.sub(r"\s", "", textes[0]) == re.sub(r"\s", "", row["published"]), fid
     cles = rapport.chiffres_cles_de(f for f, row in figures.items() if row["report"] == rapport.id)
     assert cles or rapport.id == "retours", f"{rapport.id} : aucun chiffre clé dans figures.csv"
     for fid in cles:  # a key figure absent from this run (a share hidden below the threshold) has no card

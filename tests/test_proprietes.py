@@ -1,6 +1,7 @@
 """Property-based tests (Hypothesis) of the computations."""
 
-from decimal import ROUND_HALF_UP, Decimal
+import math
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -63,12 +64,28 @@ def test_consensus_between_zero_and_one(values):
     assert -1e-12 <= c <= 1 + 1e-12
 
 
+def _pourcentage_a_la_main(ratio: float, decimals: int) -> str:
+    """The percentage a person writes, by integer arithmetic on the shortest decimal form of `ratio` (not the
+    module's Decimal quantize): units of 10**-decimals percent, half rounded up (all values here are >= 0)."""
+    exact = Fraction(repr(ratio)) * 100 * 10**decimals
+    unites = math.floor(exact + Fraction(1, 2))
+    entier, reste = divmod(unites, 10**decimals)
+    return (f"{entier},{reste:0{decimals}d}" if decimals else f"{entier}") + " %"
+
+
+def test_hand_rounding_of_the_test_is_right_at_the_half():
+    assert _pourcentage_a_la_main(0.805, 0) == "81 %"  # 80,5 % printed by a source as 81 %
+    assert _pourcentage_a_la_main(0.0725, 1) == "7,3 %"
+    assert _pourcentage_a_la_main(0.07249, 1) == "7,2 %"
+    assert _pourcentage_a_la_main(0.5, 2) == "50,00 %"
+
+
 @given(st.integers(0, 10**7), st.integers(1, 10**7), st.integers(0, 2))
 def test_reconciliation_agrees_with_hand_rounding(num, den, decimals):
     ratio = num / den
-    hand = Decimal(repr(ratio)) * 100
-    printed = hand.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    text = f"{printed}".replace(".", ",") + " %"
+    text = _pourcentage_a_la_main(ratio, decimals)
     assert registre.statut(ratio, text) == "match"
-    off = printed + Decimal(1).scaleb(-decimals)
-    assert registre.statut(ratio, f"{off}".replace(".", ",") + " %") == "mismatch"
+    unites = int(text.replace(" %", "").replace(",", ""))
+    off = str(unites + 1).rjust(decimals + 1, "0")
+    off = (off[:-decimals] + "," + off[-decimals:] if decimals else off) + " %"
+    assert registre.statut(ratio, off) == "mismatch"

@@ -1,0 +1,272 @@
+"""The text of the switchboard report: years, the trial's goals, the national reference, months, the load."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .. import appels, graphiques, rendu
+from .. import donnees as dn
+from .. import formats as f
+from ..rapport import Rapport
+from ..rendu import Html
+
+DIAPOSITIVE = ", diapositive « L'activité du standard en chiffres »"
+NOTE_ANNEES = ("Taux par un agent = répondus / (répondus + perdus) ; taux global = (reçus − perdus) / reçus ; avant le "
+               "callbot les deux sont égaux. — : pas de comparaison (première année ou année partielle).")
+
+
+@dataclass(frozen=True)
+class Contexte:
+    """What every section of the page reads: the yearly and monthly tables, the reference year, the working values."""
+
+    annees: pd.DataFrame
+    mois: pd.DataFrame
+    derniere: pd.Series
+    h: appels.Hypotheses
+    source: str
+
+    @property
+    def annee(self) -> int:
+        return int(self.derniere["annee"])
+
+
+def marque(figure_id: str, texte: str) -> Html:
+    """A declared figure shown in a wording of its own (a signed change, a load without its unit)."""
+    return rendu.chiffre_marque(figure_id, texte)
+
+
+def titre(annees: pd.DataFrame) -> str:
+    a0, a1 = int(annees["annee"].iloc[0]), int(annees["annee"].iloc[-1])
+    return (f"L'activité du standard téléphonique de la Ville, {a0}–{a1}" if a1 > a0
+            else f"L'activité du standard téléphonique de la Ville en {a0}")
+
+
+def introduction(c: Contexte) -> list[Html]:
+    annees = c.annees
+    essai = annees[annees["mois_essai"] > 0]
+    return [rendu.texte(
+        "Ce rapport suit les appels reçus par le standard de la Ville de {a0} à {a1}, puis l'expérimentation du "
+        "<em>callbot</em> mois par mois. Source des chiffres : {fichier}. {essai}",
+        a0=int(annees["annee"].iloc[0]), a1=int(annees["annee"].iloc[-1]), fichier=c.source,
+        essai=("Mois de l'expérimentation dans le fichier : " + " ; ".join(essai["periode_essai"]) + ".") if len(essai)
+        else "Le fichier ne contient encore aucun mois de l'expérimentation.")]
+
+
+def essentiel(r: Rapport, c: Contexte) -> list[Html]:
+    A, premiere, derniere = c.annee, c.annees.iloc[0], c.derniere
+    p = f"appels.{A}"
+    a0 = int(premiere["annee"])
+    return [rendu.chiffres_cles([
+        r.cle(f"{p}.recus", f"appels reçus en {A}"),
+        r.cle(f"{p}.taux_decroche", "taux de décroché par un agent"),
+        r.cle(f"{p}.perdus", "appels perdus"),
+        (f.nombre(c.h.duree_moyenne_min, 0) + " min", "durée moyenne d'un appel"),
+    ]), rendu.texte(
+        "En {A}, le standard de la Ville a reçu <strong>{rec}</strong> appels et en a décroché {rep} : un taux de "
+        "décroché de <strong>{taux}</strong>. {perd} appels sont restés sans réponse, soit environ 1 sur {un_sur}. "
+        "Depuis {a0}, le nombre d'appels reçus par an est passé de {rec0} à {rec} ({evo}).",
+        A=A, rec=r.valeur(f"{p}.recus"), rep=r.valeur(f"{p}.repondus"), taux=r.valeur(f"{p}.taux_decroche"),
+        perd=r.valeur(f"{p}.perdus"), un_sur=r.valeur(f"{p}.recus_par_perdu"), a0=a0,
+        rec0=r.valeur(f"appels.{a0}.recus"),
+        evo=marque(f"{p}.evolution_recus_depuis_{a0}",
+                   f.evolution(derniere["appels_recus"] / premiere["appels_recus"] - 1)))]
+
+
+def annees(r: Rapport, c: Contexte) -> list[Html]:
+    t = c.annees
+    noms = [str(a) + (" (partielle)" if p else "") for a, p in zip(t["annee"], t["partielle"], strict=True)]
+    fig = graphiques.barres_groupees(noms, {"Appels répondus": list(t["appels_repondus"]),
+                                            "Appels perdus": list(t["appels_perdus"])}, "entier", titre_axe="Appels")
+    alt = ("Diagramme en barres groupées des appels répondus et perdus par année : " + " ; ".join(
+        f"{n} : {f.entier(rp)} répondus, {f.entier(pe)} perdus, taux de décroché par un agent {f.pourcentage(tx, 0)}"
+        for n, rp, pe, tx in zip(noms, t["appels_repondus"], t["appels_perdus"], t["taux_decroche_agent"],
+                                 strict=True)) + ".")
+    tab = r.tableau("appels_par_annee", appels.vue_annees(t), "Activité du standard par année", note=NOTE_ANNEES)
+    out = [r.graphique(fig, alt, "Appels répondus et perdus par année", tab, source=c.source)]
+    evos = t.dropna(subset=["evolution_recus"])
+    if len(evos):
+        out.append(rendu.texte("Les appels reçus ont évolué de " + " puis de ".join(
+            f"{marque(f'appels.{a}.evolution_recus', f.evolution(v))} entre {a - 1} et {a}"
+            for a, v in zip(evos["annee"], evos["evolution_recus"], strict=True)) + "."))
+    for _, y in t[t["partielle"]].iterrows():
+        a = int(y["annee"])
+        if y["evolution_recus_memes_mois"] == y["evolution_recus_memes_mois"]:
+            out.append(rendu.texte(
+                "En {a}, sur {m}, les appels reçus ont évolué de <strong>{v}</strong> par rapport aux mêmes mois de "
+                "{p}.",
+                a=a, m=y["periode_couverte"], p=a - 1,
+                v=marque(f"appels.{a}.evolution_recus_memes_mois", f.evolution(y["evolution_recus_memes_mois"]))))
+        else:
+            out.append(rendu.texte(
+                "L'année {a} n'est couverte que sur {m} ; elle n'est pas comparée aux mêmes mois de {p}, car {raison}.",
+                a=a, m=y["periode_couverte"], p=a - 1, raison=y["raison_memes_mois"]))
+    out.append(rendu.citation(
+        "La baisse des appels s'explique principalement par le passage à la prise de rendez-vous en ligne (CNI, "
+        "passeport). Stabilisation du nombre d'appels reçus autour de 100 000 par an.",
+        "Explication donnée par la Ville : " + rendu.SOURCE_PRESENTATION + DIAPOSITIVE))
+    return out
+
+
+def objectifs(r: Rapport, c: Contexte, buts: pd.DataFrame) -> list[Html]:
+    A = c.annee
+    return [rendu.texte(
+        "Les diapositives « Qu'est-ce que le callbot ? » et « Les buts poursuivis » annoncent quatre résultats. Chacun "
+        "est mesuré sur les mois de l'expérimentation présents dans le fichier et comparé à {A}, la dernière année "
+        "avant elle. Le taux de décroché global compte toute réponse, du <em>callbot</em> ou d'un agent ; il est "
+        "toujours montré à côté du taux de décroché par un agent, car un <em>callbot</em> qui décroche tout le fait "
+        "monter vers 100 % sans qu'un usager de plus ait parlé à un agent.", A=A),
+        r.tableau("objectifs", buts, "Les objectifs de l'expérimentation, un par un",
+                  libelles={"reference": f"Référence {A}"}),
+        rendu.liste(appels.REGLES_VERDICT)]
+
+
+def reference_nationale(r: Rapport, nat: pd.DataFrame) -> list[Html]:
+    return [rendu.texte(
+        "L'État mesure l'accueil téléphonique de ses services avec le programme Services Publics+ (engagement n°6). "
+        "{definition}. Le « Plan téléphone » fixe l'objectif de <strong>{cible}</strong> des appels décrochés par un "
+        "agent ; l'ensemble des services suivis atteignait {t23} en 2023 et {t25} en 2025. Ces chiffres sont un repère "
+        "pour lire ceux de Roubaix, pas un objectif fixé à la Ville ni un verdict sur son standard.",
+        definition=nat.loc["definition_engagement_6", "libelle"],
+        cible=r.valeur("appels.reference.objectif_plan_telephone"),
+        t23=r.valeur("appels.reference.taux_national_2023"), t25=r.valeur("appels.reference.taux_national_2025")),
+        rendu.citation(nat.loc["objectif_plan_telephone", "texte_source"], source_nationale())]
+
+
+def source_nationale() -> str:
+    return dn.source_texte(dn.ressource("appels_reference"))
+
+
+def mois(r: Rapport, c: Contexte, nat: pd.DataFrame) -> list[Html]:
+    m = c.mois
+    if m.empty:
+        return [rendu.texte(
+            "Le fichier ne contient pas encore de chiffres mensuels. Quand l'expérimentation commencera, donnez un "
+            "fichier avec une ligne par mois (2026-04, avr-26 ou 04/2026) et les colonnes du callbot : ce rapport le "
+            "complétera des années précédentes et comparera chaque mois au même mois de l'année précédente, s'il est "
+            "dans le fichier.")]
+    refs = [("Objectif national du Plan téléphone", float(nat.loc["objectif_plan_telephone", "valeur"])),
+            ("Résultat national 2025", float(nat.loc["taux_national_2025", "valeur"]))]
+    series = {"Taux de décroché par un agent": list(m["taux_decroche_agent"]),
+              "Taux de décroché global (callbot ou agent)": list(m["taux_decroche_global"]),
+              "Par un agent, même mois de l'année précédente": list(m["taux_decroche_agent_annee_precedente"])}
+    fig = graphiques.courbes_reference(list(m["nom_mois"]), series, refs, "pourcentage", "Taux de décroché")
+    alt = ("Courbes du taux de décroché par mois, avec deux lignes de référence nationales (objectif "
+           f"{f.pourcentage(refs[0][1], 0)}, résultat 2025 {f.pourcentage(refs[1][1], 1)}) : " + " ; ".join(
+               f"{n} : par un agent {f.pourcentage(a, 0)}, global {f.pourcentage(g, 0)}"
+               + ("" if v != v else f", même mois de l'année précédente {f.pourcentage(v, 0)}")
+               for n, a, g, v in zip(m["nom_mois"], m["taux_decroche_agent"], m["taux_decroche_global"],
+                                     m["taux_decroche_agent_annee_precedente"], strict=True)) + ".")
+    tab = r.tableau("taux_par_mois", m[["nom_mois", "taux_decroche_agent", "taux_decroche_global",
+                                        "taux_decroche_agent_annee_precedente"]], "Taux de décroché par mois",
+                    note="— : le même mois de l'année précédente n'est pas dans le fichier.")
+    out = [r.graphique(fig, alt, "Taux de décroché par un agent et global, mois par mois, avec la référence "
+                                 "nationale", tab, source=c.source + " ; référence : " + source_nationale())]
+    fig = graphiques.barres_empilees(list(m["nom_mois"]), {
+        "Résolus par le callbot": list(m["resolus_callbot"]),
+        "Abandonnés pendant le callbot": list(m["abandons_callbot"]),
+        "Répondus par un agent": list(m["appels_repondus"]), "Perdus": list(m["appels_perdus"])}, "entier", "Appels")
+    alt = ("Barres empilées de ce que sont devenus les appels reçus, par mois : " + " ; ".join(
+        f"{n} : {f.entier(rec)} reçus" + ("" if res is None else f", {f.entier(res)} résolus par le callbot, "
+                                         f"{f.entier(ab)} abandonnés pendant le callbot")
+        + f", {f.entier(rp)} répondus par un agent, {f.entier(pe)} perdus"
+        for n, rec, res, ab, rp, pe in zip(m["nom_mois"], m["appels_recus"], m["resolus_callbot"],
+                                           m["abandons_callbot"], m["appels_repondus"], m["appels_perdus"],
+                                           strict=True)) + ".")
+    tab = r.tableau("appels_par_mois", m[["nom_mois", "appels_recus", "resolus_callbot", "abandons_callbot",
+                                          "appels_repondus", "appels_perdus", "appels_recus_annee_precedente"]],
+                    "Devenir des appels par mois",
+                    note="— : pas de callbot ce mois-là, ou mois de l'année précédente absent du fichier.")
+    return out + [r.graphique(fig, alt, "Ce que deviennent les appels reçus, mois par mois", tab, source=c.source)]
+
+
+def ecart(r: Rapport, c: Contexte, obj: appels.EcartObjectif, jours_ouvres: int) -> list[Html]:
+    duree = f.pluriel(round(c.h.duree_moyenne_min), "minute", "minutes")
+    q = f"appels.{obj.annee}"
+    return [rendu.texte(
+        "Le projet de <em>callbot</em> vise {obj} des appels décrochés. En {A}, il aurait fallu répondre à "
+        "<strong>{ecart}</strong> appels de plus, soit <strong>{jour}</strong> par jour ouvré (sur {jours} jours "
+        "ouvrés "
+        "par an, une hypothèse).",
+        obj=f.pourcentage(obj.objectif, 0), A=c.annee, ecart=r.valeur(f"{q}.ecart_objectif"),
+        jour=r.valeur(f"{q}.perdus_par_jour_ouvre"), jours=f.entier(jours_ouvres)),
+        rendu.texte(
+        "Avec une durée moyenne d'appel de {duree}, les {rep} appels répondus représentent environ "
+        "<strong>{h}</strong> "
+        "de conversation dans l'année. La diapositive indique que plus d'un tiers des appels sont des transferts vers "
+        "d'autres services : au moins <strong>{tr}</strong> appels répondus en {A}, que le <em>callbot</em> pourrait "
+        "orienter.", duree=duree, rep=r.valeur(f"{q}.repondus"), h=r.valeur(f"{q}.heures_conversation"),
+        tr=r.valeur(f"{q}.transferts_estimes"), A=c.annee)]
+
+
+def charge(r: Rapport, c: Contexte, coh: appels.Coherence, postes: int, jours_ouvres: int,
+           heures_ouverture_jour: float) -> list[Html]:
+    A = c.annee
+    p = f"appels.{A}"
+    un_agent = coh.par_agents.iloc[0]
+    attente = f.attente(coh.attente_predite_s)
+    if math.isfinite(coh.attente_predite_s):
+        attente = marque(f"appels.{coh.annee}.attente_predite_erlang_s", attente)
+    return [rendu.texte(
+        "En {A}, les {rep} appels répondus, à {duree} chacun, occupent <strong>{occ}</strong> du temps d'ouverture des "
+        "{postes} postes ({jours} jours de {heures} h, deux hypothèses). Répartis également sur les heures "
+        "d'ouverture, "
+        "les appels qui arrivent aux agents (répondus et perdus) représentent une charge de <strong>{charge}</strong> "
+        "agent occupé en moyenne. Le modèle d'Erlang C, qui décrit une file d'attente d'appels arrivant au hasard, "
+        "prédit alors une attente moyenne de <strong>{att}</strong> avec les {postes} postes au téléphone, et de "
+        "{att1} "
+        "avec un seul agent.",
+        A=A, rep=r.valeur(f"{p}.repondus"), duree=f.pluriel(round(c.h.duree_moyenne_min), "minute", "minutes"),
+        occ=r.valeur(f"appels.{coh.annee}.occupation_postes"), postes=f.entier(postes), jours=f.entier(jours_ouvres),
+        heures=f.nombre(heures_ouverture_jour, 0),
+        charge=marque(f"appels.{coh.annee}.charge_erlangs", f.nombre(coh.charge_erlangs, 2)), att=attente,
+        att1=f.attente(un_agent["attente_predite_s"])),
+        rendu.texte(
+        "Les « 10 à 15 minutes » d'attente de la diapositive ne s'expliquent donc pas par la charge moyenne : elles "
+        "supposent des pics d'appels bien plus forts que la moyenne, beaucoup moins d'agents réellement au téléphone "
+        "que de postes, des appels bien plus longs qu'une minute (la diapositive arrondit), ou une attente qui ne "
+        "concerne que certains appels. Le modèle ne tient pas compte non plus des {perd} appels perdus, des usagers "
+        "qui "
+        "raccrochent. Pour trancher, il faut le nombre d'appels reçus par heure (ou demi-heure) sur quelques semaines, "
+        "le nombre d'agents connectés au téléphone à chaque heure, et la durée réelle des appels et de l'attente, que "
+        "le logiciel du standard enregistre.", perd=r.valeur(f"{p}.perdus")),
+        r.tableau("erlang_par_agents", coh.par_agents,
+                  f"Attente prédite par le modèle d'Erlang C selon le nombre d'agents au téléphone, charge de {A}",
+                  note="Charge répartie également sur les heures d'ouverture, appels arrivant au hasard, durée moyenne "
+                       "d'appel de la diapositive, aucun abandon.")]
+
+
+def hypotheses(c: Contexte, ctx: pd.DataFrame, postes: int, jours_ouvres: int,
+               heures_ouverture_jour: float) -> list[str]:
+    h = c.h
+    return [
+        "Taux de décroché par un agent = appels répondus / (appels répondus + appels perdus), les appels arrivés dans "
+        "la file des agents, directement ou transférés par le callbot (Services Publics+, engagement n°6). Avant le "
+        "callbot, il est égal au taux de la diapositive (répondus / reçus), et la série continue sans rupture.",
+        "Taux de décroché global = (appels reçus − appels perdus) / appels reçus : toute réponse, du callbot ou d'un "
+        "agent.",
+        "Parts de l'expérimentation : résolus sans agent / appels reçus ; transferts et abandons / appels pris par le "
+        "callbot ; hors horaires / appels reçus ; calculées sur les seuls mois où ces colonnes sont remplies.",
+        "Attente moyenne : moyenne des attentes mensuelles pondérée par les appels répondus par un agent.",
+        f"Jours ouvrés : {f.entier(jours_ouvres)} par an et {f.nombre(heures_ouverture_jour, 0)} heures d'ouverture "
+        "par "
+        "jour (hypothèses de ce rapport, paramètres « jours_ouvres » et « heures_ouverture_jour ») ; le standard n'a "
+        "pas donné ses horaires exacts.",
+        f"Heures de conversation et charge : appels × durée moyenne ({f.nombre(h.duree_moyenne_min, 1)} min, arrondie "
+        "par la diapositive à la minute) : un ordre de grandeur. Le modèle d'Erlang C suppose des appels arrivant au "
+        "hasard, également répartis sur l'ouverture, sans abandon : il donne la meilleure attente possible, pas "
+        "l'attente réelle.",
+        f"Transferts : « plus d'1/3 des appels » selon la diapositive ; la part retenue "
+        f"({f.pourcentage(h.part_transferts)}) est appliquée aux appels répondus, et donne un minimum.",
+        "Une année donnée par mois est la somme de ses mois ; elle est marquée « partielle » tant qu'elle n'en a pas "
+        "12, et n'est comparée qu'aux mêmes mois de l'année précédente, quand le fichier les a tous.",
+        "Un fichier qui ne couvre que certaines périodes est complété : chaque année qu'il couvre est prise de lui "
+        "seul, les autres de data/raw/appels_standard.csv ; les deux fichiers figurent ci-dessous.",
+        "Référence nationale : chiffres de la DITP (2025), un repère de contexte ; leurs services ne sont pas un "
+        "standard municipal.",
+        f"Effectif : la diapositive écrit « {ctx.loc['postes_equipe', 'texte_source']} » ; l'énumération ne fait pas "
+        "le "
+        f"même total que le nombre de postes annoncé : le rapport reprend {f.entier(postes)} postes, tel qu'imprimé.",
+    ]
