@@ -554,6 +554,58 @@ RESOURCES = [
     },
 ]
 
+# The budget lines' example (issue 26): the SCDL « Budget » fields from the shipped schema, plus the city's columns;
+# files written by tools/generer_budget_lignes_exemple.py.
+_SCDL = json.loads((RAW / "schemas" / "scdl_budget.json").read_text(encoding="utf-8"))
+RESOURCES += [
+    {
+        "name": "budget_lignes_exemple",
+        "path": "budget_lignes_exemple.csv",
+        "title": "Lignes budgétaires FICTIVES au format SCDL « Budget » (exemple)",
+        "description": "Lignes inventées (tools/generer_budget_lignes_exemple.py, graine fixe) dont les sommes "
+        "numériques et totales de 2025 égalent les quatre totaux de la diapositive (budget_mandate.csv) et le budget "
+        "primitif voté (budget_primitif.csv) ; seuls ces totaux sont réels. Comptes et fonctions vraisemblables de "
+        "la nomenclature M57 ; une année 2024 inventée pour l'évolution.",
+        "sources": [SOURCE_FICTIVE, {"title": _SCDL["x-source"], "path": _SCDL["path"]}],
+        "schema": {
+            "fields": _SCDL["fields"] + [
+                f("direction", "string", "Direction", "Direction de la Ville (colonne propre à la ville)"),
+                f("service", "string", "Service", "Service de la Ville (colonne propre à la ville)"),
+                f("libelle_ligne", "string", "Libellé de la ligne", "Ce que la ligne finance (colonne propre à la "
+                  "ville)"),
+            ],
+            "missingValues": [""],
+        },
+    },
+    {
+        "name": "budget_perimetre",
+        "path": "budget_perimetre.csv",
+        "title": "Périmètre du budget numérique : quelles lignes sont du numérique, et pourquoi",
+        "description": "Une règle par ligne. Les colonnes entre categorie et part filtrent les lignes budgétaires, "
+        "nommées comme dans le fichier des lignes : valeur exacte, ou préfixe terminé par *, vide = toute valeur. "
+        "Périmètre de l'exemple fictif.",
+        "sources": [SOURCE_FICTIVE],
+        "schema": {
+            "fields": [
+                f("id", "string", "Identifiant", "Identifiant de la règle", required=True, unique=True),
+                f("categorie_id", "string", "Identifiant de catégorie", "Utilisé dans les identifiants des chiffres",
+                  required=True, pattern="^[a-z0-9_]+$"),
+                f("categorie", "string", "Catégorie", "Catégorie du budget numérique", required=True),
+                f("direction", "string", "Direction", "Filtre sur la colonne direction"),
+                f("service", "string", "Service", "Filtre sur la colonne service"),
+                f("BGT_SECTION", "string", "Section", "Filtre sur BGT_SECTION"),
+                f("BGT_CONTNAT", "string", "Compte", "Filtre sur BGT_CONTNAT"),
+                f("BGT_FONCTION", "string", "Fonction", "Filtre sur BGT_FONCTION"),
+                f("BGT_OPERATION", "string", "Opération", "Filtre sur BGT_OPERATION"),
+                f("part", "string", "Part comptée", "Part de la ligne comptée, 0 < part ≤ 1, vide = 1, virgule ou "
+                  "point décimal"),
+                f("justification", "string", "Justification", "Pourquoi ces lignes sont du numérique", required=True),
+            ],
+            "missingValues": [""],
+        },
+    },
+]
+
 for r in RESOURCES:
     r.setdefault("profile", "tabular-data-resource")
     r.update({"format": "csv", "mediatype": "text/csv", "encoding": "utf-8"})
