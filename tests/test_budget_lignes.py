@@ -190,6 +190,23 @@ def test_lower_case_headers_bom_and_empty_optional_cells(tmp_path):
     assert res.mandate["budget_numerique"].sum() == 2100
 
 
+def test_a_short_row_reads_its_missing_cells_as_empty_and_spaces_around_cells_are_dropped(tmp_path):
+    path = ecrire(tmp_path / "l.csv", LIGNES)
+    text = path.read_text(encoding="utf-8").splitlines()
+    text[1] = text[1].rsplit(",", 1)[0]  # line 2 without its last cell (direction)
+    text[2] = text[2].replace(",500,", ", 500 ,")
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    t = budget_lignes.lire_lignes(path).table
+    assert t.loc[0, "direction"] == "" and t.loc[1, "BGT_MTREAL"] == 500.0 and t.loc[1, "ligne"] == 3
+
+
+def test_a_row_wider_than_the_header_is_refused_naming_its_line(tmp_path):
+    rows = [r[:] for r in LIGNES]
+    rows[3] = rows[3] + ["en trop"]
+    with pytest.raises(ErreurDonnees, match=r"ligne 5 : 16 cellules pour 15 colonnes"):
+        budget_lignes.lire_lignes(ecrire(tmp_path / "l.csv", rows))
+
+
 def test_xlsx_is_read(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -323,7 +340,8 @@ def test_frictionless_validates_the_example_against_the_shipped_schema():
     schema = frictionless.Schema.from_descriptor(str(budget_lignes.SCHEMA))
     for nom in ("direction", "service", "libelle_ligne"):
         schema.add_field(frictionless.fields.StringField(name=nom))
-    resource = frictionless.Resource(path=EXEMPLE.name, basepath=str(EXEMPLE.parent), schema=schema)
+    resource = frictionless.Resource(path=EXEMPLE.name, basepath=str(EXEMPLE.parent), schema=schema,
+                                     encoding="utf-8")
     report = frictionless.validate(resource)
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
 
