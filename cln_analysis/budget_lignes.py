@@ -103,16 +103,18 @@ def _octets(chemin: Path, nom: str) -> bytes:
     return raw
 
 
-def _texte_en_table(text: str, separateur: str, decalage: int, nom: str) -> tuple[list[str], pd.DataFrame]:
-    """Header and body (text cells, `ligne` = file line) of a CSV text. pandas' C reader when every record is one
-    line (the common case, fast and compact); the package's careful reader otherwise (it names the faulty line)."""
+def _texte_en_table(text: str, raw: bytes, encodage: str, separateur: str, decalage: int,
+                    nom: str) -> tuple[list[str], pd.DataFrame]:
+    """Header and body (`ligne` = file line) of a CSV file. pandas' C reader when every record is one line (the
+    common case, fast; not as categoricals: their categories are inferred, « 020 » would become 20); the package's
+    careful reader otherwise (it names the faulty line)."""
     lignes_texte = text.count("\n") + (not text.endswith("\n"))
     premiere = text.split("\n", 1)[0].rstrip("\r")
     if text.count("\r") == text.count("\r\n") and '"' not in premiere:
         try:
-            df = pd.read_csv(io.StringIO(text), sep=separateur, dtype=object, header=0, keep_default_na=False,
-                             na_filter=False, skip_blank_lines=False, engine="c")
-        except (pd.errors.ParserError, ValueError):
+            df = pd.read_csv(io.BytesIO(raw), encoding=encodage, skiprows=decalage, sep=separateur, dtype=object,
+                             header=0, keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c")
+        except (pd.errors.ParserError, ValueError):  # UnicodeDecodeError is a ValueError
             df = None
         if df is not None and len(df) == lignes_texte - 1 and len(df):
             header = [h.strip().lstrip("\ufeff") for h in premiere.split(separateur)]
@@ -139,12 +141,12 @@ def _lire_table(chemin: Path, nom: str, attendues: list[str]) -> tuple[list[str]
     text, encodage, decalage = donnees.texte_csv(raw, nom)
     premiere = text.split("\n", 1)[0] if text.strip() else ""
     separateur = donnees.detecter_separateur(premiere, attendues + [a.lower() for a in attendues])
-    header, body = _texte_en_table(text, separateur, decalage, nom)
+    header, body = _texte_en_table(text, raw, encodage, separateur, decalage, nom)
     width = len(header)
     while header and header[-1] == "":
         header.pop()
     if body.shape[1] - 1 > len(header):
-        pleine = np.logical_or.reduce([_par_valeur(body[c], lambda v: bool(v.strip()))
+        pleine = np.logical_or.reduce([_par_valeur(body[c], lambda v: isinstance(v, str) and bool(v.strip()))
                                        for c in range(len(header), width)])
         if pleine.any():
             n = int(body["ligne"].to_numpy()[np.argmax(pleine)])
@@ -161,8 +163,11 @@ def _distinctes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(codes, distinct values) of a text column: a budget column holds few distinct values (codes, labels), so
     every check runs once per distinct value and is spread back to the rows (pandas' text methods loop in Python
     over every cell: 10 s for a large city's file)."""
-    codes, valeurs = pd.factorize(np.asarray(col, dtype=object), use_na_sentinel=False)
-    return codes, np.asarray(valeurs, dtype=object)
+    codes, valeurs = pd.factorize(np.asarray(col, dtype=object))  # twice as fast as without the NaN sentinel
+    valeurs = np.asarray(valeurs, dtype=object)
+    if len(codes) and codes.min() < 0:  # a short row's missing cell (NaN): one more distinct value
+        valeurs, codes = np.append(valeurs, np.nan), np.where(codes < 0, len(valeurs), codes)
+    return codes, valeurs
 
 
 def _par_valeur(col: pd.Series, fonction, dtype=bool) -> np.ndarray:
@@ -171,17 +176,23 @@ def _par_valeur(col: pd.Series, fonction, dtype=bool) -> np.ndarray:
     return np.fromiter((fonction(v) for v in valeurs), dtype=dtype, count=len(valeurs))[codes]
 
 
-def _nettoyer(body: pd.DataFrame) -> pd.DataFrame:
-    """Cells stripped, blank rows dropped (once per distinct value of each column)."""
+def _nettoyer(body: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """Cells stripped, blank rows dropped (once per distinct value of each column); with each column's codes and
+    distinct values, so that the schema check does not compute them again."""
     cells = [c for c in body.columns if c != "ligne"]
     vide = np.ones(len(body), dtype=bool)
+    distinctes = {}
     for c in cells:
         codes, valeurs = _distinctes(body[c])
         propres = np.array([v.strip() if isinstance(v, str) else "" for v in valeurs], dtype=object)
         if (propres != valeurs).any():
             body[c] = propres[codes]
         vide &= (propres == "")[codes] if len(valeurs) else vide
-    return body[~vide] if cells and vide.any() else body
+        distinctes[c] = (codes, propres)
+    if cells and vide.any():
+        body = body[~vide]
+        distinctes = {c: (codes[~vide], v) for c, (codes, v) in distinctes.items()}
+    return body, distinctes
 
 
 def _nom_canonique(entete: str, noms: dict[str, str]) -> str:
@@ -218,10 +229,9 @@ def _nombre(texte: str, virgule: bool, milliers_ambigus: bool) -> float:
     return x if abs(x) <= donnees.NOMBRE_MAX else None
 
 
-def _nombre_colonne(col: pd.Series, decimale: str) -> tuple[np.ndarray, np.ndarray, str]:
+def _nombre_colonne(codes: np.ndarray, valeurs: np.ndarray, decimale: str) -> tuple[np.ndarray, np.ndarray, str]:
     """(values, bad mask, advice) of an amount column: a decimal point as the schema writes it, a decimal comma as
     Excel saves it (`;` files); a point in a decimal-comma column, or « 1.234 » in a `;` file, is ambiguous."""
-    codes, valeurs = _distinctes(col)
     virgule = decimale == "," and any("," in v for v in valeurs)
     if virgule:
         conseil = "écrivez la décimale avec une virgule (3,5), sans séparateur de milliers"
@@ -236,11 +246,15 @@ def _nombre_colonne(col: pd.Series, decimale: str) -> tuple[np.ndarray, np.ndarr
     return nombres, mauvais, conseil
 
 
-def valider_schema(table: pd.DataFrame, nom: str, decimale: str) -> tuple[pd.DataFrame, list[Probleme]]:
+def valider_schema(table: pd.DataFrame, nom: str, decimale: str,
+                   distinctes: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+                   ) -> tuple[pd.DataFrame, list[Probleme]]:
     """Every cell checked against the SCDL schema, column by column, once per distinct value (types, enums,
     required, pattern, lengths); amounts become floats (NaN when empty), the year an integer, enums lower case.
-    Returns the typed table and the problems (at most `PROBLEMES_MAX` a check)."""
+    Returns the typed table and the problems (at most `PROBLEMES_MAX` a check). `distinctes`: each column's codes
+    and distinct values when the caller has them (`_nettoyer`)."""
     problemes: list[Probleme] = []
+    distinctes = distinctes or {}
     lignes = table["ligne"].to_numpy()
     out = table.copy()
 
@@ -254,12 +268,12 @@ def valider_schema(table: pd.DataFrame, nom: str, decimale: str) -> tuple[pd.Dat
             continue
         col = table[nom_champ]
         c = champ.get("constraints", {})
-        codes, valeurs = _distinctes(col)
+        codes, valeurs = distinctes[nom_champ] if nom_champ in distinctes else _distinctes(col)
         vide = (valeurs == "")[codes] if len(valeurs) else np.zeros(0, dtype=bool)
         if c.get("required") and vide.any():
             signaler(vide, col, nom_champ, "cellule vide dans une colonne obligatoire du schéma SCDL")
         if champ["type"] == "number":
-            nombres, mauvais, conseil = _nombre_colonne(col, decimale)
+            nombres, mauvais, conseil = _nombre_colonne(codes, valeurs, decimale)
             signaler(mauvais, col, nom_champ, lambda v: f"« {v} » n'est pas un montant lisible", conseil)
             out[nom_champ] = nombres
             continue
@@ -317,10 +331,10 @@ def lire_lignes(chemin: str | Path) -> Lignes:
                                       conseil="les titres de colonnes du schéma : " + ", ".join(champs())))
     _refuser(problemes)
     body = body.rename(columns={i: c for i, c in enumerate(canon)})
-    body = _nettoyer(body)
+    body, distinctes = _nettoyer(body)
     if body.empty:
         raise ErreurDonnees(Probleme(nom, "aucune ligne budgétaire sous l'en-tête"))
-    table, problemes = valider_schema(body, nom, decimale)
+    table, problemes = valider_schema(body, nom, decimale, distinctes)
     _refuser(problemes)
     for n in champs():  # optional columns absent from the file: empty
         if n not in table:

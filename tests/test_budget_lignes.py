@@ -186,6 +186,7 @@ def test_lower_case_headers_bom_and_empty_optional_cells(tmp_path):
     lignes = budget_lignes.lire_lignes(path)
     assert "BGT_NATDEC" in lignes.table and "BGT_MTREAL" in lignes.table
     assert lignes.colonnes_ville == ["direction"]
+    assert lignes.table.loc[0, "BGT_FONCTION"] == "020"  # a code, not a number: its leading zero kept
     res = budget_lignes.calculer(lignes, perim(tmp_path / "p.csv", REGLES), 2025)
     assert res.mandate["budget_numerique"].sum() == 2100
 
