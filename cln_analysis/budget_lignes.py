@@ -29,10 +29,10 @@ from .erreurs import ErreurDonnees, Probleme
 from .registre import chiffre
 
 #: The shipped SCDL « Budget » schema (version and source in its own metadata).
-SCHEMA = config.EXTRA_SCHEMAS_DIR / "scdl_budget.json"
+SCHEMA = config.extra_schema("scdl_budget")
 
 #: The default perimeter file (one rule a row).
-PERIMETRE = config.RAW_DIR / "budget_perimetre.csv"
+PERIMETRE = config.raw_file("budget_perimetre.csv")
 
 #: Budget lines have their own size limit: a large city's file (200 000 lines, some 60 Mo) exceeds the 50 Mo of
 #: the other inputs. Read in memory as text columns, 200 Mo stays well below 1 Go.
