@@ -455,7 +455,9 @@ def lire_perimetre(chemin: str | Path = PERIMETRE) -> Perimetre:
                                   colonne="id"))
     _refuser(problemes)
     regles["part"] = parts
-    filtres = [c for c in entete if c not in COLONNES_PERIMETRE]
+    noms = {n.upper(): n for n in champs()}  # `bgt_contnat` filters BGT_CONTNAT, as in the lines file
+    regles = regles.rename(columns={c: _nom_canonique(c, noms) for c in entete if c not in COLONNES_PERIMETRE})
+    filtres = [c for c in regles.columns if c not in COLONNES_PERIMETRE and c != "ligne"]
     return Perimetre(regles, filtres, nom)
 
 

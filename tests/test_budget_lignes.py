@@ -189,6 +189,9 @@ def test_lower_case_headers_bom_and_empty_optional_cells(tmp_path):
     assert lignes.table.loc[0, "BGT_FONCTION"] == "020"  # a code, not a number: its leading zero kept
     res = budget_lignes.calculer(lignes, perim(tmp_path / "p.csv", REGLES), 2025)
     assert res.mandate["budget_numerique"].sum() == 2100
+    minuscules = [c.lower() if c.startswith("BGT") else c for c in PERIM_ENTETE]
+    res = budget_lignes.calculer(lignes, perim(tmp_path / "p2.csv", REGLES, minuscules), 2025)
+    assert res.mandate["budget_numerique"].sum() == 2100
 
 
 def test_a_short_row_reads_its_missing_cells_as_empty_and_spaces_around_cells_are_dropped(tmp_path):
