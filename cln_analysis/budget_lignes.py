@@ -702,3 +702,11 @@ def chiffres(res: Resultats) -> list[dict]:
                            f"de {res.annee - 1} à {res.annee} (en points)", e["ecart"], "ratio",
                            f"{p}.total.part - budget.{res.annee - 1}.total.part"))
     return out
+
+
+def charger(chemin_lignes: str | Path, chemin_perimetre: str | Path = PERIMETRE,
+            annee: int = 2025) -> tuple[Lignes, Perimetre, Resultats]:
+    """Read both files and apply the rules: what the budget notebook calls when it is given `lignes`."""
+    lignes = lire_lignes(chemin_lignes)
+    perimetre = lire_perimetre(chemin_perimetre)
+    return lignes, perimetre, calculer(lignes, perimetre, annee)

@@ -261,9 +261,7 @@ EXEMPLE = REPO / "data" / "raw" / "budget_lignes_exemple.csv"
 
 @pytest.fixture(scope="module")
 def exemple():
-    lignes = budget_lignes.lire_lignes(EXEMPLE)
-    p = budget_lignes.lire_perimetre(budget_lignes.PERIMETRE)
-    return lignes, p, budget_lignes.calculer(lignes, p, 2025)
+    return budget_lignes.charger(EXEMPLE, budget_lignes.PERIMETRE, 2025)
 
 
 def _slide():
