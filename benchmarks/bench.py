@@ -10,6 +10,10 @@ the script then measures, in the same run, every row of the issue's table:
 - the `grille` report with 100 000 members ÷ with 7 (random scores);
 - the `retours` report with 100 000 answers ÷ with its example file (rows drawn from it), when the
   catalogue has that report (otherwise one line says it is skipped);
+- the budget lines (issue 26): 200 000 lines drawn from the fictitious SCDL example, read, checked against the
+  schema and matched against the perimeter (`cln_analysis.budget_lignes`), ÷ the default `budget` run (≤ 1,3), with
+  the peak memory of that reading (< 1 GB). Until the budget notebook reads lines, the numerator is the reading and
+  matching alone, in one Python process;
 - the peak memory of a full run, the runner and its kernels together;
 - the last privacy scan (`balayage.balayer`) over every output of a full run (`reports/`, `data/processed/`,
   `build/`), in process, with the example inputs' names and comments collected, ÷ the full run.
@@ -51,6 +55,8 @@ REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 GRANDE_TAILLE = 100_000
 GRANDE = "100 000"  # GRANDE_TAILLE as printed
+LIGNES_BUDGET = 200_000
+LIGNES_BUDGET_TEXTE = "200 000"  # LIGNES_BUDGET as printed
 MEMOIRE_MAX_MO = 1024
 
 BARE = [
@@ -247,7 +253,14 @@ def main() -> None:
             paires.append((r_big_m, r_small_m, f"retours, {GRANDE} réponses ÷ {k}"))
         else:
             absent.append("retours, 100 000 réponses ÷ 37 : ignoré, le catalogue n'a pas (encore) le rapport retours")
-        for big_m, small_m, _ in paires:
+        lignes_csv = lignes_tirees(REPO / "data" / "raw" / "budget_lignes_exemple.csv", tmp / "lignes200k.csv",
+                                   LIGNES_BUDGET)
+        b_defaut = Mesure("budget, run par défaut (totaux de la diapositive)", run + ["budget", "--force"])
+        b_lignes = Mesure(f"budget, {LIGNES_BUDGET_TEXTE} lignes SCDL lues et rapprochées du périmètre",
+                          [sys.executable, "-c", "from cln_analysis import budget_lignes as b; "
+                           f"b.calculer(b.lire_lignes({str(lignes_csv)!r}), b.lire_perimetre(), 2025)"])
+        paires_budget = [(b_lignes, b_defaut, f"budget, {LIGNES_BUDGET_TEXTE} lignes ÷ run par défaut")]
+        for big_m, small_m, _ in paires + paires_budget:
             mesures += [small_m, big_m]
 
         mesurer(full, env)  # warms the file cache and leaves outputs for the no-change rerun
@@ -272,6 +285,10 @@ def main() -> None:
         lignes.append((small_m.libelle, small_m.t, small_m.c, None, "", None))
         lignes.append((big_m.libelle, big_m.t, big_m.c, None, "", None))
         lignes.append((label, big_m.t, big_m.c, big_m.t / small_m.t, "≤ 1,2", lambda r: r <= 1.2))
+    for big_m, small_m, label in paires_budget:
+        lignes.append((small_m.libelle, small_m.t, small_m.c, None, "", None))
+        lignes.append((big_m.libelle, big_m.t, big_m.c, None, "", None))
+        lignes.append((label, big_m.t, big_m.c, big_m.t / small_m.t, "≤ 1,3", lambda r: r <= 1.3))
     manques = []
     for label, secs, cpu, ratio, target, ok in lignes:
         text = f"{label:58s} {secs:7.2f}s {cpu:7.2f}s"
@@ -290,6 +307,11 @@ def main() -> None:
           f"{'':20s}< {MEMOIRE_MAX_MO} Mo")
     if full.memoire >= MEMOIRE_MAX_MO:
         manques.append("mémoire")
+    for big_m, _, _ in paires_budget:
+        print(f"{'mémoire maximale, ' + LIGNES_BUDGET_TEXTE + ' lignes budgétaires':58s} {big_m.memoire:6.0f} Mo"
+              f"{'':20s}< {MEMOIRE_MAX_MO} Mo")
+        if big_m.memoire >= MEMOIRE_MAX_MO:
+            manques.append("mémoire des lignes budgétaires")
     if args.make_test:
         for label, secs in temps_make_test():
             cible = "   ≤ 180 s" if label == "make test" else ""

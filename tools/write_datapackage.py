@@ -8,7 +8,9 @@ defines them, so that the schema and the readers cannot drift apart:
 - `{"x-un-champ-par-critere": {...}}` is one field per criterion of data/raw/grille_criteres.csv (in its `ordre`),
   `{critere}` and `{titre}` replaced by the criterion's id and title;
 - `{"x-question": "canal", ...}` is the questionnaire's question of that id (`cln_analysis.retours.QUESTIONS`):
-  its label as title, its text as description, its answers as `enum` (unless the field gives its constraints).
+  its label as title, its text as description, its answers as `enum` (unless the field gives its constraints);
+- `{"x-champs-du-schema": "scdl_budget"}` is every field of the shipped schema data/raw/schemas/<name>.json (the
+  national SCDL « Budget » schema for the budget lines), in its order.
 
 data/raw/datapackage.json is never edited by hand (tests/test_datapackage.py fails when it differs from what
 this script writes); run `.venv/bin/python tools/write_datapackage.py` after editing a declarative file. The
@@ -44,6 +46,8 @@ def _champs(champ: dict) -> list[dict]:
         modele = champ["x-un-champ-par-critere"]
         return [{k: (v.format(critere=c["critere"], titre=c["titre"]) if isinstance(v, str) else v)
                  for k, v in modele.items()} for c in criteres()]
+    if "x-champs-du-schema" in champ:
+        return _lire(RAW / "schemas" / f"{champ['x-champs-du-schema']}.json")["fields"]
     if "x-question" in champ:
         q = QUESTIONS[champ["x-question"]]
         contraintes = champ.get("constraints", {"enum": list(q.reponses)})

@@ -1,0 +1,712 @@
+"""The digital budget from budget lines in the SCDL « Budget » format, and the perimeter that says which are digital.
+
+Two parts, kept apart so that the reading can move onto the shared reading layer:
+
+- reading (`lire_lignes`, `lire_perimetre`): one function per file opens it (CSV with `,` or `;`, UTF-8 with or
+  without BOM or Windows-1252, `.xlsx`), maps the column names (the data.gouv.fr tabular export writes them in lower
+  case) and checks every cell against the SCDL schema shipped in `data/raw/schemas/scdl_budget.json`, column by
+  column (vectorised: a large city's 200 000 lines are checked in a fraction of a second);
+- pure functions (everything else): the rules (spending only, real operations only, mandated = `BGT_MTREAL` of the
+  *compte administratif*, voted = `BGT_MTPREV` of the *budget primitif*, one SIRET, the requested year present), the
+  matching of the perimeter's rules, and every table and figure the report shows.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import config, donnees
+from . import formats as f
+from .erreurs import ErreurDonnees, Probleme
+from .registre import chiffre
+
+#: The shipped SCDL « Budget » schema (version and source in its own metadata).
+SCHEMA = config.extra_schema("scdl_budget")
+
+#: The default perimeter file (one rule a row).
+PERIMETRE = config.raw_file("budget_perimetre.csv")
+
+#: Budget lines have their own size limit: a large city's file (200 000 lines, some 60 Mo) exceeds the 50 Mo of
+#: the other inputs. Read in memory as text columns, 200 Mo stays well below 1 Go.
+TAILLE_MAX = 200 * 2**20
+
+#: At most this many problems are listed in one refusal (the rest is counted).
+PROBLEMES_MAX = 20
+
+#: The city's own columns kept for the breakdowns when the file has them.
+COLONNES_VILLE = ("direction", "service", "libelle_ligne")
+
+#: The perimeter's own columns; every other column is a filter named as in the lines file.
+COLONNES_PERIMETRE = ("id", "categorie_id", "categorie", "part", "justification")
+
+#: Category ids the report answers the council's questions with (the city's list may hold others).
+DSI_FONCTIONNEMENT = "dsi_fonctionnement"
+SITES_APPLICATIONS = "sites_applications"
+INCLUSION_MEDIATION = "inclusion_mediation"
+NON_DISTINGUE = "la donnée ne le distingue pas"
+
+SECTIONS = ("investissement", "fonctionnement")
+_ID_RE = re.compile(r"^[a-z0-9_]+$")
+_MILLIERS_RE = r"^[+-]?\d{1,3}(\.\d{3})+$"  # « 1.234 » or « 12.345.678 »: a thousands separator, or a decimal?
+_TOLERANCE = 1e-9
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict:
+    """The SCDL « Budget » Table Schema, as shipped."""
+    return json.loads(SCHEMA.read_text(encoding="utf-8"))
+
+
+def champs() -> dict[str, dict]:
+    """The schema's fields by name, in the schema's order."""
+    return {c["name"]: c for c in schema()["fields"]}
+
+
+def montants() -> list[str]:
+    """The amount columns of the schema (type number)."""
+    return [n for n, c in champs().items() if c["type"] == "number"]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass
+class Lignes:
+    """The budget lines as read: one row per line of the file, `ligne` its line number in the file."""
+
+    table: pd.DataFrame
+    fichier: str
+    description: str
+    colonnes_ville: list[str] = field(default_factory=list)
+
+
+def _octets(chemin: Path, nom: str) -> bytes:
+    """The file's bytes under the budget lines' own size limit (else as `donnees.octets` refuses)."""
+    if chemin.is_file() and chemin.stat().st_size > TAILLE_MAX:
+        taille = chemin.stat().st_size
+        raise ErreurDonnees(Probleme(nom, f"fichier trop gros ({f.entier(taille / 2**20)} Mo ; au plus "
+                                          f"{f.entier(TAILLE_MAX // 2**20)} Mo pour des lignes budgétaires)",
+                                     conseil="ne gardez que les colonnes du schéma SCDL et celles de la ville"))
+    if not chemin.exists() or not chemin.is_file() or chemin.stat().st_size <= donnees.TAILLE_MAX:
+        return donnees.octets(chemin)  # its refusals: missing, folder, device, empty
+    raw = chemin.read_bytes()
+    if not raw.strip():
+        raise ErreurDonnees(Probleme(nom, "le fichier est vide"))
+    return raw
+
+
+def _texte_en_table(text: str, raw: bytes, encodage: str, separateur: str, decalage: int,
+                    nom: str) -> tuple[list[str], pd.DataFrame]:
+    """Header and body (`ligne` = file line) of a CSV file. pandas' C reader when every record is one line (the
+    common case, fast; not as categoricals: their categories are inferred, « 020 » would become 20); the package's
+    careful reader otherwise (it names the faulty line)."""
+    lignes_texte = text.count("\n") + (not text.endswith("\n"))
+    premiere = text.split("\n", 1)[0].rstrip("\r")
+    if text.count("\r") == text.count("\r\n") and '"' not in premiere:
+        try:
+            df = pd.read_csv(io.BytesIO(raw), encoding=encodage, skiprows=decalage, sep=separateur, dtype=object,
+                             header=0, keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c")
+        except (pd.errors.ParserError, ValueError):  # UnicodeDecodeError is a ValueError
+            df = None
+        if df is not None and len(df) == lignes_texte - 1 and len(df):
+            header = [h.strip().lstrip("\ufeff") for h in premiere.split(separateur)]
+            if len(header) == df.shape[1]:
+                body = df  # a short row's missing cells are NaN here: `_nettoyer` makes them empty
+                body.columns = range(body.shape[1])
+                body.insert(0, "ligne", np.arange(2 + decalage, 2 + decalage + len(body)))
+                return header, body
+    lecture = donnees.Lecture(Path(nom), "csv")
+    donnees._remplir(lecture, donnees.lignes_csv(text, separateur, nom, decalage), nom)
+    body = pd.DataFrame([r for _, r in lecture.lignes], columns=range(len(lecture.entete)), dtype=object)
+    body.insert(0, "ligne", [n for n, _ in lecture.lignes])
+    return lecture.entete, body
+
+
+def _lire_table(chemin: Path, nom: str, attendues: list[str]) -> tuple[list[str], pd.DataFrame, str, str]:
+    """(header, body, description, decimal rule) of a CSV or .xlsx file; `ligne` numbers the file's lines."""
+    raw = _octets(chemin, nom)
+    if donnees.est_classeur(raw):
+        lecture = donnees._lire_xlsx(chemin, nom)
+        body = pd.DataFrame([r for _, r in lecture.lignes], columns=range(len(lecture.entete)), dtype=object)
+        body.insert(0, "ligne", [n for n, _ in lecture.lignes])
+        return lecture.entete, body, lecture.description(), "."
+    text, encodage, decalage = donnees.texte_csv(raw, nom)
+    premiere = text.split("\n", 1)[0] if text.strip() else ""
+    separateur = donnees.detecter_separateur(premiere, attendues + [a.lower() for a in attendues])
+    header, body = _texte_en_table(text, raw, encodage, separateur, decalage, nom)
+    width = len(header)
+    while header and header[-1] == "":
+        header.pop()
+    if body.shape[1] - 1 > len(header):
+        pleine = np.logical_or.reduce([_par_valeur(body[c], lambda v: isinstance(v, str) and bool(v.strip()))
+                                       for c in range(len(header), width)])
+        if pleine.any():
+            n = int(body["ligne"].to_numpy()[np.argmax(pleine)])
+            raise ErreurDonnees(Probleme(nom, f"plus de cellules que les {len(header)} colonnes d'en-tête", ligne=n,
+                                         conseil="une valeur contient peut-être le séparateur ; mettez-la entre "
+                                                 "guillemets"))
+        body = body[["ligne", *range(len(header))]]
+    lecture = donnees.Lecture(chemin, "csv" if (encodage == "utf-8" and separateur == ",") else "csv-excel",
+                              encodage=encodage, separateur=separateur, decimale="," if separateur == ";" else ".")
+    return header, body, lecture.description(), lecture.decimale
+
+
+def _distinctes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct values) of a text column: a budget column holds few distinct values (codes, labels), so
+    every check runs once per distinct value and is spread back to the rows (pandas' text methods loop in Python
+    over every cell: 10 s for a large city's file)."""
+    codes, valeurs = pd.factorize(np.asarray(col, dtype=object))  # twice as fast as without the NaN sentinel
+    valeurs = np.asarray(valeurs, dtype=object)
+    if len(codes) and codes.min() < 0:  # a short row's missing cell (NaN): one more distinct value
+        valeurs, codes = np.append(valeurs, np.nan), np.where(codes < 0, len(valeurs), codes)
+    return codes, valeurs
+
+
+def _par_valeur(col: pd.Series, fonction, dtype=bool) -> np.ndarray:
+    """`fonction` of each cell, computed once per distinct value."""
+    codes, valeurs = _distinctes(col)
+    return np.fromiter((fonction(v) for v in valeurs), dtype=dtype, count=len(valeurs))[codes]
+
+
+def _nettoyer(body: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """Cells stripped, blank rows dropped (once per distinct value of each column); with each column's codes and
+    distinct values, so that the schema check does not compute them again."""
+    cells = [c for c in body.columns if c != "ligne"]
+    vide = np.ones(len(body), dtype=bool)
+    distinctes = {}
+    for c in cells:
+        codes, valeurs = _distinctes(body[c])
+        propres = np.array([v.strip() if isinstance(v, str) else "" for v in valeurs], dtype=object)
+        if (propres != valeurs).any():
+            body[c] = propres[codes]
+        vide &= (propres == "")[codes] if len(valeurs) else vide
+        distinctes[c] = (codes, propres)
+    if cells and vide.any():
+        body = body[~vide]
+        distinctes = {c: (codes[~vide], v) for c, (codes, v) in distinctes.items()}
+    return body, distinctes
+
+
+def _nom_canonique(entete: str, noms: dict[str, str]) -> str:
+    """A header's SCDL name (`bgt_natdec` → `BGT_NATDEC`), or the city column's name as written."""
+    return noms.get(entete.strip().upper(), entete.strip())
+
+
+def _refuser(problemes: list[Probleme]) -> None:
+    if problemes:
+        raise ErreurDonnees(problemes)
+
+
+def _premiers(masque: np.ndarray, lignes: np.ndarray, k: int = PROBLEMES_MAX) -> list[int]:
+    return [int(n) for n in lignes[np.flatnonzero(masque)[:k]]]
+
+
+_NOMBRE_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def _nombre(texte: str, virgule: bool, milliers_ambigus: bool) -> float:
+    """The amount in a cell, NaN when it is empty, None when it is not written without doubt."""
+    t = texte.replace("\u00a0", "").replace("\u202f", "")
+    if t == "":
+        return np.nan
+    if virgule:
+        if "." in t:
+            return None
+        t = t.replace(",", ".")
+    elif milliers_ambigus and re.fullmatch(_MILLIERS_RE, t):
+        return None
+    if not _NOMBRE_RE.fullmatch(t):
+        return None
+    x = float(t)
+    return x if abs(x) <= donnees.NOMBRE_MAX else None
+
+
+def _nombre_colonne(codes: np.ndarray, valeurs: np.ndarray, decimale: str) -> tuple[np.ndarray, np.ndarray, str]:
+    """(values, bad mask, advice) of an amount column: a decimal point as the schema writes it, a decimal comma as
+    Excel saves it (`;` files); a point in a decimal-comma column, or « 1.234 » in a `;` file, is ambiguous."""
+    virgule = decimale == "," and any("," in v for v in valeurs)
+    if virgule:
+        conseil = "écrivez la décimale avec une virgule (3,5), sans séparateur de milliers"
+    elif decimale == ",":
+        conseil = ("un point suivi de trois chiffres peut séparer les milliers : écrivez la décimale avec une "
+                   "virgule (3,5), sans séparateur de milliers")
+    else:
+        conseil = "écrivez le nombre en chiffres, la décimale avec un point (3.5), sans espace ni symbole"
+    lus = [_nombre(v, virgule, decimale == ",") for v in valeurs]
+    mauvais = np.array([x is None for x in lus], dtype=bool)[codes]
+    nombres = np.array([np.nan if x is None else x for x in lus], dtype="float64")[codes]
+    return nombres, mauvais, conseil
+
+
+def valider_schema(table: pd.DataFrame, nom: str, decimale: str,
+                   distinctes: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+                   ) -> tuple[pd.DataFrame, list[Probleme]]:
+    """Every cell checked against the SCDL schema, column by column, once per distinct value (types, enums,
+    required, pattern, lengths); amounts become floats (NaN when empty), the year an integer, enums lower case.
+    Returns the typed table and the problems (at most `PROBLEMES_MAX` a check). `distinctes`: each column's codes
+    and distinct values when the caller has them (`_nettoyer`)."""
+    problemes: list[Probleme] = []
+    distinctes = distinctes or {}
+    lignes = table["ligne"].to_numpy()
+    out = table.copy()
+
+    def signaler(mauvais: np.ndarray, col: pd.Series, colonne: str, message, conseil=None):
+        for i in np.flatnonzero(mauvais)[:PROBLEMES_MAX]:
+            texte = message(str(col.iloc[i])[:30]) if callable(message) else message
+            problemes.append(Probleme(nom, texte, ligne=int(lignes[i]), colonne=colonne, conseil=conseil))
+
+    for nom_champ, champ in champs().items():
+        if nom_champ not in table:
+            continue
+        col = table[nom_champ]
+        c = champ.get("constraints", {})
+        codes, valeurs = distinctes[nom_champ] if nom_champ in distinctes else _distinctes(col)
+        vide = (valeurs == "")[codes] if len(valeurs) else np.zeros(0, dtype=bool)
+        if c.get("required") and vide.any():
+            signaler(vide, col, nom_champ, "cellule vide dans une colonne obligatoire du schéma SCDL")
+        if champ["type"] == "number":
+            nombres, mauvais, conseil = _nombre_colonne(codes, valeurs, decimale)
+            signaler(mauvais, col, nom_champ, lambda v: f"« {v} » n'est pas un montant lisible", conseil)
+            out[nom_champ] = nombres
+            continue
+        if champ["type"] == "year":
+            annees = np.array([int(v) if re.fullmatch(r"\d{4}", v) else -1 for v in valeurs], dtype="int64")
+            mauvais = (annees == -1)[codes] & ~vide if len(valeurs) else vide
+            signaler(mauvais, col, nom_champ, lambda v: f"« {v} » n'est pas une année",
+                     "écrivez l'année sur quatre chiffres (2025)")
+            out[nom_champ] = np.where(mauvais | vide, 0, annees[codes] if len(valeurs) else 0)
+            continue
+        if "enum" in c:
+            # the exports write the values in lower case; some spreadsheets capitalise them
+            minus = np.array([v.lower() for v in valeurs], dtype=object)
+            ok = np.isin(minus, c["enum"])
+            mauvais = ~ok[codes] & ~vide if len(valeurs) else vide
+            autorisees = " ; ".join(f"« {v} »" for v in c["enum"])
+            signaler(mauvais, col, nom_champ, lambda v: f"valeur « {v} » non prévue par le schéma SCDL",
+                     f"valeurs possibles : {autorisees}")
+            out[nom_champ] = minus[codes] if len(valeurs) else col
+        if "pattern" in c:
+            motif = re.compile(c["pattern"])
+            ok = np.array([bool(motif.fullmatch(v)) for v in valeurs], dtype=bool)
+            mauvais = ~ok[codes] & ~vide if len(valeurs) else vide
+            signaler(mauvais, col, nom_champ, "valeur qui ne suit pas le format du schéma SCDL ("
+                     + ("14 chiffres" if nom_champ == "BGT_SIRET" else c["pattern"]) + ")")
+        if "maxLength" in c or "minLength" in c:
+            n_car = np.array([len(v) for v in valeurs], dtype="int64")
+            ok = (n_car <= c.get("maxLength", np.iinfo("int64").max)) & (n_car >= c.get("minLength", 0))
+            mauvais = ~ok[codes] & ~vide if len(valeurs) else vide
+            signaler(mauvais, col, nom_champ, f"entre {c.get('minLength', 0)} et {c['maxLength']} caractères attendus")
+    return out, problemes
+
+
+def lire_lignes(chemin: str | Path) -> Lignes:
+    """Read a budget-lines file (SCDL « Budget ») as published or as Excel saves it, checked against the schema.
+
+    Column names are matched without case (the data.gouv.fr export writes `bgt_natdec`); the city's own columns
+    are kept as they are named. Refuses, naming file, row and column, what the schema does not allow."""
+    chemin = Path(chemin)
+    nom = config.display_path(chemin)
+    noms = {n.upper(): n for n in champs()}
+    header, body, description, decimale = _lire_table(chemin, nom, list(champs()))
+    canon = [_nom_canonique(h, noms) for h in header]
+    vus: dict[str, int] = {}
+    problemes = []
+    for i, c in enumerate(canon):
+        if c in vus:
+            problemes.append(Probleme(nom, f"colonne en double (colonnes {vus[c] + 1} et {i + 1})", colonne=c,
+                                      conseil="gardez une seule colonne de ce nom"))
+        vus.setdefault(c, i)
+    requis = [n for n, ch in champs().items() if ch.get("constraints", {}).get("required")]
+    for n in requis:
+        if n not in vus:
+            problemes.append(Probleme(nom, "colonne obligatoire du schéma SCDL « Budget » absente", colonne=n,
+                                      conseil="les titres de colonnes du schéma : " + ", ".join(champs())))
+    _refuser(problemes)
+    body = body.rename(columns={i: c for i, c in enumerate(canon)})
+    body, distinctes = _nettoyer(body)
+    if body.empty:
+        raise ErreurDonnees(Probleme(nom, "aucune ligne budgétaire sous l'en-tête"))
+    table, problemes = valider_schema(body, nom, decimale, distinctes)
+    _refuser(problemes)
+    for n in champs():  # optional columns absent from the file: empty
+        if n not in table:
+            table[n] = np.nan if n in montants() else ""
+    table = table.reset_index(drop=True)
+    table.attrs["fichier"] = nom
+    ville = [c for c in canon if c not in champs()]
+    return Lignes(table, nom, description, ville)
+
+
+# --------------------------------------------------------------------------- rules of the lines
+
+
+def verifier(lignes: Lignes, annee: int) -> None:
+    """One SIRET in the file, and the requested year present; else a French refusal naming file, row, column."""
+    t = lignes.table
+    siret = t["BGT_SIRET"].to_numpy()
+    autre = siret != siret[0]
+    if autre.any():
+        i = int(np.flatnonzero(autre)[0])
+        raise ErreurDonnees(Probleme(
+            lignes.fichier, f"un deuxième SIRET ({siret[i]}, le premier est {siret[0]} ligne {int(t['ligne'][0])})",
+            ligne=int(t["ligne"][i]), colonne="BGT_SIRET",
+            conseil="un fichier ne décrit qu'un budget : gardez les lignes de la ville (budget principal)"))
+    if not (t["BGT_ANNEE"] == annee).any():
+        annees = ", ".join(str(a) for a in sorted(t["BGT_ANNEE"].unique()))
+        raise ErreurDonnees(Probleme(lignes.fichier, f"aucune ligne pour l'année {annee}", colonne="BGT_ANNEE",
+                                     conseil=f"années présentes : {annees}"))
+
+
+def _etape(t: pd.DataFrame, etape: str, annee: int | None) -> pd.Series:
+    m = (t["BGT_NATDEC"] == etape) & (t["BGT_CODRD"] == "dépense")
+    return m if annee is None else m & (t["BGT_ANNEE"] == annee)
+
+
+def mandatees(lignes: Lignes, annee: int | None = None) -> pd.DataFrame:
+    """The mandated spending: real spending lines of the *compte administratif*, amount = `BGT_MTREAL`."""
+    t = lignes.table
+    out = t[_etape(t, "compte administratif", annee) & (t["BGT_OPBUDG"] == "réel")].copy()
+    out["montant"] = out["BGT_MTREAL"].fillna(0.0)
+    return out
+
+
+def ordre_exclues(lignes: Lignes, annee: int) -> pd.DataFrame:
+    """The *ordre* spending lines of the year's *compte administratif*: counted and shown, never summed."""
+    t = lignes.table
+    return t[_etape(t, "compte administratif", annee) & (t["BGT_OPBUDG"] == "ordre")]
+
+
+def primitif(lignes: Lignes, annee: int) -> pd.DataFrame:
+    """The voted budget in the shape of `data/raw/budget_primitif.csv` (`annee`, `montant_vote`): the real
+    spending of the *budget primitif*, `BGT_MTPREV` summed; no row when the file has no budget primitif."""
+    t = lignes.table
+    bp = t[_etape(t, "budget primitif", annee) & (t["BGT_OPBUDG"] == "réel")]
+    if bp.empty:
+        return pd.DataFrame({"annee": pd.Series(dtype="int64"), "montant_vote": pd.Series(dtype="int64")})
+    return pd.DataFrame({"annee": [annee], "montant_vote": [_euros(bp["BGT_MTPREV"].fillna(0.0).sum())]})
+
+
+def _euros(x: float):
+    """A sum of amounts in cents, as the amount it is: an integer when it is whole (float sums carry noise)."""
+    r = round(float(x), 2)
+    return int(r) if r.is_integer() else r
+
+
+# --------------------------------------------------------------------------- the perimeter
+
+
+@dataclass
+class Perimetre:
+    """The perimeter's rules: `regles` one row per rule (`ligne`, id, categorie_id, categorie, part,
+    justification), `filtres` the lines' columns it filters on."""
+
+    regles: pd.DataFrame
+    filtres: list[str]
+    fichier: str
+
+
+def lire_perimetre(chemin: str | Path = PERIMETRE) -> Perimetre:
+    """Read the perimeter: one rule a row; `part` empty = 1, decimal comma accepted, 0 < part ≤ 1."""
+    chemin = Path(chemin)
+    nom = config.display_path(chemin)
+    lecture = donnees.lire(chemin, list(COLONNES_PERIMETRE))
+    entete = [h.strip() for h in lecture.entete]
+    problemes = [Probleme(nom, "colonne absente", colonne=c, conseil="colonnes du périmètre : "
+                          + ", ".join(COLONNES_PERIMETRE) + ", puis les colonnes filtrées")
+                 for c in COLONNES_PERIMETRE if c not in entete]
+    _refuser(problemes)
+    regles = pd.DataFrame([r for _, r in lecture.lignes], columns=entete, dtype=str)
+    regles.insert(0, "ligne", [n for n, _ in lecture.lignes])
+    if regles.empty:
+        raise ErreurDonnees(Probleme(nom, "aucune règle sous l'en-tête"))
+    parts = []
+    for ligne, row in regles.set_index("ligne").iterrows():  # a few dozen rules: row by row is clearest
+        if not row["id"]:
+            problemes.append(Probleme(nom, "règle sans identifiant", ligne=ligne, colonne="id"))
+        if not _ID_RE.match(row["categorie_id"]):
+            problemes.append(Probleme(nom, "identifiant de catégorie invalide", ligne=ligne, colonne="categorie_id",
+                                      conseil="lettres minuscules sans accent, chiffres et _ (dsi_fonctionnement)"))
+        if not row["categorie"]:
+            problemes.append(Probleme(nom, "catégorie vide", ligne=ligne, colonne="categorie"))
+        if not row["justification"]:
+            problemes.append(Probleme(nom, "justification vide : chaque règle dit pourquoi ces lignes sont du "
+                                           "numérique", ligne=ligne, colonne="justification"))
+        texte = row["part"].replace(",", ".")
+        try:
+            part = 1.0 if texte == "" else float(texte)
+        except ValueError:
+            part = float("nan")
+        if not 0 < part <= 1:  # NaN fails too
+            problemes.append(Probleme(nom, f"part « {row['part'][:30]} » hors de ]0 ; 1]", ligne=ligne, colonne="part",
+                                      conseil="la part de la ligne comptée : 1 (ou vide) pour toute la ligne, "
+                                              "0,5 pour la moitié"))
+        parts.append(part)
+    doublons = regles["id"][regles["id"].duplicated() & (regles["id"] != "")]
+    for i in doublons.index:
+        problemes.append(Probleme(nom, "identifiant de règle en double", ligne=int(regles.loc[i, "ligne"]),
+                                  colonne="id"))
+    _refuser(problemes)
+    regles["part"] = parts
+    noms = {n.upper(): n for n in champs()}  # `bgt_contnat` filters BGT_CONTNAT, as in the lines file
+    regles = regles.rename(columns={c: _nom_canonique(c, noms) for c in entete if c not in COLONNES_PERIMETRE})
+    filtres = [c for c in regles.columns if c not in COLONNES_PERIMETRE and c != "ligne"]
+    return Perimetre(regles, filtres, nom)
+
+
+def _masque_regle(lignes: pd.DataFrame, regle: pd.Series, filtres: list[str]) -> np.ndarray:
+    """The lines a rule catches: every filled filter cell matches (exact value, or prefix ending in `*`)."""
+    m = np.ones(len(lignes), dtype=bool)
+    for c in filtres:
+        v = str(regle[c]).strip()
+        if not v:
+            continue
+        if c in champs() and "enum" in champs()[c].get("constraints", {}):
+            v = v.lower()  # the reader lower-cases enum columns (« Fonctionnement » → « fonctionnement »)
+        if v.endswith("*"):
+            prefixe = v[:-1]
+            m &= _par_valeur(lignes[c], lambda x, p=prefixe: str(x).startswith(p))
+        else:
+            m &= _par_valeur(lignes[c], lambda x, e=v: str(x) == e)
+    return m
+
+
+def attribuer(lignes: pd.DataFrame, perimetre: Perimetre, fichier_lignes: str) -> pd.DataFrame:
+    """Every (line, rule) pair the perimeter catches, with the euros counted (`montant` × `part`).
+
+    `lignes`: the mandated lines (`mandatees`). Refuses a filter column the lines file does not have, and a line
+    whose rules' parts add above 1 (double counting), naming both rules."""
+    absentes = [c for c in perimetre.filtres if c not in lignes]
+    _refuser([Probleme(fichier_lignes, f"colonne filtrée par le périmètre ({perimetre.fichier}) absente du fichier",
+                       colonne=c, conseil="nommez la colonne du périmètre comme dans le fichier des lignes "
+                                          "(BGT_CONTNAT, BGT_FONCTION, direction…)") for c in absentes])
+    regles = perimetre.regles.reset_index(drop=True)
+    masques = np.column_stack([_masque_regle(lignes, r, perimetre.filtres) for _, r in regles.iterrows()]) \
+        if len(lignes) else np.zeros((0, len(regles)), dtype=bool)
+    somme = masques.astype(float) @ regles["part"].to_numpy() if len(lignes) else np.zeros(0)
+    trop = somme > 1 + _TOLERANCE
+    if trop.any():
+        i = int(np.flatnonzero(trop)[0])
+        ids = regles["id"][masques[i]].tolist()
+        raise ErreurDonnees(Probleme(
+            perimetre.fichier,
+            f"double compte : la ligne {int(lignes['ligne'].iloc[i])} de {fichier_lignes} est prise par les règles "
+            f"« {ids[0]} » et « {ids[1]} »" + (f" (et {len(ids) - 2} autres)" if len(ids) > 2 else "")
+            + f", dont les parts font {f.nombre(somme[i], 2)} (au plus 1)",
+            colonne="part", conseil="précisez les filtres pour qu'une ligne ne soit comptée qu'une fois, ou "
+                                    "partagez-la avec des parts dont la somme vaut au plus 1"))
+    li, ri = np.nonzero(masques)
+    pris = lignes.iloc[li].reset_index(drop=True)
+    r = regles.iloc[ri].reset_index(drop=True)
+    pris.insert(1, "regle", r["id"].to_numpy())
+    pris.insert(2, "categorie_id", r["categorie_id"].to_numpy())
+    pris.insert(3, "categorie", r["categorie"].to_numpy())
+    pris.insert(4, "part", r["part"].to_numpy())
+    pris["montant_ligne"] = pris["montant"]
+    pris["montant"] = pris["montant_ligne"] * pris["part"]
+    return pris
+
+
+# --------------------------------------------------------------------------- the results
+
+
+@dataclass
+class Resultats:
+    """Everything the report shows from the lines of one year."""
+
+    annee: int
+    mandate: pd.DataFrame  # shape of data/raw/budget_mandate.csv: annee, section, budget_numerique, budget_total
+    primitif: pd.DataFrame  # shape of data/raw/budget_primitif.csv (annee, montant_vote), empty without a BP
+    numeriques: pd.DataFrame  # every digital (line, rule) of the year, euros counted
+    ordre: pd.DataFrame  # the year's ordre spending lines (never summed)
+    regles: pd.DataFrame  # every rule, lines and euros caught
+    annees: list[int]  # the years with a compte administratif in the file
+
+
+def calculer(lignes: Lignes, perimetre: Perimetre, annee: int) -> Resultats:
+    """Apply the rules and the perimeter to every year of the file's compte administratif."""
+    verifier(lignes, annee)
+    mand = mandatees(lignes)
+    if not (mand["BGT_ANNEE"] == annee).any():
+        raise ErreurDonnees(Probleme(lignes.fichier, f"aucune dépense réelle du compte administratif {annee}",
+                                     colonne="BGT_NATDEC",
+                                     conseil="le budget mandaté se lit au compte administratif (BGT_MTREAL)"))
+    attrib = attribuer(mand, perimetre, lignes.fichier)
+    annees = sorted(int(a) for a in mand["BGT_ANNEE"].unique())
+    rows = []
+    for a in annees:
+        for s in SECTIONS:
+            rows.append({"annee": a, "section": s,
+                         "budget_numerique": _euros(attrib.loc[(attrib["BGT_ANNEE"] == a)
+                                                               & (attrib["BGT_SECTION"] == s), "montant"].sum()),
+                         "budget_total": _euros(mand.loc[(mand["BGT_ANNEE"] == a)
+                                                         & (mand["BGT_SECTION"] == s), "montant"].sum())})
+    mandate = pd.DataFrame(rows)
+    mandate.attrs["fichier"] = lignes.fichier
+    numeriques = attrib[attrib["BGT_ANNEE"] == annee].reset_index(drop=True)
+    return Resultats(annee, mandate, primitif(lignes, annee), numeriques, ordre_exclues(lignes, annee),
+                     regles_appliquees(perimetre, numeriques), annees)
+
+
+def regles_appliquees(perimetre: Perimetre, numeriques: pd.DataFrame) -> pd.DataFrame:
+    """Every rule with its justification, the lines and the euros it caught (0 for a rule that catches none)."""
+    g = numeriques.groupby("regle").agg(lignes=("ligne", "size"), montant=("montant", "sum"))
+    r = perimetre.regles.set_index("id")
+    out = pd.DataFrame({"regle": r.index, "categorie_id": r["categorie_id"].to_numpy(),
+                        "categorie": r["categorie"].to_numpy(), "part": r["part"].to_numpy(),
+                        "justification": r["justification"].to_numpy()})
+    out["lignes"] = out["regle"].map(g["lignes"]).fillna(0).astype("int64").to_numpy()
+    out["montant"] = out["regle"].map(g["montant"]).fillna(0.0).round(2).to_numpy()
+    return out
+
+
+def regles_sans_ligne(res: Resultats) -> list[str]:
+    """The ids of the rules that catch no line of the year (listed on the audit page)."""
+    return res.regles.loc[res.regles["lignes"] == 0, "regle"].tolist()
+
+
+def _repartition(numeriques: pd.DataFrame, cles: list[str]) -> pd.DataFrame:
+    total = numeriques["montant"].sum()
+    g = numeriques.groupby(cles, sort=True, dropna=False)["montant"].sum().reset_index()
+    g["montant"] = g["montant"].round(2)
+    g["part"] = g["montant"] / total if total else np.nan
+    return g.sort_values(["montant", *cles], ascending=[False, *[True] * len(cles)]).reset_index(drop=True)
+
+
+def par_categorie(res: Resultats) -> pd.DataFrame:
+    """The digital budget by category: amount and share of the digital budget."""
+    return _repartition(res.numeriques, ["categorie_id", "categorie"])
+
+
+def par_section(res: Resultats) -> pd.DataFrame:
+    """The digital budget by section."""
+    return _repartition(res.numeriques, ["BGT_SECTION"])
+
+
+def par_fonction(res: Resultats) -> pd.DataFrame:
+    """The digital budget by function (code and label; empty when the file does not fill them)."""
+    return _repartition(res.numeriques, ["BGT_FONCTION", "BGT_FONCTION_LABEL"])
+
+
+def par_direction(res: Resultats) -> pd.DataFrame | None:
+    """The digital budget by the city's direction, when the file has that column; else None."""
+    return _repartition(res.numeriques, ["direction"]) if "direction" in res.numeriques else None
+
+
+def montant_categorie(res: Resultats, categorie_id: str) -> float | None:
+    """The euros of one category, or None when the perimeter has no such category (the data does not say)."""
+    if categorie_id not in set(res.regles["categorie_id"]):
+        return None
+    return _euros(res.numeriques.loc[res.numeriques["categorie_id"] == categorie_id, "montant"].sum())
+
+
+def part_dsi_fonctionnement(res: Resultats) -> float | None:
+    """The DSI's operating section as a share of the digital budget, None when the perimeter does not isolate it."""
+    m = montant_categorie(res, DSI_FONCTIONNEMENT)
+    total = res.numeriques["montant"].sum()
+    return None if m is None or not total else m / total
+
+
+def detail_categorie(res: Resultats, categorie_id: str) -> pd.DataFrame | str:
+    """The lines of a category grouped by what names them (the city's `libelle_ligne`, else the operation, else the
+    account's label) with their amounts — e.g. each site and application — or « la donnée ne le distingue pas »."""
+    lignes = res.numeriques[res.numeriques["categorie_id"] == categorie_id]
+    if lignes.empty:
+        return NON_DISTINGUE
+    for c in ("libelle_ligne", "BGT_OPERATION", "BGT_CONTNAT_LABEL"):
+        if c in lignes and (lignes[c] != "").all():
+            return _repartition(lignes, [c]).rename(columns={c: "intitule"})
+    return NON_DISTINGUE
+
+
+def lignes_numeriques(res: Resultats, colonnes_ville: list[str] | None = None) -> pd.DataFrame:
+    """Every digital line with the rule that caught it (audit page, workbook): so any euro can be traced."""
+    ville = [c for c in (colonnes_ville or []) if c in res.numeriques]
+    cols = ["ligne", "regle", "categorie", "BGT_SECTION", "BGT_CONTNAT", "BGT_CONTNAT_LABEL", "BGT_FONCTION",
+            "BGT_OPERATION", *ville, "montant_ligne", "part", "montant"]
+    return res.numeriques[cols].sort_values(["ligne", "regle"]).reset_index(drop=True)
+
+
+def evolution(res: Resultats) -> pd.DataFrame | None:
+    """Each share and category in year Y−1 and Y, when the file has the compte administratif of Y−1; else None."""
+    prec = res.annee - 1
+    if prec not in res.annees:
+        return None
+    m = res.mandate.set_index(["annee", "section"])
+    rows = []
+    for s in (*SECTIONS, "total"):
+        def part(a, s=s):
+            if s == "total":
+                num, tot = m.loc[a, "budget_numerique"].sum(), m.loc[a, "budget_total"].sum()
+            else:
+                num, tot = m.loc[(a, s), "budget_numerique"], m.loc[(a, s), "budget_total"]
+            return num / tot if tot else np.nan
+        rows.append({"quoi": f"part.{s}", "precedente": part(prec), "annee": part(res.annee)})
+    out = pd.DataFrame(rows)
+    out["ecart"] = out["annee"] - out["precedente"]
+    return out
+
+
+def evolution_categories(res: Resultats, lignes: Lignes, perimetre: Perimetre) -> pd.DataFrame | None:
+    """Each category's euros in Y−1 and Y (the same perimeter applied to both years), when Y−1 is present."""
+    prec = res.annee - 1
+    if prec not in res.annees:
+        return None
+    attrib = attribuer(mandatees(lignes, prec), perimetre, lignes.fichier)
+    avant = attrib.groupby("categorie_id")["montant"].sum()
+    apres = res.numeriques.groupby("categorie_id")["montant"].sum()
+    cats = perimetre.regles.drop_duplicates("categorie_id")[["categorie_id", "categorie"]].reset_index(drop=True)
+    cats["precedente"] = cats["categorie_id"].map(avant).fillna(0.0).round(2).to_numpy()
+    cats["annee"] = cats["categorie_id"].map(apres).fillna(0.0).round(2).to_numpy()
+    cats["ecart"] = cats["annee"] - cats["precedente"]
+    return cats
+
+
+def chiffres(res: Resultats) -> list[dict]:
+    """The figures the lines add to the report (today's ids come from `budget.chiffres` on `res.mandate`)."""
+    p = f"budget.{res.annee}"
+    total = float(res.numeriques["montant"].sum())
+    out = []
+    for _, row in par_categorie(res).iterrows():
+        c = row["categorie_id"]
+        out += [
+            chiffre(f"{p}.categorie.{c}.montant", f"Budget numérique mandaté en {res.annee}, catégorie « "
+                    f"{row['categorie']} »", _euros(row["montant"]), "EUR",
+                    f"somme des montants × part des lignes des règles de la catégorie {c}"),
+            chiffre(f"{p}.categorie.{c}.part", f"Part de la catégorie « {row['categorie']} » dans le budget "
+                    f"numérique {res.annee}", row["part"], "ratio", f"{p}.categorie.{c}.montant / {p}.total.numerique"),
+        ]
+    dsi = part_dsi_fonctionnement(res)
+    if dsi is not None:
+        out.append(chiffre(f"{p}.dsi_fonctionnement.part", f"Part du fonctionnement de la DSI dans le budget "
+                           f"numérique {res.annee}", dsi, "ratio",
+                           f"{p}.categorie.{DSI_FONCTIONNEMENT}.montant / {p}.total.numerique"))
+    out += [
+        chiffre(f"{p}.lignes.numeriques", f"Lignes du compte administratif {res.annee} comptées dans le budget "
+                "numérique", int(res.numeriques["ligne"].nunique()), "count",
+                "lignes de dépense réelle prises par au moins une règle du périmètre"),
+        chiffre(f"{p}.lignes.ordre_exclues", f"Lignes d'ordre du compte administratif {res.annee} (dépenses), "
+                "exclues des totaux", len(res.ordre), "count", "lignes BGT_OPBUDG = ordre, BGT_CODRD = dépense"),
+    ]
+    evo = evolution(res)
+    if evo is not None and total:
+        e = evo.set_index("quoi").loc["part.total"]
+        out.append(chiffre(f"{p}.evolution.total.part", f"Évolution de la part du numérique dans le budget mandaté, "
+                           f"de {res.annee - 1} à {res.annee} (en points)", e["ecart"], "ratio",
+                           f"{p}.total.part - budget.{res.annee - 1}.total.part"))
+    return out
+
+
+def charger(chemin_lignes: str | Path, chemin_perimetre: str | Path = PERIMETRE,
+            annee: int = 2025) -> tuple[Lignes, Perimetre, Resultats]:
+    """Read both files and apply the rules: what the budget notebook calls when it is given `lignes`."""
+    lignes = lire_lignes(chemin_lignes)
+    perimetre = lire_perimetre(chemin_perimetre)
+    return lignes, perimetre, calculer(lignes, perimetre, annee)

@@ -1,0 +1,370 @@
+"""Budget lines in the SCDL « Budget » format and the digital perimeter: each rule on a small file computed by hand.
+
+The small files follow the SCDL « Budget » schema 0.8.3 (schema.data.gouv.fr, scdl/budget: field names, the enums
+« compte administratif » / « budget primitif », « réel » / « ordre », « dépense » / « recette »), shipped in
+data/raw/schemas/scdl_budget.json; the lower-case headers are those of the data.gouv.fr tabular export.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import frictionless
+import openpyxl
+import pytest
+from conftest import REPO
+
+from cln_analysis import budget, budget_lignes
+from cln_analysis.erreurs import ErreurDonnees
+
+ENTETE = ["BGT_NATDEC", "BGT_ANNEE", "BGT_SIRET", "BGT_NOM", "BGT_CONTNAT", "BGT_CONTNAT_LABEL", "BGT_NATURE",
+          "BGT_NATURE_LABEL", "BGT_FONCTION", "BGT_SECTION", "BGT_OPBUDG", "BGT_CODRD", "BGT_MTREAL", "BGT_MTPREV",
+          "direction"]
+SIRET = "21590512800016"
+
+
+def L(etape="compte administratif", annee="2025", compte="6156", fonction="020", section="fonctionnement",
+      op="réel", sens="dépense", real="", prev="", direction="DSI", siret=SIRET):
+    return [etape, annee, siret, "Ville test", compte, "Compte", compte[:2], "Chapitre", fonction, section, op, sens,
+            real, prev, direction]
+
+
+def ecrire(path: Path, rows, entete=ENTETE, sep=",", encoding="utf-8") -> Path:
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        w = csv.writer(fh, delimiter=sep, lineterminator="\r\n" if sep == ";" else "\n")
+        w.writerow(entete)
+        w.writerows(rows)
+    return path
+
+
+PERIM_ENTETE = ["id", "categorie_id", "categorie", "direction", "BGT_CONTNAT", "BGT_SECTION", "part", "justification"]
+
+
+def perim(path: Path, rows, entete=PERIM_ENTETE) -> budget_lignes.Perimetre:
+    ecrire(path, rows, entete)
+    return budget_lignes.lire_perimetre(path)
+
+
+# A hand-computed file: 2 real DSI operating lines (1000 + 500), one DSI ordre line (9999, never summed), one
+# recette (7777, never summed), one other direction's line (3000), one invest DSI line (200), one schools line
+# 2183 / 212 (400), a budget primitif line (50 000).
+LIGNES = [
+    L(real="1000"), L(compte="6262", real="500"),
+    L(op="ordre", compte="6811", real="9999"),
+    L(sens="recette", compte="7411", real="7777"),
+    L(direction="Voirie", compte="611", real="3000"),
+    L(section="investissement", compte="2051", real="200"),
+    L(section="investissement", compte="2183", fonction="212", direction="Éducation", real="400"),
+    L(etape="budget primitif", prev="50000"),
+]
+REGLES = [
+    ["R1", "dsi_fonctionnement", "DSI fonctionnement", "DSI", "", "fonctionnement", "", "Direction des SI."],
+    ["R2", "dsi_investissement", "DSI investissement", "DSI", "", "investissement", "", "Direction des SI."],
+    ["R3", "ecoles", "Écoles", "", "218*", "investissement", "", "Matériel informatique."],
+]
+
+
+@pytest.fixture
+def cas(tmp_path):
+    lignes = budget_lignes.lire_lignes(ecrire(tmp_path / "lignes.csv", LIGNES))
+    p = perim(tmp_path / "perimetre.csv", REGLES)
+    return lignes, p, budget_lignes.calculer(lignes, p, 2025)
+
+
+def test_ordre_and_recettes_are_excluded_and_the_totals_take_the_shape_budget_parts_reads(cas):
+    _, _, res = cas
+    m = res.mandate.set_index("section")
+    # by hand: digital operating 1000 + 500; total operating 1000 + 500 + 3000 (ordre 9999 and recette 7777 out)
+    assert m.loc["fonctionnement", "budget_numerique"] == 1500
+    assert m.loc["fonctionnement", "budget_total"] == 4500
+    assert m.loc["investissement", "budget_numerique"] == 600  # 200 + 400 (prefix 218*)
+    assert m.loc["investissement", "budget_total"] == 600
+    parts = budget.parts(res.mandate, 2025).set_index("section")
+    assert parts.loc["total", "part_numerique"] == pytest.approx(2100 / 5100)
+    assert len(res.ordre) == 1
+    assert res.primitif.to_dict("records") == [{"annee": 2025, "montant_vote": 50000}]
+
+
+def test_prefix_match_catches_2183_and_an_exact_value_does_not_catch_a_longer_code(cas, tmp_path):
+    lignes, _, res = cas
+    r3 = res.numeriques[res.numeriques["regle"] == "R3"]
+    assert r3["BGT_CONTNAT"].tolist() == ["2183"]
+    exact = perim(tmp_path / "p2.csv", [["R3", "ecoles", "Écoles", "", "218", "", "", "Exact."]])
+    assert budget_lignes.calculer(lignes, exact, 2025).numeriques.empty
+
+
+def test_pro_rata_counts_the_part_and_decimal_comma_is_accepted(tmp_path):
+    lignes = budget_lignes.lire_lignes(ecrire(tmp_path / "l.csv", LIGNES))
+    p = perim(tmp_path / "p.csv", [["R1", "telecom", "Télécoms", "", "6262", "", "0,5", "Moitié numérique."]])
+    res = budget_lignes.calculer(lignes, p, 2025)
+    assert res.numeriques["montant"].tolist() == [250.0]  # 500 × 0,5
+    assert res.regles.loc[0, "lignes"] == 1 and res.regles.loc[0, "montant"] == 250.0
+
+
+def test_a_line_shared_by_two_rules_within_1_is_counted_once_each(tmp_path):
+    lignes = budget_lignes.lire_lignes(ecrire(tmp_path / "l.csv", LIGNES))
+    p = perim(tmp_path / "p.csv", [["A", "a", "A", "", "6262", "", "0,4", "x."],
+                                   ["B", "b", "B", "DSI", "6262", "", "0.6", "y."]])
+    res = budget_lignes.calculer(lignes, p, 2025)
+    assert sorted(res.numeriques["montant"].round(6).tolist()) == [200.0, 300.0]
+
+
+def test_double_count_is_refused_naming_both_rules(tmp_path):
+    lignes = budget_lignes.lire_lignes(ecrire(tmp_path / "l.csv", LIGNES))
+    p = perim(tmp_path / "p.csv", REGLES + [["R9", "autre", "Autre", "DSI", "6156", "", "", "Doublon."]])
+    with pytest.raises(ErreurDonnees) as e:
+        budget_lignes.calculer(lignes, p, 2025)
+    texte = str(e.value)
+    assert "« R1 »" in texte and "« R9 »" in texte and "ligne 2 " in texte and "p.csv" in texte
+
+
+def test_a_rule_catching_no_line_is_listed(tmp_path):
+    lignes = budget_lignes.lire_lignes(ecrire(tmp_path / "l.csv", LIGNES))
+    p = perim(tmp_path / "p.csv", REGLES + [["R4", "rien", "Rien", "Culture", "", "", "", "Aucune ligne."]])
+    res = budget_lignes.calculer(lignes, p, 2025)
+    assert budget_lignes.regles_sans_ligne(res) == ["R4"]
+
+
+def test_a_filter_column_missing_from_the_lines_is_refused_naming_file_and_column(tmp_path):
+    lignes = budget_lignes.lire_lignes(ecrire(tmp_path / "l.csv", LIGNES))
+    p = perim(tmp_path / "p.csv", [["R1", "x", "X", "DSI", "", "y."]],
+              ["id", "categorie_id", "categorie", "service", "part", "justification"])
+    with pytest.raises(ErreurDonnees, match=r"l\.csv, colonne « service »"):
+        budget_lignes.calculer(lignes, p, 2025)
+
+
+@pytest.mark.parametrize("part", ["0", "1,5", "abc", "-0,2"])
+def test_a_part_outside_0_1_is_refused(tmp_path, part):
+    with pytest.raises(ErreurDonnees, match=r"ligne 2, colonne « part »"):
+        perim(tmp_path / "p.csv", [["R1", "x", "X", "DSI", "", "", part, "y."]])
+
+
+def test_a_rule_without_justification_is_refused(tmp_path):
+    with pytest.raises(ErreurDonnees, match=r"ligne 3, colonne « justification »"):
+        perim(tmp_path / "p.csv", [REGLES[0], ["R2", "x", "X", "DSI", "", "", "", ""]])
+
+
+def test_wrong_year_is_refused_with_the_years_present(tmp_path):
+    lignes = budget_lignes.lire_lignes(ecrire(tmp_path / "l.csv", LIGNES))
+    p = perim(tmp_path / "p.csv", REGLES)
+    with pytest.raises(ErreurDonnees, match=r"colonne « BGT_ANNEE » : aucune ligne pour l'année 2026 — années "
+                                            r"présentes : 2025"):
+        budget_lignes.calculer(lignes, p, 2026)
+
+
+def test_two_sirets_are_refused_naming_the_row(tmp_path):
+    rows = LIGNES + [L(real="1", siret="21590512800099")]
+    lignes = budget_lignes.lire_lignes(ecrire(tmp_path / "l.csv", rows))
+    with pytest.raises(ErreurDonnees, match=r"l\.csv, ligne 10, colonne « BGT_SIRET »"):
+        budget_lignes.calculer(lignes, perim(tmp_path / "p.csv", REGLES), 2025)
+
+
+def test_excel_semicolon_cp1252_decimal_comma_reads_like_the_published_file(tmp_path):
+    rows = [r[:] for r in LIGNES]
+    rows[0][12] = "1000,25"  # decimal comma as Excel writes it
+    xl = budget_lignes.lire_lignes(ecrire(tmp_path / "xl.csv", rows, sep=";", encoding="cp1252"))
+    assert xl.table.loc[0, "BGT_MTREAL"] == 1000.25
+    assert xl.table.loc[6, "direction"] == "Éducation"
+    assert "Windows-1252" in xl.description and "point-virgule" in xl.description
+    res = budget_lignes.calculer(xl, perim(tmp_path / "p.csv", REGLES), 2025)
+    assert res.mandate.set_index("section").loc["fonctionnement", "budget_numerique"] == 1500.25
+
+
+def test_a_point_in_a_decimal_comma_file_is_refused_as_ambiguous(tmp_path):
+    rows = [r[:] for r in LIGNES]
+    rows[0][12], rows[1][12] = "1,5", "1.234"
+    with pytest.raises(ErreurDonnees, match=r"ligne 3, colonne « BGT_MTREAL » : « 1.234 »"):
+        budget_lignes.lire_lignes(ecrire(tmp_path / "xl.csv", rows, sep=";"))
+
+
+def test_lower_case_headers_bom_and_empty_optional_cells(tmp_path):
+    entete = [h.lower() if h.startswith("BGT") else h for h in ENTETE]
+    path = ecrire(tmp_path / "export.csv", LIGNES, entete, encoding="utf-8-sig")
+    lignes = budget_lignes.lire_lignes(path)
+    assert "BGT_NATDEC" in lignes.table and "BGT_MTREAL" in lignes.table
+    assert lignes.colonnes_ville == ["direction"]
+    assert lignes.table.loc[0, "BGT_FONCTION"] == "020"  # a code, not a number: its leading zero kept
+    res = budget_lignes.calculer(lignes, perim(tmp_path / "p.csv", REGLES), 2025)
+    assert res.mandate["budget_numerique"].sum() == 2100
+    minuscules = [c.lower() if c.startswith("BGT") else c for c in PERIM_ENTETE]
+    res = budget_lignes.calculer(lignes, perim(tmp_path / "p2.csv", REGLES, minuscules), 2025)
+    assert res.mandate["budget_numerique"].sum() == 2100
+
+
+def test_a_short_row_reads_its_missing_cells_as_empty_and_spaces_around_cells_are_dropped(tmp_path):
+    path = ecrire(tmp_path / "l.csv", LIGNES)
+    text = path.read_text(encoding="utf-8").splitlines()
+    text[1] = text[1].rsplit(",", 1)[0]  # line 2 without its last cell (direction)
+    text[2] = text[2].replace(",500,", ", 500 ,")
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    t = budget_lignes.lire_lignes(path).table
+    assert t.loc[0, "direction"] == "" and t.loc[1, "BGT_MTREAL"] == 500.0 and t.loc[1, "ligne"] == 3
+
+
+def test_a_row_wider_than_the_header_is_refused_naming_its_line(tmp_path):
+    rows = [r[:] for r in LIGNES]
+    rows[3] = rows[3] + ["en trop"]
+    with pytest.raises(ErreurDonnees, match=r"ligne 5 : 16 cellules pour 15 colonnes"):
+        budget_lignes.lire_lignes(ecrire(tmp_path / "l.csv", rows))
+
+
+def test_xlsx_is_read(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(ENTETE)
+    for r in LIGNES:
+        ws.append([float(c) if c and c.isdigit() and len(c) < 6 else c for c in r])
+    wb.save(tmp_path / "l.xlsx")
+    lignes = budget_lignes.lire_lignes(tmp_path / "l.xlsx")
+    res = budget_lignes.calculer(lignes, perim(tmp_path / "p.csv", REGLES), 2025)
+    assert res.mandate["budget_numerique"].sum() == 2100
+
+
+@pytest.mark.parametrize("col, valeur, attendu", [
+    ("BGT_CODRD", "D", "« D » non prévue"), ("BGT_SIRET", "123", "14 chiffres"), ("BGT_ANNEE", "25", "année"),
+    ("BGT_MTREAL", "12 €", "montant"), ("BGT_NATDEC", "", "cellule vide"),
+])
+def test_the_schema_check_names_row_and_column(tmp_path, col, valeur, attendu):
+    rows = [r[:] for r in LIGNES]
+    rows[2][ENTETE.index(col)] = valeur
+    with pytest.raises(ErreurDonnees) as e:
+        budget_lignes.lire_lignes(ecrire(tmp_path / "l.csv", rows))
+    assert f"ligne 4, colonne « {col} »" in str(e.value) and attendu in str(e.value)
+
+
+def test_a_missing_required_column_is_refused(tmp_path):
+    entete = [h for h in ENTETE if h != "BGT_OPBUDG"]
+    rows = [r[:10] + r[11:] for r in LIGNES]
+    with pytest.raises(ErreurDonnees, match=r"colonne « BGT_OPBUDG » : colonne obligatoire"):
+        budget_lignes.lire_lignes(ecrire(tmp_path / "l.csv", rows, entete))
+
+
+def test_the_size_limit_is_the_budget_lines_own(tmp_path, monkeypatch):
+    path = ecrire(tmp_path / "l.csv", LIGNES)
+    monkeypatch.setattr(budget_lignes, "TAILLE_MAX", path.stat().st_size - 1)
+    with pytest.raises(ErreurDonnees, match="fichier trop gros"):
+        budget_lignes.lire_lignes(path)
+
+
+def test_the_default_limit_is_above_the_other_inputs_limit():
+    from cln_analysis import donnees
+    assert budget_lignes.TAILLE_MAX > donnees.TAILLE_MAX
+
+
+# --------------------------------------------------------------------------- the shipped example
+
+EXEMPLE = REPO / "data" / "raw" / "budget_lignes_exemple.csv"
+
+
+@pytest.fixture(scope="module")
+def exemple():
+    return budget_lignes.charger(EXEMPLE, budget_lignes.PERIMETRE, 2025)
+
+
+def _slide():
+    with open(REPO / "data" / "raw" / "budget_mandate.csv", encoding="utf-8") as fh:
+        return {r["section"]: (int(r["budget_numerique"]), int(r["budget_total"])) for r in csv.DictReader(fh)}
+
+
+def test_the_example_reproduces_the_slides_totals_and_shares(exemple):
+    _, _, res = exemple
+    slide = _slide()
+    m = res.mandate[res.mandate["annee"] == 2025].set_index("section")
+    for s, (num, tot) in slide.items():
+        assert m.loc[s, "budget_numerique"] == num and m.loc[s, "budget_total"] == tot
+    parts = budget.parts(res.mandate, 2025).set_index("section")
+
+    def pct(n, d):  # the slide's rounding, to one decimal, half up, with exact decimals
+        return (Decimal(n) * 100 / Decimal(d)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    num_tot = sum(n for n, _ in slide.values())
+    tot_tot = sum(t for _, t in slide.values())
+    attendus = {"investissement": pct(*slide["investissement"]), "fonctionnement": pct(*slide["fonctionnement"]),
+                "total": pct(num_tot, tot_tot)}
+    assert [str(v) for v in attendus.values()] == ["7.3", "2.8", "3.7"]
+    for s, v in attendus.items():
+        assert Decimal(str(parts.loc[s, "part_numerique"] * 100)).quantize(Decimal("0.1"), ROUND_HALF_UP) == v
+
+
+def test_the_example_voted_total_is_the_budget_primitif(exemple):
+    _, _, res = exemple
+    with open(REPO / "data" / "raw" / "budget_primitif.csv", encoding="utf-8") as fh:
+        vote = int(next(csv.DictReader(fh))["montant_vote"])
+    assert res.primitif["montant_vote"].tolist() == [vote]
+
+
+def test_the_example_categories_add_up_and_every_euro_has_its_line(exemple):
+    lignes, _, res = exemple
+    cat = budget_lignes.par_categorie(res)
+    num = sum(n for n, _ in _slide().values())
+    assert cat["montant"].sum() == pytest.approx(num, abs=0.01)
+    assert cat["part"].sum() == pytest.approx(1)
+    detail = budget_lignes.lignes_numeriques(res, lignes.colonnes_ville)
+    assert detail["montant"].sum() == pytest.approx(num, abs=0.01)
+    assert (detail["montant"] == detail["montant_ligne"] * detail["part"]).all()
+    assert budget_lignes.par_direction(res)["montant"].sum() == pytest.approx(num, abs=0.01)
+    assert budget_lignes.par_fonction(res)["montant"].sum() == pytest.approx(num, abs=0.01)
+    assert budget_lignes.par_section(res)["montant"].sum() == pytest.approx(num, abs=0.01)
+
+
+def test_the_example_answers_the_councils_questions(exemple):
+    _, _, res = exemple
+    sites = budget_lignes.detail_categorie(res, budget_lignes.SITES_APPLICATIONS)
+    assert "Site roubaix.fr" in set(sites["intitule"])
+    assert budget_lignes.detail_categorie(res, "absente") == budget_lignes.NON_DISTINGUE
+    assert budget_lignes.montant_categorie(res, "absente") is None
+    dsi = res.numeriques.loc[res.numeriques["regle"] == "R01", "montant"].sum()
+    assert budget_lignes.part_dsi_fonctionnement(res) == pytest.approx(dsi / res.numeriques["montant"].sum())
+
+
+def test_the_example_figures_and_evolution(exemple):
+    lignes, _, res = exemple
+    fig = {c["figure_id"]: c["value"] for c in budget_lignes.chiffres(res)}
+    mand = res.mandate.set_index(["annee", "section"])
+    p24 = mand.loc[2024, "budget_numerique"].sum() / mand.loc[2024, "budget_total"].sum()
+    p25 = mand.loc[2025, "budget_numerique"].sum() / mand.loc[2025, "budget_total"].sum()
+    assert fig["budget.2025.evolution.total.part"] == pytest.approx(p25 - p24)
+    with open(EXEMPLE, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    ordre = [r for r in rows if r["BGT_ANNEE"] == "2025" and r["BGT_OPBUDG"] == "ordre"
+             and r["BGT_CODRD"] == "dépense" and r["BGT_NATDEC"] == "compte administratif"]
+    assert fig["budget.2025.lignes.ordre_exclues"] == len(ordre) > 0
+    assert fig["budget.2025.lignes.numeriques"] == res.numeriques["ligne"].nunique()
+    assert "budget.2025.categorie.inclusion_mediation.montant" in fig
+    assert "budget.2025.dsi_fonctionnement.part" in fig
+    assert any(r["BGT_CODRD"] == "recette" for r in rows)
+
+
+def test_frictionless_validates_the_example_against_the_shipped_schema():
+    schema = frictionless.Schema.from_descriptor(str(budget_lignes.SCHEMA))
+    for nom in ("direction", "service", "libelle_ligne"):
+        schema.add_field(frictionless.fields.StringField(name=nom))
+    resource = frictionless.Resource(path=EXEMPLE.name, basepath=str(EXEMPLE.parent), schema=schema,
+                                     encoding="utf-8")
+    report = frictionless.validate(resource)
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+
+
+def test_frictionless_and_the_runtime_check_agree_on_an_invalid_file(tmp_path):
+    rows = [r[:] for r in LIGNES]
+    rows[1][ENTETE.index("BGT_OPBUDG")] = "mixte"
+    path = ecrire(tmp_path / "l.csv", rows)
+    schema = frictionless.Schema.from_descriptor(str(budget_lignes.SCHEMA))
+    schema.fields = [fl for fl in schema.fields if fl.name in ENTETE]
+    schema.add_field(frictionless.fields.StringField(name="direction"))
+    report = frictionless.validate(frictionless.Resource(path=path.name, basepath=str(path.parent), schema=schema))
+    erreurs = report.flatten(["rowNumber", "fieldName"])
+    assert erreurs == [[3, "BGT_OPBUDG"]]
+    with pytest.raises(ErreurDonnees, match=r"ligne 3, colonne « BGT_OPBUDG »"):
+        budget_lignes.lire_lignes(path)
+
+
+def test_the_generator_reproduces_the_committed_files():
+    spec = importlib.util.spec_from_file_location("gen", REPO / "tools" / "generer_budget_lignes_exemple.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for path, text in module.fichiers().items():
+        assert path.read_bytes() == text.encode("utf-8"), path.name
