@@ -554,6 +554,58 @@ RESOURCES = [
     },
 ]
 
+#: The switchboard's per-call log (issue 25): the invented example, and the column mapping the officer edits.
+RESOURCES += [
+    {
+        "name": "journal_appels_exemple",
+        "path": "journal_appels_exemple.csv",
+        "title": "Journal des appels du standard, un appel par ligne : exemple FICTIF",
+        "description": "DONNÉES INVENTÉES par tools/generer_journal_exemple.py (graine fixe) : environ 25 000 appels "
+        "d'avril à juin 2025 (sans callbot) et d'avril à juin 2026 (expérimentation), pour montrer la forme du "
+        "journal avant que la Ville transmette son export. Numéros inventés dans la tranche 01 99 00 xx xx, que le "
+        "plan national de numérotation de l'ARCEP réserve aux œuvres de fiction. Rien n'y a été mesuré.",
+        "sources": [dict(SOURCE_FICTIVE, date="2026-12-01")],
+        "schema": {
+            "fields": [
+                f("debut", "string", "Début", "Date et heure d'arrivée de l'appel, heure de Paris",
+                  required=True, pattern=r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"),
+                f("appelant", "string", "Appelant", "Numéro de l'appelant (inventé), vide ou « anonyme » s'il est "
+                  "masqué ; donnée personnelle dans un vrai journal"),
+                f("parcours", "string", "Parcours", "Suite de l'appel", required=True,
+                  enum=["agent", "perdu", "callbot_resolu", "callbot_abandon", "callbot_transfert_agent",
+                        "callbot_transfert_perdu"]),
+                f("attente_s", "number", "Attente (s)", "Secondes d'attente dans la file des agents, décroché ou "
+                  "non ; vide pour un appel qui n'y est pas arrivé", minimum=0),
+                f("duree_s", "number", "Durée (s)", "Secondes de conversation", minimum=0),
+            ],
+        },
+        "fictif": True,
+        "banniere": "Ce rapport est calculé sur un journal d'appels inventé, pour montrer sa forme avant que la Ville "
+        "transmette son export. Aucun de ces appels n'a eu lieu.",
+    },
+    {
+        "name": "journal_colonnes",
+        "path": "journal_colonnes.csv",
+        "title": "Correspondance des colonnes d'un journal d'appels",
+        "description": "Pour chaque jeu (projet : les colonnes documentées ; 3cx : les enregistrements détaillés "
+        "des appels de 3CX), notre colonne ← leur en-tête, et leurs valeurs → les nôtres. La casse, « - » et "
+        "« _ » ne comptent pas dans les en-têtes. Champs 3CX d'après la documentation de 3CX, « CDR - Call Data "
+        "Records » (www.3cx.com/blog/docs/cdr-call-data-records/).",
+        "sources": [{"title": "3CX, « CDR - Call Data Records », documentation de 3CX Phone System",
+                     "document": "www.3cx.com/blog/docs/cdr-call-data-records/", "date": "2026-12-01",
+                     "emplacement": "section « Configuring the CDR fields »"}],
+        "schema": {
+            "fields": [
+                f("jeu", "string", "Jeu", "Nom du jeu de correspondances (projet, 3cx…)", required=True),
+                f("notre_colonne", "string", "Notre colonne", "Colonne du projet", required=True),
+                f("leur_entete", "string", "Leur en-tête", "En-tête de la colonne dans l'export"),
+                f("leur_valeur", "string", "Leur valeur", "Une valeur de l'export"),
+                f("notre_valeur", "string", "Notre valeur", "Ce qu'elle veut dire pour le projet"),
+            ],
+        },
+    },
+]
+
 for r in RESOURCES:
     r.setdefault("profile", "tabular-data-resource")
     r.update({"format": "csv", "mediatype": "text/csv", "encoding": "utf-8"})
