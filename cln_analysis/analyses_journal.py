@@ -49,7 +49,7 @@ class Horaires:
 
 
 _JOUR_RE = r"(lun|mar|mer|jeu|ven|sam|dim)[a-z]*\.?"
-_HEURE_RE = r"(\d{1,2})(?:[:h](\d{2}))?"
+_HEURE_RE = r"(\d{1,2})(?:[:h](\d{2})?)?"
 
 
 def lire_horaires(texte: str, feries: bool = True) -> Horaires:
@@ -94,7 +94,7 @@ def jours_feries(annees) -> set:
 def hors_horaires(debut: pd.Series, horaires: Horaires) -> np.ndarray:
     """True for each call that arrived while the switchboard was closed (vectorised)."""
     d = pd.to_datetime(debut)
-    jour, minute = d.dt.weekday.to_numpy(), (d.dt.hour * 60 + d.dt.minute).to_numpy()
+    jour, minute = d.dt.day_of_week.to_numpy(), (d.dt.hour * 60 + d.dt.minute).to_numpy()
     ouvert = np.zeros(len(d), dtype=bool)
     for j, plages in enumerate(horaires.plages):
         for a, b in plages:
@@ -257,8 +257,8 @@ def charge(appels: pd.DataFrame) -> pd.DataFrame:
     if not len(d):
         return pd.DataFrame(columns=["heure"] + JOURS_LONGS)
     jours = pd.date_range(d.min().normalize(), d.max().normalize(), freq="D")
-    nb_jours = pd.Series(jours.weekday).value_counts().reindex(range(7), fill_value=0)
-    t = pd.crosstab(d.dt.hour, d.dt.weekday).reindex(index=range(24), columns=range(7), fill_value=0)
+    nb_jours = pd.Series(jours.day_of_week).value_counts().reindex(range(7), fill_value=0)
+    t = pd.crosstab(d.dt.hour, d.dt.day_of_week).reindex(index=range(24), columns=range(7), fill_value=0)
     moyenne = t.div(nb_jours.replace(0, np.nan), axis=1)
     moyenne.columns = JOURS_LONGS
     moyenne.insert(0, "heure", [f"{h:02d} h" for h in range(24)])
