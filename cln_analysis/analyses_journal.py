@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -86,9 +87,14 @@ def lire_horaires(texte: str, feries: bool = True) -> Horaires:
 
 def jours_feries(annees) -> set:
     """French public holidays (metropolitan France) of the given years, from the `holidays` package."""
-    import holidays
+    return set(_feries(tuple(sorted({int(a) for a in annees}))))
 
-    return set(holidays.France(years=sorted({int(a) for a in annees})).keys())
+
+@lru_cache(maxsize=16)
+def _feries(annees: tuple[int, ...]) -> tuple:
+    import holidays  # here only: a second to import, and only a call log needs it
+
+    return tuple(holidays.France(years=annees).keys())
 
 
 def hors_horaires(debut: pd.Series, horaires: Horaires) -> np.ndarray:
@@ -100,24 +106,35 @@ def hors_horaires(debut: pd.Series, horaires: Horaires) -> np.ndarray:
         for a, b in plages:
             ouvert |= (jour == j) & (minute >= a) & (minute < b)
     if horaires.feries and len(d):
-        feries = jours_feries(d.dt.year.unique())
-        ouvert &= ~d.dt.date.isin(feries).to_numpy()
+        feries = np.array(sorted(jours_feries(d.dt.year.unique())), dtype="datetime64[D]")
+        ouvert &= ~np.isin(d.to_numpy().astype("datetime64[D]"), feries)
     return ~ouvert
 
 
 # --------------------------------------------------------------------------- monthly columns
 
+def _mois(debut: pd.Series) -> pd.Series:
+    """Each call's month as `AAAA-MM` (formatted once per month, not per call)."""
+    return _texte_mois(debut.dt.year.to_numpy() * 100 + debut.dt.month.to_numpy(), debut.index)
+
+
+def _texte_mois(cles: np.ndarray, index) -> pd.Series:
+    codes, uniques = pd.factorize(cles)
+    textes = np.array([f"{u // 100:04d}-{u % 100:02d}" for u in uniques], dtype=object)
+    return pd.Series(textes[codes], index=index)
+
+
 def _periode_essai(appels: pd.DataFrame) -> pd.Series:
     """True for the calls of a trial month: a month in which the log has at least one callbot call."""
-    mois = appels["debut"].dt.strftime("%Y-%m")
-    essai = set(mois[appels["parcours"].isin(CALLBOT)])
-    return mois.isin(essai)
+    cle = appels["debut"].dt.year.to_numpy() * 100 + appels["debut"].dt.month.to_numpy()
+    essai = np.unique(cle[appels["parcours"].isin(CALLBOT).to_numpy()])
+    return pd.Series(np.isin(cle, essai), index=appels.index)
 
 
 def mensuel(appels: pd.DataFrame, horaires: Horaires) -> pd.DataFrame:
     """The log aggregated to months, in the columns of the monthly calls file: the trial columns filled on
     a month with callbot calls, empty before (as the officer types them)."""
-    d = pd.DataFrame({"periode": appels["debut"].dt.strftime("%Y-%m"), "parcours": appels["parcours"].astype(str),
+    d = pd.DataFrame({"periode": _mois(appels["debut"]), "parcours": appels["parcours"].astype(str),
                       "hors": hors_horaires(appels["debut"], horaires), "attente_s": appels["attente_s"]})
     comptes = pd.crosstab(d["periode"], d["parcours"]).reindex(columns=sorted(set(REPONDUS + PERDUS + CALLBOT)),
                                                                  fill_value=0)
@@ -231,10 +248,12 @@ def rappele(appels: pd.DataFrame, delai_rappel_h: float = DELAI_RAPPEL_H) -> np.
 
 
 def rappels(appels: pd.DataFrame, parcours: list[str], delai_rappel_h: float = DELAI_RAPPEL_H,
-            dernier: pd.Timestamp | None = None, parmi: np.ndarray | None = None) -> Rappels:
+            dernier: pd.Timestamp | None = None, parmi: np.ndarray | None = None,
+            suivis: np.ndarray | None = None) -> Rappels:
     """The calls back after the calls of `parcours` (only those of `parmi`, e.g. one year's, when given; a
     call back may be any later call of the log). The log's last call, or `dernier`, bounds what can be
-    seen: a call that starts less than the delay before it is left out, and counted."""
+    seen: a call that starts less than the delay before it is left out, and counted. `suivis`: `rappele`'s
+    result when the caller has it already."""
     if dernier is None:
         dernier = appels["debut"].max()
     choix = appels["parcours"].isin(parcours).to_numpy()
@@ -242,7 +261,7 @@ def rappels(appels: pd.DataFrame, parcours: list[str], delai_rappel_h: float = D
         choix = choix & parmi
     masque = appels["masque"].to_numpy()
     tard = (appels["debut"] > dernier - pd.Timedelta(hours=delai_rappel_h)).to_numpy()
-    r = rappele(appels, delai_rappel_h)
+    r = rappele(appels, delai_rappel_h) if suivis is None else suivis
     compte = choix & ~masque & ~tard
     return Rappels(int(choix.sum()), int((choix & masque).sum()), int((choix & ~masque & tard).sum()),
                    int(compte.sum()), int((compte & r).sum()))
@@ -282,6 +301,8 @@ def chiffres(appels: pd.DataFrame, horaires: Horaires, delai_rappel_h: float = D
     dernier = appels["debut"].max()
     hors = hors_horaires(appels["debut"], horaires)
     essai = _periode_essai(appels).to_numpy()
+    suivis = rappele(appels, delai_rappel_h)
+    annees = appels["debut"].dt.year.to_numpy()
     h = f"{delai_rappel_h:g}".replace(".", ",")
     for annee, g in appels.groupby(appels["debut"].dt.year, sort=True):
         p = f"appels.{annee}"
@@ -301,21 +322,21 @@ def chiffres(appels: pd.DataFrame, horaires: Horaires, delai_rappel_h: float = D
             out.append(chiffre(f"{p}.attente.p90_s", f"Attente que 90 % des appels répondus par un agent en {annee} "
                                "n'ont pas dépassée", s["p90_s"], "secondes",
                                f"90e centile (interpolation linéaire) des {base}", 0))
-        sel = appels["debut"].dt.year == annee
-        res = rappels(appels, ["callbot_resolu"], delai_rappel_h, dernier, parmi=sel.to_numpy())
+        sel = annees == annee
+        res = rappels(appels, ["callbot_resolu"], delai_rappel_h, dernier, parmi=sel, suivis=suivis)
         if res.comptes:
             out.append(chiffre(f"{p}.resolus_sans_rappel_24h", f"Part des appels résolus par le callbot en {annee} "
                                f"sans nouvel appel du même numéro dans les {h} heures", res.part_sans_rappel, "ratio",
                                f"appels callbot_resolu sans appel du même numéro dans les {h} h (début à début) / "
                                "appels callbot_resolu comptés (hors numéros masqués et appels trop proches de la "
                                "fin du journal)", 1))
-        perd = rappels(appels, PERDUS, delai_rappel_h, dernier, parmi=sel.to_numpy())
+        perd = rappels(appels, PERDUS, delai_rappel_h, dernier, parmi=sel, suivis=suivis)
         if perd.comptes:
             out.append(chiffre(f"{p}.perdus_rappeles_24h", f"Part des appels perdus en {annee} suivis d'un nouvel "
                                f"appel du même numéro dans les {h} heures", perd.part_rappeles, "ratio",
                                f"appels perdu ou callbot_transfert_perdu suivis d'un appel du même numéro dans les "
                                f"{h} h / appels perdus comptés", 1))
-        hors_essai = sel.to_numpy() & essai & hors
+        hors_essai = sel & essai & hors
         if hors_essai.any():
             callbot = appels["parcours"].isin(CALLBOT).to_numpy()
             out.append(chiffre(f"{p}.hors_horaires.repondus_callbot", f"Part des appels hors horaires des mois de "

@@ -192,8 +192,8 @@ def _tableau(chemin: Path, nom: str) -> tuple[list[str], pd.DataFrame, np.ndarra
                                              "guillemets")) from None
     # each row's line: one record per line is the common case; otherwise number them as the csv module reads
     lignes_texte = text.count("\n") + (not text.endswith("\n"))
-    vides = len(re.findall(r"^[\s" + re.escape(sep) + r"]*$", text, flags=re.M)) - text.endswith("\n")
-    if len(corps) == lignes_texte - 1 and vides == 0:
+    vide = re.search(r"(?:^|\n)[^\S\n]*(?:" + re.escape(sep) + r"[^\S\n]*)*(?:\n|$)", text.rstrip("\r\n"))
+    if len(corps) == lignes_texte - 1 and vide is None:
         numeros = np.arange(2 + decalage, 2 + decalage + len(corps), dtype=np.int64)
     else:
         numeros = np.asarray([n for n, r in donnees.lignes_csv(text, sep, nom, decalage)[1:] if "".join(r).strip()],
@@ -219,44 +219,59 @@ def _refuser(problemes: list[Probleme]) -> None:
         raise ErreurDonnees(problemes)
 
 
+def _par_valeur(texte: pd.Series, fonction) -> pd.Series:
+    """`fonction` applied to each distinct text once, mapped back to the rows (a log repeats its values: a
+    million waits hold a few thousand distinct texts)."""
+    codes, uniques = pd.factorize(texte)
+    valeurs = fonction(pd.Series(uniques, dtype=object))
+    return pd.Series(np.asarray(valeurs)[codes], index=texte.index)
+
+
 def _dates(texte: pd.Series) -> pd.Series:
-    """Date-times in any accepted form (vectorised; NaT where none reads)."""
-    t = texte.str.strip()
-    out = pd.Series(pd.NaT, index=t.index, dtype="datetime64[ns]")
-    reste = t != ""
-    for fmt in _FORMATS_DATE:
-        if not reste.any():
-            break
-        lu = pd.to_datetime(t[reste], format=fmt, errors="coerce")
-        if getattr(lu.dt, "tz", None) is not None:  # an offset written in the file: its local time is kept
-            lu = lu.dt.tz_localize(None)
-        lu = lu.astype("datetime64[ns]")
-        out.loc[lu.index[lu.notna()]] = lu[lu.notna()]
-        reste = reste & out.isna()
+    """Date-times in any accepted form (vectorised; NaT where none reads). The project's and 3CX's own form
+    (`2026-04-06 08:31:00`) is read first, in C; the others only on what it did not read."""
+    out = pd.to_datetime(texte, format="%Y-%m-%d %H:%M:%S", errors="coerce").astype("datetime64[ns]")
+    reste = out.isna().to_numpy()
+    if reste.any():
+        t = texte[reste].str.strip()
+        for fmt in _FORMATS_DATE:
+            a_lire = (t != "") & out[reste].isna()
+            if not a_lire.any():
+                break
+            lu = pd.to_datetime(t[a_lire], format=fmt, errors="coerce")
+            if getattr(lu.dt, "tz", None) is not None:  # an offset written in the file: its local time is kept
+                lu = lu.dt.tz_localize(None)
+            lu = lu.astype("datetime64[ns]")
+            out.loc[lu.index[lu.notna()]] = lu[lu.notna()]
     return out
 
 
 def _secondes(texte: pd.Series) -> pd.Series:
-    t = texte.str.strip().str.replace(",", ".", regex=False).str.replace(r"[\s\u00a0\u202f]", "", regex=True)
-    return pd.to_numeric(t.mask(t == ""), errors="coerce")
+    def lire(u: pd.Series) -> pd.Series:
+        t = u.str.replace(",", ".", regex=False).str.replace(r"[\s\u00a0\u202f]", "", regex=True)
+        return pd.to_numeric(t.mask(t == ""), errors="coerce")
+
+    return _par_valeur(texte, lire).astype(float)
 
 
 def _pseudonymes(numeros: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(codes, withheld) of the callers: equal numbers (written with or without spaces, dots, +33) get equal
     codes; each code stands for an HMAC-SHA-256 of the number under a key drawn here and dropped on return."""
     cle = secrets.token_bytes(32)
-    t = numeros.str.strip()
-    masque = (t == "") | t.str.lower().isin(MASQUES)
+    codes_texte, textes = pd.factorize(numeros)  # each distinct text is normalised once
+    t = pd.Series(textes, dtype=object).str.strip()
+    masque_u = ((t == "") | t.str.lower().isin(MASQUES)).to_numpy()
     norm = t.str.replace(r"[\s.\-()/\u00a0\u202f]", "", regex=True).str.replace(r"^(\+33|0033)", "0", regex=True)
-    codes_bruts, uniques = pd.factorize(norm.where(~masque, ""))
+    codes_norm, uniques = pd.factorize(norm.where(~masque_u, ""))
+    codes_bruts, masque = codes_norm[codes_texte], masque_u[codes_texte]
     empreintes = np.array([hmac.new(cle, u.encode("utf-8"), hashlib.sha256).digest() for u in uniques], dtype=object)
     del cle, uniques
     # the integer code ranks the pseudonym, so it says nothing of the number (nor of the file's order)
     rang = np.empty(len(empreintes), dtype=np.int64)
     rang[np.argsort(empreintes, kind="stable")] = np.arange(len(empreintes))
     codes = rang[codes_bruts]
-    codes[masque.to_numpy()] = MASQUE
-    return codes, masque.to_numpy()
+    codes[masque] = MASQUE
+    return codes, masque
 
 
 def lire_journal(chemin: str | Path, *, mappage: str | Path | None = None, poste_callbot: str = "800",
@@ -298,7 +313,7 @@ def _debut(corps, pos, entete, numeros, nom, colonne="debut") -> tuple[pd.Series
 def _depuis_projet(corps, pos, jeu, entete, numeros, nom) -> dict:
     debut, problemes = _debut(corps, pos, entete, numeros, nom)
     valeurs = {k: v for k, v in jeu.valeurs.get("parcours", {}).items()}
-    parcours = corps[pos["parcours"]].str.strip().str.lower().map(valeurs)
+    parcours = _par_valeur(corps[pos["parcours"]], lambda u: u.str.strip().str.lower().map(valeurs))
     for i in np.flatnonzero(parcours.isna().to_numpy())[:_PLAFOND]:
         problemes.append(Probleme(nom, "parcours inconnu", ligne=int(numeros[i]),
                                   colonne=_colonne(entete, pos["parcours"]),
@@ -308,7 +323,7 @@ def _depuis_projet(corps, pos, jeu, entete, numeros, nom) -> dict:
     for nom_col, s in (("attente_s", attente), ("duree_s", duree)):
         if nom_col not in pos:
             continue
-        vide = corps[pos[nom_col]].str.strip() == ""
+        vide = _par_valeur(corps[pos[nom_col]], lambda u: u.str.strip() == "").astype(bool)
         for i in np.flatnonzero((s.isna() & ~vide).to_numpy())[:_PLAFOND]:
             problemes.append(Probleme(nom, "nombre de secondes illisible", ligne=int(numeros[i]),
                                       colonne=_colonne(entete, pos[nom_col])))
