@@ -144,7 +144,7 @@ def _octets(chemin: Path, nom: str) -> bytes:
 
 
 def _xlsx(chemin: Path, nom: str) -> tuple[list[str], pd.DataFrame, np.ndarray, str]:
-    import openpyxl
+    import openpyxl  # here only: most logs are CSV, and kernels start faster without it
 
     try:
         wb = openpyxl.load_workbook(chemin, read_only=True, data_only=True)
@@ -207,7 +207,7 @@ def _tableau(chemin: Path, nom: str) -> tuple[list[str], pd.DataFrame, np.ndarra
 
 def _colonne(entete: list[str], i: int) -> str:
     """A column as a message names it: its letter and its title (a header is no personal data)."""
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # here only: a message is rare, openpyxl slow to import
 
     return f"{get_column_letter(i + 1)} ({entete[i]})"
 
