@@ -289,7 +289,7 @@ def lire_journal(chemin: str | Path, *, mappage: str | Path | None = None, poste
     if collecte is not None:
         for c in _PERSONNELLES:
             if c in pos:
-                collecte(v for v in pd.unique(corps[pos[c]]) if v.strip())
+                collecte(v for v in pd.unique(corps[pos[c]]) if v.strip() and v.strip().lower() not in MASQUES)
     if jeu.nom == "3cx":
         brut = _depuis_3cx(corps, pos, jeu, entete, numeros, nom, poste_callbot, file_agents)
     else:

@@ -215,6 +215,31 @@ def test_a_bad_row_is_refused_naming_row_and_column_never_the_number(tmp_path, l
     assert (p.ligne, p.colonne) == (ligne, colonne) and message in p.message
 
 
+def test_rows_keep_the_file_s_line_numbers_across_blank_lines_and_quoted_line_breaks(tmp_path):
+    texte = ("debut,appelant,parcours,attente_s,duree_s\n"
+             f"2026-04-07 09:00:00,{A},agent,10,10\n"
+             "\n"
+             f'2026-04-07 09:01:00,"{B}\n",agent,10,10\n'
+             f"2026-04-07 09:02:00,{C},rappel,10,10\n")
+    (tmp_path / "j.csv").write_text(texte, encoding="utf-8")
+    with pytest.raises(ErreurDonnees) as exc:
+        ja.lire_journal(tmp_path / "j.csv")
+    assert [(p.ligne, p.colonne) for p in exc.value.problemes] == [(6, "C (parcours)")]
+    _sans_numero(str(exc.value))
+
+
+def test_a_row_wider_than_the_header_is_refused_with_its_line(tmp_path):
+    rows = [tuple(r) for r in APPELS[:3]] + [APPELS[3] + ("x",)]
+    e = _refus(tmp_path, rows)
+    assert e.problemes[0].ligne == 5
+
+
+def test_withheld_values_are_no_personal_strings(tmp_path):
+    vus = []
+    ja.lire_journal(_ecrire(tmp_path / "j.csv", APPELS), collecte=vus.extend)
+    assert "anonyme" not in vus and "" not in vus
+
+
 def test_an_oversized_log_is_refused_by_its_own_limit(tmp_path, monkeypatch):
     chemin = _ecrire(tmp_path / "j.csv", APPELS)
     monkeypatch.setattr(ja, "TAILLE_MAX", 100)
