@@ -190,6 +190,8 @@ def _tableau(chemin: Path, nom: str) -> tuple[list[str], pd.DataFrame, np.ndarra
                                           "guillemets mal fermés", ligne=int(m.group(1)) + decalage if m else None,
                                      conseil="une valeur contient peut-être le séparateur ; mettez-la entre "
                                              "guillemets")) from None
+    if corps.isna().to_numpy().any():  # a row narrower than the header: its missing cells are empty
+        corps = corps.fillna("")
     # each row's line: one record per line is the common case; otherwise number them as the csv module reads
     lignes_texte = text.count("\n") + (not text.endswith("\n"))
     vide = re.search(r"(?:^|\n)[^\S\n]*(?:" + re.escape(sep) + r"[^\S\n]*)*(?:\n|$)", text.rstrip("\r\n"))
@@ -353,13 +355,15 @@ def _depuis_3cx(corps, pos, jeu, entete, numeros, nom, poste_callbot, file_agent
         for i in np.flatnonzero(illisible.to_numpy())[:_PLAFOND]:
             problemes.append(Probleme(nom, "date et heure illisibles", ligne=int(numeros[i]),
                                       colonne=_colonne(entete, pos[col])))
-    fin_par = corps[pos["fin_par"]].str.strip().str.lower().map(jeu.valeurs.get("fin_par", {}))
+    fin_par = _par_valeur(corps[pos["fin_par"]],
+                          lambda u: u.str.strip().str.lower().map(jeu.valeurs.get("fin_par", {})))
     for i in np.flatnonzero(fin_par.isna().to_numpy())[:_PLAFOND]:
         problemes.append(Probleme(nom, "fin d'appel inconnue", ligne=int(numeros[i]),
                                   colonne=_colonne(entete, pos["fin_par"]),
                                   conseil="valeurs attendues : " + ", ".join(jeu.valeurs.get("fin_par", {}))))
     chaine = corps[pos["chaine"]]
-    dernier = corps[pos["dernier_poste"]].str.strip().str.replace(r"^(?i:ext\.?\s*)", "", regex=True)
+    dernier = _par_valeur(corps[pos["dernier_poste"]],
+                          lambda u: u.str.strip().str.replace(r"^(?i:ext\.?\s*)", "", regex=True))
     bot, file = _contient(chaine, poste_callbot), _contient(chaine, file_agents)
     sans_agent = dernier.isin([poste_callbot, file_agents, ""]).to_numpy()
     perdu_file = (dernier == file_agents).to_numpy() | (file & sans_agent)

@@ -234,6 +234,12 @@ def test_a_row_wider_than_the_header_is_refused_with_its_line(tmp_path):
     assert e.problemes[0].ligne == 5
 
 
+def test_a_row_narrower_than_the_header_has_empty_cells(tmp_path):
+    rows = [tuple(r) for r in APPELS[:3]] + [APPELS[3][:3]]  # no attente_s, no duree_s
+    j = ja.lire_journal(_ecrire(tmp_path / "j.csv", rows))
+    assert math.isnan(j.appels["attente_s"].iloc[3]) and j.appels["attente_s"].iloc[2] == 400
+
+
 def test_withheld_values_are_no_personal_strings(tmp_path):
     vus = []
     ja.lire_journal(_ecrire(tmp_path / "j.csv", APPELS), collecte=vus.extend)
