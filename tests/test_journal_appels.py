@@ -405,3 +405,15 @@ def test_the_example_log_reads_and_keeps_its_shape():
     assert list(mois["periode"]) == ["2025-04", "2025-05", "2025-06", "2026-04", "2026-05", "2026-06"]
     assert mois["appels_callbot"].isna().sum() == 3
     appels.verifier(mois)  # the monthly file's own rules hold
+
+
+def test_the_example_log_is_what_its_tool_writes():
+    """The fictitious log comes from a committed script with a fixed seed: rerunning it gives the same bytes."""
+    import importlib.util
+
+    from conftest import REPO
+
+    spec = importlib.util.spec_from_file_location("generer", REPO / "tools" / "generer_journal_exemple.py")
+    outil = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(outil)
+    assert outil.texte().encode("utf-8") == (REPO / "data" / "raw" / "journal_appels_exemple.csv").read_bytes()
