@@ -58,6 +58,18 @@ GRANDE = "100 000"  # GRANDE_TAILLE as printed
 LIGNES_BUDGET = 200_000
 LIGNES_BUDGET_TEXTE = "200 000"  # LIGNES_BUDGET as printed
 MEMOIRE_MAX_MO = 1024
+#: The call log's case (issue 25): a million calls, ten years of the switchboard, read and aggregated.
+JOURNAL_TAILLE = 1_000_000
+JOURNAL_MEMOIRE_MAX_MO = 1536
+#: What the `appels` report will do with a log (read, then every table and figure of analyses_journal).
+JOURNAL_CODE = (
+    "import sys\n"
+    "from cln_analysis import analyses_journal as aj, journal_appels as ja\n"
+    "j = ja.lire_journal(sys.argv[1], collecte=set().update)\n"
+    "h = aj.lire_horaires(aj.HORAIRES_DEFAUT)\n"
+    "aj.mensuel(j.appels, h); aj.attentes(j.appels, 30); aj.distribution_attentes(j.appels)\n"
+    "aj.charge(j.appels); aj.chiffres(j.appels, h)\n"
+)
 
 BARE = [
     ("x = 1", ["parameters"]),
@@ -166,6 +178,26 @@ def lignes_tirees(source: Path, dest: Path, n: int) -> Path:
     return dest
 
 
+def journal_aleatoire(path: Path, n: int) -> Path:
+    """`n` random calls over ten years in the project's columns, numbers in the fiction range 01 99 00 xx xx."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(17)
+    debut = pd.Timestamp("2016-01-01") + pd.to_timedelta(np.sort(rng.integers(0, 10 * 365 * 86400, n)), unit="s")
+    parcours = rng.choice(["agent", "perdu", "callbot_resolu", "callbot_abandon", "callbot_transfert_agent",
+                           "callbot_transfert_perdu"], n, p=[0.4, 0.1, 0.2, 0.05, 0.2, 0.05])
+    k = rng.integers(0, 10_000, n)
+    numeros = np.char.add(np.char.add("01 99 00 ", np.char.zfill((k // 100).astype(str), 2)),
+                          np.char.add(" ", np.char.zfill((k % 100).astype(str), 2)))
+    numeros[rng.random(n) < 0.04] = "anonyme"
+    attente = np.where(np.isin(parcours, ["callbot_resolu", "callbot_abandon"]), np.nan, rng.exponential(150, n))
+    pd.DataFrame({"debut": debut.strftime("%Y-%m-%d %H:%M:%S"), "appelant": numeros, "parcours": parcours,
+                  "attente_s": attente.round(), "duree_s": rng.exponential(180, n).round()}).to_csv(
+        path, index=False, float_format="%.0f")
+    return path
+
+
 def compter_lignes(path: Path) -> int:
     with open(path, encoding="utf-8-sig", newline="") as fh:
         return sum(1 for _ in csv.reader(fh)) - 1
@@ -216,7 +248,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repetitions", type=int, default=3)
     ap.add_argument("--make-test", action="store_true", help="also time `make test` on a fresh clone")
+    ap.add_argument("--journal", action="store_true", help="only the call log's case (a million calls)")
     args = ap.parse_args()
+    if args.journal:
+        return banc_journal(args.repetitions)
     n = args.repetitions
     ids = catalogue.ids()
     charge_avant = os.getloadavg()
@@ -321,6 +356,39 @@ def main() -> None:
     else:
         print("make test : mesuré à part (option --make-test : clone neuf, CI=true ; objectif ≤ 3 min)")
     print("Objectifs atteints." if not manques else "ATTENTION, objectif non atteint : " + " ; ".join(manques))
+
+
+def banc_journal(n: int) -> None:
+    """The call log's case: a million calls read and aggregated, beside the example log (24 513 calls) and the
+    default `appels` run; its time and its peak memory (< 1,5 Go)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for d in ("notebooks", "data"):
+            shutil.copytree(REPO / d, tmp / d)
+        env = dict(os.environ, CLN_ANALYSIS_ROOT=str(tmp))
+        grand = journal_aleatoire(tmp / "journal_1M.csv", JOURNAL_TAILLE)
+        exemple = REPO / "data" / "raw" / "journal_appels_exemple.csv"
+        py = [str(BIN / "python"), "-c", JOURNAL_CODE]
+        defaut = Mesure("appels, exécution par défaut (cln-analysis run appels --force)",
+                        [str(BIN / "cln-analysis"), "run", "appels", "--force"])
+        petit = Mesure(f"journal : l'exemple ({compter_lignes(exemple)} appels) lu et agrégé", py + [str(exemple)])
+        million = Mesure("journal : 1 000 000 d'appels lus et agrégés", py + [str(grand)])
+        for _ in range(n):
+            for m in (defaut, petit, million):
+                mesurer(m, env)
+        taille = grand.stat().st_size / 2**20
+    print(f"Machine : {platform.node()}, {os.cpu_count()} cœurs, médiane de {n} exécutions entrelacées ; "
+          f"journal d'un million d'appels : {taille:.0f} Mo")
+    print(f"{'mesure':58s} {'durée':>8s} {'CPU':>8s}   mémoire")
+    for m in (defaut, petit, million):
+        print(f"{m.libelle:58s} {m.t:7.2f}s {m.c:7.2f}s   {m.memoire:6.0f} Mo")
+    ratio, ratio_cpu = million.t / defaut.t, million.c / defaut.c
+    print(f"{'journal, 1 000 000 appels ÷ appels par défaut':58s} {ratio:7.2f}  {ratio_cpu:7.2f}    ≤ 2,0 "
+          "(lecture et agrégats seuls ; le rapport branché viendra ensuite)")
+    ok = million.memoire < JOURNAL_MEMOIRE_MAX_MO and ratio <= 2.0
+    print(f"mémoire maximale, 1 000 000 d'appels : {million.memoire:.0f} Mo (< {JOURNAL_MEMOIRE_MAX_MO} Mo) — "
+          + ("objectifs atteints." if ok else "ATTENTION, objectif non atteint (durée ; voir la colonne CPU sur une "
+                                              "machine chargée)."))
 
 
 if __name__ == "__main__":
