@@ -99,7 +99,7 @@ def test_shipped_registers_are_valid():
     assert len(questions) == 20 and questions["identifiant"].is_unique
     q = bilan.compter_questions(questions)
     assert q.total == q.repondues + q.partielles + q.sans_reponse
-    # the minutes record five answers « Réponse apportée »: OpenAI, Azure West Europe, Orange Business, the CLN, investment
+    # the minutes record five « Réponse apportée »: OpenAI, Azure West Europe, Orange Business, the CLN, investment
     repondues = set(questions.loc[questions["statut"] == "répondue", "identifiant"])
     assert repondues == {"technologie", "hebergement", "prestataire", "association_usagers", "nature_budget"}
     corr = pd.read_csv(config.raw_file("bilan_correspondances.csv"), dtype=str, keep_default_na=False)
