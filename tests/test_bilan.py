@@ -1,0 +1,120 @@
+"""The bilan's pure functions: state words, sample sizes, the correspondences and questions registers."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from cln_analysis import bilan, config
+
+
+def test_etat_each_word():
+    # one met, one not, one straddling (interval holds the objective), one unmeasurable, one without objective
+    assert bilan.etat(0.90, 0.85) == "atteint"
+    assert bilan.etat(0.80, 0.85) == "pas atteint"
+    assert bilan.etat(0.80, 0.85, bas=0.70, haut=0.88) == "incertain"
+    assert bilan.etat(None, 0.85) == "non mesurable"
+    assert bilan.etat(0.80, None) is None
+    # « au plus »: a share of long waits must stay below its objective
+    assert bilan.etat(0.05, 0.10, sens="au plus") == "atteint"
+    assert bilan.etat(0.15, 0.10, sens="au plus") == "pas atteint"
+    # the value is compared at full precision: 84,96 % shows « 85 % » but does not reach 85 %
+    assert bilan.etat(0.8496, 0.85) == "pas atteint"
+
+
+def test_sample_size_by_hand():
+    # 19 of 35 residents got an answer: p = 19/35; n = 1,96² · p(1−p) / 0,1² = 3,8416 · 19·16/35² / 0,01
+    # = 3,8416 · 304 / 1225 / 0,01 = 95,33… → 96 (the issue's own example: « environ 96 réponses ; il y en a 35 »)
+    assert bilan.reponses_pour_precision(19, 35) == 96
+    # p = 1/2: 3,8416 · 0,25 / 0,01 = 96,04 → 97
+    assert bilan.reponses_pour_precision(1, 2) == 97
+    # p = 1/5 and a half-width where the product is a whole number: 1,96² · 0,16 / 0,28² = 3,8416·0,16/0,0784 = 7,84
+    # → 8; and 1,96² · (1/2)(1/2) / 0,196² = 25 exactly — no float noise pushes it to 26
+    from fractions import Fraction
+    assert bilan.reponses_pour_precision(1, 5, Fraction(28, 100)) == 8
+    assert bilan.reponses_pour_precision(1, 2, Fraction(196, 1000)) == 25
+    with pytest.raises(ValueError):
+        bilan.reponses_pour_precision(0, 0)
+
+
+def test_sample_size_against_statsmodels():
+    from statsmodels.stats.proportion import samplesize_confint_proportion
+
+    for k, n in [(19, 35), (8, 13), (30, 35), (19, 36), (22, 36), (3, 40)]:
+        # statsmodels uses z = 1,95996…, the method 1,96: the rounded-up sizes agree on these shares
+        attendu = math.ceil(samplesize_confint_proportion(k / n, 0.10, alpha=0.05))
+        assert bilan.reponses_pour_precision(k, n) == attendu
+
+
+def _corr(**over):
+    row = dict(critere="usage", question="Q ?", identifiant_chiffre="appels.{annee}.taux_decroche_agent",
+               objectif="0.85", sens="au moins", source_objectif="Plan téléphone")
+    row.update(over)
+    return pd.DataFrame([row])
+
+
+MOTIFS = ["appels.*.taux_decroche_agent", "appels.*.taux_decroche_global", "retours.*"]
+
+
+def test_correspondences_refuse_unknown_figure_and_criterion():
+    criteres = {"usage", "transparence"}
+    assert bilan.verifier_correspondances(_corr(), criteres, MOTIFS, 2026, "c.csv") == []
+    (p,) = bilan.verifier_correspondances(_corr(identifiant_chiffre="appels.{annee}.inconnu"), criteres, MOTIFS,
+                                          2026, "c.csv")
+    assert (p.fichier, p.ligne, p.colonne) == ("c.csv", 2, "identifiant_chiffre")
+    assert "appels.{annee}.inconnu" in p.message
+    (p,) = bilan.verifier_correspondances(_corr(critere="inconnu"), criteres, MOTIFS, 2026, "c.csv")
+    assert (p.ligne, p.colonne) == (2, "critere")
+    (p,) = bilan.verifier_correspondances(_corr(sens="plus"), criteres, MOTIFS, 2026, "c.csv")
+    assert p.colonne == "sens"
+
+
+def test_indicators_absent_in_this_run_are_unmeasurable():
+    figures = pd.DataFrame([
+        dict(figure_id="retours.agent_joint.oui", report="retours", value=8 / 13),
+    ])
+    parts = pd.DataFrame([dict(indicateur="agent_joint.oui", favorables=8, reponses_donnees=13,
+                               ic_bas=0.355228915126657, ic_haut=0.8229029220223743)])
+    corr = pd.concat([
+        _corr(),  # the agent rate of 2026: no trial months in this run
+        _corr(critere="transparence", identifiant_chiffre="retours.agent_joint.oui", objectif="0.75"),
+        _corr(critere="transparence", identifiant_chiffre="retours.agent_joint.oui", objectif="0.30"),
+        _corr(critere="transparence", identifiant_chiffre="retours.agent_joint.oui", objectif=""),
+    ], ignore_index=True)
+    inds = bilan.indicateurs(corr, figures, parts, 2026)
+    assert inds[0].figure_id == "appels.2026.taux_decroche_agent"
+    assert [i.etat for i in inds] == ["non mesurable", "incertain", "atteint", None]
+    assert (inds[1].favorables, inds[1].reponses) == (8, 13)
+    d = bilan.decompter(inds)
+    assert (d.atteints, d.pas_atteints, d.incertains, d.non_mesurables) == (1, 0, 1, 1)
+
+
+def test_shipped_registers_are_valid():
+    questions = pd.read_csv(config.raw_file("callbot_questions.csv"), dtype=str, keep_default_na=False)
+    criteres = set(pd.read_csv(config.raw_file("grille_criteres.csv"))["critere"])
+    assert bilan.verifier_questions(questions, criteres, "callbot_questions.csv") == []
+    # every question of the minutes' « Saisine applicative » (16) and the slides' four technical points
+    assert len(questions) == 20 and questions["identifiant"].is_unique
+    q = bilan.compter_questions(questions)
+    assert q.total == q.repondues + q.partielles + q.sans_reponse
+    # the minutes record five « Réponse apportée »: OpenAI, Azure West Europe, Orange Business, the CLN, investment
+    repondues = set(questions.loc[questions["statut"] == "répondue", "identifiant"])
+    assert repondues == {"technologie", "hebergement", "prestataire", "association_usagers", "nature_budget"}
+    corr = pd.read_csv(config.raw_file("bilan_correspondances.csv"), dtype=str, keep_default_na=False)
+    assert set(corr["critere"]) <= criteres
+
+
+def test_questions_register_refusals():
+    base = dict(identifiant="q", question="Q ?", auteur="CLN", document="CR", emplacement="p. 4", reponse="",
+                source_reponse="", statut="sans réponse", critere="usage")
+    bad = pd.DataFrame([
+        {**base, "statut": "peut-être"},
+        {**base, "statut": "répondue"},
+        {**base, "reponse": "Oui", "source_reponse": "CR p. 4"},
+        {**base, "reponse": "Oui", "statut": "répondue"},
+    ])
+    probs = bilan.verifier_questions(bad, {"usage"}, "q.csv")
+    assert [(p.ligne, p.colonne) for p in probs] == [(2, "statut"), (3, "reponse"), (4, "statut"),
+                                                     (5, "source_reponse")]
