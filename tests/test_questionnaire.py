@@ -126,7 +126,8 @@ def test_header_problems(tmp_path):
     with pytest.raises(ErreurDonnees) as exc:
         questionnaire.lire(p)
     text = str(exc.value)
-    assert "ligne 1, colonne « note » : colonne inconnue" in text
+    assert "ligne 1, colonne « G » : colonne inconnue (7e titre de la ligne d'en-tête)" in text
+    assert "note" not in text.split("colonnes attendues")[0]  # by letter and place, never by its text (issue 23)
     assert "colonne « satisfaction » : colonne obligatoire absente" in text
     p = _csv(tmp_path / "q.csv", [COLONNES[:-1], LIGNES[1][:-1]])  # no comment column: accepted
     assert questionnaire.lire(p).commentaires == 0
