@@ -436,3 +436,23 @@ def test_exports_through_the_runner_leak_no_ip_address_username_or_pseudonym(dep
             assert s not in texte, (p, s)
     for s in secrets:
         assert s not in res.stdout + res.stderr
+
+
+def test_the_reading_layer_reads_webform_s_delimiters_and_its_three_header_rows(tmp_path):
+    """`lecture.ouvrir` with the exports' format: the `|` delimiter chosen from the three header rows (the title
+    row alone would not tell it), and a blank first row kept as a header row, not skipped."""
+    from cln_analysis.lecture import ouvrir
+
+    t = ouvrir(FIXTURES / "retours_separe_barre.csv", framaforms.FORMAT)
+    raw = (FIXTURES / "retours_separe_barre.csv").read_text(encoding="utf-8")
+    titres = next(csv.reader(io.StringIO(raw.split("\n")[2]), delimiter="|"))
+    assert (t.separateur, t.ligne_entete, len(t.entetes), t.entete) == ("|", 3, 3, titres)
+    assert t.lignes[0][0] == 4 and len(t.lignes) == 7  # the 7 submissions, a draft included
+    rows, sep = _cellules("retours_libelles_compact.tsv")
+    j = rows[2].index("Draft")
+    k = j + 4  # Draft, IP Address, UID, Username: the first question after them
+    sans_infos = [[""] * (len(rows[0]) - k), [""] * (len(rows[0]) - k)] + [r[k:] for r in rows[2:]]
+    path = _ecrire(tmp_path, sans_infos, sep)  # no submission column exported: row 1 (and 2) left empty
+    t = ouvrir(path, framaforms.FORMAT)
+    assert t.ligne_entete == 3 and t.entetes[0] == [""] * len(t.entete) and t.lignes[0][0] == 4
+    assert framaforms.est_export(path)
