@@ -132,10 +132,14 @@ def construire_parseur() -> _Parseur:
         "template",
         help="écrire une feuille vierge (grille de notation, questionnaire des habitants)",
         description="Écrire une feuille vierge, en .xlsx ou en .csv : la grille de notation des "
-        "membres (grille) ou le questionnaire des habitants sur le callbot (retours).",
+        "membres (grille) ou le questionnaire des habitants sur le callbot (retours). Avec --framaforms, "
+        "la fiche (.md ou .txt) qui dit comment construire le formulaire en ligne dans Framaforms.",
     )
     tpl.add_argument("modele", choices=["grille", "retours"], help="le modèle (grille ou retours)")
-    tpl.add_argument("-o", "--sortie", required=True, metavar="FICHIER", help="fichier à écrire (.xlsx ou .csv)")
+    tpl.add_argument("-o", "--sortie", required=True, metavar="FICHIER",
+                     help="fichier à écrire (.xlsx ou .csv ; .md ou .txt avec --framaforms)")
+    tpl.add_argument("--framaforms", action="store_true",
+                     help="écrire la fiche pour construire le formulaire dans Framaforms (Markdown, .md ou .txt)")
     tpl.add_argument("--force", action="store_true", help="remplacer le fichier s'il existe (jamais dans data/raw/)")
     tpl.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return p
@@ -243,6 +247,12 @@ def _check(_args) -> int:
 
 
 def _template(args) -> int:
+    if args.framaforms:
+        from . import framaforms  # heavy (pandas): only for this sub-command
+
+        path = framaforms.ecrire_consignes(args.modele, args.sortie, force=args.force)
+        print(f"Fiche Framaforms écrite : {path}")
+        return 0
     if args.modele == "retours":
         from . import questionnaire  # heavy (pandas, statsmodels): only for this sub-command
 

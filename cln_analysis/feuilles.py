@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import config, donnees
+from . import config, donnees, framaforms
 from .erreurs import ErreurDonnees, Probleme
 from .fichiers import chemin_sortie, ecrire_atomique
 from .lecture import Format, Tableau, cle, cles, lettre, ouvrir
@@ -220,10 +220,18 @@ def _note(text: str) -> float | None | str:
 def lire_notes(chemin: str | Path, criteres: pd.DataFrame) -> pd.DataFrame:
     """Members × criteria scores (float, NaN = abstention), members pseudonymised, comments dropped.
 
-    Raises `ErreurDonnees` naming file, row (line and member number, never the name) and criterion.
+    Raises `ErreurDonnees` naming file, row (line and member number, never the name) and criterion. A Framaforms
+    (Drupal Webform 7.x-4.x) export, recognised by its shape when the file is no sheet of notes, is read by
+    `framaforms.lire_grille` (drafts left out, pseudonyms pseudonymised again).
     """
     chemin = config.resolve(chemin)
-    lecture = _lecture(chemin, FEUILLE_NOTES)
+    try:
+        lecture = _lecture(chemin, FEUILLE_NOTES)
+    except ErreurDonnees:
+        export = framaforms.ouvrir_export(chemin)
+        if export is None:
+            raise
+        return framaforms.lire_grille(export, criteres).notes
     nom = config.display_path(chemin)
     header = [h for h in lecture.entete]
     keys = [_cle(h) for h in header]
@@ -254,6 +262,9 @@ def lire_notes(chemin: str | Path, criteres: pd.DataFrame) -> pd.DataFrame:
         else:
             crit_cols[i] = cid
     if problems:
+        export = framaforms.ouvrir_export(chemin)  # not a sheet of notes: a Framaforms export, by its shape?
+        if export is not None:
+            return framaforms.lire_grille(export, criteres).notes
         raise ErreurDonnees(problems)
     titres = dict(zip(criteres["critere"], criteres["titre"], strict=True))
     notes = _notes_sans_probleme(lecture, crit_cols, list(criteres["critere"]))

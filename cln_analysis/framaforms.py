@@ -5,34 +5,29 @@ An export (page « Téléchargement » of the form's results) is delimited text 
 `;` or `|`), the legacy Excel text (UTF-16LE with a BOM, tab) or `.xlsx`, with three header rows: the
 form's title, « Submission Details » and the names of multi-column components, then the column titles
 (labels, or form keys). The submission columns (Serial, SID, times, Draft, IP address, UID, username)
-come first. Drafts are left out and counted; the IP address, UID and username are handed to an optional
-collector (for the run's privacy scan, in memory) and dropped at reading; no message ever quotes a cell.
+come first. Drafts are left out and counted; the IP address, UID and username (and comments, pseudonyms) are handed
+to the run's collector (`lecture.collecte`, for the last scan, in memory) and dropped at reading; no message
+ever quotes a cell. Files are opened by the reading layer only (`lecture.ouvrir`, with `FORMAT`).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from . import config, donnees
+from . import config
 from .erreurs import ErreurDonnees, ErreurUsage, Probleme
 from .fichiers import ecrire_atomique
+from .lecture import Format, Tableau, collecte, ouvrir
 from .retours import COLONNE_COMMENTAIRE, COLONNES_FICHIER, QUESTIONS, Question
-
-#: receives (kind, values) of the personal strings read: "adresse_ip", "uid", "nom_utilisateur", "membre",
-#: "commentaire"; for the run's last scan, kept in memory only
-Collecteur = Callable[[str, list[str]], None]
 
 OBLIGATOIRES = tuple(c for c in COLONNES_FICHIER if c != COLONNE_COMMENTAIRE)
 SEPARATEURS = ("\t", ",", ";", "|")
@@ -106,61 +101,28 @@ def _lettre(j: int) -> str:
 
 # ----------------------------------------------------------------------------- reading the cells
 
-def _texte_xlsx(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, dt.datetime):
-        return v.date().isoformat() if v.time() == dt.time(0) else v.isoformat(timespec="seconds")
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
+#: How an export is read by the reading layer: three header rows, any of Webform's delimiters, personal cells
+FORMAT = Format(lignes_entete=3, personnel=True, separateurs=SEPARATEURS)
 
 
-def _separateur(text: str) -> str:
-    """The delimiter that cuts the three header rows into as many cells each, the most cells."""
-    tete = "\n".join(text.split("\n", 3)[:3])
-    best, width = "\t", 0
-    for sep in SEPARATEURS:
-        rows = list(csv.reader(io.StringIO(tete, newline=""), delimiter=sep))
-        lens = {len(r) for r in rows}
-        if len(lens) == 1 and (n := lens.pop()) > width:
-            best, width = sep, n
-    return best
+def _lecture(tableau: Tableau) -> str:
+    if tableau.format == "xlsx":
+        return "export Framaforms, classeur Excel (.xlsx)"
+    how = "Excel ancien (UTF-16LE)" if tableau.encodage == "utf-16-le" else "texte délimité"
+    return f"export Framaforms, {how}, séparateur {NOMS_SEPARATEURS[tableau.separateur or chr(9)]}"
+
+
+def cellules(tableau: Tableau) -> Cellules:
+    """The cells of an export the reading layer opened with `FORMAT` (header rows first, with their lines)."""
+    premiere = tableau.ligne_entete - len(tableau.entetes) + 1
+    tete = [(premiere + i, list(r)) for i, r in enumerate(tableau.entetes)]
+    return Cellules(tete + [(n, list(r)) for n, r in tableau.lignes], tableau.nom, _lecture(tableau))
 
 
 def lire_cellules(chemin: str | Path) -> Cellules:
-    """The cells of a file that may be an export: `.xlsx`, UTF-16LE with BOM, or UTF-8 delimited text.
-
-    The one function that opens the file: it can move onto the shared reading layer as it is.
-    """
-    chemin = config.resolve(chemin)
-    nom = config.display_path(chemin)
-    raw = donnees.octets(chemin)
-    if donnees.est_classeur(raw):
-        try:
-            wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-        except Exception as exc:  # corrupt, or not really a workbook
-            raise ErreurDonnees(Probleme(nom, f"classeur illisible ({type(exc).__name__})",
-                                         conseil="téléchargez de nouveau l'export depuis Framaforms")) from exc
-        ws = wb.worksheets[0]
-        rows = [(i, [_texte_xlsx(v) for v in r]) for i, r in enumerate(ws.iter_rows(values_only=True), start=1)]
-        wb.close()
-        return Cellules(rows, nom, "export Framaforms, classeur Excel (.xlsx)")
-    if raw.startswith(b"\xff\xfe"):
-        text, how, sep = raw[2:].decode("utf-16-le", errors="replace"), "Excel ancien (UTF-16LE)", "\t"
-    else:
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252", errors="replace")
-        sep = _separateur(text)
-        how = f"texte délimité, séparateur {NOMS_SEPARATEURS[sep]}"
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    rows, start = [], 1
-    for r in reader:
-        rows.append((start, r))
-        start = reader.line_num + 1
-    return Cellules(rows, nom, f"export Framaforms, {how}")
+    """The cells of a file that may be an export (`.xlsx`, UTF-16LE with BOM, UTF-8 delimited text), as the
+    reading layer (`lecture.ouvrir`) reads them: the one place this module reaches a file."""
+    return cellules(ouvrir(config.resolve(chemin), FORMAT))
 
 
 def forme_export(lignes: list[list[str]]) -> bool:
@@ -179,11 +141,16 @@ def forme_export(lignes: list[list[str]]) -> bool:
 
 def est_export(chemin: str | Path) -> bool:
     """Whether a file is a Framaforms / Webform 7.x-4.x results export (by its shape, never its name)."""
+    return ouvrir_export(chemin) is not None
+
+
+def ouvrir_export(chemin: str | Path) -> Tableau | None:
+    """The file read as an export when it has an export's shape, else None (it is then some other table)."""
     try:
-        cells = lire_cellules(chemin)
+        tableau = ouvrir(config.resolve(chemin), FORMAT)
     except ErreurDonnees:
-        return False
-    return forme_export([r for _, r in cells.lignes[:3]])
+        return None
+    return tableau if forme_export([list(r) for r in tableau.entetes]) else None
 
 
 # ----------------------------------------------------------------------------- the common part
@@ -200,7 +167,7 @@ class _Export:
     brouillons: int
 
 
-def _analyser(cells: Cellules, collecteur: Collecteur | None) -> _Export:
+def _analyser(cells: Cellules) -> _Export:
     nom = cells.nom
     if not forme_export([r for _, r in cells.lignes[:3]]):
         raise ErreurDonnees(Probleme(nom, "ce fichier n'a pas la forme d'un export Framaforms (trois lignes "
@@ -219,10 +186,9 @@ def _analyser(cells: Cellules, collecteur: Collecteur | None) -> _Export:
         else:
             leading = False
     body = [(n, r) for n, r in pad[3:] if any(c.strip() for c in r)]
-    for genre in PERSONNELLES:  # handed to the collector, then blanked: they go no further than this loop
+    for genre in PERSONNELLES:  # handed to the run's last scan, then blanked: they go no further than this loop
         if genre in info:
-            if collecteur is not None:
-                collecteur(genre, [v for _, r in body if (v := r[info[genre]].strip())])
+            collecte.signaler(v for _, r in body if (v := r[info[genre]].strip()))
             for _, r in body:
                 r[info[genre]] = ""
     if "brouillon" in info:
@@ -291,11 +257,13 @@ def _attendus() -> str:
     return "questions attendues : " + " ; ".join(f"« {q.texte} » (clé {q.id})" for q in QUESTIONS.values())
 
 
-def _cellules(source: str | Path | Cellules) -> Cellules:
+def _cellules(source: str | Path | Cellules | Tableau) -> Cellules:
+    if isinstance(source, Tableau):
+        return cellules(source)
     return source if isinstance(source, Cellules) else lire_cellules(source)
 
 
-def lire_retours(source: str | Path | Cellules, collecteur: Collecteur | None = None,
+def lire_retours(source: str | Path | Cellules | Tableau,
                  questions: dict[str, Question] | None = None) -> ExportRetours:
     """Read a Framaforms export of the residents' questionnaire into the table `questionnaire.lire` returns.
 
@@ -305,7 +273,7 @@ def lire_retours(source: str | Path | Cellules, collecteur: Collecteur | None = 
     question, an unknown column or option, a title naming two questions, two answers to a single choice.
     """
     questions = QUESTIONS if questions is None else questions
-    exp = _analyser(_cellules(source), collecteur)
+    exp = _analyser(_cellules(source))
     nom, titres, groupes = exp.cells.nom, exp.titres, exp.groupes
     par_cle = candidats(questions.values())
     problems: list[Probleme] = []
@@ -392,8 +360,7 @@ def lire_retours(source: str | Path | Cellules, collecteur: Collecteur | None = 
     if COLONNE_COMMENTAIRE in simples:
         textes = [r[simples[COLONNE_COMMENTAIRE]].strip() for _, r in rows]
         commentaires = sum(1 for t in textes if t)
-        if collecteur is not None:
-            collecteur("commentaire", [t for t in textes if t])
+        collecte.signaler(t for t in textes if t)
         del textes
     for c in obligatoires:
         q = questions[c]
@@ -458,8 +425,8 @@ def _est_pseudonyme(titre: str) -> bool:
     return k.startswith("pseudonyme") or k in ("membre", "repondant")
 
 
-def lire_grille(source: str | Path | Cellules, criteres: pd.DataFrame, niveaux: pd.DataFrame | None = None,
-                collecteur: Collecteur | None = None) -> ExportGrille:
+def lire_grille(source: str | Path | Cellules | Tableau, criteres: pd.DataFrame,
+                niveaux: pd.DataFrame | None = None) -> ExportGrille:
     """Read a Framaforms export of the members' grid into the members × criteria table of the grid reader.
 
     A Webform « grid » (or one select per criterion): each criterion's column titled by its title or key,
@@ -467,7 +434,7 @@ def lire_grille(source: str | Path | Cellules, criteres: pd.DataFrame, niveaux: 
     pseudonym column (never a name), pseudonymised again as M0001…; comment columns dropped.
     """
     niveaux = _niveaux_par_defaut() if niveaux is None else niveaux
-    exp = _analyser(_cellules(source), collecteur)
+    exp = _analyser(_cellules(source))
     nom, titres = exp.cells.nom, exp.titres
     par_cle: dict[str, set[str]] = {}
     for cid, titre in zip(criteres["critere"], criteres["titre"], strict=True):
@@ -539,8 +506,7 @@ def lire_grille(source: str | Path | Cellules, criteres: pd.DataFrame, niveaux: 
                 problems.append(Probleme(nom, f"cette case n'est pas une note (membre n° {no})", ligne=n,
                                          colonne=_lettre(j), conseil=conseil))
         rows.append(row)
-    if collecteur is not None:
-        collecteur("membre", pseudos)
+    collecte.signaler(pseudos)
     del pseudos
     if problems:
         raise ErreurDonnees(problems)

@@ -21,10 +21,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import config
+from . import config, framaforms
 from .erreurs import ErreurDonnees, Probleme
 from .fichiers import chemin_sortie, ecrire_atomique
-from .lecture import Format, cles, ouvrir
+from .lecture import Format, cles, lettre, ouvrir
+from .registre import chiffre
 from .retours import COLONNE_COMMENTAIRE, COLONNES_FICHIER, QUESTIONS
 
 FEUILLE_REPONSES, FEUILLE_CONSIGNES = "Réponses", "Consignes"
@@ -131,11 +132,33 @@ def _classeur():
 
 @dataclass(frozen=True)
 class Questionnaire:
-    """What was read: the answers (no comment), the number of comments, how the file was read."""
+    """What was read: the answers (no comment), the number of comments, how the file was read, and for a
+    Framaforms export the drafts left out."""
 
     reponses: pd.DataFrame  # one row per respondent, indexed by the file's row number
     commentaires: int
     lecture: str
+    brouillons: int | None = None  # drafts left out of a Framaforms export; None for a questionnaire file
+
+
+def chiffres(q: Questionnaire) -> list[dict]:
+    """figures.csv rows of the reading itself: the drafts left out, for a Framaforms export only."""
+    if q.brouillons is None:
+        return []
+    return [chiffre("retours.brouillons_exclus", "Brouillons de l'export Framaforms laissés de côté (réponses "
+                    "commencées, jamais envoyées)", q.brouillons, "count",
+                    "lignes de l'export dont « Draft » vaut 1 (ou sans « Completed Time »)")]
+
+
+def _export(tableau) -> Questionnaire:
+    lu = framaforms.lire_retours(tableau)
+    return Questionnaire(lu.reponses, lu.commentaires, lu.lecture, lu.brouillons)
+
+
+def _place(j: int) -> str:
+    """An unknown column's place in the header, as messages give it beside its letter: never its title's text (a
+    missing or shifted header row may hold a resident's comment; issue 23)."""
+    return f"{'1er' if j == 0 else f'{j + 1}e'} titre de la ligne d'en-tête"
 
 
 #: How the questionnaire is read: its « Réponses » sheet; a comment is personal (never quoted, handed to the last
@@ -170,9 +193,18 @@ def lire(chemin: str | Path) -> Questionnaire:
     """Read a filled-in questionnaire; every answer checked, comments counted then dropped.
 
     Raises `ErreurDonnees` naming file, row and column, with the allowed answers, for every answer that
-    is not one of them (an empty cell is no answer, and is accepted).
+    is not one of them (an empty cell is no answer, and is accepted). A Framaforms (Drupal Webform 7.x-4.x)
+    export, recognised by its shape when the file is no questionnaire, is read by `framaforms.lire_retours`.
+    Columns are named by letter and position, never by a cell's text (issue 23).
     """
-    tableau = ouvrir(config.resolve(chemin), FORMAT)  # blank rows skipped, cells trimmed, lines the file's own
+    path = config.resolve(chemin)
+    try:
+        tableau = ouvrir(path, FORMAT)  # blank rows skipped, cells trimmed, lines the file's own
+    except ErreurDonnees:
+        export = framaforms.ouvrir_export(path)
+        if export is None:
+            raise
+        return _export(export)
     nom = tableau.nom_feuille
     lecture = tableau.description(feuille=True)
     cells = tableau.cellules()
@@ -193,8 +225,9 @@ def lire(chemin: str | Path) -> Questionnaire:
             if body[j].any():
                 problems.append(Probleme(nom, "une colonne remplie n'a pas de titre", ligne=ligne_entete,
                                          conseil=attendues))
-        elif k not in COLONNES_FICHIER:
-            problems.append(Probleme(nom, "colonne inconnue", ligne=ligne_entete, colonne=titre, conseil=attendues))
+        elif k not in COLONNES_FICHIER:  # named by letter and place: its text may be a resident's comment
+            problems.append(Probleme(nom, f"colonne inconnue ({_place(j)})", ligne=ligne_entete,
+                                     colonne=lettre(j), conseil=attendues))
         elif k in columns:
             problems.append(Probleme(nom, "colonne en double", ligne=ligne_entete, colonne=titre))
         else:
@@ -211,6 +244,9 @@ def lire(chemin: str | Path) -> Questionnaire:
                 )
             )
     if problems:
+        export = framaforms.ouvrir_export(path)  # not a questionnaire: a Framaforms export, by its shape?
+        if export is not None:
+            return _export(export)
         raise ErreurDonnees(problems)
     if COLONNE_COMMENTAIRE in columns:
         tableau.signaler([columns[COLONNE_COMMENTAIRE]])  # the comments' text: to the last scan, in memory only
@@ -246,7 +282,7 @@ def lire(chemin: str | Path) -> Questionnaire:
             out[c] = pd.Categorical(value, categories=QUESTIONS[c].reponses)
         isna = pd.isna(value)
         invalid = np.flatnonzero(~empty & isna)
-        titre = header[columns[c]]
+        titre = header[columns[c]]  # one of the questionnaire's own titles: never a resident's text
         for i in invalid:  # only the refused cells
             conseil = f"réponses permises : {reponses_permises(c)} ; une case vide vaut « pas de réponse »"
             if c == "date":

@@ -126,7 +126,8 @@ def test_header_problems(tmp_path):
     with pytest.raises(ErreurDonnees) as exc:
         questionnaire.lire(p)
     text = str(exc.value)
-    assert "ligne 1, colonne « note » : colonne inconnue" in text
+    assert "ligne 1, colonne « G » : colonne inconnue (7e titre de la ligne d'en-tête)" in text
+    assert "note" not in text.split("colonnes attendues")[0]  # by letter and place, never by its text (issue 23)
     assert "colonne « satisfaction » : colonne obligatoire absente" in text
     p = _csv(tmp_path / "q.csv", [COLONNES[:-1], LIGNES[1][:-1]])  # no comment column: accepted
     assert questionnaire.lire(p).commentaires == 0
@@ -218,3 +219,60 @@ def test_nothing_after_the_bom_or_sep_line_is_refused_as_empty(tmp_path, contenu
     p.write_bytes(contenu)
     with pytest.raises(ErreurDonnees, match="le fichier est vide"):
         questionnaire.lire(p)
+
+
+#: issue 23: a resident's words, as a missing or shifted header row brings them into the titles
+JEANNE = "Je suis Jeanne Martin 06 12 34 56 78, 12 rue de Lille"
+FRAGMENTS = ("Jeanne", "Martin", "06 12 34", "rue de Lille", "Lille")
+REPONSE_JEANNE = ["2026-03-04", "téléphone", "autre", "non", "non", "oui", "2", "non", "30 à 59 ans", JEANNE]
+
+
+def _sans_jeanne(texte):
+    for fragment in FRAGMENTS:
+        assert fragment not in texte, fragment
+
+
+@pytest.mark.parametrize("cas", ["sans_entete", "entete_decale", "entete_sous_une_reponse"])
+def test_a_missing_or_shifted_header_names_columns_by_letter_and_place_only(cas, tmp_path):
+    if cas == "sans_entete":  # the first resident's answers where the titles should be
+        rows = [REPONSE_JEANNE, LIGNES[1]]
+    elif cas == "entete_decale":  # the titles one column to the right: column A filled under no title
+        rows = [[""] + COLONNES, REPONSE_JEANNE, LIGNES[1]]
+    else:  # a resident's row typed above the titles
+        rows = [REPONSE_JEANNE, COLONNES, LIGNES[1]]
+    for path in (_csv(tmp_path / "q.csv", rows, delimiter=";"), _xlsx(tmp_path / "q.xlsx", rows)):
+        with pytest.raises(ErreurDonnees) as exc:
+            questionnaire.lire(path)
+        text = str(exc.value) + "\n".join(str(p) for p in exc.value.problemes)
+        _sans_jeanne(text)
+        if cas != "entete_decale":
+            assert "ligne 1, colonne « J » : colonne inconnue (10e titre de la ligne d'en-tête)" in text
+        else:
+            assert "ligne 1 : une colonne remplie n'a pas de titre" in text
+
+
+def _xlsx(path, rows):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Réponses"
+    for row in rows:
+        ws.append([v or None for v in row])
+    wb.save(path)
+    return path
+
+
+@pytest.mark.e2e
+def test_a_headerless_questionnaire_leaks_nothing_through_the_runner(depot):
+    """Issue 23, case 1: the run fails, and the resident's words reach neither the terminal nor build/ nor
+    reports/ (the audit page included) nor data/processed/."""
+    _csv(depot / "sans_entete.csv", [REPONSE_JEANNE] + [list(r) for r in LIGNES], delimiter=";")
+    res = cli(depot, "run", "retours", "-p", "donnees=sans_entete.csv")
+    assert res.returncode == 1
+    assert "colonne « J » : colonne inconnue (10e titre de la ligne d'en-tête)" in res.stdout + res.stderr
+    _sans_jeanne(res.stdout + res.stderr)
+    state = config.STATE_FILE.relative_to(config.ROOT)
+    sorties = [p for d in ("reports", "data/processed", state.parts[0]) for p in (depot / d).rglob("*")
+               if p.is_file()]
+    assert (depot / state) in sorties
+    for p in sorties:
+        _sans_jeanne(p.read_text(encoding="utf-8", errors="replace"))

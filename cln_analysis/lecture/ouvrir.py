@@ -43,7 +43,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 #: The encodings and separators read, as a report's provenance names them.
 ENCODAGES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 avec BOM", "cp1252": "Windows-1252", "utf-16-le": "UTF-16LE",
              "utf-16-be": "UTF-16BE"}
-SEPARATEURS = {",": "virgule", ";": "point-virgule", "\t": "tabulation"}
+SEPARATEURS = {",": "virgule", ";": "point-virgule", "\t": "tabulation", "|": "barre verticale"}
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,9 @@ class Format:
     #: keep the columns that have no title (the reader refuses them itself, e.g. « une colonne remplie n'a pas de
     #: titre »); otherwise trailing untitled columns are dropped when empty and refused when filled
     colonnes_sans_titre: bool = False
+    #: the separators a delimited file may use; with several header rows, the one that cuts each of them into as
+    #: many cells (the most) is chosen, and those rows are the file's first ones, blank or not (a form export)
+    separateurs: tuple[str, ...] = (",", ";", "\t")
 
 
 @dataclass
@@ -222,6 +225,22 @@ def detecter_separateur(header: str, attendues: Iterable[str] | None = None) -> 
     return max(counts, key=lambda s: (counts[s], s == ","))
 
 
+def separateur_entetes(text: str, n: int, candidats: Iterable[str]) -> str:
+    """The separator that cuts the first `n` lines (the header rows) into as many cells each, the most cells;
+    the first candidate when none does."""
+    candidats = tuple(candidats)
+    tete = "\n".join(text.split("\n", n)[:n])
+    best, width = candidats[0], 0
+    for sep in candidats:
+        try:
+            lens = {len(r) for r in csv.reader(io.StringIO(tete, newline=""), delimiter=sep)}
+        except csv.Error:
+            continue
+        if len(lens) == 1 and (w := lens.pop()) > width:
+            best, width = sep, w
+    return best
+
+
 # --------------------------------------------------------------------------- records
 
 def sans_nettoyage(text: str, separateur: str) -> bool:
@@ -305,6 +324,12 @@ def remplir(tableau: Tableau, rows: list, nom: str, fmt: Format) -> None:
         numbered = rows  # CSV records: their cells are text already
     else:
         numbered = [(i + 1, [("" if c is None else str(c)) for c in row]) for i, row in enumerate(rows)]
+    n_entete = max(1, fmt.lignes_entete)
+    tete = None
+    if n_entete > 1:  # several header rows (a form export): the first rows, blank or not, kept apart
+        tete, numbered = numbered[:n_entete], numbered[n_entete:]
+        if len(tete) < n_entete or not any("".join(r).strip() for _, r in tete):
+            raise _vide(nom)
     rapide = bool(numbered) and len({len(r) for _, r in numbered}) == 1 and len(numbered[0][1]) > 0
     if rapide:
         colonnes = [list(map(str.strip, c)) for c in zip(*(r for _, r in numbered), strict=True)]
@@ -313,10 +338,12 @@ def remplir(tableau: Tableau, rows: list, nom: str, fmt: Format) -> None:
         numbered = [(n, r) for (n, _), r, k in zip(numbered, propres, remplies, strict=True) if k]
     else:
         numbered = [(n, r) for n, r in numbered if "".join(r).strip()]
-    if not numbered:
-        raise _vide(nom)
-    n_entete = max(1, fmt.lignes_entete)
-    tete, body = numbered[:n_entete], numbered[n_entete:]
+    if tete is None:
+        if not numbered:
+            raise _vide(nom)
+        tete, body = numbered[:1], numbered[1:]
+    else:
+        body = numbered
     tableau.ligne_entete = tete[-1][0]
     largeur_lue = max(len(r) for _, r in tete)
     entetes = [[h.strip().lstrip("\ufeff") for h in r] + [""] * (largeur_lue - len(r)) for _, r in tete]
@@ -331,7 +358,7 @@ def remplir(tableau: Tableau, rows: list, nom: str, fmt: Format) -> None:
             width -= 1
     tableau.entetes = [r[:width] for r in entetes]
     tableau.entete = list(tableau.entetes[fmt.ligne_titres])
-    if rapide and len(numbered[0][1]) == width:
+    if rapide and body and len(body[0][1]) == width:
         tableau.lignes.extend(body)
         return
     strip, lignes = str.strip, tableau.lignes
@@ -396,8 +423,11 @@ def ouvrir(chemin: str | Path, fmt: Format | None = None) -> Tableau:
         return _lire_xlsx(chemin, nom, fmt)
     text, encodage, decalage = texte_csv(raw, nom)
     del raw  # a large file is not held twice
-    premiere = next((ligne for ligne in text.splitlines() if ligne.strip()), "")  # the header, after blank lines
-    separateur = detecter_separateur(premiere, fmt.colonnes_attendues)
+    if fmt.lignes_entete > 1:
+        separateur = separateur_entetes(text, fmt.lignes_entete, fmt.separateurs)
+    else:
+        premiere = next((ligne for ligne in text.splitlines() if ligne.strip()), "")  # the header, after blanks
+        separateur = detecter_separateur(premiere, fmt.colonnes_attendues)
     decimale = fmt.decimale or ("," if separateur == ";" else ".")
     tableau = Tableau(chemin, "csv" if (encodage == "utf-8" and separateur == ",") else "csv-excel",
                       encodage=encodage, separateur=separateur, decimale=decimale, personnel=fmt.personnel)
