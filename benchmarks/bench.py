@@ -12,8 +12,8 @@ the script then measures, in the same run, every row of the issue's table:
   catalogue has that report (otherwise one line says it is skipped);
 - the budget lines (issue 26): 200 000 lines drawn from the fictitious SCDL example, read, checked against the
   schema and matched against the perimeter (`cln_analysis.budget_lignes`), ÷ the default `budget` run (≤ 1,3), with
-  the peak memory of that reading (< 1 GB). Until the budget notebook reads lines, the numerator is the reading and
-  matching alone, in one Python process;
+  the peak memory of that run (< 1 GB): the numerator is the report itself, `run budget -p lignes=…` (pages,
+  workbook, figures);
 - the peak memory of a full run, the runner and its kernels together;
 - the last privacy scan (`balayage.balayer`) over every output of a full run (`reports/`, `data/processed/`,
   `build/`), in process, with the example inputs' names and comments collected, ÷ the full run.
@@ -291,9 +291,8 @@ def main() -> None:
         lignes_csv = lignes_tirees(REPO / "data" / "raw" / "budget_lignes_exemple.csv", tmp / "lignes200k.csv",
                                    LIGNES_BUDGET)
         b_defaut = Mesure("budget, run par défaut (totaux de la diapositive)", run + ["budget", "--force"])
-        b_lignes = Mesure(f"budget, {LIGNES_BUDGET_TEXTE} lignes SCDL lues et rapprochées du périmètre",
-                          [sys.executable, "-c", "from cln_analysis import budget_lignes as b; "
-                           f"b.calculer(b.lire_lignes({str(lignes_csv)!r}), b.lire_perimetre(), 2025)"])
+        b_lignes = Mesure(f"budget, {LIGNES_BUDGET_TEXTE} lignes SCDL lues, rapprochées, publiées",
+                          run + ["budget", "--force", "--essai", "-p", f"lignes={lignes_csv}"])
         paires_budget = [(b_lignes, b_defaut, f"budget, {LIGNES_BUDGET_TEXTE} lignes ÷ run par défaut")]
         for big_m, small_m, _ in paires + paires_budget:
             mesures += [small_m, big_m]

@@ -1,5 +1,8 @@
 """The share of the municipal budget spent on digital: pure functions, tables in, tables out.
 
+Two sources of the same totals: the four totals typed from the slide (`budget_mandate.csv`), or the city's budget
+lines in the SCDL « Budget » format with a perimeter that says which are digital (`budget_lignes`, through `sources`).
+
 `parts` gives, for one year, each section's digital and total budget, the digital share of the
 section, and each section's weight in the digital budget and in the total budget, plus the total row.
 """
@@ -7,9 +10,11 @@ section, and each section's weight in the digital budget and in the total budget
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
+from . import budget_lignes, config
 from . import formats as f
 from .erreurs import ErreurDonnees, Probleme
 from .registre import chiffre
@@ -27,6 +32,28 @@ COLONNES = {
     "poids_dans_numerique": Colonne("Poids dans le budget numérique", f.pourcentage),
     "poids_dans_total": Colonne("Poids dans le budget total", f.pourcentage),
     "reference": Colonne("Total de référence"),
+    # the lines' tables (`budget_lignes`)
+    "categorie_id": Colonne("Identifiant de catégorie"),
+    "categorie": Colonne("Catégorie"),
+    "montant": Colonne("Montant compté", f.euros),
+    "montant_ligne": Colonne("Montant de la ligne", f.euros),
+    "BGT_SECTION": Colonne("Section", lambda v: LIBELLES.get(v, v)),
+    "BGT_FONCTION": Colonne("Fonction"),
+    "BGT_FONCTION_LABEL": Colonne("Libellé de la fonction"),
+    "direction": Colonne("Direction"),
+    "intitule": Colonne("Intitulé"),
+    "regle": Colonne("Règle"),
+    "justification": Colonne("Justification"),
+    "lignes": Colonne("Lignes prises", f.entier),
+    "ligne": Colonne("Ligne du fichier", f.entier),
+    "BGT_CONTNAT": Colonne("Compte"),
+    "BGT_CONTNAT_LABEL": Colonne("Libellé du compte"),
+    "BGT_OPERATION": Colonne("Opération"),
+    "service": Colonne("Service"),
+    "libelle_ligne": Colonne("Libellé de la ligne"),
+    "precedente": Colonne("Année précédente"),
+    "annee_courante": Colonne("Année"),
+    "ecart": Colonne("Écart"),
     "numerique": Colonne("Budget numérique mandaté", f.euros),
     "total": Colonne("Total", f.euros),
     "part": Colonne("Part du numérique", f.pourcentage),
@@ -83,6 +110,13 @@ def selectionner(df: pd.DataFrame, annee: int, colonne: str = "annee") -> pd.Dat
     return rows
 
 
+def montant(x: float) -> int | float:
+    """An amount in euros to the cent, as the amount it is: an integer when it is whole (a file of whole euros, or
+    a sum of budget lines without cents), else rounded to the cent (never truncated)."""
+    r = round(float(x), 2)
+    return int(r) if r.is_integer() else r
+
+
 def parts(mandate: pd.DataFrame, annee: int) -> pd.DataFrame:
     """One row per section and a total row: amounts, digital share and weights, full precision."""
     problems = verifier(mandate)
@@ -92,8 +126,8 @@ def parts(mandate: pd.DataFrame, annee: int) -> pd.DataFrame:
     table = pd.DataFrame(
         {
             "section": list(SECTIONS),
-            "budget_numerique": rows["budget_numerique"].astype("int64").to_numpy(),
-            "budget_total": rows["budget_total"].astype("int64").to_numpy(),
+            "budget_numerique": [montant(x) for x in rows["budget_numerique"]],
+            "budget_total": [montant(x) for x in rows["budget_total"]],
         }
     )
     total = pd.DataFrame(
@@ -116,20 +150,20 @@ def parts(mandate: pd.DataFrame, annee: int) -> pd.DataFrame:
 class Comparaison:
     """The digital total against the two possible denominators."""
 
-    numerique: int
-    total_mandate: int
-    budget_primitif: int
+    numerique: int | float
+    total_mandate: int | float
+    budget_primitif: int | float
     part_mandate: float
     part_primitif: float
-    ecart_denominateurs: int
+    ecart_denominateurs: int | float
 
 
 def comparer_primitif(table: pd.DataFrame, primitif: pd.DataFrame, annee: int) -> Comparaison:
     """The total digital share against the mandated total and against the voted *budget primitif*."""
-    voted = int(selectionner(primitif, annee)["montant_vote"].iloc[0])
+    voted = montant(selectionner(primitif, annee)["montant_vote"].iloc[0])
     total = table.set_index("section").loc["total"]
-    num, tot = int(total["budget_numerique"]), int(total["budget_total"])
-    return Comparaison(num, tot, voted, num / tot, num / voted, voted - tot)
+    num, tot = montant(total["budget_numerique"]), montant(total["budget_total"])
+    return Comparaison(num, tot, voted, num / tot, num / voted, montant(voted - tot))
 
 
 def par_habitant(montant: float, population: float) -> float:
@@ -197,3 +231,38 @@ def tableau_denominateurs(comp: Comparaison) -> pd.DataFrame:
             "part": [comp.part_mandate, comp.part_primitif],
         }
     )
+
+
+@dataclass
+class Sources:
+    """What the report computes from: the totals by section (the slide's file, or the lines summed by the
+    perimeter), the voted budget, and, when the report is given lines, what `budget_lignes` made of them."""
+
+    mandate: pd.DataFrame
+    primitif: pd.DataFrame
+    lignes: budget_lignes.Lignes | None = None
+    perimetre: budget_lignes.Perimetre | None = None
+    resultats: budget_lignes.Resultats | None = None
+
+
+def sources(r, annee: int, donnees: str, budget_primitif: str, lignes: str | None = None,
+            perimetre: str | Path | None = None) -> Sources:
+    """The report's inputs, recorded on `r` (a `Rapport`): without `lignes`, the slide's totals as always; with
+    them, the totals summed from the lines and the perimeter, and the voted budget from the lines' budget primitif
+    (from `budget_primitif` when the lines have none)."""
+    if not lignes:
+        return Sources(r.charger("budget_mandate", donnees), r.charger("budget_primitif", budget_primitif))
+    chemin_l, chemin_p = config.resolve(lignes), config.resolve(perimetre or budget_lignes.PERIMETRE)
+    lues = budget_lignes.lire_lignes(chemin_l)
+    r.entree(chemin_l, "Lignes budgétaires (format SCDL « Budget »)", lues.description,
+             ressource="budget_lignes_exemple")
+    regles = budget_lignes.lire_perimetre(chemin_p)
+    r.entree(chemin_p, "Périmètre du budget numérique (une règle par ligne)")
+    res = budget_lignes.calculer(lues, regles, annee)
+    vote = res.primitif if len(res.primitif) else r.charger("budget_primitif", budget_primitif)
+    return Sources(res.mandate, vote, lues, regles, res)
+
+
+def chiffres_lignes(src: Sources) -> list[dict]:
+    """The figures the lines add (none without lines)."""
+    return [] if src.resultats is None else budget_lignes.chiffres(src.resultats)

@@ -1,11 +1,12 @@
 """The digital budget from budget lines in the SCDL « Budget » format, and the perimeter that says which are digital.
 
-Two parts, kept apart so that the reading can move onto the shared reading layer:
+Two parts:
 
-- reading (`lire_lignes`, `lire_perimetre`): one function per file opens it (CSV with `,` or `;`, UTF-8 with or
-  without BOM or Windows-1252, `.xlsx`), maps the column names (the data.gouv.fr tabular export writes them in lower
-  case) and checks every cell against the SCDL schema shipped in `data/raw/schemas/scdl_budget.json`, column by
-  column (vectorised: a large city's 200 000 lines are checked in a fraction of a second);
+- reading (`lire_lignes`, `lire_perimetre`): the reading layer (`lecture.ouvrir`) opens each file (CSV with `,` or
+  `;`, UTF-8 with or without BOM or Windows-1252, `.xlsx`; the lines under their own size limit); the reader maps
+  the column names (the data.gouv.fr tabular export writes them in lower case) and checks every cell against the
+  SCDL schema shipped in `data/raw/schemas/scdl_budget.json`, column by column (vectorised: a large city's 200 000
+  lines are checked in a fraction of a second);
 - pure functions (everything else): the rules (spending only, real operations only, mandated = `BGT_MTREAL` of the
   *compte administratif*, voted = `BGT_MTPREV` of the *budget primitif*, one SIRET, the requested year present), the
   matching of the perimeter's rules, and every table and figure the report shows.
@@ -13,7 +14,6 @@ Two parts, kept apart so that the reading can move onto the shared reading layer
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config, donnees
+from . import config, donnees, lecture
 from . import formats as f
 from .erreurs import ErreurDonnees, Probleme
 from .registre import chiffre
@@ -88,75 +88,13 @@ class Lignes:
     colonnes_ville: list[str] = field(default_factory=list)
 
 
-def _octets(chemin: Path, nom: str) -> bytes:
-    """The file's bytes under the budget lines' own size limit (else as `donnees.octets` refuses)."""
-    if chemin.is_file() and chemin.stat().st_size > TAILLE_MAX:
-        taille = chemin.stat().st_size
-        raise ErreurDonnees(Probleme(nom, f"fichier trop gros ({f.entier(taille / 2**20)} Mo ; au plus "
-                                          f"{f.entier(TAILLE_MAX // 2**20)} Mo pour des lignes budgétaires)",
-                                     conseil="ne gardez que les colonnes du schéma SCDL et celles de la ville"))
-    if not chemin.exists() or not chemin.is_file() or chemin.stat().st_size <= donnees.TAILLE_MAX:
-        return donnees.octets(chemin)  # its refusals: missing, folder, device, empty
-    raw = chemin.read_bytes()
-    if not raw.strip():
-        raise ErreurDonnees(Probleme(nom, "le fichier est vide"))
-    return raw
-
-
-def _texte_en_table(text: str, raw: bytes, encodage: str, separateur: str, decalage: int,
-                    nom: str) -> tuple[list[str], pd.DataFrame]:
-    """Header and body (`ligne` = file line) of a CSV file. pandas' C reader when every record is one line (the
-    common case, fast; not as categoricals: their categories are inferred, « 020 » would become 20); the package's
-    careful reader otherwise (it names the faulty line)."""
-    lignes_texte = text.count("\n") + (not text.endswith("\n"))
-    premiere = text.split("\n", 1)[0].rstrip("\r")
-    if text.count("\r") == text.count("\r\n") and '"' not in premiere:
-        try:
-            df = pd.read_csv(io.BytesIO(raw), encoding=encodage, skiprows=decalage, sep=separateur, dtype=object,
-                             header=0, keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c")
-        except (pd.errors.ParserError, ValueError):  # UnicodeDecodeError is a ValueError
-            df = None
-        if df is not None and len(df) == lignes_texte - 1 and len(df):
-            header = [h.strip().lstrip("\ufeff") for h in premiere.split(separateur)]
-            if len(header) == df.shape[1]:
-                body = df  # a short row's missing cells are NaN here: `_nettoyer` makes them empty
-                body.columns = range(body.shape[1])
-                body.insert(0, "ligne", np.arange(2 + decalage, 2 + decalage + len(body)))
-                return header, body
-    lecture = donnees.Lecture(Path(nom), "csv")
-    donnees._remplir(lecture, donnees.lignes_csv(text, separateur, nom, decalage), nom)
-    body = pd.DataFrame([r for _, r in lecture.lignes], columns=range(len(lecture.entete)), dtype=object)
-    body.insert(0, "ligne", [n for n, _ in lecture.lignes])
-    return lecture.entete, body
-
-
-def _lire_table(chemin: Path, nom: str, attendues: list[str]) -> tuple[list[str], pd.DataFrame, str, str]:
-    """(header, body, description, decimal rule) of a CSV or .xlsx file; `ligne` numbers the file's lines."""
-    raw = _octets(chemin, nom)
-    if donnees.est_classeur(raw):
-        lecture = donnees._lire_xlsx(chemin, nom)
-        body = pd.DataFrame([r for _, r in lecture.lignes], columns=range(len(lecture.entete)), dtype=object)
-        body.insert(0, "ligne", [n for n, _ in lecture.lignes])
-        return lecture.entete, body, lecture.description(), "."
-    text, encodage, decalage = donnees.texte_csv(raw, nom)
-    premiere = text.split("\n", 1)[0] if text.strip() else ""
-    separateur = donnees.detecter_separateur(premiere, attendues + [a.lower() for a in attendues])
-    header, body = _texte_en_table(text, raw, encodage, separateur, decalage, nom)
-    width = len(header)
-    while header and header[-1] == "":
-        header.pop()
-    if body.shape[1] - 1 > len(header):
-        pleine = np.logical_or.reduce([_par_valeur(body[c], lambda v: isinstance(v, str) and bool(v.strip()))
-                                       for c in range(len(header), width)])
-        if pleine.any():
-            n = int(body["ligne"].to_numpy()[np.argmax(pleine)])
-            raise ErreurDonnees(Probleme(nom, f"plus de cellules que les {len(header)} colonnes d'en-tête", ligne=n,
-                                         conseil="une valeur contient peut-être le séparateur ; mettez-la entre "
-                                                 "guillemets"))
-        body = body[["ligne", *range(len(header))]]
-    lecture = donnees.Lecture(chemin, "csv" if (encodage == "utf-8" and separateur == ",") else "csv-excel",
-                              encodage=encodage, separateur=separateur, decimale="," if separateur == ";" else ".")
-    return header, body, lecture.description(), lecture.decimale
+def _lire_table(chemin: Path, attendues: list[str]) -> tuple[list[str], pd.DataFrame, str, str]:
+    """(header, body, description, decimal rule) of a CSV or .xlsx file, opened by the reading layer under the
+    budget lines' own size limit; `ligne` numbers the file's lines."""
+    fmt = lecture.Format(taille_max=TAILLE_MAX, colonnes_attendues=tuple(attendues + [a.lower() for a in attendues]))
+    tableau = lecture.ouvrir(chemin, fmt)
+    body = tableau.cellules().reset_index()  # `ligne` first, then the cells 0…n-1
+    return tableau.entete, body, tableau.description(), tableau.decimale
 
 
 def _distinctes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -315,7 +253,7 @@ def lire_lignes(chemin: str | Path) -> Lignes:
     chemin = Path(chemin)
     nom = config.display_path(chemin)
     noms = {n.upper(): n for n in champs()}
-    header, body, description, decimale = _lire_table(chemin, nom, list(champs()))
+    header, body, description, decimale = _lire_table(chemin, list(champs()))
     canon = [_nom_canonique(h, noms) for h in header]
     vus: dict[str, int] = {}
     problemes = []
@@ -417,14 +355,14 @@ def lire_perimetre(chemin: str | Path = PERIMETRE) -> Perimetre:
     """Read the perimeter: one rule a row; `part` empty = 1, decimal comma accepted, 0 < part ≤ 1."""
     chemin = Path(chemin)
     nom = config.display_path(chemin)
-    lecture = donnees.lire(chemin, list(COLONNES_PERIMETRE))
-    entete = [h.strip() for h in lecture.entete]
+    tableau = lecture.ouvrir(chemin, lecture.Format(colonnes_attendues=COLONNES_PERIMETRE))
+    entete = [h.strip() for h in tableau.entete]
     problemes = [Probleme(nom, "colonne absente", colonne=c, conseil="colonnes du périmètre : "
                           + ", ".join(COLONNES_PERIMETRE) + ", puis les colonnes filtrées")
                  for c in COLONNES_PERIMETRE if c not in entete]
     _refuser(problemes)
-    regles = pd.DataFrame([r for _, r in lecture.lignes], columns=entete, dtype=str)
-    regles.insert(0, "ligne", [n for n, _ in lecture.lignes])
+    regles = pd.DataFrame([r for _, r in tableau.lignes], columns=entete, dtype=str)
+    regles.insert(0, "ligne", [n for n, _ in tableau.lignes])
     if regles.empty:
         raise ErreurDonnees(Probleme(nom, "aucune règle sous l'en-tête"))
     parts = []

@@ -368,3 +368,26 @@ def test_the_generator_reproduces_the_committed_files():
     spec.loader.exec_module(module)
     for path, text in module.fichiers().items():
         assert path.read_bytes() == text.encode("utf-8"), path.name
+
+
+def test_the_audit_page_shows_at_most_the_cap_and_the_workbook_every_line(monkeypatch):
+    from cln_analysis.rapport import Rapport
+    from cln_analysis.textes import budget as textes
+
+    r = Rapport("budget", colonnes=budget.COLONNES, annee=2025, donnees="data/raw/budget_mandate.csv",
+                denominateur="mandate", population=None, budget_primitif="data/raw/budget_primitif.csv",
+                territoire="data/raw/territoire.csv", lignes=str(EXEMPLE), perimetre=str(budget_lignes.PERIMETRE))
+    src = budget.sources(r, 2025, "data/raw/budget_mandate.csv", "data/raw/budget_primitif.csv", str(EXEMPLE))
+    assert r.fictif  # the example is the data package's fictitious resource: the banner
+    monkeypatch.setattr(textes, "LIGNES_PAGE_MAX", 3)
+    html = "".join(textes.regles(r, 2025, src))
+    audit = html[html.index("<!--audit-seulement-->"):]
+    tableau = audit[audit.index("Les lignes du budget numérique"):]
+    assert tableau.count("<tr") == 1 + 3  # the header row and the 3 largest lines
+    assert "Les 3 lignes aux plus gros montants" in tableau
+    feuille = r.classeur["lignes_numeriques"]
+    i = feuille.colonnes.index("Montant compté")
+    numerique = sum(n for n, _ in _slide().values())
+    assert len(feuille.lignes) > 3
+    assert sum(row[i] for row in feuille.lignes) == pytest.approx(numerique, abs=0.01)
+    assert "Les lignes du budget numérique" not in html[:html.index("<!--audit-seulement-->")]

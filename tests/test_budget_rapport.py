@@ -1,0 +1,130 @@
+"""The budget report given budget lines (`-p lignes=…`), end to end through the real runner (issue 26).
+
+ONE run of the report on the shipped fictitious SCDL example, in a copied root; every expected value is computed
+here from the CSV files with the csv module and exact decimals, never by the package. Then the refusals, each a run
+that must stop with exit 1 and a French message naming file, row and column, publishing nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import cli, copier_depot
+from texte_visible import texte_visible
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("budget_lignes")]
+
+EXEMPLE = "data/raw/budget_lignes_exemple.csv"
+
+
+def _csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def run_lignes(tmp_path_factory):
+    root = copier_depot(tmp_path_factory.mktemp("budget_lignes"))
+    res = cli(root, "run", "budget", "-p", f"lignes={EXEMPLE}")
+    assert res.returncode == 0, res.stdout + res.stderr
+    return root
+
+
+def _figures(root: Path) -> dict[str, dict]:
+    return {r["figure_id"]: r for r in _csv(root / "data/processed/figures.csv") if r["report"] == "budget"}
+
+
+def test_the_lines_reproduce_the_slides_three_shares(run_lignes):
+    root = run_lignes
+    rows = [r for r in _csv(root / EXEMPLE) if r["BGT_ANNEE"] == "2025" and r["BGT_NATDEC"] == "compte administratif"
+            and r["BGT_OPBUDG"] == "réel" and r["BGT_CODRD"] == "dépense"]
+    totaux = {s: sum(Decimal(r["BGT_MTREAL"] or "0") for r in rows if r["BGT_SECTION"] == s)
+              for s in ("investissement", "fonctionnement")}
+    slide = {r["section"]: r for r in _csv(root / "data/raw/budget_mandate.csv")}
+    fig = _figures(root)
+    for s, total in totaux.items():  # the mandated total of each section is the sum of its real spending lines
+        assert total == Decimal(slide[s]["budget_total"])
+        assert Decimal(fig[f"budget.2025.{s}.total"]["value"]) == total
+    for s, attendu in (("investissement", "7,3 %"), ("fonctionnement", "2,8 %"), ("total", "3,7 %")):
+        num, tot = ((Decimal(slide[s]["budget_numerique"]), Decimal(slide[s]["budget_total"])) if s != "total" else
+                    (sum(Decimal(v["budget_numerique"]) for v in slide.values()), sum(totaux.values())))
+        pct = (num * 100 / tot).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        assert f"{pct}".replace(".", ",") + " %" == attendu
+        assert fig[f"budget.2025.{s}.part"]["published"] == attendu and fig[f"budget.2025.{s}.part"]["status"] == \
+            "match"
+    ordre = [r for r in _csv(root / EXEMPLE) if r["BGT_ANNEE"] == "2025" and r["BGT_OPBUDG"] == "ordre"
+             and r["BGT_CODRD"] == "dépense" and r["BGT_NATDEC"] == "compte administratif"]
+    assert float(fig["budget.2025.lignes.ordre_exclues"]["value"]) == len(ordre) > 0
+    for fid in ("budget.2025.dsi_fonctionnement.part", "budget.2025.categorie.sites_applications.montant",
+                "budget.2025.categorie.inclusion_mediation.part", "budget.2025.evolution.total.part"):
+        assert fid in fig
+
+
+def test_every_digital_euro_is_traced_to_a_line_in_the_workbook_only(run_lignes):
+    root = run_lignes
+    wb = openpyxl.load_workbook(root / "reports/donnees/budget.xlsx", read_only=True)
+    ws = wb["lignes_numeriques"]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    entete = next(r for r in rows if "Ligne du fichier" in r)
+    corps = [dict(zip(entete, r, strict=True)) for r in rows[rows.index(entete) + 1:] if r[0] is not None]
+    par_ligne = dict(enumerate(_csv(root / EXEMPLE), start=2))  # the CSV's line 2 is its first record
+    for r in corps:  # each workbook row points at its line of the file, with that line's amount
+        assert Decimal(str(r["Montant de la ligne"])) == Decimal(par_ligne[r["Ligne du fichier"]]["BGT_MTREAL"])
+    numerique = sum(Decimal(v["budget_numerique"]) for v in _csv(root / "data/raw/budget_mandate.csv"))
+    compte = sum(Decimal(str(r["Montant de la ligne"])) * Decimal(str(r["Part comptée"])) for r in corps)
+    assert compte.quantize(Decimal("0.01")) == numerique  # 7 567 003 €, line by line
+    audit = texte_visible((root / "reports/audit/budget.html").read_text(encoding="utf-8"))
+    public = texte_visible((root / "reports/budget.html").read_text(encoding="utf-8"))
+    assert "Les lignes du budget numérique" in audit and "Les lignes du budget numérique" not in public
+    assert not (root / "data/processed/budget/lignes_numeriques.csv").exists()
+
+
+def test_the_pages_carry_the_banner_answer_the_questions_and_list_the_rules(run_lignes):
+    root = run_lignes
+    for page in ("reports/budget.html", "reports/audit/budget.html"):
+        texte = texte_visible((root / page).read_text(encoding="utf-8"))
+        assert "Données fictives" in texte and "seuls les totaux" in texte
+        for titre in ("Ce que contient le budget numérique", "Les règles du périmètre", "Évolution de 2024 à 2025",
+                      "« Comment se répartit ce budget entre les différentes directions et services ? »",
+                      "« Quel est le budget consacré à l'inclusion numérique et à la médiation numérique ? »"):
+            assert titre in texte, (page, titre)
+    perimetre = _csv(root / "data/raw/budget_perimetre.csv")
+    public = texte_visible((root / "reports/budget.html").read_text(encoding="utf-8"))
+    for regle in perimetre:  # every rule and its justification, on the public page
+        assert regle["justification"] in public
+    assert "Site roubaix.fr" in public
+    index = (root / "reports/index.html").read_text(encoding="utf-8")
+    assert "Données fictives" in index or "fictiv" in index
+
+
+def _refus(root: Path, *params: str):
+    avant = (root / "data/processed/figures.csv").read_bytes()
+    res = cli(root, "run", "budget", "--essai", *params)
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert "Traceback" not in res.stderr + res.stdout
+    assert (root / "data/processed/figures.csv").read_bytes() == avant  # nothing published half-way
+    assert not (root / "reports/budget.html").exists()
+    return res.stderr
+
+
+def test_a_bad_cell_of_the_lines_is_refused_naming_file_row_and_column(tmp_path):
+    root = copier_depot(tmp_path)
+    lignes = (root / EXEMPLE).read_text(encoding="utf-8").splitlines(True)
+    lignes[3] = lignes[3].replace(",réel,", ",mixte,", 1)
+    (root / "data/raw/mauvaises.csv").write_text("".join(lignes), encoding="utf-8")
+    err = _refus(root, "-p", "lignes=data/raw/mauvaises.csv")
+    assert "mauvaises.csv, ligne 4, colonne « BGT_OPBUDG »" in err and "non prévue par le schéma SCDL" in err
+
+
+def test_a_double_count_in_the_perimeter_is_refused_naming_both_rules(tmp_path):
+    root = copier_depot(tmp_path)
+    perimetre = (root / "data/raw/budget_perimetre.csv").read_text(encoding="utf-8")
+    doublon = perimetre.splitlines()[1].replace("R01,", "R99,", 1)  # R01 again under another id
+    (root / "data/raw/perimetre_double.csv").write_text(perimetre + doublon + "\n", encoding="utf-8")
+    err = _refus(root, "-p", f"lignes={EXEMPLE}", "-p", "perimetre=data/raw/perimetre_double.csv")
+    assert "perimetre_double.csv, colonne « part » : double compte" in err
+    assert "« R01 »" in err and "« R99 »" in err and "budget_lignes_exemple.csv" in err
