@@ -475,6 +475,19 @@ def capturer_avertissements() -> Iterator[Avertissements]:
             capture.enregistres.extend(recorded)
 
 
+def enregistrer_avertissements() -> Avertissements:
+    """The kernel side, for a whole process (a report's kernel, whose cells cannot sit in one `with` block):
+    from now on every warning shown is recorded instead of printed into the notebook's output. The last call
+    replaces the previous record."""
+    capture = Avertissements()
+
+    def montrer(message, category, filename, lineno, file=None, line=None):
+        capture.enregistres.append(warnings.WarningMessage(message, category, filename, lineno, file, line))
+
+    warnings.showwarning = montrer
+    return capture
+
+
 # --- files of reports/ no run made ---------------------------------------------------------------------------
 
 #: Committed in reports/, made by no run: it belongs.

@@ -102,12 +102,13 @@ def resolve(path: str | os.PathLike, root: Path | None = None) -> Path:
 
 
 def display_path(path: str | os.PathLike, root: Path | None = None) -> str:
-    """The path as a user should read it: relative to the root when it is inside it."""
+    """The path as a user should read it: relative to the root when it is inside it, else its file name only
+    (a message may reach the audit page and the state: it never names a local folder — issue 23)."""
     p = Path(path)
     try:
         return p.resolve().relative_to((root or ROOT).resolve()).as_posix()
     except ValueError:
-        return str(p)
+        return p.name or str(p)
 
 
 def raw_file(relative: str) -> Path:
