@@ -221,8 +221,22 @@ def planifier(ids: Iterable[str] | None, bruts: dict[str, str], enregistrer: boo
     parametres.verifier_fichiers_enregistres({i: {n: t for n, t in v.items() if n not in ligne.get(i, {})}
                                               for i, v in locaux.items()})
     textes = {i: locaux.get(i, {}) | ligne.get(i, {}) for i in tous}
+    refuser_entrees_publiees(textes)
     return Plan(catalogue.niveaux(tous), textes, parametres.convertir_tous(textes),
                 {i: v for i, v in ligne.items() if v} if enregistrer else {}, locaux)
+
+
+def refuser_entrees_publiees(textes: dict[str, dict[str, str]]) -> None:
+    """A file of names or answers (a report's `personnels` parameter) given from inside reports/ would be published
+    with the site: a usage error before anything runs."""
+    dossier = config.REPORTS_DIR.resolve()
+    for i, valeurs in textes.items():
+        for nom in catalogue.par_id(i).personnels:
+            texte = str(valeurs.get(nom, "")).strip()
+            if texte and dossier in config.resolve(texte).resolve().parents:
+                raise ErreurUsage(f"{i} : le paramètre {nom} désigne {config.display_path(config.resolve(texte))}, "
+                                  "dans reports/, qui est publié tel quel : rangez ce fichier de réponses dans "
+                                  "donnees_personnelles/ (que git ignore) et redonnez-le depuis là")
 
 
 def annoncer(plan: Plan, journal: Callable[[str], None]) -> None:

@@ -168,6 +168,32 @@ def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime
     return sorties
 
 
+def sorties_attendues() -> list:
+    """Every file of reports/ a run makes (as things stand on disk): the index, each report's pages, executed
+    notebook and workbook, the downloads of its tables and figures.csv."""
+    out = [config.INDEX_HTML, config.DOWNLOADS_DIR / FIGURES_TELECHARGEMENT]
+    for r in catalogue.rapports():
+        out += [r.page, r.page_audit, r.notebook_execute, r.classeur]
+        if r.dossier_tableaux.is_dir():
+            out += [config.DOWNLOADS_DIR / r.telechargement(f.name) for f in sorted(r.dossier_tableaux.glob("*.csv"))]
+    return out
+
+
+def fichiers_etrangers() -> list:
+    """The files of reports/ no run made (a questionnaire saved there, a stray copy): they would be published
+    with the site. The committed reports/README.md belongs."""
+    if not config.REPORTS_DIR.is_dir():
+        return []
+    return balayage.fichiers_etrangers(config.REPORTS_DIR, sorties_attendues())
+
+
+def messages_etrangers() -> list[str]:
+    """One French warning per file of reports/ no run made."""
+    return [f"attention : {config.display_path(p)} n'a été produit par aucune exécution et serait publié avec le "
+            f"site ; déplacez-le hors de reports/ (un fichier de réponses se range dans donnees_personnelles/)."
+            for p in fichiers_etrangers()]
+
+
 def ecrire_site(etat: dict[str, EtatRapport], quand: dt.datetime) -> None:
     """Write reports/index.html and the downloads in reports/donnees/: each report's tables as CSV for
     French Excel and as one workbook, and figures.csv exactly as in data/processed/ (machine-readable)."""
@@ -184,6 +210,9 @@ def ecrire_site(etat: dict[str, EtatRapport], quand: dt.datetime) -> None:
         if r.classeur.is_file():
             downloads[r.classeur.name] = r.classeur.read_bytes()
             classeurs[r.id] = r.classeur.name
+    for p in fichiers_etrangers():  # a file no run made is reported, never removed silently with the folder
+        if p.parent == config.DOWNLOADS_DIR and p.name not in downloads and p.is_file():
+            downloads[p.name] = p.read_bytes()
     remplacer_dossier(config.DOWNLOADS_DIR, downloads)
     figures = figures_csv.lire(downloads.get(FIGURES_TELECHARGEMENT, ""))
     ecrire_atomique(config.INDEX_HTML, page_index(etat, figures, tables, quand, classeurs))
