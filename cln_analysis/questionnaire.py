@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from . import config
 from .erreurs import ErreurDonnees, Probleme
 from .fichiers import chemin_sortie, ecrire_atomique
-from .lecture import Format, cles, ouvrir
+from .lecture import Format, cles, lettre, ouvrir
 from .retours import COLONNE_COMMENTAIRE, COLONNES_FICHIER, QUESTIONS
 
 FEUILLE_REPONSES, FEUILLE_CONSIGNES = "Réponses", "Consignes"
@@ -194,7 +194,8 @@ def lire(chemin: str | Path) -> Questionnaire:
                 problems.append(Probleme(nom, "une colonne remplie n'a pas de titre", ligne=ligne_entete,
                                          conseil=attendues))
         elif k not in COLONNES_FICHIER:
-            problems.append(Probleme(nom, "colonne inconnue", ligne=ligne_entete, colonne=titre, conseil=attendues))
+            # by its letter, never by its text: a lost header row makes a resident's answer a title (issue 23)
+            problems.append(Probleme(nom, "colonne inconnue", ligne=ligne_entete, colonne=lettre(j), conseil=attendues))
         elif k in columns:
             problems.append(Probleme(nom, "colonne en double", ligne=ligne_entete, colonne=titre))
         else:

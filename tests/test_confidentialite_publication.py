@@ -62,11 +62,11 @@ def _sans_secret(textes: dict[str, str]) -> None:
             assert s.casefold() not in texte.casefold(), (nom, s)
 
 
-def test_cas_des_habitants_du_dossier_personnel_et_des_fichiers_etrangers(depot, tmp_path):
+def test_cas_des_habitants_du_dossier_personnel_et_des_fichiers_etrangers(depot, tmp_path_factory):
     """Case 1 (a questionnaire whose header is lost: its first comment becomes the header), case 2 (an input in
     the officer's home folder, outside the repository) and case 5 (a questionnaire saved in reports/): nothing of
     them on the terminal or in any file; the stray file is reported by run and check, and kept as it is."""
-    perso = tmp_path / "home" / DOSSIER_PERSO / "Documents"
+    perso = tmp_path_factory.mktemp("poste") / "home" / DOSSIER_PERSO / "Documents"  # outside the repository
     sans_entete, complet = _questionnaire(perso, entete=False), _questionnaire(perso, entete=True)
     egare = depot / "reports" / "donnees" / "questionnaire rempli.csv"
     egare.parent.mkdir(parents=True, exist_ok=True)
@@ -78,7 +78,7 @@ def test_cas_des_habitants_du_dossier_personnel_et_des_fichiers_etrangers(depot,
     assert fait.returncode == 0, fait.stdout + fait.stderr
     assert "retours : fait en" in fait.stdout
     verif = cli(depot, "check")
-    terminal = {f"{r.args}": r.stdout + r.stderr for r in (echec, fait, verif)}
+    terminal = {f"terminal {i}": r.stdout + r.stderr for i, r in enumerate((echec, fait, verif))}
     _sans_secret(terminal | _textes_publies(depot))
 
     # inputs named by file name on the public page, never by a folder; by file name in the state (outside the repo)
