@@ -232,9 +232,7 @@ def _parametres_locaux(args) -> int:
 
 
 def _check(_args) -> int:
-    from . import formats, verification  # heavy (pandas): only for this sub-command
-
-    from . import publication
+    from . import formats, publication, verification  # heavy (pandas): only for this sub-command
 
     problems = verification.verifier_tout()
     etrangers = publication.messages_etrangers()  # the published folder holds only what a run made

@@ -6,11 +6,8 @@ import csv
 import hashlib
 import io
 
-import pytest
-
 from cln_analysis import balayage, donnees, feuilles, questionnaire
-from cln_analysis.lecture import Collecteur, collecter, signaler
-from cln_analysis.lecture import collecte
+from cln_analysis.lecture import Collecteur, collecte, collecter, signaler
 from cln_analysis.lecture.collecte import courant
 
 SECRET = "Mme Dupont 06 12 34 56 78"
