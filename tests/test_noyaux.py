@@ -9,7 +9,7 @@ from cln_analysis import catalogue, noyaux
 def test_the_warming_imports_what_each_notebook_imports(tmp_path):
     imports = noyaux.imports_du_notebook(catalogue.par_id("grille").notebook)
     assert ("cln_analysis.rapport", ("Rapport",)) in imports
-    assert ("cln_analysis", ("feuilles", "graphiques", "grille", "rendu")) in imports
+    assert ("cln_analysis", ("feuilles", "grille")) in imports
     nb = {"cells": [{"cell_type": "code", "source": "%matplotlib inline"},
                     {"cell_type": "code", "source": ["import json, csv\n", "from os import path as p\n", "x = 1"]},
                     {"cell_type": "markdown", "source": "import faux"}]}
