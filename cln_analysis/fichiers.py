@@ -36,7 +36,7 @@ def dossier_preparation(cible: Path) -> Path:
         Path(cible).resolve().relative_to(racine)
     except ValueError:
         return Path(cible).parent
-    dossier = config.BUILD_DIR / PREPARATION
+    dossier = config.STAGING_DIR
     _creer_dossier(dossier)
     return dossier
 
@@ -45,7 +45,7 @@ def nettoyer_preparation() -> list[Path]:
     """Remove what an interrupted run left: the staging folder, and the temporary files older versions staged
     beside their targets in reports/ (`.page.html.XXXX.tmp`, `.page.html.ancien`). Returns what was removed."""
     restes = []
-    dossier = config.BUILD_DIR / PREPARATION
+    dossier = config.STAGING_DIR
     if dossier.exists():
         restes.append(dossier)
         shutil.rmtree(dossier, ignore_errors=True)

@@ -171,11 +171,11 @@ def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime
 def sorties_attendues() -> list:
     """Every file of reports/ a run makes (as things stand on disk): the index, each report's pages, executed
     notebook and workbook, the downloads of its tables and figures.csv."""
-    out = [config.INDEX_HTML, config.DOWNLOADS_DIR / FIGURES_TELECHARGEMENT]
+    out = [config.INDEX_HTML, config.download_file(FIGURES_TELECHARGEMENT)]
     for r in catalogue.rapports():
         out += [r.page, r.page_audit, r.notebook_execute, r.classeur]
         if r.dossier_tableaux.is_dir():
-            out += [config.DOWNLOADS_DIR / r.telechargement(f.name) for f in sorted(r.dossier_tableaux.glob("*.csv"))]
+            out += [config.download_file(r.telechargement(f.name)) for f in sorted(r.dossier_tableaux.glob("*.csv"))]
     return out
 
 

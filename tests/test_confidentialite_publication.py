@@ -105,6 +105,7 @@ def test_la_derniere_verification_arrete_la_publication(tmp_path, monkeypatch):
     message names the output and the kind of leak, never what leaked."""
     monkeypatch.setattr(config, "ROOT", tmp_path)
     monkeypatch.setattr(config, "BUILD_DIR", tmp_path / "build")
+    monkeypatch.setattr(config, "STAGING_DIR", tmp_path / "build" / "staging")
     cible = tmp_path / "reports" / "audit" / "retours.html"
     cible.parent.mkdir(parents=True)
     cible.write_text("<html>avant</html>", encoding="utf-8")
@@ -132,7 +133,7 @@ def test_la_derniere_verification_arrete_la_publication(tmp_path, monkeypatch):
         for s in SECRETS:
             assert s not in message
         assert cible.read_text(encoding="utf-8") == "<html>avant</html>"
-    assert list((tmp_path / "build" / fichiers.PREPARATION).iterdir()) == []  # nothing left staged
+    assert list((tmp_path / "build" / "staging").iterdir()) == []  # nothing left staged
     propre = "<html><p>12 réponses, 58 % satisfaites.</p></html>"
     with fichiers.Lot() as lot:
         lot.fichier(cible, propre)
