@@ -57,10 +57,19 @@ def empreinte_sorties(rapport: catalogue.DefinitionRapport, figures_texte: str) 
     paths = [rapport.page, rapport.page_audit, rapport.notebook_execute, rapport.classeur]
     if rapport.dossier_tableaux.is_dir():
         paths += sorted(rapport.dossier_tableaux.iterdir())
-    out = {config.display_path(p): sha256(p) for p in paths if p.is_file()}
+    out = {_nom_sortie(p): sha256(p) for p in paths if p.is_file()}
     rows = [r for r in figures_csv.lire(figures_texte) if r.get("report") == rapport.id]
     out[f"{config.display_path(config.FIGURES_CSV)}#{rapport.id}"] = sha256(figures_csv.ecrire(rows).encode())
     return out
+
+
+def _nom_sortie(p) -> str:
+    """An output as the state names it: relative to the repository (outputs are always inside it; a folder
+    configured elsewhere keeps its whole path, so that two outputs of one name never share a record)."""
+    try:
+        return p.resolve().relative_to(config.ROOT.resolve()).as_posix()
+    except ValueError:
+        return p.as_posix()
 
 
 def a_jour(rapport: catalogue.DefinitionRapport, k: str, precedent: EtatRapport | dict | None,

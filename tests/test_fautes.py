@@ -121,7 +121,7 @@ def test_a_report_whose_pages_cannot_be_written_keeps_its_previous_tables(racine
     real_mkstemp = __import__("tempfile").mkstemp
 
     def disque_plein(*args, prefix="", **kwargs):
-        if prefix.startswith(f".{rap.page.name}."):
+        if prefix.startswith(f".{rap.page.stem}.") and kwargs.get("suffix", "").endswith(rap.page.suffix):
             raise OSError(28, "No space left on device")
         return real_mkstemp(*args, prefix=prefix, **kwargs)
 
