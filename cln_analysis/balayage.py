@@ -1,6 +1,6 @@
 """The last check before publishing: personal strings read in this run, local paths and Python traces in outputs.
 
-Nothing here is wired into the runner yet (issue 23, phase 1). The pieces:
+The last check of every run (issue 23). The pieces:
 
 - `Collecteur` — a run's in-memory collection of the personal strings its readers met (names, comments, phone
   numbers, IP and e-mail addresses, usernames). It keeps salted hashes of normalised token n-grams and of
@@ -13,12 +13,12 @@ Nothing here is wired into the runner yet (issue 23, phase 1). The pieces:
 - `fichiers_etrangers`, `nettoyer_notebook`, `nommer_entree` — files of `reports/` no run made, an executed
   notebook cleaned before it is published, an input named for publication.
 
-Integration (the runner's side, next phase): one `Collecteur` per run, in the runner's process (its hashes are
-keyed per process: it is never sent anywhere). The kernels read the inputs, so the runner reads each report's
-personal inputs (`catalogue` `personnels` parameters) once more through the reading layer, with the collector as
-its hook, before the scan; `nettoyer_notebook` on each executed notebook as it is staged; `balayer(staged files,
-collecteur)` once a report's outputs are staged (outside reports/) and before they are swapped in — any `Fuite`
-stops that report's publication, its `message()` said, exit 1.
+How the runner uses them: one salt and one `Collecteur` per run; the salt reaches each kernel through its
+process's environment (`VARIABLE_SEL`), where `Rapport` collects the readers' strings and records the warnings
+(`enregistrer_avertissements`) and `Rapport.publier()` hands the hashes (`exporter`) and the French sentences
+back in `Sorties`; `publication.publier_rapport` merges them (`fusionner`), cleans the notebook
+(`nettoyer_notebook`), stages every output in build/staging/ and scans it (`publication.verifier_avant_publication`)
+before the swap — any `Fuite` stops that report's publication, its `message()` said, exit 1.
 """
 
 from __future__ import annotations
