@@ -1,6 +1,6 @@
 """The last check before publishing: personal strings read in this run, local paths and Python traces in outputs.
 
-Nothing here is wired into the runner yet (issue 23, phase 1). The pieces:
+The last check of every run (issue 23). The pieces:
 
 - `Collecteur` — a run's in-memory collection of the personal strings its readers met (names, comments, phone
   numbers, IP and e-mail addresses, usernames). It keeps salted hashes of normalised token n-grams and of
@@ -13,18 +13,20 @@ Nothing here is wired into the runner yet (issue 23, phase 1). The pieces:
 - `fichiers_etrangers`, `nettoyer_notebook`, `nommer_entree` — files of `reports/` no run made, an executed
   notebook cleaned before it is published, an input named for publication.
 
-Integration (the runner's side, next phase): one `Collecteur` per run, in the runner's process (its hashes are
-keyed per process: it is never sent anywhere). The kernels read the inputs, so the runner reads each report's
-personal inputs (`catalogue` `personnels` parameters) once more through the reading layer, with the collector as
-its hook, before the scan; `nettoyer_notebook` on each executed notebook as it is staged; `balayer(staged files,
-collecteur)` once a report's outputs are staged (outside reports/) and before they are swapped in — any `Fuite`
-stops that report's publication, its `message()` said, exit 1.
+How the runner uses them: one salt and one `Collecteur` per run; the salt reaches each kernel through its
+process's environment (`VARIABLE_SEL`), where `Rapport` collects the readers' strings and records the warnings
+(`enregistrer_avertissements`) and `Rapport.publier()` hands the hashes (`exporter`) and the French sentences
+back in `Sorties`; `publication.publier_rapport` merges them (`fusionner`), cleans the notebook
+(`nettoyer_notebook`), stages every output in build/staging/ and scans it (`publication.verifier_avant_publication`)
+before the swap — any `Fuite` stops that report's publication, its `message()` said, exit 1.
 """
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import json
+import os
 import re
 import secrets
 import sys
@@ -131,6 +133,19 @@ def _adresses_ip_proches(texte: str) -> Iterator[str]:
                     pass
 
 
+def sel_de_l_environnement() -> bytes | None:
+    """The run's salt, as the runner hands it to each kernel's process (`VARIABLE_SEL`); None outside a run."""
+    try:
+        return bytes.fromhex(os.environ.get(VARIABLE_SEL, "")) or None
+    except ValueError:
+        return None
+
+
+#: The environment variable by which the runner hands its salt to the kernels (never a papermill parameter,
+#: never written: the executed notebook records no environment).
+VARIABLE_SEL = "CLN_ANALYSIS_SEL"
+
+
 class Collecteur:
     """The personal strings read in one run, kept as salted hashes in memory only (never written, never shown).
 
@@ -141,16 +156,19 @@ class Collecteur:
     « 06 12 34 56 78 », « +33 6 12 34 56 78 » and « 0612345678 » are one number; an IP address by its
     canonical form (`ipaddress`); an e-mail address by its words, as any string.
 
-    A run is looked for from its longest word (its anchor): `trouve` hashes each word of a text once (Python's
-    string hash, keyed per process) and hashes a whole run, salted, only where an anchor stands.
+    Every hash is a BLAKE2b keyed by the run's salt (`sel`, random when not given): a kernel given the run's
+    salt (`sel_de_l_environnement`) collects hashes the runner can compare (`exporter` / `fusionner`: hashes
+    only, in the notebook's hand-over, which the runner removes before anything is written). A run is looked
+    for from its longest word (its anchor): `trouve` hashes each distinct word of a text once and hashes a
+    whole run only where an anchor stands.
     """
 
     __slots__ = ("_sel", "_suites", "_ancres", "_adresses")
 
-    def __init__(self) -> None:
-        self._sel = secrets.randbits(64)
+    def __init__(self, sel: bytes | None = None) -> None:
+        self._sel = sel or secrets.token_bytes(16)
         self._suites: set[int] = set()  # salted hashes of word runs
-        self._ancres: dict[int, set[tuple[int, int]]] = {}  # hash of an anchor word -> (its offset, run length)
+        self._ancres: dict[int, set[tuple[int, int]]] = {}  # salted hash of an anchor word -> (its offset, run length)
         self._adresses: set[int] = set()  # salted hashes of canonical IP addresses
 
     def __repr__(self) -> str:
@@ -166,12 +184,15 @@ class Collecteur:
         raise TypeError("un Collecteur ne s'enregistre pas")
 
     def _empreinte(self, cle: str) -> int:
-        return hash((self._sel, cle))
+        return int.from_bytes(hashlib.blake2b(cle.encode("utf-8"), key=self._sel, digest_size=8).digest(), "big")
+
+    def _mot(self, mot: str) -> int:
+        return self._empreinte("\0" + mot)
 
     def _garder(self, suite: list[str]) -> None:
         self._suites.add(self._empreinte(" ".join(suite)))
         ancre = max(range(len(suite)), key=lambda k: len(suite[k]))
-        self._ancres.setdefault(hash(suite[ancre]), set()).add((ancre, len(suite)))
+        self._ancres.setdefault(self._mot(suite[ancre]), set()).add((ancre, len(suite)))
 
     def ajouter(self, texte: object) -> None:
         """Collect one personal string (anything else than a non-empty string is ignored)."""
@@ -195,6 +216,20 @@ class Collecteur:
         for t in textes:
             self.ajouter(t)
 
+    def exporter(self) -> dict[str, list]:
+        """The hashes only (no string), to hand to the runner's collector of the same salt."""
+        return {"suites": sorted(self._suites), "adresses": sorted(self._adresses),
+                "ancres": sorted([h, d, n] for h, v in self._ancres.items() for d, n in v)}
+
+    def fusionner(self, donnees: dict | None) -> None:
+        """Add the hashes `exporter` gave (by a collector of the same salt: others would never match)."""
+        if not donnees:
+            return
+        self._suites.update(int(h) for h in donnees.get("suites", []))
+        self._adresses.update(int(h) for h in donnees.get("adresses", []))
+        for h, d, n in donnees.get("ancres", []):
+            self._ancres.setdefault(int(h), set()).add((int(d), int(n)))
+
     def trouve(self, texte: str) -> bool:
         """True when `texte` holds a collected string (a whole short one, or a run of a long one)."""
         if not self:
@@ -205,9 +240,10 @@ class Collecteur:
         if not self._suites:
             return False
         mots = _MOT.findall(norm)
-        hashes = list(map(hash, mots))
+        par_mot = {m: self._mot(m) for m in set(mots)}
+        hashes = [par_mot[m] for m in mots]
         ancres = self._ancres
-        presentes = ancres.keys() & set(hashes)
+        presentes = ancres.keys() & set(par_mot.values())
         for h in presentes:  # list.index finds each place an anchor stands without a Python loop over the words
             i = -1
             while True:
@@ -221,6 +257,8 @@ class Collecteur:
                             self._empreinte(" ".join(mots[debut:debut + n])) in self._suites:
                         return True
         return False
+
+    contient = trouve
 
 
 # --- what an output says -------------------------------------------------------------------------------------
@@ -435,6 +473,19 @@ def capturer_avertissements() -> Iterator[Avertissements]:
             yield capture
         finally:
             capture.enregistres.extend(recorded)
+
+
+def enregistrer_avertissements() -> Avertissements:
+    """The kernel side, for a whole process (a report's kernel, whose cells cannot sit in one `with` block):
+    from now on every warning shown is recorded instead of printed into the notebook's output. The last call
+    replaces the previous record."""
+    capture = Avertissements()
+
+    def montrer(message, category, filename, lineno, file=None, line=None):
+        capture.enregistres.append(warnings.WarningMessage(message, category, filename, lineno, file, line))
+
+    warnings.showwarning = montrer
+    return capture
 
 
 # --- files of reports/ no run made ---------------------------------------------------------------------------

@@ -165,7 +165,7 @@ def _parametres(items: list[str]) -> dict[str, str]:
 
 
 def _run(args) -> int:
-    from . import executeur, formats  # heavy: imported by the sub-command that needs it (--help answers at once)
+    from . import executeur, formats, publication  # heavy: imported by the sub-command that needs it
 
     if args.jobs is not None and args.jobs < 1:
         raise ErreurUsage("--jobs attend un nombre entier supérieur ou égal à 1")
@@ -201,6 +201,8 @@ def _run(args) -> int:
             print(f"  attention, {r.id} : {w}")
     for r in failed:
         print(f"  {r.id} : {r.message}", file=sys.stderr)
+    for m in publication.messages_etrangers():
+        print(m, file=sys.stderr)
     print("Pages : reports/index.html")
     return 1 if failed else 0
 
@@ -234,12 +236,15 @@ def _parametres_locaux(args) -> int:
 
 
 def _check(_args) -> int:
-    from . import formats, verification  # heavy (pandas): only for this sub-command
+    from . import formats, publication, verification  # heavy (pandas): only for this sub-command
 
     problems = verification.verifier_tout()
+    etrangers = publication.messages_etrangers()  # the published folder holds only what a run made
+    for m in etrangers:
+        print(m, file=sys.stderr)
     if not problems:
         print("data/raw/ : tous les fichiers sont valides.")
-        return 0
+        return 1 if etrangers else 0
     print(f"data/raw/ : {formats.pluriel(len(problems), 'problème trouvé', 'problèmes trouvés')} :", file=sys.stderr)
     for p in problems:
         print(f"- {p}", file=sys.stderr)
@@ -266,8 +271,21 @@ def _template(args) -> int:
     return 0
 
 
+class Termine(KeyboardInterrupt):
+    """SIGTERM (a service manager, `kill`): handled as Ctrl-C is — kernels stopped, state consistent — exit 143."""
+
+
+def _sur_sigterm(_signum, _frame) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one must not cut the clean-up short
+    raise Termine()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = construire_parseur().parse_args(argv)
+    try:
+        signal.signal(signal.SIGTERM, _sur_sigterm)
+    except ValueError:  # not the main thread (called from a test's thread): Ctrl-C alone
+        pass
     try:
         commandes = {"run": _run, "parametres": _parametres_locaux, "check": _check, "template": _template}
         return commandes[args.commande](args)
@@ -276,10 +294,11 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"Erreur : {exc}", file=sys.stderr)
         return exc.code_sortie
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C: no traceback
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         print("\nInterrompu : les fichiers déjà en place n'ont pas été modifiés à moitié.", file=sys.stderr)
-        return 130
+        return 143 if isinstance(exc, Termine) else 130
     except Exception as exc:  # an unexpected bug: still a French word, the trace with --debug
         if args.debug:
             traceback.print_exc()

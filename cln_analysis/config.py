@@ -35,6 +35,8 @@ def _chemins(root: Path) -> dict[str, Path]:
         # its lock is held by a run from reading the state to writing it
         "BUILD_DIR": build,
         "STATE_FILE": build / "etat.json",
+        # where outputs are staged before they are swapped in (never published; emptied by every run)
+        "STAGING_DIR": build / "staging",
         "STATE_LOCK": build / "etat.json.verrou",
         # every report declared once (notebook, key figures, inputs, dependencies)
         "DECLARATIONS": root / "rapports.toml",
@@ -48,7 +50,7 @@ def definir_racine(root: str | os.PathLike) -> Path | None:
     global ROOT, DATA_DIR, RAW_DIR, PROCESSED_DIR, NOTEBOOKS_DIR
     global REPORTS_DIR, DATAPACKAGE, EXTRA_SCHEMAS_DIR, REGISTER, FIGURES_CSV
     global INDEX_HTML, DOWNLOADS_DIR, AUDIT_DIR, EXECUTED_NOTEBOOKS_DIR, BUILD_DIR
-    global STATE_FILE, STATE_LOCK, DECLARATIONS, LOCAL_PARAMETERS
+    global STATE_FILE, STATE_LOCK, DECLARATIONS, LOCAL_PARAMETERS, STAGING_DIR
     previous = globals().get("ROOT")
     c = _chemins(Path(root).resolve())
     ROOT = c["ROOT"]
@@ -67,6 +69,7 @@ def definir_racine(root: str | os.PathLike) -> Path | None:
     EXECUTED_NOTEBOOKS_DIR = c["EXECUTED_NOTEBOOKS_DIR"]
     BUILD_DIR = c["BUILD_DIR"]
     STATE_FILE = c["STATE_FILE"]
+    STAGING_DIR = c["STAGING_DIR"]
     STATE_LOCK = c["STATE_LOCK"]
     DECLARATIONS = c["DECLARATIONS"]
     LOCAL_PARAMETERS = c["LOCAL_PARAMETERS"]
@@ -102,12 +105,18 @@ def resolve(path: str | os.PathLike, root: Path | None = None) -> Path:
 
 
 def display_path(path: str | os.PathLike, root: Path | None = None) -> str:
-    """The path as a user should read it: relative to the root when it is inside it."""
+    """The path as a user should read it: relative to the root when it is inside it, else its file name only
+    (a message may reach the audit page and the state: it never names a local folder — issue 23)."""
     p = Path(path)
     try:
         return p.resolve().relative_to((root or ROOT).resolve()).as_posix()
     except ValueError:
-        return str(p)
+        return p.name or str(p)
+
+
+def download_file(name: str) -> Path:
+    """A file of reports/donnees/ (the downloads) by its name."""
+    return DOWNLOADS_DIR / name
 
 
 def raw_file(relative: str) -> Path:

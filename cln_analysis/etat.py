@@ -3,7 +3,8 @@
 A report is redone when its notebook, its parameters, the package, the data package's schemas or the
 content of an input it read changed — or when its outputs on disk are not the ones its record
 fingerprinted (a run interrupted between writing them and writing the state). The state is
-`build/etat.json` (not published), written after the outputs; an unreadable one, or one of the wrong
+`build/etat.json` (not published, and naming inputs as the audit page does: relative to the repository, else
+by file name, never by a local folder), written after the outputs; an unreadable one, or one of the wrong
 shape, counts as no state. `verrou()` keeps two runs from losing each other's state.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import filelock
 
@@ -55,29 +57,44 @@ def empreinte_sorties(rapport: catalogue.DefinitionRapport, figures_texte: str) 
     paths = [rapport.page, rapport.page_audit, rapport.notebook_execute, rapport.classeur]
     if rapport.dossier_tableaux.is_dir():
         paths += sorted(rapport.dossier_tableaux.iterdir())
-    out = {config.display_path(p): sha256(p) for p in paths if p.is_file()}
+    out = {_nom_sortie(p): sha256(p) for p in paths if p.is_file()}
     rows = [r for r in figures_csv.lire(figures_texte) if r.get("report") == rapport.id]
     out[f"{config.display_path(config.FIGURES_CSV)}#{rapport.id}"] = sha256(figures_csv.ecrire(rows).encode())
     return out
 
 
+def _nom_sortie(p) -> str:
+    """An output as the state names it: relative to the repository (outputs are always inside it; a folder
+    configured elsewhere keeps its whole path, so that two outputs of one name never share a record)."""
+    try:
+        return p.resolve().relative_to(config.ROOT.resolve()).as_posix()
+    except ValueError:
+        return p.as_posix()
+
+
 def a_jour(rapport: catalogue.DefinitionRapport, k: str, precedent: EtatRapport | dict | None,
-           figures_texte: str) -> bool:
+           figures_texte: str, parametres: dict | None = None) -> bool:
     """True when the last run of `rapport` succeeded with key `k`, its inputs are unchanged and its
     outputs are still the ones it wrote. A record of the wrong shape is not up to date."""
     try:
         if not isinstance(precedent, EtatRapport):
             precedent = EtatRapport.depuis_json(precedent)
-        return (precedent.ok and precedent.cle == k and entrees_inchangees(precedent.entrees)
+        return (precedent.ok and precedent.cle == k and entrees_inchangees(precedent.entrees, parametres)
                 and precedent.sorties == empreinte_sorties(rapport, figures_texte))
     except (FormeInvalide, OSError):
         return False
 
 
-def entrees_inchangees(entrees: list[Entree]) -> bool:
-    """True when every input the last run read still has the same content."""
+def entrees_inchangees(entrees: list[Entree], parametres: dict | None = None) -> bool:
+    """True when every input the last run read still has the same content. An input outside the repository
+    is recorded by its file name only (never a local folder): it is found again among the report's
+    parameters (`parametres`, the values of this run) that name a file of that name."""
+    par_nom = {Path(str(v).replace("\\", "/")).name: v for v in (parametres or {}).values()
+               if isinstance(v, str) and v.strip()}
     for e in entrees:
         path = config.resolve(e.chemin)
+        if not path.is_file() and "/" not in e.chemin and e.chemin in par_nom:
+            path = config.resolve(par_nom[e.chemin])
         if not path.is_file() or sha256(path) != e.sha256:
             return False
     return True

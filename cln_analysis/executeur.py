@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import logging
 import os
+import secrets
 import signal
 import threading
 import time
@@ -23,9 +25,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalogue, config, erreurs, etat, formats, noyaux, parametres, publication
+from . import balayage, catalogue, config, erreurs, etat, formats, noyaux, parametres, publication
 from .erreurs import ErreurCLN, ErreurUsage
-from .fichiers import verifier_ecriture
+from .fichiers import nettoyer_preparation, verifier_ecriture
 from .sorties import EtatRapport
 
 KERNEL = "python3"
@@ -59,7 +61,7 @@ def _message_echec(exc: BaseException) -> str:
         if erreur is None:
             return f"erreur inattendue dans la cellule {exc.exec_count} du notebook : {exc.ename} : {exc.evalue}"
         exc = erreur  # the package's own error: its message is already French and complete
-    if isinstance(exc, (NoyauArrete, ErreurCLN, publication.SortiesAbsentes)):
+    if isinstance(exc, (NoyauArrete, ErreurCLN, publication.SortiesAbsentes, publication.FuitesTrouvees)):
         return str(exc)
     return f"{type(exc).__name__} : {exc}"
 
@@ -72,13 +74,17 @@ def _sorties(rapports: Iterable[catalogue.DefinitionRapport]) -> list[Path]:
     return out
 
 
-def demarrer_noyau():
-    """Start a kernel now (jupyter_client only): it boots while the runner imports papermill."""
+def demarrer_noyau(sel: bytes | None = None):
+    """Start a kernel now (jupyter_client only): it boots while the runner imports papermill. `sel`, the run's
+    salt for the last scan, reaches the kernel through its process's environment only (`balayage.VARIABLE_SEL`)."""
     # imported here so that a run with nothing to do never loads jupyter_client
     from jupyter_client.manager import KernelManager
 
     km = KernelManager(kernel_name=KERNEL)
-    km.start_kernel(extra_arguments=ARGUMENTS_NOYAU)
+    env = dict(os.environ)
+    if sel:
+        env[balayage.VARIABLE_SEL] = sel.hex()
+    km.start_kernel(extra_arguments=ARGUMENTS_NOYAU, env=env)
     return km
 
 
@@ -215,8 +221,22 @@ def planifier(ids: Iterable[str] | None, bruts: dict[str, str], enregistrer: boo
     parametres.verifier_fichiers_enregistres({i: {n: t for n, t in v.items() if n not in ligne.get(i, {})}
                                               for i, v in locaux.items()})
     textes = {i: locaux.get(i, {}) | ligne.get(i, {}) for i in tous}
+    refuser_entrees_publiees(textes)
     return Plan(catalogue.niveaux(tous), textes, parametres.convertir_tous(textes),
                 {i: v for i, v in ligne.items() if v} if enregistrer else {}, locaux)
+
+
+def refuser_entrees_publiees(textes: dict[str, dict[str, str]]) -> None:
+    """A file of names or answers (a report's `personnels` parameter) given from inside reports/ would be published
+    with the site: a usage error before anything runs."""
+    dossier = config.REPORTS_DIR.resolve()
+    for i, valeurs in textes.items():
+        for nom in catalogue.par_id(i).personnels:
+            texte = str(valeurs.get(nom, "")).strip()
+            if texte and dossier in config.resolve(texte).resolve().parents:
+                raise ErreurUsage(f"{i} : le paramètre {nom} désigne {config.display_path(config.resolve(texte))}, "
+                                  "dans reports/, qui est publié tel quel : rangez ce fichier de réponses dans "
+                                  "donnees_personnelles/ (que git ignore) et redonnez-le depuis là")
 
 
 def annoncer(plan: Plan, journal: Callable[[str], None]) -> None:
@@ -225,7 +245,8 @@ def annoncer(plan: Plan, journal: Callable[[str], None]) -> None:
     for i in [i for vague in plan.vagues for i in vague]:
         if not plan.textes.get(i):
             continue
-        valeurs = ", ".join(f"{n} = {t}" for n, t in sorted(plan.textes[i].items()))
+        valeurs = ", ".join(f"{n} = {balayage.nommer_entree(t) if balayage.est_chemin_absolu(t) else t}"
+                            for n, t in sorted(plan.textes[i].items()))  # never a local folder
         ligne = {n for n, t in plan.textes[i].items() if plan.enregistres.get(i, {}).get(n) != t}
         if not ligne:
             origine = f"enregistrées dans {nom}"
@@ -263,7 +284,11 @@ def executer(
 
 
 def _executer(plan: Plan, jobs, force, journal, limite) -> list[Resultat]:
+    nettoyer_preparation()  # what a run killed while staging left (build/staging/): before anything is written
     state = etat.lire()
+    # the run's last scan: one collector, its salt handed to each kernel, in memory only
+    sel = secrets.token_bytes(16)
+    collecteur = balayage.Collecteur(sel)
     paquet = etat.empreinte_paquet()
     quand = dt.datetime.now().astimezone()
     resultats: dict[str, Resultat] = {}
@@ -275,18 +300,19 @@ def _executer(plan: Plan, jobs, force, journal, limite) -> list[Resultat]:
             rap = catalogue.par_id(i)
             k = etat.cle(rap, plan.valeurs[i], paquet, {d: state[d] for d in rap.depend_de if d in state})
             prev = state.get(i)
-            if not force and etat.a_jour(rap, k, prev, figures_texte):
+            if not force and etat.a_jour(rap, k, prev, figures_texte, plan.valeurs[i]):
                 resultats[i] = Resultat(i, "inchange")
                 journal(f"  {i} : inchangé (rien n'a changé depuis le {prev.date})")
             else:
                 a_faire.append((rap, k))
-        _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultats)
+        _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultats, collecteur, sel)
     publication.ecrire_site(state, quand)
     etat.ecrire(state)
     return [resultats[i] for vague in plan.vagues for i in vague]
 
 
-def _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultats) -> None:
+def _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultats, collecteur=None,
+                    sel=None) -> None:
     """Run side by side the reports of one wave that must be redone, publishing each as it ends."""
     if not a_faire:
         return
@@ -296,8 +322,8 @@ def _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultat
     try:
         # the first kernels boot and import while this process imports papermill and nbconvert; the next
         # ones while the first notebooks run
-        reserve = noyaux.Reserve([(rap.id, rap.notebook) for rap, _ in a_faire], jobs, demarrer_noyau,
-                                 arreter_noyau)
+        reserve = noyaux.Reserve([(rap.id, rap.notebook) for rap, _ in a_faire], jobs,
+                                 functools.partial(demarrer_noyau, sel), arreter_noyau)
         with _fermee(reserve):
             futures = {pool.submit(_executer_chronometre, rap, plan.valeurs[rap.id], reserve, arret, limite): (rap, k)
                        for rap, k in a_faire}
@@ -305,7 +331,7 @@ def _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultat
             for fut in as_completed(futures):
                 rap, k = futures[fut]
                 t, nb, exc = fut.result()
-                resultats[rap.id] = _publier(rap, k, t, nb, exc, state, quand, journal)
+                resultats[rap.id] = _publier(rap, k, t, nb, exc, state, quand, journal, collecteur)
     except KeyboardInterrupt:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
@@ -315,13 +341,13 @@ def _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultat
     pool.shutdown(wait=True)
 
 
-def _publier(rap, k, t, nb, exc, state, quand, journal) -> Resultat:
+def _publier(rap, k, t, nb, exc, state, quand, journal, collecteur=None) -> Resultat:
     """Publish one executed report (or record its failure), then write the state: outputs first,
     state last, so that a run cut in between redoes the report."""
     date, date_iso = formats.date_heure(quand), quand.isoformat(timespec="seconds")
     if exc is None:
         try:
-            sorties = publication.publier_rapport(rap, nb, quand)
+            sorties = publication.publier_rapport(rap, nb, quand, collecteur)
         except Exception as err:  # rendering or writing failed: nothing of this report is written
             exc = err
         else:
@@ -333,7 +359,8 @@ def _publier(rap, k, t, nb, exc, state, quand, journal) -> Resultat:
             n_bad = sum(1 for f in sorties.figures if f.status == "mismatch")
             journal(f"  {rap.id} : fait en {formats.duree(t)}")
             return Resultat(rap.id, "ok", duree=t, avertissements=(
-                [f"{formats.pluriel(n_bad, 'chiffre', 'chiffres')} en écart avec le document publié"] if n_bad else []))
+                [f"{formats.pluriel(n_bad, 'chiffre', 'chiffres')} en écart avec le document publié"] if n_bad else [])
+                + sorties.avertissements)
     message = _message_echec(exc)
     precedent = state.get(rap.id)
     state[rap.id] = (dataclasses.replace(precedent, statut="echec", message=message, cle=None, date=date,

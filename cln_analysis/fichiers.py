@@ -1,8 +1,10 @@
 """Files on disk: atomic writes (all or nothing), SHA-256 fingerprints, the git commit they come from. A leaf module.
 
-Every output is written to a temporary file in its own folder, then moved into place, so an
-interrupted run leaves either the old file or the new one, never half of one; a `Lot` does the same
-for all of a report's outputs at once. Nothing is ever
+Every output is written to a temporary file in the staging folder (`build/staging/`, never published; beside
+its target only for a target outside the repository), then moved into place, so an interrupted run leaves
+either the old file or the new one, never half of one, and nothing of its own under `reports/`; a `Lot` does
+the same for all of a report's outputs at once. `nettoyer_preparation` empties the staging folder (a run
+killed with `kill -9` leaves it behind) before a run writes anything. Nothing is ever
 written under data/raw/. Outputs are world-readable (files 0644, folders 0755) whatever the umask
 and although temporary files are created private: a web server can serve `reports/` as it is.
 """
@@ -22,6 +24,37 @@ from .erreurs import ErreurEcriture, ErreurUsage
 
 MODE_FICHIER = 0o644
 MODE_DOSSIER = 0o755
+#: The staging folder's name under build/.
+PREPARATION = "staging"
+
+
+def dossier_preparation(cible: Path) -> Path:
+    """Where an output for `cible` is staged: build/staging/ (created) when the target is inside the
+    repository, so that a rename moves it into place; the target's own folder otherwise."""
+    racine = config.ROOT
+    try:
+        Path(cible).resolve().relative_to(racine)
+    except ValueError:
+        return Path(cible).parent
+    dossier = config.STAGING_DIR
+    _creer_dossier(dossier)
+    return dossier
+
+
+def nettoyer_preparation() -> list[Path]:
+    """Remove what an interrupted run left: the staging folder, and the temporary files older versions staged
+    beside their targets in reports/ (`.page.html.XXXX.tmp`, `.page.html.ancien`). Returns what was removed."""
+    restes = []
+    dossier = config.STAGING_DIR
+    if dossier.exists():
+        restes.append(dossier)
+        shutil.rmtree(dossier, ignore_errors=True)
+    if config.REPORTS_DIR.is_dir():
+        for p in sorted(config.REPORTS_DIR.rglob(".*")):
+            if p.name.endswith((".tmp", ".ancien")) and (p.is_file() or p.is_dir()):
+                restes.append(p)
+                shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+    return restes
 
 
 def sha256(source: Path | bytes) -> str:
@@ -73,7 +106,9 @@ class Lot:
         data = contenu.encode("utf-8") if isinstance(contenu, str) else contenu
         try:
             _creer_dossier(path.parent)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            # the target's suffix kept, so that the last scan reads a staged workbook as one
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}",
+                                       dir=dossier_preparation(path))
             self._fichiers.append((Path(tmp), path))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
@@ -85,7 +120,7 @@ class Lot:
         garde_raw(path)
         try:
             _creer_dossier(path.parent)
-            tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+            tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=dossier_preparation(path)))
             self._dossiers.append((tmp, path))
             os.chmod(tmp, MODE_DOSSIER)  # mkdtemp creates 0700
             for name, content in fichiers.items():
@@ -102,9 +137,9 @@ class Lot:
         dossiers: list[tuple[Path, Path]] = []  # (target folder, its old content moved aside)
         cible, dossier = None, False
         try:
-            for _, path in self._fichiers:
+            for tmp, path in self._fichiers:
                 if path.is_file():
-                    cible, sauvegardes[path] = path, path.parent / f".{path.name}.ancien"
+                    cible, sauvegardes[path] = path, tmp.parent / f"{tmp.name}.ancien"
                     sauvegardes[path].unlink(missing_ok=True)
                     try:
                         os.link(path, sauvegardes[path])  # the old content, kept without copying
@@ -116,7 +151,7 @@ class Lot:
                 faits.append(path)
             dossier = True
             for tmp, path in self._dossiers:
-                cible, old = path, path.parent / f".{path.name}.ancien"
+                cible, old = path, tmp.parent / f"{tmp.name}.ancien"
                 shutil.rmtree(old, ignore_errors=True)
                 if path.exists():
                     os.replace(path, old)
@@ -141,6 +176,13 @@ class Lot:
         for _, old in dossiers:
             shutil.rmtree(old, ignore_errors=True)
 
+    def prepares(self) -> list[tuple[Path, Path]]:
+        """Every staged file and the target it will replace (a staged folder's files, one by one)."""
+        out = list(self._fichiers)
+        for tmp, path in self._dossiers:
+            out += [(f, path / f.relative_to(tmp)) for f in sorted(tmp.rglob("*")) if f.is_file()]
+        return out
+
     def annuler(self) -> None:
         """Remove whatever is staged and not yet swapped in."""
         for tmp, _ in self._fichiers:
@@ -151,7 +193,7 @@ class Lot:
 
 
 def ecrire_atomique(path: Path, contenu: str | bytes) -> None:
-    """Write through a temporary file in the same folder, then move it into place."""
+    """Write through a temporary file in the staging folder, then move it into place."""
     with Lot() as lot:
         lot.fichier(path, contenu)
         lot.valider()

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import os
 import re
 from functools import lru_cache
 
 import jinja2
 
-from . import __version__, catalogue, config, exports, figures_csv, formats, typographie
+from . import __version__, balayage, catalogue, config, exports, figures_csv, formats, typographie
 from .fichiers import Lot, ecrire_atomique, remplacer_dossier
 from .sorties import MIME, EtatRapport, FormeInvalide, Sorties
 
@@ -106,31 +107,91 @@ def _lien(depuis, vers) -> str:
     return os.path.relpath(vers, depuis.parent).replace("\\", "/")
 
 
-def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime) -> Sorties:
+class FuitesTrouvees(Exception):
+    """The last scan found, in a report's staged outputs, what must not be published: nothing of it is swapped in.
+    The message names each output file and the kind of leak, never what leaked."""
+
+    def __init__(self, fuites: list[balayage.Fuite]):
+        self.fuites = fuites
+        super().__init__("publication arrêtée par la dernière vérification : "
+                         + " ".join(f.message() for f in fuites))
+
+
+@lru_cache(maxsize=1)
+def _racines() -> tuple[str, ...]:
+    return tuple(balayage.racines_par_defaut())
+
+
+def verifier_avant_publication(lot: Lot, textes_etat: dict[str, str], collecteur) -> list[balayage.Fuite]:
+    """The last scan: every staged output of `lot` (HTML, notebook, CSV, workbook unzipped) and the state's
+    texts (`textes_etat`: name → text) searched for the personal strings of this run, local paths, Python
+    tracebacks and warnings. Each finding names the output it would have replaced."""
+    fuites = set()
+    for prepare, cible in lot.prepares():
+        nom = config.display_path(cible)
+        fuites.update(balayage.Fuite(nom, f.nature) for f in balayage.balayer([prepare], collecteur, _racines()))
+    for nom, texte in textes_etat.items():
+        fuites.update(balayage.Fuite(nom, n) for n in balayage.natures([texte], collecteur, _racines()))
+    return sorted(fuites)
+
+
+def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime, collecteur=None) -> Sorties:
     """Render and write every output of one executed report — tables, workbook, executed notebook, pages and
     its rows of figures.csv — as one commit; returns what the notebook handed over. Everything is rendered and staged
     beside its target before anything is swapped in, so a failure (full disk, Ctrl-C) writes nothing."""
     import nbformat  # with nbconvert, already imported by then
 
     sorties = extraire_sorties(nb)
+    if collecteur is not None:
+        collecteur.fusionner(sorties.empreintes)  # the kernel's hashes (already out of the notebook)
+    # no cell metadata, attachment or widget state beyond papermill's, no local folder in its record nor in its
+    # injected parameters: the notebook as published, and the one the pages are rendered from
+    nb = nbformat.reads(json.dumps(balayage.nettoyer_notebook(json.loads(nbformat.writes(nb)))), as_version=4)
     public = page_rapport(nb, rapport, sorties, quand, audit=False)
     audit = page_rapport(nb, rapport, sorties, quand, audit=True)
     classeur = exports.classeur_excel(sorties.classeur)
-    papermill = nb.metadata.get("papermill", {})
-    for cle in ("input_path", "output_path"):  # the published notebook names no local folder
-        if papermill.get(cle):
-            papermill[cle] = config.display_path(papermill[cle])
+    notebook = nbformat.writes(nb)
     existing = config.FIGURES_CSV.read_text(encoding="utf-8") if config.FIGURES_CSV.exists() else ""
     with Lot() as lot:
         lot.dossier(rapport.dossier_tableaux, sorties.tableaux)
         lot.fichier(rapport.classeur, classeur)
-        lot.fichier(rapport.notebook_execute, nbformat.writes(nb))
+        lot.fichier(rapport.notebook_execute, notebook)
         lot.fichier(rapport.page_audit, audit)
         lot.fichier(rapport.page, public)
         lignes = [f.ligne() for f in sorties.figures]
         lot.fichier(config.FIGURES_CSV, figures_csv.fusionner(existing, {rapport.id: lignes}))
+        etat_texte = json.dumps([e.__dict__ for e in sorties.entrees], ensure_ascii=False)
+        fuites = verifier_avant_publication(lot, {config.display_path(config.STATE_FILE): etat_texte}, collecteur)
+        if fuites:
+            raise FuitesTrouvees(fuites)
         lot.valider()
     return sorties
+
+
+def sorties_attendues() -> list:
+    """Every file of reports/ a run makes (as things stand on disk): the index, each report's pages, executed
+    notebook and workbook, the downloads of its tables and figures.csv."""
+    out = [config.INDEX_HTML, config.download_file(FIGURES_TELECHARGEMENT)]
+    for r in catalogue.rapports():
+        out += [r.page, r.page_audit, r.notebook_execute, r.classeur]
+        if r.dossier_tableaux.is_dir():
+            out += [config.download_file(r.telechargement(f.name)) for f in sorted(r.dossier_tableaux.glob("*.csv"))]
+    return out
+
+
+def fichiers_etrangers() -> list:
+    """The files of reports/ no run made (a questionnaire saved there, a stray copy): they would be published
+    with the site. The committed reports/README.md belongs."""
+    if not config.REPORTS_DIR.is_dir():
+        return []
+    return balayage.fichiers_etrangers(config.REPORTS_DIR, sorties_attendues())
+
+
+def messages_etrangers() -> list[str]:
+    """One French warning per file of reports/ no run made."""
+    return [f"attention : {config.display_path(p)} n'a été produit par aucune exécution et serait publié avec le "
+            f"site ; déplacez-le hors de reports/ (un fichier de réponses se range dans donnees_personnelles/)."
+            for p in fichiers_etrangers()]
 
 
 def ecrire_site(etat: dict[str, EtatRapport], quand: dt.datetime) -> None:
@@ -149,6 +210,9 @@ def ecrire_site(etat: dict[str, EtatRapport], quand: dt.datetime) -> None:
         if r.classeur.is_file():
             downloads[r.classeur.name] = r.classeur.read_bytes()
             classeurs[r.id] = r.classeur.name
+    for p in fichiers_etrangers():  # a file no run made is reported, never removed silently with the folder
+        if p.parent == config.DOWNLOADS_DIR and p.name not in downloads and p.is_file():
+            downloads[p.name] = p.read_bytes()
     remplacer_dossier(config.DOWNLOADS_DIR, downloads)
     figures = figures_csv.lire(downloads.get(FIGURES_TELECHARGEMENT, ""))
     ecrire_atomique(config.INDEX_HTML, page_index(etat, figures, tables, quand, classeurs))

@@ -17,10 +17,11 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import display
 
-from . import __version__, catalogue, config, donnees, formats, graphiques, registre, rendu
+from . import __version__, balayage, catalogue, config, donnees, formats, graphiques, registre, rendu
 from . import parametres as parametres_mod
 from .exports import feuille_excel, tableau_csv
 from .fichiers import commit_git, sha256
+from .lecture import collecte
 from .rendu import Colonne, Html
 from .sorties import MIME, Entree, Feuille, LigneFigure, Sorties
 
@@ -50,6 +51,11 @@ class Rapport:
         self.fictif = False
         self.titre: str | None = None  # the page title, when the notebook sets it from its data
         self.texte_fictif: str | None = None  # the banner's text, when the fictitious file or the report declares one
+        # the last scan before publishing: what the readers hand over, as hashes salted by the run (its salt is in
+        # this kernel's environment only), and the warnings of the libraries, said in French on the terminal
+        sel = balayage.sel_de_l_environnement()
+        self._collecteur = collecte.collecter_dans_le_processus(balayage.Collecteur(sel)) if sel else None
+        self._avertissements = balayage.enregistrer_avertissements()
 
     # ------------------------------------------------------------------ inputs
     def entree(self, chemin: str | Path, role: str, lecture: str = "", ressource: str | None = None) -> Path:
@@ -58,8 +64,9 @@ class Rapport:
         path = config.resolve(chemin)
         if ressource is not None:
             self._marquer_fictif(path)
-        if path.is_file() and not any(x.chemin == config.display_path(path) for x in self.entrees):
-            self.entrees.append(Entree(config.display_path(path), role, sha256(path), lecture))
+        nom = balayage.nommer_entree(path)  # relative to the repository, else the file name: never a local folder
+        if path.is_file() and not any(x.chemin == nom for x in self.entrees):
+            self.entrees.append(Entree(nom, role, sha256(path), lecture))
         return path
 
     def charger(self, nom_ressource: str, chemin: str | Path | None = None) -> pd.DataFrame:
@@ -154,11 +161,12 @@ class Rapport:
     def tracabilite(self, rapprochement: pd.DataFrame) -> Html:
         """« Traçabilité », rendered by `rendu.tracabilite` from what this object collected."""
         duree = time.perf_counter() - self._t0
-        params = pd.DataFrame(
-            {"parametre": list(self.parametres), "valeur": [_valeur_parametre(v) for v in self.parametres.values()]}
-        )
-        files = pd.DataFrame([(e.chemin, e.role, e.lecture, e.sha256) for e in self.entrees],
-                             columns=["chemin", "role", "lecture", "sha256"])
+        params, params_publics = (pd.DataFrame(
+            {"parametre": list(self.parametres),
+             "valeur": [_valeur_parametre(v, public) for v in self.parametres.values()]}) for public in (False, True))
+        files, files_publics = (pd.DataFrame(
+            [(balayage.nommer_entree(e.chemin, public=public), e.role, e.lecture, e.sha256) for e in self.entrees],
+            columns=["chemin", "role", "lecture", "sha256"]) for public in (False, True))
         execution = [
             f"Paquet cln_analysis, version {__version__}",
             f"Commit git : {commit_git()}",
@@ -193,7 +201,8 @@ class Rapport:
         )
         d = self.definition
         lien = os.path.relpath(d.page_audit, d.page.parent).replace("\\", "/") + "#rapprochement"
-        return rendu.tracabilite(params, files, execution, self.hypotheses, view, note, lien)
+        return rendu.tracabilite(params, files, execution, self.hypotheses, view, note, lien,
+                                 publics=(params_publics, files_publics))
 
     def publier(self) -> None:
         """Display « Traçabilité », then hand every output to the runner."""
@@ -208,12 +217,20 @@ class Rapport:
             texte_fictif=self.texte_fictif if self.fictif else None, titre=self.titre,
             # the index shows the key figures exactly as this page does (one precision per figure)
             cartes=[(fid, self.affiche(fid)) for fid in cartes],
+            # hashes only, removed by the runner before anything is written
+            empreintes=self._collecteur.exporter() if self._collecteur else None,
+            avertissements=self._avertissements.phrases(),
         )
         display({MIME: sorties.vers_json()}, raw=True)
 
 
-def _valeur_parametre(v: object) -> str:
-    """A parameter as the reader should see it (an empty one says so, in French)."""
+def _valeur_parametre(v: object, public: bool = False) -> str:
+    """A parameter as the reader should see it (an empty one says so, in French); a path by `nommer_entree`
+    (its file name on the public page; on the audit page relative to the repository, else its file name)."""
     if v is None:
         return "(vide)"
-    return v if isinstance(v, str) else repr(v)
+    if not isinstance(v, str):
+        return repr(v)
+    if balayage.est_chemin_absolu(v) or (public and ("/" in v or "\\" in v) and "." in v.rsplit("/", 1)[-1]):
+        return balayage.nommer_entree(v, public=public)
+    return v

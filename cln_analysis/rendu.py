@@ -188,6 +188,7 @@ def tracabilite(
     rapprochement: pd.DataFrame,
     note_rapprochement: str,
     lien_audit: str | None = None,
+    publics: tuple | None = None,
 ) -> Html:
     """The « Traçabilité » section that ends every report: parameters, input files with their
     SHA-256, the run, « Hypothèses et limites », and the reconciliation with the published figures
@@ -198,6 +199,14 @@ def tracabilite(
         else Html("")
     )
     cols = COLONNES_TRACABILITE
+
+    def deux(df, df_public, legende) -> Html:  # the public page names inputs by file name only (issue 23)
+        if df_public is None:
+            return tableau(df, legende, colonnes=cols)
+        return Html(public_seulement(tableau(df_public, legende, colonnes=cols))
+                    + audit_seulement(tableau(df, legende, colonnes=cols)))
+
+    parametres_publics, entrees_publiques = publics or (None, None)
     parts = [
         Html('<section class="tracabilite" aria-labelledby="tracabilite">'),
         Html('<h2 id="tracabilite">Traçabilité</h2>'),
@@ -207,9 +216,9 @@ def tracabilite(
             "document qui l'a publié."
         ),
         titre(3, "Paramètres utilisés"),
-        tableau(parametres, "Paramètres de cette exécution", colonnes=cols),
+        deux(parametres, parametres_publics, "Paramètres de cette exécution"),
         titre(3, "Fichiers d'entrée"),
-        tableau(entrees, "Fichiers lus, avec leur empreinte SHA-256", colonnes=cols),
+        deux(entrees, entrees_publiques, "Fichiers lus, avec leur empreinte SHA-256"),
         titre(3, "Exécution"),
         liste(execution),
         titre(3, "Hypothèses et limites"),

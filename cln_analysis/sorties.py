@@ -70,6 +70,11 @@ class Sorties:
     titre: str | None = None
     #: the key figures of the index card, in their order: (figure id, text as the page shows it)
     cartes: list[tuple[str, str]] = field(default_factory=list)
+    #: the salted hashes of the personal strings the kernel's readers met (`balayage.Collecteur.exporter`), for
+    #: the runner's last scan; taken out of the notebook before anything is written
+    empreintes: dict | None = None
+    #: what the officer must know of the libraries' warnings, in French (nothing of their text)
+    avertissements: list[str] = field(default_factory=list)
 
     def vers_json(self) -> dict:
         return {
@@ -77,7 +82,8 @@ class Sorties:
             "entrees": [asdict(e) for e in self.entrees],
             "classeur": {n: asdict(f) for n, f in self.classeur.items()},
             "fictif": self.fictif, "texte_fictif": self.texte_fictif, "titre": self.titre,
-            "cartes": [list(c) for c in self.cartes],
+            "cartes": [list(c) for c in self.cartes], "empreintes": self.empreintes,
+            "avertissements": list(self.avertissements),
         }
 
     @classmethod
@@ -93,6 +99,7 @@ class Sorties:
                 classeur={n: Feuille(**f) for n, f in data.get("classeur", {}).items()},
                 fictif=bool(data.get("fictif", False)), texte_fictif=data.get("texte_fictif"),
                 titre=data.get("titre"), cartes=[(str(i), str(t)) for i, t in data.get("cartes", [])],
+                empreintes=data.get("empreintes"), avertissements=[str(a) for a in data.get("avertissements", [])],
             )
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise FormeInvalide(f"sorties du notebook de forme inattendue ({exc})") from None

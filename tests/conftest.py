@@ -37,7 +37,7 @@ def copier_depot(dest: Path) -> Path:
 
 def cli(root: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
     """Run `python -m cln_analysis ARGS` on the copy at `root`, as the officer would."""
-    env = dict(os.environ, CLN_ANALYSIS_ROOT=str(root), PYTHONWARNINGS="ignore")
+    env = dict(os.environ, CLN_ANALYSIS_ROOT=str(root))
     return subprocess.run([sys.executable, "-m", "cln_analysis", *args], cwd=root, env=env,
                           capture_output=True, text=True, timeout=timeout)
 

@@ -6,10 +6,8 @@ import csv
 import hashlib
 import io
 
-import pytest
-
-from cln_analysis import donnees, feuilles, questionnaire
-from cln_analysis.lecture import Collecteur, collecter, signaler
+from cln_analysis import balayage, donnees, feuilles, questionnaire
+from cln_analysis.lecture import Collecteur, collecte, collecter, signaler
 from cln_analysis.lecture.collecte import courant
 
 SECRET = "Mme Dupont 06 12 34 56 78"
@@ -22,18 +20,37 @@ def test_nothing_is_collected_outside_a_run():
         assert courant() is c and len(c) == 0
         signaler([SECRET, " oui ", "M.", SECRET])
     assert courant() is None
-    assert len(c) == 1 and c.contient(SECRET) and not c.contient("oui")
-    assert c.trouver(f"<p>Merci {SECRET} !</p>") == [SECRET] and c.trouver("<p>rien</p>") == []
+    assert c and c.contient(f"<p>Merci {SECRET} !</p>") and not c.contient("oui") and not c.contient("<p>rien</p>")
+    assert c.contient("le 0612345678")  # the same number, spelt otherwise
 
 
-def test_a_salted_collector_keeps_hashes_only():
-    sel = b"sel-de-ce-run"
-    with collecter(Collecteur(sel=sel)) as c:
+def test_one_collector_class_and_the_kernels_hashes_reach_the_runner():
+    """The reading layer's collector is the scan's; a kernel's collector of the run's salt hands hashes only,
+    which the runner's collector of the same salt finds — one of another salt does not."""
+    assert Collecteur is balayage.Collecteur
+    sel = b"sel-de-ce-run-16"
+    with collecter(Collecteur(sel=sel)) as noyau:
         signaler([SECRET])
-    attendu = hashlib.blake2b(SECRET.encode(), key=sel, digest_size=16).hexdigest()
-    assert c._empreintes == {attendu} and c.contient(SECRET)
-    with pytest.raises(ValueError):
-        c.trouver(SECRET)
+    envoi = noyau.exporter()
+    texte = repr(envoi)
+    assert "upont" not in texte and "12 34" not in texte
+    # its first run of four words, normalised, as a salted BLAKE2b of 8 bytes
+    attendu = int.from_bytes(hashlib.blake2b(b"mme dupont 06 12", key=sel, digest_size=8).digest(), "big")
+    assert attendu in envoi["suites"]
+    coureur = Collecteur(sel=sel)
+    coureur.fusionner(envoi)
+    assert coureur.trouve("Appeler MME DUPONT 06.12.34.56.78") and not coureur.trouve("Mme Durand 06 12 34 56 79")
+    autre = Collecteur(sel=b"un-autre-sel-16b")
+    autre.fusionner(envoi)
+    assert not autre.trouve(SECRET)
+
+
+def test_a_kernel_collects_for_its_whole_process(monkeypatch):
+    monkeypatch.setattr(collecte, "_PROCESSUS", [])
+    c = collecte.collecter_dans_le_processus(Collecteur(sel=b"0123456789abcdef"))
+    assert courant() is c
+    signaler(["Jeanne Martin"])
+    assert c.trouve("jeanne   MARTIN")
 
 
 def test_the_grid_hands_its_members_names_and_comments(tmp_path):

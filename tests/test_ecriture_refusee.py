@@ -32,7 +32,7 @@ def _instantane(root):
 
 def test_figures_csv_locked_by_excel_during_the_run(depot):
     before = (depot / "data/processed/figures.csv").read_bytes()
-    env = dict(os.environ, CLN_ANALYSIS_ROOT=str(depot), PYTHONWARNINGS="ignore")
+    env = dict(os.environ, CLN_ANALYSIS_ROOT=str(depot))
     res = subprocess.run([sys.executable, "-c", VERROU_EXCEL, "run", "budget", "-p", "population=100000"],
                          cwd=depot, env=env, capture_output=True, text=True, timeout=300)
     assert res.returncode == 1, res.stdout + res.stderr

@@ -121,7 +121,7 @@ def test_a_report_whose_pages_cannot_be_written_keeps_its_previous_tables(racine
     real_mkstemp = __import__("tempfile").mkstemp
 
     def disque_plein(*args, prefix="", **kwargs):
-        if prefix.startswith(f".{rap.page.name}."):
+        if prefix.startswith(f".{rap.page.stem}.") and kwargs.get("suffix", "").endswith(rap.page.suffix):
             raise OSError(28, "No space left on device")
         return real_mkstemp(*args, prefix=prefix, **kwargs)
 
@@ -347,7 +347,7 @@ def test_ctrl_c_stops_the_kernels_at_once_and_exits_130(depot):
     for nom in ("budget", "cvs"):  # each kernel says when it has reached its sleeping cell
         _ajouter_cellule(depot, nom, f"import pathlib, time\npathlib.Path({str(depot / nom)!r} + '.dort').touch()\n"
                                      "time.sleep(600)")
-    env = dict(os.environ, CLN_ANALYSIS_ROOT=str(depot), PYTHONWARNINGS="ignore")
+    env = dict(os.environ, CLN_ANALYSIS_ROOT=str(depot))
     proc = subprocess.Popen([sys.executable, "-m", "cln_analysis", "run", "budget", "cvs"], cwd=depot, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     _attendre(lambda: (depot / "budget.dort").exists() and (depot / "cvs.dort").exists(), 120)
@@ -370,7 +370,7 @@ def test_ctrl_c_stops_the_kernels_at_once_and_exits_130(depot):
 def test_a_second_run_waits_for_the_first(depot):
     lock = filelock.FileLock(str(depot / "build/etat.json.verrou"))
     lock.acquire()
-    env = dict(os.environ, CLN_ANALYSIS_ROOT=str(depot), PYTHONWARNINGS="ignore", PYTHONUNBUFFERED="1")
+    env = dict(os.environ, CLN_ANALYSIS_ROOT=str(depot), PYTHONUNBUFFERED="1")
     sortie = depot.parent / "sortie.txt"
     with sortie.open("w", encoding="utf-8") as fh:
         proc = subprocess.Popen([sys.executable, "-m", "cln_analysis", "run", "budget"], cwd=depot, env=env,

@@ -134,7 +134,7 @@ def test_install_without_make_or_conda(tmp_path):
     root = copier_depot(tmp_path)
     for f in ("pyproject.toml", "requirements.lock", "README.md", "cln_analysis"):
         (shutil.copytree if (REPO / f).is_dir() else shutil.copy)(REPO / f, root / f)
-    env = dict(os.environ, CLN_ANALYSIS_ROOT=str(root), PYTHONWARNINGS="ignore")
+    env = dict(os.environ, CLN_ANALYSIS_ROOT=str(root))
     env.pop("VIRTUAL_ENV", None)
     for c in chemin[:-1]:
         mots = shlex.split(c)

@@ -132,7 +132,7 @@ def test_interrupted_run_leaves_no_partial_file(depot_copie):
     report's state matches what is on disk, so the next plain run has nothing to redo."""
     depot = depot_copie
     before = _snapshot(depot)
-    env = dict(os.environ, CLN_ANALYSIS_ROOT=str(depot), PYTHONWARNINGS="ignore")
+    env = dict(os.environ, CLN_ANALYSIS_ROOT=str(depot))
     proc = subprocess.Popen(
         [sys.executable, "-m", "cln_analysis", "run", "--force", "--jobs", "2"],
         cwd=depot,
