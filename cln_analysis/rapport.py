@@ -208,6 +208,8 @@ class Rapport:
             texte_fictif=self.texte_fictif if self.fictif else None, titre=self.titre,
             # the index shows the key figures exactly as this page does (one precision per figure)
             cartes=[(fid, self.affiche(fid)) for fid in cartes],
+            textes={c.figure_id: self.affiche(c.figure_id) for c in self.chiffres},
+            parametres={n: _valeur_parametre(v) for n, v in self.parametres.items()},
         )
         display({MIME: sorties.vers_json()}, raw=True)
 
