@@ -332,3 +332,63 @@ def id_echantillon(figure_id: str) -> str:
     ind = figure_id.removeprefix("retours.")
     return ("bilan.retours.reponses_pour_10_points" if ind == "reponse_obtenue.oui"
             else f"bilan.retours.{ind}.reponses_pour_10_points")
+
+
+# ---------------------------------------------------------------- the whole dossier
+@dataclass(frozen=True)
+class Critere:
+    """One grid criterion as the bilan cross-reads it: the grid's published median and consensus (None when the
+    grid did not publish it), its indicators, its questions not fully answered."""
+
+    critere: str
+    titre: str
+    mediane: float | None
+    bloquant: bool
+    indicateurs: list[Indicateur]
+    ouvertes: int
+
+
+@dataclass(frozen=True)
+class Bilan:
+    """Everything the bilan shows, from what its sources published in this run."""
+
+    annee: int
+    indicateurs: list[Indicateur]
+    decompte: Decompte
+    questions: pd.DataFrame
+    compte: Questions
+    echantillons: list[Echantillon]
+    criteres: list[Critere]
+    mois_essai: int  # trial months (callbot columns filled) published by appels for `annee`
+    appels: tuple[int, int] | None  # (months, calls received) of `annee`, as appels published them
+
+
+def assembler(sources, corr: pd.DataFrame, questions: pd.DataFrame, criteres: pd.DataFrame, annee: int) -> Bilan:
+    """The dossier from `sources` (`publies.Sources`: what appels, retours and grille published in this run),
+    the correspondences and the questions register (both checked: `ErreurDonnees` naming file, row and column),
+    and the grid's criteria (`grille_criteres.csv`, for their order and titles)."""
+    from .erreurs import ErreurDonnees
+
+    f_corr = corr.attrs.get("fichier", "bilan_correspondances.csv")
+    f_questions = questions.attrs.get("fichier", "callbot_questions.csv")
+    corr, questions = _texte_df(corr), _texte_df(questions)
+    noms = set(criteres["critere"])
+    problemes = (verifier_correspondances(corr, noms, motifs_sources(), annee, f_corr)
+                 + verifier_questions(questions, noms, f_questions))
+    if problemes:
+        raise ErreurDonnees(problemes)
+    parts = sources.tableau("retours", "parts_principales")
+    inds = indicateurs(corr, sources.figures(), parts, annee)
+    stats = sources.tableau("grille", "statistiques")
+    par_critere = {} if stats is None else {str(s.critere): s for s in stats.itertuples(index=False)}
+    ouvertes = questions_ouvertes_par_critere(questions)
+    crits = []
+    for c in criteres.sort_values("ordre").itertuples(index=False):
+        s = par_critere.get(c.critere)
+        med = None if s is None or pd.isna(s.mediane) else float(s.mediane)
+        crits.append(Critere(c.critere, c.titre, med, med is not None and med <= 1,
+                             [i for i in inds if i.critere == c.critere], ouvertes.get(c.critere, 0)))
+    mois = sources.tableau("appels", "appels_par_mois")
+    essai = 0 if mois is None or "resolus_callbot" not in mois else int(mois["resolus_callbot"].notna().sum())
+    return Bilan(annee, inds, decompter(inds), questions, compter_questions(questions), echantillons(parts), crits,
+                 essai, appels_annee(sources.tableau("appels", "appels_par_annee"), annee))

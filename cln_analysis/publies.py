@@ -65,6 +65,15 @@ class Sources:
                 return s.publie.textes[figure_id]
         return None
 
+    def libelle(self, figure_id: str) -> str | None:
+        """A figure's label in figures.csv, None when no source published it in this run."""
+        for s in self:
+            if s.ok:
+                for f in s.publie.figures:
+                    if f.figure_id == figure_id:
+                        return f.label
+        return None
+
     def tableau(self, source: str, nom: str) -> pd.DataFrame | None:
         s = self.par_id.get(source)
         return None if s is None or not s.ok else s.tableaux.get(nom)
