@@ -87,7 +87,7 @@ def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, qua
     titre_page = f"{titre} — {'audit — ' if audit else ''}Conseil local du numérique de Roubaix"
     page = rapport.page_audit if audit else rapport.page
     resources = {"cln": {
-        "titre": titre, "titre_page": titre_page, "description": rapport.description,
+        "id": rapport.id, "titre": titre, "titre_page": titre_page, "description": rapport.description,
         "date": formats.date_longue(quand), "date_iso": quand.date().isoformat(), "version": __version__,
         "audit": audit, "css": _css(), "fictif": sorties.fictif,
         "texte_fictif": sorties.texte_fictif or rapport.banniere,
