@@ -145,7 +145,7 @@ def test_bilan_figures_read_as_their_sources(essai):
                 assert textes[0] == sources[src][fid][0], fid
                 compares += 1
     assert compares >= 4 and len([f for f in page if not f.startswith("bilan.")]) >= 10
-    assert page["appels.2026.taux_decroche_agent"] == ["85 %"]  # marques() normalises the spaces
+    assert page["appels.2026.taux_decroche_agent"][0] == "85 %"  # marques() normalises the spaces
 
 
 def test_blocking_point_and_fictitious_banner(essai):
