@@ -102,6 +102,9 @@ def _lignes(b: Bilan, s: Sources) -> pd.DataFrame:
 def en_bref(r: Rapport, b: Bilan, s: Sources) -> list[Html]:
     d = b.decompte
     cartes = [r.cle("bilan.objectifs.atteints", f.accord(d.atteints, "objectif atteint", "objectifs atteints")),
+              r.cle("bilan.objectifs.pas_atteints",
+                    f.accord(d.pas_atteints, "objectif pas atteint", "objectifs pas atteints")),
+              r.cle("bilan.objectifs.incertains", f.accord(d.incertains, "objectif incertain", "objectifs incertains")),
               r.cle("bilan.objectifs.non_mesurables",
                     f.accord(d.non_mesurables, "objectif non mesurable", "objectifs non mesurables")),
               r.cle("bilan.questions.sans_reponse",
