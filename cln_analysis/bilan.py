@@ -17,7 +17,7 @@ from fractions import Fraction
 import pandas as pd
 
 from . import catalogue
-from .erreurs import Probleme
+from .erreurs import ErreurDonnees, Probleme
 
 ATTEINT, PAS_ATTEINT, INCERTAIN, NON_MESURABLE = "atteint", "pas atteint", "incertain", "non mesurable"
 ETATS = (ATTEINT, PAS_ATTEINT, INCERTAIN, NON_MESURABLE)
@@ -367,8 +367,6 @@ def assembler(sources, corr: pd.DataFrame, questions: pd.DataFrame, criteres: pd
     """The dossier from `sources` (`publies.Sources`: what appels, retours and grille published in this run),
     the correspondences and the questions register (both checked: `ErreurDonnees` naming file, row and column),
     and the grid's criteria (`grille_criteres.csv`, for their order and titles)."""
-    from .erreurs import ErreurDonnees
-
     f_corr = corr.attrs.get("fichier", "bilan_correspondances.csv")
     f_questions = questions.attrs.get("fichier", "callbot_questions.csv")
     corr, questions = _texte_df(corr), _texte_df(questions)
