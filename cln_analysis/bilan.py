@@ -10,14 +10,14 @@ the software gives evidence, not the council's opinion.
 
 from __future__ import annotations
 
-import fnmatch
 import math
 from dataclasses import dataclass
 from fractions import Fraction
 
 import pandas as pd
 
-from .erreurs import Probleme
+from . import catalogue
+from .erreurs import ErreurDonnees, Probleme
 
 ATTEINT, PAS_ATTEINT, INCERTAIN, NON_MESURABLE = "atteint", "pas atteint", "incertain", "non mesurable"
 ETATS = (ATTEINT, PAS_ATTEINT, INCERTAIN, NON_MESURABLE)
@@ -27,6 +27,8 @@ SENS = ("au moins", "au plus")
 #: z of a two-sided 95 % interval, as the issue and the method write it (1,96), and the half-width aimed at.
 Z_95 = Fraction(196, 100)
 DEMI_LARGEUR = Fraction(10, 100)
+#: the trial year (the notebook's default `annee`)
+ANNEE_ESSAI = 2026
 
 
 def etat(valeur: float | None, objectif: float | None, sens: str = "au moins",
@@ -63,9 +65,40 @@ def expand(identifiant: str, annee: int) -> str:
 
 
 def correspond_motif(identifiant: str, motifs: list[str]) -> bool:
-    """True when `identifiant` is one a source report can produce (its declared figure-id patterns, shell style:
-    `appels.*.taux_decroche_agent`)."""
-    return any(fnmatch.fnmatchcase(identifiant, m) for m in motifs)
+    """True when `identifiant` is one a source report can produce (its declared figure-id patterns, as
+    `catalogue.motif_figure` reads them: `*` one word, `{annee}` a year)."""
+    return any(catalogue.motif_figure(m).fullmatch(identifiant) for m in motifs)
+
+
+SOURCES = ("appels", "retours", "grille")
+
+
+def motifs_sources() -> list[str]:
+    """Every figure-id pattern of the bilan's source reports (rapports.toml)."""
+    return [m for i in catalogue.par_id("bilan").depend_de for m in catalogue.par_id(i).figures]
+
+
+def _criteres() -> set[str]:
+    from . import donnees  # the check's loader; not needed by the pure functions
+
+    return set(donnees.charger("grille_criteres")["critere"])
+
+
+def verifier_correspondances_fichier(corr: pd.DataFrame) -> list[Probleme]:
+    """`cln-analysis check`: the shipped correspondences against the grid's criteria and the sources' patterns
+    (the trial year of the notebook's default, 2026, fills `{annee}`)."""
+    return verifier_correspondances(_texte_df(corr), _criteres(), motifs_sources(), ANNEE_ESSAI,
+                                    corr.attrs.get("fichier", "bilan_correspondances.csv"))
+
+
+def verifier_questions_fichier(questions: pd.DataFrame) -> list[Probleme]:
+    """`cln-analysis check`: the questions register against its rules."""
+    fichier = questions.attrs.get("fichier", "callbot_questions.csv")
+    return verifier_questions(_texte_df(questions), _criteres(), fichier)
+
+
+def _texte_df(df: pd.DataFrame) -> pd.DataFrame:
+    return df.astype(object).where(df.notna(), "").astype(str).replace({"nan": ""})
 
 
 def verifier_correspondances(corr: pd.DataFrame, criteres: set[str], motifs: list[str], annee: int,
@@ -232,3 +265,128 @@ def echantillons(parts: pd.DataFrame | None) -> list[Echantillon]:
     return [Echantillon(f"retours.{r.indicateur}", int(r.reponses_donnees),
                         reponses_pour_precision(int(r.favorables), int(r.reponses_donnees)))
             for r in parts.itertuples(index=False) if int(r.reponses_donnees) > 0]
+
+
+# ---------------------------------------------------------------- the « En bref » rows
+@dataclass(frozen=True)
+class Ligne:
+    """One row of « En bref »: an indicator with its source's text, its uncertainty and its state word."""
+
+    question: str
+    figure_id: str
+    libelle: str
+    valeur: str  # the source page's text, « — » when absent
+    incertitude: str
+    rapport: str
+    etat: str | None
+
+
+def appels_annee(tableau: pd.DataFrame | None, annee: int) -> tuple[int, int] | None:
+    """(months, calls received) of `annee` in the `appels` table `appels_par_annee`, None when absent."""
+    if tableau is None or "annee" not in tableau:
+        return None
+    ligne = tableau[tableau["annee"] == annee]
+    if ligne.empty:
+        return None
+    return int(ligne["mois"].iloc[0]), int(ligne["appels_recus"].iloc[0])
+
+
+def mesurables(inds: list[Indicateur]) -> list[Indicateur]:
+    return [i for i in inds if i.valeur is not None]
+
+
+def non_mesurables(inds: list[Indicateur]) -> list[Indicateur]:
+    return [i for i in inds if i.valeur is None]
+
+
+def figures_bilan(d: Decompte, q: Questions, ech: list[Echantillon]) -> list[dict]:
+    """The bilan's own figures (`Rapport.chiffre` keyword arguments): state words, questions, sample sizes."""
+    out = [
+        dict(figure_id="bilan.objectifs.atteints", label="Objectifs atteints", value=d.atteints, unit="count",
+             formula="indicateurs à objectif dont la valeur atteint l'objectif"),
+        dict(figure_id="bilan.objectifs.pas_atteints", label="Objectifs pas atteints", value=d.pas_atteints,
+             unit="count", formula="indicateurs à objectif dont la valeur n'atteint pas l'objectif"),
+        dict(figure_id="bilan.objectifs.incertains", label="Objectifs incertains", value=d.incertains, unit="count",
+             formula="indicateurs à objectif dont l'intervalle de confiance contient l'objectif"),
+        dict(figure_id="bilan.objectifs.non_mesurables", label="Objectifs non mesurables", value=d.non_mesurables,
+             unit="count", formula="indicateurs à objectif absents de cette exécution"),
+        dict(figure_id="bilan.questions.total", label="Questions du Conseil et points ouverts", value=q.total,
+             unit="count", formula="lignes de callbot_questions.csv"),
+        dict(figure_id="bilan.questions.repondues", label="Questions répondues", value=q.repondues, unit="count",
+             formula="questions de statut « répondue »"),
+        dict(figure_id="bilan.questions.partielles", label="Questions partiellement répondues", value=q.partielles,
+             unit="count", formula="questions de statut « partielle »"),
+        dict(figure_id="bilan.questions.sans_reponse", label="Questions sans réponse", value=q.sans_reponse,
+             unit="count", formula="questions de statut « sans réponse »"),
+    ]
+    for e in ech:
+        out.append(dict(figure_id=id_echantillon(e.figure_id),
+                        label=f"Réponses nécessaires pour ± 10 points ({e.figure_id})",
+                        value=e.necessaires, unit="count",
+                        formula=f"arrondi supérieur de 1,96² · p(1 − p) / 0,10², p = {e.figure_id}"))
+    return out
+
+
+def id_echantillon(figure_id: str) -> str:
+    """The bilan figure id of the sample size of a residents' share."""
+    ind = figure_id.removeprefix("retours.")
+    return ("bilan.retours.reponses_pour_10_points" if ind == "reponse_obtenue.oui"
+            else f"bilan.retours.{ind}.reponses_pour_10_points")
+
+
+# ---------------------------------------------------------------- the whole dossier
+@dataclass(frozen=True)
+class Critere:
+    """One grid criterion as the bilan cross-reads it: the grid's published median and consensus (None when the
+    grid did not publish it), its indicators, its questions not fully answered."""
+
+    critere: str
+    titre: str
+    mediane: float | None
+    bloquant: bool
+    indicateurs: list[Indicateur]
+    ouvertes: int
+
+
+@dataclass(frozen=True)
+class Bilan:
+    """Everything the bilan shows, from what its sources published in this run."""
+
+    annee: int
+    indicateurs: list[Indicateur]
+    decompte: Decompte
+    questions: pd.DataFrame
+    compte: Questions
+    echantillons: list[Echantillon]
+    criteres: list[Critere]
+    mois_essai: int  # trial months (callbot columns filled) published by appels for `annee`
+    appels: tuple[int, int] | None  # (months, calls received) of `annee`, as appels published them
+
+
+def assembler(sources, corr: pd.DataFrame, questions: pd.DataFrame, criteres: pd.DataFrame, annee: int) -> Bilan:
+    """The dossier from `sources` (`publies.Sources`: what appels, retours and grille published in this run),
+    the correspondences and the questions register (both checked: `ErreurDonnees` naming file, row and column),
+    and the grid's criteria (`grille_criteres.csv`, for their order and titles)."""
+    f_corr = corr.attrs.get("fichier", "bilan_correspondances.csv")
+    f_questions = questions.attrs.get("fichier", "callbot_questions.csv")
+    corr, questions = _texte_df(corr), _texte_df(questions)
+    noms = set(criteres["critere"])
+    problemes = (verifier_correspondances(corr, noms, motifs_sources(), annee, f_corr)
+                 + verifier_questions(questions, noms, f_questions))
+    if problemes:
+        raise ErreurDonnees(problemes)
+    parts = sources.tableau("retours", "parts_principales")
+    inds = indicateurs(corr, sources.figures(), parts, annee)
+    stats = sources.tableau("grille", "statistiques")
+    par_critere = {} if stats is None else {str(s.critere): s for s in stats.itertuples(index=False)}
+    ouvertes = questions_ouvertes_par_critere(questions)
+    crits = []
+    for c in criteres.sort_values("ordre").itertuples(index=False):
+        s = par_critere.get(c.critere)
+        med = None if s is None or pd.isna(s.mediane) else float(s.mediane)
+        crits.append(Critere(c.critere, c.titre, med, med is not None and med <= 1,
+                             [i for i in inds if i.critere == c.critere], ouvertes.get(c.critere, 0)))
+    mois = sources.tableau("appels", "appels_par_mois")
+    essai = 0 if mois is None or "resolus_callbot" not in mois else int(mois["resolus_callbot"].notna().sum())
+    return Bilan(annee, inds, decompter(inds), questions, compter_questions(questions), echantillons(parts), crits,
+                 essai, appels_annee(sources.tableau("appels", "appels_par_annee"), annee))

@@ -67,6 +67,9 @@ class DefinitionRapport:
     classeur = property(lambda self: config.DOWNLOADS_DIR / f"{self.id}.xlsx",
                         doc="The workbook of every table of the report (reports/donnees/<id>.xlsx).")
 
+    publie = property(lambda self: config.BUILD_DIR / "publies" / f"{self.id}.json",
+                      doc="What the last run published, for the reports that depend on it (not published itself).")
+
     def telechargement(self, nom_tableau: str) -> str:
         """The file name of a table in reports/donnees/ (relative to it)."""
         return f"{self.id}-{nom_tableau}"

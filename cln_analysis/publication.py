@@ -20,7 +20,7 @@ import jinja2
 
 from . import __version__, balayage, catalogue, config, exports, figures_csv, formats, typographie
 from .fichiers import Lot, ecrire_atomique, remplacer_dossier
-from .sorties import MIME, EtatRapport, FormeInvalide, Sorties
+from .sorties import MIME, EtatRapport, FormeInvalide, Publie, Sorties
 
 FIGURES_TELECHARGEMENT = "figures.csv"
 
@@ -87,7 +87,7 @@ def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, qua
     titre_page = f"{titre} — {'audit — ' if audit else ''}Conseil local du numérique de Roubaix"
     page = rapport.page_audit if audit else rapport.page
     resources = {"cln": {
-        "titre": titre, "titre_page": titre_page, "description": rapport.description,
+        "id": rapport.id, "titre": titre, "titre_page": titre_page, "description": rapport.description,
         "date": formats.date_longue(quand), "date_iso": quand.date().isoformat(), "version": __version__,
         "audit": audit, "css": _css(), "fictif": sorties.fictif,
         "texte_fictif": sorties.texte_fictif or rapport.banniere,
@@ -160,6 +160,7 @@ def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime
         lot.fichier(rapport.page, public)
         lignes = [f.ligne() for f in sorties.figures]
         lot.fichier(config.FIGURES_CSV, figures_csv.fusionner(existing, {rapport.id: lignes}))
+        lot.fichier(rapport.publie, publie_json(rapport, quand, sorties))
         etat_texte = json.dumps([e.__dict__ for e in sorties.entrees], ensure_ascii=False)
         fuites = verifier_avant_publication(lot, {config.display_path(config.STATE_FILE): etat_texte}, collecteur)
         if fuites:
@@ -224,6 +225,21 @@ def _sans_chemin_local(message: str) -> str:
     return re.sub(racine, ".", re.sub(racine + r"[\\/]", "", message))  # either separator (Windows or POSIX)
 
 
+def publie_json(rapport: catalogue.DefinitionRapport, quand: dt.datetime, sorties: Sorties | None,
+                message: str = "") -> str:
+    """The record `build/publies/<id>.json` of what a report published (`sorties`), or of its failure (None):
+    written only when the report is (re)published or fails, so an unchanged source leaves its dependants
+    unchanged."""
+    base = dict(rapport=rapport.id, date=formats.date_heure(quand), date_iso=quand.isoformat(timespec="seconds"))
+    if sorties is None:
+        publie = Publie(statut="echec", message=_sans_chemin_local(message), **base)
+    else:
+        publie = Publie(statut="ok", parametres=sorties.parametres, entrees=sorties.entrees, textes=sorties.textes,
+                        figures=sorties.figures,
+                        tableaux=sorted(sorties.tableaux), fictif=sorties.fictif, **base)
+    return json.dumps(publie.vers_json(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
 def noter_echec(rapport: catalogue.DefinitionRapport, message: str, quand: dt.datetime) -> None:
     """A failed run: its details (file, row, column) go on the audit page, above the previous result
     (kept); the public page is left untouched and the index only says the report could not be updated."""
@@ -240,6 +256,7 @@ def noter_echec(rapport: catalogue.DefinitionRapport, message: str, quand: dt.da
             css=_css(), titre=rapport.titre, encadre=encadre,
             lien_index=_lien(rapport.page_audit, config.INDEX_HTML), version=__version__)
     ecrire_atomique(rapport.page_audit, typographie.html(page))
+    ecrire_atomique(rapport.publie, publie_json(rapport, quand, None, message))
 
 
 _ECHEC = ("<!--echec-->", "<!--/echec-->")

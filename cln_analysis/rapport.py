@@ -220,6 +220,8 @@ class Rapport:
             # hashes only, removed by the runner before anything is written
             empreintes=self._collecteur.exporter() if self._collecteur else None,
             avertissements=self._avertissements.phrases(),
+            textes={c.figure_id: self.affiche(c.figure_id) for c in self.chiffres},
+            parametres={n: _valeur_parametre(v) for n, v in self.parametres.items()},
         )
         display({MIME: sorties.vers_json()}, raw=True)
 

@@ -75,6 +75,10 @@ class Sorties:
     empreintes: dict | None = None
     #: what the officer must know of the libraries' warnings, in French (nothing of their text)
     avertissements: list[str] = field(default_factory=list)
+    #: every declared figure as the page shows it (figure id → text), for the reports that gather this one's
+    textes: dict[str, str] = field(default_factory=dict)
+    #: the parameters as « Traçabilité » shows them (name → text)
+    parametres: dict[str, str] = field(default_factory=dict)
 
     def vers_json(self) -> dict:
         return {
@@ -83,7 +87,7 @@ class Sorties:
             "classeur": {n: asdict(f) for n, f in self.classeur.items()},
             "fictif": self.fictif, "texte_fictif": self.texte_fictif, "titre": self.titre,
             "cartes": [list(c) for c in self.cartes], "empreintes": self.empreintes,
-            "avertissements": list(self.avertissements),
+            "avertissements": list(self.avertissements), "textes": self.textes, "parametres": self.parametres,
         }
 
     @classmethod
@@ -100,6 +104,8 @@ class Sorties:
                 fictif=bool(data.get("fictif", False)), texte_fictif=data.get("texte_fictif"),
                 titre=data.get("titre"), cartes=[(str(i), str(t)) for i, t in data.get("cartes", [])],
                 empreintes=data.get("empreintes"), avertissements=[str(a) for a in data.get("avertissements", [])],
+                textes={str(k): str(v) for k, v in data.get("textes", {}).items()},
+                parametres={str(k): str(v) for k, v in data.get("parametres", {}).items()},
             )
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise FormeInvalide(f"sorties du notebook de forme inattendue ({exc})") from None
@@ -143,3 +149,42 @@ class EtatRapport:
             return cls(**d)
         except (TypeError, AttributeError, ValueError) as exc:
             raise FormeInvalide(f"enregistrement de forme inattendue ({exc})") from None
+
+
+@dataclass(frozen=True)
+class Publie:
+    """What one report published in its last run, as `build/publies/<id>.json` records it for the reports that
+    depend on it (`bilan`): written with that report's outputs, or with its failure (statut « echec », nothing
+    else), so that a dependant never shows a stale figure of a failed source."""
+
+    rapport: str
+    statut: str  # "ok" or "echec"
+    date: str = ""  # as the pages show it
+    date_iso: str = ""
+    message: str = ""
+    parametres: dict[str, str] = field(default_factory=dict)
+    entrees: list[Entree] = field(default_factory=list)
+    textes: dict[str, str] = field(default_factory=dict)  # figure id → text as the page shows it
+    figures: list[LigneFigure] = field(default_factory=list)  # its rows of figures.csv, full precision
+    tableaux: list[str] = field(default_factory=list)  # file names in data/processed/<id>/
+    fictif: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.statut == "ok"
+
+    def vers_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def depuis_json(cls, data: object) -> Publie:
+        if not isinstance(data, dict) or not isinstance(data.get("statut"), str):
+            raise FormeInvalide("enregistrement de publication sans statut")
+        connus = {f.name for f in fields(cls)}
+        try:
+            d = {k: v for k, v in data.items() if k in connus}
+            d["entrees"] = [Entree(**e) for e in d.get("entrees", [])]
+            d["figures"] = [LigneFigure(**{k: f[k] for k in COLONNES_FIGURES}) for f in d.get("figures", [])]
+            return cls(**d)
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            raise FormeInvalide(f"enregistrement de publication de forme inattendue ({exc})") from None

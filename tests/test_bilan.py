@@ -118,3 +118,99 @@ def test_questions_register_refusals():
     probs = bilan.verifier_questions(bad, {"usage"}, "q.csv")
     assert [(p.ligne, p.colonne) for p in probs] == [(2, "statut"), (3, "reponse"), (4, "statut"),
                                                      (5, "source_reponse")]
+
+
+# ---------------------------------------------------------------- the dossier from what the sources published
+def _source(i, figures, tableaux=None, ok=True, fictif=False):
+    from cln_analysis import publies
+    from cln_analysis.sorties import LigneFigure, Publie
+
+    lignes = [LigneFigure(fid, i, fid, v, "ratio", "", "", "unpublished") for fid, v in figures.items()]
+    pub = Publie(i, "ok" if ok else "echec", textes={fid: f"{round(v * 100)} %" for fid, v in figures.items()},
+                 figures=lignes if ok else [], fictif=fictif)
+    df = pd.DataFrame([x.ligne() for x in lignes]) if ok else pd.DataFrame(columns=["figure_id", "report", "value"])
+    return publies.Source(i, i, pub, df, tableaux or {} if ok else {})
+
+
+def _sources(appels_ok=True):
+    from cln_analysis import publies
+
+    parts = pd.DataFrame([dict(indicateur="ia_comprise.oui", favorables=7, reponses_donnees=10,
+                               ic_bas=0.3967781, ic_haut=0.8922087)])
+    return publies.Sources({
+        "appels": _source("appels", {"appels.2026.taux_decroche_agent": 0.85, "appels.2026.taux_decroche_global": 0.9},
+                          ok=appels_ok),
+        "retours": _source("retours", {"retours.ia_comprise.oui": 0.7}, {"parts_principales": parts}, fictif=True),
+        "grille": _source("grille", {}, {"statistiques": pd.DataFrame([dict(critere="usage", mediane=1.0)])}),
+    })
+
+
+def _corr_essai():
+    return pd.concat([
+        _corr(identifiant_chiffre="appels.{annee}.taux_decroche_global", objectif="1"),
+        _corr(),  # agent rate, 85 %
+        _corr(critere="transparence", identifiant_chiffre="retours.ia_comprise.oui", objectif="0.75"),
+        _corr(identifiant_chiffre="appels.{annee}.resolus_sans_rappel_24h", objectif="0.9"),
+    ], ignore_index=True)
+
+
+def _questions():
+    return pd.read_csv(config.raw_file("callbot_questions.csv"), dtype=str, keep_default_na=False)
+
+
+def _criteres_grille():
+    return pd.read_csv(config.raw_file("grille_criteres.csv"))
+
+
+def test_assemble_reaches_each_state_word_and_crosses_the_criteria():
+    b = bilan.assembler(_sources(), _corr_essai(), _questions(), _criteres_grille(), 2026)
+    assert [i.etat for i in b.indicateurs] == ["pas atteint", "atteint", "incertain", "non mesurable"]
+    assert (b.decompte.atteints, b.decompte.pas_atteints, b.decompte.incertains, b.decompte.non_mesurables) == (
+        1, 1, 1, 1)
+    usage = next(c for c in b.criteres if c.critere == "usage")
+    assert usage.mediane == 1.0 and usage.bloquant and len(usage.indicateurs) == 3
+    # sample size of 7 / 10 by hand: 3,8416 · 0,21 / 0,01 = 80,67… → 81
+    assert [(e.figure_id, e.reponses, e.necessaires) for e in b.echantillons] == [("retours.ia_comprise.oui", 10, 81)]
+
+
+def test_a_failed_source_hands_out_nothing():
+    s = _sources(appels_ok=False)
+    assert [x.id for x in s.en_echec] == ["appels"]
+    assert s.texte("appels.2026.taux_decroche_agent") is None
+    b = bilan.assembler(s, _corr_essai(), _questions(), _criteres_grille(), 2026)
+    assert [i.etat for i in b.indicateurs] == ["non mesurable", "non mesurable", "incertain", "non mesurable"]
+    assert [x.id for x in s.fictives] == ["retours"]
+
+
+def test_assemble_refuses_an_unknown_figure_with_file_row_and_column():
+    from cln_analysis.erreurs import ErreurDonnees
+
+    corr = _corr_essai()
+    corr.loc[len(corr)] = dict(critere="usage", question="Q ?", identifiant_chiffre="grille.usage.inconnu.x",
+                               objectif="", sens="", source_objectif="")
+    corr.attrs["fichier"] = "data/raw/bilan_correspondances.csv"
+    with pytest.raises(ErreurDonnees) as exc:
+        bilan.assembler(_sources(), corr, _questions(), _criteres_grille(), 2026)
+    (p,) = exc.value.problemes
+    assert (p.fichier, p.ligne, p.colonne) == ("data/raw/bilan_correspondances.csv", 6, "identifiant_chiffre")
+
+
+def test_shipped_correspondences_are_producible_by_the_sources():
+    corr = pd.read_csv(config.raw_file("bilan_correspondances.csv"), dtype=str, keep_default_na=False)
+    criteres = set(_criteres_grille()["critere"])
+    assert bilan.verifier_correspondances(corr, criteres, bilan.motifs_sources(), 2026, "c.csv") == []
+    # the patterns are the catalogue's: `*` one word — a two-word id under appels is not producible
+    assert not bilan.correspond_motif("appels.2026.attente.part_plus_10min", bilan.motifs_sources())
+
+
+def test_publication_record_of_a_failure_holds_nothing(tmp_path):
+    import datetime as dt
+    import json
+
+    from cln_analysis import catalogue, publication
+    from cln_analysis.sorties import Publie
+
+    quand = dt.datetime(2026, 4, 2, 10, 0, tzinfo=dt.timezone.utc)
+    rec = Publie.depuis_json(json.loads(publication.publie_json(catalogue.par_id("appels"), quand, None, "cassé")))
+    assert (rec.statut, rec.textes, rec.figures, rec.message) == ("echec", {}, [], "cassé")
+    assert rec.date_iso == "2026-04-02T10:00:00+00:00"

@@ -94,7 +94,7 @@ def test_waves_sources_and_dependants(tmp_path):
         assert sorted(catalogue.sources(["c"])) == ["a", "b", "c"]
         assert catalogue.dependants(["a"]) == ["b", "c"]
         assert catalogue.dependants(["d"]) == []
-    assert catalogue.ids()[0] == "budget"  # back on the repository's declarations
+    assert catalogue.ids()[0] == "bilan"  # back on the repository's declarations (bilan first on the index)
 
 
 def test_required_context_rows_are_declared():

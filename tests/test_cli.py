@@ -65,7 +65,7 @@ def test_the_inputs_in_use_persist_visibly(depot_copie):
     avec = figures.read_bytes()
     assert avec != (REPO / "data/processed/figures.csv").read_bytes()
     res = cli(depot, "run")  # a plain run keeps the recorded value: nothing to redo
-    assert res.returncode == 0 and "Bilan : 0 produit, 5 inchangés, 0 en échec." in res.stdout
+    assert res.returncode == 0 and "Bilan : 0 produit, 6 inchangés, 0 en échec." in res.stdout
     assert "budget : entrées autres que celles livrées, enregistrées dans parametres.local.toml : population = " \
            "100000" in res.stdout
     assert "budget : population = 100000" in cli(depot, "parametres").stdout
