@@ -142,12 +142,15 @@ def ecrire_site(etat: dict[str, EtatRapport], quand: dt.datetime) -> None:
     tables: dict[str, list[str]] = {}
     classeurs: dict[str, str] = {}
     for r in catalogue.rapports():
+        classeur = r.classeur.read_bytes() if r.classeur.is_file() else None
+        feuilles = exports.valeurs_classeur(classeur) if classeur and r.dossier_tableaux.is_dir() else {}
         if r.dossier_tableaux.is_dir():
-            for f in sorted(r.dossier_tableaux.glob("*.csv")):
-                downloads[r.telechargement(f.name)] = exports.csv_excel(f.read_text(encoding="utf-8"))
+            for f in sorted(r.dossier_tableaux.glob("*.csv")):  # at the page's precision, as the workbook
+                downloads[r.telechargement(f.name)] = exports.csv_excel(
+                    f.read_text(encoding="utf-8"), feuilles.get(exports.nom_feuille(f.stem)))
                 tables.setdefault(r.id, []).append(f.name)
-        if r.classeur.is_file():
-            downloads[r.classeur.name] = r.classeur.read_bytes()
+        if classeur is not None:
+            downloads[r.classeur.name] = classeur
             classeurs[r.id] = r.classeur.name
     remplacer_dossier(config.DOWNLOADS_DIR, downloads)
     figures = figures_csv.lire(downloads.get(FIGURES_TELECHARGEMENT, ""))

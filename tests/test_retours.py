@@ -155,3 +155,20 @@ def test_the_page_names_indicators_in_french_the_csv_keeps_their_ids(depot_produ
     assert "reponse_obtenue.oui" not in visible and "Réponse obtenue" in visible
     csv_ids = (depot_produit / "data/processed/retours/parts_principales.csv").read_text(encoding="utf-8")
     assert "reponse_obtenue.oui" in csv_ids
+
+
+def test_interval_in_words_is_rounded_outward():
+    from statsmodels.stats.proportion import proportion_confint
+
+    lo, hi = proportion_confint(8, 13, alpha=0.05, method="wilson")  # 35,52 % and 82,29 %
+    assert retours.intervalle_en_mots(lo, hi) == "entre 35\u00a0% et 83\u00a0%"
+    assert retours.COLONNES["ic_bas"].format(lo) == "35\u00a0%"
+    assert retours.COLONNES["ic_haut"].format(hi) == "83\u00a0%"
+
+
+def test_a_published_bound_is_shown_outward_by_the_register():
+    from cln_analysis import registre
+
+    assert registre.affichage(0.3552, "ratio", "", 0, "retours.x.ic_bas") == "35\u00a0%"
+    assert registre.affichage(0.8229, "ratio", "", 0, "retours.x.ic_haut") == "83\u00a0%"
+    assert registre.affichage(0.3552, "ratio", "", 0, "retours.x") == "36\u00a0%"  # a share: nearest
