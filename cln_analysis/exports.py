@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from decimal import Decimal
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from . import formats
