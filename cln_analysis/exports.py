@@ -80,6 +80,10 @@ def nom_feuille(nom: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", "_", nom)[:31]
 
 
+#: The one cell of the workbook of a report that publishes no table.
+SANS_TABLEAU = "Ce rapport ne publie aucun tableau : sa page dit pourquoi."
+
+
 def classeur_excel(feuilles: dict[str, Feuille]) -> bytes:
     """A workbook with one sheet per table (`Rapport.classeur`): French headers in bold, frozen; numbers
     stored as numbers with their French display format (Excel shows `7,3 %`, `3 058 244 €` in French)."""
@@ -88,6 +92,8 @@ def classeur_excel(feuilles: dict[str, Feuille]) -> bytes:
 
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
+    if not feuilles:  # a report that publishes no table (below its secrecy threshold) still has its workbook
+        feuilles = {"Rapport": Feuille("Rapport", ["Information"], [None], [[SANS_TABLEAU]])}
     for nom, f in feuilles.items():
         ws = wb.create_sheet(nom_feuille(nom))
         ws.append(f.colonnes)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import html
 import os
 import re
 from functools import lru_cache
@@ -77,11 +78,39 @@ def extraire_sorties(nb) -> Sorties:
         raise SortiesAbsentes(str(exc)) from None
 
 
+def _niveau_titre(cell) -> int | None:
+    """The level of a markdown cell that is only a heading (`## Selon l'âge` → 2), else None."""
+    texte = "".join(cell.source).strip() if isinstance(cell.source, list) else cell.source.strip()
+    m = re.fullmatch(r"(#{1,6})\s+[^\n]+", texte)
+    return len(m.group(1)) if cell.cell_type == "markdown" and m else None
+
+
+def _sans_titres_vides(cells: list) -> list:
+    """The cells without the headings that have nothing under them (a section the data left empty, e.g. « Selon
+    l'âge » below the secrecy threshold): a heading stays when a cell before the next heading of its level or
+    above is markdown text or a code cell with an output."""
+    garder = []
+    for i, c in enumerate(cells):
+        niveau = _niveau_titre(c)
+        if niveau is None:
+            garder.append(c)
+            continue
+        for d in cells[i + 1:]:
+            n = _niveau_titre(d)
+            if n is not None and n <= niveau:
+                break
+            if (d.cell_type == "markdown" and n is None and "".join(d.source).strip()) or (
+                    d.cell_type == "code" and d.get("outputs")):
+                garder.append(c)
+                break
+    return garder
+
+
 def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, quand: dt.datetime, audit: bool) -> str:
     """The public (or audit) HTML page of an executed notebook."""
     nb = copy.deepcopy(nb)
     cachees = {"note-jupyterlab"} if audit else {"note-jupyterlab", "audit-seulement"}  # the note is for JupyterLab
-    nb.cells = [c for c in nb.cells if not cachees & set(c.metadata.get("tags", []))]
+    nb.cells = _sans_titres_vides([c for c in nb.cells if not cachees & set(c.metadata.get("tags", []))])
     titre = sorties.titre or rapport.titre  # a report may title itself from its data (years covered)
     titre_page = f"{titre} — {'audit — ' if audit else ''}Conseil local du numérique de Roubaix"
     page = rapport.page_audit if audit else rapport.page
@@ -194,6 +223,27 @@ def _statut(st: EtatRapport | None, has_page: bool) -> str:
             + ("La version précédente reste en ligne." if has_page else "Il n'a encore jamais été produit."))
 
 
+_CHIFFRE_MARQUE = re.compile(r'<span data-chiffre="([^"]+)">(.*?)</span>', re.S)
+
+
+def _espaces(texte: str) -> str:
+    """A text with every kind of space as one plain space (typography changes them, not the figure)."""
+    return re.sub(r"[\s\u00a0\u202f]+", " ", texte).strip()
+
+
+def _chiffres_publies(page) -> dict[str, set[str]]:
+    """{figure id: texts} of the figures a published page shows (`rapport.valeur` marks them): the index shows a
+    key figure only as its page prints it, so that a figure edited by hand in build/etat.json never reaches it."""
+    try:
+        texte = page.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    out: dict[str, set[str]] = {}
+    for fid, contenu in _CHIFFRE_MARQUE.findall(texte):
+        out.setdefault(html.unescape(fid), set()).add(_espaces(html.unescape(re.sub(r"<[^>]+>", "", contenu))))
+    return out
+
+
 def page_index(etat: dict[str, EtatRapport], figures, tables: dict[str, list[str]], quand: dt.datetime,
                classeurs: dict[str, str] | None = None) -> str:
     """One card per report: title, headline figures (those of its last run, in its declared order), run date,
@@ -204,7 +254,9 @@ def page_index(etat: dict[str, EtatRapport], figures, tables: dict[str, list[str
     for r in catalogue.rapports():
         st = etat.get(r.id)
         has_page = r.page.exists()
-        chiffres = [(fid, texte, by_id[fid]["label"]) for fid, texte in (st.cartes if st else []) if fid in by_id]
+        sur_la_page = _chiffres_publies(r.page) if (st and st.cartes and has_page) else {}
+        chiffres = [(fid, texte, by_id[fid]["label"]) for fid, texte in (st.cartes if st else [])
+                    if fid in by_id and _espaces(texte) in sur_la_page.get(fid, ())]
         cartes.append({
             "titre": r.titre, "description": r.description, "fictif": bool(st and st.fictif),
             "echec": bool(st and not st.ok), "chiffres": chiffres, "statut": _statut(st, has_page),
