@@ -36,6 +36,12 @@ def _format_excel(exemple: str) -> str | None:
     return f'#,##0{decimales} "€"' if m.group(2) == "€" else f"#,##0{decimales}"
 
 
+def _decimales_format(excel: str) -> int:
+    """The decimals an Excel number format shows (`0.0%` → 1, `#,##0 "€"` → 0)."""
+    m = re.search(r"\.(0+)", excel)
+    return len(m.group(1)) if m else 0
+
+
 def feuille_excel(
     df: pd.DataFrame, legende: str, titres: Mapping[str, str], formateurs: Mapping[str, Callable]
 ) -> Feuille:
@@ -50,6 +56,9 @@ def feuille_excel(
         exemple = next((v for v in valeurs if not formats.est_manquant(v)), None)
         nombre = isinstance(exemple, (int, float)) and not isinstance(exemple, bool)
         excel = _format_excel(str(fmt(exemple))) if (fmt and exemple is not None and nombre) else None
+        if excel is not None:  # a column whose page shows some cents (`euros_auto`): the format shows them all
+            excel = max((_format_excel(str(fmt(v))) or excel for v in valeurs if not formats.est_manquant(v)),
+                        key=_decimales_format)
         texte = fmt is not None and (not nombre or excel is None)
         colonnes.append(str(titres.get(c, c)))
         formats_excel.append(excel)
