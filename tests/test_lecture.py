@@ -259,3 +259,19 @@ def test_a_long_cell_is_never_quoted_whole_and_typography_stays_linear():
     typographie.html(f"<p>a{cellule}: b</p>")
     typographie.texte(f"a{cellule}»")
     assert time.perf_counter() - debut < 5  # quadratic took minutes; linear takes a fraction of a second
+
+
+@pytest.mark.parametrize("forme", ["csv", "xlsx"])
+def test_a_title_row_above_the_header_gets_spreadsheet_advice(tmp_path, forme):
+    rows = [["Activité du standard 2025"], ["annee", "appels_recus"], ["2025", "98953"]]
+    if forme == "csv":
+        p = tmp_path / "t.csv"
+        p.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    else:
+        p = _classeur(tmp_path / "t.xlsx", {"Feuil1": rows})
+    with pytest.raises(ErreurDonnees) as exc:
+        ouvrir(p)
+    texte = str(exc.value)
+    assert "supprimez la ligne 1" in texte and "guillemets" not in texte
+    # several header rows (an online-form export with its own title rows) are not that case
+    assert ouvrir(p, Format(lignes_entete=2)).entete == ["annee", "appels_recus"]

@@ -357,6 +357,13 @@ def remplir(tableau: Tableau, rows: list, nom: str, fmt: Format) -> None:
             lignes.append((n, row if rapide else list(map(strip, row))))
             continue
         if "".join(row[width:]).strip():
+            if fmt.lignes_entete <= 1 and n == body[0][0] and sum(1 for h in tableau.entete if h) <= 1:
+                # one title cell, then a wider row: a title typed above the header in a spreadsheet
+                raise ErreurDonnees(Probleme(
+                    nom, f"la ligne {tableau.ligne_entete} ne contient qu'un titre, au-dessus de la ligne des noms "
+                         "de colonnes", ligne=tableau.ligne_entete,
+                    conseil=f"supprimez la ligne {tableau.ligne_entete} dans le tableur, pour que la première ligne "
+                            "donne les noms des colonnes, puis enregistrez de nouveau"))
             raise ErreurDonnees(Probleme(nom, f"{len(row)} cellules pour {width} colonnes d'en-tête", ligne=n,
                                          conseil="une valeur contient peut-être le séparateur ; mettez-la entre "
                                                  "guillemets"))
