@@ -226,21 +226,17 @@ def _statut(st: EtatRapport | None, has_page: bool) -> str:
 _CHIFFRE_MARQUE = re.compile(r'<span data-chiffre="([^"]+)">(.*?)</span>', re.S)
 
 
-def _espaces(texte: str) -> str:
-    """A text with every kind of space as one plain space (typography changes them, not the figure)."""
-    return re.sub(r"[\s\u00a0\u202f]+", " ", texte).strip()
-
-
-def _chiffres_publies(page) -> dict[str, set[str]]:
-    """{figure id: texts} of the figures a published page shows (`rapport.valeur` marks them): the index shows a
-    key figure only as its page prints it, so that a figure edited by hand in build/etat.json never reaches it."""
+def _chiffres_publies(page) -> dict[str, list[str]]:
+    """{figure id: its texts} of the figures a published page shows (`rapport.valeur` marks them), in page order:
+    the index shows a key figure as its page prints it, so that a figure edited by hand in build/etat.json never
+    reaches it."""
     try:
         texte = page.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return {}
-    out: dict[str, set[str]] = {}
+    out: dict[str, list[str]] = {}
     for fid, contenu in _CHIFFRE_MARQUE.findall(texte):
-        out.setdefault(html.unescape(fid), set()).add(_espaces(html.unescape(re.sub(r"<[^>]+>", "", contenu))))
+        out.setdefault(html.unescape(fid), []).append(html.unescape(re.sub(r"<[^>]+>", "", contenu)))
     return out
 
 
@@ -255,8 +251,8 @@ def page_index(etat: dict[str, EtatRapport], figures, tables: dict[str, list[str
         st = etat.get(r.id)
         has_page = r.page.exists()
         sur_la_page = _chiffres_publies(r.page) if (st and st.cartes and has_page) else {}
-        chiffres = [(fid, texte, by_id[fid]["label"]) for fid, texte in (st.cartes if st else [])
-                    if fid in by_id and _espaces(texte) in sur_la_page.get(fid, ())]
+        chiffres = [(fid, sur_la_page[fid][0], by_id[fid]["label"]) for fid, _texte in (st.cartes if st else [])
+                    if fid in by_id and fid in sur_la_page]  # the text its page prints, never the state's
         cartes.append({
             "titre": r.titre, "description": r.description, "fictif": bool(st and st.fictif),
             "echec": bool(st and not st.ok), "chiffres": chiffres, "statut": _statut(st, has_page),

@@ -71,3 +71,21 @@ def test_messages_print_on_a_cp1252_console(tmp_path):
     assert res.returncode == 0, res.stderr
     assert res.stderr.decode("cp1252").strip() == "appels reçus (10) <> résolus (9)"
     assert res.stdout.decode("cp1252").strip() == "1\u00a0500"
+
+
+@pytest.mark.e2e
+def test_a_figure_edited_by_hand_in_the_state_never_reaches_the_index(depot_copie):
+    from conftest import cli
+
+    chemin = depot_copie / "build/etat.json"
+    data = json.loads(chemin.read_text(encoding="utf-8"))
+    fid, vrai = data["budget"]["cartes"][0]
+    data["budget"]["cartes"][0] = [fid, "1\u202f234\u202f567"]
+    chemin.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    res = cli(depot_copie, "run", "budget")
+    assert res.returncode == 0, res.stderr
+    index = (depot_copie / "reports/index.html").read_text(encoding="utf-8")
+    assert "1\u202f234\u202f567" not in index and "1 234 567" not in index
+    page = (depot_copie / "reports/budget.html").read_text(encoding="utf-8")
+    assert f'data-chiffre="{fid}">{vrai}<' in page  # what the published page prints
+    assert f'data-chiffre="{fid}">{vrai}<' in index  # the card shows what the page prints
