@@ -125,10 +125,7 @@ def verrou(journal: Callable[[str], None] = print) -> filelock.BaseFileLock:
     try:
         config.STATE_LOCK.parent.mkdir(parents=True, exist_ok=True)
         lock.acquire(timeout=0)
-    except OSError as exc:
-        raise VerrouIllisible(f"le verrou {nom} ne peut pas être créé ({exc.strerror or exc}) : vérifiez que le "
-                              "dossier build/ est un dossier où vous pouvez écrire, puis relancez") from None
-    except filelock.Timeout:
+    except filelock.Timeout:  # first: filelock's Timeout is an OSError too
         journal("Une autre exécution de cln-analysis est en cours dans ce dossier : attente de sa fin…")
         try:
             lock.acquire(timeout=ATTENTE_VERROU)
@@ -136,4 +133,7 @@ def verrou(journal: Callable[[str], None] = print) -> filelock.BaseFileLock:
             raise ExecutionEnCours(
                 f"une autre exécution occupe ce dossier depuis plus de {ATTENTE_VERROU // 60} minutes "
                 f"(verrou {config.display_path(config.STATE_LOCK)}) ; relancez quand elle est terminée") from None
+    except OSError as exc:
+        raise VerrouIllisible(f"le verrou {nom} ne peut pas être créé ({exc.strerror or exc}) : vérifiez que le "
+                              "dossier build/ est un dossier où vous pouvez écrire, puis relancez") from None
     return lock

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import html
 import os
 import re
 from functools import lru_cache
 
 import jinja2
+from markupsafe import Markup
 
 from . import __version__, catalogue, config, exports, figures_csv, formats, typographie
 from .fichiers import Lot, ecrire_atomique, remplacer_dossier
@@ -236,7 +236,7 @@ def _chiffres_publies(page) -> dict[str, list[str]]:
         return {}
     out: dict[str, list[str]] = {}
     for fid, contenu in _CHIFFRE_MARQUE.findall(texte):
-        out.setdefault(html.unescape(fid), []).append(html.unescape(re.sub(r"<[^>]+>", "", contenu)))
+        out.setdefault(Markup(fid).unescape(), []).append(Markup(re.sub(r"<[^>]+>", "", contenu)).unescape())
     return out
 
 

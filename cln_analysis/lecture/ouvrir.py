@@ -403,6 +403,11 @@ def _lire_xlsx(chemin: Path, nom: str, fmt: Format) -> Tableau:
         wb.close()
     tableau = Tableau(chemin, "xlsx", decimale=".", feuille=ws.title, personnel=fmt.personnel, autres_feuilles=autres)
     nom_lu = f"{nom} (feuille « {ws.title} »)"
+    # a column computed throughout (a check total the blank sheet fills by formula) holds no typed data: only a
+    # formula among typed values would be misread as an empty cell
+    debut = next((i for i, r in enumerate(rows, start=1) if any(r)), 0)  # the header's line
+    saisies = {c for i, r in enumerate(rows, start=1) if i > debut for c, v in enumerate(r) if v}
+    sans_valeur = [(n, c) for n, c in sans_valeur if n > debut and c in saisies]
     if sans_valeur:
         ligne, col = sans_valeur[0]
         raise ErreurDonnees(Probleme(
