@@ -13,7 +13,7 @@ one: its lower bound down (`ROUND_FLOOR`), its upper bound up (`ROUND_CEILING`).
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 from numbers import Integral
 
 CENT = Decimal(100)  # the scale of a share printed as a percentage
@@ -29,10 +29,13 @@ def decimal_exact(value: float | int | Decimal) -> Decimal:
 
 
 def _quantifier(value, decimales: int, echelle: Decimal | int, mode: str) -> Decimal:
-    d = decimal_exact(value) * Decimal(echelle)
-    if not d.is_finite():
-        return d
-    rounded = d.quantize(Decimal(1).scaleb(-decimales), rounding=mode)
+    v, e = decimal_exact(value), Decimal(echelle)
+    if not v.is_finite():
+        return v * e
+    with localcontext() as ctx:  # exact whatever the size (10**30 has more digits than the default 28)
+        ctx.prec = max(ctx.prec, len(v.as_tuple().digits) + len(e.as_tuple().digits) + max(v.adjusted(), 0)
+                       + max(e.adjusted(), 0) + abs(decimales) + 2)
+        rounded = (v * e).quantize(Decimal(1).scaleb(-decimales), rounding=mode)
     return rounded.copy_abs() if rounded == 0 else rounded  # never « −0 »
 
 

@@ -8,6 +8,7 @@ sub-command that needs them, so that `--help` and usage errors answer at once.
 from __future__ import annotations
 
 import argparse
+import codecs
 import re
 import signal
 import sys
@@ -21,6 +22,39 @@ from .erreurs import ErreurCLN, ErreurUsage
 # `iri` formats use it, which no notebook schema has: the runner's process hides it (jsonschema then skips
 # those two formats). https://github.com/python-jsonschema/jsonschema/issues/1428
 sys.modules.setdefault("rfc3987_syntax", None)
+
+#: What a console that cannot show a character prints instead (a Windows console or a redirect in cp1252):
+#: the narrow no-break space of numbers, the true minus sign, « ≠ »…; anything else becomes « ? ».
+_EQUIVALENTS = {"\u202f": "\u00a0", "\u2212": "-", "\u2260": "<>", "\u2264": "<=", "\u2265": ">=", "\u2192": "->",
+                "\u2248": "~", "\u00d7": "x", "\u2009": " "}
+
+
+def _remplacer(exc: UnicodeEncodeError) -> tuple[str, int]:
+    """Codec error handler `cln-console`: each character the console's encoding lacks, by its equivalent."""
+    morceau = exc.object[exc.start:exc.end]
+    sortie = ""
+    for ch in morceau:
+        equivalent = _EQUIVALENTS.get(ch, "?")
+        try:
+            equivalent.encode(exc.encoding)
+        except (UnicodeEncodeError, LookupError):
+            equivalent = " " if ch.isspace() else "?"
+        sortie += equivalent
+    return sortie, exc.end
+
+
+codecs.register_error("cln-console", _remplacer)
+
+
+def console_sure() -> None:
+    """Every message prints on any console: what its encoding cannot show is replaced, never a crash."""
+    for flux in (sys.stdout, sys.stderr):
+        if hasattr(flux, "reconfigure"):
+            try:
+                flux.reconfigure(errors="cln-console")
+            except (ValueError, OSError):  # a stream already closed or not reconfigurable: left as it is
+                pass
+
 
 _TRADUCTIONS = [
     (r"unrecognized arguments: (.*)", r"arguments non reconnus : \1"),
@@ -164,6 +198,10 @@ def _parametres(items: list[str]) -> dict[str, str]:
     return out
 
 
+#: The longest `--limite` (seconds): 7 days, far below what a timer accepts (`threading.TIMEOUT_MAX`).
+LIMITE_MAX = 7 * 24 * 3600
+
+
 def _run(args) -> int:
     from . import executeur, formats, publication  # heavy: imported by the sub-command that needs it
 
@@ -171,6 +209,9 @@ def _run(args) -> int:
         raise ErreurUsage("--jobs attend un nombre entier supérieur ou égal à 1")
     if args.limite is not None and args.limite < 1:
         raise ErreurUsage("--limite attend un nombre de secondes supérieur ou égal à 1")
+    if args.limite is not None and args.limite > LIMITE_MAX:  # a timer cannot wait longer; a week is no limit
+        raise ErreurUsage(f"--limite attend au plus {formats.entier(LIMITE_MAX)} secondes (7 jours), "
+                          f"pas {formats.entier(args.limite)}")
     parametres = _parametres(args.parametre)
     if args.defauts and parametres:
         raise ErreurUsage("--defauts exécute sur les valeurs livrées : il ne prend pas de -p (voyez --essai)")
@@ -281,6 +322,7 @@ def _sur_sigterm(_signum, _frame) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    console_sure()
     args = construire_parseur().parse_args(argv)
     try:
         signal.signal(signal.SIGTERM, _sur_sigterm)

@@ -219,7 +219,15 @@ def valider(lecture: Lecture, schema: dict) -> tuple[pd.DataFrame | None, list[P
     nom = lecture.nom
     fields = schema["fields"]
     names = [f["name"] for f in fields]
+    propres = list(lecture.entete)  # the titles as the file writes them: messages name a column so
     lecture.entete = [_nom_colonne(c, fields) for c in lecture.entete]
+    du_fichier = {n: t for n, t in zip(lecture.entete, propres, strict=True) if n}
+    schema_titres = {f["name"]: f.get("title") or f["name"] for f in fields}
+
+    def titre(name: str) -> str:
+        """A column as the officer sees it: the file's own title, else the schema's French title."""
+        return du_fichier.get(name) or schema_titres.get(name, name)
+
     problems: list[Probleme] = []
     expected = ", ".join(names)
     titles = ", ".join(f"« {f['title']} »" for f in fields if f.get("title"))
@@ -243,17 +251,17 @@ def valider(lecture: Lecture, schema: dict) -> tuple[pd.DataFrame | None, list[P
         if col and col in seen:
             problems.append(Probleme(nom, "colonne en double", ligne=1, colonne=col))
         seen.add(col)
-    for f in fields:
-        if f["name"] not in lecture.entete and f.get("constraints", {}).get("required", False):
-            problems.append(
-                Probleme(
-                    nom,
-                    "colonne obligatoire absente",
-                    ligne=1,
-                    colonne=f["name"],
-                    conseil=f"ajoutez-la à la ligne d'en-tête ({expected})",
-                )
-            )
+    absentes = [f for f in fields if f["name"] not in lecture.entete and f.get("constraints", {}).get("required")]
+    premiere = lecture.lignes[0] if lecture.lignes else None
+    titre_au_dessus = bool(absentes) and premiere is not None and sum(
+        _nom_colonne(c, fields) in names for c in premiere[1]) >= max(1, len(absentes))
+    for f in absentes:
+        conseil = f"ajoutez-la à la ligne d'en-tête ({expected})"
+        if titre_au_dessus:  # the header is on the next line: a title row was typed above it in the spreadsheet
+            conseil = (f"la ligne {premiere[0]} porte les noms des colonnes : la ligne au-dessus est un titre ; "
+                       f"supprimez la ligne 1 dans le tableur, pour que l'en-tête soit la première ligne")
+        usage = f["name"] if any(c in names for c in propres) or not f.get("title") else f["title"]
+        problems.append(Probleme(nom, "colonne obligatoire absente", ligne=1, colonne=usage, conseil=conseil))
     if problems:
         return None, problems
     if not lecture.lignes:
@@ -274,14 +282,14 @@ def valider(lecture: Lecture, schema: dict) -> tuple[pd.DataFrame | None, list[P
             text = row[i] if i is not None else ""
             if text in missing_values:
                 if f.get("constraints", {}).get("required"):
-                    problems.append(Probleme(nom, "valeur obligatoire manquante", ligne=n, colonne=f["name"]))
+                    problems.append(Probleme(nom, "valeur obligatoire manquante", ligne=n, colonne=titre(f["name"])))
                 columns[f["name"]].append(None)
                 continue
             value, problem, advice = _convertir(text, f, lecture.decimale)
             if problem is None:
                 problem, advice = _contraintes(value, text, f)
             if problem:
-                problems.append(Probleme(nom, problem, ligne=n, colonne=f["name"], conseil=advice))
+                problems.append(Probleme(nom, problem, ligne=n, colonne=titre(f["name"]), conseil=advice))
             columns[f["name"]].append(value)
     keys = schema.get("primaryKey") or []
     keys = [keys] if isinstance(keys, str) else keys
@@ -296,7 +304,7 @@ def valider(lecture: Lecture, schema: dict) -> tuple[pd.DataFrame | None, list[P
                         nom,
                         f"ligne en double : {' / '.join(map(str, k))} figure déjà ligne {first[k]}",
                         ligne=n,
-                        colonne=", ".join(key),
+                        colonne=", ".join(titre(c) for c in key),
                         conseil="supprimez ou corrigez l'une des deux lignes",
                     )
                 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -16,6 +17,9 @@ class Probleme:
     conseil: str | None = None
 
     def __str__(self) -> str:
+        return _sans_longue_citation(self._texte())
+
+    def _texte(self) -> str:
         where = [self.fichier]
         if self.ligne is not None:
             where.append(f"ligne {self.ligne}")
@@ -25,6 +29,22 @@ class Probleme:
         if self.conseil:
             text += f" — {self.conseil}"
         return text
+
+
+#: The longest quotation of a cell a message gives whole; a longer one is cut, with its length.
+CITATION_MAX = 200
+_CITATION_LONGUE = re.compile(r"«([^»]{%d})([^»]+)»" % CITATION_MAX)
+
+
+def _sans_longue_citation(texte: str) -> str:
+    """A message whose « quotations » of more than CITATION_MAX characters are cut (a cell of 130 000 spaces is
+    never printed whole, nor carried into the audit page)."""
+    def couper(m: re.Match) -> str:
+        from .formats import entier  # Babel: only for such a message
+
+        return f"«{m.group(1).rstrip()}… ({entier(len(m.group(1)) + len(m.group(2)))} caractères) »"
+
+    return _CITATION_LONGUE.sub(couper, texte)
 
 
 class ErreurCLN(Exception):

@@ -127,14 +127,22 @@ class ExecutionEnCours(ErreurCLN):
     """Another run holds the lock for too long."""
 
 
+class VerrouIllisible(ErreurCLN):
+    """The lock file cannot be made (a folder in its place, a folder one cannot write in)."""
+
+
 def verrou(journal: Callable[[str], None] = print) -> filelock.BaseFileLock:
     """The lock held from reading the state to writing it: a second run in the same folder waits
     (saying so), then gives up with a French message after `ATTENTE_VERROU` seconds."""
     lock = filelock.FileLock(str(config.STATE_LOCK))
-    config.STATE_LOCK.parent.mkdir(parents=True, exist_ok=True)
+    nom = config.display_path(config.STATE_LOCK)
+    if config.STATE_LOCK.is_dir():
+        raise VerrouIllisible(f"{nom} est un dossier, pas le fichier verrou de cln-analysis : supprimez ce dossier "
+                              "(aucune donnée n'y est rangée), puis relancez")
     try:
+        config.STATE_LOCK.parent.mkdir(parents=True, exist_ok=True)
         lock.acquire(timeout=0)
-    except filelock.Timeout:
+    except filelock.Timeout:  # first: filelock's Timeout is an OSError too
         journal("Une autre exécution de cln-analysis est en cours dans ce dossier : attente de sa fin…")
         try:
             lock.acquire(timeout=ATTENTE_VERROU)
@@ -142,4 +150,7 @@ def verrou(journal: Callable[[str], None] = print) -> filelock.BaseFileLock:
             raise ExecutionEnCours(
                 f"une autre exécution occupe ce dossier depuis plus de {ATTENTE_VERROU // 60} minutes "
                 f"(verrou {config.display_path(config.STATE_LOCK)}) ; relancez quand elle est terminée") from None
+    except OSError as exc:
+        raise VerrouIllisible(f"le verrou {nom} ne peut pas être créé ({exc.strerror or exc}) : vérifiez que le "
+                              "dossier build/ est un dossier où vous pouvez écrire, puis relancez") from None
     return lock

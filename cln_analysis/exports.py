@@ -7,6 +7,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from . import formats
@@ -35,11 +36,19 @@ def _format_excel(exemple: str) -> str | None:
     return f'#,##0{decimales} "€"' if m.group(2) == "€" else f"#,##0{decimales}"
 
 
+def _decimales_format(excel: str) -> int:
+    """The decimals an Excel number format shows (`0.0%` → 1, `#,##0 "€"` → 0)."""
+    m = re.search(r"\.(0+)", excel)
+    return len(m.group(1)) if m else 0
+
+
 def feuille_excel(
     df: pd.DataFrame, legende: str, titres: Mapping[str, str], formateurs: Mapping[str, Callable]
 ) -> Feuille:
     """One table as a workbook sheet: French headers, numbers kept as numbers with the Excel display
-    format that matches the page's French format; a column the page shows as words is written as words."""
+    format that matches the page's French format; a column the page shows as words is written as words.
+    Where the page formats a number, the cell holds the number the page prints (`formats.nombre_du_texte`
+    of its text: nearest for a figure, outward for a confidence bound), so that cell and page never differ."""
     colonnes, formats_excel, lignes = [], [], [[] for _ in range(len(df))]
     for c in df.columns:
         valeurs = df[c].tolist()
@@ -47,6 +56,9 @@ def feuille_excel(
         exemple = next((v for v in valeurs if not formats.est_manquant(v)), None)
         nombre = isinstance(exemple, (int, float)) and not isinstance(exemple, bool)
         excel = _format_excel(str(fmt(exemple))) if (fmt and exemple is not None and nombre) else None
+        if excel is not None:  # a column whose page shows some cents (`euros_auto`): the format shows them all
+            excel = max((_format_excel(str(fmt(v))) or excel for v in valeurs if not formats.est_manquant(v)),
+                        key=_decimales_format)
         texte = fmt is not None and (not nombre or excel is None)
         colonnes.append(str(titres.get(c, c)))
         formats_excel.append(excel)
@@ -55,11 +67,30 @@ def feuille_excel(
                 lignes[i].append(None)
             elif texte:
                 lignes[i].append(str(fmt(v)))
+            elif excel is not None and isinstance(v, (int, float)) and not isinstance(v, bool):
+                lignes[i].append(_comme_la_page(v, str(fmt(v))))
             elif isinstance(v, (bool, int, float)):
                 lignes[i].append(v.item() if hasattr(v, "item") else v)
             else:
                 lignes[i].append(str(v))
     return Feuille(legende, colonnes, formats_excel, lignes)
+
+
+def _comme_la_page(v, texte: str) -> int | float:
+    """The number a page's text shows (`35 %` → 0.35), an integer for a whole count; `v` when no number."""
+    shown = formats.nombre_du_texte(texte)
+    if shown is None:
+        return v.item() if hasattr(v, "item") else v
+    return int(shown) if float(shown).is_integer() and float(v).is_integer() else shown
+
+
+def nom_feuille(nom: str) -> str:
+    """A table's sheet name in the workbook (Excel forbids `[]:*?/\\` and allows 31 characters)."""
+    return re.sub(r"[\[\]:*?/\\]", "_", nom)[:31]
+
+
+#: The one cell of the workbook of a report that publishes no table.
+SANS_TABLEAU = "Ce rapport ne publie aucun tableau : sa page dit pourquoi."
 
 
 def classeur_excel(feuilles: dict[str, Feuille]) -> bytes:
@@ -70,8 +101,10 @@ def classeur_excel(feuilles: dict[str, Feuille]) -> bytes:
 
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
+    if not feuilles:  # a report that publishes no table (below its secrecy threshold) still has its workbook
+        feuilles = {"Rapport": Feuille("Rapport", ["Information"], [None], [[SANS_TABLEAU]])}
     for nom, f in feuilles.items():
-        ws = wb.create_sheet(re.sub(r"[\[\]:*?/\\]", "_", nom)[:31])
+        ws = wb.create_sheet(nom_feuille(nom))
         ws.append(f.colonnes)
         for cell in ws[1]:
             cell.font = Font(bold=True)
@@ -89,16 +122,47 @@ def classeur_excel(feuilles: dict[str, Feuille]) -> bytes:
     return out.getvalue()
 
 
-def csv_excel(texte: str) -> bytes:
+def valeurs_classeur(contenu: bytes) -> dict[str, tuple[list[str | None], list[list[object]]]]:
+    """{sheet name: (number format of each column, data rows)} of a workbook `classeur_excel` wrote."""
+    import openpyxl  # slow to import: only when the site is written
+
+    wb = openpyxl.load_workbook(io.BytesIO(contenu), data_only=True)
+    out = {}
+    for ws in wb.worksheets:
+        rows = list(ws.iter_rows(min_row=2))
+        fmts = [c.number_format if c.number_format != "General" else None for c in rows[0]] if rows else []
+        out[ws.title] = (fmts, [[c.value for c in r] for r in rows])
+    return out
+
+
+def csv_excel(texte: str, feuille: tuple[list[str | None], list[list[object]]] | None = None) -> bytes:
     """A processed table (UTF-8, `,`, `.` decimal) as French Excel opens it in columns: UTF-8 with a
-    byte-order mark (so « numérique » reads right), `;` between fields, decimal comma, CRLF line ends."""
+    byte-order mark (so « numérique » reads right), `;` between fields, decimal comma, CRLF line ends.
+    With the table's workbook sheet (`valeurs_classeur`), a number the page shows with its own precision
+    is written as the sheet holds it, i.e. as the page prints it (`0,0731` shown `7,3 %` → `0,073`)."""
+    fmts, lignes = feuille or ([], [])
     out = io.StringIO()
     w = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    for row in csv.reader(io.StringIO(texte)):
-        w.writerow([v.replace(".", ",") if _NOMBRE.fullmatch(v) else v for v in row])
+    for i, row in enumerate(csv.reader(io.StringIO(texte))):
+        cells = []
+        for j, v in enumerate(row):
+            if _NOMBRE_OU_ENTIER.fullmatch(v) and i >= 1 and j < len(fmts) and fmts[j] and i - 1 < len(lignes):
+                shown = lignes[i - 1][j] if j < len(lignes[i - 1]) else None
+                if isinstance(shown, (int, float)) and not isinstance(shown, bool):
+                    v = _texte_nombre(shown)
+            cells.append(v.replace(".", ",") if _NOMBRE.fullmatch(v) else v)
+        w.writerow(cells)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+def _texte_nombre(x: float) -> str:
+    """`0.35`, `3058244`: a number in its shortest form, `.` decimal (no exponent for a small share)."""
+    if float(x).is_integer():
+        return str(int(x))
+    return format(Decimal(repr(float(x))), "f")
+
+
 _NOMBRE = re.compile(r"[+-]?\d+\.\d+")
+_NOMBRE_OU_ENTIER = re.compile(r"[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
 

@@ -218,18 +218,37 @@ def verifier_ecriture(chemins: Iterable[Path]) -> None:
                 raise ErreurEcriture(config.display_path(path), path.name, exc) from exc
 
 
+#: `git status` without the notebooks' clean filter (nbstripout starts a Python per notebook, or fails when
+#: `.venv/` is not there yet, on a fresh clone's first run): the committed notebooks have no outputs, so their
+#: raw content is what the filter would give, and the answer stays the same, fast.
+_SANS_FILTRE = ("-c", "filter.nbstripout.clean=", "-c", "filter.nbstripout.smudge=", "-c",
+                "filter.nbstripout.process=", "-c", "filter.nbstripout.required=false")
+#: How long a git command may take before its answer is given up (seconds; a loaded machine is slow).
+ATTENTE_GIT = 30
+
+
 def commit_git(root: Path | None = None) -> str:
-    """The git commit of the repository, « (modifié) » when the work tree differs from it."""
+    """The git commit of the repository, « (modifié) » when the work tree differs from it; the commit is known
+    whenever git is, even when the check for changes cannot answer."""
     root = root or config.ROOT
     try:
-        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
-        if head.returncode != 0:
-            return "inconnu (pas de dépôt git)"
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10)
-        return head.stdout.strip() + (" (avec des modifications non enregistrées)" if dirty.stdout.strip() else "")
-    except (OSError, subprocess.SubprocessError):
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                              timeout=ATTENTE_GIT)
+    except OSError:
         return "inconnu (git absent)"
+    except subprocess.SubprocessError:
+        return "inconnu (git n'a pas répondu)"
+    if head.returncode != 0:
+        return "inconnu (pas de dépôt git)"
+    commit = head.stdout.strip()
+    try:
+        dirty = subprocess.run(["git", "-C", str(root), *_SANS_FILTRE, "status", "--porcelain",
+                                "--untracked-files=no"], capture_output=True, text=True, timeout=ATTENTE_GIT)
+    except (OSError, subprocess.SubprocessError):
+        return commit + " (modifications non vérifiées)"
+    if dirty.returncode != 0:
+        return commit + " (modifications non vérifiées)"
+    return commit + (" (avec des modifications non enregistrées)" if dirty.stdout.strip() else "")
 
 
 def chemin_sortie(sortie: str | Path, force: bool = False, suffixes: tuple[str, ...] = (".xlsx", ".csv")) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -41,7 +41,15 @@ def est_manquant(value: object) -> bool:
 
 def nombre(value: float, decimales: int = 0) -> str:
     """`98 953`, `2,5` — a number with a fixed count of decimals."""
-    return format_decimal(arrondi(value, decimales), format=_with_decimals(_DECIMAL, decimales), locale=LOCALE)
+    d = arrondi(value, decimales)
+    with localcontext() as ctx:
+        ctx.prec = _chiffres(d)
+        return format_decimal(d, format=_with_decimals(_DECIMAL, decimales), locale=LOCALE)
+
+
+def _chiffres(d: Decimal) -> int:
+    """The precision of a decimal context that holds every digit of `d` (Babel quantises in the current one)."""
+    return max(28, len(d.as_tuple().digits) + 4) if d.is_finite() else 28
 
 
 def entier(value: float) -> str:
@@ -51,10 +59,11 @@ def entier(value: float) -> str:
 
 def euros(value: float, decimales: int = 0) -> str:
     """`3 058 244 €` (or `134 522,50 €` with decimales=2)."""
-    return format_currency(
-        arrondi(value, decimales), "EUR", format=_with_decimals(_CURRENCY, decimales), locale=LOCALE,
-        currency_digits=False,
-    )
+    d = arrondi(value, decimales)
+    with localcontext() as ctx:
+        ctx.prec = _chiffres(d)
+        return format_currency(d, "EUR", format=_with_decimals(_CURRENCY, decimales), locale=LOCALE,
+                               currency_digits=False)
 
 
 def euros_auto(value: float) -> str:
@@ -75,7 +84,9 @@ def pourcentage(ratio: float, decimales: int = 1) -> str:
 
 def _pour_cent(pour_cent: Decimal, decimales: int) -> str:
     """A percentage already rounded (`81` → `81 %`): Babel scales the ratio back by 100, exactly."""
-    return format_percent(pour_cent.scaleb(-2), format=_with_decimals(_PERCENT, decimales), locale=LOCALE)
+    with localcontext() as ctx:
+        ctx.prec = _chiffres(pour_cent)
+        return format_percent(pour_cent.scaleb(-2), format=_with_decimals(_PERCENT, decimales), locale=LOCALE)
 
 
 def evolution(ratio: float, decimales: int = 1) -> str:

@@ -71,14 +71,39 @@ def verifier_niveaux(niveaux: pd.DataFrame) -> list[Probleme]:
                      colonne="note")]
 
 
-def libelle_mediane(mediane: float, libelles: dict[int, str]) -> str:
-    """`Satisfaisant`, or `entre Acceptable et Satisfaisant` for a median between two levels."""
+def libelle_mediane(mediane: float, libelles: dict[int, str], comptes: dict[int, int] | None = None) -> str:
+    """`Satisfaisant`, or `entre Acceptable et Satisfaisant` for a median between two levels; with the counts per
+    level (`comptes`), a median at a level nobody chose (3 × 0 and 3 × 4 give 2) is « avis partagés » with the two
+    groups, never a level nobody gave."""
     if mediane != mediane:  # NaN
         return "—"
     lo, hi = int(np.floor(mediane)), int(np.ceil(mediane))
+    if comptes is not None and not any(comptes.get(k, 0) for k in range(lo, hi + 1)):
+        return avis_partages(mediane, libelles, comptes)
     if lo == hi:
         return libelles[lo]
     return f"entre {_court(libelles[lo])} et {_court(libelles[hi])}"
+
+
+def _groupe(niveaux: list[int], libelles: dict[int, str], comptes: dict[int, int]) -> str:
+    """`3 à Absent`, `4 entre Absent et Insuffisant`: one side of a split panel."""
+    choisis = [k for k in niveaux if comptes.get(k, 0)]
+    n = sum(comptes.get(k, 0) for k in choisis)
+    if len(choisis) == 1:
+        return f"{f.entier(n)} à {_court(libelles[choisis[0]])}"
+    return f"{f.entier(n)} entre {_court(libelles[choisis[0]])} et {_court(libelles[choisis[-1]])}"
+
+
+def avis_partages(mediane: float, libelles: dict[int, str], comptes: dict[int, int]) -> str:
+    """`avis partagés : 3 à Absent, 3 à Exemplaire` — the groups below and above a median nobody chose."""
+    bas = [k for k in NIVEAUX if k < mediane]
+    haut = [k for k in NIVEAUX if k > mediane]
+    return f"avis partagés : {_groupe(bas, libelles, comptes)}, {_groupe(haut, libelles, comptes)}"
+
+
+def comptes_niveaux(stats: pd.DataFrame, critere: str) -> dict[int, int]:
+    """{level: number of members who gave it} of one criterion of `statistiques`."""
+    return {k: int(stats.loc[critere, f"note_{k}"]) for k in NIVEAUX}
 
 
 def _court(libelle: str) -> str:
@@ -183,6 +208,30 @@ def points_bloquants(stats: pd.DataFrame) -> list[str]:
     return [c for c, med in stats["mediane"].items() if not f.est_manquant(med) and med <= 1]
 
 
+#: Why Krippendorff's alpha is not given, as the page says it.
+RAISONS_ALPHA = {
+    "membres": "trop peu de membres ont noté",
+    "paires": "trop peu de critères ont été notés par au moins deux membres pour comparer leurs notes",
+    "desaccord": "toutes les notes comparables sont identiques : il n'y a aucun désaccord à mesurer",
+}
+
+
+def raison_sans_alpha(notes: pd.DataFrame) -> str | None:
+    """Why `alpha` is undefined (a key of RAISONS_ALPHA), None when it is defined: fewer than MEMBRES_ALPHA members
+    who scored; fewer than two pairable scores (a criterion scored by one member pairs with nobody); every pairable
+    score the same (no disagreement, so nothing to measure: alpha is 0/0)."""
+    answered = notes.dropna(how="all")
+    if len(answered) < MEMBRES_ALPHA:
+        return "membres"
+    par_critere = answered.notna().sum()
+    pairables = answered.loc[:, par_critere >= 2]
+    if int(pairables.notna().sum().sum()) < 2:
+        return "paires"
+    if pairables.stack().nunique() <= 1:
+        return "desaccord"
+    return None
+
+
 def alpha(notes: pd.DataFrame) -> float | None:
     """Krippendorff's ordinal alpha, members as coders and criteria as units, abstentions missing."""
     answered = notes.dropna(how="all")
@@ -212,6 +261,7 @@ class Avis:
     bloquants: list[str]
     alpha: float | None
     ponderateurs: int = 0  # members who shared their points (the count is always publishable)
+    raison_sans_alpha: str | None = None  # a key of RAISONS_ALPHA when alpha is None and the panel is publishable
 
 
 def avis(notes: pd.DataFrame, seuil_publication: int, ponderations: pd.DataFrame | None = None) -> Avis:
@@ -232,6 +282,7 @@ def avis(notes: pd.DataFrame, seuil_publication: int, ponderations: pd.DataFrame
         bloquants=[c for c in points_bloquants(stats.loc[publies])] if publies else [],
         alpha=alpha(notes) if publiable else None,
         ponderateurs=ponderateurs,
+        raison_sans_alpha=raison_sans_alpha(notes) if publiable else None,
     )
 
 
@@ -303,7 +354,8 @@ def synthese(pub: pd.DataFrame, libelles: dict[int, str]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "critere": list(pub.index),
-            "mediane": [f"{libelle_mediane(m, libelles)} ({f.nombre(m, 1)})" for m in pub["mediane"]],
+            "mediane": [f"{libelle_mediane(m, libelles, comptes_niveaux(pub, c))} ({f.nombre(m, 1)})"
+                        for c, m in pub["mediane"].items()],
             "quartiles": [f"{f.nombre(a, 2)} – {f.nombre(b, 2)}" for a, b in zip(pub["q1"], pub["q3"], strict=False)],
             "favorables": [
                 share(p, k, n) for p, k, n in zip(pub["part_favorable"], pub["favorables"], pub["n"], strict=False)

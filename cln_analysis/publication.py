@@ -17,6 +17,7 @@ import re
 from functools import lru_cache
 
 import jinja2
+from markupsafe import Markup
 
 from . import __version__, balayage, catalogue, config, exports, figures_csv, formats, typographie
 from .fichiers import Lot, ecrire_atomique, remplacer_dossier
@@ -78,11 +79,39 @@ def extraire_sorties(nb) -> Sorties:
         raise SortiesAbsentes(str(exc)) from None
 
 
+def _niveau_titre(cell) -> int | None:
+    """The level of a markdown cell that is only a heading (`## Selon l'âge` → 2), else None."""
+    texte = "".join(cell.source).strip() if isinstance(cell.source, list) else cell.source.strip()
+    m = re.fullmatch(r"(#{1,6})\s+[^\n]+", texte)
+    return len(m.group(1)) if cell.cell_type == "markdown" and m else None
+
+
+def _sans_titres_vides(cells: list) -> list:
+    """The cells without the headings that have nothing under them (a section the data left empty, e.g. « Selon
+    l'âge » below the secrecy threshold): a heading stays when a cell before the next heading of its level or
+    above is markdown text or a code cell with an output."""
+    garder = []
+    for i, c in enumerate(cells):
+        niveau = _niveau_titre(c)
+        if niveau is None:
+            garder.append(c)
+            continue
+        for d in cells[i + 1:]:
+            n = _niveau_titre(d)
+            if n is not None and n <= niveau:
+                break
+            if (d.cell_type == "markdown" and n is None and "".join(d.source).strip()) or (
+                    d.cell_type == "code" and d.get("outputs")):
+                garder.append(c)
+                break
+    return garder
+
+
 def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, quand: dt.datetime, audit: bool) -> str:
     """The public (or audit) HTML page of an executed notebook."""
     nb = copy.deepcopy(nb)
     cachees = {"note-jupyterlab"} if audit else {"note-jupyterlab", "audit-seulement"}  # the note is for JupyterLab
-    nb.cells = [c for c in nb.cells if not cachees & set(c.metadata.get("tags", []))]
+    nb.cells = _sans_titres_vides([c for c in nb.cells if not cachees & set(c.metadata.get("tags", []))])
     titre = sorties.titre or rapport.titre  # a report may title itself from its data (years covered)
     titre_page = f"{titre} — {'audit — ' if audit else ''}Conseil local du numérique de Roubaix"
     page = rapport.page_audit if audit else rapport.page
@@ -204,12 +233,15 @@ def ecrire_site(etat: dict[str, EtatRapport], quand: dt.datetime) -> None:
     tables: dict[str, list[str]] = {}
     classeurs: dict[str, str] = {}
     for r in catalogue.rapports():
+        classeur = r.classeur.read_bytes() if r.classeur.is_file() else None
+        feuilles = exports.valeurs_classeur(classeur) if classeur and r.dossier_tableaux.is_dir() else {}
         if r.dossier_tableaux.is_dir():
-            for f in sorted(r.dossier_tableaux.glob("*.csv")):
-                downloads[r.telechargement(f.name)] = exports.csv_excel(f.read_text(encoding="utf-8"))
+            for f in sorted(r.dossier_tableaux.glob("*.csv")):  # at the page's precision, as the workbook
+                downloads[r.telechargement(f.name)] = exports.csv_excel(
+                    f.read_text(encoding="utf-8"), feuilles.get(exports.nom_feuille(f.stem)))
                 tables.setdefault(r.id, []).append(f.name)
-        if r.classeur.is_file():
-            downloads[r.classeur.name] = r.classeur.read_bytes()
+        if classeur is not None:
+            downloads[r.classeur.name] = classeur
             classeurs[r.id] = r.classeur.name
     for p in fichiers_etrangers():  # a file no run made is reported, never removed silently with the folder
         if p.parent == config.DOWNLOADS_DIR and p.name not in downloads and p.is_file():
@@ -272,6 +304,23 @@ def _statut(st: EtatRapport | None, has_page: bool) -> str:
             + ("La version précédente reste en ligne." if has_page else "Il n'a encore jamais été produit."))
 
 
+_CHIFFRE_MARQUE = re.compile(r'<span data-chiffre="([^"]+)">(.*?)</span>', re.S)
+
+
+def _chiffres_publies(page) -> dict[str, list[str]]:
+    """{figure id: its texts} of the figures a published page shows (`rapport.valeur` marks them), in page order:
+    the index shows a key figure as its page prints it, so that a figure edited by hand in build/etat.json never
+    reaches it."""
+    try:
+        texte = page.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    out: dict[str, list[str]] = {}
+    for fid, contenu in _CHIFFRE_MARQUE.findall(texte):
+        out.setdefault(Markup(fid).unescape(), []).append(Markup(re.sub(r"<[^>]+>", "", contenu)).unescape())
+    return out
+
+
 def page_index(etat: dict[str, EtatRapport], figures, tables: dict[str, list[str]], quand: dt.datetime,
                classeurs: dict[str, str] | None = None) -> str:
     """One card per report: title, headline figures (those of its last run, in its declared order), run date,
@@ -282,7 +331,9 @@ def page_index(etat: dict[str, EtatRapport], figures, tables: dict[str, list[str
     for r in catalogue.rapports():
         st = etat.get(r.id)
         has_page = r.page.exists()
-        chiffres = [(fid, texte, by_id[fid]["label"]) for fid, texte in (st.cartes if st else []) if fid in by_id]
+        sur_la_page = _chiffres_publies(r.page) if (st and st.cartes and has_page) else {}
+        chiffres = [(fid, sur_la_page[fid][0], by_id[fid]["label"]) for fid, _texte in (st.cartes if st else [])
+                    if fid in by_id and fid in sur_la_page]  # the text its page prints, never the state's
         cartes.append({
             "titre": r.titre, "description": r.description, "fictif": bool(st and st.fictif),
             "echec": bool(st and not st.ok), "chiffres": chiffres, "statut": _statut(st, has_page),

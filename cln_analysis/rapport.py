@@ -135,7 +135,7 @@ class Rapport:
             raise KeyError(f"chiffre non déclaré : {figure_id}")
         if self._registre_publie is None:
             self._registre_publie = registre.publies_depuis(donnees.charger("chiffres_publies", config.REGISTER))
-        return registre.affichage(c.value, c.unit, self._registre_publie.get(figure_id, ""), c.decimales)
+        return registre.affichage(c.value, c.unit, self._registre_publie.get(figure_id, ""), c.decimales, figure_id)
 
     def valeur(self, figure_id: str) -> Html:
         """`affiche` as HTML for prose, marked with the figure's id (`data-chiffre`) so that a test can check
@@ -173,16 +173,15 @@ class Rapport:
             f"Début : {formats.date_heure(self.debut)}",
             f"Durée du calcul : {formats.duree(duree)}",
         ]
-        units = dict(zip(rapprochement["figure_id"], rapprochement["unit"], strict=False))
+        declarees = {c.figure_id: c.decimales for c in self.chiffres}
         view = pd.DataFrame(
             {
                 "figure_id": rapprochement["figure_id"],
                 "label": rapprochement["label"],
-                "valeur_calculee": [
-                    formats.valeur(float(v), units[i], registre.decimales_affichage(units[i], p))
-                    for i, v, p in zip(
-                        rapprochement["figure_id"], rapprochement["value"], rapprochement["published"], strict=False
-                    )
+                "valeur_calculee": [  # as the page shows it: the same rule, the same decimals
+                    registre.affichage(float(v), u, p, declarees.get(i), i)
+                    for i, v, u, p in zip(rapprochement["figure_id"], rapprochement["value"], rapprochement["unit"],
+                                          rapprochement["published"], strict=False)
                 ],
                 "published": rapprochement["published"].replace("", "—"),
                 "status": rapprochement["status"].map(STATUTS),

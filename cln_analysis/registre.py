@@ -105,12 +105,27 @@ def decimales_affichage(unit: str, published: str, declarees: int | None = None)
     return declarees
 
 
-def affichage(value: float, unit: str, published: str, declarees: int | None = None) -> str:
+#: The last word of the id of a confidence bound: such a figure is rounded outward (lower down, upper up).
+BORNES = {"ic_bas": "basse", "ic_haut": "haute"}
+
+
+def borne(figure_id: str) -> str | None:
+    """`basse` or `haute` for the id of a confidence bound (`retours.x.ic_bas`), else None."""
+    return BORNES.get(figure_id.rsplit(".", 1)[-1])
+
+
+def affichage(value: float, unit: str, published: str, declarees: int | None = None,
+              figure_id: str = "") -> str:
     """A figure as every page shows it: by its unit, with the precision of `decimales_affichage`, and in
-    millions of euros when its source prints it so (`229,51 M€`)."""
+    millions of euros when its source prints it so (`229,51 M€`); a confidence bound of a share
+    (`borne(figure_id)`) rounded outward, as its interval is printed."""
     from . import formats  # here only: formats loads Babel, which the runner's no-change path must not
 
     dec = decimales_affichage(unit, published, declarees)
+    sens = borne(figure_id)
+    if sens and unit == "ratio":
+        d = formats.decimales_valeur(value, unit, dec)
+        return formats.borne_basse(value, d) if sens == "basse" else formats.borne_haute(value, d)
     if unit == "EUR" and published and interpreter(published).signe == "M€":
         return formats.millions_euros(value, dec)
     return formats.valeur(value, unit, dec)

@@ -110,8 +110,8 @@ COLONNES = {
     "reponses_donnees": Colonne("Réponses données", f.entier),
     "part": Colonne("Part", _pourcentage),
     "part_oui": Colonne("Part de « oui »", _pourcentage),
-    "ic_bas": Colonne("Intervalle à 95 % : de", _pourcentage),
-    "ic_haut": Colonne("à", _pourcentage),
+    "ic_bas": Colonne("Intervalle à 95 % : de", f.borne_basse),  # outward, as the prose prints it
+    "ic_haut": Colonne("à", f.borne_haute),
 }
 
 #: Headline shares whose interval is also a figure of figures.csv.
@@ -277,8 +277,9 @@ def chiffres(r: Retours) -> list[dict]:
 
 
 def intervalle_en_mots(bas: float, haut: float) -> str:
-    """`entre 28 % et 62 %`: a 95 % interval as a resident reads it."""
-    return f"entre {f.pourcentage(bas, 0)} et {f.pourcentage(haut, 0)}"
+    """`entre 35 % et 83 %`: a 95 % interval as a resident reads it, rounded outward (`formats.intervalle`)."""
+    texte_bas, texte_haut = f.intervalle(bas, haut, DECIMALES_PARTS)
+    return f"entre {texte_bas} et {texte_haut}"
 
 
 def tableau_indicateurs(r: Retours) -> pd.DataFrame:

@@ -111,6 +111,11 @@ class Sorties:
             raise FormeInvalide(f"sorties du notebook de forme inattendue ({exc})") from None
 
 
+#: The JSON types each field of a state record may have.
+_TYPES_ETAT = {"statut": str, "date": str, "date_iso": str, "message": str, "cle": (str, type(None)),
+               "entrees": list, "sorties": dict, "duree": (int, float), "fictif": bool, "cartes": list}
+
+
 @dataclass(frozen=True)
 class EtatRapport:
     """One report's record in build/etat.json: its last run, what it depended on and what it wrote."""
@@ -141,6 +146,13 @@ class EtatRapport:
         if not isinstance(data, dict) or not isinstance(data.get("statut"), str):
             raise FormeInvalide("enregistrement sans statut")
         connus = {f.name for f in fields(cls)}
+        for champ, types in _TYPES_ETAT.items():  # a field edited by hand to another type: no record
+            valeur = data.get(champ)
+            if champ in data and (not isinstance(valeur, types) or (champ == "duree" and isinstance(valeur, bool))):
+                raise FormeInvalide(f"champ « {champ} » de type inattendu")
+        if not all(isinstance(e, dict) and all(isinstance(v, str) for v in e.values())
+                   for e in data.get("entrees", [])):
+            raise FormeInvalide("entrée de forme inattendue")
         try:
             d = {k: v for k, v in data.items() if k in connus}
             d["entrees"] = [Entree(**e) for e in d.get("entrees", [])]

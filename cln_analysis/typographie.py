@@ -21,11 +21,14 @@ ESPACE_INSECABLE = "\u00a0"
 
 # a breakable space: ASCII space, tab or line break (never U+00A0 / U+202F)
 _S = r"[ \t\r\n]"
-_ESPACES = r"[ \t\r\n\u00a0\u202f]+"  # an existing space of any kind, replaced (never added where none is)
+# an existing space of any kind, replaced (never added where none is); a match starts only where a run of spaces
+# starts, so that a long run (a cell of 130 000 spaces) is scanned once, not once per position (quadratic)
+_DEBUT = r"(?<![ \t\r\n\u00a0\u202f])"
+_ESPACES = _DEBUT + r"[ \t\r\n\u00a0\u202f]+"
 _AVANT_PONCTUATION = re.compile(_ESPACES + r"([;!?])(?=\s|$|<|[»)\].,])")  # « oui ? », not « ?x=1 »
 _AVANT_DEUX_POINTS = re.compile(_ESPACES + r":(?=\s|$)")
 _APRES_GUILLEMET = re.compile(r"«[ \t\r\n\u00a0\u202f]*")
-_AVANT_GUILLEMET = re.compile(r"[ \t\r\n\u00a0\u202f]*»")
+_AVANT_GUILLEMET = re.compile(_DEBUT + r"[ \t\r\n\u00a0\u202f]*»")
 _DANS_NOMBRE = re.compile(r"(?<=\d)" + _S + r"+(?=\d{3}(?!\d))")
 _NOMBRE_UNITE = re.compile(r"(?<=\d)" + _S + r"+(?=[%€$£]|[^\W\d_])")
 

@@ -99,3 +99,12 @@ def test_property_half_up_on_the_text_and_outward_bounds(v, decimales):
     assert arrondi(v, decimales, CENT) == exact.quantize(unite, rounding=ROUND_HALF_UP)
     b, h = arrondi_bas(v, decimales, CENT), arrondi_haut(v, decimales, CENT)
     assert b <= exact <= h and h - b <= unite
+
+
+def test_huge_values_are_rounded_and_formatted_exactly():
+    from cln_analysis import formats
+
+    # 10**30 has 31 digits, more than the default decimal context's 28: no InvalidOperation, every digit kept
+    assert formats.entier(10**30) == "1\u202f" + "\u202f".join(["000"] * 10)
+    assert arrondi(10**30 + 0.5) == Decimal(10**30)  # the float 1e30 is exactly 10**30
+    assert (formats.entier(2.5), formats.entier(-2.5), formats.entier(0.5)) == ("3", "-3", "1")

@@ -182,3 +182,21 @@ def test_nothing_after_the_bom_or_sep_line_is_an_empty_file(tmp_path, contenu):
     p.write_bytes(contenu)
     with pytest.raises(ErreurDonnees, match="le fichier est vide"):
         donnees.lire(p)
+
+
+def test_a_column_is_named_by_the_title_the_file_has(tmp_path):
+    p = tmp_path / "appels.csv"
+    p.write_text("Période,Appels reçus,Appels perdus,Appels répondus\n2023,134702,31916,102786\n"
+                 "2024,beaucoup,18268,90172\n", encoding="utf-8")
+    e = _erreur("appels_standard", p)
+    [prob] = e.problemes
+    assert (prob.ligne, prob.colonne) == (3, "Appels reçus")  # the file's own title, not the id appels_recus
+    assert "appels_recus" not in str(e)
+
+
+def test_a_title_row_above_a_wide_header_says_to_delete_line_1(tmp_path):
+    p = tmp_path / "b.csv"
+    p.write_text("Budget 2025,,,\nannee,section,budget_numerique,budget_total\n2025,investissement,1,2\n",
+                 encoding="utf-8")
+    text = str(_erreur("budget_mandate", p))
+    assert "supprimez la ligne 1" in text and "guillemets" not in text

@@ -132,3 +132,44 @@ def test_krippendorff_alpha_needs_five_members():
     assert grille.alpha(panel(a=[1, 2, 3, 4], b=[1, 2, 3, 4])) is None
     same = pd.DataFrame([[0, 2, 4, 1]] * 6, dtype=float)
     assert grille.alpha(same) == pytest.approx(1.0)
+
+
+def test_alpha_undefined_says_the_real_reason():
+    import krippendorff
+
+    # six members who all gave 3 everywhere: no disagreement at all, alpha is 0/0 (krippendorff refuses it)
+    tous_3 = pd.DataFrame([[3.0, 3.0, 3.0]] * 6)
+    with np.errstate(invalid="ignore"):
+        brut = krippendorff.alpha(reliability_data=tous_3.to_numpy(), level_of_measurement="ordinal",
+                                  value_domain=[0, 1, 2, 3, 4])
+    assert math.isnan(brut)
+    assert grille.alpha(tous_3) is None
+    assert grille.raison_sans_alpha(tous_3) == "desaccord"
+    # six members, but each criterion scored by one member only: no pair to compare
+    seuls = pd.DataFrame(np.diag([1.0, 2.0, 3.0, 4.0, 0.0, 2.0])).replace(0.0, NA)
+    seuls.iloc[4, 4] = 0.0
+    assert grille.raison_sans_alpha(seuls) == "paires"
+    assert grille.raison_sans_alpha(panel(a=[1, 2, 3, 4], b=[1, 2, 3, 4])) == "membres"  # four members
+    assert grille.raison_sans_alpha(pd.DataFrame([[0, 2, 4, 1]] * 6, dtype=float)) is None
+    a = grille.avis(tous_3, 5)
+    assert a.alpha is None and a.raison_sans_alpha == "desaccord"
+    assert "aucun désaccord" in grille.RAISONS_ALPHA["desaccord"]
+
+
+def test_split_panel_gets_avis_partages_never_a_level_nobody_chose():
+    notes = panel(c=[0, 0, 0, 4, 4, 4])
+    stats = grille.statistiques(notes)
+    assert stats.loc["c", "mediane"] == 2.0  # (0 + 4) / 2 by hand: the level « Acceptable », chosen by nobody
+    texte = grille.libelle_mediane(2.0, LIB, grille.comptes_niveaux(stats, "c"))
+    assert texte == "avis partagés : 3 à Absent, 3 à Exemplaire"
+    assert "Acceptable" not in texte
+    # groups spanning several levels
+    stats = grille.statistiques(panel(c=[0, 1, 1, 3, 4, 4]))
+    assert stats.loc["c", "mediane"] == 2.0
+    assert (grille.libelle_mediane(2.0, LIB, grille.comptes_niveaux(stats, "c"))
+            == "avis partagés : 3 entre Absent et Insuffisant, 3 entre Satisfaisant et Exemplaire")
+    # a median some members chose keeps its level
+    stats = grille.statistiques(panel(c=[0, 2, 2, 4]))
+    assert grille.libelle_mediane(2.0, LIB, grille.comptes_niveaux(stats, "c")) == "Acceptable, à améliorer"
+    table = grille.synthese(grille.statistiques(panel(c=[0, 0, 0, 4, 4, 4])), LIB)
+    assert table.loc[0, "mediane"].startswith("avis partagés : 3 à Absent, 3 à Exemplaire")

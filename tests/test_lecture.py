@@ -183,3 +183,95 @@ def test_refusals_of_what_is_no_table(tmp_path):
         ouvrir(_ecrire(tmp_path / "t.xlsx", b"PK\x03\x04 pas un zip"))
     with pytest.raises(ErreurDonnees, match="le fichier est vide"):
         ouvrir(_ecrire(tmp_path / "t.csv", b"sep=;\n\n ;; \n"))
+
+
+def test_a_formula_with_no_stored_value_is_refused(tmp_path):
+    p = tmp_path / "notes.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["membre", "note"])
+    ws.append(["m1", 3])
+    ws.append(["m2", "=B2+1"])  # openpyxl writes the formula and no value: what a program (not Excel) saves
+    wb.save(p)
+    assert openpyxl.load_workbook(p, data_only=True).active["B3"].value is None  # it would be read as empty
+    with pytest.raises(ErreurDonnees) as exc:
+        ouvrir(p)
+    texte = str(exc.value)
+    assert "ligne 3" in texte and "colonne « B »" in texte and "formule sans valeur enregistrée" in texte
+    assert "ouvrez le classeur dans Excel" in texte and "enregistrez-le" in texte
+
+
+def test_merged_cells_in_the_data_area_are_refused_naming_the_range(tmp_path):
+    p = tmp_path / "retours.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["canal", "reponse_obtenue"])
+    for _ in range(10):
+        ws.append(["téléphone", "oui"])
+    ws.merge_cells("B2:B10")  # nine « oui » in one merged block: eight would be read as empty
+    wb.save(p)
+    with pytest.raises(ErreurDonnees) as exc:
+        ouvrir(p)
+    assert "cellules fusionnées dans le tableau (B2:B10)" in str(exc.value)
+    assert "ligne 2" in str(exc.value)
+    # a merged title above the header is no data: the header is then on line 2
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Questionnaire", None])
+    ws.append(["canal", "reponse_obtenue"])
+    ws.append(["téléphone", "oui"])
+    ws.merge_cells("A1:B1")
+    wb.save(p)
+    assert ouvrir(p, Format(lignes_entete=2)).lignes == [(3, ["téléphone", "oui"])]
+
+
+def test_a_message_says_which_sheet_was_read_when_there_are_others(tmp_path):
+    p = _classeur(tmp_path / "t.xlsx", {"Consignes": [["lisez-moi"]], "Notes": [["a"], ["1"]]})
+    t = ouvrir(p)
+    assert t.feuille == "Consignes" and t.autres_feuilles == ("Notes",)
+    texte = str(t.probleme("colonne « note » absente"))
+    assert "(feuille « Consignes »)" in texte and "« Notes »" in texte
+    assert "seule la feuille « Consignes » est lue" in texte
+    seule = ouvrir(_classeur(tmp_path / "u.xlsx", {"Notes": [["a"], ["1"]]}))
+    assert "feuille" not in str(seule.probleme("x"))
+
+
+def test_too_big_shows_sizes_that_differ(tmp_path):
+    from cln_analysis.lecture.ouvrir import _tailles_distinctes
+
+    mo = 2**20
+    assert _tailles_distinctes(int(50.4 * mo), 50 * mo) == ("50,4 Mo", "50,0 Mo")
+    assert _tailles_distinctes(60 * mo, 50 * mo) == ("60 Mo", "50 Mo")
+    lu, permis = _tailles_distinctes(50 * mo + 1, 50 * mo)  # one byte over: no decimal tells them apart
+    assert lu != permis and lu.endswith("octets") and lu.replace("\u202f", "") == f"{50 * mo + 1} octets"
+
+
+def test_a_long_cell_is_never_quoted_whole_and_typography_stays_linear():
+    import time
+
+    from cln_analysis import typographie
+    from cln_analysis.erreurs import CITATION_MAX, Probleme
+
+    cellule = " " * 130_000
+    texte = str(Probleme("f.csv", f"valeur « {cellule} » inconnue", ligne=2, colonne="canal"))
+    assert len(texte) < CITATION_MAX + 100 and "(130\u202f002 caractères)" in texte  # the cell and its two spaces
+    debut = time.perf_counter()
+    typographie.html(f"<p>a{cellule}: b</p>")
+    typographie.texte(f"a{cellule}»")
+    assert time.perf_counter() - debut < 5  # quadratic took minutes; linear takes a fraction of a second
+
+
+@pytest.mark.parametrize("forme", ["csv", "xlsx"])
+def test_a_title_row_above_the_header_gets_spreadsheet_advice(tmp_path, forme):
+    rows = [["Activité du standard 2025"], ["annee", "appels_recus"], ["2025", "98953"]]
+    if forme == "csv":
+        p = tmp_path / "t.csv"
+        p.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    else:
+        p = _classeur(tmp_path / "t.xlsx", {"Feuil1": rows})
+    with pytest.raises(ErreurDonnees) as exc:
+        ouvrir(p)
+    texte = str(exc.value)
+    assert "supprimez la ligne 1" in texte and "guillemets" not in texte
+    # several header rows (an online-form export with its own title rows) are not that case
+    assert ouvrir(p, Format(lignes_entete=2)).entete == ["annee", "appels_recus"]

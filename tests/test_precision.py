@@ -87,3 +87,73 @@ def test_a_figure_reads_the_same_in_its_card_its_prose_and_the_index(pages, rapp
     for fid in cles:  # a key figure absent from this run (a share hidden below the threshold) has no card
         assert fid in vus, f"{rapport.id} : le chiffre clé {fid} n'est ni dans une carte ni dans le texte"
         assert index.get(fid) == vus[fid][:1], f"{fid} : index {index.get(fid)} ≠ page {vus[fid][0]}"
+
+
+# ----------------------------------------------------------------------------- one rounding rule, walked
+
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal  # noqa: E402
+
+_TEXTE = re.compile(r"([+\-\u2212]?)(\d+(?:,(\d+))?)(M€|%|€)?")
+
+
+def _attendu(valeur: str, texte: str, mode: str) -> tuple[Decimal, Decimal]:
+    """(number the text shows, the value rounded by `mode` at the text's decimals), computed here with the decimal
+    module alone: the value's shortest decimal form, scaled exactly, quantised."""
+    compact = re.sub(r"[\s\u00a0\u202f]", "", texte)
+    m = _TEXTE.match(compact)
+    if not m:  # a figure said in words (« moins d'une seconde »)
+        return None, None
+    signe, nombre, decimales, unite = m.groups()
+    montre = Decimal(nombre.replace(",", ".")) * (-1 if signe else 1)
+    echelle = {"%": Decimal(100), "M€": Decimal("1e-6")}.get(unite or "", Decimal(1))
+    v = Decimal(repr(float(valeur))) * echelle
+    return montre, v.quantize(Decimal(1).scaleb(-len(decimales or "")), rounding=mode)
+
+
+def _mode(figure_id: str) -> str:
+    return {"ic_bas": ROUND_FLOOR, "ic_haut": ROUND_CEILING}.get(figure_id.rsplit(".", 1)[-1], ROUND_HALF_UP)
+
+
+def test_every_published_figure_of_every_page_and_the_index_follows_the_rule(pages, depot_produit):
+    figures, index, rapports = pages
+    audits = {r.id: marques((depot_produit / "reports/audit" / f"{r.id}.html").read_text(encoding="utf-8"))
+              for r in catalogue.RAPPORTS}
+    vus = 0
+    for ou, marquees in [("index", index)] + [(f"page {i}", m) for i, m in rapports.items()] + [
+            (f"audit {i}", m) for i, m in audits.items()]:
+        for fid, textes in marquees.items():
+            for texte in textes:
+                montre, attendu = _attendu(figures[fid]["value"], texte, _mode(fid))
+                if montre is None:
+                    continue
+                assert montre == attendu, f"{ou} : {fid} = {figures[fid]['value']} affiché « {texte} »"
+                vus += 1
+    assert vus >= 3 * len(index)  # index, page and audit page at least
+
+
+def test_every_number_cell_of_every_workbook_is_the_pages_rounding(depot_produit):
+    import openpyxl
+
+    vus = 0
+    for r in catalogue.RAPPORTS:
+        wb = openpyxl.load_workbook(depot_produit / "reports/donnees" / f"{r.id}.xlsx")
+        dossier = depot_produit / "data/processed" / r.id
+        for table in sorted(dossier.glob("*.csv")):
+            ws = wb[table.stem[:31]]
+            lignes = list(csv.reader(table.open(encoding="utf-8")))
+            entete = lignes[0]
+            for i, row in enumerate(ws.iter_rows(min_row=2)):
+                for j, cell in enumerate(row):
+                    fmt = cell.number_format
+                    if fmt == "General" or not isinstance(cell.value, (int, float)) or isinstance(cell.value, bool):
+                        continue
+                    decimales = len(fmt.split(".")[1].rstrip('%" €')) if "." in fmt else 0
+                    echelle = Decimal(100) if fmt.endswith("%") else Decimal(1)
+                    mode = _mode(entete[j])
+                    brut = Decimal(repr(float(lignes[i + 1][j]))) * echelle
+                    attendu = brut.quantize(Decimal(1).scaleb(-decimales), rounding=mode)
+                    attendu = min(max(attendu, Decimal(0)), Decimal(100)) if mode != ROUND_HALF_UP else attendu
+                    assert Decimal(repr(float(cell.value))) * echelle == attendu, (
+                        f"{r.id}/{table.name} ligne {i + 2}, {entete[j]} : {cell.value} ≠ {attendu}")
+                    vus += 1
+    assert vus > 50

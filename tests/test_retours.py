@@ -155,3 +155,54 @@ def test_the_page_names_indicators_in_french_the_csv_keeps_their_ids(depot_produ
     assert "reponse_obtenue.oui" not in visible and "Réponse obtenue" in visible
     csv_ids = (depot_produit / "data/processed/retours/parts_principales.csv").read_text(encoding="utf-8")
     assert "reponse_obtenue.oui" in csv_ids
+
+
+def test_interval_in_words_is_rounded_outward():
+    from statsmodels.stats.proportion import proportion_confint
+
+    lo, hi = proportion_confint(8, 13, alpha=0.05, method="wilson")  # 35,52 % and 82,29 %
+    assert retours.intervalle_en_mots(lo, hi) == "entre 35\u00a0% et 83\u00a0%"
+    assert retours.COLONNES["ic_bas"].format(lo) == "35\u00a0%"
+    assert retours.COLONNES["ic_haut"].format(hi) == "83\u00a0%"
+
+
+def test_a_published_bound_is_shown_outward_by_the_register():
+    from cln_analysis import registre
+
+    assert registre.affichage(0.3552, "ratio", "", 0, "retours.x.ic_bas") == "35\u00a0%"
+    assert registre.affichage(0.8229, "ratio", "", 0, "retours.x.ic_haut") == "83\u00a0%"
+    assert registre.affichage(0.3552, "ratio", "", 0, "retours.x") == "36\u00a0%"  # a share: nearest
+
+
+def test_below_the_threshold_the_count_only_page_and_its_workbook_are_published(depot):
+    import io
+
+    import openpyxl
+    from conftest import cli
+
+    from cln_analysis import exports
+
+    res = cli(depot, "run", "retours", "--essai", "-p", "seuil_publication=50")
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "IndexError" not in res.stderr + res.stdout
+    page = (depot / "reports/retours.html").read_text(encoding="utf-8")
+    repondants = sum(1 for _ in (depot / "data/raw/retours_exemple.csv").open(encoding="utf-8")) - 1
+    assert f"Nombre d'habitants ayant répondu\u00a0: {repondants}." in page
+    # no heading left with nothing under it (« Question par question », « Selon l'âge »)
+    assert "Question par question" not in page and "Selon l" not in page
+    wb = openpyxl.load_workbook(io.BytesIO((depot / "reports/donnees/retours.xlsx").read_bytes()))
+    assert [[c.value for c in r] for r in wb.worksheets[0].iter_rows()] == [["Information"], [exports.SANS_TABLEAU]]
+
+
+def test_a_heading_with_nothing_under_it_is_dropped():
+    import nbformat
+
+    from cln_analysis.publication import _sans_titres_vides
+
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    vide, plein = code("x"), code("y")
+    plein["outputs"] = [nbformat.v4.new_output("display_data", data={"text/html": "<p>a</p>"})]
+    cells = [md("## A"), vide, md("## B"), plein, md("## C"), md("### C1"), vide, md("## D"), md("### D1"), plein,
+             md("## Méthode\n\n- texte")]
+    kept = ["".join(c.source) for c in _sans_titres_vides(cells) if c.cell_type == "markdown"]
+    assert kept == ["## B", "## D", "### D1", "## Méthode\n\n- texte"]

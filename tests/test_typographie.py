@@ -54,6 +54,6 @@ def test_workbook_has_french_headers_and_numbers_stored_as_numbers():
     wb = openpyxl.load_workbook(io.BytesIO(exports.classeur_excel({"parts_par_section": sheet})))
     ws = wb["parts_par_section"]
     assert [c.value for c in ws[1]] == ["Section", "Part du numérique", "Montant", "n"]
-    assert [c.value for c in ws[2]] == ["Investissement", 0.0731, 3058244, 12]
+    assert [c.value for c in ws[2]] == ["Investissement", 0.073, 3058244, 12]  # the page's 7,3 %
     assert ws["B2"].number_format == "0.0%"
     assert ws["C2"].number_format == '#,##0 "€"'

@@ -88,6 +88,8 @@ class Tableau:
     ligne_entete: int = 1
     feuille: str | None = None  # the sheet read, for a workbook
     personnel: bool = False
+    #: the workbook's other sheets (not read): a message says which sheet was read when there are some
+    autres_feuilles: tuple[str, ...] = ()
 
     @property
     def nom(self) -> str:
@@ -119,6 +121,11 @@ class Tableau:
                  conseil: str | None = None) -> Probleme:
         """A problem of this file; an int `colonne` is a position, named as `colonne()` says."""
         nom = colonne if colonne is None or isinstance(colonne, str) else self.colonne(colonne)
+        if self.autres_feuilles:  # the data may be on another sheet: say which one was read
+            autre = f"seule la feuille « {self.feuille} » est lue ; si le tableau est sur une autre feuille (" + \
+                ", ".join(f"« {n} »" for n in self.autres_feuilles[:5]) + "), placez-le en premier"
+            conseil = f"{conseil} ; {autre}" if conseil else autre
+            return Probleme(self.nom_feuille, message, ligne=ligne, colonne=nom, conseil=conseil)
         return Probleme(self.nom, message, ligne=ligne, colonne=nom, conseil=conseil)
 
     def cellules(self) -> pd.DataFrame:
@@ -152,8 +159,8 @@ def octets(chemin: Path, taille_max: int = TAILLE_MAX) -> bytes:
                                      conseil="donnez le chemin d'un fichier .csv ou .xlsx"))
     taille = chemin.stat().st_size
     if taille > taille_max:
-        raise ErreurDonnees(Probleme(nom, f"fichier trop gros ({formats.entier(taille // MO)} Mo ; au plus "
-                                          f"{formats.entier(taille_max // MO)} Mo)",
+        lu, permis = _tailles_distinctes(taille, taille_max)
+        raise ErreurDonnees(Probleme(nom, f"fichier trop gros ({lu} ; au plus {permis})",
                                      conseil="ne gardez que les lignes et colonnes du tableau attendu"))
     with open(chemin, "rb") as fh:
         raw = fh.read(taille_max + 1)
@@ -161,6 +168,16 @@ def octets(chemin: Path, taille_max: int = TAILLE_MAX) -> bytes:
         raise ErreurDonnees(Probleme(nom, "le fichier est vide", conseil="exportez de nouveau le tableau, avec sa "
                                                                          "ligne d'en-tête"))
     return raw
+
+
+def _tailles_distinctes(taille: int, taille_max: int) -> tuple[str, str]:
+    """(`50,4 Mo`, `50,0 Mo`): two sizes in megabytes with the fewest decimals that tell them apart (a file just
+    over the limit never reads as the limit), else in bytes."""
+    for d in range(4):
+        lu, permis = formats.nombre(taille / MO, d), formats.nombre(taille_max / MO, d)
+        if lu != permis:
+            return f"{lu} Mo", f"{permis} Mo"
+    return f"{formats.entier(taille)} octets", f"{formats.entier(taille_max)} octets"
 
 
 def est_classeur(raw: bytes) -> bool:
@@ -367,6 +384,13 @@ def remplir(tableau: Tableau, rows: list, nom: str, fmt: Format) -> None:
             lignes.append((n, row if rapide else list(map(strip, row))))
             continue
         if "".join(row[width:]).strip():
+            if fmt.lignes_entete <= 1 and n == body[0][0] and sum(1 for h in tableau.entete if h) <= 1:
+                # one title cell, then a wider row: a title typed above the header in a spreadsheet
+                raise ErreurDonnees(Probleme(
+                    nom, f"la ligne {tableau.ligne_entete} ne contient qu'un titre, au-dessus de la ligne des noms "
+                         "de colonnes", ligne=tableau.ligne_entete,
+                    conseil=f"supprimez la ligne {tableau.ligne_entete} dans le tableur, pour que la première ligne "
+                            "donne les noms des colonnes, puis enregistrez de nouveau"))
             raise ErreurDonnees(Probleme(nom, f"{len(row)} cellules pour {width} colonnes d'en-tête", ligne=n,
                                          conseil="une valeur contient peut-être le séparateur ; mettez-la entre "
                                                  "guillemets"))
@@ -398,14 +422,79 @@ def _lire_xlsx(chemin: Path, nom: str, fmt: Format) -> Tableau:
                                      conseil="ouvrez-le dans Excel et enregistrez-le de nouveau en .xlsx")) from exc
     try:
         ws = wb[fmt.feuille] if fmt.feuille and fmt.feuille in wb.sheetnames else wb.worksheets[0]
+        autres = tuple(n for n in wb.sheetnames if n != ws.title)
+        sans_valeur, fusions = _formules_et_fusions(ws)
         with _lecture_en_bloc():
             rows = [[cellule_xlsx(v) for v in row] for row in ws.iter_rows(values_only=True)]
     finally:
         wb.close()
-    tableau = Tableau(chemin, "xlsx", decimale=".", feuille=ws.title, personnel=fmt.personnel)
+    tableau = Tableau(chemin, "xlsx", decimale=".", feuille=ws.title, personnel=fmt.personnel, autres_feuilles=autres)
+    nom_lu = f"{nom} (feuille « {ws.title} »)"
+    # a column computed throughout (a check total the blank sheet fills by formula) holds no typed data: only a
+    # formula among typed values would be misread as an empty cell
+    debut = next((i for i, r in enumerate(rows, start=1) if any(r)), 0)  # the header's line
+    saisies = {c for i, r in enumerate(rows, start=1) if i > debut for c, v in enumerate(r) if v}
+    sans_valeur = [(n, c) for n, c in sans_valeur if n > debut and c in saisies]
+    if sans_valeur:
+        ligne, col = sans_valeur[0]
+        raise ErreurDonnees(Probleme(
+            nom_lu, f"{formats.pluriel(len(sans_valeur), 'formule', 'formules')} sans valeur enregistrée (classeur "
+                    "écrit par un programme et jamais ouvert dans Excel) : la lire comme une case vide fausserait "
+                    "le calcul", ligne=ligne, colonne=lettre(col),
+            conseil="ouvrez le classeur dans Excel (ou LibreOffice), puis enregistrez-le : les valeurs des formules "
+                    "y sont alors calculées et enregistrées"))
     with _lecture_en_bloc():
-        remplir(tableau, rows, f"{nom} (feuille « {ws.title} »)", fmt)
+        remplir(tableau, rows, nom_lu, fmt)
+    donnees = [plage for plage in fusions if plage[2] > tableau.ligne_entete]  # a merged title above: not data
+    if donnees:
+        plages = ", ".join(p[0] for p in donnees[:5]) + (" …" if len(donnees) > 5 else "")
+        raise ErreurDonnees(Probleme(
+            nom_lu, f"cellules fusionnées dans le tableau ({plages}) : seule la première case d'une fusion a une "
+                    "valeur, les autres seraient lues vides", ligne=donnees[0][1],
+            conseil="sélectionnez ces cellules, annulez la fusion (Accueil > Fusionner et centrer) et écrivez la "
+                    "valeur dans chaque case"))
     return tableau
+
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _colonne_index(lettres: str) -> int:
+    """`A` → 0, `AB` → 27 (the inverse of `lettre`)."""
+    n = 0
+    for ch in lettres:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _formules_et_fusions(ws) -> tuple[list[tuple[int, int]], list[tuple[str, int, int]]]:
+    """([(line, column) of each formula cell with no stored value], [(range, first line, last line) of each merged
+    range]) of a read-only worksheet, from its XML in one streaming pass (openpyxl's read-only mode gives neither:
+    `data_only` reads a formula with no cached value as an empty cell, and merged ranges are not loaded)."""
+    import xml.etree.ElementTree as ET  # with the workbook only
+
+    sans_valeur, fusions = [], []
+    try:
+        source = ws.parent._archive.open(ws._worksheet_path)
+    except (AttributeError, KeyError, OSError):  # not a worksheet openpyxl reads this way: nothing to check
+        return sans_valeur, fusions
+    with source:
+        for _evt, el in ET.iterparse(source):
+            if el.tag == _NS + "c":
+                f, v = el.find(_NS + "f"), el.find(_NS + "v")
+                if f is not None and (v is None or not (v.text or "")) and el.get("t") != "inlineStr":
+                    m = _REF.fullmatch(el.get("r", ""))
+                    if m:
+                        sans_valeur.append((int(m.group(2)), _colonne_index(m.group(1))))
+                el.clear()
+            elif el.tag == _NS + "row":
+                el.clear()
+            elif el.tag == _NS + "mergeCell":
+                lignes = [int(x) for x in re.findall(r"\d+", el.get("ref", ""))]
+                if lignes:
+                    fusions.append((el.get("ref", ""), min(lignes), max(lignes)))
+    return sans_valeur, fusions
 
 
 # --------------------------------------------------------------------------- the entry point

@@ -68,8 +68,9 @@ def essentiel(r: Rapport, a: grille.Avis, lib: Libelles, seuil: int) -> list[Htm
     if a.bloquants:
         out.append(rendu.encadre(
             rendu.texte("Points bloquants (note médiane de 1 ou moins) :")
-            + rendu.liste(f"{lib.titres[c]} : médiane {r.affiche(f'grille.{c}.mediane')} "
-                          f"({grille.libelle_mediane(a.stats.loc[c, 'mediane'], niv)})" for c in a.bloquants)
+            + rendu.liste(f"{lib.titres[c]} : médiane {r.affiche(f'grille.{c}.mediane')} ("
+                          + grille.libelle_mediane(a.stats.loc[c, "mediane"], niv, grille.comptes_niveaux(a.stats, c))
+                          + ")" for c in a.bloquants)
             + rendu.texte("Tant qu'un point bloquant demeure, l'avis global n'est pas présenté comme favorable."),
             "alerte", "Ce qui bloque"))
     return out
@@ -157,8 +158,13 @@ def accord(r: Rapport, a: grille.Avis) -> list[Html]:
             "plus que par hasard. Ce n'est pas une note de qualité du projet, ni un seuil à atteindre : un Conseil "
             "peut "
             "être partagé sur une question difficile.", al=r.valeur("grille.alpha_krippendorff"))]
-    return [rendu.texte("L'alpha de Krippendorff n'est calculé qu'à partir de {m} membres ayant noté.",
-                        m=grille.MEMBRES_ALPHA)]
+    if a.raison_sans_alpha == "membres":
+        return [rendu.texte("L'alpha de Krippendorff n'est pas donné : il n'est calculé qu'à partir de {m} membres "
+                            "ayant noté.", m=f.entier(grille.MEMBRES_ALPHA))]
+    if a.raison_sans_alpha:
+        return [rendu.texte("L'alpha de Krippendorff n'est pas donné : {raison}.",
+                            raison=grille.RAISONS_ALPHA[a.raison_sans_alpha])]
+    return []
 
 
 def regles() -> list[Html]:

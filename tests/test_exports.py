@@ -1,0 +1,58 @@
+"""Workbooks and CSV for Excel hold what the page prints: the one rounding rule, bounds outward."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
+
+from cln_analysis import exports, formats
+
+
+def _feuille(df, formateurs):
+    return exports.feuille_excel(df, "Légende", {}, formateurs)
+
+
+def test_sheet_rounds_half_away_from_zero_at_the_page_precision():
+    # 0,0725 is 7,25 % exactly: half away from zero gives 7,3 % (Babel alone, half to even, gives 7,2 %)
+    # 0,805 → 81 % ; 2,5 → 3 ; 134 522,505 € at the cent → 134 522,51 €
+    df = pd.DataFrame({"a": [0.0725], "b": [0.805], "n": [2.5], "m": [134522.505]})
+    sheet = _feuille(df, {"a": formats.pourcentage, "b": lambda v: formats.pourcentage(v, 0),
+                          "n": formats.entier, "m": lambda v: formats.euros(v, 2)})
+    assert sheet.lignes == [[0.073, 0.81, 3, 134522.51]]
+    assert sheet.formats == ["0.0%", "0%", "#,##0", '#,##0.00 "€"']
+
+
+def test_sheet_bounds_are_rounded_outward_like_the_page():
+    lo, hi = proportion_confint(8, 13, alpha=0.05, method="wilson")  # 0,3552… and 0,8229…
+    assert 0.355 < lo < 0.356 and 0.822 < hi < 0.823
+    df = pd.DataFrame({"ic_bas": [lo], "ic_haut": [hi]})
+    sheet = _feuille(df, {"ic_bas": formats.borne_basse, "ic_haut": formats.borne_haute})
+    assert sheet.lignes == [[0.35, 0.83]]  # nearest would give 0.36 and 0.82: narrower than computed
+
+
+def test_csv_for_excel_takes_the_sheet_values_at_the_page_precision():
+    df = pd.DataFrame({"section": ["fonctionnement"], "part": [0.0725], "ic_bas": [0.3552], "n": [3]})
+    sheet = _feuille(df, {"part": formats.pourcentage, "ic_bas": formats.borne_basse, "n": formats.entier})
+    classeur = exports.classeur_excel({"parts": sheet})
+    valeurs = exports.valeurs_classeur(classeur)
+    data = exports.csv_excel(exports.tableau_csv(df), valeurs["parts"])
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert rows == [["section", "part", "ic_bas", "n"], ["fonctionnement", "0,073", "0,35", "3"]]
+    # a column the page does not format keeps its full precision
+    brut = pd.DataFrame({"x": [0.123456]})
+    sheet = _feuille(brut, {})
+    valeurs = exports.valeurs_classeur(exports.classeur_excel({"t": sheet}))
+    rows = list(csv.reader(io.StringIO(exports.csv_excel(exports.tableau_csv(brut), valeurs["t"])
+                                       .decode("utf-8-sig")), delimiter=";"))
+    assert rows[1] == ["0,123456"]
+
+
+def test_workbook_cells_read_back_as_the_page_prints():
+    df = pd.DataFrame({"part": [0.0725, 0.0715]})
+    wb = openpyxl.load_workbook(io.BytesIO(exports.classeur_excel(
+        {"t": _feuille(df, {"part": formats.pourcentage})})))
+    assert [r[0].value for r in wb["t"].iter_rows(min_row=2)] == [0.073, 0.072]  # 7,25 → 7,3 ; 7,15 → 7,2
