@@ -77,8 +77,38 @@ def extraire_sorties(nb) -> Sorties:
         raise SortiesAbsentes(str(exc)) from None
 
 
-def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, quand: dt.datetime, audit: bool) -> str:
-    """The public (or audit) HTML page of an executed notebook."""
+def taille_fichier(octets: int) -> str:
+    """A file's size as a download link gives it, in French, rounded up (`12 Ko`, `1,2 Mo`; never `0 Ko`)."""
+    from .arrondi import arrondi_haut
+
+    if octets >= 1_000_000:
+        return f"{formats.nombre(arrondi_haut(octets / 1_000_000, 1), 1)}\u00a0Mo"
+    return f"{formats.entier(max(1, arrondi_haut(octets / 1000)))}\u00a0Ko"
+
+
+def fichiers_csv(rapport: catalogue.DefinitionRapport, classeur: bytes) -> dict[str, tuple[str, bytes]]:
+    """The CSV files for French Excel of a report, from its workbook (the page's titles, words and precision):
+    download name → (the table's caption, content), in the workbook's order."""
+    feuilles = exports.feuilles_du_classeur(classeur)
+    noms = {exports.nom_feuille(f.stem): f.name for f in sorted(rapport.dossier_tableaux.glob("*.csv"))}
+    return {rapport.telechargement(noms[n]): (f.legende, exports.csv_feuille(f))
+            for n, f in feuilles.items() if n in noms}
+
+
+def _telechargements(rapport: catalogue.DefinitionRapport, sorties: Sorties, classeur: bytes, page) -> str:
+    """The downloads block of a report page: its workbook and each table's CSV, with their sizes."""
+    dossier = config.DOWNLOADS_DIR
+    tableaux = [{"lien": _lien(page, dossier / rapport.telechargement(f"{nom}.csv")), "legende": f.legende,
+                 "taille": taille_fichier(len(exports.csv_feuille(f)))} for nom, f in sorties.classeur.items()]
+    lien = {"lien": _lien(page, dossier / rapport.classeur.name), "taille": taille_fichier(len(classeur))}
+    return _site().get_template("telechargements.html.j2").render(
+        classeur=lien if sorties.classeur else None, tableaux=tableaux).strip()
+
+
+def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, quand: dt.datetime, audit: bool,
+                 classeur: bytes | None = None) -> str:
+    """The public (or audit) HTML page of an executed notebook; with its workbook, the links to its downloads
+    sit after its tables, before « Traçabilité »."""
     nb = copy.deepcopy(nb)
     cachees = {"note-jupyterlab"} if audit else {"note-jupyterlab", "audit-seulement"}  # the note is for JupyterLab
     nb.cells = [c for c in nb.cells if not cachees & set(c.metadata.get("tags", []))]
@@ -88,7 +118,7 @@ def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, qua
     resources = {"cln": {
         "titre": titre, "titre_page": titre_page, "description": rapport.description,
         "date": formats.date_longue(quand), "date_iso": quand.date().isoformat(), "version": __version__,
-        "audit": audit, "css": _css(), "fictif": sorties.fictif,
+        "audit": audit, "css": _css(), "fictif": sorties.fictif, "titre_css": _chaine_css(titre),
         "texte_fictif": sorties.texte_fictif or rapport.banniere,
         "lien_index": _lien(page, config.INDEX_HTML),
         "lien_autre": _lien(page, rapport.page if audit else rapport.page_audit),
@@ -98,7 +128,18 @@ def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, qua
 
     debut, fin = PUBLIC_SEULEMENT if audit else AUDIT_SEULEMENT
     body = re.sub(re.escape(debut) + ".*?" + re.escape(fin), "", body, flags=re.S)
+    if classeur is not None and sorties.classeur:
+        bloc = _telechargements(rapport, sorties, classeur, page)
+        ancre = re.search(r'<section[^>]*\bclass="tracabilite"', body) or re.search("</main>", body)
+        body = body[: ancre.start()] + bloc + body[ancre.start() :]
     return typographie.html(body)
+
+
+def _chaine_css(texte: str) -> str:
+    """`texte` as a quoted CSS string (the report's title in the printed page's margin): quotes, backslashes
+    and line ends escaped, and `<` too, so that the string can never close the page's `<style>`."""
+    echappe = re.sub(r'["\\<\n\r]', lambda m: "\\%x " % ord(m.group()), texte)
+    return f'"{echappe}"'
 
 
 def _lien(depuis, vers) -> str:
@@ -113,9 +154,9 @@ def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime
     import nbformat  # with nbconvert, already imported by then
 
     sorties = extraire_sorties(nb)
-    public = page_rapport(nb, rapport, sorties, quand, audit=False)
-    audit = page_rapport(nb, rapport, sorties, quand, audit=True)
     classeur = exports.classeur_excel(sorties.classeur)
+    public = page_rapport(nb, rapport, sorties, quand, audit=False, classeur=classeur)
+    audit = page_rapport(nb, rapport, sorties, quand, audit=True, classeur=classeur)
     papermill = nb.metadata.get("papermill", {})
     for cle in ("input_path", "output_path"):  # the published notebook names no local folder
         if papermill.get(cle):
@@ -142,13 +183,18 @@ def ecrire_site(etat: dict[str, EtatRapport], quand: dt.datetime) -> None:
     tables: dict[str, list[str]] = {}
     classeurs: dict[str, str] = {}
     for r in catalogue.rapports():
-        if r.dossier_tableaux.is_dir():
-            for f in sorted(r.dossier_tableaux.glob("*.csv")):
-                downloads[r.telechargement(f.name)] = exports.csv_excel(f.read_text(encoding="utf-8"))
-                tables.setdefault(r.id, []).append(f.name)
-        if r.classeur.is_file():
+        if r.classeur.is_file():  # the CSV files come from the workbook: the page's titles, words, precision
             downloads[r.classeur.name] = r.classeur.read_bytes()
             classeurs[r.id] = r.classeur.name
+            depuis_classeur = fichiers_csv(r, downloads[r.classeur.name])
+        else:
+            depuis_classeur = {}
+        if r.dossier_tableaux.is_dir():
+            for f in sorted(r.dossier_tableaux.glob("*.csv")):
+                nom = r.telechargement(f.name)
+                downloads[nom] = depuis_classeur[nom][1] if nom in depuis_classeur else exports.csv_excel(
+                    f.read_text(encoding="utf-8"))
+                tables.setdefault(r.id, []).append(f.name)
     remplacer_dossier(config.DOWNLOADS_DIR, downloads)
     figures = figures_csv.lire(downloads.get(FIGURES_TELECHARGEMENT, ""))
     ecrire_atomique(config.INDEX_HTML, page_index(etat, figures, tables, quand, classeurs))
