@@ -46,7 +46,8 @@ def _en_ligne(svg: str, prefixe: str) -> str:
     return typographie.html(svg)
 
 
-_ATTRIBUT_GEOMETRIQUE = re.compile(r'\s(d|x|y|x1|x2|y1|y2|cx|cy|r|width|height|points|transform|viewBox)="([^"]*)"', re.I)
+_ATTRIBUT_GEOMETRIQUE = re.compile(
+    r'\s(d|x|y|x1|x2|y1|y2|cx|cy|r|width|height|points|transform|viewBox)="([^"]*)"', re.I)
 _DECIMALES_INUTILES = re.compile(r"(?<![\w.])(-?\d+\.\d{3,})")
 
 
