@@ -140,7 +140,7 @@ def nom_feuille(nom: str) -> str:
 def feuilles_du_classeur(contenu: bytes) -> dict[str, Feuille]:
     """The sheets of a workbook `classeur_excel` wrote, read back (sheet name → Feuille): headers, values and
     the number format of each column."""
-    import openpyxl
+    import openpyxl  # slow to import: only when the site is written
 
     wb = openpyxl.load_workbook(io.BytesIO(contenu), read_only=False)
     feuilles = {}

@@ -79,7 +79,7 @@ def extraire_sorties(nb) -> Sorties:
 
 def taille_fichier(octets: int) -> str:
     """A file's size as a download link gives it, in French, rounded up (`12 Ko`, `1,2 Mo`; never `0 Ko`)."""
-    from .arrondi import arrondi_haut
+    from .arrondi import arrondi_haut  # with formats, already loaded: kept beside its one use
 
     if octets >= 1_000_000:
         return f"{formats.nombre(arrondi_haut(octets / 1_000_000, 1), 1)}\u00a0Mo"
