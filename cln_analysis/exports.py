@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from . import formats
+from . import arrondi, formats
 from .sorties import Feuille
 
 if TYPE_CHECKING:
@@ -25,15 +25,29 @@ def tableau_csv(df: pd.DataFrame) -> str:
 
 
 def _format_excel(exemple: str) -> str | None:
-    """The Excel number format matching a French formatted value (`7,3 %` → `0.0%`), None for text."""
+    """The Excel number format matching a French formatted value (`7,3 %` → `0.0%`), None for text. The
+    thousands separator is kept only when the page shows one: a year, a month or an id the page prints as
+    `2023` is `0` in the workbook, never `#,##0` (« 2 023 »)."""
     t = re.sub(r"[\s\u00a0\u202f]", "", exemple).replace("\u2212", "-")
-    m = re.fullmatch(r"[+-]?\d+(?:,(\d+))?(%|€)?", t)
+    m = re.fullmatch(r"[+-]?(\d+)(?:,(\d+))?(%|€)?", t)
     if not m:
         return None
-    decimales = "." + "0" * len(m.group(1)) if m.group(1) else ""
-    if m.group(2) == "%":
+    groupes = "#,##0" if len(m.group(1)) < 4 or re.search(r"\d[\s\u00a0\u202f]\d", exemple) else "0"
+    decimales = "." + "0" * len(m.group(2)) if m.group(2) else ""
+    if m.group(3) == "%":
         return f"0{decimales}%"
-    return f'#,##0{decimales} "€"' if m.group(2) == "€" else f"#,##0{decimales}"
+    return f'{groupes}{decimales} "€"' if m.group(3) == "€" else f"{groupes}{decimales}"
+
+
+def _plus_grand(valeurs: list) -> object:
+    """The number of largest magnitude in a column (the one whose French text shows its grouping), or None."""
+    nombres = [v for v in valeurs if isinstance(v, (int, float)) and not isinstance(v, bool)
+               and not formats.est_manquant(v)]
+    return max(nombres, key=abs) if nombres else None
+
+
+#: How a yes/no column reads in the workbook and the CSV files (the page's words, not True/False).
+OUI_NON = {True: "oui", False: "non"}
 
 
 def _decimales_format(excel: str) -> int:
@@ -53,8 +67,9 @@ def feuille_excel(
     for c in df.columns:
         valeurs = df[c].tolist()
         fmt = formateurs.get(c)
-        exemple = next((v for v in valeurs if not formats.est_manquant(v)), None)
-        nombre = isinstance(exemple, (int, float)) and not isinstance(exemple, bool)
+        premier = next((v for v in valeurs if not formats.est_manquant(v)), None)
+        nombre = isinstance(premier, (int, float)) and not isinstance(premier, bool)
+        exemple = _plus_grand(valeurs) if nombre else premier
         excel = _format_excel(str(fmt(exemple))) if (fmt and exemple is not None and nombre) else None
         if excel is not None:  # a column whose page shows some cents (`euros_auto`): the format shows them all
             excel = max((_format_excel(str(fmt(v))) or excel for v in valeurs if not formats.est_manquant(v)),
@@ -67,9 +82,11 @@ def feuille_excel(
                 lignes[i].append(None)
             elif texte:
                 lignes[i].append(str(fmt(v)))
-            elif excel is not None and isinstance(v, (int, float)) and not isinstance(v, bool):
+            elif isinstance(v, bool) or getattr(v, "dtype", None) == bool:  # numpy's too: words, as on the page
+                lignes[i].append(OUI_NON[bool(v)])
+            elif excel is not None and isinstance(v, (int, float)):
                 lignes[i].append(_comme_la_page(v, str(fmt(v))))
-            elif isinstance(v, (bool, int, float)):
+            elif isinstance(v, (int, float)):
                 lignes[i].append(v.item() if hasattr(v, "item") else v)
             else:
                 lignes[i].append(str(v))
@@ -120,6 +137,52 @@ def classeur_excel(feuilles: dict[str, Feuille]) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _nombre_csv(v: float | int, fmt: str | None) -> str:
+    """A number as French Excel reads it from a CSV file, at the precision its Excel format (the page's) shows:
+    decimal comma, no thousands separator, a share as `7,3%`; a number without format keeps its digits."""
+    if fmt is None:
+        return str(v).replace(".", ",")
+    m = re.match(r"[#,0]*0(?:\.(0+))?", fmt)
+    decimales = len(m.group(1) or "") if m else 0
+    if fmt.endswith("%"):
+        return f"{arrondi.arrondi(v, decimales, arrondi.CENT):f}".replace(".", ",") + "%"
+    return f"{arrondi.arrondi(v, decimales):f}".replace(".", ",")
+
+
+def csv_feuille(feuille: Feuille) -> bytes:
+    """One sheet of the workbook as a CSV file French Excel opens in columns (UTF-8 with a byte-order mark, `;`,
+    CRLF): the page's column titles, « oui »/« non », numbers at the precision the page shows them (full
+    precision stays in figures.csv and data/processed/)."""
+    out = io.StringIO()
+    w = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    w.writerow(feuille.colonnes)
+    for ligne in feuille.lignes:
+        w.writerow(["" if v is None else OUI_NON[v] if isinstance(v, bool)
+                    else _nombre_csv(v, fmt) if isinstance(v, (int, float)) else str(v)
+                    for v, fmt in zip(ligne, feuille.formats, strict=True)])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def feuilles_du_classeur(contenu: bytes) -> dict[str, Feuille]:
+    """The sheets of a workbook `classeur_excel` wrote, read back (sheet name → Feuille): headers, values and
+    the number format of each column."""
+    import openpyxl  # slow to import: only when the site is written
+
+    wb = openpyxl.load_workbook(io.BytesIO(contenu), read_only=False)
+    feuilles = {}
+    for ws in wb.worksheets:
+        rangs = list(ws.iter_rows())
+        colonnes = [c.value for c in rangs[0]] if rangs else []
+        formats_excel = []
+        for j in range(len(colonnes)):
+            cellules = [r[j] for r in rangs[1:] if r[j].value is not None]
+            fmt = cellules[0].number_format if cellules else "General"
+            formats_excel.append(None if fmt == "General" else fmt)
+        lignes = [[c.value for c in r] for r in rangs[1:]]
+        feuilles[ws.title] = Feuille(ws.title, [str(c) for c in colonnes], formats_excel, lignes)
+    return feuilles
 
 
 def valeurs_classeur(contenu: bytes) -> dict[str, tuple[list[str | None], list[list[object]]]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+import textwrap
 from collections.abc import Callable, Sequence
 
 import matplotlib
@@ -74,9 +75,9 @@ def dans_le_style(fn):
 
 
 @dans_le_style
-def en_svg(fig, prefixe: str = "g") -> tuple[str, str]:
-    """The figure as two inline SVG documents: (wide version, phone version), saved in the house style
-    (the post-processing is `svg.en_svg`). Call once per figure."""
+def en_svg(fig, prefixe: str = "g") -> str:
+    """The figure as one inline SVG document, drawn for a phone's width and scaled by the page, saved in the
+    house style (the post-processing is `svg.en_svg`). Call once per figure."""
     return svg.en_svg(fig, prefixe)
 
 FORMATEURS: dict[str, Callable[[float], str]] = {
@@ -202,7 +203,8 @@ def courbes_reference(
     """Lines with markers and labelled horizontal reference lines (a national target, a national result).
 
     A series with no value has no line and no legend entry; the axis always includes every point and every
-    reference with room above, so nothing is clipped; reference labels sit inside the plot, the legend below it.
+    reference with room above, so nothing is clipped; the legend, below the plot, names the series and then
+    each reference with its value (a label on the plot would hide the lines near it).
     """
     markers = ["o", "s", "^", "D", "v"]
     styles = ["-", "--", ":", "-."]
@@ -220,25 +222,14 @@ def courbes_reference(
         ax.plot(xs, ys, marker=markers[i % 5], linestyle=styles[i % 4], color=PALETTE[i % len(PALETTE)],
                 linewidth=2, markersize=7, markeredgecolor=CONTOUR, label=name, clip_on=False, zorder=3)
         drawn += 1
-    refs = sorted(references, key=lambda r: r[1])
-    for j, (label, value) in enumerate(refs):
+    formateur = FORMATEURS["pourcentage1" if format_valeur.startswith("pourcentage") else format_valeur]
+    tirets = [(0, (6, 3)), (0, (1.5, 2)), (0, (8, 2, 2, 2))]
+    for j, (label, value) in enumerate(sorted(references, key=lambda r: -r[1])):
+        # a reference is named in the legend, not on the plot: its label never hides a line or a point
         top = max(top, value)
-        ax.axhline(value, color=GRIS, linewidth=1.4, linestyle=(0, (6, 3)), zorder=2)
-        # the lower reference is labelled under its line, the others above: two close lines never collide
-        below = j == 0 and len(refs) > 1
-        formateur = FORMATEURS["pourcentage1" if format_valeur.startswith("pourcentage") else format_valeur]
-        ax.annotate(
-            f"{label} : {formateur(value)}",
-            xy=(0, value),
-            xycoords=("axes fraction", "data"),
-            xytext=(4, -4 if below else 4),
-            textcoords="offset points",
-            va="top" if below else "bottom",
-            ha="left",
-            fontsize=11,
-            color=TEXTE,
-            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85),
-        )
+        ax.axhline(value, color=GRIS, linewidth=1.4, linestyle=tirets[j % len(tirets)], zorder=2,
+                   label=f"{label} : {formateur(value)}")
+        drawn += 1
     ax.set_xticks(range(n), abscisses, rotation=45 if n > 4 else 0, ha="right" if n > 4 else "center")
     ax.set_xlim(-0.5, n - 0.5)
     _axe_valeurs(ax, format_valeur, (top or 1) * 1.12, titre_axe)
@@ -293,58 +284,46 @@ def barres_divergentes(
     libelles: Sequence[str], parts: Sequence[Sequence[float]], abstentions: Sequence[int], noms_niveaux: Sequence[str]
 ):
     """Diverging stacked bars: levels 0–1 to the left, 2 split across the axis, 3–4 to the right;
-    `parts[i]` are the shares of levels 0…4 among the answers of row i; abstentions written apart."""
+    `parts[i]` are the shares of levels 0…4 among the answers of row i. Each row is titled above its bar, with
+    its abstentions (« NSPP : 2 »), so that the bars take the whole width, a phone's too; a segment is labelled
+    with its share when the label fits inside it (the table below the chart gives every share)."""
     n = len(libelles)
-    fig, ax = figure(hauteur=max(3.0, 0.62 * n + 1.8))
+    fig, ax = figure(hauteur=max(3.4, 0.95 * n + 1.8))
     ys = list(range(n))[::-1]
-    for y, p in zip(ys, parts, strict=False):
+    for y, p, a, nom in zip(ys, parts, abstentions, libelles, strict=False):
+        titre_ligne = textwrap.fill(f"{nom} · NSPP\u00a0: {formats.entier(a)}", 42, break_long_words=False)
+        ax.text(-1, y + 0.3, titre_ligne, ha="left", va="bottom", fontsize=11.5, linespacing=1.1)
         left = -(p[0] + p[1] + p[2] / 2)
-        widths = [p[0], p[1], p[2], p[3], p[4]]
-        for k, w in enumerate(widths):
+        for k, w in enumerate(p[:5]):
             if w > 0:
-                ax.barh(
-                    y,
-                    w,
-                    left=left,
-                    color=COULEURS_NIVEAUX[k],
-                    hatch=HACHURES_NIVEAUX[k],
-                    edgecolor=CONTOUR,
-                    linewidth=0.6,
-                    height=0.62,
-                )
-                if w >= 0.1:
-                    ax.text(
-                        left + w / 2,
-                        y,
-                        formats.pourcentage(w, 0),
-                        ha="center",
-                        va="center",
-                        fontsize=9.5,
-                        color="#FFFFFF" if k in (0, 4) else TEXTE,
-                        bbox=dict(boxstyle="round,pad=0.12", fc=COULEURS_NIVEAUX[k], ec="none"),
-                    )
+                ax.barh(y, w, left=left, color=COULEURS_NIVEAUX[k], hatch=HACHURES_NIVEAUX[k], edgecolor=CONTOUR,
+                        linewidth=0.6, height=0.5)
+                if w >= SEUIL_ETIQUETTE_SEGMENT:
+                    ax.text(left + w / 2, y, formats.pourcentage(w, 0), ha="center", va="center", fontsize=11.5,
+                            color="#FFFFFF" if k in (0, 4) else TEXTE,
+                            bbox=dict(boxstyle="round,pad=0.12", fc=COULEURS_NIVEAUX[k], ec="none"))
             left += w
-    for y, a in zip(ys, abstentions, strict=False):
-        ax.text(1.04, y, f"NSPP : {formats.entier(a)}", va="center", ha="left", fontsize=10, color=GRIS)
     ax.axvline(0, color=CONTOUR, linewidth=1.2)
-    ax.set_yticks(ys, libelles)
+    ax.set_yticks([])
+    ax.set_ylim(-0.6, n - 0.1)
     ax.set_xlim(-1, 1)
+    ax.set_xticks([-1, -0.5, 0, 0.5, 1])
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: formats.pourcentage(abs(v), 0)))
-    ax.set_xlabel("← notes 0 et 1    ·    part des notes données    ·    notes 3 et 4 →")
+    ax.set_xlabel("← notes 0 et 1 · part des notes données · notes 3 et 4 →")
     ax.grid(axis="y", visible=False)
+    ax.spines["left"].set_visible(False)
     handles = [
         Patch(facecolor=COULEURS_NIVEAUX[k], hatch=HACHURES_NIVEAUX[k], edgecolor=CONTOUR, label=noms_niveaux[k])
         for k in range(5)
     ]
-    ax.legend(
-        handles=handles,
-        frameon=False,
-        loc="upper center",
-        bbox_to_anchor=(0.45, -0.16 - 0.1 / max(n, 1)),
-        ncol=3,
-        fontsize=10,
-    )
+    ax.legend(handles=handles, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.16 - 0.1 / max(n, 1)),
+              ncol=3, fontsize=10)
     return fig
+
+
+#: The smallest share of a diverging bar labelled inside its segment: at a phone's width the bars span about
+#: 300 units, so a fifth of a half-axis is 30 units, the width of « 33 % » in 11,5 px text.
+SEUIL_ETIQUETTE_SEGMENT = 0.2
 
 
 @dans_le_style

@@ -54,6 +54,14 @@ COLONNES = {
     "consensus": Colonne("Consensus (0 à 1)"),
     "lecture": Colonne("Lecture"),
     "poids": Colonne("Poids", f.pourcentage),
+    # the full statistics table, downloaded only: French titles in the workbook and the CSV too
+    "membres": Colonne("Membres", f.entier),
+    "q1": Colonne("1er quartile"),
+    "q3": Colonne("3e quartile"),
+    "part_favorable": Colonne("Part des notes 3 ou 4", lambda v: f.pourcentage(v, 0)),
+    "part_defavorable": Colonne("Part des notes 0 ou 1", lambda v: f.pourcentage(v, 0)),
+    "part_abstention": Colonne("Part des abstentions", lambda v: f.pourcentage(v, 0)),
+    "drapeau": Colonne("Règle de lecture"),
 } | {f"note_{k}": Colonne(f"Note {k}", f.entier) for k in NIVEAUX}
 
 

@@ -107,8 +107,38 @@ def _sans_titres_vides(cells: list) -> list:
     return garder
 
 
-def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, quand: dt.datetime, audit: bool) -> str:
-    """The public (or audit) HTML page of an executed notebook."""
+def taille_fichier(octets: int) -> str:
+    """A file's size as a download link gives it, in French, rounded up (`12 Ko`, `1,2 Mo`; never `0 Ko`)."""
+    from .arrondi import arrondi_haut  # with formats, already loaded: kept beside its one use
+
+    if octets >= 1_000_000:
+        return f"{formats.nombre(arrondi_haut(octets / 1_000_000, 1), 1)}\u00a0Mo"
+    return f"{formats.entier(max(1, arrondi_haut(octets / 1000)))}\u00a0Ko"
+
+
+def fichiers_csv(rapport: catalogue.DefinitionRapport, classeur: bytes) -> dict[str, tuple[str, bytes]]:
+    """The CSV files for French Excel of a report, from its workbook (the page's titles, words and precision):
+    download name → (the table's caption, content), in the workbook's order."""
+    feuilles = exports.feuilles_du_classeur(classeur)
+    noms = {exports.nom_feuille(f.stem): f.name for f in sorted(rapport.dossier_tableaux.glob("*.csv"))}
+    return {rapport.telechargement(noms[n]): (f.legende, exports.csv_feuille(f))
+            for n, f in feuilles.items() if n in noms}
+
+
+def _telechargements(rapport: catalogue.DefinitionRapport, sorties: Sorties, classeur: bytes, page) -> str:
+    """The downloads block of a report page: its workbook and each table's CSV, with their sizes."""
+    dossier = config.DOWNLOADS_DIR
+    tableaux = [{"lien": _lien(page, dossier / rapport.telechargement(f"{nom}.csv")), "legende": f.legende,
+                 "taille": taille_fichier(len(exports.csv_feuille(f)))} for nom, f in sorties.classeur.items()]
+    lien = {"lien": _lien(page, dossier / rapport.classeur.name), "taille": taille_fichier(len(classeur))}
+    return _site().get_template("telechargements.html.j2").render(
+        classeur=lien if sorties.classeur else None, tableaux=tableaux).strip()
+
+
+def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, quand: dt.datetime, audit: bool,
+                 classeur: bytes | None = None) -> str:
+    """The public (or audit) HTML page of an executed notebook; with its workbook, the links to its downloads
+    sit after its tables, before « Traçabilité »."""
     nb = copy.deepcopy(nb)
     cachees = {"note-jupyterlab"} if audit else {"note-jupyterlab", "audit-seulement"}  # the note is for JupyterLab
     nb.cells = _sans_titres_vides([c for c in nb.cells if not cachees & set(c.metadata.get("tags", []))])
@@ -118,7 +148,7 @@ def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, qua
     resources = {"cln": {
         "id": rapport.id, "titre": titre, "titre_page": titre_page, "description": rapport.description,
         "date": formats.date_longue(quand), "date_iso": quand.date().isoformat(), "version": __version__,
-        "audit": audit, "css": _css(), "fictif": sorties.fictif,
+        "audit": audit, "css": _css(), "fictif": sorties.fictif, "titre_css": _chaine_css(titre),
         "texte_fictif": sorties.texte_fictif or rapport.banniere,
         "lien_index": _lien(page, config.INDEX_HTML),
         "lien_autre": _lien(page, rapport.page if audit else rapport.page_audit),
@@ -128,7 +158,18 @@ def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, qua
 
     debut, fin = PUBLIC_SEULEMENT if audit else AUDIT_SEULEMENT
     body = re.sub(re.escape(debut) + ".*?" + re.escape(fin), "", body, flags=re.S)
+    if classeur is not None and sorties.classeur:
+        bloc = _telechargements(rapport, sorties, classeur, page)
+        ancre = re.search(r'<section[^>]*\bclass="tracabilite"', body) or re.search("</main>", body)
+        body = body[: ancre.start()] + bloc + body[ancre.start() :]
     return typographie.html(body)
+
+
+def _chaine_css(texte: str) -> str:
+    """`texte` as a quoted CSS string (the report's title in the printed page's margin): quotes, backslashes
+    and line ends escaped, and `<` too, so that the string can never close the page's `<style>`."""
+    echappe = re.sub(r'["\\<\n\r]', lambda m: "\\%x " % ord(m.group()), texte)
+    return f'"{echappe}"'
 
 
 def _lien(depuis, vers) -> str:
@@ -176,9 +217,9 @@ def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime
     # no cell metadata, attachment or widget state beyond papermill's, no local folder in its record nor in its
     # injected parameters: the notebook as published, and the one the pages are rendered from
     nb = nbformat.reads(json.dumps(balayage.nettoyer_notebook(json.loads(nbformat.writes(nb)))), as_version=4)
-    public = page_rapport(nb, rapport, sorties, quand, audit=False)
-    audit = page_rapport(nb, rapport, sorties, quand, audit=True)
     classeur = exports.classeur_excel(sorties.classeur)
+    public = page_rapport(nb, rapport, sorties, quand, audit=False, classeur=classeur)
+    audit = page_rapport(nb, rapport, sorties, quand, audit=True, classeur=classeur)
     notebook = nbformat.writes(nb)
     existing = config.FIGURES_CSV.read_text(encoding="utf-8") if config.FIGURES_CSV.exists() else ""
     with Lot() as lot:
@@ -233,16 +274,18 @@ def ecrire_site(etat: dict[str, EtatRapport], quand: dt.datetime) -> None:
     tables: dict[str, list[str]] = {}
     classeurs: dict[str, str] = {}
     for r in catalogue.rapports():
-        classeur = r.classeur.read_bytes() if r.classeur.is_file() else None
-        feuilles = exports.valeurs_classeur(classeur) if classeur and r.dossier_tableaux.is_dir() else {}
-        if r.dossier_tableaux.is_dir():
-            for f in sorted(r.dossier_tableaux.glob("*.csv")):  # at the page's precision, as the workbook
-                downloads[r.telechargement(f.name)] = exports.csv_excel(
-                    f.read_text(encoding="utf-8"), feuilles.get(exports.nom_feuille(f.stem)))
-                tables.setdefault(r.id, []).append(f.name)
-        if classeur is not None:
-            downloads[r.classeur.name] = classeur
+        if r.classeur.is_file():  # the CSV files come from the workbook: the page's titles, words, precision
+            downloads[r.classeur.name] = r.classeur.read_bytes()
             classeurs[r.id] = r.classeur.name
+            depuis_classeur = fichiers_csv(r, downloads[r.classeur.name])
+        else:
+            depuis_classeur = {}
+        if r.dossier_tableaux.is_dir():
+            for f in sorted(r.dossier_tableaux.glob("*.csv")):
+                nom = r.telechargement(f.name)
+                downloads[nom] = depuis_classeur[nom][1] if nom in depuis_classeur else exports.csv_excel(
+                    f.read_text(encoding="utf-8"))
+                tables.setdefault(r.id, []).append(f.name)
     for p in fichiers_etrangers():  # a file no run made is reported, never removed silently with the folder
         if p.parent == config.DOWNLOADS_DIR and p.name not in downloads and p.is_file():
             downloads[p.name] = p.read_bytes()

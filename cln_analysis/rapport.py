@@ -122,10 +122,10 @@ class Rapport:
         """A chart with its text alternative, followed by the table behind it. When the report reads
         fictitious data, a source other than the city's presentation is captioned as fictitious."""
         self._graphiques += 1
-        large, telephone = graphiques.en_svg(fig, f"g{self._graphiques}")
+        dessin = graphiques.en_svg(fig, f"g{self._graphiques}")
         if self.fictif and source != rendu.SOURCE_PRESENTATION:
             source = f"exemple fictif, inventé pour montrer la forme du rapport (à la place de : {source})"
-        return Html(rendu.graphique(large, telephone, alternative, legende, source) + (tableau or ""))
+        return Html(rendu.graphique(dessin, alternative, legende, source) + (tableau or ""))
 
     def affiche(self, figure_id: str) -> str:
         """A declared figure as every page shows it (card, prose, index), by `registre.affichage`: the

@@ -118,48 +118,76 @@ def tableau(
 
     `df` holds raw values; each column is titled and formatted by its `Colonne` in `colonnes`,
     unless `libelles` / `formats` say otherwise for this table (data-dependent titles or formats).
-    Wide tables scroll inside their own box (the page never scrolls sideways).
+    Every cell carries its column title (`data-label`): a table too wide for a phone (`_trop_large`) is
+    marked `empilable` and the stylesheet shows it there as one block per row, each cell under its title,
+    still a `<table>` with explicit roles for screen readers. Otherwise wide tables scroll inside their box.
     """
     colonnes = colonnes or {}
     formats = {c: k.format for c, k in colonnes.items() if k.format is not None} | dict(formats or {})
     libelles = {c: k.libelle for c, k in colonnes.items()} | dict(libelles or {})
     cols = list(df.columns)
-    head = "".join(f'<th scope="col">{e(libelles.get(c, c))}</th>' for c in cols)
-    body = []
+    titres = [str(libelles.get(c, c)) for c in cols]
+    head = "".join(f'<th scope="col" role="columnheader">{e(t)}</th>' for t in titres)
+    body, textes = [], []
     columns = [df[c].tolist() for c in cols]  # per column: a row of mixed types is never upcast
     for r in range(len(df)):
-        cells = []
+        cells, ligne = [], []
         for i, c in enumerate(cols):
             v = columns[i][r]
             text = "—" if est_manquant(v) else (formats[c](v) if c in formats else str(v))
+            ligne.append(text)
             numeric = c in formats or isinstance(v, (int, float))
             long = any(len(mot) > 24 for mot in text.split())  # a hash, a path, an id: may break anywhere
+            label = f' data-label="{e(titres[i])}"'
             if i == 0 and entete_ligne:
                 cls = ' class="long"' if long else ""
-                cells.append(f'<th scope="row"{cls}>{e(text)}</th>')
+                cells.append(f'<th scope="row" role="rowheader"{cls}{label}>{e(text)}</th>')
             else:
                 cls = ' class="long"' if long else (' class="num"' if numeric else "")
-                cells.append(f"<td{cls}>{e(text)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
+                cells.append(f'<td role="cell"{cls}{label}>{e(text)}</td>')
+        body.append('<tr role="row">' + "".join(cells) + "</tr>")
+        textes.append(ligne)
     foot = f'<p class="table-note">{e(note)}</p>' if note else ""
+    empilable = ' class="empilable"' if _trop_large(titres, textes) else ""
     return Html(
         f'<div class="table-wrap" role="region" tabindex="0" aria-label="{e(legende)}">'
-        f"<table><caption>{e(legende)}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table></div>{foot}"
+        f'<table role="table"{empilable}><caption>{e(legende)}</caption>'
+        f'<thead role="rowgroup"><tr role="row">{head}</tr></thead>'
+        f"<tbody role=\"rowgroup\">{''.join(body)}</tbody></table></div>{foot}"
     )
 
 
-def graphique(
-    svg_large: str, svg_telephone: str, alternative: str, legende: str, source: str = SOURCE_PRESENTATION
-) -> Html:
-    """A chart: two inline SVG drawings (wide screens and print; phones), one French text alternative
-    (`role="img"` + `aria-label`), its caption and its source line. The SVGs are trusted (drawn by
-    `graphiques.en_svg`)."""
+#: The width a table may take on a 375 px phone (343 px of content), in characters of its 15 px text
+#: (9,5 px each: more than the average, bold row headers included, so that a table near the limit is
+#: stacked; the browser test fails on any table that scrolls sideways), and the padding of one cell.
+LARGEUR_TELEPHONE_CARACTERES = 36
+MARGE_CELLULE = 2.5
+
+
+def _trop_large(titres: Sequence[str], lignes: Sequence[Sequence[str]]) -> bool:
+    """Whether a table would not fit across a phone at the width it asks for: each column as wide as its
+    longest title word (titles wrap at spaces) or its longest cell (numbers never wrap; for text, up to 16
+    characters before wrapping reads badly)."""
+    if len(titres) <= 1:
+        return False
+    largeur = 0.0
+    for j, titre_col in enumerate(titres):
+        mots = max((len(m) for m in titre_col.split()), default=0)
+        cellules = max((min(len(ligne[j]), 16) if " " in ligne[j] else len(ligne[j]) for ligne in lignes),
+                       default=0)
+        largeur += max(mots, cellules) + MARGE_CELLULE
+    return largeur > LARGEUR_TELEPHONE_CARACTERES
+
+
+def graphique(dessin: str, alternative: str, legende: str, source: str = SOURCE_PRESENTATION) -> Html:
+    """A chart: one inline SVG drawing (sized for a phone, scaled by its viewBox on any screen and in print),
+    one French text alternative (`role="img"` + `aria-label`), its caption and its source line. The SVG is
+    trusted (drawn by `graphiques.en_svg`)."""
     if not alternative.strip():
         raise ValueError("un graphique doit avoir une alternative textuelle")
     return Html(
         f'<figure class="graphique"><div class="graphique-image" role="img" aria-label="{e(alternative)}">'
-        f'<div class="version-large">{svg_large}</div><div class="version-telephone">{svg_telephone}</div></div>'
+        f'{dessin}</div>'
         f'<figcaption>{e(legende)}<br><span class="source">Source : {e(source)}</span></figcaption></figure>'
     )
 

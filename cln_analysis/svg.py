@@ -1,21 +1,23 @@
-"""SVG post-processing of a drawn chart: inline documents for a page, and a narrower version for a phone.
+"""SVG post-processing of a drawn chart: one inline document for a page, drawn at a phone's width.
 
 The charts themselves are drawn by `graphiques`; this module only turns a finished figure into SVG text:
-ids prefixed, sizes left to the page's CSS, French spacing, font fallbacks, and the phone redraw.
+redrawn at a phone's width with text sized for it, ids prefixed, sizes left to the page's CSS (its viewBox
+scales it to any screen), French spacing, font fallbacks. One drawing per chart keeps pages light.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import textwrap
 
 from matplotlib.text import Text
-from matplotlib.ticker import FixedLocator, MaxNLocator
+from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter, MaxNLocator
 
 from . import typographie
 
-#: The phone version of a chart: at most this many SVG units wide (72 per inch) once drawn, so that shown
+#: A chart is drawn at most this many SVG units wide (72 per inch) once drawn, so that shown
 #: across a 375 px screen (343 px of content) one unit is at least one pixel, and its text is at least
 #: TEXTE_TELEPHONE units (the browser test checks the smallest chart text is at least 11 px there).
 LARGEUR_TELEPHONE = 335
@@ -44,12 +46,32 @@ def _en_ligne(svg: str, prefixe: str) -> str:
     return typographie.html(svg)
 
 
+_ATTRIBUT_GEOMETRIQUE = re.compile(
+    r'\s(d|x|y|x1|x2|y1|y2|cx|cy|r|width|height|points|transform|viewBox)="([^"]*)"', re.I)
+_DECIMALES_INUTILES = re.compile(r"(?<![\w.])(-?\d+\.\d{3,})")
+
+
+def _alleger(svg: str) -> str:
+    """Coordinates at two decimals (a hundredth of a unit is a fiftieth of a pixel on any screen) and paths on
+    one line: a hatched chart weighs half as much, drawn the same."""
+
+    def court(m: re.Match) -> str:
+        valeur = f"{float(m.group(1)):.2f}".rstrip("0").rstrip(".")
+        return "0" if valeur == "-0" else valeur
+
+    def attribut(m: re.Match) -> str:
+        valeur = _DECIMALES_INUTILES.sub(court, " ".join(m.group(2).split()))
+        return f' {m.group(1)}="{valeur}"'
+
+    return _ATTRIBUT_GEOMETRIQUE.sub(attribut, svg)
+
+
 def _largeur_svg(svg: str) -> float:
     return float(re.search(r'viewBox="0 0 ([\d.]+)', svg).group(1))
 
 
 def _version_telephone(fig) -> str:
-    """`fig` redrawn for a phone: narrower, text no smaller than TEXTE_TELEPHONE, long labels wrapped,
+    """`fig` redrawn at a phone's width: narrower, text no smaller than TEXTE_TELEPHONE, long labels wrapped,
     legends in one column; narrowed again while labels make the drawing wider than LARGEUR_TELEPHONE."""
     largeur, hauteur = fig.get_size_inches()
     for t in fig.findobj(Text):
@@ -58,6 +80,7 @@ def _version_telephone(fig) -> str:
     _replier(fig)
     pouces = LARGEUR_TELEPHONE / 72
     fig.set_size_inches(pouces, hauteur * (1.3 if largeur > pouces * 1.4 else 1.0))
+    _eclaircir(fig)
     svg = _svg_brut(fig)
     for _ in range(4):
         exces = _largeur_svg(svg) - LARGEUR_TELEPHONE
@@ -69,19 +92,61 @@ def _version_telephone(fig) -> str:
     return svg
 
 
+def _categories(axe) -> bool:
+    """Whether an axis's ticks name categories (set with their labels: `set_ticks(locs, labels)`), never to be
+    dropped, rather than values (a formatter such as `graphiques.formateur_axe`), which may be thinned."""
+    f = axe.get_major_formatter()
+    return isinstance(f, FixedFormatter) or (isinstance(f, FuncFormatter) and isinstance(f.func, functools.partial))
+
+
+def _se_touchent(a, b, marge: float = 2.0) -> bool:
+    """Whether two text boxes (display units) overlap or come closer than `marge`."""
+    return a.x0 < b.x1 + marge and b.x0 < a.x1 + marge and a.y0 < b.y1 + marge / 2 and b.y0 < a.y1 + marge / 2
+
+
+def _eclaircir(fig) -> None:
+    """Numeric ticks thinned, one in two, while two tick labels of one axis touch (`60 000 €120 000 €` on a
+    phone); category ticks are never dropped (their labels are wrapped instead)."""
+    for _ in range(3):
+        fig.draw_without_rendering()
+        serres = []
+        for ax in fig.axes:
+            if ax.name == "polar":
+                continue
+            for axe in (ax.xaxis, ax.yaxis):
+                if _categories(axe):
+                    continue
+                boites = [t.get_window_extent() for t in axe.get_ticklabels() if t.get_visible() and t.get_text()]
+                if any(_se_touchent(a, b) for i, a in enumerate(boites) for b in boites[i + 1 :]):
+                    serres.append(axe)
+        if not serres:
+            return
+        for axe in serres:
+            bas, haut = sorted(axe.get_view_interval())
+            ticks = [v for v in axe.get_ticklocs() if bas - 1e-9 <= v <= haut + 1e-9]
+            axe.set_major_locator(FixedLocator(ticks[::2]))
+
+
+def _plier(texte: str, largeur: int) -> str:
+    """`texte` on lines of about `largeur` characters, broken at spaces only: a word longer than a line stays
+    whole (« Investissement », never « Investisseme / nt »)."""
+    return textwrap.fill(re.sub(r"\s+", " ", texte).strip(), largeur, break_long_words=False,
+                         break_on_hyphens=False)
+
+
 def _replier(fig) -> None:
     """Phone version: category labels wrapped, fewer numeric ticks, axis titles wrapped, legends in one column."""
     for ax in fig.axes:
         polaire = ax.name == "polar"
         for axe, largeur in ((ax.xaxis, 14 if polaire else 12), (ax.yaxis, 18)):
-            if isinstance(axe.get_major_locator(), FixedLocator):
-                if not polaire or axe is ax.xaxis:
-                    textes = [textwrap.fill(t.get_text().replace("\n", " "), largeur) for t in axe.get_ticklabels()]
+            if isinstance(axe.get_major_locator(), FixedLocator):  # numeric fixed ticks: `_eclaircir` thins them
+                if _categories(axe) and (not polaire or axe is ax.xaxis):
+                    textes = [_plier(t.get_text(), largeur) for t in axe.get_ticklabels()]
                     axe.set_ticks(axe.get_ticklocs(), textes)
             else:
                 axe.set_major_locator(MaxNLocator(4))
         for label in (ax.xaxis.label, ax.yaxis.label):
-            label.set_text(textwrap.fill(re.sub(r"\s{2,}", " ", label.get_text()), 30))
+            label.set_text(_plier(label.get_text(), 30))
         leg = ax.get_legend()
         if leg is not None:  # below the chart, one entry per line, room made by the layout
             handles, labels = leg.legend_handles, [t.get_text() for t in leg.get_texts()]
@@ -89,8 +154,8 @@ def _replier(fig) -> None:
             fig.legend(handles, labels, loc="outside lower center", ncols=1, frameon=False, fontsize=TEXTE_TELEPHONE)
 
 
-def en_svg(fig, prefixe: str = "g") -> tuple[str, str]:
-    """The figure as two inline SVG documents: (wide version, phone version). Call once per figure, inside
-    the house style (`graphiques.en_svg` does)."""
-    large = _en_ligne(_svg_brut(fig), prefixe + "l")
-    return large, _en_ligne(_version_telephone(fig), prefixe + "t")
+def en_svg(fig, prefixe: str = "g") -> str:
+    """The figure as one inline SVG document drawn for a phone's width, which the page scales by its viewBox
+    (the stylesheet caps its width on wide screens). Call once per figure, inside the house style
+    (`graphiques.en_svg` does)."""
+    return _alleger(_en_ligne(_version_telephone(fig), prefixe))

@@ -34,7 +34,7 @@ _NOMBRE_UNITE = re.compile(r"(?<=\d)" + _S + r"+(?=[%€$£]|[^\W\d_])")
 
 _PROTEGES = ("pre", "code", "style", "script", "textarea")
 _JETON = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
-_ATTRIBUT = re.compile(r'(\s(?:alt|aria-label|title)=")([^"]*)(")')
+_ATTRIBUT = re.compile(r'(\s(?:alt|aria-label|title|data-label)=")([^"]*)(")')
 _NOM_BALISE = re.compile(r"<\s*(/?)\s*([a-zA-Z][\w:-]*)")
 
 

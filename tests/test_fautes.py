@@ -237,8 +237,8 @@ def test_excel_sep_line_and_multiline_cells_keep_the_files_line_numbers(tmp_path
 
 def test_chart_text_is_never_parsed_as_mathematics():
     fig = graphiques.barres_horizontales([r"Coût $\frac{ inconnu", "$x^2$"], [0.2, 0.8], "pourcentage1")
-    large, telephone = graphiques.en_svg(fig)  # raised ValueError with math parsing on
-    assert r"Coût $\frac{ inconnu" in large and "$x^2$" in telephone
+    dessin = graphiques.en_svg(fig)  # raised ValueError with math parsing on
+    assert r"Coût $\frac{" in dessin and "$x^2$" in dessin  # as typed (wrapped between words on a phone)
 
 
 # ----------------------------------------------------------------------------- 14, 17. template

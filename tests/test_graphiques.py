@@ -43,9 +43,9 @@ def test_a_chart_looks_the_same_whatever_the_caller_set():
     with matplotlib.rc_context({"font.size": 30, "axes.grid": False, "svg.fonttype": "path"}):
         vu = graphiques.en_svg(_dessin())
     assert vu == attendu
-    assert "<text" in attendu[0]  # real text (svg.fonttype none), not paths
+    assert "<text" in attendu  # real text (svg.fonttype none), not paths
 
 
 def test_the_bars_carry_their_french_labels():
-    large, _ = graphiques.en_svg(_dessin())
-    assert ">7,3\u00a0%<" in large and ">2,2\u00a0%<" in large
+    dessin = graphiques.en_svg(_dessin())
+    assert ">7,3\u00a0%<" in dessin and ">2,2\u00a0%<" in dessin

@@ -104,13 +104,92 @@ def test_no_sideways_scroll_on_a_phone(navigateur, depot_produit, name):
         assert all(w <= 375 for w in widths)
         size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
         assert size >= 16
-        # wide tables scroll inside their own box, never the page
+        # no table needs sideways scrolling: a wide one is shown as one block per row
         boxes = page.eval_on_selector_all(
-            ".table-wrap", "els => els.map(e => [e.clientWidth, e.scrollWidth, getComputedStyle(e).overflowX])"
+            ".table-wrap", "els => els.map(e => [e.querySelector('caption').textContent, e.clientWidth, e.scrollWidth])"
         )
-        assert all(cw <= 375 and (sw <= cw or ov == "auto") for cw, sw, ov in boxes), boxes
+        trop_larges = [(c, cw, sw) for c, cw, sw in boxes if cw > 375 or sw > cw + 1]
+        assert trop_larges == [], f"{name} : tableaux qui défilent de côté : {trop_larges}"
     finally:
         ctx.close()
+
+
+def _mots(texte):
+    return " ".join(texte.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+#: Each cell of a stacked table, as a phone shows it: the title it carries, the visible text before it, and
+#: whether it has been laid out as a block (its own line) rather than a table cell.
+CELLULES_EMPILEES = """() => [...document.querySelectorAll('table.empilable tbody tr > *')].map(c => [
+  c.dataset.label, getComputedStyle(c, '::before').content, getComputedStyle(c).display])"""
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_stacked_table_names_each_cell_by_its_column_and_stays_a_table(navigateur, depot_produit, name):
+    ctx, page, _ = _ouvrir(navigateur, depot_produit / "reports" / name, 375)
+    try:
+        cellules = page.evaluate(CELLULES_EMPILEES)
+        for label, avant, display in cellules:
+            assert display != "table-cell" and avant == f'"{label}"', (name, label, avant, display)
+        lignes = page.eval_on_selector_all(
+            "table.empilable tbody tr", "els => els.map(r => [...r.children].map(c => c.dataset.label))")
+        colonnes = page.eval_on_selector_all(
+            "table.empilable", "els => els.map(t => [...t.querySelectorAll('thead th')].map(h => h.textContent))")
+        par_table = page.eval_on_selector_all("table.empilable", "els => els.map(t => t.tBodies[0].rows.length)")
+        k = 0  # every cell's title is its column's title
+        for titres_table, n in zip(colonnes, par_table, strict=True):
+            for ligne in lignes[k : k + n]:
+                assert [_mots(t) for t in ligne] == [_mots(t) for t in titres_table], (name, ligne, titres_table)
+            k += n
+        # still a table for a screen reader: its roles, caption and header cells are in the accessibility tree
+        roles = page.eval_on_selector_all(
+            "table.empilable", "els => els.map(t => [t.getAttribute('role'), !!t.caption, "
+            "t.querySelectorAll('th[scope=col]').length, t.querySelector('tbody td, tbody th').getAttribute('role')])")
+        assert all(r == "table" and cap and n > 0 and c in ("cell", "rowheader") for r, cap, n, c in roles), roles
+    finally:
+        ctx.close()
+
+
+#: The bounding boxes (CSS px) of every visible text of every chart, chart by chart.
+BOITES_TEXTE = """() => [...document.querySelectorAll('.graphique-image svg')].filter(s => s.getClientRects().length)
+  .map(s => [...s.querySelectorAll('text')].filter(t => t.textContent.trim()).map(t => {
+    const r = t.getBoundingClientRect(); return [t.textContent, r.left, r.top, r.right, r.bottom]; }))"""
+
+
+def chevauchements(boites, marge=0.5):
+    """The pairs of texts whose boxes overlap by more than `marge` px both ways."""
+    out = []
+    for i, (ta, *a) in enumerate(boites):
+        for tb, *b in boites[i + 1 :]:
+            if min(a[2], b[2]) - max(a[0], b[0]) > marge and min(a[3], b[3]) - max(a[1], b[1]) > marge:
+                out.append((ta, tb))
+    return out
+
+
+def test_overlap_detection_finds_overlaps():
+    assert chevauchements([["a", 0, 0, 10, 10], ["b", 5, 5, 15, 15], ["c", 10.2, 0, 20, 4]]) == [("a", "b")]
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("name", [f"{r}.html" for r in catalogue.ids()])
+def test_no_two_chart_labels_overlap(navigateur, depot_produit, name, width):
+    ctx, page, _ = _ouvrir(navigateur, depot_produit / "reports" / name, width)
+    try:
+        graphiques = page.evaluate(BOITES_TEXTE)
+        vus = [p for g in graphiques for p in chevauchements(g)]
+        assert vus == [], f"{name} à {width} px : étiquettes qui se chevauchent : {vus[:6]}"
+    finally:
+        ctx.close()
+
+
+#: What a page may weigh, for a phone plan (the stylesheet and every chart are inside it).
+BUDGET_PAGE = 300 * 1024
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_is_light_on_a_phone_plan(depot_produit, name):
+    taille = (depot_produit / "reports" / name).stat().st_size
+    assert taille < BUDGET_PAGE, f"{name} : {taille} octets"
 
 
 #: Visible chart text, in CSS pixels: each SVG text's font size times the drawing's scale on the page.

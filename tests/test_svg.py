@@ -1,35 +1,71 @@
-"""SVG post-processing: an inline document per chart, ids of one chart never clash with another's, sized by the page,
-hidden from assistive technology, and a phone version no wider than LARGEUR_TELEPHONE."""
+"""SVG post-processing: one inline document per chart, drawn at a phone's width; ids of one chart never clash with
+another's, sized by the page, hidden from assistive technology, no wider than LARGEUR_TELEPHONE, words never cut,
+numeric ticks thinned until their labels do not touch, coordinates shortened."""
 
 import re
+
+import matplotlib
 
 from cln_analysis import graphiques, svg
 
 
-def _deux_versions(prefixe):
+def _dessin(prefixe):
     fig = graphiques.barres_groupees(["2023", "2024", "2025"], {"Répondus": [1, 2, 3], "Perdus": [3, 2, 1]})
     return graphiques.en_svg(fig, prefixe)
 
 
 def test_the_inline_document_is_fit_for_a_page():
-    large, telephone = _deux_versions("g1")
-    for doc, p in ((large, "g1l"), (telephone, "g1t")):
-        assert doc.startswith('<svg aria-hidden="true" focusable="false" ') and "<?xml" not in doc
-        ids = re.findall(r'\bid="([^"]+)"', doc)
-        assert ids and all(i.startswith(p + "-") for i in ids)
-        assert all(ref.startswith(p + "-") for ref in re.findall(r"url\(#([^)]+)\)", doc))
-        head = doc[: doc.index(">")]
-        assert " width=" not in head and " height=" not in head and "viewBox" in head
+    doc = _dessin("g1")
+    assert doc.startswith('<svg aria-hidden="true" focusable="false" ') and "<?xml" not in doc
+    ids = re.findall(r'\bid="([^"]+)"', doc)
+    assert ids and all(i.startswith("g1-") for i in ids)
+    assert all(ref.startswith("g1-") for ref in re.findall(r"url\(#([^)]+)\)", doc))
+    head = doc[: doc.index(">")]
+    assert " width=" not in head and " height=" not in head and "viewBox" in head
+    assert doc.count("<svg") == 1  # one drawing per chart, for every screen
 
 
 def test_two_charts_share_no_id():
-    a, _ = _deux_versions("g1")
-    b, _ = _deux_versions("g2")
+    a, b = _dessin("g1"), _dessin("g2")
     assert not set(re.findall(r'\bid="([^"]+)"', a)) & set(re.findall(r'\bid="([^"]+)"', b))
 
 
-def test_the_phone_version_fits_the_phone_and_keeps_fallback_fonts():
-    _, telephone = _deux_versions("g3")
-    largeur = float(re.search(r'viewBox="0 0 ([\d.]+)', telephone).group(1))
+def test_the_drawing_fits_the_phone_and_keeps_fallback_fonts():
+    doc = _dessin("g3")
+    largeur = float(re.search(r'viewBox="0 0 ([\d.]+)', doc).group(1))
     assert largeur <= svg.LARGEUR_TELEPHONE
-    assert "'DejaVu Sans', 'Liberation Sans', Arial, sans-serif" in telephone
+    assert "'DejaVu Sans', 'Liberation Sans', Arial, sans-serif" in doc
+    tailles = [float(t) for t in re.findall(r"font-size: ([\d.]+)px", doc)]
+    assert tailles and min(tailles) >= svg.TEXTE_TELEPHONE
+
+
+def test_long_category_names_are_wrapped_between_words_only():
+    fig = graphiques.barres_horizontales(["Investissement", "Fonctionnement et charges de personnel"], [0.07, 0.02])
+    doc = graphiques.en_svg(fig)
+    textes = re.findall(r">([^<>]+)</text>", doc)
+    mots = {m for t in textes for m in t.split()}
+    assert "Investissement" in mots and "Fonctionnement" in mots and "personnel" in mots
+    assert not any(m in mots for m in ("Investisseme", "nt", "Fonctionneme"))
+    assert svg._plier("Investissement numérique", 12) == "Investissement\nnumérique"
+
+
+def test_numeric_ticks_whose_labels_touch_are_thinned_and_categories_kept():
+    with matplotlib.rc_context(graphiques.STYLE):
+        fig = graphiques.barres_horizontales(["Écrivains publics", "Autres projets"], [180645, 88400], "euros")
+        fig.set_size_inches(2.2, 2)
+        ax = fig.axes[0]
+        avant = [t for t in ax.get_xticks() if 0 <= t <= ax.get_xlim()[1]]
+        svg._eclaircir(fig)
+        fig.draw_without_rendering()
+        boites = [t.get_window_extent() for t in ax.xaxis.get_ticklabels() if t.get_text()]
+    apres = list(ax.get_xticks())
+    assert len(apres) < len(avant) and set(apres) <= set(avant)
+    # no two labels closer than 2 display units, measured here from their extents
+    boites.sort(key=lambda b: b.x0)
+    assert all(b.x0 - a.x1 >= 2 for a, b in zip(boites, boites[1:], strict=False))
+    assert [t.get_text() for t in ax.yaxis.get_ticklabels()] == ["Écrivains publics", "Autres projets"]
+
+
+def test_coordinates_are_shortened_but_text_is_not():
+    doc = svg._alleger('<path d="M 0 73.2 \n C 0.318244 73.2 -0.000123 12.5" x="12.345678">1.23456</path>')
+    assert doc == '<path d="M 0 73.2 C 0.32 73.2 0 12.5" x="12.35">1.23456</path>'
