@@ -251,7 +251,9 @@ def test_an_oversized_log_is_refused_by_its_own_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(ja, "TAILLE_MAX", 100)
     with pytest.raises(ErreurDonnees, match="trop gros"):
         ja.lire_journal(chemin)
-    assert ja.lire_journal.__globals__["donnees"].TAILLE_MAX < 512 * 2**20  # the others' limit is not ours
+    from cln_analysis import lecture
+
+    assert lecture.TAILLE_MAX == 50 * 2**20 < 512 * 2**20  # the others' limit is not ours  # the others' limit is not ours
 
 
 # --------------------------------------------------------------------------- opening hours

@@ -98,12 +98,34 @@ def annuel(df: pd.DataFrame) -> pd.DataFrame:
             else math.nan
         )
         row["periode_attente"] = f.liste_mois(list(wait["periode"])) if len(wait) and wait["mensuel"].all() else ""
+        # the trial's wait: its months only (a wait typed for a month before the trial is no trial measure)
+        wait_trial = trial[trial["attente_moyenne_s"].notna()]
+        w_trial = wait_trial["appels_repondus"].astype(float)
+        row["attente_moyenne_essai_min"] = (
+            float((wait_trial["attente_moyenne_s"] * w_trial).sum() / w_trial.sum()) / 60
+            if len(wait_trial) and w_trial.sum()
+            else math.nan
+        )
+        row["periode_attente_essai"] = (
+            f.liste_mois(list(wait_trial["periode"])) if len(wait_trial) and wait_trial["mensuel"].all() else ""
+        )
+        # out-of-hours answers: the same trial months for the numerator and the denominator, and only months
+        # that count both (a call log does; a typed file does not say which out-of-hours calls were answered)
+        both = trial[trial["appels_hors_horaires"].notna() & trial["hors_horaires_callbot"].notna()]
+        row["hors_horaires_essai"] = int(both["appels_hors_horaires"].sum()) if len(both) else math.nan
+        row["hors_horaires_callbot"] = int(both["hors_horaires_callbot"].sum()) if len(both) else math.nan
+        row["periode_hors_horaires"] = f.liste_mois(list(both["periode"])) if len(both) and both["mensuel"].all() \
+            else (str(annee) if len(both) else "")
         rows.append(row)
     t = pd.DataFrame(rows)
     t["taux_decroche"] = t["appels_repondus"] / (t["appels_repondus"] + t["appels_perdus"])
     t["taux_decroche_agent"] = t["taux_decroche"]
     t["taux_decroche_global"] = (t["appels_recus"] - t["appels_perdus"]) / t["appels_recus"]
     t["part_resolue_sans_agent"] = [_ratio(a, b) for a, b in zip(t["resolus_callbot"], t["recus_essai"], strict=False)]
+    t["part_resolue_callbot"] = [_ratio(a, b) for a, b in zip(t["resolus_callbot"], t["appels_callbot"], strict=False)]
+    t["part_hors_horaires_callbot"] = [
+        _ratio(a, b) for a, b in zip(t["hors_horaires_callbot"], t["hors_horaires_essai"], strict=False)
+    ]
     t["part_transferts_callbot"] = [
         _ratio(a, b) for a, b in zip(t["transferts_agent"], t["appels_callbot"], strict=False)
     ]

@@ -66,6 +66,8 @@ class Format:
     #: keep the columns that have no title (the reader refuses them itself, e.g. « une colonne remplie n'a pas de
     #: titre »); otherwise trailing untitled columns are dropped when empty and refused when filled
     colonnes_sans_titre: bool = False
+    #: a workbook's date-time cells keep their time (`2026-04-06 08:31:00`; a call log), not only their date
+    horodatages: bool = False
 
 
 @dataclass
@@ -348,8 +350,11 @@ def remplir(tableau: Tableau, rows: list, nom: str, fmt: Format) -> None:
 
 # --------------------------------------------------------------------------- workbooks
 
-def cellule_xlsx(value) -> str:
-    """A workbook cell as text: a whole number without « .0 », a date as AAAA-MM-JJ, a boolean in French."""
+def cellule_xlsx(value, horodatage: bool = False) -> str:
+    """A workbook cell as text: a whole number without « .0 », a date as AAAA-MM-JJ (with ` HH:MM:SS` for a
+    date-time when `horodatage`), a boolean in French."""
+    if horodatage and hasattr(value, "hour") and hasattr(value, "year"):
+        return value.isoformat(sep=" ", timespec="seconds")
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -372,7 +377,7 @@ def _lire_xlsx(chemin: Path, nom: str, fmt: Format) -> Tableau:
     try:
         ws = wb[fmt.feuille] if fmt.feuille and fmt.feuille in wb.sheetnames else wb.worksheets[0]
         with _lecture_en_bloc():
-            rows = [[cellule_xlsx(v) for v in row] for row in ws.iter_rows(values_only=True)]
+            rows = [[cellule_xlsx(v, fmt.horodatages) for v in row] for row in ws.iter_rows(values_only=True)]
     finally:
         wb.close()
     tableau = Tableau(chemin, "xlsx", decimale=".", feuille=ws.title, personnel=fmt.personnel)
