@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from . import config, lecture
-from .lecture.ouvrir import detecter_separateur, est_classeur, lignes_csv, octets, texte_csv
 from .erreurs import ErreurDonnees, Probleme
+from .lecture.ouvrir import detecter_separateur, est_classeur, lignes_csv, octets, texte_csv
 
 #: A log of its own size: a year of calls exceeds the 50 Mo of the other inputs; ten years of the
 #: switchboard (a million calls, ~60 Mo in the project's columns, several times more as 3CX writes them) fit.

@@ -210,7 +210,8 @@ def test_goals_verdicts(tmp_path):
                  "pas atteint", appels.objectifs.HORS_HORAIRES_NON_MESURABLE]
     mesures = appels.verdicts(t, ref, 1.0, 15, 10, 1 / 3)["mesure"].tolist()
     assert "dont 30 usagers qui ont raccroché pendant le callbot, comptés comme décrochés" in mesures[0]
-    assert mesures[2] == ("terminés sans agent : 25,0\u00a0% des appels pris par le callbot ; encore passés à un agent : "
+    assert mesures[2] == ("terminés sans agent : 25,0\u00a0% des appels pris par le callbot ; encore passés à un "
+                          "agent : "
                           "64,3\u00a0%")  # 70 / 280 and 180 / 280
     none = appels.verdicts(appels.annuel(donnees.charger("appels_standard")), ref, 1.0, 15, 10, 1 / 3)
     assert none["verdict"].tolist() == [

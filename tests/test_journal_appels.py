@@ -253,7 +253,7 @@ def test_an_oversized_log_is_refused_by_its_own_limit(tmp_path, monkeypatch):
         ja.lire_journal(chemin)
     from cln_analysis import lecture
 
-    assert lecture.TAILLE_MAX == 50 * 2**20 < 512 * 2**20  # the others' limit is not ours  # the others' limit is not ours
+    assert lecture.TAILLE_MAX == 50 * 2**20 < 512 * 2**20  # the others' limit is not ours
 
 
 # --------------------------------------------------------------------------- opening hours
