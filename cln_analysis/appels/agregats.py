@@ -258,6 +258,23 @@ def chiffres(t: pd.DataFrame, obj: EcartObjectif) -> list[dict]:
         if y["mois_essai"]:
             essai = f" ({y['periode_essai']})"
             out += [
+                chiffre(f"{p}.mois_essai", f"Mois de l'expérimentation dans le fichier en {a}{essai}",
+                        int(y["mois_essai"]), "count", "mois dont les colonnes du callbot sont remplies"),
+                chiffre(f"{p}.taux_decroche_global_essai",
+                        f"Taux de décroché global (callbot ou agent) pendant l'expérimentation{essai}",
+                        y["taux_decroche_global_essai"], "ratio",
+                        "(somme des appels_recus − somme des appels_perdus) / somme des appels_recus, mois de "
+                        "l'expérimentation", 0),
+                chiffre(f"{p}.abandons_callbot", f"Usagers qui ont raccroché pendant le callbot{essai}",
+                        int(y["abandons_callbot"]), "count", "somme des abandons_callbot, mois de l'expérimentation"),
+            ]
+            if pd.notna(y["taux_decroche_agent_essai"]):  # every call stayed with the callbot: no agent rate
+                out.append(chiffre(f"{p}.taux_decroche_agent_essai",
+                                   f"Taux de décroché par un agent pendant l'expérimentation{essai}",
+                                   y["taux_decroche_agent_essai"], "ratio",
+                                   "somme des appels_repondus / (somme des appels_repondus + somme des appels_perdus), "
+                                   "mois de l'expérimentation", 0))
+            out += [
                 chiffre(f"{p}.part_resolue_sans_agent", f"Part des appels résolus par le callbot sans agent{essai}",
                         y["part_resolue_sans_agent"], "ratio",
                         "somme des resolus_callbot / somme des appels_recus, mois de l'expérimentation"),
@@ -300,10 +317,11 @@ def chiffres_prose(t: pd.DataFrame, derniere: pd.Series) -> list[dict]:
     the change of received calls since the file's first year."""
     premiere = t.iloc[0]
     a, a0 = int(derniere["annee"]), int(premiere["annee"])
-    return [
+    un_sur = [] if not derniere["appels_perdus"] else [  # no call lost: no « 1 sur … » to print
         chiffre(f"appels.{a}.recus_par_perdu", f"Appels reçus pour un appel perdu en {a} (« 1 sur … »)",
                 derniere["appels_recus"] / derniere["appels_perdus"], "count", f"appels.{a}.recus / appels.{a}.perdus",
-                0),
+                0)]
+    return un_sur + [
         chiffre(f"appels.{a}.evolution_recus_depuis_{a0}", f"Évolution des appels reçus entre {a0} et {a}",
                 derniere["appels_recus"] / premiere["appels_recus"] - 1, "ratio",
                 f"appels.{a}.recus / appels.{a0}.recus − 1"),

@@ -59,6 +59,9 @@ def essentiel(r: Rapport, c: Contexte) -> list[Html]:
     A, premiere, derniere = c.annee, c.annees.iloc[0], c.derniere
     p = f"appels.{A}"
     a0 = int(premiere["annee"])
+    perdus = (Html(f"{r.valeur(f'{p}.perdus')} appels sont restés sans réponse, soit environ 1 sur "
+                   f"{r.valeur(f'{p}.recus_par_perdu')}.")
+              if derniere["appels_perdus"] else "Aucun appel n'est resté sans réponse.")
     return [rendu.chiffres_cles([
         r.cle(f"{p}.recus", f"appels reçus en {A}"),
         r.cle(f"{p}.taux_decroche", "taux de décroché par un agent"),
@@ -66,13 +69,35 @@ def essentiel(r: Rapport, c: Contexte) -> list[Html]:
         (f.nombre(c.h.duree_moyenne_min, 0) + " min", "durée moyenne d'un appel"),
     ]), rendu.texte(
         "En {A}, le standard de la Ville a reçu <strong>{rec}</strong> appels et en a décroché {rep} : un taux de "
-        "décroché de <strong>{taux}</strong>. {perd} appels sont restés sans réponse, soit environ 1 sur {un_sur}. "
+        "décroché de <strong>{taux}</strong>. {perdus} "
         "Depuis {a0}, le nombre d'appels reçus par an est passé de {rec0} à {rec} ({evo}).",
         A=A, rec=r.valeur(f"{p}.recus"), rep=r.valeur(f"{p}.repondus"), taux=r.valeur(f"{p}.taux_decroche"),
-        perd=r.valeur(f"{p}.perdus"), un_sur=r.valeur(f"{p}.recus_par_perdu"), a0=a0,
-        rec0=r.valeur(f"appels.{a0}.recus"),
+        perdus=perdus, a0=a0, rec0=r.valeur(f"appels.{a0}.recus"),
         evo=marque(f"{p}.evolution_recus_depuis_{a0}",
-                   f.evolution(derniere["appels_recus"] / premiere["appels_recus"] - 1)))]
+                   f.evolution(derniere["appels_recus"] / premiere["appels_recus"] - 1)))] + essai(r, c)
+
+
+def essai(r: Rapport, c: Contexte) -> list[Html]:
+    """The trial in « L'essentiel », when the file has trial months: both rates and the months covered."""
+    t = c.annees[c.annees["mois_essai"] > 0]
+    if t.empty:
+        return []
+    y = t.iloc[-1]
+    q = f"appels.{int(y['annee'])}"
+    cles = [r.cle(f"{q}.taux_decroche_global_essai", "décroché global pendant l'expérimentation")]
+    if pd.notna(y["taux_decroche_agent_essai"]):
+        cles.insert(0, r.cle(f"{q}.taux_decroche_agent_essai", "décroché par un agent pendant l'expérimentation"))
+        agent = Html(f"{r.valeur(f'{q}.taux_decroche_agent_essai')} des appels arrivés aux agents ont été décrochés "
+                     "par un agent, et ")
+    else:
+        agent = Html("aucun appel n'est arrivé aux agents (le <em>callbot</em> a gardé tous les appels) ; ")
+    cles.append(r.cle(f"{q}.mois_essai", "mois de l'expérimentation"))
+    return [rendu.chiffres_cles(cles), rendu.texte(
+        "Pendant l'expérimentation du <em>callbot</em> ({mois}), {agent}{glob} des appels reçus ont eu une réponse, "
+        "du <em>callbot</em> ou d'un agent. Ce taux global compte comme décrochés les {ab} usagers qui ont raccroché "
+        "pendant le <em>callbot</em>.",
+        mois=y["periode_essai"], agent=agent, glob=r.valeur(f"{q}.taux_decroche_global_essai"),
+        ab=r.valeur(f"{q}.abandons_callbot"))]
 
 
 def annees(r: Rapport, c: Contexte) -> list[Html]:
