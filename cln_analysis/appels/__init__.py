@@ -7,6 +7,8 @@ figures), `erlang` (the queue model), `objectifs` (the goals and their verdicts)
 
 from __future__ import annotations
 
+import math
+
 from .. import formats as f
 from ..rendu import Colonne
 from .agregats import (
@@ -40,6 +42,12 @@ def _taux(v: float) -> str:
     return f.pourcentage(v, 0)
 
 
+def _attente(secondes: float) -> str:
+    """A predicted wait; for a queue whose load reaches its agents, what that means rather than a number."""
+    return "non définie : file instable (la charge atteint ou dépasse les agents)" if math.isinf(secondes) \
+        else f.attente(secondes)
+
+
 #: The columns of this report's tables: French title and format, declared once.
 COLONNES = {
     "annee": Colonne("Année", str),
@@ -64,7 +72,7 @@ COLONNES = {
     "verdict": Colonne("Verdict"),
     "agents": Colonne("Agents au téléphone", f.entier),
     "probabilite_attente": Colonne("Part des appels qui attendent", lambda v: f.pourcentage(v, 1)),
-    "attente_predite_s": Colonne("Attente moyenne prédite", f.attente),
+    "attente_predite_s": Colonne("Attente moyenne prédite", _attente),
 }
 
 

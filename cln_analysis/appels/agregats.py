@@ -234,7 +234,7 @@ def chiffres(t: pd.DataFrame, obj: EcartObjectif) -> list[dict]:
             if y["partielle"] and y["periode_couverte"]
             else (f" ({int(y['mois'])} mois)" if y["partielle"] else "")
         )
-        out += [
+        annee_figs = [
             chiffre(f"{p}.recus", f"Appels reçus par le standard en {a}{partial}", y["appels_recus"], "count",
                     "donnée brute" + (" (somme des mois)" if y["mois"] and partial else "")),
             chiffre(f"{p}.perdus", f"Appels perdus en {a}{partial}", y["appels_perdus"], "count", "donnée brute"),
@@ -246,6 +246,8 @@ def chiffres(t: pd.DataFrame, obj: EcartObjectif) -> list[dict]:
             chiffre(f"{p}.taux_decroche_global", f"Taux de décroché global (callbot ou agent) en {a}{partial}",
                     y["taux_decroche_global"], "ratio", f"({p}.recus − {p}.perdus) / {p}.recus", 0),
         ]
+        # a year where every call stayed with the callbot has no agent rate (no call reached the agents)
+        out += [c for c in annee_figs if not pd.isna(c["value"])]
         if pd.notna(y["evolution_recus"]):
             out.append(chiffre(f"{p}.evolution_recus", f"Évolution des appels reçus entre {a - 1} et {a}",
                                y["evolution_recus"], "ratio", f"{p}.recus / appels.{a - 1}.recus - 1"))

@@ -227,40 +227,70 @@ def ecart(r: Rapport, c: Contexte, obj: appels.EcartObjectif, jours_ouvres: int)
 
 
 def charge(r: Rapport, c: Contexte, coh: appels.Coherence, postes: int, jours_ouvres: int,
-           heures_ouverture_jour: float) -> list[Html]:
+           heures_ouverture_jour: float, attente_min_min: float = 10, attente_max_min: float = 15) -> list[Html]:
     A = c.annee
     p = f"appels.{A}"
+    duree = f.pluriel(round(c.h.duree_moyenne_min), "minute", "minutes")
+    charge_txt = marque(f"appels.{coh.annee}.charge_erlangs", f.nombre(coh.charge_erlangs, 2))
+    tableau = r.tableau("erlang_par_agents", coh.par_agents,
+                        f"Attente prédite par le modèle d'Erlang C selon le nombre d'agents au téléphone, charge de {A}",
+                        note="Charge répartie également sur les heures d'ouverture, appels arrivant au hasard, durée "
+                             "moyenne d'appel de la diapositive, aucun abandon. File instable : la charge atteint ou "
+                             "dépasse le nombre d'agents, la file s'allonge sans fin et le modèle ne donne pas "
+                             "d'attente.")
+    if not math.isfinite(coh.attente_predite_s):
+        return [rendu.texte(
+            "En {A}, les appels qui arrivent aux agents (répondus et perdus), à {duree} chacun et répartis également "
+            "sur les heures d'ouverture ({jours} jours de {heures} h, deux hypothèses), représentent une charge de "
+            "<strong>{charge}</strong> erlangs, c'est-à-dire autant d'agents occupés en permanence : autant ou plus "
+            "que les {postes} postes. Une file d'attente ainsi chargée est <strong>instable</strong> : les postes ne "
+            "suffisent pas à traiter les appels à mesure qu'ils arrivent, la file s'allonge tout au long de la "
+            "journée, et le modèle d'Erlang C ne prédit plus aucune attente moyenne, faute de limite.",
+            A=A, duree=duree, jours=f.entier(jours_ouvres), heures=f.nombre(heures_ouverture_jour, 0),
+            charge=charge_txt, postes=f.entier(postes)),
+            rendu.texte(
+            "Dans la réalité, la file ne grandit pas sans fin : des usagers raccrochent ({perd} appels perdus en {A}) "
+            "et les appels ne durent pas tous {duree}. Avec ces hypothèses, de longues attentes comme les « {a0} à "
+            "{a1} minutes » de la diapositive sont donc possibles ; mais elles dépendent d'abord de la durée d'appel "
+            "retenue, qui reste à mesurer, comme le nombre d'appels reçus par heure et d'agents connectés à chaque "
+            "heure, que le logiciel du standard enregistre.",
+            perd=r.valeur(f"{p}.perdus"), A=A, duree=duree, a0=f.entier(attente_min_min),
+            a1=f.entier(attente_max_min)),
+            tableau]
     un_agent = coh.par_agents.iloc[0]
-    attente = f.attente(coh.attente_predite_s)
-    if math.isfinite(coh.attente_predite_s):
-        attente = marque(f"appels.{coh.annee}.attente_predite_erlang_s", attente)
-    return [rendu.texte(
+    attente = marque(f"appels.{coh.annee}.attente_predite_erlang_s", f.attente(coh.attente_predite_s))
+    un_seul = un_agent["attente_predite_s"]
+    att1 = (f.attente(un_seul) if math.isfinite(un_seul)
+            else "aucune limite avec un seul agent, dont la file serait instable")
+    out = [rendu.texte(
         "En {A}, les {rep} appels répondus, à {duree} chacun, occupent <strong>{occ}</strong> du temps d'ouverture des "
         "{postes} postes ({jours} jours de {heures} h, deux hypothèses). Répartis également sur les heures "
-        "d'ouverture, "
-        "les appels qui arrivent aux agents (répondus et perdus) représentent une charge de <strong>{charge}</strong> "
-        "agent occupé en moyenne. Le modèle d'Erlang C, qui décrit une file d'attente d'appels arrivant au hasard, "
-        "prédit alors une attente moyenne de <strong>{att}</strong> avec les {postes} postes au téléphone, et de "
-        "{att1} "
-        "avec un seul agent.",
-        A=A, rep=r.valeur(f"{p}.repondus"), duree=f.pluriel(round(c.h.duree_moyenne_min), "minute", "minutes"),
+        "d'ouverture, les appels qui arrivent aux agents (répondus et perdus) représentent une charge de "
+        "<strong>{charge}</strong> erlangs (agents occupés en moyenne). Le modèle d'Erlang C, qui décrit une file "
+        "d'attente d'appels arrivant au hasard, prédit alors une attente moyenne de <strong>{att}</strong> avec les "
+        "{postes} postes au téléphone, et {att1}.",
+        A=A, rep=r.valeur(f"{p}.repondus"), duree=duree,
         occ=r.valeur(f"appels.{coh.annee}.occupation_postes"), postes=f.entier(postes), jours=f.entier(jours_ouvres),
-        heures=f.nombre(heures_ouverture_jour, 0),
-        charge=marque(f"appels.{coh.annee}.charge_erlangs", f.nombre(coh.charge_erlangs, 2)), att=attente,
-        att1=f.attente(un_agent["attente_predite_s"])),
-        rendu.texte(
-        "Les « 10 à 15 minutes » d'attente de la diapositive ne s'expliquent donc pas par la charge moyenne : elles "
-        "supposent des pics d'appels bien plus forts que la moyenne, beaucoup moins d'agents réellement au téléphone "
-        "que de postes, des appels bien plus longs qu'une minute (la diapositive arrondit), ou une attente qui ne "
-        "concerne que certains appels. Le modèle ne tient pas compte non plus des {perd} appels perdus, des usagers "
-        "qui "
-        "raccrochent. Pour trancher, il faut le nombre d'appels reçus par heure (ou demi-heure) sur quelques semaines, "
-        "le nombre d'agents connectés au téléphone à chaque heure, et la durée réelle des appels et de l'attente, que "
-        "le logiciel du standard enregistre.", perd=r.valeur(f"{p}.perdus")),
-        r.tableau("erlang_par_agents", coh.par_agents,
-                  f"Attente prédite par le modèle d'Erlang C selon le nombre d'agents au téléphone, charge de {A}",
-                  note="Charge répartie également sur les heures d'ouverture, appels arrivant au hasard, durée moyenne "
-                       "d'appel de la diapositive, aucun abandon.")]
+        heures=f.nombre(heures_ouverture_jour, 0), charge=charge_txt, att=attente,
+        att1=f"de {att1} avec un seul agent" if math.isfinite(un_seul) else att1)]
+    if coh.attente_predite_s < attente_min_min * 60:
+        out.append(rendu.texte(
+            "Les « {a0} à {a1} minutes » d'attente de la diapositive ne s'expliquent donc pas par la charge moyenne : "
+            "elles supposent des pics d'appels bien plus forts que la moyenne, beaucoup moins d'agents réellement au "
+            "téléphone que de postes, des appels bien plus longs que la durée retenue, ou une attente qui ne concerne "
+            "que certains appels. Le modèle ne tient pas compte non plus des {perd} appels perdus, des usagers qui "
+            "raccrochent. Pour trancher, il faut le nombre d'appels reçus par heure (ou demi-heure) sur quelques "
+            "semaines, le nombre d'agents connectés au téléphone à chaque heure, et la durée réelle des appels et de "
+            "l'attente, que le logiciel du standard enregistre.",
+            perd=r.valeur(f"{p}.perdus"), a0=f.entier(attente_min_min), a1=f.entier(attente_max_min)))
+    else:
+        out.append(rendu.texte(
+            "Avec ces hypothèses, la charge moyenne suffit à expliquer une attente de l'ordre des « {a0} à {a1} "
+            "minutes » de la diapositive. Le modèle ne tient pas compte des {perd} appels perdus, des usagers qui "
+            "raccrochent : la durée réelle des appels et de l'attente, que le logiciel du standard enregistre, "
+            "permettrait de trancher.",
+            perd=r.valeur(f"{p}.perdus"), a0=f.entier(attente_min_min), a1=f.entier(attente_max_min)))
+    return out + [tableau]
 
 
 def hypotheses(c: Contexte, ctx: pd.DataFrame, postes: int, jours_ouvres: int,
