@@ -233,7 +233,8 @@ def charge(r: Rapport, c: Contexte, coh: appels.Coherence, postes: int, jours_ou
     duree = f.pluriel(round(c.h.duree_moyenne_min), "minute", "minutes")
     charge_txt = marque(f"appels.{coh.annee}.charge_erlangs", f.nombre(coh.charge_erlangs, 2))
     tableau = r.tableau("erlang_par_agents", coh.par_agents,
-                        f"Attente prédite par le modèle d'Erlang C selon le nombre d'agents au téléphone, charge de {A}",
+                        "Attente prédite par le modèle d'Erlang C selon le nombre d'agents au téléphone, charge de "
+                        f"{A}",
                         note="Charge répartie également sur les heures d'ouverture, appels arrivant au hasard, durée "
                              "moyenne d'appel de la diapositive, aucun abandon. File instable : la charge atteint ou "
                              "dépasse le nombre d'agents, la file s'allonge sans fin et le modèle ne donne pas "
