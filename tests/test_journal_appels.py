@@ -288,13 +288,40 @@ def test_the_log_gives_the_monthly_columns_of_a_hand_made_file(journal, horaires
         "transferts_agent": [nan, 3, 2],
         "appels_hors_horaires": [1, 7, 2],
         "attente_moyenne_s": [(30 + 700) / 2, (20 + 120 + 10 + 45) / 4, (30 + 5 + 1000 + 240 + 61) / 5],
+        # out of hours and taken by the callbot: April calls 6, 8, 10, 11, 12, 17, 18; May call 19 (30 is lost)
+        "hors_horaires_callbot": [nan, 7, 1],
     })
     obtenu = aj.mensuel(journal.appels, horaires)
-    assert list(obtenu.columns) == [f["name"] for f in _schema_appels()]
+    assert list(obtenu.columns) == [f["name"] for f in _schema_appels()] + ["hors_horaires_callbot"]
     pd.testing.assert_frame_equal(obtenu.astype(object).fillna(np.nan), attendu.astype(object).fillna(np.nan),
                                   check_dtype=False)
     # the existing yearly table (figures, rules and verdicts are computed from it) is the same either way
     pd.testing.assert_frame_equal(appels.annuel(obtenu), appels.annuel(attendu), check_dtype=False)
+
+
+def test_the_log_and_its_monthly_totals_typed_by_hand_give_the_same_figures(journal, horaires, tmp_path):
+    """The months of the 30 calls typed as an officer would (the monthly file has no out-of-hours answers):
+    every existing figure is the same, to the last digit, read from the log or from the typed file."""
+    from cln_analysis import donnees
+
+    tape = tmp_path / "mois.csv"
+    tape.write_text("periode,appels_recus,appels_perdus,appels_repondus,appels_callbot,resolus_callbot,"
+                    "abandons_callbot,transferts_agent,appels_hors_horaires,attente_moyenne_s\n"
+                    "2025-04,4,2,2,,,,,1,365\n"
+                    "2026-04,14,3,4,10,5,2,3,7,48.75\n"
+                    "2026-05,12,3,5,6,4,0,2,2,267.2\n", encoding="utf-8")
+    historique = donnees.charger("appels_standard")
+    du_journal = aj.mensuel(journal.appels, horaires)
+    du_journal.attrs["fichier"] = journal.fichier
+    figures = []
+    for mois in (du_journal, donnees.charger("appels_standard", tape)):
+        t = appels.annuel(appels.fusionner(mois, historique))
+        ref = appels.derniere_annee_avant_essai(t)
+        obj = appels.ecart_objectif(ref, 1.0, 250, 1.0, 1 / 3)
+        figures.append({c["figure_id"]: c["value"] for c in appels.chiffres(t, obj) + appels.chiffres_prose(t, ref)})
+    assert figures[0] == figures[1]
+    assert figures[0]["appels.2026.taux_decroche_global_essai"] == (26 - 6) / 26  # (14 + 12 − 3 − 3) / (14 + 12)
+    assert figures[0]["appels.2026.part_resolue_sans_agent"] == 9 / 26  # (5 + 4) / 26
 
 
 def _schema_appels():
