@@ -110,12 +110,15 @@ def verdicts(
     part_transferts: float,
     attentes: pd.DataFrame | None = None,
     resolus: Rappels | None = None,
+    journal=None,
 ) -> pd.DataFrame:
     """One row per goal printed on the slides: measured value (last year with trial months), the reference
     year's value, and the verdict (« atteint », « pas atteint », « non mesurable : … »). Each verdict says only
     what was measured: numerator and denominator over the same months, the slide's statements named as such.
     `attentes` (`analyses_journal.attentes`) and `resolus` (`analyses_journal.rappels` of the callbot-resolved
-    trial calls) come from a call log, when there is one."""
+    trial calls) come from a call log, when there is one; `journal` (`appels.journal.AnalyseJournal`) gives both."""
+    if journal is not None:
+        attentes, resolus = journal.attentes, journal.resolus
     trial = t[t["mois_essai"] > 0]
     y = trial.iloc[-1] if len(trial) else None
     ref_year = int(reference["annee"])
@@ -183,24 +186,26 @@ def _vraiment_resolus(y, resolus: Rappels, part_transferts: float):
     return objectif, mesure, reference, ATTEINT if part >= part_transferts else PAS_ATTEINT
 
 
-#: How each verdict is decided, said in the report.
+#: How each verdict is decided, said in the report (in words: the page's numbers are figures or table cells).
 REGLES_VERDICT = [
     "100 % des appels décrochés : atteint seulement si le taux global et le taux par un agent atteignent tous deux "
     "l'objectif ; un taux global proche de 100 % ne suffit pas, d'autant qu'il compte comme décrochés les usagers "
     "qui ont raccroché pendant le callbot.",
     "Attente : sur les seuls mois de l'expérimentation ; comparée à une attente mesurée avant elle quand il y en a "
     "une, sinon aux « 10 à 15 minutes » de la diapositive, une affirmation jamais mesurée, et le verdict le dit. "
-    "Avec un journal d'appels : atteint si l'attente médiane et la part des attentes de plus de 10 minutes baissent "
-    "(ou, sans mesure d'avant, si 90 % des appels attendent moins de 10 minutes).",
+    "Avec un journal d'appels : atteint si l'attente médiane et la part des attentes de plus de dix minutes "
+    "baissent (ou, sans mesure d'avant, si neuf appels sur dix attendent moins de dix minutes).",
     "Transferts : atteint si la part des appels pris par le callbot terminés sans aucun agent atteint la part des "
     "transferts de la diapositive (un tiers) ; la part encore passée à un agent est montrée à côté.",
     "Réponse 24 h/24 : sur les mêmes mois pour les appels hors horaires et ceux qui ont reçu une réponse ; atteint "
     "si le callbot a pris au moins la part visée (l'objectif de décroché) ; non mesurable sans le compte des appels "
     "hors horaires qui ont reçu une réponse, que seul un journal d'appels donne.",
-    "Appels vraiment résolus (avec un journal d'appels) : les appels résolus par le callbot après lesquels le même "
-    "numéro n'a pas rappelé sous 24 h, rapportés aux appels pris par le callbot ; atteint si cette part atteint, "
-    "elle aussi, le tiers de la diapositive.",
 ]
+#: Said only when the goals table has the row a call log adds.
+REGLE_VRAIMENT_RESOLUS = (
+    "Appels vraiment résolus (journal d'appels) : les appels résolus par le callbot après lesquels le même numéro "
+    "n'a pas rappelé dans le délai choisi, rapportés aux appels pris par le callbot ; atteint si cette part atteint, "
+    "elle aussi, le tiers de la diapositive.")
 
 
 @dataclass(frozen=True)
