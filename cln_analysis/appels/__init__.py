@@ -11,6 +11,7 @@ import math
 
 from .. import formats as f
 from ..rendu import Colonne
+from . import journal
 from .agregats import (
     annuel,
     chiffres,
@@ -22,7 +23,6 @@ from .agregats import (
     source_donnees,
     vue_annees,
 )
-from . import journal
 from .erlang import Coherence, attente_erlang, chiffres_coherence, coherence, erlang_c
 from .objectifs import (
     ATTEINT,
@@ -103,9 +103,11 @@ COLONNES = {
 
 
 __all__ = [
-    "ATTEINT", "COLONNES", "COMPTES", "ESSAI", "FACULTATIVES", "PAS_ATTEINT", "REGLE_VRAIMENT_RESOLUS", "REGLES_VERDICT", "Coherence",
+    "ATTEINT", "COLONNES", "COMPTES", "ESSAI", "FACULTATIVES", "PAS_ATTEINT", "REGLE_VRAIMENT_RESOLUS",
+    "REGLES_VERDICT", "Coherence",
     "EcartObjectif", "Hypotheses", "annuel", "attente_erlang", "chiffres", "chiffres_coherence", "chiffres_prose",
     "chiffres_reference", "coherence",
     "derniere_annee_avant_essai", "derniere_annee_complete", "ecart_objectif", "erlang_c", "exiger_valide",
-    "fusionner", "hypotheses", "journal", "mensuel", "problemes", "source_donnees", "verdicts", "verifier", "vue_annees",
+    "fusionner", "hypotheses", "journal", "mensuel", "problemes", "source_donnees", "verdicts", "verifier",
+    "vue_annees",
 ]

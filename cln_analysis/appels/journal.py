@@ -89,7 +89,8 @@ def pointe(lj: AnalyseJournal | None, postes: int, duree_min: float) -> Pointe |
         return None
     charge = lj.pointe["appels"] * duree_min / 60
     heure = int(str(lj.pointe["heure"]).split()[0] or 0)
-    return Pointe(lj.annee_pointe, heure, lj.pointe["appels"], charge, attente_erlang(int(postes), charge, duree_min * 60))
+    return Pointe(lj.annee_pointe, heure, lj.pointe["appels"], charge,
+                  attente_erlang(int(postes), charge, duree_min * 60))
 
 
 def chiffres_pointe(p: Pointe) -> list[dict]:
