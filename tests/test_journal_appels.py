@@ -9,6 +9,7 @@ from-dispname; written here with `_`, as some exports do).
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
@@ -446,3 +447,50 @@ def test_the_example_log_is_what_its_tool_writes():
     outil = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(outil)
     assert outil.texte().encode("utf-8") == (REPO / "data" / "raw" / "journal_appels_exemple.csv").read_bytes()
+
+
+# --------------------------------------------------------------------------- the report, end to end
+
+@pytest.mark.e2e
+def test_a_run_with_the_log_shows_its_sections_and_no_number_of_the_file_in_any_output(depot):
+    """One run of `appels` on the 30 calls: the log's sections and figures are there, computed by hand above;
+    not one number of the file (nor its digits) is in any output, and the raw log is untouched."""
+    from conftest import cli
+
+    (depot / "donnees_personnelles").mkdir(exist_ok=True)
+    log = _ecrire(depot / "donnees_personnelles" / "journal.csv", APPELS)
+    res = cli(depot, "run", "appels", "--essai", "-p", "journal=donnees_personnelles/journal.csv")
+    assert res.returncode == 0, res.stdout + res.stderr
+    page = html.unescape((depot / "reports" / "appels.html").read_text(encoding="utf-8"))
+    page = page.replace("\u00a0", " ").replace("\u202f", " ")
+    for titre in ("Les attentes mesurées par le journal d'appels", "Les appels vraiment résolus",
+                  "Les appels hors des heures d'ouverture", "La charge, heure par heure",
+                  "Appels vraiment résolus (sans rappel sous 24 h)"):
+        assert titre in page, titre
+    figures = {r["figure_id"]: float(r["value"]) for r in
+               pd.read_csv(depot / "data" / "processed" / "figures.csv", dtype={"value": str}).to_dict("records")}
+    # 2026: answered waits 20, 10, 45, 120, 30, 5, 1000, 240, 61 (see test_waits_among_agent_answered_calls_by_hand)
+    assert figures["appels.2026.attente.part_moins_20s"] == pytest.approx(3 / 9)  # 20, 10, 5
+    assert figures["appels.2026.attente.part_plus_10min"] == pytest.approx(1 / 9)  # 1000
+    assert figures["appels.2026.attente.mediane_s"] == 45
+    assert figures["appels.2026.numeros_masques"] == 3  # calls 12, 13, 28
+    # the trial's global rate from the log's months: (14 + 12 − 3 − 3) / (14 + 12)
+    assert figures["appels.2026.taux_decroche_global_essai"] == pytest.approx(20 / 26)
+    sorties = [res.stdout, res.stderr] + [p.read_text(encoding="utf-8", errors="replace")
+                                           for d in ("reports", "data/processed", "build", "notebooks")
+                                           for p in (depot / d).rglob("*") if p.is_file()
+                                           and p.suffix in (".html", ".csv", ".json", ".ipynb", ".txt", ".toml", "")]
+    sorties += [p.read_bytes().decode("latin-1") for p in (depot / "reports").rglob("*.xlsx")]
+    assert len(sorties) > 20
+    for texte in sorties:
+        _sans_numero(texte)
+    assert log.read_bytes() == _ecrire(depot / "copie.csv", APPELS).read_bytes()  # the raw log untouched
+
+
+def test_a_log_outside_the_personal_folder_is_warned_about_the_example_is_not():
+    from cln_analysis import confidentialite
+
+    [message] = confidentialite.avertissements(["appels"], {"journal": "data/raw/mon_journal.csv"})
+    assert "mon_journal.csv (paramètre journal)" in message and "donnees_personnelles/" in message
+    assert confidentialite.avertissements(["appels"], {"journal": "data/raw/journal_appels_exemple.csv"}) == []
+    assert confidentialite.avertissements(["appels"], {"journal": "donnees_personnelles/journal.csv"}) == []
