@@ -467,6 +467,9 @@ def test_a_run_with_the_log_shows_its_sections_and_no_number_of_the_file_in_any_
                   "Les appels hors des heures d'ouverture", "La charge, heure par heure",
                   "Appels vraiment résolus (sans rappel sous 24 h)"):
         assert titre in page, titre
+    from test_nombres_declares import nombres_non_declares
+
+    assert nombres_non_declares((depot / "reports" / "appels.html").read_text(encoding="utf-8")) == []
     figures = {r["figure_id"]: float(r["value"]) for r in
                pd.read_csv(depot / "data" / "processed" / "figures.csv", dtype={"value": str}).to_dict("records")}
     # 2026: answered waits 20, 10, 45, 120, 30, 5, 1000, 240, 61 (see test_waits_among_agent_answered_calls_by_hand)
