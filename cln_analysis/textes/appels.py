@@ -228,6 +228,11 @@ def ecart(r: Rapport, c: Contexte, obj: appels.EcartObjectif, jours_ouvres: int)
         tr=r.valeur(f"{q}.transferts_estimes"), A=c.annee)]
 
 
+def _erlangs(charge: float) -> str:
+    """The unit after a load: singular below 2, as French writes « 0,82 erlang »."""
+    return "erlang" if abs(charge) < 2 else "erlangs"
+
+
 def charge(r: Rapport, c: Contexte, coh: appels.Coherence, postes: int, jours_ouvres: int,
            heures_ouverture_jour: float, attente_min_min: float = 10, attente_max_min: float = 15) -> list[Html]:
     A = c.annee
@@ -245,12 +250,12 @@ def charge(r: Rapport, c: Contexte, coh: appels.Coherence, postes: int, jours_ou
         return [rendu.texte(
             "En {A}, les appels qui arrivent aux agents (répondus et perdus), à {duree} chacun et répartis également "
             "sur les heures d'ouverture ({jours} jours de {heures} h, deux hypothèses), représentent une charge de "
-            "<strong>{charge}</strong> erlangs, c'est-à-dire autant d'agents occupés en permanence : autant ou plus "
+            "<strong>{charge}</strong> {unite}, c'est-à-dire autant d'agents occupés en permanence : autant ou plus "
             "que les {postes} postes. Une file d'attente ainsi chargée est <strong>instable</strong> : les postes ne "
             "suffisent pas à traiter les appels à mesure qu'ils arrivent, la file s'allonge tout au long de la "
             "journée, et le modèle d'Erlang C ne prédit plus aucune attente moyenne, faute de limite.",
             A=A, duree=duree, jours=f.entier(jours_ouvres), heures=f.nombre(heures_ouverture_jour, 0),
-            charge=charge_txt, postes=f.entier(postes)),
+            charge=charge_txt, postes=f.entier(postes), unite=_erlangs(coh.charge_erlangs)),
             rendu.texte(
             "Dans la réalité, la file ne grandit pas sans fin : des usagers raccrochent ({perd} appels perdus en {A}) "
             "et les appels ne durent pas tous {duree}. Avec ces hypothèses, de longues attentes comme les « {a0} à "
@@ -269,12 +274,12 @@ def charge(r: Rapport, c: Contexte, coh: appels.Coherence, postes: int, jours_ou
         "En {A}, les {rep} appels répondus, à {duree} chacun, occupent <strong>{occ}</strong> du temps d'ouverture des "
         "{postes} postes ({jours} jours de {heures} h, deux hypothèses). Répartis également sur les heures "
         "d'ouverture, les appels qui arrivent aux agents (répondus et perdus) représentent une charge de "
-        "<strong>{charge}</strong> erlangs (agents occupés en moyenne). Le modèle d'Erlang C, qui décrit une file "
+        "<strong>{charge}</strong> {unite} (agents occupés en moyenne). Le modèle d'Erlang C, qui décrit une file "
         "d'attente d'appels arrivant au hasard, prédit alors une attente moyenne de <strong>{att}</strong> avec les "
         "{postes} postes au téléphone, et {att1}.",
         A=A, rep=r.valeur(f"{p}.repondus"), duree=duree,
         occ=r.valeur(f"appels.{coh.annee}.occupation_postes"), postes=f.entier(postes), jours=f.entier(jours_ouvres),
-        heures=f.nombre(heures_ouverture_jour, 0), charge=charge_txt, att=attente,
+        heures=f.nombre(heures_ouverture_jour, 0), charge=charge_txt, att=attente, unite=_erlangs(coh.charge_erlangs),
         att1=f"de {att1} avec un seul agent" if math.isfinite(un_seul) else att1)]
     if coh.attente_predite_s < attente_min_min * 60:
         out.append(rendu.texte(
