@@ -19,6 +19,7 @@ from .. import config
 from .. import journal_appels as ja
 from ..registre import chiffre
 from .erlang import attente_erlang
+from .regles import fusionner
 
 
 @dataclass(frozen=True)
@@ -119,8 +120,6 @@ def avec_journal(fichier: pd.DataFrame, lj: AnalyseJournal | None) -> pd.DataFra
     partial file is, `fusionner`), the others from `fichier`."""
     if lj is None:
         return fichier
-    from .regles import fusionner
-
     return fusionner(lj.mensuel, fichier)
 
 
