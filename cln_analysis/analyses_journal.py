@@ -133,7 +133,8 @@ def _periode_essai(appels: pd.DataFrame) -> pd.Series:
 
 def mensuel(appels: pd.DataFrame, horaires: Horaires) -> pd.DataFrame:
     """The log aggregated to months, in the columns of the monthly calls file: the trial columns filled on
-    a month with callbot calls, empty before (as the officer types them)."""
+    a month with callbot calls, empty before (as the officer types them); and `hors_horaires_callbot`, the
+    out-of-hours calls the callbot picked up, on trial months (a typed file has no such column)."""
     d = pd.DataFrame({"periode": _mois(appels["debut"]), "parcours": appels["parcours"].astype(str),
                       "hors": hors_horaires(appels["debut"], horaires), "attente_s": appels["attente_s"]})
     comptes = pd.crosstab(d["periode"], d["parcours"]).reindex(columns=sorted(set(REPONDUS + PERDUS + CALLBOT)),
@@ -150,12 +151,15 @@ def mensuel(appels: pd.DataFrame, horaires: Horaires) -> pd.DataFrame:
     for c in ESSAI:
         out[c] = out[c].astype("Int64").mask(avant)
     out["appels_hors_horaires"] = d.groupby("periode")["hors"].sum().astype("Int64")
+    # the out-of-hours calls the callbot picked up: what a typed file cannot say (issue 22's « 24 h/24 »)
+    hors_callbot = d[d["hors"] & d["parcours"].isin(CALLBOT)].groupby("periode").size()
+    out["hors_horaires_callbot"] = hors_callbot.reindex(out.index, fill_value=0).astype("Int64").mask(avant)
     repondus = d[d["parcours"].isin(REPONDUS) & d["attente_s"].notna()]
     out["attente_moyenne_s"] = repondus.groupby("periode")["attente_s"].mean().reindex(out.index)
     out = out.reset_index()
     for c in ["appels_recus", "appels_perdus", "appels_repondus"]:
         out[c] = out[c].astype("int64")
-    return out[COLONNES_MENSUELLES]
+    return out[COLONNES_MENSUELLES + ["hors_horaires_callbot"]]
 
 
 # --------------------------------------------------------------------------- waits

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -168,8 +169,9 @@ _MOIS = {
 
 def mois_excel(text: str) -> str | None:
     """`2026-04` from a month as Excel writes it (`avr-26`, `avr. 2026`, `avril 2026`, `04/2026`, a date cell
-    `2026-04-01` or `01/04/2026`); a year or an `AAAA-MM` month as it is; None when it is none of these."""
-    t = text.strip()
+    `2026-04-01` or `01/04/2026`); a year or an `AAAA-MM` month as it is; None when it is none of these. The text
+    is NFKC-normalised first, so that « ２０２５ » (full-width digits) is the year 2025, before any duplicate check."""
+    t = unicodedata.normalize("NFKC", text).strip()
     if re.fullmatch(r"\d{4}(-\d{2})?", t):
         return t
     m = re.fullmatch(r"(\d{4})-(\d{2})-01(?:[T ]00:00(?::00)?)?", t) or re.fullmatch(r"01/(\d{2})/(\d{4})", t)

@@ -394,3 +394,70 @@ def repartition_notes(niveaux: Sequence[str], effectifs: Sequence[int], titre_ax
     ax.grid(axis="x", visible=False)
     ax.set_ylabel(titre_axe)
     return fig
+
+
+@dans_le_style
+def barres_horizontales_groupees(
+    categories: Sequence[str],
+    series: dict[str, Sequence[float]],
+    format_valeur: str = "pourcentage",
+    titre_axe: str = "",
+):
+    """Horizontal grouped bars (one group per category, first on top; one bar per series, hatched so that colour
+    is not needed), each labelled with its value, with a legend: e.g. the waits by class, before and during a
+    trial."""
+    fn = FORMATEURS[format_valeur]
+    n, k = len(categories), max(len(series), 1)
+    hauteur = 0.8 / k
+    fig, ax = figure(hauteur=max(2.6, 0.55 * n * k + 1.4))
+    valeurs = [x for v in series.values() for x in v if not formats.est_manquant(x)]
+    top = max(valeurs) if valeurs and max(valeurs) > 0 else 1
+    hachures = ["", "//", "..", "xx"]
+    for i, (nom, vals) in enumerate(series.items()):
+        ys = [(n - 1 - j) + ((k - 1) / 2 - i) * hauteur for j in range(n)]
+        paires = [(y, v) for y, v in zip(ys, vals, strict=True) if not formats.est_manquant(v)]
+        ax.barh([y for y, _ in paires], [v for _, v in paires], height=hauteur * 0.92, label=nom,
+                color=PALETTE[i % len(PALETTE)], edgecolor=CONTOUR, linewidth=0.8, hatch=hachures[i % len(hachures)])
+        for y, v in paires:
+            ax.text(v + top * 0.015, y, fn(v), va="center", ha="left", fontsize=10)
+    ax.set_yticks(range(n)[::-1], categories)
+    ax.set_xlim(0, top * 1.22)
+    ax.xaxis.set_major_formatter(formateur_axe(format_valeur))
+    ax.xaxis.set_major_locator(MaxNLocator(5))
+    ax.grid(axis="y", visible=False)
+    if titre_axe:
+        ax.set_xlabel(titre_axe)
+    if len(series) > 1:
+        ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(len(series), 3))
+    return fig
+
+
+@dans_le_style
+def carte_chaleur(
+    lignes: Sequence[str],
+    colonnes: Sequence[str],
+    valeurs: Sequence[Sequence[float]],
+    format_valeur: str = "note",
+    titre_barre: str = "",
+):
+    """A heat map (rows × columns) in one sequential hue, light to dark, every cell labelled with its value so
+    that neither the colour nor its scale carries the meaning alone (e.g. calls per hour by weekday)."""
+    fn = FORMATEURS[format_valeur]
+    v = np.array([[np.nan if formats.est_manquant(x) else float(x) for x in ligne] for ligne in valeurs], dtype=float)
+    fig, ax = figure(hauteur=max(3.0, 0.34 * len(lignes) + 1.4))
+    haut = np.nanmax(v) if np.isfinite(v).any() and np.nanmax(v) > 0 else 1.0
+    im = ax.imshow(v, cmap="Blues", vmin=0, vmax=haut, aspect="auto")
+    for i in range(v.shape[0]):
+        for j in range(v.shape[1]):
+            if np.isfinite(v[i, j]):
+                ax.text(j, i, fn(v[i, j]), ha="center", va="center", fontsize=8.5,
+                        color="white" if v[i, j] > 0.6 * haut else TEXTE)
+    ax.set_xticks(range(len(colonnes)), colonnes)
+    ax.set_yticks(range(len(lignes)), lignes)
+    ax.tick_params(axis="x", top=True, labeltop=True, bottom=False, labelbottom=False)
+    ax.grid(False)
+    barre = fig.colorbar(im, ax=ax, shrink=0.8)
+    barre.ax.yaxis.set_major_formatter(formateur_axe(format_valeur))
+    if titre_barre:
+        barre.set_label(titre_barre)
+    return fig

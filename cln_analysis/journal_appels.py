@@ -27,8 +27,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config, donnees, formats
+from . import config, lecture
 from .erreurs import ErreurDonnees, Probleme
+from .lecture.ouvrir import detecter_separateur, est_classeur, lignes_csv, octets, texte_csv
 
 #: A log of its own size: a year of calls exceeds the 50 Mo of the other inputs; ten years of the
 #: switchboard (a million calls, ~60 Mo in the project's columns, several times more as 3CX writes them) fit.
@@ -126,57 +127,28 @@ def _choisir(entete: list[str], jeux: list[Jeu], nom: str) -> tuple[Jeu, dict[st
 
 # --------------------------------------------------------------------------- reading
 
-def _octets(chemin: Path, nom: str) -> bytes:
-    if not chemin.exists():
-        raise ErreurDonnees(Probleme(nom, "fichier introuvable", conseil="vérifiez le chemin et le nom du fichier"))
-    if not chemin.is_file():
-        raise ErreurDonnees(Probleme(nom, "ce n'est pas un fichier ordinaire", conseil="donnez un fichier .csv ou "
-                                                                                       ".xlsx"))
-    if chemin.stat().st_size > TAILLE_MAX:
-        raise ErreurDonnees(Probleme(nom, f"fichier trop gros ({formats.entier(chemin.stat().st_size // 2**20)} Mo ; "
-                                          f"au plus {formats.entier(TAILLE_MAX // 2**20)} Mo)",
-                                     conseil="exportez le journal par année"))
-    raw = chemin.read_bytes()
-    if not raw.strip():
-        raise ErreurDonnees(Probleme(nom, "le fichier est vide", conseil="exportez de nouveau le journal, avec sa "
-                                                                         "ligne d'en-tête"))
-    return raw
-
-
-def _xlsx(chemin: Path, nom: str) -> tuple[list[str], pd.DataFrame, np.ndarray, str]:
-    import openpyxl  # here only: most logs are CSV, and kernels start faster without it
-
-    try:
-        wb = openpyxl.load_workbook(chemin, read_only=True, data_only=True)
-    except Exception as exc:
-        raise ErreurDonnees(Probleme(nom, f"classeur illisible ({type(exc).__name__})",
-                                     conseil="ouvrez-le dans Excel et enregistrez-le de nouveau en .xlsx")) from exc
-    ws = wb.worksheets[0]
-    rows = [["" if v is None else (v.isoformat(sep=" ") if hasattr(v, "hour") else
-                                   v.isoformat() if hasattr(v, "isoformat") else
-                                   str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
-             for v in row] for row in ws.iter_rows(values_only=True)]
-    wb.close()
-    numeros = [i + 1 for i, r in enumerate(rows) if "".join(r).strip()]
-    rows = [r for r in rows if "".join(r).strip()]
-    if not rows:
-        raise ErreurDonnees(Probleme(nom, "le classeur est vide"))
-    entete = [str(h).strip() for h in rows[0]]
-    largeur = len(entete)
-    corps = pd.DataFrame([(r + [""] * largeur)[:largeur] for r in rows[1:]], columns=range(largeur), dtype=object)
-    return entete, corps, np.asarray(numeros[1:], dtype=np.int64), "classeur Excel (.xlsx), première feuille"
+def _xlsx(chemin: Path) -> tuple[list[str], pd.DataFrame, np.ndarray, str]:
+    """A workbook, through the reading layer (`lecture.ouvrir`): its first sheet, a personal file."""
+    t = lecture.ouvrir(chemin, lecture.Format(taille_max=TAILLE_MAX, personnel=True, horodatages=True,
+                                              colonnes_attendues=("debut", "time-start", "time_start")))
+    largeur = len(t.entete)
+    corps = pd.DataFrame([(r + [""] * largeur)[:largeur] for _, r in t.lignes], columns=range(largeur), dtype=object)
+    return t.entete, corps, np.asarray([n for n, _ in t.lignes], dtype=np.int64), t.description()
 
 
 def _tableau(chemin: Path, nom: str) -> tuple[list[str], pd.DataFrame, np.ndarray, str]:
     """(header, body as text with columns numbered from 0, each row's line in the file, description): the
-    one place that opens the file."""
-    raw = _octets(chemin, nom)
-    if donnees.est_classeur(raw):
-        return _xlsx(chemin, nom)
-    text, encodage, decalage = donnees.texte_csv(raw, nom)
+    one place that opens the file, on the reading layer (`lecture.ouvrir`'s bytes, encodings, separators and
+    workbooks, with the log's own size limit). A CSV body is split by pandas' C parser rather than row by row:
+    a million calls in seconds, within the benchmark's memory."""
+    raw = octets(chemin, TAILLE_MAX)
+    if est_classeur(raw):
+        del raw
+        return _xlsx(chemin)
+    text, encodage, decalage = texte_csv(raw, nom)
     del raw
     premiere = text.split("\n", 1)[0].rstrip("\r")
-    sep = donnees.detecter_separateur(premiere, ["debut", "time-start", "time_start"])
+    sep = detecter_separateur(premiere, ["debut", "time-start", "time_start"])
     entete = next(csv.reader([premiere], delimiter=sep)) if premiere.strip() else []
     entete = [h.strip().lstrip("\ufeff") for h in entete]
     if not entete:
@@ -198,20 +170,18 @@ def _tableau(chemin: Path, nom: str) -> tuple[list[str], pd.DataFrame, np.ndarra
     if len(corps) == lignes_texte - 1 and vide is None:
         numeros = np.arange(2 + decalage, 2 + decalage + len(corps), dtype=np.int64)
     else:
-        numeros = np.asarray([n for n, r in donnees.lignes_csv(text, sep, nom, decalage)[1:] if "".join(r).strip()],
-                             dtype=np.int64)
+        numeros = np.asarray([n for n, r in lignes_csv(text, sep, nom, decalage)[1:]
+                              if "".join(r).strip()], dtype=np.int64)
         if len(numeros) != len(corps):
             numeros = np.arange(2 + decalage, 2 + decalage + len(corps), dtype=np.int64)
-    lecture = donnees.Lecture(chemin, "csv" if (encodage == "utf-8" and sep == ",") else "csv-excel",
-                              encodage=encodage, separateur=sep)
-    return entete, corps, numeros, lecture.description()
+    lu = lecture.Tableau(chemin, "csv" if (encodage == "utf-8" and sep == ",") else "csv-excel",
+                         encodage=encodage, separateur=sep, personnel=True)
+    return entete, corps, numeros, lu.description()
 
 
 def _colonne(entete: list[str], i: int) -> str:
     """A column as a message names it: its letter and its title (a header is no personal data)."""
-    from openpyxl.utils import get_column_letter  # here only: a message is rare, openpyxl slow to import
-
-    return f"{get_column_letter(i + 1)} ({entete[i]})"
+    return f"{lecture.lettre(i)} ({entete[i]})"
 
 
 def _refuser(problemes: list[Probleme]) -> None:
@@ -283,12 +253,13 @@ def lire_journal(chemin: str | Path, *, mappage: str | Path | None = None, poste
     `poste_callbot`, `file_agents`: the callbot's extension and the agents' queue, as 3CX names them in its
     `chain` and `final-dn` fields (3CX preset only). `collecte`: called once with every personal string read
     (caller numbers, called numbers, display names, chains) for the run's last privacy scan; nothing here
-    keeps them."""
+    keeps them. By default they go to the run's collector (`lecture.collecte`), when a run collects."""
     chemin = Path(chemin)
     nom = config.display_path(chemin)
     entete, corps, numeros, description = _tableau(chemin, nom)
     jeu, pos = _choisir(entete, mappages(mappage), nom)
-    if collecte is not None:
+    collecte = collecte if collecte is not None else lecture.signaler  # the run's collector, if one collects
+    if collecte is not lecture.signaler or lecture.collecte.courant() is not None:
         for c in _PERSONNELLES:
             if c in pos:
                 collecte(v for v in pd.unique(corps[pos[c]]) if v.strip() and v.strip().lower() not in MASQUES)

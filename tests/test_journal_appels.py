@@ -9,6 +9,7 @@ from-dispname; written here with `_`, as some exports do).
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
@@ -251,7 +252,9 @@ def test_an_oversized_log_is_refused_by_its_own_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(ja, "TAILLE_MAX", 100)
     with pytest.raises(ErreurDonnees, match="trop gros"):
         ja.lire_journal(chemin)
-    assert ja.lire_journal.__globals__["donnees"].TAILLE_MAX < 512 * 2**20  # the others' limit is not ours
+    from cln_analysis import lecture
+
+    assert lecture.TAILLE_MAX == 50 * 2**20 < 512 * 2**20  # the others' limit is not ours
 
 
 # --------------------------------------------------------------------------- opening hours
@@ -286,13 +289,40 @@ def test_the_log_gives_the_monthly_columns_of_a_hand_made_file(journal, horaires
         "transferts_agent": [nan, 3, 2],
         "appels_hors_horaires": [1, 7, 2],
         "attente_moyenne_s": [(30 + 700) / 2, (20 + 120 + 10 + 45) / 4, (30 + 5 + 1000 + 240 + 61) / 5],
+        # out of hours and taken by the callbot: April calls 6, 8, 10, 11, 12, 17, 18; May call 19 (30 is lost)
+        "hors_horaires_callbot": [nan, 7, 1],
     })
     obtenu = aj.mensuel(journal.appels, horaires)
-    assert list(obtenu.columns) == [f["name"] for f in _schema_appels()]
+    assert list(obtenu.columns) == [f["name"] for f in _schema_appels()] + ["hors_horaires_callbot"]
     pd.testing.assert_frame_equal(obtenu.astype(object).fillna(np.nan), attendu.astype(object).fillna(np.nan),
                                   check_dtype=False)
     # the existing yearly table (figures, rules and verdicts are computed from it) is the same either way
     pd.testing.assert_frame_equal(appels.annuel(obtenu), appels.annuel(attendu), check_dtype=False)
+
+
+def test_the_log_and_its_monthly_totals_typed_by_hand_give_the_same_figures(journal, horaires, tmp_path):
+    """The months of the 30 calls typed as an officer would (the monthly file has no out-of-hours answers):
+    every existing figure is the same, to the last digit, read from the log or from the typed file."""
+    from cln_analysis import donnees
+
+    tape = tmp_path / "mois.csv"
+    tape.write_text("periode,appels_recus,appels_perdus,appels_repondus,appels_callbot,resolus_callbot,"
+                    "abandons_callbot,transferts_agent,appels_hors_horaires,attente_moyenne_s\n"
+                    "2025-04,4,2,2,,,,,1,365\n"
+                    "2026-04,14,3,4,10,5,2,3,7,48.75\n"
+                    "2026-05,12,3,5,6,4,0,2,2,267.2\n", encoding="utf-8")
+    historique = donnees.charger("appels_standard")
+    du_journal = aj.mensuel(journal.appels, horaires)
+    du_journal.attrs["fichier"] = journal.fichier
+    figures = []
+    for mois in (du_journal, donnees.charger("appels_standard", tape)):
+        t = appels.annuel(appels.fusionner(mois, historique))
+        ref = appels.derniere_annee_avant_essai(t)
+        obj = appels.ecart_objectif(ref, 1.0, 250, 1.0, 1 / 3)
+        figures.append({c["figure_id"]: c["value"] for c in appels.chiffres(t, obj) + appels.chiffres_prose(t, ref)})
+    assert figures[0] == figures[1]
+    assert figures[0]["appels.2026.taux_decroche_global_essai"] == (26 - 6) / 26  # (14 + 12 − 3 − 3) / (14 + 12)
+    assert figures[0]["appels.2026.part_resolue_sans_agent"] == 9 / 26  # (5 + 4) / 26
 
 
 def _schema_appels():
@@ -417,3 +447,53 @@ def test_the_example_log_is_what_its_tool_writes():
     outil = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(outil)
     assert outil.texte().encode("utf-8") == (REPO / "data" / "raw" / "journal_appels_exemple.csv").read_bytes()
+
+
+# --------------------------------------------------------------------------- the report, end to end
+
+@pytest.mark.e2e
+def test_a_run_with_the_log_shows_its_sections_and_no_number_of_the_file_in_any_output(depot):
+    """One run of `appels` on the 30 calls: the log's sections and figures are there, computed by hand above;
+    not one number of the file (nor its digits) is in any output, and the raw log is untouched."""
+    from conftest import cli
+
+    (depot / "donnees_personnelles").mkdir(exist_ok=True)
+    log = _ecrire(depot / "donnees_personnelles" / "journal.csv", APPELS)
+    res = cli(depot, "run", "appels", "--essai", "-p", "journal=donnees_personnelles/journal.csv")
+    assert res.returncode == 0, res.stdout + res.stderr
+    page = html.unescape((depot / "reports" / "appels.html").read_text(encoding="utf-8"))
+    page = page.replace("\u00a0", " ").replace("\u202f", " ")
+    for titre in ("Les attentes mesurées par le journal d'appels", "Les appels vraiment résolus",
+                  "Les appels hors des heures d'ouverture", "La charge, heure par heure",
+                  "Appels vraiment résolus (sans rappel sous 24 h)"):
+        assert titre in page, titre
+    from test_nombres_declares import nombres_non_declares
+
+    assert nombres_non_declares((depot / "reports" / "appels.html").read_text(encoding="utf-8")) == []
+    figures = {r["figure_id"]: float(r["value"]) for r in
+               pd.read_csv(depot / "data" / "processed" / "figures.csv", dtype={"value": str}).to_dict("records")}
+    # 2026: answered waits 20, 10, 45, 120, 30, 5, 1000, 240, 61 (see test_waits_among_agent_answered_calls_by_hand)
+    assert figures["appels.2026.attente.part_moins_20s"] == pytest.approx(3 / 9)  # 20, 10, 5
+    assert figures["appels.2026.attente.part_plus_10min"] == pytest.approx(1 / 9)  # 1000
+    assert figures["appels.2026.attente.mediane_s"] == 45
+    assert figures["appels.2026.numeros_masques"] == 3  # calls 12, 13, 28
+    # the trial's global rate from the log's months: (14 + 12 − 3 − 3) / (14 + 12)
+    assert figures["appels.2026.taux_decroche_global_essai"] == pytest.approx(20 / 26)
+    sorties = [res.stdout, res.stderr] + [p.read_text(encoding="utf-8", errors="replace")
+                                           for d in ("reports", "data/processed", "build", "notebooks")
+                                           for p in (depot / d).rglob("*") if p.is_file()
+                                           and p.suffix in (".html", ".csv", ".json", ".ipynb", ".txt", ".toml", "")]
+    sorties += [p.read_bytes().decode("latin-1") for p in (depot / "reports").rglob("*.xlsx")]
+    assert len(sorties) > 20
+    for texte in sorties:
+        _sans_numero(texte)
+    assert log.read_bytes() == _ecrire(depot / "copie.csv", APPELS).read_bytes()  # the raw log untouched
+
+
+def test_a_log_outside_the_personal_folder_is_warned_about_the_example_is_not():
+    from cln_analysis import confidentialite
+
+    [message] = confidentialite.avertissements(["appels"], {"journal": "data/raw/mon_journal.csv"})
+    assert "mon_journal.csv (paramètre journal)" in message and "donnees_personnelles/" in message
+    assert confidentialite.avertissements(["appels"], {"journal": "data/raw/journal_appels_exemple.csv"}) == []
+    assert confidentialite.avertissements(["appels"], {"journal": "donnees_personnelles/journal.csv"}) == []

@@ -7,8 +7,11 @@ figures), `erlang` (the queue model), `objectifs` (the goals and their verdicts)
 
 from __future__ import annotations
 
+import math
+
 from .. import formats as f
 from ..rendu import Colonne
+from . import journal
 from .agregats import (
     annuel,
     chiffres,
@@ -24,6 +27,7 @@ from .erlang import Coherence, attente_erlang, chiffres_coherence, coherence, er
 from .objectifs import (
     ATTEINT,
     PAS_ATTEINT,
+    REGLE_VRAIMENT_RESOLUS,
     REGLES_VERDICT,
     EcartObjectif,
     Hypotheses,
@@ -38,6 +42,12 @@ verifier = problemes
 
 def _taux(v: float) -> str:
     return f.pourcentage(v, 0)
+
+
+def _attente(secondes: float) -> str:
+    """A predicted wait; for a queue whose load reaches its agents, what that means rather than a number."""
+    return "non définie : file instable (la charge atteint ou dépasse les agents)" if math.isinf(secondes) \
+        else f.attente(secondes)
 
 
 #: The columns of this report's tables: French title and format, declared once.
@@ -64,14 +74,40 @@ COLONNES = {
     "verdict": Colonne("Verdict"),
     "agents": Colonne("Agents au téléphone", f.entier),
     "probabilite_attente": Colonne("Part des appels qui attendent", lambda v: f.pourcentage(v, 1)),
-    "attente_predite_s": Colonne("Attente moyenne prédite", f.attente),
+    "attente_predite_s": Colonne("Attente moyenne prédite", _attente),
+    # the call log's tables
+    "appels_de": Colonne("Appels"),
+    "appels": Colonne("Nombre d'appels", f.entier),
+    "part_moins_20s": Colonne("Attendu 20 s ou moins", lambda v: f.pourcentage(v, 1)),
+    "part_moins_1min": Colonne("Attendu 1 min ou moins", lambda v: f.pourcentage(v, 1)),
+    "part_moins_5min": Colonne("Attendu 5 min ou moins", lambda v: f.pourcentage(v, 1)),
+    "part_moins_seuil": Colonne("Attendu le seuil choisi ou moins", lambda v: f.pourcentage(v, 1)),
+    "part_plus_10min": Colonne("Attendu plus de 10 min", lambda v: f.pourcentage(v, 1)),
+    "mediane_s": Colonne("Attente médiane", f.attente),
+    "p90_s": Colonne("Attente que 90 % des appels ne dépassent pas", f.attente),
+    "moyenne_s": Colonne("Attente moyenne", f.attente),
+    "attente": Colonne("Attente"),
+    "part": Colonne("Part des appels", lambda v: f.pourcentage(v, 1)),
+    "masques": Colonne("Numéro masqué (laissés de côté)", f.entier),
+    "trop_tard": Colonne("Trop proches de la fin du journal (laissés de côté)", f.entier),
+    "comptes": Colonne("Comptés", f.entier),
+    "rappeles": Colonne("Suivis d'un appel du même numéro dans le délai", f.entier),
+    "part_rappeles": Colonne("Part suivie d'un appel", lambda v: f.pourcentage(v, 1)),
+    "appels_hors_horaires": Colonne("Appels hors horaires", f.entier),
+    "hors_horaires_callbot": Colonne("Pris par le callbot", f.entier),
+    "part_hors_horaires_callbot": Colonne("Part prise par le callbot", lambda v: f.pourcentage(v, 1)),
+    "heure": Colonne("Heure"),
+    **{j: Colonne(j.capitalize(), lambda v: f.nombre(v, 1)) for j in
+       ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")},
 }
 
 
 __all__ = [
-    "ATTEINT", "COLONNES", "COMPTES", "ESSAI", "FACULTATIVES", "PAS_ATTEINT", "REGLES_VERDICT", "Coherence",
+    "ATTEINT", "COLONNES", "COMPTES", "ESSAI", "FACULTATIVES", "PAS_ATTEINT", "REGLE_VRAIMENT_RESOLUS",
+    "REGLES_VERDICT", "Coherence",
     "EcartObjectif", "Hypotheses", "annuel", "attente_erlang", "chiffres", "chiffres_coherence", "chiffres_prose",
     "chiffres_reference", "coherence",
     "derniere_annee_avant_essai", "derniere_annee_complete", "ecart_objectif", "erlang_c", "exiger_valide",
-    "fusionner", "hypotheses", "mensuel", "problemes", "source_donnees", "verdicts", "verifier", "vue_annees",
+    "fusionner", "hypotheses", "journal", "mensuel", "problemes", "source_donnees", "verdicts", "verifier",
+    "vue_annees",
 ]

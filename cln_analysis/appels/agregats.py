@@ -98,12 +98,34 @@ def annuel(df: pd.DataFrame) -> pd.DataFrame:
             else math.nan
         )
         row["periode_attente"] = f.liste_mois(list(wait["periode"])) if len(wait) and wait["mensuel"].all() else ""
+        # the trial's wait: its months only (a wait typed for a month before the trial is no trial measure)
+        wait_trial = trial[trial["attente_moyenne_s"].notna()]
+        w_trial = wait_trial["appels_repondus"].astype(float)
+        row["attente_moyenne_essai_min"] = (
+            float((wait_trial["attente_moyenne_s"] * w_trial).sum() / w_trial.sum()) / 60
+            if len(wait_trial) and w_trial.sum()
+            else math.nan
+        )
+        row["periode_attente_essai"] = (
+            f.liste_mois(list(wait_trial["periode"])) if len(wait_trial) and wait_trial["mensuel"].all() else ""
+        )
+        # out-of-hours answers: the same trial months for the numerator and the denominator, and only months
+        # that count both (a call log does; a typed file does not say which out-of-hours calls were answered)
+        both = trial[trial["appels_hors_horaires"].notna() & trial["hors_horaires_callbot"].notna()]
+        row["hors_horaires_essai"] = int(both["appels_hors_horaires"].sum()) if len(both) else math.nan
+        row["hors_horaires_callbot"] = int(both["hors_horaires_callbot"].sum()) if len(both) else math.nan
+        row["periode_hors_horaires"] = f.liste_mois(list(both["periode"])) if len(both) and both["mensuel"].all() \
+            else (str(annee) if len(both) else "")
         rows.append(row)
     t = pd.DataFrame(rows)
     t["taux_decroche"] = t["appels_repondus"] / (t["appels_repondus"] + t["appels_perdus"])
     t["taux_decroche_agent"] = t["taux_decroche"]
     t["taux_decroche_global"] = (t["appels_recus"] - t["appels_perdus"]) / t["appels_recus"]
     t["part_resolue_sans_agent"] = [_ratio(a, b) for a, b in zip(t["resolus_callbot"], t["recus_essai"], strict=False)]
+    t["part_resolue_callbot"] = [_ratio(a, b) for a, b in zip(t["resolus_callbot"], t["appels_callbot"], strict=False)]
+    t["part_hors_horaires_callbot"] = [
+        _ratio(a, b) for a, b in zip(t["hors_horaires_callbot"], t["hors_horaires_essai"], strict=False)
+    ]
     t["part_transferts_callbot"] = [
         _ratio(a, b) for a, b in zip(t["transferts_agent"], t["appels_callbot"], strict=False)
     ]
@@ -212,7 +234,7 @@ def chiffres(t: pd.DataFrame, obj: EcartObjectif) -> list[dict]:
             if y["partielle"] and y["periode_couverte"]
             else (f" ({int(y['mois'])} mois)" if y["partielle"] else "")
         )
-        out += [
+        annee_figs = [
             chiffre(f"{p}.recus", f"Appels reçus par le standard en {a}{partial}", y["appels_recus"], "count",
                     "donnée brute" + (" (somme des mois)" if y["mois"] and partial else "")),
             chiffre(f"{p}.perdus", f"Appels perdus en {a}{partial}", y["appels_perdus"], "count", "donnée brute"),
@@ -224,6 +246,8 @@ def chiffres(t: pd.DataFrame, obj: EcartObjectif) -> list[dict]:
             chiffre(f"{p}.taux_decroche_global", f"Taux de décroché global (callbot ou agent) en {a}{partial}",
                     y["taux_decroche_global"], "ratio", f"({p}.recus − {p}.perdus) / {p}.recus", 0),
         ]
+        # a year where every call stayed with the callbot has no agent rate (no call reached the agents)
+        out += [c for c in annee_figs if not pd.isna(c["value"])]
         if pd.notna(y["evolution_recus"]):
             out.append(chiffre(f"{p}.evolution_recus", f"Évolution des appels reçus entre {a - 1} et {a}",
                                y["evolution_recus"], "ratio", f"{p}.recus / appels.{a - 1}.recus - 1"))
@@ -235,6 +259,23 @@ def chiffres(t: pd.DataFrame, obj: EcartObjectif) -> list[dict]:
                                f"appels reçus des mois présents en {a} / appels reçus des mêmes mois de {a - 1} - 1"))
         if y["mois_essai"]:
             essai = f" ({y['periode_essai']})"
+            out += [
+                chiffre(f"{p}.mois_essai", f"Mois de l'expérimentation dans le fichier en {a}{essai}",
+                        int(y["mois_essai"]), "count", "mois dont les colonnes du callbot sont remplies"),
+                chiffre(f"{p}.taux_decroche_global_essai",
+                        f"Taux de décroché global (callbot ou agent) pendant l'expérimentation{essai}",
+                        y["taux_decroche_global_essai"], "ratio",
+                        "(somme des appels_recus − somme des appels_perdus) / somme des appels_recus, mois de "
+                        "l'expérimentation", 0),
+                chiffre(f"{p}.abandons_callbot", f"Usagers qui ont raccroché pendant le callbot{essai}",
+                        int(y["abandons_callbot"]), "count", "somme des abandons_callbot, mois de l'expérimentation"),
+            ]
+            if pd.notna(y["taux_decroche_agent_essai"]):  # every call stayed with the callbot: no agent rate
+                out.append(chiffre(f"{p}.taux_decroche_agent_essai",
+                                   f"Taux de décroché par un agent pendant l'expérimentation{essai}",
+                                   y["taux_decroche_agent_essai"], "ratio",
+                                   "somme des appels_repondus / (somme des appels_repondus + somme des appels_perdus), "
+                                   "mois de l'expérimentation", 0))
             out += [
                 chiffre(f"{p}.part_resolue_sans_agent", f"Part des appels résolus par le callbot sans agent{essai}",
                         y["part_resolue_sans_agent"], "ratio",
@@ -278,10 +319,11 @@ def chiffres_prose(t: pd.DataFrame, derniere: pd.Series) -> list[dict]:
     the change of received calls since the file's first year."""
     premiere = t.iloc[0]
     a, a0 = int(derniere["annee"]), int(premiere["annee"])
-    return [
+    un_sur = [] if not derniere["appels_perdus"] else [  # no call lost: no « 1 sur … » to print
         chiffre(f"appels.{a}.recus_par_perdu", f"Appels reçus pour un appel perdu en {a} (« 1 sur … »)",
                 derniere["appels_recus"] / derniere["appels_perdus"], "count", f"appels.{a}.recus / appels.{a}.perdus",
-                0),
+                0)]
+    return un_sur + [
         chiffre(f"appels.{a}.evolution_recus_depuis_{a0}", f"Évolution des appels reçus entre {a0} et {a}",
                 derniere["appels_recus"] / premiere["appels_recus"] - 1, "ratio",
                 f"appels.{a}.recus / appels.{a0}.recus − 1"),

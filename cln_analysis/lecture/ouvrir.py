@@ -69,6 +69,8 @@ class Format:
     #: the separators a delimited file may use; with several header rows, the one that cuts each of them into as
     #: many cells (the most) is chosen, and those rows are the file's first ones, blank or not (a form export)
     separateurs: tuple[str, ...] = (",", ";", "\t")
+    #: a workbook's date-time cells keep their time (`2026-04-06 08:31:00`; a call log), not only their date
+    horodatages: bool = False
 
 
 @dataclass
@@ -399,8 +401,11 @@ def remplir(tableau: Tableau, rows: list, nom: str, fmt: Format) -> None:
 
 # --------------------------------------------------------------------------- workbooks
 
-def cellule_xlsx(value) -> str:
-    """A workbook cell as text: a whole number without « .0 », a date as AAAA-MM-JJ, a boolean in French."""
+def cellule_xlsx(value, horodatage: bool = False) -> str:
+    """A workbook cell as text: a whole number without « .0 », a date as AAAA-MM-JJ (with ` HH:MM:SS` for a
+    date-time when `horodatage`), a boolean in French."""
+    if horodatage and hasattr(value, "hour") and hasattr(value, "year"):
+        return value.isoformat(sep=" ", timespec="seconds")
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -425,7 +430,7 @@ def _lire_xlsx(chemin: Path, nom: str, fmt: Format) -> Tableau:
         autres = tuple(n for n in wb.sheetnames if n != ws.title)
         sans_valeur, fusions = _formules_et_fusions(ws)
         with _lecture_en_bloc():
-            rows = [[cellule_xlsx(v) for v in row] for row in ws.iter_rows(values_only=True)]
+            rows = [[cellule_xlsx(v, fmt.horodatages) for v in row] for row in ws.iter_rows(values_only=True)]
     finally:
         wb.close()
     tableau = Tableau(chemin, "xlsx", decimale=".", feuille=ws.title, personnel=fmt.personnel, autres_feuilles=autres)
