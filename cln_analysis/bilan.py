@@ -198,6 +198,8 @@ class Indicateur:
     haut: float | None = None
     favorables: int | None = None
     reponses: int | None = None
+    libelle: str = ""  # what it measures, from the correspondences file (shown when the figure is absent)
+    necessite: str = ""  # what must be given to measure it, from the correspondences file
 
     @property
     def etat(self) -> str | None:
@@ -224,6 +226,7 @@ def indicateurs(corr: pd.DataFrame, figures: pd.DataFrame, parts: pd.DataFrame |
         p = par_part.get(fid)
         out.append(Indicateur(
             critere=row.critere, figure_id=fid, question=_texte(getattr(row, "question", "")),
+            libelle=_texte(getattr(row, "indicateur", "")), necessite=_texte(getattr(row, "necessite", "")),
             valeur=_nombre(valeurs.get(fid)), objectif=_nombre(row.objectif),
             sens=_texte(getattr(row, "sens", "")) or "au moins", source_objectif=_texte(row.source_objectif),
             rapport=rapports.get(fid, fid.split(".", 1)[0]),

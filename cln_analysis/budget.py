@@ -35,8 +35,8 @@ COLONNES = {
     # the lines' tables (`budget_lignes`)
     "categorie_id": Colonne("Identifiant de catégorie"),
     "categorie": Colonne("Catégorie"),
-    "montant": Colonne("Montant compté", f.euros),
-    "montant_ligne": Colonne("Montant de la ligne", f.euros),
+    "montant": Colonne("Montant compté", f.euros_auto),  # a line has cents: every euro traced
+    "montant_ligne": Colonne("Montant de la ligne", f.euros_auto),
     "BGT_SECTION": Colonne("Section", lambda v: LIBELLES.get(v, v)),
     "BGT_FONCTION": Colonne("Fonction"),
     "BGT_FONCTION_LABEL": Colonne("Libellé de la fonction"),

@@ -246,8 +246,10 @@ def alpha(notes: pd.DataFrame) -> float | None:
     if len(answered) < MEMBRES_ALPHA:
         return None
     data = answered.to_numpy(dtype=float)
-    try:
-        value = krippendorff.alpha(reliability_data=data, level_of_measurement="ordinal", value_domain=list(NIVEAUX))
+    try:  # a panel without disagreement divides 0 by 0: NaN, its reason said by the caller, not a warning
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = krippendorff.alpha(reliability_data=data, level_of_measurement="ordinal",
+                                       value_domain=list(NIVEAUX))
     except (ValueError, ZeroDivisionError):
         return None
     return None if value != value else float(value)

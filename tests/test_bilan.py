@@ -199,8 +199,9 @@ def test_shipped_correspondences_are_producible_by_the_sources():
     corr = pd.read_csv(config.raw_file("bilan_correspondances.csv"), dtype=str, keep_default_na=False)
     criteres = set(_criteres_grille()["critere"])
     assert bilan.verifier_correspondances(corr, criteres, bilan.motifs_sources(), 2026, "c.csv") == []
-    # the patterns are the catalogue's: `*` one word — a two-word id under appels is not producible
-    assert not bilan.correspond_motif("appels.2026.attente.part_plus_10min", bilan.motifs_sources())
+    # the patterns are the catalogue's: `*` one word — a two-word id is producible only where a pattern says so
+    assert bilan.correspond_motif("appels.2026.attente.part_plus_10min", bilan.motifs_sources())
+    assert not bilan.correspond_motif("appels.2026.inconnu.part_plus_10min", bilan.motifs_sources())
 
 
 def test_publication_record_of_a_failure_holds_nothing(tmp_path):

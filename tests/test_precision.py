@@ -62,8 +62,8 @@ def test_published_text_sets_the_precision_declared_decimals_come_next():
 
 @pytest.fixture(scope="module")
 def pages(depot_produit):
-    figures = {r["figure_id"]: r for r in csv.DictReader(
-        (depot_produit / "data/processed/figures.csv").open(encoding="utf-8"))}
+    with (depot_produit / "data/processed/figures.csv").open(encoding="utf-8") as fh:
+        figures = {r["figure_id"]: r for r in csv.DictReader(fh)}
     index = marques((depot_produit / "reports/index.html").read_text(encoding="utf-8"))
     rapports = {r.id: marques((depot_produit / "reports" / f"{r.id}.html").read_text(encoding="utf-8"))
                 for r in catalogue.RAPPORTS}
@@ -140,7 +140,8 @@ def test_every_number_cell_of_every_workbook_is_the_pages_rounding(depot_produit
         dossier = depot_produit / "data/processed" / r.id
         for table in sorted(dossier.glob("*.csv")):
             ws = wb[table.stem[:31]]
-            lignes = list(csv.reader(table.open(encoding="utf-8")))
+            with table.open(encoding="utf-8") as fh:
+                lignes = list(csv.reader(fh))
             entete = lignes[0]
             for i, row in enumerate(ws.iter_rows(min_row=2)):
                 for j, cell in enumerate(row):

@@ -245,19 +245,24 @@ def detecter_separateur(header: str, attendues: Iterable[str] | None = None) -> 
 
 
 def separateur_entetes(text: str, n: int, candidats: Iterable[str]) -> str:
-    """The separator that cuts the first `n` lines (the header rows) into as many cells each, the most cells;
-    the first candidate when none does."""
+    """The separator that cuts the first `n` lines (the header rows) into as many cells each, the most cells (an
+    online-form export pads its title rows to the full width); else the one that cuts the last of them — the
+    column titles — into the most cells (a title typed above a hand-made table); the first candidate when none
+    cuts anything."""
     candidats = tuple(candidats)
     tete = "\n".join(text.split("\n", n)[:n])
-    best, width = candidats[0], 0
+    best, width, repli, largeur_titres = candidats[0], 0, candidats[0], 1
     for sep in candidats:
         try:
-            lens = {len(r) for r in csv.reader(io.StringIO(tete, newline=""), delimiter=sep)}
+            lignes = list(csv.reader(io.StringIO(tete, newline=""), delimiter=sep))
         except csv.Error:
             continue
-        if len(lens) == 1 and (w := lens.pop()) > width:
+        lens = {len(r) for r in lignes}
+        if len(lens) == 1 and (w := lens.pop()) > width and w > 1:
             best, width = sep, w
-    return best
+        if lignes and len(lignes[-1]) > largeur_titres:
+            repli, largeur_titres = sep, len(lignes[-1])
+    return best if width else repli
 
 
 # --------------------------------------------------------------------------- records

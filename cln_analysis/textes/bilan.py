@@ -65,6 +65,8 @@ def _manque(i: Indicateur, s: Sources) -> str:
     src = s.par_id.get(i.rapport)
     if src is not None and not src.ok:
         return f"le rapport « {i.rapport} » n'a rien publié dans cette exécution"
+    if i.necessite:
+        return f"il faut {i.necessite}"
     if i.rapport == "appels":
         return "le fichier des appels n'a pas de mois d'expérimentation avec les colonnes du callbot"
     if i.rapport == "retours":
@@ -81,7 +83,7 @@ def _objectif(i: Indicateur) -> str:
 def _lignes(b: Bilan, s: Sources) -> pd.DataFrame:
     rows = []
     for i in b.indicateurs:
-        rows.append(dict(question=i.question, indicateur=s.libelle(i.figure_id) or i.figure_id,
+        rows.append(dict(question=i.question, indicateur=s.libelle(i.figure_id) or i.libelle or i.figure_id,
                          valeur=s.texte(i.figure_id) or "—",
                          incertitude=_incertitude(i, b, s), objectif=_objectif(i),
                          source=NOMS.get(i.rapport, i.rapport), etat=i.etat or ""))
