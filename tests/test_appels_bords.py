@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 import pytest
+from rapport_factice import RapportFactice
 
 from cln_analysis import appels, donnees
 from cln_analysis.textes import appels as textes
@@ -13,27 +14,6 @@ from cln_analysis.textes import declarer
 
 COLS = ["periode", "appels_recus", "appels_perdus", "appels_repondus", "appels_callbot", "resolus_callbot",
         "abandons_callbot", "transferts_agent", "appels_hors_horaires", "attente_moyenne_s"]
-
-
-class _Rapport:
-    """The methods a text function reads, over declared figures (rounding is the register's, tested there)."""
-
-    def __init__(self):
-        self.chiffres = {}
-
-    def chiffre(self, figure_id, value, **_):
-        self.chiffres[figure_id] = value
-
-    def valeur(self, figure_id):
-        from cln_analysis import rendu
-
-        return rendu.chiffre_marque(figure_id, str(self.chiffres[figure_id]))
-
-    def cle(self, figure_id, libelle, suffixe=""):
-        return self.valeur(figure_id), libelle
-
-    def tableau(self, nom, df, legende, **_):
-        return f"<table>{nom}</table>"
 
 
 def _table(lignes):
@@ -54,7 +34,7 @@ def test_a_reference_year_without_lost_calls():
     figs = {c["figure_id"]: c["value"] for c in appels.chiffres_prose(t, ref)}
     assert "appels.2025.recus_par_perdu" not in figs  # 800 / 0: no « 1 sur … »
     assert figs["appels.2025.evolution_recus_depuis_2024"] == pytest.approx(800 / 1000 - 1)
-    r = _Rapport()
+    r = RapportFactice()
     obj = appels.ecart_objectif(ref, 1.0, 250, 1.0, 1 / 3)
     declarer(r, appels.chiffres(t, obj) + appels.chiffres_prose(t, ref))
     assert r.chiffres["appels.2025.taux_decroche"] == 1.0  # 800 / (800 + 0)
@@ -77,7 +57,7 @@ def test_a_trial_month_where_every_call_stayed_with_the_callbot():
     assert row["verdict"] == "pas atteint"  # a global 100 % is not enough without an agent rate
     assert "non calculé (aucun appel n'est arrivé aux agents)" in row["mesure"]
     assert "dont 30 usagers qui ont raccroché pendant le callbot" in row["mesure"]
-    r = _Rapport()
+    r = RapportFactice()
     declarer(r, appels.chiffres(t, appels.ecart_objectif(ref, 1.0, 250, 1.0, 1 / 3)))
     texte = "".join(map(str, textes.essai(r, _contexte(t))))
     assert "aucun appel n'est arrivé aux agents" in texte and "taux_decroche_agent_essai" not in texte
@@ -90,7 +70,7 @@ def test_a_load_at_or_above_the_posts_is_said_unstable():
     # by hand: (80 274 + 18 679) calls × 15 min / (250 × 8 × 60 min) = 1 484 295 / 120 000 = 12,369 erlangs ≥ 10
     assert coh.charge_erlangs == pytest.approx(98953 * 15 / 120_000) and coh.charge_erlangs > 10
     assert math.isinf(coh.attente_predite_s)
-    r = _Rapport()
+    r = RapportFactice()
     declarer(r, appels.chiffres_coherence(coh) + appels.chiffres(t, appels.ecart_objectif(ref, 1.0, 250, 15, 1 / 3)))
     texte = "".join(map(str, textes.charge(r, _contexte(t, 15.0), coh, 10, 250, 8)))
     assert "instable" in texte and "s'allonge" in texte
@@ -103,7 +83,7 @@ def test_a_load_below_the_posts_keeps_its_reading():
     t = appels.annuel(donnees.charger("appels_standard"))
     ref = appels.derniere_annee_avant_essai(t)
     coh = appels.coherence(ref, 10, 250, 8, 1)
-    r = _Rapport()
+    r = RapportFactice()
     declarer(r, appels.chiffres_coherence(coh) + appels.chiffres(t, appels.ecart_objectif(ref, 1.0, 250, 1, 1 / 3)))
     texte = "".join(map(str, textes.charge(r, _contexte(t), coh, 10, 250, 8)))
     assert "ne s'expliquent donc pas par la charge moyenne" in texte and "instable" not in texte

@@ -2,31 +2,12 @@
 known share of new projects, a question below the threshold)."""
 
 import pandas as pd
+from rapport_factice import RapportFactice
 
 from cln_analysis import cvs, retours
 from cln_analysis.textes import cvs as textes_cvs
 from cln_analysis.textes import declarer
 from cln_analysis.textes import retours as textes_retours
-
-
-class _Rapport:
-    """The two methods a text function reads, over declared figures (the rounding is the register's, tested there)."""
-
-    def __init__(self):
-        self.chiffres = {}
-
-    def chiffre(self, figure_id, value, **_):
-        self.chiffres[figure_id] = value
-
-    def valeur(self, figure_id):
-        from cln_analysis import rendu
-
-        return rendu.chiffre_marque(figure_id, str(self.chiffres[figure_id]))
-
-    affiche = valeur
-
-    def tableau(self, nom, df, legende, **_):
-        return f"<table>{nom}</table>"
 
 
 def _alloc():
@@ -38,7 +19,7 @@ def _alloc():
 
 
 def test_declarer_declares_every_figure_once():
-    r = _Rapport()
+    r = RapportFactice()
     declarer(r, [dict(figure_id="a", label="", value=1, unit="count", formula="", decimales=None),
                  dict(figure_id="b", label="", value=2, unit="count", formula="", decimales=None)])
     assert r.chiffres == {"a": 1, "b": 2}
@@ -48,7 +29,7 @@ def test_the_states_share_is_a_declared_figure_when_the_share_of_new_projects_is
     alloc = _alloc()
     regle = pd.DataFrame({"statut": ["nouveau", "reconduit"], "part_ville": [0.2, 0.5]})
     part = cvs.partage(alloc.attribue, regle, part_nouveaux=0.4)
-    r = _Rapport()
+    r = RapportFactice()
     declarer(r, cvs.chiffres_contexte(alloc, part, 99_500, 0.223, 22_188.5))
     # by hand: City 269 045 × (0.4 × 0.2 + 0.6 × 0.5) = 102 237.10 ; State 269 045 − 102 237.10 = 166 807.90
     assert abs(r.chiffres["cvs.2025.part_etat"] - 166_807.90) < 1e-6
@@ -64,5 +45,5 @@ def test_a_question_below_the_threshold_shows_only_its_number_of_answers():
     s = retours.synthese(reponses, 0, seuil=5)
     assert "satisfaction" not in s.repartitions and s.reponses_par_question["satisfaction"] == 2
     assert "reponse_obtenue" in s.repartitions
-    texte = "".join(textes_retours.questions(_Rapport(), s))
+    texte = "".join(textes_retours.questions(RapportFactice(), s))
     assert "Réponses données : 2 (moins de 5 : la répartition n'est pas publiée)." in texte
