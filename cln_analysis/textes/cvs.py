@@ -115,8 +115,8 @@ def par_personne(r: Rapport, annee: int, contexte: pd.DataFrame) -> list[Html]:
     p = f"cvs.{annee}"
     return [rendu.texte(
         "Roubaix compte {pop} habitants, dont {taux} en situation de précarité numérique ({mil}), soit environ {pers} "
-        "personnes. Rapporté à elles, le montant attribué en {annee} représente <strong>{pp}</strong> par personne et "
-        "par an.",
+        "personnes. Rapporté à elles, le montant attribué en {annee} représente <strong>{pp}</strong> en situation de "
+        "précarité numérique, pour l'année.",
         pop=r.valeur(f"{p}.population"), taux=r.valeur(f"{p}.taux_precarite_numerique"),
         mil=contexte.loc["precarite_numerique", "millesime"], pers=r.valeur(f"{p}.personnes_precaires"),
         annee=annee, pp=r.valeur(f"{p}.montant_par_personne_precaire"))]
