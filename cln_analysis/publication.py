@@ -291,7 +291,9 @@ def ecrire_site(etat: dict[str, EtatRapport], quand: dt.datetime) -> None:
             downloads[p.name] = p.read_bytes()
     remplacer_dossier(config.DOWNLOADS_DIR, downloads)
     figures = figures_csv.lire(downloads.get(FIGURES_TELECHARGEMENT, ""))
-    ecrire_atomique(config.INDEX_HTML, page_index(etat, figures, tables, quand, classeurs))
+    tailles = {nom: taille_fichier(len(contenu.encode("utf-8") if isinstance(contenu, str) else contenu))
+               for nom, contenu in downloads.items()}  # in bytes, as the file on disk
+    ecrire_atomique(config.INDEX_HTML, page_index(etat, figures, tables, quand, classeurs, tailles))
 
 
 def _sans_chemin_local(message: str) -> str:
@@ -365,9 +367,10 @@ def _chiffres_publies(page) -> dict[str, list[str]]:
 
 
 def page_index(etat: dict[str, EtatRapport], figures, tables: dict[str, list[str]], quand: dt.datetime,
-               classeurs: dict[str, str] | None = None) -> str:
+               classeurs: dict[str, str] | None = None, tailles: dict[str, str] | None = None) -> str:
     """One card per report: title, headline figures (those of its last run, in its declared order), run date,
-    status, links, downloads."""
+    status, links, downloads (with their sizes, `tailles`: download name → « 8 Ko »)."""
+    tailles = tailles or {}
     by_id = {row["figure_id"]: row for row in figures}
     dossier = _lien(config.INDEX_HTML, config.DOWNLOADS_DIR)
     cartes = []
@@ -382,9 +385,12 @@ def page_index(etat: dict[str, EtatRapport], figures, tables: dict[str, list[str
             "echec": bool(st and not st.ok), "chiffres": chiffres, "statut": _statut(st, has_page),
             "page": _lien(config.INDEX_HTML, r.page) if has_page else None,
             "audit": _lien(config.INDEX_HTML, r.page_audit),
-            "telechargements": [(f"{dossier}/{r.telechargement(n)}", n) for n in tables.get(r.id, [])],
+            "telechargements": [(f"{dossier}/{r.telechargement(n)}", n, tailles.get(r.telechargement(n), ""))
+                                for n in tables.get(r.id, [])],
             "classeur": f"{dossier}/{classeurs[r.id]}" if r.id in (classeurs or {}) else None,
+            "taille_classeur": tailles.get((classeurs or {}).get(r.id, ""), ""),
         })
     return typographie.html(_site().get_template("index.html.j2").render(
         css=_css(), date=formats.date_longue(quand), date_iso=quand.date().isoformat(), cartes=cartes,
-        lien_figures=f"{dossier}/{FIGURES_TELECHARGEMENT}", version=__version__))
+        lien_figures=f"{dossier}/{FIGURES_TELECHARGEMENT}", taille_figures=tailles.get(FIGURES_TELECHARGEMENT, ""),
+        version=__version__))

@@ -102,6 +102,16 @@ def test_each_report_page_links_its_workbook_and_csv_files_with_their_size(depot
             assert ("classeur Excel" in texte) == (fichier.suffix == ".xlsx")
 
 
+def test_the_index_gives_each_download_its_size(depot_produit):
+    reports = depot_produit / "reports"
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    liens = re.findall(r'<a href="(donnees/[^"]+)" download>(.*?)</a>\s*(\([^)]*\))?', index, flags=re.S)
+    assert len(liens) > len(catalogue.ids())
+    for href, texte, apres in liens:
+        ko = math.ceil((reports / href).stat().st_size / 1000)  # rounded up, computed here from the file itself
+        assert _mots(html.unescape(texte + (apres or ""))).endswith(f"{ko} Ko)"), (href, texte, apres)
+
+
 @pytest.mark.parametrize("rid", catalogue.ids())
 def test_the_csv_files_have_the_page_column_titles_and_words(depot_produit, rid):
     reports = depot_produit / "reports"
