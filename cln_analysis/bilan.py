@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import catalogue
 from .erreurs import ErreurDonnees, Probleme
+from .registre import chiffre
 
 ATTEINT, PAS_ATTEINT, INCERTAIN, NON_MESURABLE = "atteint", "pas atteint", "incertain", "non mesurable"
 ETATS = (ATTEINT, PAS_ATTEINT, INCERTAIN, NON_MESURABLE)
@@ -305,28 +306,26 @@ def non_mesurables(inds: list[Indicateur]) -> list[Indicateur]:
 def figures_bilan(d: Decompte, q: Questions, ech: list[Echantillon]) -> list[dict]:
     """The bilan's own figures (`Rapport.chiffre` keyword arguments): state words, questions, sample sizes."""
     out = [
-        dict(figure_id="bilan.objectifs.atteints", label="Objectifs atteints", value=d.atteints, unit="count",
-             formula="indicateurs à objectif dont la valeur atteint l'objectif"),
-        dict(figure_id="bilan.objectifs.pas_atteints", label="Objectifs pas atteints", value=d.pas_atteints,
-             unit="count", formula="indicateurs à objectif dont la valeur n'atteint pas l'objectif"),
-        dict(figure_id="bilan.objectifs.incertains", label="Objectifs incertains", value=d.incertains, unit="count",
-             formula="indicateurs à objectif dont l'intervalle de confiance contient l'objectif"),
-        dict(figure_id="bilan.objectifs.non_mesurables", label="Objectifs non mesurables", value=d.non_mesurables,
-             unit="count", formula="indicateurs à objectif absents de cette exécution"),
-        dict(figure_id="bilan.questions.total", label="Questions du Conseil et points ouverts", value=q.total,
-             unit="count", formula="lignes de callbot_questions.csv"),
-        dict(figure_id="bilan.questions.repondues", label="Questions répondues", value=q.repondues, unit="count",
-             formula="questions de statut « répondue »"),
-        dict(figure_id="bilan.questions.partielles", label="Questions partiellement répondues", value=q.partielles,
-             unit="count", formula="questions de statut « partielle »"),
-        dict(figure_id="bilan.questions.sans_reponse", label="Questions sans réponse", value=q.sans_reponse,
-             unit="count", formula="questions de statut « sans réponse »"),
+        chiffre("bilan.objectifs.atteints", "Objectifs atteints", d.atteints, "count",
+                "indicateurs à objectif dont la valeur atteint l'objectif"),
+        chiffre("bilan.objectifs.pas_atteints", "Objectifs pas atteints", d.pas_atteints, "count",
+                "indicateurs à objectif dont la valeur n'atteint pas l'objectif"),
+        chiffre("bilan.objectifs.incertains", "Objectifs incertains", d.incertains, "count",
+                "indicateurs à objectif dont l'intervalle de confiance contient l'objectif"),
+        chiffre("bilan.objectifs.non_mesurables", "Objectifs non mesurables", d.non_mesurables, "count",
+                "indicateurs à objectif absents de cette exécution"),
+        chiffre("bilan.questions.total", "Questions du Conseil et points ouverts", q.total, "count",
+                "lignes de callbot_questions.csv"),
+        chiffre("bilan.questions.repondues", "Questions répondues", q.repondues, "count",
+                "questions de statut « répondue »"),
+        chiffre("bilan.questions.partielles", "Questions partiellement répondues", q.partielles, "count",
+                "questions de statut « partielle »"),
+        chiffre("bilan.questions.sans_reponse", "Questions sans réponse", q.sans_reponse, "count",
+                "questions de statut « sans réponse »"),
     ]
-    for e in ech:
-        out.append(dict(figure_id=id_echantillon(e.figure_id),
-                        label=f"Réponses nécessaires pour ± 10 points ({e.figure_id})",
-                        value=e.necessaires, unit="count",
-                        formula=f"arrondi supérieur de 1,96² · p(1 − p) / 0,10², p = {e.figure_id}"))
+    out += [chiffre(id_echantillon(e.figure_id), f"Réponses nécessaires pour ± 10 points ({e.figure_id})",
+                    e.necessaires, "count", f"arrondi supérieur de 1,96² · p(1 − p) / 0,10², p = {e.figure_id}")
+            for e in ech]
     return out
 
 
