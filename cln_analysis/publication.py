@@ -119,8 +119,8 @@ def taille_fichier(octets: int) -> str:
 def fichiers_csv(rapport: catalogue.DefinitionRapport, classeur: bytes) -> dict[str, tuple[str, bytes]]:
     """The CSV files for French Excel of a report, from its workbook (the page's titles, words and precision):
     download name → (the table's caption, content), in the workbook's order."""
-    feuilles = exports.feuilles_du_classeur(classeur)
     noms = {exports.nom_feuille(f.stem): f.name for f in sorted(rapport.dossier_tableaux.glob("*.csv"))}
+    feuilles = exports.feuilles_du_classeur(classeur, noms)  # a sheet without a table (every budget line) unread
     return {rapport.telechargement(noms[n]): (f.legende, exports.csv_feuille(f))
             for n, f in feuilles.items() if n in noms}
 
@@ -129,7 +129,8 @@ def _telechargements(rapport: catalogue.DefinitionRapport, sorties: Sorties, cla
     """The downloads block of a report page: its workbook and each table's CSV, with their sizes."""
     dossier = config.DOWNLOADS_DIR
     tableaux = [{"lien": _lien(page, dossier / rapport.telechargement(f"{nom}.csv")), "legende": f.legende,
-                 "taille": taille_fichier(len(exports.csv_feuille(f)))} for nom, f in sorties.classeur.items()]
+                 "taille": taille_fichier(len(exports.csv_feuille(f)))} for nom, f in sorties.classeur.items()
+                if f"{nom}.csv" in sorties.tableaux]  # a sheet of the workbook only (every budget line) has no CSV
     lien = {"lien": _lien(page, dossier / rapport.classeur.name), "taille": taille_fichier(len(classeur))}
     return _site().get_template("telechargements.html.j2").render(
         classeur=lien if sorties.classeur else None, tableaux=tableaux).strip()
