@@ -69,25 +69,31 @@ def feuille_excel(
     for c in df.columns:
         valeurs = df[c].tolist()
         fmt = formateurs.get(c)
-        premier = next((v for v in valeurs if not formats.est_manquant(v)), None)
+        manquants = [formats.est_manquant(v) for v in valeurs]
+        premier = next((v for v, m in zip(valeurs, manquants, strict=True) if not m), None)
         nombre = isinstance(premier, (int, float)) and not isinstance(premier, bool)
+        textes = _textes(valeurs, manquants, fmt) if fmt is not None else None  # each value formatted once
         exemple = _plus_grand(valeurs) if nombre else premier
         excel = _format_excel(str(fmt(exemple))) if (fmt and exemple is not None and nombre) else None
         if excel is not None:  # a column whose page shows some cents (`euros_auto`): the format shows them all
-            excel = max((_format_excel(str(fmt(v))) or excel for v in valeurs if not formats.est_manquant(v)),
+            excel = max((_format_excel(t) or excel for t in dict.fromkeys(t for t in textes if t is not None)),
                         key=_decimales_format)
         texte = fmt is not None and (not nombre or excel is None)
         colonnes.append(str(titres.get(c, c)))
         formats_excel.append(excel)
+        lus: dict[str, float | None] = {}  # the number a text shows, read once per text
         for i, v in enumerate(valeurs):
-            if formats.est_manquant(v):
+            if manquants[i]:
                 lignes[i].append(None)
             elif texte:
-                lignes[i].append(str(fmt(v)))
+                lignes[i].append(textes[i])
             elif isinstance(v, bool) or getattr(v, "dtype", None) == bool:  # numpy's too: words, as on the page
                 lignes[i].append(OUI_NON[bool(v)])
             elif excel is not None and isinstance(v, (int, float)):
-                lignes[i].append(_comme_la_page(v, str(fmt(v))))
+                t = textes[i]
+                if t not in lus:
+                    lus[t] = formats.nombre_du_texte(t)
+                lignes[i].append(_comme_la_page(v, t, lus[t]))
             elif isinstance(v, (int, float)):
                 lignes[i].append(v.item() if hasattr(v, "item") else v)
             else:
@@ -95,9 +101,25 @@ def feuille_excel(
     return Feuille(legende, colonnes, formats_excel, lignes)
 
 
-def _comme_la_page(v, texte: str) -> int | float:
-    """The number a page's text shows (`35 %` → 0.35), an integer for a whole count; `v` when no number."""
-    shown = formats.nombre_du_texte(texte)
+def _textes(valeurs: list, manquants: list[bool], fmt: Callable) -> list[str | None]:
+    """The page's text of each value of a column (None when missing), formatted once per distinct value."""
+    vus: dict[tuple[type, object], str] = {}
+    out: list[str | None] = []
+    for v, m in zip(valeurs, manquants, strict=True):
+        if m:
+            out.append(None)
+            continue
+        cle = (type(v), v)
+        if cle not in vus:
+            vus[cle] = str(fmt(v))
+        out.append(vus[cle])
+    return out
+
+
+def _comme_la_page(v, texte: str, shown: float | None = None) -> int | float:
+    """The number a page's text shows (`35 %` → 0.35), an integer for a whole count; `v` when no number.
+    `shown`: `formats.nombre_du_texte(texte)` when the caller has it."""
+    shown = formats.nombre_du_texte(texte) if shown is None else shown
     if shown is None:
         return v.item() if hasattr(v, "item") else v
     return int(shown) if float(shown).is_integer() and float(v).is_integer() else shown
