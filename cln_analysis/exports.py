@@ -146,6 +146,8 @@ def classeur_excel(feuilles: dict[str, Feuille]) -> bytes:
     formats_excel = sorted({fmt for f in feuilles.values() for fmt in f.formats if fmt})
     styles = {fmt: i for i, fmt in enumerate(formats_excel, start=2)}  # 0: default, 1: bold header
     noms = [nom_feuille(n) for n in feuilles]
+    partagees: dict[str, int] = {}  # each distinct text once, in xl/sharedStrings.xml (as Excel writes it)
+    feuilles_xml = [_feuille_xml(f, styles, partagees) for f in feuilles.values()]
     fichiers = {
         "[Content_Types].xml": _XML + (
             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -155,6 +157,8 @@ def classeur_excel(feuilles: dict[str, Feuille]) -> bytes:
             'spreadsheetml.sheet.main+xml"/>'
             '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.'
             'spreadsheetml.styles+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.sharedStrings+xml"/>'
             + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
                       f'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
                       for i in range(1, len(noms) + 1))
@@ -171,11 +175,15 @@ def classeur_excel(feuilles: dict[str, Feuille]) -> bytes:
             + "".join(f'<Relationship Id="rId{i}" Type="{_DOC_RELS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
                       for i in range(1, len(noms) + 1))
             + f'<Relationship Id="rId{len(noms) + 1}" Type="{_DOC_RELS}/styles" Target="styles.xml"/>'
+            + f'<Relationship Id="rId{len(noms) + 2}" Type="{_DOC_RELS}/sharedStrings" Target="sharedStrings.xml"/>'
             "</Relationships>"),
         "xl/styles.xml": _styles(formats_excel),
+        "xl/sharedStrings.xml": _XML + (
+            f'<sst xmlns="{_MAIN}" count="{len(partagees)}" uniqueCount="{len(partagees)}">'
+            + "".join(f"<si><t{_espace(t)}>{t}</t></si>" for t in partagees) + "</sst>"),
     }
-    for i, f in enumerate(feuilles.values(), start=1):
-        fichiers[f"xl/worksheets/sheet{i}.xml"] = _feuille_xml(f, styles)
+    for i, xml in enumerate(feuilles_xml, start=1):
+        fichiers[f"xl/worksheets/sheet{i}.xml"] = xml
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
         for nom, texte in fichiers.items():
@@ -232,7 +240,12 @@ def _lettres(n: int) -> str:
     return out
 
 
-def _cellule(ref: str, v: object, style: int) -> str:
+def _espace(texte: str) -> str:
+    """The attribute that keeps a text's leading or trailing spaces."""
+    return ' xml:space="preserve"' if texte[:1].isspace() or texte[-1:].isspace() else ""
+
+
+def _cellule(ref: str, v: object, style: int, partagees: dict[str, int]) -> str:
     s = f' s="{style}"' if style else ""
     if v is None:
         return ""
@@ -245,11 +258,10 @@ def _cellule(ref: str, v: object, style: int) -> str:
             raise ValueError("nombre infini ou indéfini impossible dans un classeur Excel")
         return f'<c r="{ref}"{s}><v>{v!r}</v></c>'
     texte = _x(str(v))
-    espace = ' xml:space="preserve"' if texte[:1].isspace() or texte[-1:].isspace() else ""
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t{espace}>{texte}</t></is></c>'
+    return f'<c r="{ref}"{s} t="s"><v>{partagees.setdefault(texte, len(partagees))}</v></c>'
 
 
-def _feuille_xml(f: Feuille, styles: dict[str, int]) -> str:
+def _feuille_xml(f: Feuille, styles: dict[str, int], partagees: dict[str, int]) -> str:
     """One worksheet: headers in bold, frozen below them; each column as wide as its longest text (at most 60)
     and its cells in the column's number format."""
     n = len(f.colonnes)
@@ -257,10 +269,10 @@ def _feuille_xml(f: Feuille, styles: dict[str, int]) -> str:
     largeurs = [min(60, max([len(str(f.colonnes[j]))] + [len(str(x[j])) for x in f.lignes]) + 2) for j in range(n)]
     cols = "".join(f'<col min="{j}" max="{j}" width="{w}" customWidth="1"/>' for j, w in enumerate(largeurs, 1))
     style = [styles.get(fmt, 0) if fmt else 0 for fmt in f.formats]
-    rangs = ['<row r="1">' + "".join(_cellule(f"{lettres[j]}1", str(c), 1) for j, c in enumerate(f.colonnes))
+    rangs = ['<row r="1">' + "".join(_cellule(f"{lettres[j]}1", str(c), 1, partagees) for j, c in enumerate(f.colonnes))
              + "</row>"]
     for i, ligne in enumerate(f.lignes, start=2):
-        rangs.append(f'<row r="{i}">' + "".join(_cellule(f"{lettres[j]}{i}", v, style[j])
+        rangs.append(f'<row r="{i}">' + "".join(_cellule(f"{lettres[j]}{i}", v, style[j], partagees)
                                                 for j, v in enumerate(ligne)) + "</row>")
     fin = f"{lettres[-1]}{len(f.lignes) + 1}" if n else "A1"
     return _XML + (

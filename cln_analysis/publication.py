@@ -140,9 +140,19 @@ def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, qua
                  classeur: bytes | None = None) -> str:
     """The public (or audit) HTML page of an executed notebook; with its workbook, the links to its downloads
     sit after its tables, before « Traçabilité »."""
+    from .rendu import AUDIT_SEULEMENT, PUBLIC_SEULEMENT  # rendu loads pandas: only once a notebook has run
+
+    debut, fin = PUBLIC_SEULEMENT if audit else AUDIT_SEULEMENT
+    autre_version = re.compile(re.escape(debut) + ".*?" + re.escape(fin), flags=re.S)
     nb = copy.deepcopy(nb)
     cachees = {"note-jupyterlab"} if audit else {"note-jupyterlab", "audit-seulement"}  # the note is for JupyterLab
     nb.cells = _sans_titres_vides([c for c in nb.cells if not cachees & set(c.metadata.get("tags", []))])
+    for cell in nb.cells:  # the other version's parts left out before nbconvert parses the page (the audit's
+        for out in cell.get("outputs", []):  # every digital budget line is no work for the public page)
+            html = out.get("data", {}).get("text/html")
+            if html is not None:
+                html = "".join(html) if isinstance(html, list) else html
+                out["data"]["text/html"] = autre_version.sub("", html)
     titre = sorties.titre or rapport.titre  # a report may title itself from its data (years covered)
     titre_page = f"{titre} — {'audit — ' if audit else ''}Conseil local du numérique de Roubaix"
     page = rapport.page_audit if audit else rapport.page
@@ -155,10 +165,7 @@ def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, qua
         "lien_autre": _lien(page, rapport.page if audit else rapport.page_audit),
     }}
     body, _ = _exporter(audit).from_notebook_node(nb, resources=resources)
-    from .rendu import AUDIT_SEULEMENT, PUBLIC_SEULEMENT  # rendu loads pandas: only once a notebook has run
-
-    debut, fin = PUBLIC_SEULEMENT if audit else AUDIT_SEULEMENT
-    body = re.sub(re.escape(debut) + ".*?" + re.escape(fin), "", body, flags=re.S)
+    body = autre_version.sub("", body)  # what a template or a markdown cell holds of the other version
     if classeur is not None and sorties.classeur:
         bloc = _telechargements(rapport, sorties, classeur, page)
         ancre = re.search(r'<section[^>]*\bclass="tracabilite"', body) or re.search("</main>", body)
