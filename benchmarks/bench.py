@@ -13,7 +13,13 @@ the script then measures, in the same run, every row of the issue's table:
 - the budget lines (issue 26): 200 000 lines drawn from the fictitious SCDL example, read, checked against the
   schema and matched against the perimeter (`cln_analysis.budget_lignes`), ÷ the default `budget` run (≤ 1,3), with
   the peak memory of that run (< 1 GB): the numerator is the report itself, `run budget -p lignes=…` (pages,
-  workbook, figures);
+  workbook, figures). Some 25 000 of the drawn lines are digital: every one is a row of the workbook's
+  « lignes_numeriques » sheet. Where the time goes: the reading (pandas' C parser, `lecture.Format.colonnaire`),
+  the workbook (written directly as SpreadsheetML, `exports.classeur_excel`), the four more charts and tables
+  of « Ce que contient le budget numérique », nbconvert's parsing of the audit page, the last privacy scan of the
+  workbook. The lines are drawn with replacement from a few hundred, so that every column holds few distinct
+  values: a real city's amounts are all distinct (the checks run once per distinct value). `--seulement
+  budget_lignes` measures this row alone;
 - the peak memory of a full run, the runner and its kernels together;
 - the last privacy scan (`balayage.balayer`) over every output of a full run (`reports/`, `data/processed/`,
   `build/`), in process, with the example inputs' names and comments collected, ÷ the full run.
