@@ -13,7 +13,13 @@ the script then measures, in the same run, every row of the issue's table:
 - the budget lines (issue 26): 200 000 lines drawn from the fictitious SCDL example, read, checked against the
   schema and matched against the perimeter (`cln_analysis.budget_lignes`), ÷ the default `budget` run (≤ 1,3), with
   the peak memory of that run (< 1 GB): the numerator is the report itself, `run budget -p lignes=…` (pages,
-  workbook, figures);
+  workbook, figures). Some 25 000 of the drawn lines are digital: every one is a row of the workbook's
+  « lignes_numeriques » sheet. Where the time goes: the reading (pandas' C parser, `lecture.Format.colonnaire`),
+  the workbook (written directly as SpreadsheetML, `exports.classeur_excel`), the four more charts and tables
+  of « Ce que contient le budget numérique », nbconvert's parsing of the audit page, the last privacy scan of the
+  workbook. The lines are drawn with replacement from a few hundred, so that every column holds few distinct
+  values: a real city's amounts are all distinct (the checks run once per distinct value). `--seulement
+  budget_lignes` measures this row alone;
 - the peak memory of a full run, the runner and its kernels together;
 - the last privacy scan (`balayage.balayer`) over every output of a full run (`reports/`, `data/processed/`,
   `build/`), in process, with the example inputs' names and comments collected, ÷ the full run.
@@ -25,6 +31,7 @@ system time of the command and every process it waited for: on a shared machine 
 HEAD, `.venv/` created by `make` (timed apart), then `make test` (CI=true).
 
     .venv/bin/python benchmarks/bench.py [--repetitions N] [--make-test]
+    .venv/bin/python benchmarks/bench.py --seulement budget_lignes   # only the budget lines' row
 """
 
 from __future__ import annotations
@@ -253,18 +260,19 @@ def main() -> None:
     ap.add_argument("--repetitions", type=int, default=3)
     ap.add_argument("--make-test", action="store_true", help="also time `make test` on a fresh clone")
     ap.add_argument("--journal", action="store_true", help="only the call log's case (a million calls)")
+    ap.add_argument("--seulement", choices=["budget_lignes"],
+                    help="only one row: budget_lignes, the 200 000 budget lines ÷ the default budget run")
     args = ap.parse_args()
     if args.journal:
         return banc_journal(args.repetitions)
+    if args.seulement == "budget_lignes":
+        return banc_budget_lignes(args.repetitions)
     n = args.repetitions
     ids = catalogue.ids()
     charge_avant = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        for d in ("notebooks", "data"):
-            shutil.copytree(REPO / d, tmp / d)
-        shutil.copy(REPO / "rapports.toml", tmp / "rapports.toml")
-        env = dict(os.environ, CLN_ANALYSIS_ROOT=str(tmp))
+        env = copie_de_travail(tmp)
         run = [str(BIN / "cln-analysis"), "run"]
         bare = tmp / "bare.ipynb"
         bare_notebook(bare)
@@ -292,11 +300,7 @@ def main() -> None:
             paires.append((r_big_m, r_small_m, f"retours, {GRANDE} réponses ÷ {k}"))
         else:
             absent.append("retours, 100 000 réponses ÷ 37 : ignoré, le catalogue n'a pas (encore) le rapport retours")
-        lignes_csv = lignes_tirees(REPO / "data" / "raw" / "budget_lignes_exemple.csv", tmp / "lignes200k.csv",
-                                   LIGNES_BUDGET)
-        b_defaut = Mesure("budget, run par défaut (totaux de la diapositive)", run + ["budget", "--force"])
-        b_lignes = Mesure(f"budget, {LIGNES_BUDGET_TEXTE} lignes SCDL lues, rapprochées, publiées",
-                          run + ["budget", "--force", "--essai", "-p", f"lignes={lignes_csv}"])
+        b_defaut, b_lignes = mesures_budget_lignes(tmp, run)
         paires_budget = [(b_lignes, b_defaut, f"budget, {LIGNES_BUDGET_TEXTE} lignes ÷ run par défaut")]
         for big_m, small_m, _ in paires + paires_budget:
             mesures += [small_m, big_m]
@@ -361,15 +365,54 @@ def main() -> None:
     print("Objectifs atteints." if not manques else "ATTENTION, objectif non atteint : " + " ; ".join(manques))
 
 
+def copie_de_travail(tmp: Path) -> dict:
+    """A scratch copy of the repository's notebooks, data and catalogue in `tmp`; the environment that runs on it."""
+    for d in ("notebooks", "data"):
+        shutil.copytree(REPO / d, tmp / d)
+    shutil.copy(REPO / "rapports.toml", tmp / "rapports.toml")  # every report's declaration
+    return dict(os.environ, CLN_ANALYSIS_ROOT=str(tmp))
+
+
+def mesures_budget_lignes(tmp: Path, run: list[str]) -> tuple[Mesure, Mesure]:
+    """(default budget run, budget run on 200 000 lines drawn from the fictitious SCDL example)."""
+    lignes_csv = lignes_tirees(REPO / "data" / "raw" / "budget_lignes_exemple.csv", tmp / "lignes200k.csv",
+                               LIGNES_BUDGET)
+    b_defaut = Mesure("budget, run par défaut (totaux de la diapositive)", run + ["budget", "--force"])
+    b_lignes = Mesure(f"budget, {LIGNES_BUDGET_TEXTE} lignes SCDL lues, rapprochées, publiées",
+                      run + ["budget", "--force", "--essai", "-p", f"lignes={lignes_csv}"])
+    return b_defaut, b_lignes
+
+
+def banc_budget_lignes(n: int) -> None:
+    """Only the budget lines' row (`--seulement budget_lignes`): the budget report on 200 000 lines ÷ its default
+    run, interleaved, wall clock and CPU, and the peak memory of the 200 000-line run (runner and kernel)."""
+    charge_avant = os.getloadavg()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        env = copie_de_travail(tmp)
+        defaut, lignes = mesures_budget_lignes(tmp, [str(BIN / "cln-analysis"), "run"])
+        for _ in range(n):
+            for m in (defaut, lignes):
+                mesurer(m, env)
+    print(f"Machine : {platform.node()}, {os.cpu_count()} cœurs, médiane de {n} exécutions entrelacées ; "
+          f"charge moyenne {charge_avant[0]:.1f} au début, {os.getloadavg()[0]:.1f} à la fin")
+    print(f"{'mesure':58s} {'durée':>8s} {'CPU':>8s}   mémoire")
+    for m in (defaut, lignes):
+        print(f"{m.libelle:58s} {m.t:7.2f}s {m.c:7.2f}s   {m.memoire:6.0f} Mo")
+    ratio, ratio_cpu = lignes.t / defaut.t, lignes.c / defaut.c
+    print(f"{f'budget, {LIGNES_BUDGET_TEXTE} lignes ÷ run par défaut':58s} {ratio:7.2f}  {ratio_cpu:7.2f}    ≤ 1,3 "
+          "(durée ; CPU à côté)")
+    ok = ratio <= 1.3 and lignes.memoire < MEMOIRE_MAX_MO
+    print(f"mémoire maximale, {LIGNES_BUDGET_TEXTE} lignes budgétaires : {lignes.memoire:.0f} Mo "
+          f"(< {MEMOIRE_MAX_MO} Mo) — " + ("objectifs atteints." if ok else "ATTENTION, objectif non atteint."))
+
+
 def banc_journal(n: int) -> None:
     """The call log's case: the `appels` report run on a million calls (`-p journal=`), beside the example log
     (24 513 calls) read and aggregated and the default `appels` run; its time and its peak memory (< 1,5 Go)."""
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        for d in ("notebooks", "data"):
-            shutil.copytree(REPO / d, tmp / d)
-        shutil.copy(REPO / "rapports.toml", tmp / "rapports.toml")  # every report's declaration
-        env = dict(os.environ, CLN_ANALYSIS_ROOT=str(tmp))
+        env = copie_de_travail(tmp)
         grand = journal_aleatoire(tmp / "journal_1M.csv", JOURNAL_TAILLE)
         exemple = REPO / "data" / "raw" / "journal_appels_exemple.csv"
         py = [str(BIN / "python"), "-c", JOURNAL_CODE]

@@ -13,7 +13,8 @@ one: its lower bound down (`ROUND_FLOOR`), its upper bound up (`ROUND_CEILING`).
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
+from functools import lru_cache
 from numbers import Integral
 
 CENT = Decimal(100)  # the scale of a share printed as a percentage
@@ -28,14 +29,32 @@ def decimal_exact(value: float | int | Decimal) -> Decimal:
     return Decimal(repr(float(value)))
 
 
+@lru_cache(maxsize=256)
+def _contexte(prec: int) -> Context:
+    return Context(prec=prec)
+
+
+@lru_cache(maxsize=64)
+def _echelle(echelle: Decimal | int) -> tuple[Decimal, int]:
+    """(the scale as a Decimal, the digits it adds to a product)."""
+    e = Decimal(echelle)
+    return e, len(e.as_tuple().digits) + max(e.adjusted(), 0)
+
+
+@lru_cache(maxsize=64)
+def _pas(decimales: int) -> Decimal:
+    return Decimal(1).scaleb(-decimales)
+
+
 def _quantifier(value, decimales: int, echelle: Decimal | int, mode: str) -> Decimal:
-    v, e = decimal_exact(value), Decimal(echelle)
+    v, (e, chiffres_e) = decimal_exact(value), _echelle(echelle)
     if not v.is_finite():
         return v * e
-    with localcontext() as ctx:  # exact whatever the size (10**30 has more digits than the default 28)
-        ctx.prec = max(ctx.prec, len(v.as_tuple().digits) + len(e.as_tuple().digits) + max(v.adjusted(), 0)
-                       + max(e.adjusted(), 0) + abs(decimales) + 2)
-        rounded = (v * e).quantize(Decimal(1).scaleb(-decimales), rounding=mode)
+    # exact whatever the size (10**30 has more digits than the default 28); a float's shortest form has at most
+    # 17 digits (an upper bound of the precision changes no exact result, and saves counting them)
+    chiffres_v = 17 if isinstance(value, float) else len(v.as_tuple().digits)
+    ctx = _contexte(max(28, chiffres_v + chiffres_e + max(v.adjusted(), 0) + abs(decimales) + 2))
+    rounded = ctx.multiply(v, e).quantize(_pas(decimales), rounding=mode, context=ctx)
     return rounded.copy_abs() if rounded == 0 else rounded  # never « −0 »
 
 

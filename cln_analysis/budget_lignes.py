@@ -91,7 +91,8 @@ class Lignes:
 def _lire_table(chemin: Path, attendues: list[str]) -> tuple[list[str], pd.DataFrame, str, str]:
     """(header, body, description, decimal rule) of a CSV or .xlsx file, opened by the reading layer under the
     budget lines' own size limit; `ligne` numbers the file's lines."""
-    fmt = lecture.Format(taille_max=TAILLE_MAX, colonnes_attendues=tuple(attendues + [a.lower() for a in attendues]))
+    fmt = lecture.Format(taille_max=TAILLE_MAX, colonnes_attendues=tuple(attendues + [a.lower() for a in attendues]),
+                         colonnaire=True)
     tableau = lecture.ouvrir(chemin, fmt)
     body = tableau.cellules().reset_index()  # `ligne` first, then the cells 0…n-1
     return tableau.entete, body, tableau.description(), tableau.decimale

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
-from collections.abc import Callable, Mapping
+import zipfile
+from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -67,25 +69,31 @@ def feuille_excel(
     for c in df.columns:
         valeurs = df[c].tolist()
         fmt = formateurs.get(c)
-        premier = next((v for v in valeurs if not formats.est_manquant(v)), None)
+        manquants = [formats.est_manquant(v) for v in valeurs]
+        premier = next((v for v, m in zip(valeurs, manquants, strict=True) if not m), None)
         nombre = isinstance(premier, (int, float)) and not isinstance(premier, bool)
+        textes = _textes(valeurs, manquants, fmt) if fmt is not None else None  # each value formatted once
         exemple = _plus_grand(valeurs) if nombre else premier
         excel = _format_excel(str(fmt(exemple))) if (fmt and exemple is not None and nombre) else None
         if excel is not None:  # a column whose page shows some cents (`euros_auto`): the format shows them all
-            excel = max((_format_excel(str(fmt(v))) or excel for v in valeurs if not formats.est_manquant(v)),
+            excel = max((_format_excel(t) or excel for t in dict.fromkeys(t for t in textes if t is not None)),
                         key=_decimales_format)
         texte = fmt is not None and (not nombre or excel is None)
         colonnes.append(str(titres.get(c, c)))
         formats_excel.append(excel)
+        lus: dict[str, float | None] = {}  # the number a text shows, read once per text
         for i, v in enumerate(valeurs):
-            if formats.est_manquant(v):
+            if manquants[i]:
                 lignes[i].append(None)
             elif texte:
-                lignes[i].append(str(fmt(v)))
+                lignes[i].append(textes[i])
             elif isinstance(v, bool) or getattr(v, "dtype", None) == bool:  # numpy's too: words, as on the page
                 lignes[i].append(OUI_NON[bool(v)])
             elif excel is not None and isinstance(v, (int, float)):
-                lignes[i].append(_comme_la_page(v, str(fmt(v))))
+                t = textes[i]
+                if t not in lus:
+                    lus[t] = formats.nombre_du_texte(t)
+                lignes[i].append(_comme_la_page(v, t, lus[t]))
             elif isinstance(v, (int, float)):
                 lignes[i].append(v.item() if hasattr(v, "item") else v)
             else:
@@ -93,9 +101,25 @@ def feuille_excel(
     return Feuille(legende, colonnes, formats_excel, lignes)
 
 
-def _comme_la_page(v, texte: str) -> int | float:
-    """The number a page's text shows (`35 %` → 0.35), an integer for a whole count; `v` when no number."""
-    shown = formats.nombre_du_texte(texte)
+def _textes(valeurs: list, manquants: list[bool], fmt: Callable) -> list[str | None]:
+    """The page's text of each value of a column (None when missing), formatted once per distinct value."""
+    vus: dict[tuple[type, object], str] = {}
+    out: list[str | None] = []
+    for v, m in zip(valeurs, manquants, strict=True):
+        if m:
+            out.append(None)
+            continue
+        cle = (type(v), v)
+        if cle not in vus:
+            vus[cle] = str(fmt(v))
+        out.append(vus[cle])
+    return out
+
+
+def _comme_la_page(v, texte: str, shown: float | None = None) -> int | float:
+    """The number a page's text shows (`35 %` → 0.35), an integer for a whole count; `v` when no number.
+    `shown`: `formats.nombre_du_texte(texte)` when the caller has it."""
+    shown = formats.nombre_du_texte(texte) if shown is None else shown
     if shown is None:
         return v.item() if hasattr(v, "item") else v
     return int(shown) if float(shown).is_integer() and float(v).is_integer() else shown
@@ -112,31 +136,151 @@ SANS_TABLEAU = "Ce rapport ne publie aucun tableau : sa page dit pourquoi."
 
 def classeur_excel(feuilles: dict[str, Feuille]) -> bytes:
     """A workbook with one sheet per table (`Rapport.classeur`): French headers in bold, frozen; numbers
-    stored as numbers with their French display format (Excel shows `7,3 %`, `3 058 244 €` in French)."""
-    import openpyxl  # slow to import: only once a notebook has run
-    from openpyxl.styles import Font  # with openpyxl, above
+    stored as numbers with their French display format (Excel shows `7,3 %`, `3 058 244 €` in French).
 
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
+    Written directly as SpreadsheetML (what openpyxl writes, without its per-cell objects: a large city's
+    25 000 digital budget lines take a fraction of a second instead of seconds), in a zip whose entries carry a
+    fixed date, so that the same tables give the same bytes. Read back with openpyxl in the tests."""
     if not feuilles:  # a report that publishes no table (below its secrecy threshold) still has its workbook
         feuilles = {"Rapport": Feuille("Rapport", ["Information"], [None], [[SANS_TABLEAU]])}
-    for nom, f in feuilles.items():
-        ws = wb.create_sheet(nom_feuille(nom))
-        ws.append(f.colonnes)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for ligne in f.lignes:
-            ws.append(ligne)
-        for j, fmt in enumerate(f.formats, start=1):
-            largeur = max([len(str(f.colonnes[j - 1]))] + [len(str(x[j - 1])) for x in f.lignes]) + 2
-            ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width = min(60, largeur)
-            if fmt:
-                for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
-                    cell.number_format = fmt
-        ws.freeze_panes = "A2"
+    formats_excel = sorted({fmt for f in feuilles.values() for fmt in f.formats if fmt})
+    styles = {fmt: i for i, fmt in enumerate(formats_excel, start=2)}  # 0: default, 1: bold header
+    noms = [nom_feuille(n) for n in feuilles]
+    partagees: dict[str, int] = {}  # each distinct text once, in xl/sharedStrings.xml (as Excel writes it)
+    feuilles_xml = [_feuille_xml(f, styles, partagees) for f in feuilles.values()]
+    fichiers = {
+        "[Content_Types].xml": _XML + (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.styles+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.sharedStrings+xml"/>'
+            + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+                      f'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                      for i in range(1, len(noms) + 1))
+            + "</Types>"),
+        "_rels/.rels": _XML + (
+            f'<Relationships xmlns="{_RELS}"><Relationship Id="rId1" Type="{_DOC_RELS}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>'),
+        "xl/workbook.xml": _XML + (
+            f'<workbook xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}"><bookViews><workbookView activeTab="0"/></bookViews>'
+            "<sheets>" + "".join(f'<sheet name="{_x(n)}" sheetId="{i}" r:id="rId{i}"/>'
+                                 for i, n in enumerate(noms, start=1)) + "</sheets></workbook>"),
+        "xl/_rels/workbook.xml.rels": _XML + (
+            f'<Relationships xmlns="{_RELS}">'
+            + "".join(f'<Relationship Id="rId{i}" Type="{_DOC_RELS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                      for i in range(1, len(noms) + 1))
+            + f'<Relationship Id="rId{len(noms) + 1}" Type="{_DOC_RELS}/styles" Target="styles.xml"/>'
+            + f'<Relationship Id="rId{len(noms) + 2}" Type="{_DOC_RELS}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>"),
+        "xl/styles.xml": _styles(formats_excel),
+        "xl/sharedStrings.xml": _XML + (
+            f'<sst xmlns="{_MAIN}" count="{len(partagees)}" uniqueCount="{len(partagees)}">'
+            + "".join(f"<si><t{_espace(t)}>{t}</t></si>" for t in partagees) + "</sst>"),
+    }
+    for i, xml in enumerate(feuilles_xml, start=1):
+        fichiers[f"xl/worksheets/sheet{i}.xml"] = xml
     out = io.BytesIO()
-    wb.save(out)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+        for nom, texte in fichiers.items():
+            z.writestr(zipfile.ZipInfo(nom, date_time=(1980, 1, 1, 0, 0, 0)), texte.encode("utf-8"),
+                       compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
+
+
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#: Excel's built-in number formats (an id instead of a format code of the workbook's own)
+_FORMATS_INTEGRES = {"0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10}
+#: What XML 1.0 cannot hold (openpyxl refuses it too)
+_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
+
+
+def _x(texte: str) -> str:
+    """Text as XML character data or attribute value."""
+    if _ILLEGAL.search(texte):
+        raise ValueError("caractère de contrôle impossible dans un classeur Excel")
+    return texte.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _styles(formats_excel: list[str]) -> str:
+    """The workbook's styles: the default font, bold (headers), one cell style per number format."""
+    propres = [f for f in formats_excel if f not in _FORMATS_INTEGRES]
+    ids = {f: _FORMATS_INTEGRES.get(f) or 164 + propres.index(f) for f in formats_excel}
+    num = (f'<numFmts count="{len(propres)}">' + "".join(
+        f'<numFmt numFmtId="{ids[f]}" formatCode="{_x(f)}"/>' for f in propres) + "</numFmts>") if propres else ""
+    xfs = ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>',
+           '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>']
+    xfs += [f'<xf numFmtId="{ids[f]}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+            for f in formats_excel]
+    return _XML + (
+        f'<styleSheet xmlns="{_MAIN}">{num}'
+        '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+        '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
+
+
+def _lettres(n: int) -> str:
+    """The letters of column `n` (1 → `A`, 27 → `AA`)."""
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _espace(texte: str) -> str:
+    """The attribute that keeps a text's leading or trailing spaces."""
+    return ' xml:space="preserve"' if texte[:1].isspace() or texte[-1:].isspace() else ""
+
+
+def _cellule(ref: str, v: object, style: int, partagees: dict[str, int]) -> str:
+    s = f' s="{style}"' if style else ""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(v)}</v></c>'
+    if isinstance(v, int):
+        return f'<c r="{ref}"{s}><v>{v}</v></c>'
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise ValueError("nombre infini ou indéfini impossible dans un classeur Excel")
+        return f'<c r="{ref}"{s}><v>{v!r}</v></c>'
+    texte = _x(str(v))
+    return f'<c r="{ref}"{s} t="s"><v>{partagees.setdefault(texte, len(partagees))}</v></c>'
+
+
+def _feuille_xml(f: Feuille, styles: dict[str, int], partagees: dict[str, int]) -> str:
+    """One worksheet: headers in bold, frozen below them; each column as wide as its longest text (at most 60)
+    and its cells in the column's number format."""
+    n = len(f.colonnes)
+    lettres = [_lettres(j) for j in range(1, n + 1)]
+    largeurs = [min(60, max([len(str(f.colonnes[j]))] + [len(str(x[j])) for x in f.lignes]) + 2) for j in range(n)]
+    cols = "".join(f'<col min="{j}" max="{j}" width="{w}" customWidth="1"/>' for j, w in enumerate(largeurs, 1))
+    style = [styles.get(fmt, 0) if fmt else 0 for fmt in f.formats]
+    rangs = ['<row r="1">' + "".join(_cellule(f"{lettres[j]}1", str(c), 1, partagees) for j, c in enumerate(f.colonnes))
+             + "</row>"]
+    for i, ligne in enumerate(f.lignes, start=2):
+        rangs.append(f'<row r="{i}">' + "".join(_cellule(f"{lettres[j]}{i}", v, style[j], partagees)
+                                                for j, v in enumerate(ligne)) + "</row>")
+    fin = f"{lettres[-1]}{len(f.lignes) + 1}" if n else "A1"
+    return _XML + (
+        f'<worksheet xmlns="{_MAIN}"><dimension ref="A1:{fin}"/><sheetViews><sheetView workbookViewId="0">'
+        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+        '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+        f'<sheetFormatPr defaultRowHeight="15"/>{f"<cols>{cols}</cols>" if cols else ""}'
+        f'<sheetData>{"".join(rangs)}</sheetData></worksheet>')
 
 
 def _nombre_csv(v: float | int, fmt: str | None) -> str:
@@ -165,23 +309,28 @@ def csv_feuille(feuille: Feuille) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def feuilles_du_classeur(contenu: bytes) -> dict[str, Feuille]:
+def feuilles_du_classeur(contenu: bytes, noms: Collection[str] | None = None) -> dict[str, Feuille]:
     """The sheets of a workbook `classeur_excel` wrote, read back (sheet name → Feuille): headers, values and
-    the number format of each column."""
+    the number format of each column. `noms`: only these sheets (the others are not even parsed)."""
     import openpyxl  # slow to import: only when the site is written
 
-    wb = openpyxl.load_workbook(io.BytesIO(contenu), read_only=False)
+    wb = openpyxl.load_workbook(io.BytesIO(contenu), read_only=True)
     feuilles = {}
-    for ws in wb.worksheets:
-        rangs = list(ws.iter_rows())
-        colonnes = [c.value for c in rangs[0]] if rangs else []
-        formats_excel = []
-        for j in range(len(colonnes)):
-            cellules = [r[j] for r in rangs[1:] if r[j].value is not None]
-            fmt = cellules[0].number_format if cellules else "General"
-            formats_excel.append(None if fmt == "General" else fmt)
-        lignes = [[c.value for c in r] for r in rangs[1:]]
-        feuilles[ws.title] = Feuille(ws.title, [str(c) for c in colonnes], formats_excel, lignes)
+    try:
+        for ws in wb.worksheets:
+            if noms is not None and ws.title not in noms:
+                continue
+            rangs = list(ws.iter_rows())
+            colonnes = [c.value for c in rangs[0]] if rangs else []
+            formats_excel = []
+            for j in range(len(colonnes)):
+                cellules = [r[j] for r in rangs[1:] if j < len(r) and r[j].value is not None]
+                fmt = cellules[0].number_format if cellules else "General"
+                formats_excel.append(None if fmt == "General" else fmt)
+            lignes = [[c.value for c in r] for r in rangs[1:]]
+            feuilles[ws.title] = Feuille(ws.title, [str(c) for c in colonnes], formats_excel, lignes)
+    finally:
+        wb.close()
     return feuilles
 
 

@@ -119,8 +119,8 @@ def taille_fichier(octets: int) -> str:
 def fichiers_csv(rapport: catalogue.DefinitionRapport, classeur: bytes) -> dict[str, tuple[str, bytes]]:
     """The CSV files for French Excel of a report, from its workbook (the page's titles, words and precision):
     download name → (the table's caption, content), in the workbook's order."""
-    feuilles = exports.feuilles_du_classeur(classeur)
     noms = {exports.nom_feuille(f.stem): f.name for f in sorted(rapport.dossier_tableaux.glob("*.csv"))}
+    feuilles = exports.feuilles_du_classeur(classeur, noms)  # a sheet without a table (every budget line) unread
     return {rapport.telechargement(noms[n]): (f.legende, exports.csv_feuille(f))
             for n, f in feuilles.items() if n in noms}
 
@@ -129,7 +129,8 @@ def _telechargements(rapport: catalogue.DefinitionRapport, sorties: Sorties, cla
     """The downloads block of a report page: its workbook and each table's CSV, with their sizes."""
     dossier = config.DOWNLOADS_DIR
     tableaux = [{"lien": _lien(page, dossier / rapport.telechargement(f"{nom}.csv")), "legende": f.legende,
-                 "taille": taille_fichier(len(exports.csv_feuille(f)))} for nom, f in sorties.classeur.items()]
+                 "taille": taille_fichier(len(exports.csv_feuille(f)))} for nom, f in sorties.classeur.items()
+                if f"{nom}.csv" in sorties.tableaux]  # a sheet of the workbook only (every budget line) has no CSV
     lien = {"lien": _lien(page, dossier / rapport.classeur.name), "taille": taille_fichier(len(classeur))}
     return _site().get_template("telechargements.html.j2").render(
         classeur=lien if sorties.classeur else None, tableaux=tableaux).strip()
@@ -139,9 +140,19 @@ def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, qua
                  classeur: bytes | None = None) -> str:
     """The public (or audit) HTML page of an executed notebook; with its workbook, the links to its downloads
     sit after its tables, before « Traçabilité »."""
+    from .rendu import AUDIT_SEULEMENT, PUBLIC_SEULEMENT  # rendu loads pandas: only once a notebook has run
+
+    debut, fin = PUBLIC_SEULEMENT if audit else AUDIT_SEULEMENT
+    autre_version = re.compile(re.escape(debut) + ".*?" + re.escape(fin), flags=re.S)
     nb = copy.deepcopy(nb)
     cachees = {"note-jupyterlab"} if audit else {"note-jupyterlab", "audit-seulement"}  # the note is for JupyterLab
     nb.cells = _sans_titres_vides([c for c in nb.cells if not cachees & set(c.metadata.get("tags", []))])
+    for cell in nb.cells:  # the other version's parts left out before nbconvert parses the page (the audit's
+        for out in cell.get("outputs", []):  # every digital budget line is no work for the public page)
+            html = out.get("data", {}).get("text/html")
+            if html is not None:
+                html = "".join(html) if isinstance(html, list) else html
+                out["data"]["text/html"] = autre_version.sub("", html)
     titre = sorties.titre or rapport.titre  # a report may title itself from its data (years covered)
     titre_page = f"{titre} — {'audit — ' if audit else ''}Conseil local du numérique de Roubaix"
     page = rapport.page_audit if audit else rapport.page
@@ -154,10 +165,7 @@ def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, qua
         "lien_autre": _lien(page, rapport.page if audit else rapport.page_audit),
     }}
     body, _ = _exporter(audit).from_notebook_node(nb, resources=resources)
-    from .rendu import AUDIT_SEULEMENT, PUBLIC_SEULEMENT  # rendu loads pandas: only once a notebook has run
-
-    debut, fin = PUBLIC_SEULEMENT if audit else AUDIT_SEULEMENT
-    body = re.sub(re.escape(debut) + ".*?" + re.escape(fin), "", body, flags=re.S)
+    body = autre_version.sub("", body)  # what a template or a markdown cell holds of the other version
     if classeur is not None and sorties.classeur:
         bloc = _telechargements(rapport, sorties, classeur, page)
         ancre = re.search(r'<section[^>]*\bclass="tracabilite"', body) or re.search("</main>", body)

@@ -145,3 +145,23 @@ def test_decimales_exactes():
     assert f.decimales_exactes([0.12345], 100) == 2  # at most two
     assert f.decimales_exactes([1, 2, 3], minimum=1) == 1
     assert f.decimales_exactes([]) == 0
+
+
+def test_numbers_written_without_babel_are_written_as_babel_writes_them(monkeypatch):
+    # the direct writing (groups, comma, minus sign of the locale) against Babel itself, on amounts, shares and
+    # bounds of every size and sign, at 0 to 3 decimals; a bound clipped to 100 % (no decimals of its own) too
+    import random
+
+    assert f._DIRECT  # fr_FR: the direct writing is the one used
+    rng = random.Random(26)
+    valeurs = [0.0, -0.0, 0.5, -0.5, 1e-9, 999.995, -999.995, 1234.5, -1234.5, 1e15, 123456789.125, 0.0725,
+               0.805, 0.9999, 1.00004, 2.5e20]
+    valeurs += [rng.uniform(-1e7, 1e7) for _ in range(300)] + [rng.random() for _ in range(300)]
+    fonctions = (f.nombre, f.euros, f.pourcentage, f.borne_basse, f.borne_haute)
+    for v in valeurs:
+        for d in range(4):
+            direct = [fn(v, d) for fn in fonctions]
+            monkeypatch.setattr(f, "_DIRECT", False)
+            assert direct == [fn(v, d) for fn in fonctions], (v, d)
+            monkeypatch.setattr(f, "_DIRECT", True)
+    assert f.borne_haute(0.99999, 1) == f"100,0{NBSP}%"  # Decimal(100) has no decimal: Babel's path writes it

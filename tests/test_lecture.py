@@ -275,3 +275,38 @@ def test_a_title_row_above_the_header_gets_spreadsheet_advice(tmp_path, forme):
     assert "supprimez la ligne 1" in texte and "guillemets" not in texte
     # several header rows (an online-form export with its own title rows) are not that case
     assert ouvrir(p, Format(lignes_entete=2)).entete == ["annee", "appels_recus"]
+
+
+@pytest.mark.parametrize("texte,par_pandas", [
+    ("a,b,c\n1,2,3\n4,5,6\n", True),
+    ("\ufeffa,b,c\r\n 1 ,2,\r\n\r\n4, ,6\r\n", True),  # BOM, CRLF, spaces, a blank row, an empty cell
+    ("sep=;\na;b;c\n1;2,5;3\n;;\n4;5;6", True),  # a `sep=` line, a row of separators only, no final line end
+    ("a,b,c\n1,2\n4,5,6\n", True),  # a short row
+    ("\n\na,b,c\n4,5,6\n", False),  # blank lines above the header: pandas sees one column in the first
+    ('a,b,c\n1,"x, ""y""",3\n4,b"c,6\n', True),  # quotes, doubled quotes, a quote inside a cell
+    ('a,b,c\n1,"deux\nlignes",3\n4,5,6\n', False),  # a quoted line break: the careful path numbers lines
+    ("a,b,c\n1,2,3,\n4,5,6\n", False),  # a row wider than the header (its extra cell empty)
+    ("a,b,\n1,2,\n4,5,\n", False),  # an untitled last column (empty: dropped)
+    ('a,b\n1,"jamais fermé\n', False),  # a quote never closed: the csv module reads it to the end
+    ("a,b,c\r1,2,3\r", False),  # bare CR line ends
+])
+def test_columnar_reading_gives_the_careful_reading(tmp_path, texte, par_pandas):
+    # Format.colonnaire (pandas' C parser for a plain file) against the csv-module path, cell by cell, with the
+    # file's line numbers; the files pandas does not split the same way are left to the careful path
+    p = _ecrire(tmp_path / "t.csv", texte.encode("utf-8"))
+    attendu, lu = ouvrir(p, Format()), ouvrir(p, Format(colonnaire=True))
+    assert (lu.table is not None) == par_pandas
+    assert (lu.entete, lu.ligne_entete, lu.separateur, lu.decimale) == \
+        (attendu.entete, attendu.ligne_entete, attendu.separateur, attendu.decimale)
+    assert lu.cellules().index.tolist() == [n for n, _ in attendu.lignes]
+    assert lu.cellules().to_numpy().tolist() == [r for _, r in attendu.lignes]
+
+
+def test_columnar_reading_refuses_what_the_careful_reading_refuses(tmp_path):
+    for texte in ("a,b\n1,2,3\n", "a,b,\n1,2,3\n", " \n , \n"):
+        p = _ecrire(tmp_path / "t.csv", texte.encode("utf-8"))
+        with pytest.raises(ErreurDonnees) as attendu:
+            ouvrir(p, Format())
+        with pytest.raises(ErreurDonnees) as lu:
+            ouvrir(p, Format(colonnaire=True))
+        assert str(lu.value) == str(attendu.value)
