@@ -1,0 +1,155 @@
+"""Every sentence a reader sees starts with an upper-case letter or a digit (issue 22): at the start of a paragraph,
+a list item, a caption, a text alternative or a table cell the code writes, and after « . », « ! » or « ? ». Checked
+on every page of a default run and of parameter variants that show other texts (a trial file with a load above the
+posts, a below-threshold `retours`, a split panel whose alpha is undefined).
+
+What keeps its own case: a quotation (« … »), an identifier (file, parameter, figure id, SHA-256, the package's
+name), a value read from an input file or a parameter and shown as read, a one-word cell (« oui », « accord »), a
+cell under a column title that it continues (« Part des habitants qui… » | « ont compris … »)."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import cli, copier_depot
+from texte_visible import blocs_visibles
+
+from cln_analysis import catalogue
+from cln_analysis.parametres import parametres_declares
+
+#: A sentence ends with one of these, then a space; not when a closing mark follows (« … ? » or « (… ?) »).
+_FIN = re.compile(r"(?<=[.!?…])\s+(?![»)\]])")
+#: The first word is an identifier, not a word: a file or path, a figure id, `nom = valeur`, a fingerprint.
+_IDENTIFIANT = re.compile(r"^(?:[\w.-]*[_./=][\w./=…-]*|[0-9a-f]{40,}|cln-analysis\b|[a-z_]+ = )")
+_OUVRANTS = "\"'([ \u00a0\u202f–—-•"
+#: A page's prose: every block but the table cells, which `_cellules_ecrites` filters.
+_CELLULES = {"td", "th"}
+
+
+def debuts(texte: str) -> list[str]:
+    """The sentences of a block of text, each from its first character."""
+    return [texte, *_FIN.split(texte)[1:]]
+
+
+def en_minuscule(phrase: str) -> bool:
+    """A sentence that starts with a lower-case letter (a quotation or an identifier keeps its case)."""
+    if phrase.startswith("«"):
+        return False
+    s = phrase.lstrip(_OUVRANTS)
+    return bool(s) and not _IDENTIFIANT.match(s) and s[0].isalpha() and s[0].islower()
+
+
+class _Continuations(HTMLParser):
+    """The text of each cell under a column title that ends with « … » (a title the cell continues)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.continuations: set[str] = set()
+        self._titres: list[str] = []
+        self._col = -1
+        self._texte: list[str] | None = None
+        self._dans_entete = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self._titres = []
+        elif tag == "thead":
+            self._dans_entete = True
+        elif tag == "tr":
+            self._col = -1
+        elif tag in ("td", "th"):
+            self._col += 1
+            self._texte = []
+
+    def handle_endtag(self, tag):
+        if tag == "thead":
+            self._dans_entete = False
+        elif tag in ("td", "th") and self._texte is not None:
+            texte = re.sub(r"[\s\u00a0\u202f]+", " ", "".join(self._texte)).strip()
+            if self._dans_entete:
+                self._titres.append(texte)
+            elif self._col < len(self._titres) and self._titres[self._col].endswith("…"):
+                self.continuations.add(texte)
+            self._texte = None
+
+    def handle_data(self, data):
+        if self._texte is not None:
+            self._texte.append(data)
+
+
+def valeurs_lues(racine: Path) -> set[str]:
+    """Every cell of every input file of data/raw/ and every default parameter value: shown as read."""
+    lues: set[str] = set()
+    for fichier in (racine / "data/raw").rglob("*.csv"):
+        with fichier.open(encoding="utf-8", newline="") as fh:
+            lues |= {c.strip() for ligne in csv.reader(fh) for c in ligne}
+    for r in catalogue.RAPPORTS:
+        lues |= {str(ast.literal_eval(p.defaut)) for p in parametres_declares(r.notebook).values()}
+    return lues
+
+
+def fautes(html: str, lues: set[str]) -> list[str]:
+    """The sentences of a page that start in lower case, with the element they are read in."""
+    p = _Continuations()
+    p.feed(html)
+    out = []
+    for element, texte in blocs_visibles(html):
+        if element in _CELLULES and (" " not in texte.strip(_OUVRANTS) or texte in lues or texte in p.continuations):
+            continue
+        out += [f"{element} : {phrase[:120]}" for phrase in debuts(texte) if en_minuscule(phrase)]
+    return out
+
+
+def test_the_rule_by_hand():
+    assert debuts("Un. Deux ? trois ! Quatre") == ["Un. Deux ? trois ! Quatre", "Deux ?", "trois !", "Quatre"]
+    assert debuts("« Le service décroche-t-il mieux ? » non mesurable") == [
+        "« Le service décroche-t-il mieux ? » non mesurable"]  # the question is quoted: no new sentence
+    assert [en_minuscule(s) for s in ("non mesurable", "Non mesurable", "12 %", "« non communiqué » : …",
+                                      "(vide)", "— la part", "appels_standard.csv", "donnees = data/raw/a.csv",
+                                      "cln-analysis 0.1.0", "é", "É", "a4118d7d2d1fe9505497f93a3459deca5f186089")] == [
+        True, False, False, False, True, True, False, False, False, True, False, False]
+    html = ('<table><thead><tr><th>Indicateur</th><th>Part des habitants qui…</th><th>Verdict</th></tr></thead>'
+            '<tbody><tr><th>a</th><td>ont compris la question</td><td>non mesurable : rien</td></tr></tbody></table>'
+            '<p>Un mot. puis la suite.</p><ul><li>le budget primitif</li></ul><p>Deux lignes : oui</p>')
+    assert fautes(html, {"rien lu"}) == ["td : non mesurable : rien", "p : puis la suite.", "li : le budget primitif"]
+
+
+@pytest.fixture(scope="module")
+def variantes(tmp_path_factory) -> dict[str, str]:
+    """The pages of runs with parameters that show other texts than the default run."""
+    racine = copier_depot(tmp_path_factory.mktemp("variantes"))
+    crit = "usage,coherence,impact_metiers,vie_privee,transparence,fiabilite,environnement,gouvernance"
+    partage = "repondant," + crit + "\n" + "".join(f"M{i}," + ",".join(["0" if i < 3 else "4"] * 8) + "\n"
+                                                   for i in range(6))
+    (racine / "data/raw/notes_partagees.csv").write_text(partage, encoding="utf-8")
+    pages = {}
+    for nom, args in {
+        "essai": ["appels", "-p", "donnees=data/raw/appels_essai_exemple.csv", "-p", "duree_moyenne_min=15"],
+        "seuil": ["retours", "-p", "seuil_publication=50"],
+        "partage": ["grille", "-p", "notes=data/raw/notes_partagees.csv"],
+    }.items():
+        res = cli(racine, "run", "--essai", *args)
+        assert res.returncode == 0, res.stdout + res.stderr
+        pages |= {f"{nom} {p.stem}": p.read_text(encoding="utf-8") for p in (racine / "reports").glob("*.html")}
+    (racine / "data/raw/notes_partagees.csv").unlink()
+    return pages
+
+
+@pytest.mark.e2e
+def test_every_sentence_of_every_default_page_starts_upper_case(depot_produit):
+    lues = valeurs_lues(depot_produit)
+    trouvees = {p.stem: fautes(p.read_text(encoding="utf-8"), lues) for p in (depot_produit / "reports").glob("*.html")}
+    assert len(trouvees) == len(catalogue.RAPPORTS) + 1
+    assert {k: v for k, v in trouvees.items() if v} == {}
+
+
+@pytest.mark.e2e
+def test_every_sentence_of_the_variants_starts_upper_case(variantes, depot_produit):
+    lues = valeurs_lues(depot_produit)
+    trouvees = {nom: fautes(html, lues) for nom, html in variantes.items()}
+    assert {k: v for k, v in trouvees.items() if v} == {}
