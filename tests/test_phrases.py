@@ -1,7 +1,7 @@
 """Every sentence a reader sees starts with an upper-case letter or a digit (issue 22): at the start of a paragraph,
 a list item, a caption, a text alternative or a table cell the code writes, and after « . », « ! » or « ? ». Checked
 on every page of a default run and of parameter variants that show other texts (a trial file with a load above the
-posts, a below-threshold `retours`, a split panel whose alpha is undefined).
+posts, a below-threshold `retours` and `grille`, a split panel whose alpha is undefined).
 
 What keeps its own case: a quotation (« … »), an identifier (file, parameter, figure id, SHA-256, the package's
 name), a value read from an input file or a parameter and shown as read, a one-word cell (« oui », « accord »), a
@@ -105,6 +105,14 @@ def fautes(html: str, lues: set[str]) -> list[str]:
     return out
 
 
+def titres_vides(html: str) -> list[str]:
+    """The headings followed by a heading of the same or a higher level, with nothing read in between."""
+    blocs = blocs_visibles(html)
+    niveau = {f"h{k}": k for k in range(1, 7)}
+    return [texte for (element, texte), (suivant, _) in zip(blocs, blocs[1:], strict=False)
+            if element in niveau and suivant in niveau and niveau[suivant] <= niveau[element]]
+
+
 def test_the_rule_by_hand():
     assert debuts("Un. Deux ? trois ! Quatre") == ["Un. Deux ? trois ! Quatre", "Deux ?", "trois !", "Quatre"]
     assert debuts("« Le service décroche-t-il mieux ? » non mesurable") == [
@@ -119,6 +127,12 @@ def test_the_rule_by_hand():
     assert fautes(html, {"rien lu"}) == ["td : non mesurable : rien", "p : puis la suite.", "li : le budget primitif"]
 
 
+def test_an_empty_heading_by_hand():
+    html = ("<h1>Page</h1><h2>Vide</h2><h2>Plein</h2><h3>Sous-titre</h3><p>a</p><h2>Parent</h2><h3>Vide aussi</h3>"
+            "<h2>Fin</h2><p>b</p>")
+    assert titres_vides(html) == ["Vide", "Vide aussi"]
+
+
 @pytest.fixture(scope="module")
 def variantes(tmp_path_factory) -> dict[str, str]:
     """The pages of runs with parameters that show other texts than the default run."""
@@ -130,7 +144,7 @@ def variantes(tmp_path_factory) -> dict[str, str]:
     pages = {}
     for nom, args in {
         "essai": ["appels", "-p", "donnees=data/raw/appels_essai_exemple.csv", "-p", "duree_moyenne_min=15"],
-        "seuil": ["retours", "-p", "seuil_publication=50"],
+        "seuil": ["retours", "grille", "-p", "retours.seuil_publication=50", "-p", "grille.seuil_publication=50"],
         "partage": ["grille", "-p", "notes=data/raw/notes_partagees.csv"],
     }.items():
         res = cli(racine, "run", "--essai", *args)
@@ -146,6 +160,15 @@ def test_every_sentence_of_every_default_page_starts_upper_case(depot_produit):
     trouvees = {p.stem: fautes(p.read_text(encoding="utf-8"), lues) for p in (depot_produit / "reports").glob("*.html")}
     assert len(trouvees) == len(catalogue.RAPPORTS) + 1
     assert {k: v for k, v in trouvees.items() if v} == {}
+
+
+@pytest.mark.e2e
+def test_no_heading_is_left_with_nothing_under_it(variantes, depot_produit):
+    """« Le profil de la grille » above the threshold, « Question par question » below it, bilan's sections: every
+    heading of every page of the default run and of the variants has something under it."""
+    pages = variantes | {p.stem: p.read_text(encoding="utf-8") for p in (depot_produit / "reports").glob("*.html")}
+    assert {"seuil retours", "seuil grille", "seuil bilan", "partage grille", "bilan"} <= set(pages)
+    assert {nom: v for nom, html in pages.items() if (v := titres_vides(html))} == {}
 
 
 @pytest.mark.e2e

@@ -63,7 +63,7 @@ COLONNES = {
     "taux_decroche_agent": Colonne("Décroché par un agent", _taux),
     "taux_decroche_global": Colonne("Décroché global (callbot ou agent)", _taux),
     "evolution_recus": Colonne("Évolution des appels reçus", f.evolution),
-    "nom_mois": Colonne("Mois"),
+    "nom_mois": Colonne("Mois", f.phrase),
     "resolus_callbot": Colonne("Résolus par le callbot", f.entier),
     "abandons_callbot": Colonne("Abandonnés pendant le callbot", f.entier),
     "appels_recus_annee_precedente": Colonne("Reçus, même mois de l'année précédente", f.entier),
