@@ -145,3 +145,10 @@ def test_decimales_exactes():
     assert f.decimales_exactes([0.12345], 100) == 2  # at most two
     assert f.decimales_exactes([1, 2, 3], minimum=1) == 1
     assert f.decimales_exactes([]) == 0
+
+
+def test_phrase_upper_cases_the_first_letter_only():
+    assert f.phrase("non mesurable : la colonne « appels_callbot » manque") == (
+        "Non mesurable : la colonne « appels_callbot » manque")
+    assert f.phrase("éléments de CNI") == "Éléments de CNI"  # an accented letter, the rest untouched
+    assert f.phrase("12 %") == "12 %" and f.phrase("") == ""
