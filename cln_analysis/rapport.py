@@ -25,7 +25,7 @@ from .lecture import collecte
 from .rendu import Colonne, Html
 from .sorties import MIME, Entree, Feuille, LigneFigure, Sorties
 
-STATUTS = {"match": "conforme", "mismatch": "écart", "unpublished": "non publié"}
+STATUTS = {"match": "Conforme", "mismatch": "Écart", "unpublished": "Non publié"}  # a table cell: upper-case
 
 
 class Rapport:

@@ -1,11 +1,13 @@
 """Every sentence a reader sees starts with an upper-case letter or a digit (issue 22): at the start of a paragraph,
-a list item, a caption, a text alternative or a table cell the code writes, and after « . », « ! » or « ? ». Checked
-on every page of a default run and of parameter variants that show other texts (a trial file with a load above the
-posts, a below-threshold `retours` and `grille`, a split panel whose alpha is undefined).
+a list item, a caption, a text alternative or a table cell the code writes, and after « . », « ! » or « ? ».
+Checked on every page (index, report pages, audit pages) of a default run and on the pages of parameter variants
+that show other texts (a trial file with a load above the posts, a below-threshold `retours` and `grille`, a split
+panel whose alpha is undefined).
 
 What keeps its own case: a quotation (« … »), an identifier (file, parameter, figure id, SHA-256, the package's
-name), a value read from an input file or a parameter and shown as read, a one-word cell (« oui », « accord »), a
-cell under a column title that it continues (« Part des habitants qui… » | « ont compris … »)."""
+name), code (the audit pages' cells), a value read from an input file or a parameter and shown as read, a one-word
+cell (« oui », « accord »), a cell under a column title that it continues (« Part des habitants qui… » | « ont
+compris … »)."""
 
 from __future__ import annotations
 
@@ -27,8 +29,9 @@ _FIN = re.compile(r"(?<=[.!?…])\s+(?![»)\]])")
 #: The first word is an identifier, not a word: a file or path, a figure id, `nom = valeur`, a fingerprint.
 _IDENTIFIANT = re.compile(r"^(?:[\w.-]*[_./=][\w./=…-]*|[0-9a-f]{40,}|cln-analysis\b|[a-z_]+ = )")
 _OUVRANTS = "\"'([ \u00a0\u202f–—-•"
-#: A page's prose: every block but the table cells, which `_cellules_ecrites` filters.
+#: Table cells, checked when the code wrote them (see `fautes`); code (« pre », the audit pages) keeps its case.
 _CELLULES = {"td", "th"}
+_CODE = {"pre"}
 
 
 def debuts(texte: str) -> list[str]:
@@ -99,6 +102,8 @@ def fautes(html: str, lues: set[str]) -> list[str]:
     p.feed(html)
     out = []
     for element, texte in blocs_visibles(html):
+        if element in _CODE:
+            continue
         if element in _CELLULES and (" " not in texte.strip(_OUVRANTS) or texte in lues or texte in p.continuations):
             continue
         out += [f"{element} : {phrase[:120]}" for phrase in debuts(texte) if en_minuscule(phrase)]
@@ -157,8 +162,9 @@ def variantes(tmp_path_factory) -> dict[str, str]:
 @pytest.mark.e2e
 def test_every_sentence_of_every_default_page_starts_upper_case(depot_produit):
     lues = valeurs_lues(depot_produit)
-    trouvees = {p.stem: fautes(p.read_text(encoding="utf-8"), lues) for p in (depot_produit / "reports").glob("*.html")}
-    assert len(trouvees) == len(catalogue.RAPPORTS) + 1
+    pages = [*(depot_produit / "reports").glob("*.html"), *(depot_produit / "reports/audit").glob("*.html")]
+    trouvees = {str(p.relative_to(depot_produit)): fautes(p.read_text(encoding="utf-8"), lues) for p in pages}
+    assert len(trouvees) == 2 * len(catalogue.RAPPORTS) + 1  # the index, each report's page and audit page
     assert {k: v for k, v in trouvees.items() if v} == {}
 
 

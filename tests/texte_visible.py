@@ -67,7 +67,7 @@ class _Visible(HTMLParser):
     def handle_data(self, data):
         if not self._cache:
             if not "".join(self._courante).strip():  # the line's first text: the element it is read in
-                self._element = next((t for t in reversed(self._pile) if t in _BLOCS), "")
+                self._element = next((t for t in reversed(self._pile) if t in _BLOCS or t == "pre"), "")
             self._courante.append(data)
 
 
