@@ -284,6 +284,13 @@ def liste_mois(periodes: list[str]) -> str:
     return f"{text} {periodes[0][:4]}"
 
 
+def phrase(texte: str) -> str:
+    """`texte` as the start of a sentence, a list item or a table cell: its first letter upper-case, the rest
+    as it is (« non mesurable : la colonne « x » manque » → « Non mesurable : … »)."""
+    texte = str(texte)
+    return texte[:1].upper() + texte[1:]
+
+
 def attente(seconds: float) -> str:
     """A waiting time in words: `moins d'une seconde`, `12 s`, `4,7 min`."""
     if math.isinf(seconds):

@@ -281,16 +281,18 @@ HACHURES_NIVEAUX = ["xx", "//", "", "..", "oo"]
 
 @dans_le_style
 def barres_divergentes(
-    libelles: Sequence[str], parts: Sequence[Sequence[float]], abstentions: Sequence[int], noms_niveaux: Sequence[str]
+    libelles: Sequence[str], parts: Sequence[Sequence[float]], abstentions: Sequence[int], noms_niveaux: Sequence[str],
+    etiquettes: Sequence[Sequence[str]] | None = None,
 ):
     """Diverging stacked bars: levels 0–1 to the left, 2 split across the axis, 3–4 to the right;
     `parts[i]` are the shares of levels 0…4 among the answers of row i. Each row is titled above its bar, with
     its abstentions (« NSPP : 2 »), so that the bars take the whole width, a phone's too; a segment is labelled
-    with its share when the label fits inside it (the table below the chart gives every share)."""
+    when the label fits inside it (the table below the chart gives every count): with its share, or with
+    `etiquettes[i][k]` when given (a row with few answers is labelled with its counts, as its table says it)."""
     n = len(libelles)
     fig, ax = figure(hauteur=max(3.4, 0.95 * n + 1.8))
     ys = list(range(n))[::-1]
-    for y, p, a, nom in zip(ys, parts, abstentions, libelles, strict=False):
+    for i, (y, p, a, nom) in enumerate(zip(ys, parts, abstentions, libelles, strict=False)):
         titre_ligne = textwrap.fill(f"{nom} · NSPP\u00a0: {formats.entier(a)}", 42, break_long_words=False)
         ax.text(-1, y + 0.3, titre_ligne, ha="left", va="bottom", fontsize=11.5, linespacing=1.1)
         left = -(p[0] + p[1] + p[2] / 2)
@@ -299,7 +301,8 @@ def barres_divergentes(
                 ax.barh(y, w, left=left, color=COULEURS_NIVEAUX[k], hatch=HACHURES_NIVEAUX[k], edgecolor=CONTOUR,
                         linewidth=0.6, height=0.5)
                 if w >= SEUIL_ETIQUETTE_SEGMENT:
-                    ax.text(left + w / 2, y, formats.pourcentage(w, 0), ha="center", va="center", fontsize=11.5,
+                    texte = formats.pourcentage(w, 0) if etiquettes is None else etiquettes[i][k]
+                    ax.text(left + w / 2, y, texte, ha="center", va="center", fontsize=11.5,
                             color="#FFFFFF" if k in (0, 4) else TEXTE,
                             bbox=dict(boxstyle="round,pad=0.12", fc=COULEURS_NIVEAUX[k], ec="none"))
             left += w

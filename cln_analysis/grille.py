@@ -364,7 +364,7 @@ def synthese(pub: pd.DataFrame, libelles: dict[int, str]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "critere": list(pub.index),
-            "mediane": [f"{libelle_mediane(m, libelles, comptes_niveaux(pub, c))} ({f.nombre(m, 1)})"
+            "mediane": [f"{f.phrase(libelle_mediane(m, libelles, comptes_niveaux(pub, c)))} ({f.nombre(m, 1)})"
                         for c, m in pub["mediane"].items()],
             "quartiles": [f"{f.nombre(a, 2)} – {f.nombre(b, 2)}" for a, b in zip(pub["q1"], pub["q3"], strict=False)],
             "favorables": [
@@ -375,23 +375,22 @@ def synthese(pub: pd.DataFrame, libelles: dict[int, str]) -> pd.DataFrame:
             ],
             "moyenne": [f.nombre(m, 2) for m in pub["moyenne"]],
             "consensus": [f.nombre(c, 2) for c in pub["consensus"]],
-            "lecture": [DRAPEAUX[d] for d in pub["drapeau"]],
+            "lecture": [f.phrase(DRAPEAUX[d]) for d in pub["drapeau"]],
         }
     )
 
 
 def regles_lecture() -> list[str]:
     """The flag rules in French, from the constants above (the report prints them as its method)."""
+    d = {k: f.phrase(v) for k, v in DRAPEAUX.items()}
     return [
-        f"{DRAPEAUX['information_insuffisante']} : plus de {f.pourcentage(SEUIL_ABSTENTION, 0)} d'abstentions ;",
-        f"{DRAPEAUX['consensus_favorable']} : au moins {f.pourcentage(SEUIL_CONSENSUS, 0)} de notes 3 ou 4 et au plus "
+        f"{d['information_insuffisante']} : plus de {f.pourcentage(SEUIL_ABSTENTION, 0)} d'abstentions ;",
+        f"{d['consensus_favorable']} : au moins {f.pourcentage(SEUIL_CONSENSUS, 0)} de notes 3 ou 4 et au plus "
         f"{f.pourcentage(SEUIL_OPPOSITION, 0)} de notes 0 ou 1 ;",
-        f"{DRAPEAUX['consensus_defavorable']} : au moins {f.pourcentage(SEUIL_CONSENSUS, 0)} de notes 0 ou 1 et au "
-        f"plus "
+        f"{d['consensus_defavorable']} : au moins {f.pourcentage(SEUIL_CONSENSUS, 0)} de notes 0 ou 1 et au plus "
         f"{f.pourcentage(SEUIL_OPPOSITION, 0)} de notes 3 ou 4 ;",
-        f"{DRAPEAUX['polarise']} : au moins {f.pourcentage(SEUIL_POLARISATION, 0)} de notes 0 ou 1 et au moins "
+        f"{d['polarise']} : au moins {f.pourcentage(SEUIL_POLARISATION, 0)} de notes 0 ou 1 et au moins "
         f"{f.pourcentage(SEUIL_POLARISATION, 0)} de notes 3 ou 4 ;",
-        f"{DRAPEAUX['accord']} : écart entre le 1er et le 3e quartile d'au plus "
-        f"{f.nombre(ECART_INTERQUARTILE_ACCORD, 0)} ;",
-        f"sinon, {DRAPEAUX['avis_partages']}.",
+        f"{d['accord']} : écart entre le 1er et le 3e quartile d'au plus {f.nombre(ECART_INTERQUARTILE_ACCORD, 0)} ;",
+        f"Sinon, {DRAPEAUX['avis_partages']}.",
     ]

@@ -86,10 +86,17 @@ def _niveau_titre(cell) -> int | None:
     return len(m.group(1)) if cell.cell_type == "markdown" and m else None
 
 
+def _niveau_ouvrant(cell) -> int | None:
+    """The level of the heading a markdown cell starts with (`## Méthode` then its text → 2), else None."""
+    texte = "".join(cell.source).strip() if isinstance(cell.source, list) else cell.source.strip()
+    m = re.match(r"(#{1,6})\s+\S", texte)
+    return len(m.group(1)) if cell.cell_type == "markdown" and m else None
+
+
 def _sans_titres_vides(cells: list) -> list:
     """The cells without the headings that have nothing under them (a section the data left empty, e.g. « Selon
     l'âge » below the secrecy threshold): a heading stays when a cell before the next heading of its level or
-    above is markdown text or a code cell with an output."""
+    above (alone in its cell or opening a cell of text) is markdown text or a code cell with an output."""
     garder = []
     for i, c in enumerate(cells):
         niveau = _niveau_titre(c)
@@ -97,7 +104,7 @@ def _sans_titres_vides(cells: list) -> list:
             garder.append(c)
             continue
         for d in cells[i + 1:]:
-            n = _niveau_titre(d)
+            n = _niveau_ouvrant(d)
             if n is not None and n <= niveau:
                 break
             if (d.cell_type == "markdown" and n is None and "".join(d.source).strip()) or (

@@ -25,7 +25,7 @@ from .lecture import collecte
 from .rendu import Colonne, Html
 from .sorties import MIME, Entree, Feuille, LigneFigure, Sorties
 
-STATUTS = {"match": "conforme", "mismatch": "écart", "unpublished": "non publié"}
+STATUTS = {"match": "Conforme", "mismatch": "Écart", "unpublished": "Non publié"}  # a table cell: upper-case
 
 
 class Rapport:
@@ -195,8 +195,8 @@ class Rapport:
         if n.get("unpublished", 0):
             bilan += f" ; {formats.pluriel(n.get('unpublished', 0), 'chiffre', 'chiffres')} sans équivalent publié"
         note = (
-            bilan + ". Un chiffre est conforme quand sa valeur, arrondie comme le document l'arrondit, est égale "
-            "au chiffre imprimé."
+            formats.phrase(bilan) + ". Un chiffre est conforme quand sa valeur, arrondie comme le document l'arrondit, "
+            "est égale au chiffre imprimé."
         )
         d = self.definition
         lien = os.path.relpath(d.page_audit, d.page.parent).replace("\\", "/") + "#rapprochement"

@@ -76,7 +76,7 @@ def test_a_load_at_or_above_the_posts_is_said_unstable():
     assert "instable" in texte and "s'allonge" in texte
     for faux in ("sans limite", "agent occupé", "ne s'expliquent donc pas", "occupation_postes"):
         assert faux not in texte
-    assert appels.COLONNES["attente_predite_s"].format(math.inf).startswith("non définie : file instable")
+    assert appels.COLONNES["attente_predite_s"].format(math.inf).startswith("Non définie : file instable")
 
 
 def test_a_load_below_the_posts_keeps_its_reading():

@@ -283,6 +283,12 @@ def test_a_year_row_and_its_months_must_agree_on_every_column():
     assert "appels_hors_horaires : 10 pour l'année, 12 pour la somme des mois" in p.message
     assert p.colonne == "periode, appels_hors_horaires"
     appels.annuel(_table([("2025", 1200, 120, 1080, None, None, None, None, 12, None, None)] + lignes))  # agree
+    # one month only, two columns apart: « ligne », the details apart by « ; » as French writes it
+    with pytest.raises(ErreurDonnees) as exc:
+        appels.annuel(_table([("2025", 1200, 120, 1080) + (None,) * 7, ("2025-01", 100, 10, 90) + (None,) * 7]))
+    [p] = exc.value.problemes
+    assert "en année (ligne 2) et par 1 mois (ligne 3)," in p.message
+    assert "appels_recus : 1200 pour l'année, 100 pour la somme des mois ; appels_perdus : 120" in p.message
 
 
 def test_full_width_digits_are_the_same_year_for_the_duplicate_check(tmp_path):
@@ -340,6 +346,20 @@ def test_example_run_has_the_banner_and_a_bad_row_exits_1(depot):
     page = (depot / "reports" / "appels.html").read_text(encoding="utf-8")
     assert "Données fictives." in page and "2023–2026" in page and "appels_essai_exemple.csv" in page
     assert "appels_standard.csv" in (depot / "reports" / "audit" / "appels.html").read_text(encoding="utf-8")
+    # the trial's months on the index card and in « L'essentiel », by hand over April to June 2026:
+    # by an agent (4700 + 4400 + 4150) / (4700 + 4400 + 4150 + 800 + 550 + 450) = 13 250 / 15 050 = 88,04 %;
+    # global (23 700 − 1 800) / 23 700 = 92,41 %
+    from texte_visible import texte_visible
+
+    index = texte_visible((depot / "reports" / "index.html").read_text(encoding="utf-8"))
+    assert ("88 % Taux de décroché par un agent pendant l'expérimentation (avril à juin 2026)" in index
+            and "92 % Taux de décroché global (callbot ou agent) pendant l'expérimentation (avril à juin 2026)" in index
+            and "3 Mois de l'expérimentation dans le fichier en 2026" in index)
+    assert "avant l'expérimentation" not in index
+    essentiel = texte_visible(page).split("L'essentiel", 1)[1].split("\n")[:12]
+    assert any("(avril à juin 2026)" in ligne and "88 %" in ligne and "92 %" in ligne
+               and "les 1 050 usagers qui ont raccroché pendant le callbot" in ligne  # 400 + 350 + 300
+               for ligne in essentiel), essentiel
     bad = depot / "mauvais.csv"
     bad.write_text(ENTETE + "2026-04,101,10,50,100,30,10,60,5,300\n", encoding="utf-8")
     res = cli(depot, "run", "appels", "-p", f"donnees={bad}")

@@ -165,3 +165,10 @@ def test_numbers_written_without_babel_are_written_as_babel_writes_them(monkeypa
             assert direct == [fn(v, d) for fn in fonctions], (v, d)
             monkeypatch.setattr(f, "_DIRECT", True)
     assert f.borne_haute(0.99999, 1) == f"100,0{NBSP}%"  # Decimal(100) has no decimal: Babel's path writes it
+
+
+def test_phrase_upper_cases_the_first_letter_only():
+    assert f.phrase("non mesurable : la colonne « appels_callbot » manque") == (
+        "Non mesurable : la colonne « appels_callbot » manque")
+    assert f.phrase("éléments de CNI") == "Éléments de CNI"  # an accented letter, the rest untouched
+    assert f.phrase("12 %") == "12 %" and f.phrase("") == ""

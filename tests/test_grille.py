@@ -172,4 +172,4 @@ def test_split_panel_gets_avis_partages_never_a_level_nobody_chose():
     stats = grille.statistiques(panel(c=[0, 2, 2, 4]))
     assert grille.libelle_mediane(2.0, LIB, grille.comptes_niveaux(stats, "c")) == "Acceptable, à améliorer"
     table = grille.synthese(grille.statistiques(panel(c=[0, 0, 0, 4, 4, 4])), LIB)
-    assert table.loc[0, "mediane"].startswith("avis partagés : 3 à Absent, 3 à Exemplaire")
+    assert table.loc[0, "mediane"].startswith("Avis partagés : 3 à Absent, 3 à Exemplaire")

@@ -203,6 +203,8 @@ def test_a_heading_with_nothing_under_it_is_dropped():
     vide, plein = code("x"), code("y")
     plein["outputs"] = [nbformat.v4.new_output("display_data", data={"text/html": "<p>a</p>"})]
     cells = [md("## A"), vide, md("## B"), plein, md("## C"), md("### C1"), vide, md("## D"), md("### D1"), plein,
-             md("## Méthode\n\n- texte")]
+             md("## E"), vide, md("## Méthode\n\n- texte"), md("### F"), md("- sous F")]
     kept = ["".join(c.source) for c in _sans_titres_vides(cells) if c.cell_type == "markdown"]
-    assert kept == ["## B", "## D", "### D1", "## Méthode\n\n- texte"]
+    # « E » is followed by a cell that opens with a heading of its level (« L'accord entre les membres » below
+    # the threshold, before « Méthode »): nothing is under it
+    assert kept == ["## B", "## D", "### D1", "## Méthode\n\n- texte", "### F", "- sous F"]

@@ -47,3 +47,37 @@ def test_a_question_below_the_threshold_shows_only_its_number_of_answers():
     assert "reponse_obtenue" in s.repartitions
     texte = "".join(textes_retours.questions(RapportFactice(), s))
     assert "Réponses données : 2 (moins de 5 : la répartition n'est pas publiée)." in texte
+
+
+def test_a_criterion_below_ten_answers_is_charted_in_counts_as_its_tables_say_it(monkeypatch):
+    """The grid's chart labels its segments, and its text alternative gives, counts where the summary table does
+    (fewer than 10 answers), shares elsewhere: no chart in percentages under a text that says « effectifs »."""
+    from cln_analysis import graphiques, grille
+    from cln_analysis.textes import grille as textes_grille
+
+    vu = {}
+    monkeypatch.setattr(graphiques, "barres_divergentes",
+                        lambda libelles, parts, abstentions, noms, etiquettes=None: vu.update(etiquettes=etiquettes))
+
+    class Rapport(RapportFactice):
+        def graphique(self, fig, alternative, *_a, **_k):
+            vu["alt"] = alternative
+            return ""
+
+        def afficher_tableau(self, *_a, **_k):
+            return ""
+
+    # a: 12 answers (shares); b: 6 answers and 6 abstentions (counts)
+    notes = pd.DataFrame({"a": [0, 1, 1, 2, 2, 2, 3, 3, 3, 3, 4, 4],
+                          "b": [0, 1, 1, 3, 4, 4] + [None] * 6}, dtype=float)
+    avis = grille.avis(notes, 5)
+    lib = textes_grille.Libelles({0: "Absent", 1: "Insuffisant", 2: "Acceptable", 3: "Satisfaisant", 4: "Exemplaire"},
+                                 {"a": "Critère A", "b": "Critère B"})
+    r = Rapport()
+    declarer(r, grille.chiffres(avis, lib.titres))
+    textes_grille.repartition(r, avis, lib, 5)
+    # by hand: a's shares 1/12, 2/12, 3/12, 4/12, 2/12; b's counts of levels 0…4
+    assert vu["etiquettes"] == [[f"{p}\u00a0%" for p in (8, 17, 25, 33, 17)], ["1", "2", "0", "1", "2"]]
+    alt = vu["alt"].replace("\u00a0", " ")
+    assert "Critère A : 25 % de notes 0 ou 1" in alt
+    assert "Critère B : 3 notes 0 ou 1 sur 6, 3 notes 3 ou 4 sur 6, 6 abstentions" in alt

@@ -20,7 +20,9 @@ class _Visible(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.lignes: list[str] = []
+        self.blocs: list[tuple[str, str]] = []  # each line with the element it is read in (`blocs_visibles`)
         self._courante: list[str] = []
+        self._element = ""
         self._cache = 0
         self._pile: list[str] = []
 
@@ -28,6 +30,7 @@ class _Visible(HTMLParser):
         ligne = re.sub(r"[\s\u00a0\u202f]+", " ", "".join(self._courante)).strip()
         if ligne:
             self.lignes.append(ligne)
+            self.blocs.append((self._element, ligne))
         self._courante = []
 
     def handle_starttag(self, tag, attrs):
@@ -35,6 +38,7 @@ class _Visible(HTMLParser):
         if tag == "img" and a.get("alt"):
             self._couper()
             self.lignes.append("[image] " + re.sub(r"\s+", " ", a["alt"]).strip())
+            self.blocs.append(("alt", re.sub(r"\s+", " ", a["alt"]).strip()))
         if tag in _VIDES:
             if tag == "br":
                 self._couper()
@@ -46,6 +50,7 @@ class _Visible(HTMLParser):
             self._couper()
         if a.get("aria-label") and not self._cache:
             self.lignes.append("[" + re.sub(r"[\s\u00a0\u202f]+", " ", a["aria-label"]).strip() + "]")
+            self.blocs.append(("aria-label", re.sub(r"[\s\u00a0\u202f]+", " ", a["aria-label"]).strip()))
 
     def handle_endtag(self, tag):
         if tag in _VIDES or tag not in self._pile:
@@ -61,6 +66,8 @@ class _Visible(HTMLParser):
 
     def handle_data(self, data):
         if not self._cache:
+            if not "".join(self._courante).strip():  # the line's first text: the element it is read in
+                self._element = next((t for t in reversed(self._pile) if t in _BLOCS or t == "pre"), "")
             self._courante.append(data)
 
 
@@ -80,3 +87,12 @@ def texte_visible(html: str) -> str:
     # a SHA-256 is shown as such: the bilan's sources' records hold their run time, so their fingerprints move
     lignes = (_SHA256.sub("<SHA-256>", ligne) for ligne in p.lignes if not _VOLATILES.search(ligne))
     return "\n".join(lignes) + "\n"
+
+
+def blocs_visibles(html: str) -> list[tuple[str, str]]:
+    """The same lines as `texte_visible`, each with the element it is read in (« p », « li », « td »…, or
+    « alt » / « aria-label » for a text alternative); the lines that change on every run are kept."""
+    p = _Visible()
+    p.feed(html)
+    p._couper()
+    return p.blocs

@@ -139,14 +139,15 @@ def problemes(df: pd.DataFrame) -> list[Probleme]:
             continue
         ecarts = [c for c in COMPTES if not _concorde(y[c], ms[c])]
         if len(ms) < 12 or ecarts:
-            detail = "; ".join(
+            detail = " ; ".join(
                 f"{c} : {_texte(y[c])} pour l'année, {_texte(_somme(ms[c]))} pour la somme des mois" for c in ecarts
             ) or f"{len(ms)} mois seulement"
             problems.append(
                 Probleme(
                     fichier,
                     f"l'année {y['periode']} est donnée deux fois, en année (ligne {ligne}) et par {len(ms)} mois "
-                    f"(lignes {', '.join(map(str, ms.index))}), et les deux ne concordent pas ({detail})",
+                    f"({'ligne' if len(ms) == 1 else 'lignes'} {', '.join(map(str, ms.index))}), et les deux ne "
+                    f"concordent pas ({detail})",
                     ligne=ligne,
                     colonne=", ".join(["periode"] + ecarts),
                     conseil="gardez soit la ligne de l'année, soit les lignes des mois",

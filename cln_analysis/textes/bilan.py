@@ -112,6 +112,7 @@ def en_bref(r: Rapport, b: Bilan, s: Sources) -> list[Html]:
               r.cle("bilan.questions.sans_reponse",
                     f.accord(b.compte.sans_reponse, "question sans réponse", "questions sans réponse"))]
     tab = r.tableau("en_bref", _lignes(b, s), "Les questions du Conseil, indicateur par indicateur",
+                    formats={c: f.phrase for c in ("incertitude", "objectif", "etat")},
                     libelles={"question": "Question", "indicateur": "Indicateur", "valeur": "Valeur mesurée",
                               "incertitude": "Incertitude",
                               "objectif": "Objectif", "source": "Rapport source", "etat": "État"},
@@ -134,6 +135,7 @@ def objectifs(r: Rapport, b: Bilan, s: Sources) -> list[Html]:
         return [rendu.texte("Le rapport sur l'activité du standard n'a rien publié dans cette exécution.")]
     a = b.annee
     out = [r.afficher_tableau(buts, "Les objectifs de l'expérimentation, tels que le rapport appels les publie",
+                              formats={c: f.phrase for c in ("objectif", "mesure", "reference", "verdict")},
                               libelles={"objectif": "Objectif", "mesure": "Mesure", "reference": "Référence",
                                         "verdict": "Verdict"})]
     agent, glob = s.texte(f"appels.{a}.taux_decroche_agent"), s.texte(f"appels.{a}.taux_decroche_global")
@@ -165,7 +167,7 @@ def habitants(r: Rapport, b: Bilan, s: Sources) -> list[Html]:
     items = []
     for i in vus:
         bas, haut = f.intervalle(i.bas, i.haut)
-        items.append(f"{_marque(s, i.figure_id)} — {rendu.e(i.question)} — la part réelle est probablement entre "
+        items.append(f"{rendu.e(i.question)} {_marque(s, i.figure_id)} : la part réelle est probablement entre "
                      f"{bas} et {haut} ({f.entier(i.favorables)} sur {f.pluriel(i.reponses, 'réponse', 'réponses')}).")
     return [rendu.liste(items, trusted=True)]
 
@@ -186,9 +188,9 @@ def criteres(r: Rapport, b: Bilan, s: Sources, niveaux: pd.DataFrame) -> list[Ht
                 morceaux.append("point bloquant (médiane de 1 ou moins)")
         for i in c.indicateurs:
             if i.valeur is None:
-                morceaux.append(f"{rendu.e(i.question)} non mesurable")
+                morceaux.append(f"« {rendu.e(i.question)} » non mesurable")
             else:
-                morceaux.append(f"{rendu.e(i.question)} {_marque(s, i.figure_id)}"
+                morceaux.append(f"« {rendu.e(i.question)} » {_marque(s, i.figure_id)}"
                                 + (f" ({rendu.e(i.etat)})" if i.etat else ""))
         morceaux.append(rendu.e(f.pluriel(c.ouvertes, "question ouverte", "questions ouvertes",
                                           "aucune question ouverte")))

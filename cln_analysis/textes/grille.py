@@ -84,12 +84,24 @@ def repartition(r: Rapport, a: grille.Avis, lib: Libelles, seuil: int) -> list[H
         pub = s.loc[a.publies]
         parts = [[pub.loc[c, f"note_{k}"] / pub.loc[c, "n"] for k in grille.NIVEAUX] for c in a.publies]
         noms = [f"{k} {lib.niveaux[k]}" for k in grille.NIVEAUX]
-        fig = graphiques.barres_divergentes([titres[c] for c in a.publies], parts, list(pub["abstentions"]), noms)
+        # below SEUIL_POURCENTAGES answers a criterion's shares are said as counts, in the chart as in the tables
+        en_effectifs = [pub.loc[c, "n"] < grille.SEUIL_POURCENTAGES for c in a.publies]
+        etiquettes = [[f.entier(pub.loc[c, f"note_{k}"]) if e else f.pourcentage(p, 0)
+                       for k, p in zip(grille.NIVEAUX, ps, strict=True)]
+                      for c, ps, e in zip(a.publies, parts, en_effectifs, strict=True)]
+        fig = graphiques.barres_divergentes([titres[c] for c in a.publies], parts, list(pub["abstentions"]), noms,
+                                            etiquettes)
         alt = ("Diagramme en barres divergentes : pour chaque critère, la part des notes 0 et 1 à gauche, 2 au centre, "
-               "3 et 4 à droite. " + " ; ".join(
-                   f"{titres[c]} : {f.pourcentage(pub.loc[c, 'part_defavorable'], 0)} de notes 0 ou 1, "
-                   f"{r.affiche(f'grille.{c}.part_favorable')} de notes 3 ou 4, "
-                   f"{f.pluriel(pub.loc[c, 'abstentions'], 'abstention', 'abstentions')}" for c in a.publies) + ".")
+               "3 et 4 à droite (en nombre de notes sous " + f.entier(grille.SEUIL_POURCENTAGES) + " réponses). "
+               + " ; ".join(
+                   (f"{titres[c]} : {f.pluriel(pub.loc[c, 'defavorables'], 'note 0 ou 1', 'notes 0 ou 1')} sur "
+                    f"{f.entier(pub.loc[c, 'n'])}, {f.pluriel(pub.loc[c, 'favorables'], 'note 3 ou 4', 'notes 3 ou 4')}"
+                    f" sur {f.entier(pub.loc[c, 'n'])}, "
+                    if e else
+                    f"{titres[c]} : {f.pourcentage(pub.loc[c, 'part_defavorable'], 0)} de notes 0 ou 1, "
+                    f"{r.affiche(f'grille.{c}.part_favorable')} de notes 3 ou 4, ")
+                   + f.pluriel(pub.loc[c, 'abstentions'], 'abstention', 'abstentions')
+                   for c, e in zip(a.publies, en_effectifs, strict=True)) + ".")
         repart = pub[["n", "abstentions"] + [f"note_{k}" for k in grille.NIVEAUX]].rename_axis("critere").reset_index()
         tab = r.tableau("repartition_des_notes", repart, "Répartition des notes par critère (effectifs)",
                         formats=lib.criteres, libelles=lib.colonnes_niveaux)
