@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 
 import matplotlib
 import numpy as np
-from matplotlib.figure import Figure
 from matplotlib.collections import PatchCollection
+from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
