@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -476,6 +477,25 @@ def test_a_run_with_the_log_shows_its_sections_and_no_number_of_the_file_in_any_
     assert figures["appels.2026.attente.part_moins_20s"] == pytest.approx(3 / 9)  # 20, 10, 5
     assert figures["appels.2026.attente.part_plus_10min"] == pytest.approx(1 / 9)  # 1000
     assert figures["appels.2026.attente.mediane_s"] == 45
+    # one text per duration: the 90th percentile of 5 10 20 30 45 61 120 240 1000 s is 240 + 0,2 × 760 = 392 s,
+    # « 6 min 32 s » in the prose, the table, the workbook, the goals table and the audit page; before the trial
+    # (30 and 700 s) the median is 365 s « 6 min 5 s », the 90th percentile 30 + 0,9 × 670 = 633 s « 10 min 33 s »
+    texte = re.sub(r"<[^>]+>", "", page)
+    assert "La moitié a attendu moins de 45 s ; neuf sur dix, moins de 6 min 32 s." in texte
+    assert "médiane 45 s, 90 % des appels en 6 min 32 s ou moins" in texte
+    assert "médiane 6 min 5 s, 90 % des appels en 10 min 33 s ou moins" in texte
+    audit = (depot / "reports" / "audit" / "appels.html").read_text(encoding="utf-8")
+    assert 'data-chiffre="appels.2026.attente.p90_s">6\u00a0min\u00a032\u00a0s<' in audit
+    import openpyxl
+
+    feuille = openpyxl.load_workbook(depot / "reports" / "donnees" / "appels.xlsx")["attentes"]
+    entete, *lignes = [[c.value for c in ligne] for ligne in feuille.iter_rows()]
+    p90 = {(ligne[0], ligne[1]): ligne[entete.index("Attente que 90 % des appels ne dépassent pas")]
+           for ligne in lignes}
+    assert p90[("répondus par un agent", "pendant l'essai")] == "6\u00a0min\u00a032\u00a0s"
+    assert p90[("répondus par un agent", "avant l'essai")] == "10\u00a0min\u00a033\u00a0s"
+    tableau = page[page.index("Attentes mesurées, avant et pendant"):]
+    assert "6 min 32 s" in tableau[:tableau.index("</table>")]
     assert figures["appels.2026.numeros_masques"] == 3  # calls 12, 13, 28
     # the trial's global rate from the log's months: (14 + 12 − 3 − 3) / (14 + 12)
     assert figures["appels.2026.taux_decroche_global_essai"] == pytest.approx(20 / 26)
