@@ -25,6 +25,7 @@ from cln_analysis.erreurs import ErreurDonnees, ErreurParametre
 A, B, C, D = "01 99 00 00 01", "01 99 00 00 02", "01 99 00 00 03", "01 99 00 00 04"
 E, F, G, H = "01 99 00 00 05", "01 99 00 00 06", "01 99 00 00 07", "01 99 00 00 08"
 G_INTER, G_POINTS = "+33 1 99 00 00 07", "01.99.00.00.07"  # G written otherwise: the same caller
+TROIS_CX_APPELE = "0353010000"  # the number called in the 3CX records: zone 03's block kept for fiction
 
 # (debut, appelant, parcours, attente_s, duree_s); the comment says in or out of « lun-ven 08:30-17:30 »
 APPELS = [
@@ -152,17 +153,17 @@ def test_3cx_records_map_to_our_columns(tmp_path):
               "reason_terminated", "chain", "from_dispname")
     t = "2026-04-07 "
     rows = [
-        ("1", t + "09:00:00", t + "09:00:02", t + "09:02:00", "0199000001", "0320000000", "800", "TerminatedByDst",
+        ("1", t + "09:00:00", t + "09:00:02", t + "09:02:00", "0199000001", TROIS_CX_APPELE, "800", "TerminatedByDst",
          "Chain: 0199000001;800", "Jeanne Fictive"),
-        ("2", t + "09:10:00", t + "09:10:01", t + "09:11:00", "0199000002", "0320000000", "800", "TerminatedBySrc",
+        ("2", t + "09:10:00", t + "09:10:01", t + "09:11:00", "0199000002", TROIS_CX_APPELE, "800", "TerminatedBySrc",
          "Chain: 0199000002;800", ""),
-        ("3", t + "09:20:00", t + "09:20:01", t + "09:30:00", "0199000003", "0320000000", "Ext.101",
+        ("3", t + "09:20:00", t + "09:20:01", t + "09:30:00", "0199000003", TROIS_CX_APPELE, "Ext.101",
          "TerminatedBySrc", "Chain: 0199000003;800;8000;Ext.101", ""),
-        ("4", t + "09:40:00", t + "09:40:01", t + "09:50:00", "0199000004", "0320000000", "8000", "TerminatedBySrc",
+        ("4", t + "09:40:00", t + "09:40:01", t + "09:50:00", "0199000004", TROIS_CX_APPELE, "8000", "TerminatedBySrc",
          "Chain: 0199000004;800;8000", ""),
-        ("5", t + "10:00:00", t + "10:01:30", t + "10:05:00", "0199000005", "0320000000", "102", "TerminatedByDst",
+        ("5", t + "10:00:00", t + "10:01:30", t + "10:05:00", "0199000005", TROIS_CX_APPELE, "102", "TerminatedByDst",
          "Chain: 0199000005;8000;102", ""),
-        ("6", t + "11:00:00", "", t + "11:03:00", "Anonymous", "0320000000", "8000", "TerminatedBySrc",
+        ("6", t + "11:00:00", "", t + "11:03:00", "Anonymous", TROIS_CX_APPELE, "8000", "TerminatedBySrc",
          "Chain: Anonymous;8000", ""),
     ]
     vus = []
@@ -173,7 +174,7 @@ def test_3cx_records_map_to_our_columns(tmp_path):
     # waits: 10:01:30 − 10:00:00 for the agent's call, 11:03:00 − 11:00:00 for the lost one; none through the bot
     assert list(j.appels["attente_s"].fillna(-1)) == [-1, -1, -1, -1, 90, 180]
     assert list(j.appels["masque"]) == [False] * 5 + [True]
-    assert {"0199000001", "Jeanne Fictive", "Chain: 0199000001;800", "0320000000"} <= set(vus)
+    assert {"0199000001", "Jeanne Fictive", "Chain: 0199000001;800", TROIS_CX_APPELE} <= set(vus)
     _sans_numero(repr(j.appels))
 
 
@@ -448,6 +449,25 @@ def test_the_example_log_is_what_its_tool_writes():
     outil = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(outil)
     assert outil.texte().encode("utf-8") == (REPO / "data" / "raw" / "journal_appels_exemple.csv").read_bytes()
+
+
+#: The blocks ARCEP keeps for works of fiction (décision n° 2018-0881 modifiée, annexe 1, § 2.5.12, as Légifrance
+#: prints it: JORFARTI000037263033), each followed by four digits.
+FICTION = ("01 99 00", "02 61 91", "03 53 01", "04 65 71", "05 36 49", "06 39 98")
+
+
+def test_the_example_log_and_this_file_invent_numbers_only_in_the_blocks_kept_for_fiction():
+    from conftest import REPO
+
+    exemple = pd.read_csv(REPO / "data" / "raw" / "journal_appels_exemple.csv", dtype=str, keep_default_na=False)
+    inventes = exemple["appelant"][~exemple["appelant"].isin(["", "anonyme"])]
+    assert len(inventes) > 20_000 and inventes.nunique() > 5_000
+    blocs = "|".join(b.replace(" ", r"[ .]?") for b in FICTION)
+    assert inventes.str.fullmatch(rf"(?:{blocs}) \d\d \d\d").all()
+    # this file's numbers too, however written (spaces, points, +33)
+    ecrits = [A, B, C, D, E, F, G, H, G_INTER, G_POINTS, TROIS_CX_APPELE]
+    norme = [re.sub(r"[\s.]", "", n).replace("+33", "0") for n in ecrits]
+    assert all(re.fullmatch(rf"(?:{'|'.join(b.replace(' ', '') for b in FICTION)})\d{{4}}", n) for n in norme), norme
 
 
 # --------------------------------------------------------------------------- the report, end to end
