@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .erreurs import ErreurParametre
+from .journal_appels import PARCOURS
 from .registre import chiffre
 
 HORAIRES_DEFAUT = "lun-ven 08:30-17:30"
@@ -113,50 +114,58 @@ def hors_horaires(debut: pd.Series, horaires: Horaires) -> np.ndarray:
 
 # --------------------------------------------------------------------------- monthly columns
 
-def _mois(debut: pd.Series) -> pd.Series:
-    """Each call's month as `AAAA-MM` (formatted once per month, not per call)."""
-    return _texte_mois(debut.dt.year.to_numpy() * 100 + debut.dt.month.to_numpy(), debut.index)
+def _cle_mois(debut: pd.Series) -> np.ndarray:
+    """Each call's month as the integer AAAAMM."""
+    return debut.dt.year.to_numpy() * 100 + debut.dt.month.to_numpy()
 
 
-def _texte_mois(cles: np.ndarray, index) -> pd.Series:
-    codes, uniques = pd.factorize(cles)
-    textes = np.array([f"{u // 100:04d}-{u % 100:02d}" for u in uniques], dtype=object)
-    return pd.Series(textes[codes], index=index)
+def _texte_mois(cles) -> list[str]:
+    return [f"{u // 100:04d}-{u % 100:02d}" for u in cles]
 
 
-def _periode_essai(appels: pd.DataFrame) -> pd.Series:
+def _essai(appels: pd.DataFrame, cle: np.ndarray | None = None) -> np.ndarray:
     """True for the calls of a trial month: a month in which the log has at least one callbot call."""
-    cle = appels["debut"].dt.year.to_numpy() * 100 + appels["debut"].dt.month.to_numpy()
-    essai = np.unique(cle[appels["parcours"].isin(CALLBOT).to_numpy()])
-    return pd.Series(np.isin(cle, essai), index=appels.index)
+    cle = _cle_mois(appels["debut"]) if cle is None else cle
+    return np.isin(cle, np.unique(cle[appels["parcours"].isin(CALLBOT).to_numpy()]))
+
+
+def _codes_parcours(appels: pd.DataFrame) -> np.ndarray:
+    """Each call's outcome as its position in `PARCOURS` (read by integer counts, not by text)."""
+    return np.asarray(pd.Categorical(appels["parcours"], categories=PARCOURS).codes, dtype=np.int64)
 
 
 def mensuel(appels: pd.DataFrame, horaires: Horaires) -> pd.DataFrame:
     """The log aggregated to months, in the columns of the monthly calls file: the trial columns filled on
     a month with callbot calls, empty before (as the officer types them); and `hors_horaires_callbot`, the
-    out-of-hours calls the callbot picked up, on trial months (a typed file has no such column)."""
-    d = pd.DataFrame({"periode": _mois(appels["debut"]), "parcours": appels["parcours"].astype(str),
-                      "hors": hors_horaires(appels["debut"], horaires), "attente_s": appels["attente_s"]})
-    comptes = pd.crosstab(d["periode"], d["parcours"]).reindex(columns=sorted(set(REPONDUS + PERDUS + CALLBOT)),
-                                                                 fill_value=0)
-    out = pd.DataFrame(index=comptes.index)
-    out["appels_recus"] = d.groupby("periode").size()
-    out["appels_perdus"] = comptes[PERDUS].sum(axis=1)
-    out["appels_repondus"] = comptes[REPONDUS].sum(axis=1)
-    out["appels_callbot"] = comptes[CALLBOT].sum(axis=1)
-    out["resolus_callbot"] = comptes["callbot_resolu"]
-    out["abandons_callbot"] = comptes["callbot_abandon"]
-    out["transferts_agent"] = comptes[["callbot_transfert_agent", "callbot_transfert_perdu"]].sum(axis=1)
+    out-of-hours calls the callbot picked up, on trial months (a typed file has no such column). Counted as
+    integers per month and outcome (a million calls in a fraction of a second)."""
+    cle = _cle_mois(appels["debut"])
+    mois, codes = np.unique(cle, return_inverse=True)
+    k, np_ = len(mois), len(PARCOURS)
+    parcours = _codes_parcours(appels)
+    comptes = np.bincount(codes * np_ + parcours, minlength=k * np_).reshape(k, np_)
+
+    def somme(quels: list[str]) -> np.ndarray:
+        return comptes[:, [PARCOURS.index(q) for q in quels]].sum(axis=1)
+
+    hors = hors_horaires(appels["debut"], horaires)
+    callbot = np.isin(parcours, [PARCOURS.index(q) for q in CALLBOT])
+    out = pd.DataFrame({"periode": _texte_mois(mois), "appels_recus": np.bincount(codes, minlength=k),
+                        "appels_perdus": somme(PERDUS), "appels_repondus": somme(REPONDUS),
+                        "appels_callbot": somme(CALLBOT), "resolus_callbot": somme(["callbot_resolu"]),
+                        "abandons_callbot": somme(["callbot_abandon"]),
+                        "transferts_agent": somme(["callbot_transfert_agent", "callbot_transfert_perdu"])})
     avant = out["appels_callbot"] == 0
     for c in ESSAI:
         out[c] = out[c].astype("Int64").mask(avant)
-    out["appels_hors_horaires"] = d.groupby("periode")["hors"].sum().astype("Int64")
+    out["appels_hors_horaires"] = pd.array(np.bincount(codes[hors], minlength=k), dtype="Int64")
     # the out-of-hours calls the callbot picked up: what a typed file cannot say (issue 22's « 24 h/24 »)
-    hors_callbot = d[d["hors"] & d["parcours"].isin(CALLBOT)].groupby("periode").size()
-    out["hors_horaires_callbot"] = hors_callbot.reindex(out.index, fill_value=0).astype("Int64").mask(avant)
-    repondus = d[d["parcours"].isin(REPONDUS) & d["attente_s"].notna()]
-    out["attente_moyenne_s"] = repondus.groupby("periode")["attente_s"].mean().reindex(out.index)
-    out = out.reset_index()
+    out["hors_horaires_callbot"] = pd.array(np.bincount(codes[hors & callbot], minlength=k),
+                                            dtype="Int64")
+    out["hors_horaires_callbot"] = out["hors_horaires_callbot"].mask(avant)
+    repondus = appels["parcours"].isin(REPONDUS).to_numpy() & appels["attente_s"].notna().to_numpy()
+    moyenne = appels["attente_s"][repondus].groupby(codes[repondus]).mean()
+    out["attente_moyenne_s"] = moyenne.reindex(range(k)).to_numpy(dtype=float)
     for c in ["appels_recus", "appels_perdus", "appels_repondus"]:
         out[c] = out[c].astype("int64")
     return out[COLONNES_MENSUELLES + ["hors_horaires_callbot"]]
@@ -179,37 +188,43 @@ def _statistiques(w: np.ndarray, seuil_attente_s: float | None) -> dict:
     return ligne
 
 
-def _periodes(appels: pd.DataFrame) -> pd.Series:
-    return pd.Series(np.where(_periode_essai(appels), "pendant l'essai", "avant l'essai"), index=appels.index)
+#: The two periods of a log, before the trial (False) and during it (True).
+PERIODES = ("avant l'essai", "pendant l'essai")
 
 
 def attentes(appels: pd.DataFrame, seuil_attente_s: float | None = None) -> pd.DataFrame:
     """Waits of the calls an agent answered, and apart those of the lost callers, before and during the
     trial: count, shares within 20 s, 1 min, 5 min (and `seuil_attente_s`), above 10 min, median, 90th
     percentile (linear interpolation, numpy's and pandas' default), mean."""
-    periode = _periodes(appels)
+    essai = _essai(appels)
+    attente = appels["attente_s"].to_numpy(float)
+    connue = ~np.isnan(attente)
     lignes = []
     for quoi, parcours in (("répondus par un agent", REPONDUS), ("perdus (attente avant de raccrocher)", PERDUS)):
-        for p in ("avant l'essai", "pendant l'essai"):
-            choix = appels["parcours"].isin(parcours) & (periode == p) & appels["attente_s"].notna()
+        du_parcours = appels["parcours"].isin(parcours).to_numpy() & connue
+        for p, pendant in zip(PERIODES, (False, True), strict=True):
+            choix = du_parcours & (essai == pendant)
             if choix.any():
-                lignes.append({"appels_de": quoi, "periode": p}
-                              | _statistiques(appels.loc[choix, "attente_s"].to_numpy(float), seuil_attente_s))
+                lignes.append({"appels_de": quoi, "periode": p} | _statistiques(attente[choix], seuil_attente_s))
     return pd.DataFrame(lignes)
 
 
 def distribution_attentes(appels: pd.DataFrame) -> pd.DataFrame:
-    """The chart's table: calls an agent answered, by wait class, before and during the trial (count, share)."""
-    periode = _periodes(appels)
-    choix = appels["parcours"].isin(REPONDUS) & appels["attente_s"].notna()
-    bornes = [-math.inf] + [b for b, _ in CLASSES_ATTENTE]
-    classes = pd.cut(appels.loc[choix, "attente_s"], bornes, right=True, labels=[t for _, t in CLASSES_ATTENTE])
-    t = pd.crosstab(classes, periode[choix]).reindex([t for _, t in CLASSES_ATTENTE], fill_value=0)
+    """The chart's table: calls an agent answered, by wait class, before and during the trial (count, share);
+    a period without such a call has no rows."""
+    attente = appels["attente_s"].to_numpy(float)
+    choix = appels["parcours"].isin(REPONDUS).to_numpy() & ~np.isnan(attente)
+    pendant = _essai(appels)[choix].astype(np.int64)
+    # the class of each wait: the first upper bound at or above it (20 s is « 20 s ou moins »)
+    classe = np.searchsorted(np.array([b for b, _ in CLASSES_ATTENTE]), attente[choix], side="left")
+    comptes = np.bincount(classe * 2 + pendant, minlength=2 * len(CLASSES_ATTENTE)).reshape(-1, 2)
     lignes = []
-    for p in t.columns:
-        total = t[p].sum()
-        for classe, n in t[p].items():
-            lignes.append({"periode": p, "attente": classe, "appels": int(n), "part": n / total if total else math.nan})
+    for j, p in enumerate(PERIODES):
+        if not (pendant == j).any():
+            continue
+        total = comptes[:, j].sum()
+        for (_, texte), n in zip(CLASSES_ATTENTE, comptes[:, j], strict=True):
+            lignes.append({"periode": p, "attente": texte, "appels": int(n), "part": n / total if total else math.nan})
     return pd.DataFrame(lignes, columns=["periode", "attente", "appels", "part"])
 
 
@@ -280,12 +295,11 @@ def charge(appels: pd.DataFrame) -> pd.DataFrame:
     if not len(d):
         return pd.DataFrame(columns=["heure"] + JOURS_LONGS)
     jours = pd.date_range(d.min().normalize(), d.max().normalize(), freq="D")
-    nb_jours = pd.Series(jours.day_of_week).value_counts().reindex(range(7), fill_value=0)
-    t = pd.crosstab(d.dt.hour, d.dt.day_of_week).reindex(index=range(24), columns=range(7), fill_value=0)
-    moyenne = t.div(nb_jours.replace(0, np.nan), axis=1)
-    moyenne.columns = JOURS_LONGS
+    nb_jours = np.bincount(jours.day_of_week, minlength=7).astype(float)
+    t = np.bincount(d.dt.hour.to_numpy() * 7 + d.dt.day_of_week.to_numpy(), minlength=24 * 7).reshape(24, 7)
+    moyenne = pd.DataFrame(t / np.where(nb_jours > 0, nb_jours, np.nan), columns=JOURS_LONGS)
     moyenne.insert(0, "heure", [f"{h:02d} h" for h in range(24)])
-    return moyenne.reset_index(drop=True)
+    return moyenne
 
 
 def heure_pointe(appels: pd.DataFrame) -> dict:
@@ -299,13 +313,14 @@ def heure_pointe(appels: pd.DataFrame) -> dict:
 # --------------------------------------------------------------------------- figures
 
 def chiffres(appels: pd.DataFrame, horaires: Horaires, delai_rappel_h: float = DELAI_RAPPEL_H,
-             seuil_attente_s: float | None = None) -> list[dict]:
-    """The log's headline figures, per calendar year (ids keep their names whatever the parameters)."""
+             seuil_attente_s: float | None = None, suivis: np.ndarray | None = None) -> list[dict]:
+    """The log's headline figures, per calendar year (ids keep their names whatever the parameters).
+    `suivis`: `rappele`'s result when the caller has it already."""
     out = []
     dernier = appels["debut"].max()
     hors = hors_horaires(appels["debut"], horaires)
-    essai = _periode_essai(appels).to_numpy()
-    suivis = rappele(appels, delai_rappel_h)
+    essai = _essai(appels)
+    suivis = rappele(appels, delai_rappel_h) if suivis is None else suivis
     annees = appels["debut"].dt.year.to_numpy()
     h = f"{delai_rappel_h:g}".replace(".", ",")
     for annee, g in appels.groupby(appels["debut"].dt.year, sort=True):

@@ -238,8 +238,15 @@ def decimales_valeur(value: float, unit: str, decimales: int | None = None) -> i
     return decimales
 
 
+#: The units of a duration: a figure in them reads by `attente`'s one rule, to the second.
+DUREES = {"secondes": 1, "minutes": 60}
+
+
 def valeur(value: float, unit: str, decimales: int | None = None) -> str:
-    """A figure formatted by its unit in figures.csv (EUR, ratio, count, score, EUR_par_habitant)."""
+    """A figure formatted by its unit in figures.csv (EUR, ratio, count, score, EUR_par_habitant); a duration
+    (`DUREES`) by `attente`, whatever its decimals."""
+    if unit in DUREES:
+        return attente(value * DUREES[unit])
     d = decimales_valeur(value, unit, decimales)
     if unit == "ratio":
         return pourcentage(value, d)
@@ -254,6 +261,8 @@ def valeur_arrondie(value: float, unit: str, decimales: int | None = None) -> fl
     """The number `valeur` prints, in the figure's own unit (a ratio stays a ratio: `0,805` shown `81 %`
     → `0.81`): what a workbook or CSV for Excel holds where it shows the page's precision, so that its
     cell and the page never differ whatever number format the cell has."""
+    if unit in DUREES:  # shown to the second
+        return float(arrondi(value * DUREES[unit], 0)) / DUREES[unit] if math.isfinite(value) else value
     d = decimales_valeur(value, unit, decimales)
     return float(arrondi(value, d + 2) if unit == "ratio" else arrondi(value, d))
 
@@ -292,11 +301,18 @@ def phrase(texte: str) -> str:
 
 
 def attente(seconds: float) -> str:
-    """A waiting time in words: `moins d'une seconde`, `12 s`, `4,7 min`."""
+    """A waiting time, by the one rule every page, table, workbook and figure of a duration follows: rounded to
+    the second (half away from zero), then `moins d'une seconde`, `45 s`, `1 min 20 s`, `10 min`, `75 min 5 s`
+    (minutes beyond the hour: a wait is read in minutes). The exact seconds are kept, so that the text is the
+    figure at the second whatever its size."""
+    if math.isnan(seconds):
+        return "—"
     if math.isinf(seconds):
         return "sans limite (file qui ne se vide jamais)"
-    if seconds < 1:
+    s = int(arrondi(seconds, 0))
+    if s < 1:
         return "moins d'une seconde"
-    if seconds < 60:
-        return nombre(seconds, 0) + "\u00a0s"
-    return nombre(seconds / 60, 1) + "\u00a0min"
+    minutes, reste = divmod(s, 60)
+    if not minutes:
+        return f"{reste}\u00a0s"
+    return entier(minutes) + "\u00a0min" + (f"\u00a0{reste}\u00a0s" if reste else "")

@@ -14,8 +14,9 @@ from collections.abc import Callable, Sequence
 
 import matplotlib
 import numpy as np
+from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from . import formats, svg
@@ -192,6 +193,32 @@ def _valeurs(values) -> list[float | None]:
     return [None if formats.est_manquant(v) else float(v) for v in values]
 
 
+#: An axis of months names every month up to this many; a longer series (a log of ten years) names one month in
+#: `PAS_MOIS`'s first step that leaves at most `ETIQUETTES_MOIS` names, from the first month: 120 labels would
+#: overlap on any screen (and cost seconds to lay out), while the table below the chart keeps every month.
+MOIS_TOUS_NOMMES = 24
+ETIQUETTES_MOIS = 12
+PAS_MOIS = (2, 3, 4, 6, 12, 24, 36, 60, 120)
+
+
+def pas_etiquettes(n: int) -> int:
+    """One label in how many, for `n` months in order (1: every month is named)."""
+    if n <= MOIS_TOUS_NOMMES:
+        return 1
+    return next((p for p in PAS_MOIS if math.ceil(n / p) <= ETIQUETTES_MOIS), math.ceil(n / ETIQUETTES_MOIS))
+
+
+def _axe_mois(ax, abscisses: Sequence[str]) -> None:
+    """The horizontal axis of a series of months: every month named, or one in `pas_etiquettes` (the first
+    month always); slanted beyond four labels."""
+    n = len(abscisses)
+    pas = pas_etiquettes(n)
+    positions = list(range(0, n, pas))
+    vues = len(positions)
+    ax.set_xticks(positions, [abscisses[i] for i in positions], rotation=45 if vues > 4 else 0,
+                  ha="right" if vues > 4 else "center")
+
+
 @dans_le_style
 def courbes_reference(
     abscisses: Sequence[str],
@@ -230,7 +257,7 @@ def courbes_reference(
         ax.axhline(value, color=GRIS, linewidth=1.4, linestyle=tirets[j % len(tirets)], zorder=2,
                    label=f"{label} : {formateur(value)}")
         drawn += 1
-    ax.set_xticks(range(n), abscisses, rotation=45 if n > 4 else 0, ha="right" if n > 4 else "center")
+    _axe_mois(ax, abscisses)
     ax.set_xlim(-0.5, n - 0.5)
     _axe_valeurs(ax, format_valeur, (top or 1) * 1.12, titre_axe)
     if drawn:
@@ -252,25 +279,24 @@ def barres_empilees(
     n = len(categories)
     bottom = [0.0] * n
     kept = [(name, _valeurs(v)) for name, v in series.items() if any(x for x in _valeurs(v) if x is not None)]
+    poignees = []
     for i, (name, vals) in enumerate(kept):
         heights = [v or 0.0 for v in vals]
-        ax.bar(
-            range(n),
-            heights,
-            bottom=bottom,
-            width=0.65,
-            label=name,
-            color=PALETTE[i % len(PALETTE)],
-            edgecolor=CONTOUR,
-            linewidth=0.8,
-            hatch=hatch[i % len(hatch)],
-        )
+        # one collection per series, drawn as one artist: the same rectangles as `ax.bar`, but ten years of
+        # months (480 bars) lay out in a fraction of the time
+        style = {"facecolor": PALETTE[i % len(PALETTE)], "edgecolor": CONTOUR, "linewidth": 0.8,
+                 "hatch": hatch[i % len(hatch)]}
+        ax.add_collection(PatchCollection([Rectangle((x - 0.325, b), 0.65, h) for x, b, h in
+                                           zip(range(n), bottom, heights, strict=True)], **style), autolim=True)
+        poignees.append(Patch(label=name, **style))
         bottom = [b + h for b, h in zip(bottom, heights, strict=False)]
-    ax.set_xticks(range(n), categories, rotation=45 if n > 4 else 0, ha="right" if n > 4 else "center")
+    ax.autoscale_view()
+    _axe_mois(ax, categories)
     ax.grid(axis="x", visible=False)
     _axe_valeurs(ax, format_valeur, (max(bottom) if bottom else 1) * 1.08 or 1, titre_axe)
     if kept:
-        ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.3 if n > 4 else -0.12), ncol=2)
+        ax.legend(handles=poignees, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.3 if n > 4 else -0.12),
+                  ncol=2)
     return fig
 
 

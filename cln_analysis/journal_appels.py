@@ -162,12 +162,16 @@ def _tableau(chemin: Path, nom: str) -> tuple[list[str], pd.DataFrame, np.ndarra
                                           "guillemets mal fermés", ligne=int(m.group(1)) + decalage if m else None,
                                      conseil="une valeur contient peut-être le séparateur ; mettez-la entre "
                                              "guillemets")) from None
-    if corps.isna().to_numpy().any():  # a row narrower than the header: its missing cells are empty
+    # a row narrower than the header: its missing cells are empty (its last cell is then missing: one column tells)
+    if len(corps.columns) and corps[corps.columns[-1]].isna().to_numpy().any():
         corps = corps.fillna("")
-    # each row's line: one record per line is the common case; otherwise number them as the csv module reads
+    # each row's line: one record per line is the common case; otherwise number them as the csv module reads.
+    # Without a quote no record spans lines, so as many records as lines means no blank line was skipped; with
+    # quotes, a skipped blank line and a record over two lines could cancel out, hence the search for the first.
     lignes_texte = text.count("\n") + (not text.endswith("\n"))
-    vide = re.search(r"(?:^|\n)[^\S\n]*(?:" + re.escape(sep) + r"[^\S\n]*)*(?:\n|$)", text.rstrip("\r\n"))
-    if len(corps) == lignes_texte - 1 and vide is None:
+    vide = '"' in text and re.search(r"(?:^|\n)[^\S\n]*(?:" + re.escape(sep) + r"[^\S\n]*)*(?:\n|$)",
+                                     text.rstrip("\r\n"))
+    if len(corps) == lignes_texte - 1 and not vide:
         numeros = np.arange(2 + decalage, 2 + decalage + len(corps), dtype=np.int64)
     else:
         numeros = np.asarray([n for n, r in lignes_csv(text, sep, nom, decalage)[1:]

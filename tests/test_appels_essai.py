@@ -269,8 +269,8 @@ def test_the_wait_compared_with_a_wait_measured_before_the_trial():
     t = appels.annuel(_table(lignes + [("2026-04", 100, 10, 50, 100, 30, 10, 60, 5, 300, None)]))
     ref = appels.derniere_annee_avant_essai(t)
     row = appels.verdicts(t, ref, 1.0, 15, 10, 1 / 3).set_index("objectif").iloc[1]
-    assert row["verdict"] == "atteint" and row["reference"] == "10,0 min en moyenne, mesuré en 2025"
-    assert row["mesure"] == "5,0 min en moyenne (avril 2026)"
+    assert row["verdict"] == "atteint" and row["reference"] == "10\u00a0min en moyenne, mesuré en 2025"
+    assert row["mesure"] == "5\u00a0min en moyenne (avril 2026)"
 
 
 def test_a_year_row_and_its_months_must_agree_on_every_column():
@@ -334,7 +334,8 @@ def test_coherence_of_2025():
     assert c.occupation_postes == pytest.approx(80274 / (10 * 250 * 8 * 60))
     assert c.charge_erlangs == pytest.approx(98953 / (250 * 8 * 60))
     assert c.attente_predite_s < 1  # ten agents for less than one erlang: almost no wait
-    assert formats.attente(c.par_agents.iloc[0]["attente_predite_s"]) == "4,7\u00a0min"  # one agent: ρ/(1−ρ) min
+    # one agent: ρ/(1−ρ) × 60 s, ρ = 98 953 / 120 000 = 0,824608: 282,09 s, read to the second
+    assert formats.attente(c.par_agents.iloc[0]["attente_predite_s"]) == "4\u00a0min\u00a042\u00a0s"
 
 
 @pytest.mark.e2e

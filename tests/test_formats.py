@@ -1,6 +1,7 @@
 """French formatting by Babel: narrow no-break spaces, decimal comma, French dates."""
 
 import datetime as dt
+import math
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 
 from babel.numbers import format_decimal, format_percent
@@ -172,3 +173,26 @@ def test_phrase_upper_cases_the_first_letter_only():
         "Non mesurable : la colonne « appels_callbot » manque")
     assert f.phrase("éléments de CNI") == "Éléments de CNI"  # an accented letter, the rest untouched
     assert f.phrase("12 %") == "12 %" and f.phrase("") == ""
+
+
+def test_one_rule_for_every_duration_rounded_to_the_second():
+    # rounded half away from zero first (59,5 s is a minute), then seconds below a minute, minutes and seconds above
+    attendus = {0: "moins d'une seconde", 0.49: "moins d'une seconde", 0.5: f"1{NBSP}s", 45: f"45{NBSP}s",
+                59.4: f"59{NBSP}s", 59.5: f"1{NBSP}min", 80: f"1{NBSP}min{NBSP}20{NBSP}s",
+                365: f"6{NBSP}min{NBSP}5{NBSP}s", 600: f"10{NBSP}min", 4505: f"75{NBSP}min{NBSP}5{NBSP}s",
+                90_000: f"1{NNBSP}500{NBSP}min"}
+    for secondes, texte in attendus.items():
+        assert f.attente(secondes) == texte, secondes
+    assert f.attente(math.inf) == "sans limite (file qui ne se vide jamais)"
+
+
+def test_a_figure_in_seconds_or_minutes_reads_by_the_duration_rule():
+    # the text a figure shows (registre.affichage → valeur) is the text of a table cell (attente): 80 s never
+    # « 80 s » in the prose and « 1,3 min » in a table
+    assert f.valeur(80, "secondes") == f.attente(80) == f"1{NBSP}min{NBSP}20{NBSP}s"
+    assert f.valeur(80, "secondes", 0) == f.valeur(80, "secondes", 2) == f"1{NBSP}min{NBSP}20{NBSP}s"
+    assert f.valeur(4.7, "minutes") == f"4{NBSP}min{NBSP}42{NBSP}s"  # 4,7 × 60 = 282 s
+    assert f.valeur(10, "minutes", 1) == f"10{NBSP}min"
+    # what a workbook cell holds where it shows the page's text: the figure at the second, in its own unit
+    assert f.valeur_arrondie(79.5, "secondes") == 80.0
+    assert f.valeur_arrondie(4.7333, "minutes") == 284 / 60  # 283,998 s → 284 s

@@ -49,3 +49,31 @@ def test_a_chart_looks_the_same_whatever_the_caller_set():
 def test_the_bars_carry_their_french_labels():
     dessin = graphiques.en_svg(_dessin())
     assert ">7,3\u00a0%<" in dessin and ">2,2\u00a0%<" in dessin
+
+
+def _mois(n):
+    return [f"{m} {2016 + i // 12}" for i, m in enumerate(["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.",
+                                                           "août", "sept.", "oct.", "nov.", "déc."] * 20)][:n]
+
+
+def test_a_long_series_of_months_names_one_month_in_a_step_that_leaves_twelve_at_most():
+    # 24 months or fewer: every one; 30: one in 3 (⌈30/2⌉ = 15 > 12, ⌈30/3⌉ = 10); 120: one in 12, each
+    # January; 145: ⌈145/12⌉ = 13 > 12, one in 24
+    for n, pas in ((6, 1), (24, 1), (25, 3), (30, 3), (48, 4), (72, 6), (120, 12), (144, 12), (145, 24)):
+        noms = _mois(n)
+        for fig in (graphiques.barres_empilees(noms, {"Appels": [1.0] * n}),
+                    graphiques.courbes_reference(noms, {"Taux": [0.5] * n})):
+            vus = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+            assert vus == noms[::pas], (n, pas)
+    assert [t.get_text() for t in graphiques.barres_empilees(_mois(120), {"Appels": [1.0] * 120}).axes[0]
+            .get_xticklabels()] == [f"janv. {a}" for a in range(2016, 2026)]
+
+
+def test_stacked_bars_are_drawn_where_the_values_put_them():
+    fig = graphiques.barres_empilees(["a", "b"], {"Un": [3, 4], "Deux": [None, 2], "Vide": [None, None]})
+    ax = fig.axes[0]
+    boites = [[tuple(round(v, 3) for v in p.get_extents().bounds) for p in c.get_paths()] for c in ax.collections]
+    # (x, y, width, height): bars 0,65 wide centred on 0 and 1, « Deux » stacked on « Un », « Vide » left out
+    assert boites == [[(-0.325, 0, 0.65, 3), (0.675, 0, 0.65, 4)], [(-0.325, 3, 0.65, 0), (0.675, 4, 0.65, 2)]]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Un", "Deux"]
+    assert ax.get_ylim() == (0, 6 * 1.08)

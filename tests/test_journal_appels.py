@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,7 @@ from cln_analysis.erreurs import ErreurDonnees, ErreurParametre
 A, B, C, D = "01 99 00 00 01", "01 99 00 00 02", "01 99 00 00 03", "01 99 00 00 04"
 E, F, G, H = "01 99 00 00 05", "01 99 00 00 06", "01 99 00 00 07", "01 99 00 00 08"
 G_INTER, G_POINTS = "+33 1 99 00 00 07", "01.99.00.00.07"  # G written otherwise: the same caller
+TROIS_CX_APPELE = "0353010000"  # the number called in the 3CX records: zone 03's block kept for fiction
 
 # (debut, appelant, parcours, attente_s, duree_s); the comment says in or out of « lun-ven 08:30-17:30 »
 APPELS = [
@@ -151,17 +153,17 @@ def test_3cx_records_map_to_our_columns(tmp_path):
               "reason_terminated", "chain", "from_dispname")
     t = "2026-04-07 "
     rows = [
-        ("1", t + "09:00:00", t + "09:00:02", t + "09:02:00", "0199000001", "0320000000", "800", "TerminatedByDst",
+        ("1", t + "09:00:00", t + "09:00:02", t + "09:02:00", "0199000001", TROIS_CX_APPELE, "800", "TerminatedByDst",
          "Chain: 0199000001;800", "Jeanne Fictive"),
-        ("2", t + "09:10:00", t + "09:10:01", t + "09:11:00", "0199000002", "0320000000", "800", "TerminatedBySrc",
+        ("2", t + "09:10:00", t + "09:10:01", t + "09:11:00", "0199000002", TROIS_CX_APPELE, "800", "TerminatedBySrc",
          "Chain: 0199000002;800", ""),
-        ("3", t + "09:20:00", t + "09:20:01", t + "09:30:00", "0199000003", "0320000000", "Ext.101",
+        ("3", t + "09:20:00", t + "09:20:01", t + "09:30:00", "0199000003", TROIS_CX_APPELE, "Ext.101",
          "TerminatedBySrc", "Chain: 0199000003;800;8000;Ext.101", ""),
-        ("4", t + "09:40:00", t + "09:40:01", t + "09:50:00", "0199000004", "0320000000", "8000", "TerminatedBySrc",
+        ("4", t + "09:40:00", t + "09:40:01", t + "09:50:00", "0199000004", TROIS_CX_APPELE, "8000", "TerminatedBySrc",
          "Chain: 0199000004;800;8000", ""),
-        ("5", t + "10:00:00", t + "10:01:30", t + "10:05:00", "0199000005", "0320000000", "102", "TerminatedByDst",
+        ("5", t + "10:00:00", t + "10:01:30", t + "10:05:00", "0199000005", TROIS_CX_APPELE, "102", "TerminatedByDst",
          "Chain: 0199000005;8000;102", ""),
-        ("6", t + "11:00:00", "", t + "11:03:00", "Anonymous", "0320000000", "8000", "TerminatedBySrc",
+        ("6", t + "11:00:00", "", t + "11:03:00", "Anonymous", TROIS_CX_APPELE, "8000", "TerminatedBySrc",
          "Chain: Anonymous;8000", ""),
     ]
     vus = []
@@ -172,7 +174,7 @@ def test_3cx_records_map_to_our_columns(tmp_path):
     # waits: 10:01:30 − 10:00:00 for the agent's call, 11:03:00 − 11:00:00 for the lost one; none through the bot
     assert list(j.appels["attente_s"].fillna(-1)) == [-1, -1, -1, -1, 90, 180]
     assert list(j.appels["masque"]) == [False] * 5 + [True]
-    assert {"0199000001", "Jeanne Fictive", "Chain: 0199000001;800", "0320000000"} <= set(vus)
+    assert {"0199000001", "Jeanne Fictive", "Chain: 0199000001;800", TROIS_CX_APPELE} <= set(vus)
     _sans_numero(repr(j.appels))
 
 
@@ -449,6 +451,25 @@ def test_the_example_log_is_what_its_tool_writes():
     assert outil.texte().encode("utf-8") == (REPO / "data" / "raw" / "journal_appels_exemple.csv").read_bytes()
 
 
+#: The blocks ARCEP keeps for works of fiction (décision n° 2018-0881 modifiée, annexe 1, § 2.5.12, as Légifrance
+#: prints it: JORFARTI000037263033), each followed by four digits.
+FICTION = ("01 99 00", "02 61 91", "03 53 01", "04 65 71", "05 36 49", "06 39 98")
+
+
+def test_the_example_log_and_this_file_invent_numbers_only_in_the_blocks_kept_for_fiction():
+    from conftest import REPO
+
+    exemple = pd.read_csv(REPO / "data" / "raw" / "journal_appels_exemple.csv", dtype=str, keep_default_na=False)
+    inventes = exemple["appelant"][~exemple["appelant"].isin(["", "anonyme"])]
+    assert len(inventes) > 20_000 and inventes.nunique() > 5_000
+    blocs = "|".join(b.replace(" ", r"[ .]?") for b in FICTION)
+    assert inventes.str.fullmatch(rf"(?:{blocs}) \d\d \d\d").all()
+    # this file's numbers too, however written (spaces, points, +33)
+    ecrits = [A, B, C, D, E, F, G, H, G_INTER, G_POINTS, TROIS_CX_APPELE]
+    norme = [re.sub(r"[\s.]", "", n).replace("+33", "0") for n in ecrits]
+    assert all(re.fullmatch(rf"(?:{'|'.join(b.replace(' ', '') for b in FICTION)})\d{{4}}", n) for n in norme), norme
+
+
 # --------------------------------------------------------------------------- the report, end to end
 
 @pytest.mark.e2e
@@ -476,6 +497,25 @@ def test_a_run_with_the_log_shows_its_sections_and_no_number_of_the_file_in_any_
     assert figures["appels.2026.attente.part_moins_20s"] == pytest.approx(3 / 9)  # 20, 10, 5
     assert figures["appels.2026.attente.part_plus_10min"] == pytest.approx(1 / 9)  # 1000
     assert figures["appels.2026.attente.mediane_s"] == 45
+    # one text per duration: the 90th percentile of 5 10 20 30 45 61 120 240 1000 s is 240 + 0,2 × 760 = 392 s,
+    # « 6 min 32 s » in the prose, the table, the workbook, the goals table and the audit page; before the trial
+    # (30 and 700 s) the median is 365 s « 6 min 5 s », the 90th percentile 30 + 0,9 × 670 = 633 s « 10 min 33 s »
+    texte = re.sub(r"<[^>]+>", "", page)
+    assert "La moitié a attendu moins de 45 s ; neuf sur dix, moins de 6 min 32 s." in texte
+    assert "médiane 45 s, 90 % des appels en 6 min 32 s ou moins" in texte
+    assert "médiane 6 min 5 s, 90 % des appels en 10 min 33 s ou moins" in texte
+    audit = (depot / "reports" / "audit" / "appels.html").read_text(encoding="utf-8")
+    assert 'data-chiffre="appels.2026.attente.p90_s">6\u00a0min\u00a032\u00a0s<' in audit
+    import openpyxl
+
+    feuille = openpyxl.load_workbook(depot / "reports" / "donnees" / "appels.xlsx")["attentes"]
+    entete, *lignes = [[c.value for c in ligne] for ligne in feuille.iter_rows()]
+    p90 = {(ligne[0], ligne[1]): ligne[entete.index("Attente que 90 % des appels ne dépassent pas")]
+           for ligne in lignes}
+    assert p90[("répondus par un agent", "pendant l'essai")] == "6\u00a0min\u00a032\u00a0s"
+    assert p90[("répondus par un agent", "avant l'essai")] == "10\u00a0min\u00a033\u00a0s"
+    tableau = page[page.index("Attentes mesurées, avant et pendant"):]
+    assert "6 min 32 s" in tableau[:tableau.index("</table>")]
     assert figures["appels.2026.numeros_masques"] == 3  # calls 12, 13, 28
     # the trial's global rate from the log's months: (14 + 12 − 3 − 3) / (14 + 12)
     assert figures["appels.2026.taux_decroche_global_essai"] == pytest.approx(20 / 26)

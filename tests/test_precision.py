@@ -52,6 +52,13 @@ def test_marks_are_read_back():
     assert marques(page) == {"grille.score_global": ["2,04", "2,04"], "b.x": ["7,3 %"]}
 
 
+def test_a_duration_is_read_back_to_the_second():
+    assert _attendu("80", "1\u00a0min\u00a020\u00a0s", ROUND_HALF_UP, "secondes") == (Decimal(80), Decimal(80))
+    assert _attendu("4.7", "4\u00a0min\u00a042\u00a0s", ROUND_HALF_UP, "minutes") == (Decimal(282), Decimal(282))
+    assert _attendu("79.4", "1\u00a0min\u00a020\u00a0s", ROUND_HALF_UP, "secondes") == (Decimal(80), Decimal(79))
+    assert _attendu("1e-07", "moins d'une seconde", ROUND_HALF_UP, "secondes") == (None, None)
+
+
 def test_published_text_sets_the_precision_declared_decimals_come_next():
     assert _norme(registre.affichage(229_510_000, "EUR", "229,51 M€")) == "229,51 M €"  # as the slide prints it
     assert _norme(registre.affichage(0.07316, "ratio", "7,3 %", declarees=0)) == "7,3 %"
@@ -96,10 +103,21 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal  # noqa: 
 _TEXTE = re.compile(r"([+\-\u2212]?)(\d+(?:,(\d+))?)(M€|%|€)?")
 
 
-def _attendu(valeur: str, texte: str, mode: str) -> tuple[Decimal, Decimal]:
+_DUREE = re.compile(r"(?:(\d+)min)?(?:(\d+)s)?")
+#: A duration's unit in seconds (a figure in seconds or minutes reads « 1 min 20 s », to the second).
+_SECONDES = {"secondes": 1, "minutes": 60}
+
+
+def _attendu(valeur: str, texte: str, mode: str, unite: str = "") -> tuple[Decimal, Decimal]:
     """(number the text shows, the value rounded by `mode` at the text's decimals), computed here with the decimal
-    module alone: the value's shortest decimal form, scaled exactly, quantised."""
+    module alone: the value's shortest decimal form, scaled exactly, quantised. A duration is compared in seconds."""
     compact = re.sub(r"[\s\u00a0\u202f]", "", texte)
+    if unite in _SECONDES:
+        d = _DUREE.fullmatch(compact)
+        if not d or not any(d.groups()):  # « moins d'une seconde », « sans limite »
+            return None, None
+        montre = Decimal(int(d.group(1) or 0) * 60 + int(d.group(2) or 0))
+        return montre, (Decimal(repr(float(valeur))) * _SECONDES[unite]).quantize(Decimal(1), rounding=mode)
     m = _TEXTE.match(compact)
     if not m:  # a figure said in words (« moins d'une seconde »)
         return None, None
@@ -123,7 +141,7 @@ def test_every_published_figure_of_every_page_and_the_index_follows_the_rule(pag
             (f"audit {i}", m) for i, m in audits.items()]:
         for fid, textes in marquees.items():
             for texte in textes:
-                montre, attendu = _attendu(figures[fid]["value"], texte, _mode(fid))
+                montre, attendu = _attendu(figures[fid]["value"], texte, _mode(fid), figures[fid]["unit"])
                 if montre is None:
                     continue
                 assert montre == attendu, f"{ou} : {fid} = {figures[fid]['value']} affiché « {texte} »"

@@ -6,9 +6,13 @@ before (April–June 2025, no callbot), in the project's documented columns (`de
 mornings, a few calls out of hours, on weekends and on public holidays; about 4 % of the numbers are withheld
 (empty or « anonyme »); some callers call back within hours.
 
-The numbers are invented in the range 01 99 00 00 00 – 01 99 00 99 99, which the French numbering plan
-(ARCEP, plan national de numérotation, décision n° 2018-0881 modifiée) keeps out of service for use in
-works of fiction: no one can be reached there. Nothing in this file was measured.
+The numbers are invented in the range 01 99 00 00 00 – 01 99 00 99 99. The French numbering plan keeps it out of
+service for works of fiction: ARCEP, décision n° 2018-0881 modifiée du 24 juillet 2018 établissant le plan national
+de numérotation, annexe 1, § 2.5.12, which allots the blocks 01 99 00, 02 61 91, 03 53 01, 04 65 71, 05 36 49 and
+06 39 98 (each followed by four digits) « aux œuvres audiovisuelles » — no one can be reached there
+(https://www.legifrance.gouv.fr/jorf/article_jo/JORFARTI000037263033; the State's design system, DSFR, « Numéro de
+téléphone », asks for examples in the same blocks). `FICTION` below is that range, and the script refuses to write a
+number outside it. Nothing in this file was measured.
 
     .venv/bin/python tools/generer_journal_exemple.py
 """
@@ -28,6 +32,8 @@ GRAINE = 20260401
 MOIS = ["2025-04", "2025-05", "2025-06", "2026-04", "2026-05", "2026-06"]
 APPELS_PAR_JOUR_OUVRE = 185  # ≈ 25 000 calls over the six months
 NUMEROS = 10_000  # invented callers: the whole reserved range
+#: The block ARCEP reserves for works of fiction in zone 01 (plan national de numérotation, annexe 1, § 2.5.12).
+FICTION = "01 99 00"
 
 
 def _arrivees(rng: np.random.Generator, mois: str) -> pd.DatetimeIndex:
@@ -63,7 +69,7 @@ def _journal(rng: np.random.Generator) -> pd.DataFrame:
     rappel = rng.random(n) < 0.10
     source = np.flatnonzero(rappel) - 1 - rng.integers(0, 40, rappel.sum())
     appelant[rappel] = appelant[np.clip(source, 0, None)]
-    numeros = np.array([f"01 99 00 {k // 100:02d} {k % 100:02d}" for k in range(NUMEROS)])[appelant].astype(object)
+    numeros = np.array([f"{FICTION} {k // 100:02d} {k % 100:02d}" for k in range(NUMEROS)])[appelant].astype(object)
     masque = rng.random(n) < 0.04
     numeros[masque] = np.where(rng.random(masque.sum()) < 0.5, "", "anonyme")
     hors = hors_horaires(pd.Series(debut), lire_horaires(HORAIRES_DEFAUT))
@@ -96,6 +102,9 @@ def _journal(rng: np.random.Generator) -> pd.DataFrame:
 def texte() -> str:
     """The file's exact text."""
     df = _journal(np.random.default_rng(GRAINE))
+    inventes = df["appelant"][~df["appelant"].isin(["", "anonyme"])]
+    if not inventes.str.fullmatch(rf"{FICTION} \d\d \d\d").all():  # never a number someone could answer
+        raise SystemExit("un numéro inventé sort de la tranche réservée à la fiction")
     buf = io.StringIO()
     df.to_csv(buf, index=False, lineterminator="\n", float_format="%.0f", quoting=csv.QUOTE_MINIMAL)
     return buf.getvalue()

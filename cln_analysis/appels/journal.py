@@ -54,7 +54,7 @@ def lire(chemin: str | Path, horaires: str, delai_rappel_h: float, seuil_attente
     a = j.appels
     mensuel = aj.mensuel(a, h)
     mensuel.attrs["fichier"] = j.fichier
-    essai = aj._periode_essai(a).to_numpy()
+    essai = aj._essai(a)
     annees = a["debut"].dt.year.to_numpy()
     annee_essai = int(annees[essai].max()) if essai.any() else None
     suivis = aj.rappele(a, delai_rappel_h)
@@ -69,7 +69,7 @@ def lire(chemin: str | Path, horaires: str, delai_rappel_h: float, seuil_attente
     return AnalyseJournal(
         j.fichier, j.description, len(a), h, delai_rappel_h, seuil_attente_s, mensuel,
         aj.attentes(a, seuil_attente_s), aj.distribution_attentes(a), resolus, perdus, aj.charge(a), pointe,
-        bool(avant.any()), annee_pointe, aj.chiffres(a, h, delai_rappel_h, seuil_attente_s), annee_essai)
+        bool(avant.any()), annee_pointe, aj.chiffres(a, h, delai_rappel_h, seuil_attente_s, suivis), annee_essai)
 
 
 @dataclass(frozen=True)

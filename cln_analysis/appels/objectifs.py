@@ -91,11 +91,11 @@ def _attente(y, reference, attente_max_min, attente_min_min, attentes):
         return objectif, mesure, affirmation, (ATTEINT if ok else PAS_ATTEINT) + AFFIRMATION
     if y is None or pd.isna(y["attente_moyenne_essai_min"]):
         return objectif, "—", affirmation, _manque("attente_moyenne_s")
-    mesure = (f"{f.nombre(y['attente_moyenne_essai_min'], 1)} min en moyenne "
+    mesure = (f"{f.valeur(y['attente_moyenne_essai_min'], 'minutes')} en moyenne "
               f"({y['periode_attente_essai'] or y['annee']})")
     avant_min = reference.get("attente_moyenne_min", math.nan)
     if pd.notna(avant_min):
-        return objectif, mesure, f"{f.nombre(avant_min, 1)} min en moyenne, mesuré en {int(reference['annee'])}", \
+        return objectif, mesure, f"{f.valeur(avant_min, 'minutes')} en moyenne, mesuré en {int(reference['annee'])}", \
             ATTEINT if y["attente_moyenne_essai_min"] < avant_min else PAS_ATTEINT
     ok = y["attente_moyenne_essai_min"] < attente_min_min
     return objectif, mesure, affirmation, (ATTEINT if ok else PAS_ATTEINT) + AFFIRMATION

@@ -66,7 +66,7 @@ def essentiel(r: Rapport, c: Contexte) -> list[Html]:
         r.cle(f"{p}.recus", f"appels reçus en {A}"),
         r.cle(f"{p}.taux_decroche", "taux de décroché par un agent"),
         r.cle(f"{p}.perdus", "appels perdus"),
-        (f.nombre(c.h.duree_moyenne_min, 0) + " min", "durée moyenne d'un appel"),
+        (f.attente(c.h.duree_moyenne_min * 60), "durée moyenne d'un appel"),
     ]), rendu.texte(
         "En {A}, le standard de la Ville a reçu <strong>{rec}</strong> appels et en a décroché {rep} : un taux de "
         "décroché de <strong>{taux}</strong>. {perdus} "
@@ -210,7 +210,7 @@ def mois(r: Rapport, c: Contexte, nat: pd.DataFrame) -> list[Html]:
 
 
 def ecart(r: Rapport, c: Contexte, obj: appels.EcartObjectif, jours_ouvres: int) -> list[Html]:
-    duree = f.pluriel(round(c.h.duree_moyenne_min), "minute", "minutes")
+    duree = f.attente(c.h.duree_moyenne_min * 60)
     q = f"appels.{obj.annee}"
     return [rendu.texte(
         "Le projet de <em>callbot</em> vise {obj} des appels décrochés. En {A}, il aurait fallu répondre à "
@@ -237,7 +237,7 @@ def charge(r: Rapport, c: Contexte, coh: appels.Coherence, postes: int, jours_ou
            heures_ouverture_jour: float, attente_min_min: float = 10, attente_max_min: float = 15) -> list[Html]:
     A = c.annee
     p = f"appels.{A}"
-    duree = f.pluriel(round(c.h.duree_moyenne_min), "minute", "minutes")
+    duree = f.attente(c.h.duree_moyenne_min * 60)
     charge_txt = marque(f"appels.{coh.annee}.charge_erlangs", f.nombre(coh.charge_erlangs, 2))
     tableau = r.tableau("erlang_par_agents", coh.par_agents,
                         "Attente prédite par le modèle d'Erlang C selon le nombre d'agents au téléphone, charge de "
@@ -266,7 +266,7 @@ def charge(r: Rapport, c: Contexte, coh: appels.Coherence, postes: int, jours_ou
             a1=f.entier(attente_max_min)),
             tableau]
     un_agent = coh.par_agents.iloc[0]
-    attente = marque(f"appels.{coh.annee}.attente_predite_erlang_s", f.attente(coh.attente_predite_s))
+    attente = r.valeur(f"appels.{coh.annee}.attente_predite_erlang_s")
     un_seul = un_agent["attente_predite_s"]
     att1 = (f.attente(un_seul) if math.isfinite(un_seul)
             else "aucune limite avec un seul agent, dont la file serait instable")
@@ -326,7 +326,7 @@ def hypotheses(c: Contexte, ctx: pd.DataFrame, postes: int, jours_ouvres: int,
         "par "
         "jour (hypothèses de ce rapport, paramètres « jours_ouvres » et « heures_ouverture_jour ») ; le standard n'a "
         "pas donné ses horaires exacts.",
-        f"Heures de conversation et charge : appels × durée moyenne ({f.nombre(h.duree_moyenne_min, 1)} min, arrondie "
+        f"Heures de conversation et charge : appels × durée moyenne ({f.attente(h.duree_moyenne_min * 60)}, arrondie "
         "par la diapositive à la minute) : un ordre de grandeur. Le modèle d'Erlang C suppose des appels arrivant au "
         "hasard, également répartis sur l'ouverture, sans abandon : il donne la meilleure attente possible, pas "
         "l'attente réelle.",
