@@ -52,18 +52,26 @@ class NoyauArrete(Exception):
     """The notebook's kernel died or was stopped (time limit, Ctrl-C); the message is French."""
 
 
-def _message_echec(exc: BaseException) -> str:
+def _message_echec(exc: BaseException, collecteur: balayage.Collecteur | None = None) -> str:
+    """The French message of a failed report, as the terminal, build/etat.json and the audit page show it: a
+    library's message (pandas, openpyxl, zipfile… in the kernel, or the runner's own) reduced by
+    `balayage.reduire_message` — paths by file name, quoted values left out, nothing this run collected."""
     # papermill is imported only once a notebook runs (the no-change path stays fast)
     from papermill.exceptions import PapermillExecutionError
 
     if isinstance(exc, PapermillExecutionError):
         erreur = erreurs.depuis_noyau(exc.ename, exc.evalue)
         if erreur is None:
-            return f"erreur inattendue dans la cellule {exc.exec_count} du notebook : {exc.ename} : {exc.evalue}"
+            debut = f"erreur inattendue dans la cellule {exc.exec_count} du notebook : "
+            return debut + balayage.reduire_message(f"{exc.ename} : {exc.evalue}", True, collecteur,
+                                                    repli=f"{exc.ename} (détail non reproduit : il citait un "
+                                                          "chemin local ou une donnée lue)")
         exc = erreur  # the package's own error: its message is already French and complete
     if isinstance(exc, (NoyauArrete, ErreurCLN, publication.SortiesAbsentes, publication.FuitesTrouvees)):
-        return str(exc)
-    return f"{type(exc).__name__} : {exc}"
+        return balayage.reduire_message(str(exc), False, collecteur)
+    return balayage.reduire_message(f"{type(exc).__name__} : {exc}", True, collecteur,
+                                    repli=f"{type(exc).__name__} (détail non reproduit : il citait un chemin local "
+                                          "ou une donnée lue)")
 
 
 def _sorties(rapports: Iterable[catalogue.DefinitionRapport]) -> list[Path]:
@@ -361,7 +369,7 @@ def _publier(rap, k, t, nb, exc, state, quand, journal, collecteur=None) -> Resu
             return Resultat(rap.id, "ok", duree=t, avertissements=(
                 [f"{formats.pluriel(n_bad, 'chiffre', 'chiffres')} en écart avec le document publié"] if n_bad else [])
                 + sorties.avertissements)
-    message = _message_echec(exc)
+    message = _message_echec(exc, collecteur)
     precedent = state.get(rap.id)
     state[rap.id] = (dataclasses.replace(precedent, statut="echec", message=message, cle=None, date=date,
                                          date_iso=date_iso)
