@@ -144,6 +144,9 @@ def sel_de_l_environnement() -> bytes | None:
 #: The environment variable by which the runner hands its salt to the kernels (never a papermill parameter,
 #: never written: the executed notebook records no environment).
 VARIABLE_SEL = "CLN_ANALYSIS_SEL"
+#: The environment variable by which the runner tells the kernels it runs with `--debug`: their warnings' own
+#: text is handed too, for the terminal only (`Avertissements.phrases(brut=True)`).
+VARIABLE_DEBUG = "CLN_ANALYSIS_DEBUG"
 
 
 class Collecteur:
@@ -442,9 +445,10 @@ class Avertissements:
 
     enregistres: list[warnings.WarningMessage] = field(default_factory=list)
 
-    def phrases(self) -> list[str]:
+    def phrases(self, brut: bool = False) -> list[str]:
         """One French sentence for each different thing the officer must know, in order; a warning the
-        project does not know is said by its category and the library that gave it, nothing more."""
+        project does not know is said by its category and the library that gave it, nothing more. With `brut`
+        (`--debug`, for the terminal only), each warning's own text follows, as Python prints it."""
         out: list[str] = []
         for w in self.enregistres:
             texte = str(w.message)
@@ -454,6 +458,8 @@ class Avertissements:
                           f"({w.category.__name__}) : relancez avec --debug pour le voir.")
             if phrase not in out:
                 out.append(phrase)
+        if brut:
+            out += [f"(--debug) {w.filename}:{w.lineno}: {w.category.__name__}: {w.message}" for w in self.enregistres]
         return out
 
 

@@ -228,6 +228,7 @@ def _run(args) -> int:
         limite=args.limite or executeur.LIMITE_DEFAUT,
         enregistrer=not (args.essai or args.defauts),
         enregistres=not args.defauts,
+        debug=args.debug,
     )
     ok = [r for r in resultats if r.statut == "ok"]
     same = [r for r in resultats if r.statut == "inchange"]

@@ -396,6 +396,11 @@ def test_un_avertissement_inconnu_ne_dit_que_sa_categorie_et_sa_bibliotheque():
     assert capture.phrases() == [
         "la bibliothèque pandas a émis un avertissement (RuntimeWarning) : relancez avec --debug pour le voir.",
         "la bibliothèque Python a émis un avertissement (DeprecationWarning) : relancez avec --debug pour le voir."]
+    # with --debug (the terminal only), each warning's own text follows
+    assert capture.phrases(brut=True)[2:] == [
+        "(--debug) /home/jm/.venv/lib/python3.11/site-packages/pandas/core/frame.py:12: RuntimeWarning: "
+        "/home/jm/secret.csv: colonne bizarre"] + [
+        f"(--debug) {__file__}:{w.lineno}: DeprecationWarning: encore" for w in capture.enregistres[1:]]
 
 
 
