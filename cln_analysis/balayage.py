@@ -144,6 +144,9 @@ def sel_de_l_environnement() -> bytes | None:
 #: The environment variable by which the runner hands its salt to the kernels (never a papermill parameter,
 #: never written: the executed notebook records no environment).
 VARIABLE_SEL = "CLN_ANALYSIS_SEL"
+#: The environment variable by which the runner tells the kernels it runs with `--debug`: their warnings' own
+#: text is handed too, for the terminal only (`Avertissements.phrases(brut=True)`).
+VARIABLE_DEBUG = "CLN_ANALYSIS_DEBUG"
 
 
 class Collecteur:
@@ -414,21 +417,25 @@ def balayer(fichiers: Iterable[str | Path], collecteur: Collecteur | None = None
 # --- warnings, on the kernel side ----------------------------------------------------------------------------
 
 #: What the officer must know of a library's warning, by a pattern of its (English) text: said in French,
-#: nothing of the original (it names paths).
+#: nothing of the original (it names paths), nor the library's name (the officer knows Excel, not openpyxl).
 PHRASES = (
     (re.compile(r"Data Validation extension is not supported"),
-     "le classeur contient des listes déroulantes (validation des données) qu'openpyxl ne sait pas lire : elles "
-     "sont ignorées, les valeurs des cellules sont lues telles qu'elles sont."),
+     "le classeur contient des listes déroulantes (validation des données) : elles ne sont pas lues, les valeurs "
+     "des cellules sont lues telles qu'elles sont."),
     (re.compile(r"Conditional Formatting extension is not supported"),
-     "le classeur contient une mise en forme conditionnelle qu'openpyxl ne sait pas lire : elle est ignorée, "
-     "les valeurs des cellules sont lues telles qu'elles sont."),
+     "le classeur contient une mise en forme conditionnelle : elle n'est pas lue, les valeurs des cellules sont "
+     "lues telles qu'elles sont."),
     (re.compile(r"extension is not supported and will be removed"),
-     "le classeur contient une extension d'Excel qu'openpyxl ne sait pas lire : elle est ignorée, les valeurs "
+     "le classeur contient une fonction d'Excel que la lecture ne connaît pas : elle est ignorée, les valeurs "
      "des cellules sont lues telles qu'elles sont."),
     (re.compile(r"Workbook contains no default style"),
      "le classeur n'a pas de style par défaut : les valeurs sont lues, leur mise en forme est ignorée."),
     (re.compile(r"Could not infer format|Parsing dates in .* format"),
      "une colonne de dates n'a pas un format unique : vérifiez les dates du fichier."),
+    # nbformat, in the runner, reading a notebook saved by an older tool (or edited by hand)
+    (re.compile(r"Cell is missing an id field"),
+     "un notebook a des cellules sans identifiant (enregistré par un ancien outil ou modifié à la main) : il est "
+     "exécuté quand même ; ouvrez-le dans JupyterLab (make lab) et enregistrez-le pour le mettre à jour."),
 )
 
 
@@ -438,9 +445,10 @@ class Avertissements:
 
     enregistres: list[warnings.WarningMessage] = field(default_factory=list)
 
-    def phrases(self) -> list[str]:
+    def phrases(self, brut: bool = False) -> list[str]:
         """One French sentence for each different thing the officer must know, in order; a warning the
-        project does not know is said by its category and the library that gave it, nothing more."""
+        project does not know is said by its category and the library that gave it, nothing more. With `brut`
+        (`--debug`, for the terminal only), each warning's own text follows, as Python prints it."""
         out: list[str] = []
         for w in self.enregistres:
             texte = str(w.message)
@@ -450,6 +458,8 @@ class Avertissements:
                           f"({w.category.__name__}) : relancez avec --debug pour le voir.")
             if phrase not in out:
                 out.append(phrase)
+        if brut:
+            out += [f"(--debug) {w.filename}:{w.lineno}: {w.category.__name__}: {w.message}" for w in self.enregistres]
         return out
 
 
@@ -475,17 +485,38 @@ def capturer_avertissements() -> Iterator[Avertissements]:
             capture.enregistres.extend(recorded)
 
 
+def _enregistreur(capture: Avertissements):
+    """A `warnings.showwarning` that records into `capture` instead of printing (from any thread: the filters
+    still decide which warnings are shown, as Python's defaults or `-W` / PYTHONWARNINGS set them)."""
+
+    def montrer(message, category, filename, lineno, file=None, line=None):
+        capture.enregistres.append(warnings.WarningMessage(message, category, filename, lineno, file, line))
+
+    return montrer
+
+
 def enregistrer_avertissements() -> Avertissements:
     """The kernel side, for a whole process (a report's kernel, whose cells cannot sit in one `with` block):
     from now on every warning shown is recorded instead of printed into the notebook's output. The last call
     replaces the previous record."""
     capture = Avertissements()
-
-    def montrer(message, category, filename, lineno, file=None, line=None):
-        capture.enregistres.append(warnings.WarningMessage(message, category, filename, lineno, file, line))
-
-    warnings.showwarning = montrer
+    warnings.showwarning = _enregistreur(capture)
     return capture
+
+
+@contextmanager
+def avertissements_du_processus() -> Iterator[Avertissements]:
+    """The runner side (the command line's own process: reading inputs, papermill, nbconvert, openpyxl writing
+    the workbooks): every warning shown during the block, by any thread, recorded instead of printed raw on the
+    terminal; the caller says them in French (`Avertissements.phrases`). Unlike `capturer_avertissements`, the
+    filters are left as they are: a warning Python hides by default stays hidden."""
+    capture = Avertissements()
+    avant = warnings.showwarning
+    warnings.showwarning = _enregistreur(capture)
+    try:
+        yield capture
+    finally:
+        warnings.showwarning = avant
 
 
 # --- files of reports/ no run made ---------------------------------------------------------------------------
@@ -597,3 +628,46 @@ def _remplacer(source: str | list[str], changes: dict[str, str]) -> str | list[s
         return texte
 
     return [un(s) for s in source] if isinstance(source, list) else un(source)
+
+
+# --- an error message, before it is shown or written ---------------------------------------------------------
+
+#: A value a library quotes in its message ('…' or "…", as `repr` does): a path, or maybe a cell.
+_CITATION = re.compile(r"""(?<![\w'"])(['"])(.+?)\1(?![\w'"])""")
+_CHEMINS_NUS = re.compile(
+    r"(?<![\w.:/\\~\-])(?:~?/(?:[^\s/'\"«»(),;:]+/)+[^\s/'\"«»(),;:]*"  # POSIX (or ~/…), two parts at least
+    r"|[A-Za-z]:[\\/](?:[^\s\\/'\"«»(),;]+[\\/])*[^\s\\/'\"«»(),;]*"  # a drive: C:\Users\…
+    r"|\\\\[^\s\\]+\\(?:[^\s\\'\"«»(),;]+\\)*[^\s\\'\"«»(),;]*)", re.ASCII)  # a share: \\serveur\partage\…
+#: The longest message of a library kept (a pandas message can carry a whole row).
+MESSAGE_MAX = 300
+ELIDE = "« … »"
+
+
+def _nom_de_chemin(chemin: str, racine: Path | None) -> str:
+    nom = nommer_entree(chemin.rstrip("/\\"), racine)
+    return nom or "…"
+
+
+def reduire_message(texte: str, etranger: bool, collecteur: Collecteur | None = None,
+                    racine: Path | None = None, repli: str | None = None) -> str:
+    """An error message as it may be shown on the terminal and written to the state and the audit page: every
+    absolute path of any OS named as `nommer_entree` does (relative to the repository inside it, else the file
+    name). A library's message (`etranger`) also loses every value it quotes (a cell, maybe: `could not convert
+    string to float: 'Jeanne Martin'`), but a path's file name, and is cut at `MESSAGE_MAX` characters. Then it
+    is scanned as an output is (`natures`: a string this run collected, a local folder, a trace, a warning):
+    anything left gives `repli` (by default, « détail non reproduit »), never the text."""
+    def citation(m: re.Match) -> str:
+        contenu = m.group(2)
+        if est_chemin_absolu(contenu):
+            return f"« {_nom_de_chemin(contenu, racine)} »"
+        return ELIDE if etranger else m.group(0)
+
+    out = _CITATION.sub(citation, texte)
+    out = _CHEMINS_NUS.sub(lambda m: _nom_de_chemin(m.group(0), racine), out)
+    if etranger:
+        out = " ".join(out.split())
+        if len(out) > MESSAGE_MAX:
+            out = out[:MESSAGE_MAX].rstrip() + "…"
+    if natures([out], collecteur, racines_par_defaut()):
+        return repli if repli is not None else "détail non reproduit (il citait un chemin local ou une donnée lue)"
+    return out

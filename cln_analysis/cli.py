@@ -13,6 +13,7 @@ import re
 import signal
 import sys
 import traceback
+import warnings
 
 from . import catalogue, confidentialite
 from .erreurs import ErreurCLN, ErreurUsage
@@ -227,6 +228,7 @@ def _run(args) -> int:
         limite=args.limite or executeur.LIMITE_DEFAUT,
         enregistrer=not (args.essai or args.defauts),
         enregistres=not args.defauts,
+        debug=args.debug,
     )
     ok = [r for r in resultats if r.statut == "ok"]
     same = [r for r in resultats if r.statut == "inchange"]
@@ -328,6 +330,29 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, _sur_sigterm)
     except ValueError:  # not the main thread (called from a test's thread): Ctrl-C alone
         pass
+    # the warnings of this process (papermill, nbconvert, nbformat, openpyxl writing the workbooks…) name files of
+    # the virtual environment, in English: recorded, then said in French — the raw text with --debug only
+    # (imported once the arguments are read: --help and usage errors answer at once)
+    from . import balayage
+
+    with balayage.avertissements_du_processus() as vus:
+        try:
+            return _commande(args)
+        finally:
+            dire_avertissements(vus, args.debug)
+
+
+def dire_avertissements(vus, debug: bool = False) -> None:
+    """What the officer must know of the warnings this process recorded (`balayage.Avertissements`), in French
+    on the error stream (with `debug`, each warning as Python prints it, too: the terminal is not published)."""
+    for phrase in vus.phrases():
+        print(f"attention : {phrase}", file=sys.stderr)
+    if debug:
+        for w in vus.enregistres:
+            sys.stderr.write(warnings.formatwarning(w.message, w.category, w.filename, w.lineno, w.line))
+
+
+def _commande(args) -> int:
     try:
         commandes = {"run": _run, "parametres": _parametres_locaux, "check": _check, "template": _template}
         return commandes[args.commande](args)
@@ -344,10 +369,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # an unexpected bug: still a French word, the trace with --debug
         if args.debug:
             traceback.print_exc()
-        print(
-            f"Erreur inattendue : {type(exc).__name__} : {exc}\n(relancez avec --debug pour la trace complète)",
-            file=sys.stderr,
-        )
+        from .balayage import reduire_message  # the message may name a local path: its file name only
+
+        detail = reduire_message(f"{type(exc).__name__} : {exc}", True, repli=type(exc).__name__)
+        print(f"Erreur inattendue : {detail}\n(relancez avec --debug pour la trace complète)", file=sys.stderr)
         return 1
 
 

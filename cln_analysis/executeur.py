@@ -52,18 +52,26 @@ class NoyauArrete(Exception):
     """The notebook's kernel died or was stopped (time limit, Ctrl-C); the message is French."""
 
 
-def _message_echec(exc: BaseException) -> str:
+def _message_echec(exc: BaseException, collecteur: balayage.Collecteur | None = None) -> str:
+    """The French message of a failed report, as the terminal, build/etat.json and the audit page show it: a
+    library's message (pandas, openpyxl, zipfile… in the kernel, or the runner's own) reduced by
+    `balayage.reduire_message` — paths by file name, quoted values left out, nothing this run collected."""
     # papermill is imported only once a notebook runs (the no-change path stays fast)
     from papermill.exceptions import PapermillExecutionError
 
     if isinstance(exc, PapermillExecutionError):
         erreur = erreurs.depuis_noyau(exc.ename, exc.evalue)
         if erreur is None:
-            return f"erreur inattendue dans la cellule {exc.exec_count} du notebook : {exc.ename} : {exc.evalue}"
+            debut = f"erreur inattendue dans la cellule {exc.exec_count} du notebook : "
+            return debut + balayage.reduire_message(f"{exc.ename} : {exc.evalue}", True, collecteur,
+                                                    repli=f"{exc.ename} (détail non reproduit : il citait un "
+                                                          "chemin local ou une donnée lue)")
         exc = erreur  # the package's own error: its message is already French and complete
     if isinstance(exc, (NoyauArrete, ErreurCLN, publication.SortiesAbsentes, publication.FuitesTrouvees)):
-        return str(exc)
-    return f"{type(exc).__name__} : {exc}"
+        return balayage.reduire_message(str(exc), False, collecteur)
+    return balayage.reduire_message(f"{type(exc).__name__} : {exc}", True, collecteur,
+                                    repli=f"{type(exc).__name__} (détail non reproduit : il citait un chemin local "
+                                          "ou une donnée lue)")
 
 
 def _sorties(rapports: Iterable[catalogue.DefinitionRapport]) -> list[Path]:
@@ -74,9 +82,10 @@ def _sorties(rapports: Iterable[catalogue.DefinitionRapport]) -> list[Path]:
     return out
 
 
-def demarrer_noyau(sel: bytes | None = None):
+def demarrer_noyau(sel: bytes | None = None, debug: bool = False):
     """Start a kernel now (jupyter_client only): it boots while the runner imports papermill. `sel`, the run's
-    salt for the last scan, reaches the kernel through its process's environment only (`balayage.VARIABLE_SEL`)."""
+    salt for the last scan, reaches the kernel through its process's environment only (`balayage.VARIABLE_SEL`);
+    so does `debug` (`--debug`: the kernel hands its warnings' own text too, for the terminal only)."""
     # imported here so that a run with nothing to do never loads jupyter_client
     from jupyter_client.manager import KernelManager
 
@@ -84,6 +93,9 @@ def demarrer_noyau(sel: bytes | None = None):
     env = dict(os.environ)
     if sel:
         env[balayage.VARIABLE_SEL] = sel.hex()
+    env.pop(balayage.VARIABLE_DEBUG, None)
+    if debug:
+        env[balayage.VARIABLE_DEBUG] = "1"
     km.start_kernel(extra_arguments=ARGUMENTS_NOYAU, env=env)
     return km
 
@@ -266,15 +278,17 @@ def executer(
     limite: float = LIMITE_DEFAUT,
     enregistrer: bool = False,
     enregistres: bool = True,
+    debug: bool = False,
 ) -> list[Resultat]:
     """Run the reports `ids` (all by default; see `planifier`) and publish what succeeded. Never raises for a
     failed report: its `Resultat` says why. Raises `ErreurUsage`/`ErreurParametre` before running,
-    and KeyboardInterrupt once every kernel is stopped."""
+    and KeyboardInterrupt once every kernel is stopped. `debug` (`--debug`): the raw text of the warnings and
+    of a library's error is said on the terminal too (never written)."""
     plan = planifier(ids, valeurs or {}, enregistrer=enregistrer, enregistres=enregistres)
     annoncer(plan, journal)
     verrou = etat.verrou(journal)
     try:
-        resultats = _executer(plan, jobs, force, journal, limite)
+        resultats = _executer(plan, jobs, force, journal, limite, debug)
     finally:
         verrou.release()
     for r in resultats:
@@ -283,7 +297,7 @@ def executer(
     return resultats
 
 
-def _executer(plan: Plan, jobs, force, journal, limite) -> list[Resultat]:
+def _executer(plan: Plan, jobs, force, journal, limite, debug: bool = False) -> list[Resultat]:
     nettoyer_preparation()  # what a run killed while staging left (build/staging/): before anything is written
     state = etat.lire()
     # the run's last scan: one collector, its salt handed to each kernel, in memory only
@@ -305,14 +319,14 @@ def _executer(plan: Plan, jobs, force, journal, limite) -> list[Resultat]:
                 journal(f"  {i} : inchangé (rien n'a changé depuis le {prev.date})")
             else:
                 a_faire.append((rap, k))
-        _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultats, collecteur, sel)
+        _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultats, collecteur, sel, debug)
     publication.ecrire_site(state, quand)
     etat.ecrire(state)
     return [resultats[i] for vague in plan.vagues for i in vague]
 
 
 def _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultats, collecteur=None,
-                    sel=None) -> None:
+                    sel=None, debug: bool = False) -> None:
     """Run side by side the reports of one wave that must be redone, publishing each as it ends."""
     if not a_faire:
         return
@@ -323,7 +337,7 @@ def _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultat
         # the first kernels boot and import while this process imports papermill and nbconvert; the next
         # ones while the first notebooks run
         reserve = noyaux.Reserve([(rap.id, rap.notebook) for rap, _ in a_faire], jobs,
-                                 functools.partial(demarrer_noyau, sel), arreter_noyau)
+                                 functools.partial(demarrer_noyau, sel, debug), arreter_noyau)
         with _fermee(reserve):
             futures = {pool.submit(_executer_chronometre, rap, plan.valeurs[rap.id], reserve, arret, limite): (rap, k)
                        for rap, k in a_faire}
@@ -331,7 +345,7 @@ def _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultat
             for fut in as_completed(futures):
                 rap, k = futures[fut]
                 t, nb, exc = fut.result()
-                resultats[rap.id] = _publier(rap, k, t, nb, exc, state, quand, journal, collecteur)
+                resultats[rap.id] = _publier(rap, k, t, nb, exc, state, quand, journal, collecteur, debug)
     except KeyboardInterrupt:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
@@ -341,9 +355,10 @@ def _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultat
     pool.shutdown(wait=True)
 
 
-def _publier(rap, k, t, nb, exc, state, quand, journal, collecteur=None) -> Resultat:
+def _publier(rap, k, t, nb, exc, state, quand, journal, collecteur=None, debug: bool = False) -> Resultat:
     """Publish one executed report (or record its failure), then write the state: outputs first,
-    state last, so that a run cut in between redoes the report."""
+    state last, so that a run cut in between redoes the report. With `debug`, a failure's raw text is said on
+    the terminal too (the message written is reduced: `_message_echec`)."""
     date, date_iso = formats.date_heure(quand), quand.isoformat(timespec="seconds")
     if exc is None:
         try:
@@ -361,7 +376,7 @@ def _publier(rap, k, t, nb, exc, state, quand, journal, collecteur=None) -> Resu
             return Resultat(rap.id, "ok", duree=t, avertissements=(
                 [f"{formats.pluriel(n_bad, 'chiffre', 'chiffres')} en écart avec le document publié"] if n_bad else [])
                 + sorties.avertissements)
-    message = _message_echec(exc)
+    message = _message_echec(exc, collecteur)
     precedent = state.get(rap.id)
     state[rap.id] = (dataclasses.replace(precedent, statut="echec", message=message, cle=None, date=date,
                                          date_iso=date_iso)
@@ -369,4 +384,9 @@ def _publier(rap, k, t, nb, exc, state, quand, journal, collecteur=None) -> Resu
     etat.ecrire(state)
     publication.noter_echec(rap, message, quand)
     journal(f"  {rap.id} : ÉCHEC — {message}")
+    if debug:
+        from papermill.exceptions import PapermillExecutionError  # imported by then: a notebook ran
+
+        journal(f"    (--debug) {exc.ename} : {exc.evalue}" if isinstance(exc, PapermillExecutionError)
+                else f"    (--debug) {type(exc).__name__} : {exc}")
     return Resultat(rap.id, "echec", message=message, duree=t)

@@ -218,7 +218,7 @@ class Rapport:
             cartes=[(fid, self.affiche(fid)) for fid in cartes],
             # hashes only, removed by the runner before anything is written
             empreintes=self._collecteur.exporter() if self._collecteur else None,
-            avertissements=self._avertissements.phrases(),
+            avertissements=self._avertissements.phrases(brut=os.environ.get(balayage.VARIABLE_DEBUG) == "1"),
             textes={c.figure_id: self.affiche(c.figure_id) for c in self.chiffres},
             parametres={n: _valeur_parametre(v) for n, v in self.parametres.items()},
         )

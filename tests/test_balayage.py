@@ -337,17 +337,19 @@ X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 XM = "http://schemas.microsoft.com/office/excel/2006/main"
 
 
-def classeur_liste_deroulante(path: Path) -> Path:
+def classeur_liste_deroulante(path: Path, lignes: list[list] | None = None, plage: str = "A2:A100") -> Path:
     """A sheet with a drop-down list fed from another sheet, as Excel saves it: in the worksheet's `extLst`,
     an `ext` of URI {CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF} holding `x14:dataValidations` ([MS-XLSX] §2.6.x,
     CT_DataValidations in the x14 namespace; the URI openpyxl's `openpyxl.xml.constants.EXT_TYPES` names
     « Data Validation », and on which its reader `openpyxl/worksheet/_reader.py` `parse_extensions` warns
-    « Data Validation extension is not supported and will be removed »)."""
+    « Data Validation extension is not supported and will be removed » — read in openpyxl 3.1.5's source:
+    openpyxl cannot write that extension, so it is injected into the saved zip). `lignes`: the first sheet's
+    rows (header first; by default one column, « satisfaction »); `plage`: the cells the list feeds."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Réponses"
-    ws.append(["satisfaction"])
-    ws.append(["satisfait"])
+    for ligne in lignes or [["satisfaction"], ["satisfait"]]:
+        ws.append(ligne)
     listes = wb.create_sheet("Listes")
     for v in ("satisfait", "neutre", "déçu"):
         listes.append([v])
@@ -355,7 +357,7 @@ def classeur_liste_deroulante(path: Path) -> Path:
     ext = (f'<extLst><ext uri="{{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}}" xmlns:x14="{X14}">'
            f'<x14:dataValidations count="1" xmlns:xm="{XM}"><x14:dataValidation type="list" allowBlank="1" '
            f'showInputMessage="1" showErrorMessage="1"><x14:formula1><xm:f>Listes!$A$1:$A$3</xm:f></x14:formula1>'
-           f'<xm:sqref>A2:A100</xm:sqref></x14:dataValidation></x14:dataValidations></ext></extLst>')
+           f'<xm:sqref>{plage}</xm:sqref></x14:dataValidation></x14:dataValidations></ext></extLst>')
     with zipfile.ZipFile(path) as z:
         membres = {i.filename: z.read(i) for i in z.infolist()}
     feuille = "xl/worksheets/sheet1.xml"
@@ -375,12 +377,11 @@ def test_l_avertissement_d_openpyxl_est_dit_en_francais_sans_chemin(tmp_path, ca
     assert w.category is UserWarning and "Data Validation extension" in str(w.message)
     assert "site-packages" in w.filename or "openpyxl" in w.filename  # what must not reach a published file
     phrases = capture.phrases()
-    assert phrases == ["le classeur contient des listes déroulantes (validation des données) qu'openpyxl ne "
-                       "sait pas lire : elles sont ignorées, les valeurs des cellules sont lues telles qu'elles "
-                       "sont."]
+    assert phrases == ["le classeur contient des listes déroulantes (validation des données) : elles ne sont "
+                       "pas lues, les valeurs des cellules sont lues telles qu'elles sont."]
     sortie = capfd.readouterr()
     tout = "\n".join(phrases) + sortie.out + sortie.err
-    assert "Warning" not in tout and "openpyxl/" not in tout
+    assert "Warning" not in tout and "openpyxl" not in tout
     for chemin in (sys.prefix, tempfile.gettempdir(), str(tmp_path), str(Path.home()), "site-packages"):
         assert chemin not in tout
     assert balayage.natures(phrases, None, balayage.racines_par_defaut()) == set()
@@ -395,6 +396,78 @@ def test_un_avertissement_inconnu_ne_dit_que_sa_categorie_et_sa_bibliotheque():
     assert capture.phrases() == [
         "la bibliothèque pandas a émis un avertissement (RuntimeWarning) : relancez avec --debug pour le voir.",
         "la bibliothèque Python a émis un avertissement (DeprecationWarning) : relancez avec --debug pour le voir."]
+    # with --debug (the terminal only), each warning's own text follows
+    assert capture.phrases(brut=True)[2:] == [
+        "(--debug) /home/jm/.venv/lib/python3.11/site-packages/pandas/core/frame.py:12: RuntimeWarning: "
+        "/home/jm/secret.csv: colonne bizarre"] + [
+        f"(--debug) {__file__}:{w.lineno}: DeprecationWarning: encore" for w in capture.enregistres[1:]]
+
+
+
+def test_les_avertissements_du_processus_sont_enregistres_puis_rendus(capfd):
+    """The runner's side: shown warnings of any thread recorded instead of printed, the filters left as they
+    are (an ignored one stays ignored), `showwarning` given back afterwards."""
+    import threading
+
+    avant = warnings.showwarning
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        warnings.filterwarnings("ignore", "cache", DeprecationWarning)
+        with balayage.avertissements_du_processus() as vus:
+            fil = threading.Thread(target=warnings.warn_explicit, args=(
+                "Cell is missing an id field", UserWarning, "/opt/venv/lib/site-packages/nbformat/validator.py", 3))
+            fil.start()
+            fil.join()
+            warnings.warn("cache", DeprecationWarning, stacklevel=1)
+        assert warnings.showwarning is avant
+    (w,) = vus.enregistres
+    assert w.filename.endswith("nbformat/validator.py")
+    assert vus.phrases() == [balayage.PHRASES[-1][1]]
+    sortie = capfd.readouterr()
+    assert sortie.out + sortie.err == ""
+
+
+# --- an error message, before it is shown or written ---------------------------------------------------------
+
+@pytest.mark.parametrize(("message", "etranger", "attendu"), [
+    ("[Errno 2] No such file or directory: '/tmp/Users/marie.dupont/Documents/x.csv'", True,
+     "[Errno 2] No such file or directory: « x.csv »"),
+    ("could not convert string to float: 'Jeanne Martin'", True, "could not convert string to float: « … »"),
+    ('time data "06 12 34 56 78" doesn\'t match format "%d/%m/%Y", at position 0.', True,
+     "time data « … » doesn't match format « … », at position 0."),
+    (r"lu dans C:\Users\marie.dupont\Documents\retours.xlsx, ligne 3", True, "lu dans retours.xlsx, ligne 3"),
+    (r"\\serveur\partage\marie\appels.csv absent", True, "appels.csv absent"),
+    ("lu dans ~/Documents/retours.csv et /home/marie/Mes_documents/grille.xlsx", True,
+     "lu dans retours.csv et grille.xlsx"),
+    ("Error tokenizing data. C error: Expected 3 fields in line 5, saw 4\n", True,
+     "Error tokenizing data. C error: Expected 3 fields in line 5, saw 4"),
+    ("24/7, et/ou 1/2 : https://www.roubaix.fr/a/b", True, "24/7, et/ou 1/2 : https://www.roubaix.fr/a/b"),
+    # the package's own message (French, its « quotations » of a file that holds no personal data) is kept
+    ("budget.csv, ligne 3, colonne « annee » : valeur « deux mille » illisible", False,
+     "budget.csv, ligne 3, colonne « annee » : valeur « deux mille » illisible"),
+    ("valeur 'x' de /tmp/Users/marie.dupont/budget.csv", False, "valeur 'x' de budget.csv"),
+])
+def test_reduire_message(message, etranger, attendu):
+    assert balayage.reduire_message(message, etranger) == attendu
+
+
+def test_reduire_message_relatif_au_depot_et_repli():
+    from cln_analysis import config
+
+    assert balayage.reduire_message(f"'{config.ROOT / 'data/raw/territoire.csv'}' absent", True) == \
+        "« data/raw/territoire.csv » absent"
+    assert balayage.reduire_message(f"écrit dans {config.ROOT}/reports/x.html", False) == \
+        "écrit dans reports/x.html"
+    c = Collecteur()
+    c.ajouter("Jeanne Martin")
+    repli = balayage.reduire_message("KeyError : Jeanne Martin", True, c, repli="KeyError")
+    assert repli == "KeyError"
+    assert "Jeanne" not in balayage.reduire_message("colonne Jeanne Martin", False, c)
+    # a warning's location or a trace left after the paths are named: never the text
+    for texte in ("x.py:12: UserWarning: y", 'Traceback (most recent call last):\n  File "<x>", line 3'):
+        assert balayage.reduire_message(texte, True, repli="R") == "R"
+    long = "could not parse " + "a" * 400
+    assert len(balayage.reduire_message(long, True)) == balayage.MESSAGE_MAX + 1
 
 
 # --- files of reports/ no run made ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ unzipped) and the terminal output are searched for them.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import signal
@@ -20,6 +21,7 @@ import openpyxl
 import pytest
 from conftest import cli
 from test_balayage import classeur_liste_deroulante
+from texte_visible import texte_visible
 
 from cln_analysis import balayage, catalogue, config, fichiers, publication
 from cln_analysis.lecture import collecte
@@ -203,3 +205,200 @@ def test_sigterm_puis_kill_9_ne_laissent_rien_dans_reports(depot_copie, moment):
             list((depot / "build" / fichiers.PREPARATION).rglob("*")) == []
         assert "n'a été produit par aucune exécution" not in apres.stderr
     assert set(catalogue.ids()) <= {p.split("/")[-1].split(".")[0] for p in propre}
+
+
+# --- case 3 through a full run: library warnings, in the kernels and in the runner ---------------------------
+
+def _lignes(csv_path: Path, commentaire: str | None = None) -> list[list]:
+    """A shipped example's rows as a workbook holds them (whole numbers as numbers, empty cells empty); with
+    `commentaire`, the first answer's last cell replaced by it."""
+    lignes = [[int(c) if c.isdigit() else (c or None) for c in r]
+              for r in csv.reader(csv_path.read_text(encoding="utf-8").splitlines())]
+    if commentaire is not None:
+        lignes[1][-1] = commentaire
+    return lignes
+
+
+def _sans_identifiants(notebook: Path) -> None:
+    """A notebook as an older tool saves it: no cell has an `id` (nbformat then warns, in the runner's process)."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    for cellule in nb["cells"]:
+        cellule.pop("id", None)
+    nb["nbformat_minor"] = 5  # ids are required from 4.5 on: the version that warns when one is missing
+    notebook.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+#: What no published file may hold of a warning (the library's name, its file, the word itself).
+MARQUES_AVERTISSEMENT = ("openpyxl", "site-packages", "UserWarning", "Warning", "nbformat/validator")
+#: The members of a workbook where openpyxl writes its own name as the generator (« Microsoft Excel Compatible /
+#: Openpyxl 3.1.5 », creator « openpyxl »): a property of every workbook it writes, not a warning.
+PROPRIETES_CLASSEUR = ("docProps/app.xml", "docProps/core.xml")
+
+
+def test_cas_des_avertissements_en_francais_sans_rien_de_publie(depot, tmp_path_factory):
+    """Case 3 end to end: the questionnaire (`retours -p donnees=…`) and a grid (`grille -p notes=…`), both
+    workbooks with a drop-down list fed from another sheet as Excel saves it (openpyxl warns, in the kernel),
+    given from a user folder; and a notebook saved without cell ids (nbformat warns, in the runner's own
+    process). One run: it succeeds; the terminal says each thing in French, never a raw warning; no file under
+    reports/, data/processed/ or build/ (workbooks unzipped, notebooks) holds anything of the warnings or of a
+    local folder."""
+    perso = tmp_path_factory.mktemp("poste") / "Users" / DOSSIER_PERSO / "Documents"
+    perso.mkdir(parents=True)
+    raw = config.ROOT / "data" / "raw"
+    questionnaire = classeur_liste_deroulante(perso / "retours.xlsx", _lignes(raw / "retours_exemple.csv",
+                                                                              COMMENTAIRE), "G2:G200")
+    grille = classeur_liste_deroulante(perso / "notes.xlsx", _lignes(raw / "grille_notes_exemple.csv"), "B2:I50")
+    _sans_identifiants(depot / "notebooks" / "retours.ipynb")
+
+    fait = cli(depot, "run", "retours", "grille", "--essai", "-p", f"retours.donnees={questionnaire}",
+               "-p", f"grille.notes={grille}")
+    assert fait.returncode == 0, fait.stdout + fait.stderr
+    listes = balayage.PHRASES[0][1]
+    assert f"attention, retours : {listes}" in fait.stdout and f"attention, grille : {listes}" in fait.stdout
+    sans_id = next(p for motif, p in balayage.PHRASES if motif.search("Cell is missing an id field"))
+    assert f"attention : {sans_id}" in fait.stderr
+    terminal = fait.stdout + fait.stderr
+    locaux = (str(perso.parents[2]), str(depot), str(Path.home()), sys.prefix, "/tmp/")
+    for marque in MARQUES_AVERTISSEMENT + locaux:
+        assert marque not in terminal, marque
+    _sans_secret({"terminal": terminal})
+
+    textes = _textes_publies(depot)
+    assert any(n.endswith("reports/notebooks/retours.ipynb") for n in textes)
+    assert any("reports/donnees/retours.xlsx!" in n for n in textes)
+    for nom, texte in textes.items():
+        for marque in MARQUES_AVERTISSEMENT + locaux:
+            if marque == "openpyxl" and nom.endswith(PROPRIETES_CLASSEUR):
+                continue
+            assert marque.casefold() not in texte.casefold(), (nom, marque)
+    _sans_secret(textes)
+
+
+# --- library errors in a kernel: what reaches the terminal, the state and the audit page ---------------------
+
+def _classeur_feuille_coupee(source: Path, dest: Path) -> Path:
+    """A workbook whose first sheet's XML is cut in the middle (a copy interrupted): the zip is sound, openpyxl
+    opens it, and fails only when the sheet is read."""
+    with zipfile.ZipFile(source) as z:
+        membres = {i.filename: z.read(i) for i in z.infolist()}
+    feuille = "xl/worksheets/sheet1.xml"
+    membres[feuille] = membres[feuille][: len(membres[feuille]) // 2]
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as z:
+        for nom, contenu in membres.items():
+            z.writestr(nom, contenu)
+    return dest
+
+
+def test_les_erreurs_des_bibliotheques_ne_citent_ni_chemin_ni_cellule(depot, tmp_path_factory):
+    """A call log pandas' parser refuses (a row wider than the header, holding a resident's comment), a
+    questionnaire cut in half (zipfile: not a zip any more) and a grid whose sheet is cut (the XML parser fails
+    while openpyxl reads it), each given by absolute path from a user folder: one run, three French failures
+    naming the file by its name and the line where one is known; nothing of the folder or of a cell on the
+    terminal, in build/ (etat.json, publies/) or on the audit pages."""
+    perso = tmp_path_factory.mktemp("poste") / "Users" / DOSSIER_PERSO / "Documents"
+    perso.mkdir(parents=True)
+    raw = config.ROOT / "data" / "raw"
+    lignes = (raw / "journal_appels_exemple.csv").read_text(encoding="utf-8").splitlines()
+    journal = perso / "journal.csv"
+    journal.write_text("\n".join(lignes[:3] + [lignes[3] + f',"{COMMENTAIRE}"'] + lignes[4:]) + "\n",
+                       encoding="utf-8")
+    complet = classeur_liste_deroulante(perso / "complet.xlsx", _lignes(raw / "retours_exemple.csv", COMMENTAIRE))
+    tronque = perso / "tronque.xlsx"
+    tronque.write_bytes(complet.read_bytes()[: complet.stat().st_size // 2])
+    coupee = _classeur_feuille_coupee(classeur_liste_deroulante(
+        perso / "notes_complet.xlsx", [["repondant", "usage"], [NOM, 3], [TEL, 2]]), perso / "notes.xlsx")
+
+    echec = cli(depot, "run", "appels", "retours", "grille", "--essai", "-p", f"appels.journal={journal}",
+                "-p", f"retours.donnees={tronque}", "-p", f"grille.notes={coupee}")
+    assert echec.returncode == 1, echec.stdout + echec.stderr
+    attendus = {
+        "appels": "journal.csv, ligne 4 : une ligne a plus de cellules que l'en-tête de colonnes",
+        "retours": "tronque.xlsx : classeur illisible (BadZipFile)",
+        "grille": "notes.xlsx (feuille « Réponses ») : feuille illisible, le classeur est peut-être abîmé ou "
+                  "tronqué (ParseError)",
+    }
+    etat = json.loads((depot / "build" / "etat.json").read_text(encoding="utf-8"))
+    for rid, debut in attendus.items():
+        assert f"  {rid} : {debut}" in echec.stderr, rid
+        assert etat[rid]["statut"] == "echec" and etat[rid]["message"].startswith(debut), rid
+        audit = texte_visible((depot / "reports" / "audit" / f"{rid}.html").read_text(encoding="utf-8"))
+        assert "".join(debut.split()) in "".join(audit.split()), rid  # spaces as the page's typography sets them
+    textes = {f"terminal {i}": t for i, t in enumerate((echec.stdout, echec.stderr))}
+    textes |= {n: t for n, t in _textes_publies(depot).items() if "/build/" in n or "/reports/audit/" in n}
+    for nom, texte in textes.items():
+        for marque in (str(perso.parents[2]), str(depot), "Traceback", "site-packages"):
+            assert marque not in texte, (nom, marque)
+    _sans_secret(textes)
+
+
+def test_le_message_d_une_exception_du_noyau_est_reduit():
+    """The failure of a library's exception in a kernel: its path by file name, its quoted values left out,
+    a string this run collected never repeated."""
+    from papermill.exceptions import PapermillExecutionError
+
+    from cln_analysis import executeur
+
+    def echec(ename, evalue, collecteur=None):
+        return executeur._message_echec(PapermillExecutionError(3, 7, "", ename, evalue, []), collecteur)
+
+    assert echec("FileNotFoundError", f"[Errno 2] No such file or directory: '/tmp/Users/{DOSSIER_PERSO}/x.csv'") \
+        == "erreur inattendue dans la cellule 7 du notebook : FileNotFoundError : [Errno 2] No such file or " \
+           "directory: « x.csv »"
+    assert echec("ValueError", f"could not convert string to float: '{NOM}'") == \
+        "erreur inattendue dans la cellule 7 du notebook : ValueError : could not convert string to float: « … »"
+    c = balayage.Collecteur()
+    c.ajouter(COMMENTAIRE)
+    assert echec("KeyError", f"{ADRESSE}", c) == "erreur inattendue dans la cellule 7 du notebook : KeyError " \
+                                                 "(détail non reproduit : il citait un chemin local ou une donnée lue)"
+    # the runner's own failure (writing, rendering): the same reduction
+    assert executeur._message_echec(PermissionError(13, "Permission denied", f"/home/{DOSSIER_PERSO}/x.html")) == \
+        "PermissionError : [Errno 13] Permission denied: « x.html »"
+
+
+# --- warnings of the runner's own process ---------------------------------------------------------------------
+
+def test_les_avertissements_du_lanceur_sont_dits_en_francais(monkeypatch, capsys):
+    """A warning raised in the command line's process (here by the `check` command, as nbconvert or nbformat
+    would): said in French on the error stream, never its text, file or category; with --debug, as Python
+    prints it."""
+    from cln_analysis import cli as ligne_de_commande
+
+    def verifier(_args):
+        warnings.warn_explicit(f"lu /home/{DOSSIER_PERSO}/x.csv", UserWarning,
+                               "/opt/venv/lib/python3.11/site-packages/nbconvert/exporters/html.py", 12)
+        return 0
+
+    monkeypatch.setattr(ligne_de_commande, "_check", verifier)
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")  # as in the officer's process (the suite turns warnings into errors)
+        assert ligne_de_commande.main(["check"]) == 0
+        sortie = capsys.readouterr()
+        assert sortie.err == ("attention : la bibliothèque nbconvert a émis un avertissement (UserWarning) : "
+                              "relancez avec --debug pour le voir.\n")
+        assert ligne_de_commande.main(["--debug", "check"]) == 0
+        brut = capsys.readouterr().err
+    assert "site-packages/nbconvert/exporters/html.py:12: UserWarning: lu /home/" in brut
+
+
+# --- the suite itself: warnings shown, an unexpected one fails ------------------------------------------------
+
+def test_la_suite_echoue_sur_un_avertissement_inattendu():
+    """pytest turns every warning into an error (pyproject's filterwarnings, « error » first), and nothing hides
+    them from the runs the tests start: no environment variable, `-W` option or plugin switch that silences
+    them in the tests, the Makefile or pyproject.toml, nor in this process's environment."""
+    import tomllib
+
+    config_pytest = tomllib.loads((config.ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    filtres = config_pytest["tool"]["pytest"]["ini_options"]["filterwarnings"]
+    # then only known warnings, each by its message (never a whole category: « ignore::UserWarning »)
+    assert filtres[0] == "error" and all(f.split(":")[0] == "ignore" and f.split(":")[1].strip() for f in filtres[1:])
+    with pytest.raises(UserWarning):
+        warnings.warn("inattendu", UserWarning, stacklevel=1)
+    interdits = ("PYTHON" + "WARNINGS", "-W " + "ignore", "-W" + "ignore", "--disable-" + "warnings",
+                 "no:" + "warnings", "simplefilter(" + '"ignore")')
+    fichiers = [*(config.ROOT / "tests").glob("*.py"), config.ROOT / "Makefile", config.ROOT / "pyproject.toml"]
+    for f in fichiers:
+        texte = f.read_text(encoding="utf-8")
+        for mot in interdits:
+            assert mot not in texte, (f.name, mot)
+    assert "PYTHON" + "WARNINGS" not in os.environ  # the e2e runs inherit this process's environment

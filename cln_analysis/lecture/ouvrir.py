@@ -483,9 +483,18 @@ def _lire_xlsx(chemin: Path, nom: str, fmt: Format) -> Tableau:
     try:
         ws = wb[fmt.feuille] if fmt.feuille and fmt.feuille in wb.sheetnames else wb.worksheets[0]
         autres = tuple(n for n in wb.sheetnames if n != ws.title)
-        sans_valeur, fusions = _formules_et_fusions(ws)
-        with _lecture_en_bloc():
-            rows = [[cellule_xlsx(v, fmt.horodatages) for v in row] for row in ws.iter_rows(values_only=True)]
+        # read-only: the sheet's XML is read only now, and may be cut or damaged (a copy interrupted)
+        try:
+            sans_valeur, fusions = _formules_et_fusions(ws)
+            with _lecture_en_bloc():
+                rows = [[cellule_xlsx(v, fmt.horodatages) for v in row] for row in ws.iter_rows(values_only=True)]
+        except MemoryError:
+            raise
+        except Exception as exc:  # the library's message is not shown: it may quote a cell
+            raise ErreurDonnees(Probleme(
+                f"{nom} (feuille « {ws.title} »)", f"feuille illisible, le classeur est peut-être abîmé ou tronqué "
+                f"({type(exc).__name__})", conseil="ouvrez-le dans Excel et enregistrez-le de nouveau en .xlsx"
+            )) from exc
     finally:
         wb.close()
     tableau = Tableau(chemin, "xlsx", decimale=".", feuille=ws.title, personnel=fmt.personnel, autres_feuilles=autres)
