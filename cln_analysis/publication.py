@@ -34,8 +34,27 @@ def _css() -> str:
 @lru_cache(maxsize=2)
 def _exporter(audit: bool):
     from nbconvert import HTMLExporter  # slow to import: only once a notebook has run
+    from nbconvert.exporters.templateexporter import TemplateExporter  # with nbconvert
+    from nbconvert.filters.highlight import Highlight2HTML  # with nbconvert
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter  # with nbconvert
 
-    return HTMLExporter(
+    class Exporteur(HTMLExporter):
+        """nbconvert's HTML exporter without its last pass, which parses the whole page again (BeautifulSoup:
+        about a second for a large page) to give an English alt text to images without one and a tabindex to
+        JupyterLab's cell classes: the house template writes neither those classes nor an image without its
+        French alt text (tests/test_navigateur.py checks every image of every page)."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            self.register_filter("highlight_code",
+                                 self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return Exporteur(
         template_name="cln", extra_template_basedirs=[str(config.TEMPLATES_DIR)],
         exclude_input=not audit, exclude_input_prompt=True, exclude_output_prompt=True,
         exclude_anchor_links=True,
