@@ -90,7 +90,8 @@ def demarrer_noyau(sel: bytes | None = None, debug: bool = False):
     from jupyter_client.manager import KernelManager
 
     km = KernelManager(kernel_name=KERNEL)
-    env = dict(os.environ)
+    # the kernel reads the same repository as the runner, also when its root was set at run time
+    env = dict(os.environ, CLN_ANALYSIS_ROOT=str(config.ROOT))
     if sel:
         env[balayage.VARIABLE_SEL] = sel.hex()
     env.pop(balayage.VARIABLE_DEBUG, None)
@@ -142,7 +143,15 @@ def _executer_notebook(rapport: catalogue.DefinitionRapport, valeurs: dict, km, 
 
     # An asynchronous client lets nbclient notice a dead kernel (out of memory) while it waits for output;
     # a blocking one waits forever. The kernel itself was started (and warmed) by the synchronous manager.
-    km.client_factory = AsyncKernelClient
+    # nbclient leaves the channels of a client open when the kernel is not its own: the runner closes them.
+    clients: list = []
+
+    class Client(AsyncKernelClient):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            clients.append(self)
+
+    km.client_factory = Client
     # papermill's log repeats in English what the runner says in French (« Kernel died… »)
     logging.getLogger("papermill").setLevel(logging.CRITICAL)
     depasse = threading.Event()
@@ -168,6 +177,8 @@ def _executer_notebook(rapport: catalogue.DefinitionRapport, valeurs: dict, km, 
                           "(un fichier d'entrée très gros ?)") from None
     finally:
         minuteur.cancel()
+        for kc in clients:
+            kc.stop_channels()
         arreter_noyau(km)  # a kernel we started is ours to stop
 
 
@@ -192,6 +203,7 @@ def _executer_chronometre(rap, valeurs, reserve: noyaux.Reserve, arret: _Arret, 
     finally:
         if km is not None:
             arret.sortir(km)
+        noyaux.fermer_boucle_du_fil()
 
 
 @contextmanager
@@ -201,6 +213,7 @@ def _fermee(reserve: noyaux.Reserve):
         yield reserve
     finally:
         reserve.fermer()
+        noyaux.fermer_boucle_du_fil()  # the kernels stopped from this thread
 
 
 @dataclass(frozen=True)

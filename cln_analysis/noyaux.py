@@ -95,7 +95,23 @@ def prechauffer(km, code: str, arret: threading.Event, attente: float = ATTENTE_
         pass
     finally:
         kc.stop_channels()
-    return _vivant(km)
+        vivant = _vivant(km)
+        fermer_boucle_du_fil()
+    return vivant
+
+
+def fermer_boucle_du_fil() -> None:
+    """Close the event loop that jupyter_client's synchronous calls left to this thread (the next call makes a
+    new one): an open loop holds its sockets until the process ends. Called at the end of each task of the
+    runner's threads and of a run."""
+    import asyncio
+
+    try:
+        boucle = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:  # no loop in this thread
+        return
+    if not boucle.is_running() and not boucle.is_closed():
+        boucle.close()
 
 
 class Reserve:

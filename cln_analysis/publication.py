@@ -221,8 +221,12 @@ class FuitesTrouvees(Exception):
                          + " ".join(f.message() for f in fuites))
 
 
-@lru_cache(maxsize=1)
 def _racines() -> tuple[str, ...]:
+    return _racines_de(config.ROOT)
+
+
+@lru_cache(maxsize=4)
+def _racines_de(_root: object) -> tuple[str, ...]:
     return tuple(balayage.racines_par_defaut())
 
 

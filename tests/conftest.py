@@ -8,10 +8,17 @@ the others wait for it and read the same copy. Tests that change a produced copy
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
+import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -26,20 +33,77 @@ settings.register_profile("cln", deadline=None)
 settings.load_profile("cln")
 
 
-def copier_depot(dest: Path) -> Path:
-    """A working copy of what the reports read (notebooks, data, rapports.toml): the runner writes only there."""
+def copier_depot(dest: Path, rapports: Iterable[str] | None = None) -> Path:
+    """A working copy of what the reports read (notebooks, data, rapports.toml): the runner writes only there.
+    `rapports`: the copy's rapports.toml declares only these reports (a test of one report then runs only it,
+    not the reports a `run` of it brings along: its dependents, and their other sources)."""
     for name in ("notebooks", "data"):
         shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns(".*"))
-    shutil.copy(REPO / "rapports.toml", dest / "rapports.toml")  # every report's declaration
+    texte = (REPO / "rapports.toml").read_text(encoding="utf-8")  # every report's declaration
+    (dest / "rapports.toml").write_text(texte if rapports is None else catalogue_reduit(texte, set(rapports)),
+                                        encoding="utf-8")
     (dest / "reports").mkdir(exist_ok=True)
     return dest
 
 
+def catalogue_reduit(texte: str, garder: set[str]) -> str:
+    """rapports.toml with only the reports `garder`: their [[rapport]] blocks (each with its tables, up to the
+    next block or the first [lignes_requises.*]) and the run order; checked by reading it as the runner does."""
+    from cln_analysis import catalogue
+
+    blocs = re.split(r"(?m)^(?=\[\[rapport\]\]$|\[lignes_requises\.)", texte)
+    gardes = [b for b in blocs if not b.startswith("[[rapport]]")
+              or re.search(r'(?m)^id = "([a-z_]+)"$', b).group(1) in garder]
+    ordre = [i for i in tomllib.loads(texte)["ordre_execution"] if i in garder]
+    reduit = re.sub(r"(?m)^ordre_execution = \[.*\]$", lambda _: f"ordre_execution = {json.dumps(ordre)}",
+                    "".join(gardes))
+    lus = catalogue.lire_declarations(reduit, "rapports.toml")
+    assert {r.id for r in lus.rapports} == garder, f"rapports inconnus ou dépendants : {garder}"
+    return reduit
+
+
 def cli(root: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
-    """Run `python -m cln_analysis ARGS` on the copy at `root`, as the officer would."""
+    """Run the command line `cln-analysis ARGS` on the copy at `root`: in this test process (the command's
+    `main`, its root pointed at the copy by `config.racine`, its output captured), which spares each call the
+    runner's imports. The kernels, the lock and every file are real. A test of what only a process shows (a
+    signal, the console's encoding, an exit code seen by a shell, a time limit) uses `cli_processus`;
+    `CLN_TESTS_PROCESSUS=1` runs every call as a process, to compare."""
+    if os.environ.get("CLN_TESTS_PROCESSUS"):
+        return cli_processus(root, *args, timeout=timeout)
+    return _cli_en_processus(root, args)
+
+
+def cli_processus(root: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    """Run `python -m cln_analysis ARGS` on the copy at `root` in its own process, as the officer would."""
     env = dict(os.environ, CLN_ANALYSIS_ROOT=str(root))
     return subprocess.run([sys.executable, "-m", "cln_analysis", *args], cwd=root, env=env,
                           capture_output=True, text=True, timeout=timeout)
+
+
+def _cli_en_processus(root: Path, args: tuple[str, ...]) -> subprocess.CompletedProcess:
+    from cln_analysis import cli as commande
+    from cln_analysis import config
+
+    sortie, erreurs = io.StringIO(), io.StringIO()
+    dossier, signaux = os.getcwd(), {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    racine_env = os.environ.get("CLN_ANALYSIS_ROOT")
+    os.environ["CLN_ANALYSIS_ROOT"] = str(root)  # what a process started from here (a kernel, git) inherits
+    os.chdir(root)
+    try:
+        with config.racine(root), contextlib.redirect_stdout(sortie), contextlib.redirect_stderr(erreurs):
+            try:
+                code = commande.main(list(args))
+            except SystemExit as exc:  # argparse's usage errors
+                code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    finally:
+        os.chdir(dossier)
+        for s, h in signaux.items():
+            signal.signal(s, h)
+        if racine_env is None:
+            os.environ.pop("CLN_ANALYSIS_ROOT", None)
+        else:
+            os.environ["CLN_ANALYSIS_ROOT"] = racine_env
+    return subprocess.CompletedProcess(["cln-analysis", *args], code, sortie.getvalue(), erreurs.getvalue())
 
 
 def dossier_de_session(tmp_path_factory) -> Path:
@@ -49,9 +113,11 @@ def dossier_de_session(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def depot(tmp_path: Path) -> Path:
-    """A fresh copy of the repository's notebooks and data."""
-    return copier_depot(tmp_path)
+def depot(request, tmp_path: Path) -> Path:
+    """A fresh copy of the repository's notebooks and data; `@pytest.mark.rapports("grille")` declares only
+    the reports named."""
+    marque = request.node.get_closest_marker("rapports")
+    return copier_depot(tmp_path, marque.args if marque else None)
 
 
 @pytest.fixture(scope="session")

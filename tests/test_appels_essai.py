@@ -339,6 +339,7 @@ def test_coherence_of_2025():
 
 
 @pytest.mark.e2e
+@pytest.mark.rapports("appels")
 def test_example_run_has_the_banner_and_a_bad_row_exits_1(depot):
     from conftest import cli
 

@@ -18,7 +18,6 @@ import pickle
 import re
 import sys
 import tempfile
-import time
 import warnings
 import zipfile
 from pathlib import Path
@@ -319,11 +318,7 @@ def test_aucune_fausse_alerte_sur_les_rapports_produits(depot_produit):
     fichiers = sorties(depot_produit)
     assert {p.suffix for p in fichiers} >= {".html", ".ipynb", ".csv", ".xlsx", ".json"}
     racines = balayage.racines_par_defaut() + [str(depot_produit)]
-    t0 = time.perf_counter()
-    fuites = balayer(fichiers, c, racines, racine=depot_produit)
-    duree = time.perf_counter() - t0
-    assert fuites == []
-    assert duree < 20  # measured in benchmarks/bench.py; here only a guard against a pathological pattern
+    assert balayer(fichiers, c, racines, racine=depot_produit) == []  # its cost is measured by benchmarks/bench.py
     # the same outputs do show a leak once one is planted (the scan looks where it should)
     page_ = depot_produit / "reports" / "retours.html"
     texte = page_.read_text("utf-8")

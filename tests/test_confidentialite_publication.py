@@ -64,10 +64,12 @@ def _sans_secret(textes: dict[str, str]) -> None:
             assert s.casefold() not in texte.casefold(), (nom, s)
 
 
-def test_cas_des_habitants_du_dossier_personnel_et_des_fichiers_etrangers(depot, tmp_path_factory):
+def test_cas_des_habitants_du_dossier_personnel_et_des_fichiers_etrangers(depot_copie, tmp_path_factory):
     """Case 1 (a questionnaire whose header is lost: its first comment becomes the header), case 2 (an input in
     the officer's home folder, outside the repository) and case 5 (a questionnaire saved in reports/): nothing of
-    them on the terminal or in any file; the stray file is reported by run and check, and kept as it is."""
+    them on the terminal or in any file (the bilan that reads retours included); the stray file is reported by
+    run and check, and kept as it is."""
+    depot = depot_copie  # produced: each run redoes retours and bilan only
     perso = tmp_path_factory.mktemp("poste") / "home" / DOSSIER_PERSO / "Documents"  # outside the repository
     sans_entete, complet = _questionnaire(perso, entete=False), _questionnaire(perso, entete=True)
     egare = depot / "reports" / "donnees" / "questionnaire rempli.csv"

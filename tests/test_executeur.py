@@ -157,6 +157,7 @@ def test_cvs_with_a_project_file_that_does_not_add_up(depot):
     assert "projets.csv, colonne « categorie » : catégorie « ecrivains_publics »" in res.stderr
 
 
+@pytest.mark.rapports("appels")
 def test_calls_report_and_a_monthly_trial_file(depot_produit, depot):
     html = (depot_produit / "reports/appels.html").read_text(encoding="utf-8")
     for shown in (
@@ -201,6 +202,7 @@ def test_grid_report_with_the_fictitious_example(depot_produit):
     assert all(r["status"] == "unpublished" for k, r in figs.items() if k.startswith("grille."))
 
 
+@pytest.mark.rapports("grille")
 def test_fictitious_banner_follows_the_file_not_the_spelling(depot):
     example = depot / "data/raw/grille_notes_exemple.csv"
     assert cli(depot, "run", "grille", "-p", f"notes={example}").returncode == 0

@@ -144,7 +144,8 @@ def test_template_command(depot, tmp_path):
     assert res.returncode == 2 and "non prise en charge" in res.stderr
 
 
-def test_names_and_comments_never_reach_the_outputs(depot, tmp_path):
+def test_names_and_comments_never_reach_the_outputs(depot_copie, tmp_path):
+    depot = depot_copie  # produced: the run redoes the grid and the bilan that reads it
     sheet = feuilles.ecrire(tmp_path / "retour.xlsx")
     _remplir_xlsx(sheet)
     res = cli(depot, "run", "grille", "-p", f"notes={sheet}", "-p", f"ponderations={sheet}")

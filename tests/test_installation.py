@@ -137,6 +137,7 @@ def test_no_warning_and_no_error_without_git(tmp_path, monkeypatch):
 
 @sans_git
 @pytest.mark.e2e
+@pytest.mark.rapports("grille")
 def test_the_command_line_warns_and_still_runs(depot):
     from conftest import cli
 

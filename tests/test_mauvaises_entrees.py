@@ -132,7 +132,8 @@ CHEMINS_ABSENTS = [
 @pytest.fixture(scope="module")
 def run_chemins_absents(tmp_path_factory):
     """One run of every report, each given a path that does not exist (one run, not one per report)."""
-    depot = copier_depot(tmp_path_factory.mktemp("absents"))
+    # without bilan, which would run on its sources' failures
+    depot = copier_depot(tmp_path_factory.mktemp("absents"), [r for r, _ in CHEMINS_ABSENTS])
     # several reports declare `donnees`: each value names its report
     params = [a for r, p in CHEMINS_ABSENTS for a in ("-p", f"{r}.{p}=data/raw/nexiste_pas.csv")]
     return cli(depot, "run", *[r for r, _ in CHEMINS_ABSENTS], *params)

@@ -157,6 +157,7 @@ def test_the_example_is_fictitious_and_valid():
 
 
 @pytest.mark.e2e
+@pytest.mark.rapports("retours")
 def test_a_refused_file_keeps_the_previous_report(depot):
     assert cli(depot, "run", "retours").returncode == 0
     page = (depot / "reports/retours.html").read_bytes()
@@ -170,7 +171,8 @@ def test_a_refused_file_keeps_the_previous_report(depot):
 
 
 @pytest.mark.e2e
-def test_no_comment_text_anywhere_after_a_run(depot):
+def test_no_comment_text_anywhere_after_a_run(depot_copie):
+    depot = depot_copie  # produced: the run redoes retours and the bilan that reads it
     sheet = questionnaire.ecrire(depot / "retours.xlsx")
     wb = openpyxl.load_workbook(sheet)
     base = LIGNES[:2] * 4  # 8 residents, so that everything but the age breakdown is published
@@ -262,9 +264,10 @@ def _xlsx(path, rows):
 
 
 @pytest.mark.e2e
-def test_a_headerless_questionnaire_leaks_nothing_through_the_runner(depot):
+def test_a_headerless_questionnaire_leaks_nothing_through_the_runner(depot_copie):
     """Issue 23, case 1: the run fails, and the resident's words reach neither the terminal nor build/ nor
-    reports/ (the audit page included) nor data/processed/."""
+    reports/ (the audit page and the bilan that says its source failed included) nor data/processed/."""
+    depot = depot_copie
     _csv(depot / "sans_entete.csv", [REPONSE_JEANNE] + [list(r) for r in LIGNES], delimiter=";")
     res = cli(depot, "run", "retours", "-p", "donnees=sans_entete.csv")
     assert res.returncode == 1

@@ -96,9 +96,9 @@ def test_a_failed_report_leaves_its_previous_outputs(depot_copie):
     (depot / "data/raw/budget_mandate.csv").write_text(
         "annee,section,budget_numerique,budget_total\n2025,investissement,x,41801894\n2025,fonctionnement,4508759,163049676\n"
     )
-    res = cli(depot, "run", "--force")
+    res = cli(depot, "run", "budget", "cvs", "--force")  # budget fails; cvs, beside it, goes on
     assert res.returncode == 1
-    assert "Bilan : 5 produits, 0 inchangé, 1 en échec." in res.stdout
+    assert "Bilan : 1 produit, 0 inchangé, 1 en échec." in res.stdout
     assert "budget_mandate.csv, ligne 2, colonne « budget_numerique »" in res.stderr
     after = _snapshot(depot)
     for name, data in before.items():

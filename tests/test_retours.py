@@ -174,6 +174,7 @@ def test_a_published_bound_is_shown_outward_by_the_register():
     assert registre.affichage(0.3552, "ratio", "", 0, "retours.x") == "36\u00a0%"  # a share: nearest
 
 
+@pytest.mark.rapports("retours")
 def test_below_the_threshold_the_count_only_page_and_its_workbook_are_published(depot):
     import io
 
