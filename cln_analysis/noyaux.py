@@ -13,6 +13,7 @@ the runner's to stop; `fermer` stops the ones never handed out.
 from __future__ import annotations
 
 import ast
+import asyncio
 import json
 import queue
 import threading
@@ -104,8 +105,6 @@ def fermer_boucle_du_fil() -> None:
     """Close the event loop that jupyter_client's synchronous calls left to this thread (the next call makes a
     new one): an open loop holds its sockets until the process ends. Called at the end of each task of the
     runner's threads and of a run."""
-    import asyncio
-
     try:
         boucle = asyncio.get_event_loop_policy().get_event_loop()
     except RuntimeError:  # no loop in this thread

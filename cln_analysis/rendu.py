@@ -7,13 +7,14 @@ notebook author's, values are the data's.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import markupsafe
 import pandas as pd
 
-from .formats import est_manquant
+from .formats import est_manquant, phrase
 
 SOURCE_PRESENTATION = "Ville de Roubaix, présentation au CLN du 31 janvier 2026"
 
@@ -136,7 +137,8 @@ def tableau(
             v = columns[i][r]
             text = "—" if est_manquant(v) else (formats[c](v) if c in formats else str(v))
             ligne.append(text)
-            numeric = c in formats or isinstance(v, (int, float))
+            # a number (formatted or not) is right-aligned on one line; a text column, even formatted, wraps
+            numeric = isinstance(v, numbers.Number) and not isinstance(v, bool)
             long = any(len(mot) > 24 for mot in text.split())  # a hash, a path, an id: may break anywhere
             label = f' data-label="{e(titres[i])}"'
             if i == 0 and entete_ligne:
@@ -202,7 +204,7 @@ COLONNES_TRACABILITE = {
     "sha256": Colonne("SHA-256"),
     "figure_id": Colonne("Identifiant"),
     "label": Colonne("Chiffre"),
-    "valeur_calculee": Colonne("Valeur calculée"),
+    "valeur_calculee": Colonne("Valeur calculée", phrase),  # « Moins d'une seconde » starts its cell
     "published": Colonne("Chiffre publié"),
     "status": Colonne("Statut"),
 }

@@ -133,7 +133,7 @@ def test_cvs_report_answers_the_councils_questions(depot_produit):
         "Quel est le budget dédié aux écrivains publics",
     ):
         assert shown in html, shown
-    assert "parts de la Ville et de l'État réunies" in html  # the assumption on what 269 045 € covers
+    assert "parts de la Ville et de l&#39;État réunies" in html  # the assumption on what 269 045 € covers
     figs = _figures(depot_produit)
     assert "cvs.2025.part_ville" not in figs
     assert {figs[f"cvs.2025.part_ville.{b}"]["value"] for b in ("min", "max")} == {"53809", "134522.5"}
