@@ -184,13 +184,16 @@ def _executer_chronometre(rap, valeurs, reserve: noyaux.Reserve, arret: _Arret, 
 @dataclass(frozen=True)
 class Plan:
     """What one run does: the reports in run order (waves side by side, each after the reports it depends on),
-    their parameter texts (recorded, then the command line's), and what the command line asks to record."""
+    their parameter texts (recorded, then the command line's), what the command line asks to record, and the
+    reports it names (all when it names none): `--force` redoes those, and the reports that read them; a source
+    run only because a dependant reads it is redone only when out of date."""
 
     vagues: list[list[str]]
     textes: dict[str, dict[str, str]]
     valeurs: dict[str, dict[str, object]]
     a_enregistrer: dict[str, dict[str, str]]
     enregistres: dict[str, dict[str, str]]
+    demandes: frozenset[str] = frozenset()
 
 
 def planifier(ids: Iterable[str] | None, bruts: dict[str, str], enregistrer: bool = False,
@@ -213,7 +216,8 @@ def planifier(ids: Iterable[str] | None, bruts: dict[str, str], enregistrer: boo
     textes = {i: locaux.get(i, {}) | ligne.get(i, {}) for i in tous}
     refuser_entrees_publiees(textes)
     return Plan(catalogue.niveaux(tous), textes, parametres.convertir_tous(textes),
-                {i: v for i, v in ligne.items() if v} if enregistrer else {}, locaux)
+                {i: v for i, v in ligne.items() if v} if enregistrer else {}, locaux,
+                frozenset(ids + catalogue.dependants(ids)))
 
 
 def refuser_entrees_publiees(textes: dict[str, dict[str, str]]) -> None:
@@ -293,7 +297,8 @@ def _executer(plan: Plan, jobs, force, journal, limite) -> list[Resultat]:
                 rap = catalogue.par_id(i)
                 k = etat.cle(rap, plan.valeurs[i], paquet, {d: state[d] for d in rap.depend_de if d in state})
                 prev = state.get(i)
-                if not force and etat.a_jour(rap, k, prev, figures_texte, plan.valeurs[i]):
+                if not (force and i in plan.demandes) and etat.a_jour(rap, k, prev, figures_texte,
+                                                                      plan.valeurs[i]):
                     resultats[i] = Resultat(i, "inchange")
                     journal(f"  {i} : inchangé (rien n'a changé depuis le {prev.date})")
                 else:
@@ -303,7 +308,7 @@ def _executer(plan: Plan, jobs, force, journal, limite) -> list[Resultat]:
             verifier_ecriture(_sorties(rap for rap, _ in a_faire))  # a file open in Excel: say so before any work
             refaits.update(rap.id for rap, _ in a_faire)
             suivants = [(catalogue.par_id(i).id, catalogue.par_id(i).notebook)
-                        for i in _surs(plan.vagues[n + 1:], refaits, force)]
+                        for i in _surs(plan.vagues[n + 1:], refaits, plan.demandes if force else set())]
             if reserve is None:
                 # the first kernels boot and import while this process imports papermill and nbconvert; the
                 # next ones while the first notebooks run; a later wave's sure reports while this wave ends
@@ -320,13 +325,14 @@ def _executer(plan: Plan, jobs, force, journal, limite) -> list[Resultat]:
     return [resultats[i] for vague in plan.vagues for i in vague]
 
 
-def _surs(vagues: list[list[str]], refaits: set[str], force: bool) -> list[str]:
-    """The reports of the later `vagues` sure to be redone in this run: all with --force, otherwise those that read
-    a report redone (its record's date changes, success or failure, so every reader of it is out of date)."""
+def _surs(vagues: list[list[str]], refaits: set[str], forces: Iterable[str] = ()) -> list[str]:
+    """The reports of the later `vagues` sure to be redone in this run: those `forces` (--force), and those that
+    read a report redone (its record's date changes, success or failure, so every reader of it is out of date)."""
     out: list[str] = []
+    forces = set(forces)
     for vague in vagues:
         for i in vague:
-            if force or set(catalogue.par_id(i).depend_de) & (refaits | set(out)):
+            if i in forces or set(catalogue.par_id(i).depend_de) & (refaits | set(out)):
                 out.append(i)
     return out
 

@@ -89,6 +89,6 @@ def test_the_reports_sure_to_run_in_a_later_wave():
     from cln_analysis import executeur
 
     # bilan reads appels, retours and grille: redone when one of them is, whatever else runs
-    assert executeur._surs([["bilan"]], {"appels"}, force=False) == ["bilan"]
-    assert executeur._surs([["bilan"]], {"cvs", "budget"}, force=False) == []
-    assert executeur._surs([["bilan"]], set(), force=True) == ["bilan"]
+    assert executeur._surs([["bilan"]], {"appels"}) == ["bilan"]
+    assert executeur._surs([["bilan"]], {"cvs", "budget"}) == []
+    assert executeur._surs([["bilan"]], set(), forces={"bilan"}) == ["bilan"]  # run bilan --force
