@@ -337,6 +337,8 @@ def main() -> None:
                 mesurer(m, env)
                 if m is change:  # back to the shipped calls file (unmeasured): the next rows run on it
                     subprocess.run(oublier, env=env, check=True, stdout=subprocess.DEVNULL)
+                    if paires:  # and appels, bilan redone on it: `run grille` would otherwise redo appels too
+                        subprocess.run(run + ["appels"], env=env, check=True, stdout=subprocess.DEVNULL)
         if not args.execution:
             mesurer(full, env)  # the scan reads the outputs of a full run
             full.secondes.pop(), full.cpu.pop()
