@@ -17,6 +17,7 @@ import logging
 import os
 import secrets
 import signal
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -96,7 +97,10 @@ def demarrer_noyau(sel: bytes | None = None, debug: bool = False):
     env.pop(balayage.VARIABLE_DEBUG, None)
     if debug:
         env[balayage.VARIABLE_DEBUG] = "1"
-    km.start_kernel(extra_arguments=ARGUMENTS_NOYAU, env=env)
+    # what the kernel's process itself prints (a port taken by another kernel, its own crash: English and raw) is
+    # not for the officer: the notebook's failure is said in French; --debug shows it
+    sortie = {} if debug else {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    km.start_kernel(extra_arguments=ARGUMENTS_NOYAU, env=env, **sortie)
     return km
 
 
