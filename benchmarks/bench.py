@@ -7,6 +7,9 @@ the script then measures, in the same run, every row of the issue's table:
 
 - the full run, `cln-analysis run --force`, of every report of the catalogue, ÷ F;
 - the no-change rerun, `cln-analysis run`, ÷ F;
+- a change of the calls file (issue 24): after a full run, `cln-analysis run appels -p donnees=<the trial example>`
+  (recorded, as an officer would), ÷ F, with the reports it redid — `appels` and the `bilan` that reads it, no
+  other (the recorded value is then forgotten, unmeasured, so that every other row runs on the shipped inputs);
 - the `grille` report with 100 000 members ÷ with 7 (random scores);
 - the `retours` report with 100 000 answers ÷ with its example file (rows drawn from it), when the
   catalogue has that report (otherwise one line says it is skipped);
@@ -25,12 +28,14 @@ the script then measures, in the same run, every row of the issue's table:
   `build/`), in process, with the example inputs' names and comments collected, ÷ the full run.
 
 The measures are interleaved (one of each, then again) so that a machine whose load changes affects numerator
-and denominator alike; each time printed is the median of `--repetitions` runs. The CPU column is the user +
-system time of the command and every process it waited for: on a shared machine it moves less than the clock.
-`make test` takes minutes, so it is measured only with `--make-test`: a fresh `git clone` of this repository's
-HEAD, `.venv/` created by `make` (timed apart), then `make test` (CI=true).
+and denominator alike; each time printed is the median of `--repetitions` runs. The one-report rows give their
+inputs with `--essai` (used once, not recorded): a recorded 100 000-member sheet would otherwise be what the next
+full run measures. `--execution` measures only F, the full run, the no-change rerun and the calls-file change.
+The CPU column is the user + system time of the command and every process it waited for: on a shared machine it
+moves less than the clock. `make test` takes minutes, so it is measured only with `--make-test`: a fresh
+`git clone` of this repository's HEAD, `.venv/` created by `make` (timed apart), then `make test` (CI=true).
 
-    .venv/bin/python benchmarks/bench.py [--repetitions N] [--make-test]
+    .venv/bin/python benchmarks/bench.py [--repetitions N] [--execution] [--make-test]
     .venv/bin/python benchmarks/bench.py --seulement budget_lignes   # only the budget lines' row
 """
 
@@ -41,6 +46,7 @@ import csv
 import os
 import platform
 import random
+import re
 import resource
 import shutil
 import statistics
@@ -106,6 +112,7 @@ class Mesure:
     secondes: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
     memoire: float = 0.0
+    sorties: list[str] = field(default_factory=list)  # the command's standard output, one text a run
 
     @property
     def t(self) -> float:
@@ -122,7 +129,7 @@ def mesurer(m: Mesure, env: dict) -> None:
     stop = threading.Event()
     avant = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.Popen(m.commande, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(m.commande, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def sample():
         nonlocal peak
@@ -137,7 +144,7 @@ def mesurer(m: Mesure, env: dict) -> None:
 
     th = threading.Thread(target=sample, daemon=True)
     th.start()
-    _, err = proc.communicate()
+    out, err = proc.communicate()
     elapsed = time.perf_counter() - t0
     stop.set()
     th.join()
@@ -147,6 +154,12 @@ def mesurer(m: Mesure, env: dict) -> None:
     m.secondes.append(elapsed)
     m.cpu.append((apres.ru_utime - avant.ru_utime) + (apres.ru_stime - avant.ru_stime))
     m.memoire = max(m.memoire, peak)
+    m.sorties.append(out)
+
+
+def refaits(sortie: str) -> list[str]:
+    """The reports a run redid, from the lines the runner prints (« <id> : fait en … »), in run order."""
+    return re.findall(r"^\s+(\S+) : fait en ", sortie, flags=re.MULTILINE)
 
 
 def notes_aleatoires(path: Path, members: int) -> Path:
@@ -255,6 +268,31 @@ def temps_make_test() -> list[tuple[str, float]]:
         return out
 
 
+def banc_rapports(tmp: Path, run: list[str], ids: list[str]):
+    """The one-report rows: grille and retours, small and large, and the budget lines; inputs given with --essai
+    (used once, never recorded: the full run of the next repetition runs on the shipped inputs)."""
+    paires: list[tuple[Mesure, Mesure, str]] = []
+    absent = []
+    small = notes_aleatoires(tmp / "n7.csv", 7)
+    big = notes_aleatoires(tmp / "n100k.csv", GRANDE_TAILLE)
+    g_small = Mesure("grille, 7 membres", run + ["grille", "--force", "--essai", "-p", f"notes={small}"])
+    g_big = Mesure(f"grille, {GRANDE} membres", run + ["grille", "--force", "--essai", "-p", f"notes={big}"])
+    paires.append((g_big, g_small, f"grille, {GRANDE} membres ÷ 7"))
+    if "retours" in ids:
+        exemple = fichier_par_defaut("retours", "donnees")
+        k = compter_lignes(exemple)
+        r_big = lignes_tirees(exemple, tmp / "r100k.csv", GRANDE_TAILLE)
+        r_small_m = Mesure(f"retours, {k} réponses (l'exemple)",
+                           run + ["retours", "--force", "--essai", "-p", f"donnees={exemple}"])
+        r_big_m = Mesure(f"retours, {GRANDE} réponses",
+                         run + ["retours", "--force", "--essai", "-p", f"donnees={r_big}"])
+        paires.append((r_big_m, r_small_m, f"retours, {GRANDE} réponses ÷ {k}"))
+    else:
+        absent.append("retours, 100 000 réponses ÷ 37 : ignoré, le catalogue n'a pas (encore) le rapport retours")
+    b_defaut, b_lignes = mesures_budget_lignes(tmp, run)
+    return paires, [(b_lignes, b_defaut, f"budget, {LIGNES_BUDGET_TEXTE} lignes ÷ run par défaut")], absent
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repetitions", type=int, default=3)
@@ -262,6 +300,8 @@ def main() -> None:
     ap.add_argument("--journal", action="store_true", help="only the call log's case (a million calls)")
     ap.add_argument("--seulement", choices=["budget_lignes"],
                     help="only one row: budget_lignes, the 200 000 budget lines ÷ the default budget run")
+    ap.add_argument("--execution", action="store_true",
+                    help="only F, the full run, the no-change rerun and the change of the calls file")
     args = ap.parse_args()
     if args.journal:
         return banc_journal(args.repetitions)
@@ -280,39 +320,33 @@ def main() -> None:
                    [str(BIN / "papermill"), "-p", "x", "2", str(bare), str(tmp / "bare_out.ipynb")])
         full = Mesure(f"cln-analysis run --force ({len(ids)} rapports, pages, index)", run + ["--force"])
         same = Mesure("cln-analysis run sans changement", run)
-        mesures = [F, full, same]
+        # another calls file, recorded as an officer records one (-p without --essai): the trial example
+        autre_appels = tmp / "data" / "raw" / "appels_essai_exemple.csv"
+        change = Mesure("run appels -p donnees=… (un autre fichier d'appels)",
+                        run + ["appels", "-p", f"donnees={autre_appels}"])
+        oublier = [str(BIN / "cln-analysis"), "parametres", "--reinitialiser", "appels"]
+        mesures = [F, full, same, change]
         paires: list[tuple[Mesure, Mesure, str]] = []
-        small = notes_aleatoires(tmp / "n7.csv", 7)
-        big = notes_aleatoires(tmp / "n100k.csv", GRANDE_TAILLE)
-        g_small = Mesure("grille, 7 membres", run + ["grille", "--force", "-p", f"notes={small}"])
-        g_big = Mesure(f"grille, {GRANDE} membres",
-                       run + ["grille", "--force", "-p", f"notes={big}"])
-        paires.append((g_big, g_small, f"grille, {GRANDE} membres ÷ 7"))
+        paires_budget: list[tuple[Mesure, Mesure, str]] = []
         absent = []
-        if "retours" in ids:
-            exemple = fichier_par_defaut("retours", "donnees")
-            k = compter_lignes(exemple)
-            r_big = lignes_tirees(exemple, tmp / "r100k.csv", GRANDE_TAILLE)
-            r_small_m = Mesure(f"retours, {k} réponses (l'exemple)",
-                               run + ["retours", "--force", "-p", f"donnees={exemple}"])
-            r_big_m = Mesure(f"retours, {GRANDE} réponses",
-                             run + ["retours", "--force", "-p", f"donnees={r_big}"])
-            paires.append((r_big_m, r_small_m, f"retours, {GRANDE} réponses ÷ {k}"))
-        else:
-            absent.append("retours, 100 000 réponses ÷ 37 : ignoré, le catalogue n'a pas (encore) le rapport retours")
-        b_defaut, b_lignes = mesures_budget_lignes(tmp, run)
-        paires_budget = [(b_lignes, b_defaut, f"budget, {LIGNES_BUDGET_TEXTE} lignes ÷ run par défaut")]
+        if not args.execution:
+            paires, paires_budget, absent = banc_rapports(tmp, run, ids)
         for big_m, small_m, _ in paires + paires_budget:
             mesures += [small_m, big_m]
 
         mesurer(full, env)  # warms the file cache and leaves outputs for the no-change rerun
-        full.secondes.clear(), full.cpu.clear()
+        full.secondes.clear(), full.cpu.clear(), full.sorties.clear()
         for _ in range(n):
-            for m in mesures:  # the no-change rerun comes right after a default full run
+            for m in mesures:  # the no-change rerun comes right after a default full run, the change after it
                 mesurer(m, env)
-        mesurer(full, env)  # the scan reads the outputs of a full run
-        full.secondes.pop(), full.cpu.pop()
-        scan_t, scan_c, scan_n, scan_mo = temps_balayage(tmp, n)
+                if m is change:  # back to the shipped calls file (unmeasured): the next rows run on it
+                    subprocess.run(oublier, env=env, check=True, stdout=subprocess.DEVNULL)
+                    if paires:  # and appels, bilan redone on it: `run grille` would otherwise redo appels too
+                        subprocess.run(run + ["appels"], env=env, check=True, stdout=subprocess.DEVNULL)
+        if not args.execution:
+            mesurer(full, env)  # the scan reads the outputs of a full run
+            full.secondes.pop(), full.cpu.pop()
+            scan_t, scan_c, scan_n, scan_mo = temps_balayage(tmp, n)
 
     print(f"Machine : {platform.node()}, {os.cpu_count()} cœurs, Python {platform.python_version()}, "
           f"médiane de {n} exécutions entrelacées ; charge moyenne {charge_avant[0]:.1f} au début, "
@@ -322,6 +356,7 @@ def main() -> None:
         (F.libelle, F.t, F.c, None, "", None),
         (full.libelle, full.t, full.c, full.t / F.t, "≤ 2,0 × F (visé : 1,5)", lambda r: r <= 2.0),
         (same.libelle, same.t, same.c, same.t / F.t, "≤ 0,3 × F", lambda r: r <= 0.3),
+        (change.libelle, change.t, change.c, change.t / F.t, "appels et bilan seulement (ci-dessous)", None),
     ]
     for big_m, small_m, label in paires:
         lignes.append((small_m.libelle, small_m.t, small_m.c, None, "", None))
@@ -336,9 +371,22 @@ def main() -> None:
         text = f"{label:58s} {secs:7.2f}s {cpu:7.2f}s"
         if ratio is not None:
             text += f"   {ratio:6.2f}   {target}"
-            if not ok(ratio):
+            if ok is not None and not ok(ratio):
                 manques.append(label)
         print(text)
+    # a change of the calls file redoes appels and the bilan that reads it, and no other report
+    attendus = ("appels", *catalogue.dependants(["appels"]))
+    vus = sorted({tuple(refaits(o)) for o in change.sorties})
+    print(f"{'  rapports refaits par ce changement':58s} {' ; '.join(', '.join(v) for v in vus)}"
+          f"   (attendu : {', '.join(attendus)})")
+    if vus != [attendus]:
+        manques.append("changement du fichier des appels : " + " ; ".join(", ".join(v) for v in vus))
+    if full.sorties and any(len(refaits(o)) != len(ids) for o in full.sorties):
+        manques.append("exécution complète : tous les rapports ne sont pas refaits")
+    if args.execution:
+        print("--execution : les lignes grille, retours, budget, balayage et mémoire ne sont pas mesurées")
+        print("Objectifs atteints." if not manques else "ATTENTION, objectif non atteint : " + " ; ".join(manques))
+        return
     scan_libelle = f"balayage ({scan_n} fichiers, {scan_mo:.1f} Mo) ÷ exécution complète"
     print(f"{scan_libelle:58s} {scan_t:7.2f}s {scan_c:7.2f}s   {scan_c / full.c:6.2f}   ≤ 0,05 (en CPU)")
     if scan_c / full.c > 0.05:

@@ -22,7 +22,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -210,26 +209,19 @@ def _executer_chronometre(rap, valeurs, reserve: noyaux.Reserve, arret: _Arret, 
         noyaux.fermer_boucle_du_fil()
 
 
-@contextmanager
-def _fermee(reserve: noyaux.Reserve):
-    """The kernel reserve, closed on the way out (Ctrl-C included): no kernel outlives the run."""
-    try:
-        yield reserve
-    finally:
-        reserve.fermer()
-        noyaux.fermer_boucle_du_fil()  # the kernels stopped from this thread
-
-
 @dataclass(frozen=True)
 class Plan:
     """What one run does: the reports in run order (waves side by side, each after the reports it depends on),
-    their parameter texts (recorded, then the command line's), and what the command line asks to record."""
+    their parameter texts (recorded, then the command line's), what the command line asks to record, and the
+    reports it names (all when it names none): `--force` redoes those, and the reports that read them; a source
+    run only because a dependant reads it is redone only when out of date."""
 
     vagues: list[list[str]]
     textes: dict[str, dict[str, str]]
     valeurs: dict[str, dict[str, object]]
     a_enregistrer: dict[str, dict[str, str]]
     enregistres: dict[str, dict[str, str]]
+    demandes: frozenset[str] = frozenset()
 
 
 def planifier(ids: Iterable[str] | None, bruts: dict[str, str], enregistrer: bool = False,
@@ -252,7 +244,8 @@ def planifier(ids: Iterable[str] | None, bruts: dict[str, str], enregistrer: boo
     textes = {i: locaux.get(i, {}) | ligne.get(i, {}) for i in tous}
     refuser_entrees_publiees(textes)
     return Plan(catalogue.niveaux(tous), textes, parametres.convertir_tous(textes),
-                {i: v for i, v in ligne.items() if v} if enregistrer else {}, locaux)
+                {i: v for i, v in ligne.items() if v} if enregistrer else {}, locaux,
+                frozenset(ids + catalogue.dependants(ids)))
 
 
 def refuser_entrees_publiees(textes: dict[str, dict[str, str]]) -> None:
@@ -324,49 +317,77 @@ def _executer(plan: Plan, jobs, force, journal, limite, debug: bool = False) -> 
     quand = dt.datetime.now().astimezone()
     resultats: dict[str, Resultat] = {}
     jobs = max(1, jobs or os.cpu_count() or 1)
-    for vague in plan.vagues:
-        figures_texte = config.FIGURES_CSV.read_text(encoding="utf-8") if config.FIGURES_CSV.exists() else ""
-        a_faire = []
-        for i in vague:
-            rap = catalogue.par_id(i)
-            k = etat.cle(rap, plan.valeurs[i], paquet, {d: state[d] for d in rap.depend_de if d in state})
-            prev = state.get(i)
-            if not force and etat.a_jour(rap, k, prev, figures_texte, plan.valeurs[i]):
-                resultats[i] = Resultat(i, "inchange")
-                journal(f"  {i} : inchangé (rien n'a changé depuis le {prev.date})")
+    reserve = None  # one kernel reserve for the whole run, made when the first notebook must run
+    refaits: set[str] = set()  # the reports this run redoes (or tries to)
+    try:
+        for n, vague in enumerate(plan.vagues):
+            figures_texte = config.FIGURES_CSV.read_text(encoding="utf-8") if config.FIGURES_CSV.exists() else ""
+            a_faire = []
+            for i in vague:
+                rap = catalogue.par_id(i)
+                k = etat.cle(rap, plan.valeurs[i], paquet, {d: state[d] for d in rap.depend_de if d in state})
+                prev = state.get(i)
+                if not (force and i in plan.demandes) and etat.a_jour(rap, k, prev, figures_texte,
+                                                                      plan.valeurs[i]):
+                    resultats[i] = Resultat(i, "inchange")
+                    journal(f"  {i} : inchangé (rien n'a changé depuis le {prev.date})")
+                else:
+                    a_faire.append((rap, k))
+            if not a_faire:
+                continue
+            verifier_ecriture(_sorties(rap for rap, _ in a_faire))  # a file open in Excel: say so before any work
+            refaits.update(rap.id for rap, _ in a_faire)
+            suivants = [(catalogue.par_id(i).id, catalogue.par_id(i).notebook)
+                        for i in _surs(plan.vagues[n + 1:], refaits, plan.demandes if force else set())]
+            if reserve is None:
+                # the first kernels boot and import while this process imports papermill and nbconvert; the
+                # next ones while the first notebooks run; a later wave's sure reports while this wave ends
+                reserve = noyaux.Reserve([(rap.id, rap.notebook) for rap, _ in a_faire] + suivants, jobs,
+                                         functools.partial(demarrer_noyau, sel, debug), arreter_noyau)
             else:
-                a_faire.append((rap, k))
-        _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultats, collecteur, sel, debug)
+                reserve.ajouter([(rap.id, rap.notebook) for rap, _ in a_faire] + suivants)
+            _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultats, reserve, collecteur,
+                            debug)
+    finally:
+        if reserve is not None:
+            reserve.fermer()  # Ctrl-C included: no kernel outlives the run
+            noyaux.fermer_boucle_du_fil()  # the kernels stopped from this thread
     publication.ecrire_site(state, quand)
     etat.ecrire(state)
     return [resultats[i] for vague in plan.vagues for i in vague]
 
 
-def _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultats, collecteur=None,
-                    sel=None, debug: bool = False) -> None:
-    """Run side by side the reports of one wave that must be redone, publishing each as it ends."""
-    if not a_faire:
-        return
-    verifier_ecriture(_sorties(rap for rap, _ in a_faire))  # a file open in Excel: say so before any work
+def _surs(vagues: list[list[str]], refaits: set[str], forces: Iterable[str] = ()) -> list[str]:
+    """The reports of the later `vagues` sure to be redone in this run: those `forces` (--force), and those that
+    read a report redone (its record's date changes, success or failure, so every reader of it is out of date)."""
+    out: list[str] = []
+    forces = set(forces)
+    for vague in vagues:
+        for i in vague:
+            if i in forces or set(catalogue.par_id(i).depend_de) & (refaits | set(out)):
+                out.append(i)
+    return out
+
+
+def _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultats, reserve, collecteur=None,
+                    debug: bool = False) -> None:
+    """Run side by side the reports of one wave that must be redone, publishing each as it ends; their kernels
+    come from the run's `reserve`."""
     arret = _Arret()
     pool = ThreadPoolExecutor(max_workers=min(jobs, len(a_faire)))
     try:
-        # the first kernels boot and import while this process imports papermill and nbconvert; the next
-        # ones while the first notebooks run
-        reserve = noyaux.Reserve([(rap.id, rap.notebook) for rap, _ in a_faire], jobs,
-                                 functools.partial(demarrer_noyau, sel, debug), arreter_noyau)
-        with _fermee(reserve):
-            futures = {pool.submit(_executer_chronometre, rap, plan.valeurs[rap.id], reserve, arret, limite): (rap, k)
-                       for rap, k in a_faire}
-            publication.preparer()
-            for fut in as_completed(futures):
-                rap, k = futures[fut]
-                t, nb, exc = fut.result()
-                resultats[rap.id] = _publier(rap, k, t, nb, exc, state, quand, journal, collecteur, debug)
+        futures = {pool.submit(_executer_chronometre, rap, plan.valeurs[rap.id], reserve, arret, limite): (rap, k)
+                   for rap, k in a_faire}
+        publication.preparer()
+        for fut in as_completed(futures):
+            rap, k = futures[fut]
+            t, nb, exc = fut.result()
+            resultats[rap.id] = _publier(rap, k, t, nb, exc, state, quand, journal, collecteur, debug)
     except KeyboardInterrupt:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
         arret.tout_arreter()
+        reserve.fermer()
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)

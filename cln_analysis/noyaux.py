@@ -7,7 +7,9 @@ notebook (no output, no execution count, no name left behind). So on 2 cores the
 finds its kernel booted and its modules imported, and the notebook's own imports find them loaded.
 
 The kernels are started by the function the runner gives (`demarrer`), and a kernel handed to a notebook is
-the runner's to stop; `fermer` stops the ones never handed out.
+the runner's to stop; `fermer` stops the ones never handed out. One reserve serves a whole run: a report of a
+later wave (`bilan`, after the reports it reads) is added (`ajouter`) as soon as it is sure to run, so that its
+kernel boots and imports while the earlier wave's last notebooks run, not after them.
 """
 
 from __future__ import annotations
@@ -129,6 +131,13 @@ class Reserve:
         self._pool = ThreadPoolExecutor(max_workers=max(1, avance), thread_name_prefix="prechauffage")
         for _ in range(min(max(1, avance), len(self._attente))):
             self._lancer(self._attente[0][0])
+
+    def ajouter(self, notebooks: Sequence[tuple[str, Path]]) -> None:
+        """Reports of a later wave, run after those waiting: their kernels start as the earlier ones are taken
+        (a report already waiting or started is not added twice)."""
+        with self._verrou:
+            connus = {i for i, _ in self._attente} | set(self._prets)
+            self._attente += [(i, n) for i, n in notebooks if i not in connus]
 
     def _lancer(self, rid: str) -> None:
         """Start the kernel of report `rid` now and warm it in the background (lock held or in __init__)."""

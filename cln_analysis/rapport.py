@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import display
 
-from . import __version__, balayage, catalogue, config, donnees, formats, graphiques, registre, rendu
+from . import __version__, balayage, catalogue, config, donnees, formats, registre, rendu
 from . import parametres as parametres_mod
 from .exports import feuille_excel, tableau_csv
 from .fichiers import commit_git, sha256
@@ -121,6 +121,9 @@ class Rapport:
     ) -> Html:
         """A chart with its text alternative, followed by the table behind it. When the report reads
         fictitious data, a source other than the city's presentation is captioned as fictitious."""
+        # imported here: a report without charts (bilan) never loads matplotlib (about 1 s of a kernel's start)
+        from . import graphiques
+
         self._graphiques += 1
         dessin = graphiques.en_svg(fig, f"g{self._graphiques}")
         if self.fictif and source != rendu.SOURCE_PRESENTATION:

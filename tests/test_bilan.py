@@ -215,3 +215,32 @@ def test_publication_record_of_a_failure_holds_nothing(tmp_path):
     rec = Publie.depuis_json(json.loads(publication.publie_json(catalogue.par_id("appels"), quand, None, "cassé")))
     assert (rec.statut, rec.textes, rec.figures, rec.message) == ("echec", {}, [], "cassé")
     assert rec.date_iso == "2026-04-02T10:00:00+00:00"
+
+
+def _fiche(duree="non communiqué", dates="T1 2026"):
+    return pd.DataFrame([
+        dict(champ="dates_essai", libelle="Dates", valeur=dates, document="Présentation" if dates else "",
+             emplacement="diapositive « Calendrier »" if dates else ""),
+        dict(champ="duree_essai", libelle="Durée", valeur=duree, document="" if duree == "non communiqué" else "CR",
+             emplacement="" if duree == "non communiqué" else "p. 2"),
+    ])
+
+
+def test_trial_months_beside_the_planned_length_from_the_transparency_record():
+    from types import SimpleNamespace
+
+    from cln_analysis.textes import bilan as textes
+
+    b = SimpleNamespace(mois_essai=2)
+    # the length stated in the record: quoted with its source
+    assert textes.duree_essai(b, _fiche(duree="six mois")) == (
+        "<p>Mois d'expérimentation présents dans le fichier des appels : 2. Durée prévue de l'expérimentation : "
+        "« six mois » (CR, p. 2).</p>")
+    # not communicated (the shipped record): said so, with the dates the record gives
+    assert textes.duree_essai(b, _fiche()) == (
+        "<p>Mois d'expérimentation présents dans le fichier des appels : 2. La durée prévue de l'expérimentation "
+        "n'est pas communiquée ; les dates annoncées sont « T1 2026 » (Présentation, diapositive « Calendrier »).</p>")
+    assert "Ni la durée" in textes.duree_essai(b, _fiche(dates="non communiqué"))
+    # the shipped record has the field, not communicated: no length is guessed from the calendar
+    fiche = pd.read_csv(config.raw_file("callbot_fiche.csv"), dtype=str, keep_default_na=False)
+    assert fiche.set_index("champ").loc["duree_essai", "valeur"] == "non communiqué"

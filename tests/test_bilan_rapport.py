@@ -193,3 +193,32 @@ def test_a_correspondence_naming_an_unknown_figure_is_refused(essai, tmp_path):
     assert res.returncode == 1
     sortie = res.stdout + res.stderr
     assert "corr_mauvais.csv" in sortie and "ligne 8" in sortie and "identifiant_chiffre" in sortie
+
+
+def test_a_source_wholly_below_its_secrecy_threshold_shows_nothing_of_it(essai, tmp_path):
+    import shutil
+
+    root = tmp_path / "copie"
+    shutil.copytree(essai, root)
+    # ten residents, threshold 50: retours publishes only their number; bilan is redone in the same run
+    res = cli(root, "run", "retours", "--essai", "-p", "seuil_publication=50")
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "retours : fait" in res.stdout and "bilan : fait" in res.stdout, res.stdout
+    assert "appels : inchangé" in res.stdout and "grille : inchangé" in res.stdout, res.stdout
+    fig = _figures(root)
+    assert sorted(k for k in fig if k.startswith("retours.")) == ["retours.repondants"]
+    assert float(fig["retours.repondants"]["value"]) == 10
+    assert not any(k.startswith("bilan.retours.") for k in fig)  # no sample size: it would give each share back
+    page = (root / "reports/bilan.html").read_text(encoding="utf-8")
+    assert [k for k in marques(page) if k.startswith("retours.")] == ["retours.repondants"]
+    texte = _espaces(re.sub(r"<[^>]+>", " ", page))
+    # the shares of the ten answers, by hand: reponse_obtenue 6 / 10, ia_comprise 7 / 10, satisfied 7 / 10 (4 or
+    # more), and ia_comprise's Wilson interval — none of them is on the bilan's page (90 % is appels' global rate)
+    bas, _ = proportion_confint(7, 10, alpha=0.05, method="wilson")
+    for absent in ("60 %", "70 %", "sur 10 réponses", f"entre {math.floor(bas * 100)} %"):
+        assert absent not in texte, absent
+    assert "en dessous du seuil" in texte
+    rows = _en_bref(root)
+    for fid in ("retours.ia_comprise.oui", "retours.reponse_obtenue.oui", "retours.agent_joint.oui"):
+        assert rows[fid]["valeur"] == "—" and rows[fid]["incertitude"].startswith("non mesurable"), fid
+    assert rows["retours.ia_comprise.oui"]["etat"] == "non mesurable"

@@ -65,3 +65,30 @@ def test_a_kernel_dead_before_it_is_ready_is_replaced(tmp_path):
     assert arretes == [demarres[0]] and km is demarres[-1] and km is not demarres[0]
     reserve.fermer()
     assert len(arretes) == 2  # b's kernel, started ahead and never taken, is stopped too
+
+
+def test_a_later_wave_is_added_once_and_started_ahead(tmp_path):
+    nb = tmp_path / "n.ipynb"
+    nb.write_text(json.dumps({"cells": []}), encoding="utf-8")
+    demarres, arretes = [], []
+
+    def demarrer():
+        demarres.append(_Noyau(mort=False))
+        return demarres[-1]
+
+    reserve = noyaux.Reserve([("a", nb)], 1, demarrer, arretes.append)
+    assert len(demarres) == 1
+    reserve.ajouter([("a", nb), ("b", nb), ("c", nb)])  # a is started already: not added twice
+    assert reserve.prendre("a") is demarres[0] and len(demarres) == 2  # b's kernel boots as a takes its own
+    assert reserve.prendre("b") is demarres[1] and len(demarres) == 3  # then c's
+    reserve.fermer()
+    assert arretes == [demarres[2]]  # c turned out up to date: its kernel, never taken, is stopped
+
+
+def test_the_reports_sure_to_run_in_a_later_wave():
+    from cln_analysis import executeur
+
+    # bilan reads appels, retours and grille: redone when one of them is, whatever else runs
+    assert executeur._surs([["bilan"]], {"appels"}) == ["bilan"]
+    assert executeur._surs([["bilan"]], {"cvs", "budget"}) == []
+    assert executeur._surs([["bilan"]], set(), forces={"bilan"}) == ["bilan"]  # run bilan --force

@@ -38,6 +38,10 @@ def test_running_a_source_redoes_what_depends_on_it_and_the_reverse(racine):
     assert executeur.planifier(["synthese"], {}).vagues == [["source"], ["synthese"]]
     assert executeur.planifier(None, {}).vagues == [["source", "seul"], ["synthese"]]
     assert executeur.planifier(["seul"], {}).vagues == [["seul"]]
+    # --force applies to the reports named and those that read them, not to a source run for a dependant
+    assert executeur.planifier(["synthese"], {}).demandes == {"synthese"}
+    assert executeur.planifier(["source"], {}).demandes == {"source", "synthese"}
+    assert executeur.planifier(None, {}).demandes == {"source", "seul", "synthese"}
 
 
 def test_recorded_values_then_the_command_line_and_what_is_recorded(racine):

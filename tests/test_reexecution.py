@@ -69,6 +69,9 @@ def test_only_what_changed_is_redone(depot_copie):
     assert _statuts(cli(depot, "run", "budget", "-p", "population=100000")) == {"budget": "inchangé"}
     # --force
     assert set(_statuts(cli(depot, "run", "cvs", "--force")).values()) == {"fait"}
+    # --force on a source redoes it and its readers; the bilan's other sources run only when out of date
+    assert _statuts(cli(depot, "run", "grille", "--force")) == {
+        "appels": "inchangé", "grille": "fait", "retours": "inchangé", "bilan": "fait"}
 
 
 def test_package_change_changes_every_key(monkeypatch):

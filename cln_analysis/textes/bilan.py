@@ -198,7 +198,7 @@ def criteres(r: Rapport, b: Bilan, s: Sources, niveaux: pd.DataFrame) -> list[Ht
     return [rendu.liste(out, trusted=True)]
 
 
-def manques(r: Rapport, b: Bilan, s: Sources) -> list[Html]:
+def manques(r: Rapport, b: Bilan, s: Sources, fi: pd.DataFrame) -> list[Html]:
     out = []
     nm = bilan.non_mesurables(b.indicateurs)
     if nm:
@@ -221,11 +221,38 @@ def manques(r: Rapport, b: Bilan, s: Sources) -> list[Html]:
                      f"{f.entier(e.reponses)}.")
     if items:
         out += [rendu.texte("Échantillons trop petits :"), rendu.liste(items, trusted=True)]
-    out.append(rendu.texte(
-        "Mois d'expérimentation présents dans le fichier des appels : {m}. La durée prévue de l'expérimentation "
-        "n'a pas été communiquée (voir la fiche de transparence, « Dates de l'expérimentation »).",
-        m=f.entier(b.mois_essai)))
+    out.append(duree_essai(b, fi))
     return out
+
+
+NON_COMMUNIQUE = "non communiqué"
+
+
+def _champ(fi: pd.DataFrame, champ: str) -> dict[str, str] | None:
+    """One row of the transparency record (`callbot_fiche.csv`) as text, None when the field is not in it."""
+    ligne = fi[fi["champ"] == champ]
+    return None if ligne.empty else {k: "" if pd.isna(v) else str(v).strip() for k, v in ligne.iloc[0].items()}
+
+
+def duree_essai(b: Bilan, fi: pd.DataFrame) -> Html:
+    """The trial months present in the calls file beside the trial's planned length, as the transparency record
+    gives it (its field `duree_essai`, quoted with its source), or says it is not communicated (with the dates the
+    record gives, `dates_essai`)."""
+    duree, dates = _champ(fi, "duree_essai"), _champ(fi, "dates_essai")
+    debut = "Mois d'expérimentation présents dans le fichier des appels : {m}. "
+    if duree is not None and duree["valeur"] and duree["valeur"] != NON_COMMUNIQUE:
+        return rendu.texte(debut + "Durée prévue de l'expérimentation : « {d} » ({src}).", m=f.entier(b.mois_essai),
+                           d=duree["valeur"], src=_source_champ(duree))
+    if dates is not None and dates["valeur"] and dates["valeur"] != NON_COMMUNIQUE:
+        return rendu.texte(debut + "La durée prévue de l'expérimentation n'est pas communiquée ; les dates annoncées "
+                           "sont « {d} » ({src}).", m=f.entier(b.mois_essai), d=dates["valeur"],
+                           src=_source_champ(dates))
+    return rendu.texte(debut + "Ni la durée prévue de l'expérimentation ni ses dates ne sont communiquées.",
+                       m=f.entier(b.mois_essai))
+
+
+def _source_champ(ligne: dict[str, str]) -> str:
+    return ", ".join(x for x in (ligne.get("document", ""), ligne.get("emplacement", "")) if x) or "sans source"
 
 
 def questions(r: Rapport, b: Bilan) -> list[Html]:
