@@ -184,8 +184,10 @@ def test_sigterm_puis_kill_9_ne_laissent_rien_dans_reports(depot_copie, moment):
     propre = _fichiers(depot)
     env = dict(os.environ, CLN_ANALYSIS_ROOT=str(depot))
     for sig in (signal.SIGTERM, signal.SIGKILL):
-        proc = subprocess.Popen([sys.executable, "-m", "cln_analysis", "run", "--force", "--jobs", "2"], cwd=depot,
-                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # two reports one after the other, none reading the other: the second runs when the first is published
+        commande = [sys.executable, "-m", "cln_analysis", "run", "budget", "cvs", "--force", "--jobs", "1"]
+        proc = subprocess.Popen(commande, cwd=depot, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
         lus = []
         marque = "Production des rapports" if moment == "premier noyau lancé" else " : fait en "
         while not any(marque in ligne for ligne in lus):

@@ -334,6 +334,7 @@ def _attendre(condition, secondes: float) -> None:
 
 
 @pytest.mark.e2e
+@pytest.mark.rapports("budget", "appels", "grille")  # not bilan, which would run after them
 def test_a_dead_kernel_and_a_time_limit_fail_their_report_and_the_others_go_on(depot):
     _ajouter_cellule(depot, "budget", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
     _ajouter_cellule(depot, "appels", "import time\ntime.sleep(600)")

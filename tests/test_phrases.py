@@ -171,6 +171,7 @@ def test_every_sentence_of_every_default_page_starts_upper_case(depot_produit):
 
 
 @pytest.mark.e2e
+@pytest.mark.xdist_group("variantes")  # one worker: the variants run once
 def test_no_heading_is_left_with_nothing_under_it(variantes, depot_produit):
     """« Le profil de la grille » above the threshold, « Question par question » below it, bilan's sections: every
     heading of every page of the default run and of the variants has something under it."""
@@ -181,6 +182,7 @@ def test_no_heading_is_left_with_nothing_under_it(variantes, depot_produit):
 
 
 @pytest.mark.e2e
+@pytest.mark.xdist_group("variantes")  # one worker: the variants run once
 def test_every_sentence_of_the_variants_starts_upper_case(variantes, depot_produit):
     lues = valeurs_lues(depot_produit)
     trouvees = {nom: fautes(html, lues) for nom, html in variantes.items()}
