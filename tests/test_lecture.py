@@ -197,8 +197,12 @@ def test_a_formula_with_no_stored_value_is_refused(tmp_path):
     with pytest.raises(ErreurDonnees) as exc:
         ouvrir(p)
     texte = str(exc.value)
-    assert "ligne 3" in texte and "colonne « B »" in texte and "formule sans valeur enregistrée" in texte
+    # a file without personal data: the column by the title it has (issue 22)
+    assert "ligne 3" in texte and "colonne « note »" in texte and "formule sans valeur enregistrée" in texte
     assert "ouvrez le classeur dans Excel" in texte and "enregistrez-le" in texte
+    with pytest.raises(ErreurDonnees) as exc:  # one that may hold names: by its letter only (issue 23)
+        ouvrir(p, Format(personnel=True))
+    assert "ligne 3" in str(exc.value) and "colonne « B »" in str(exc.value) and "« note »" not in str(exc.value)
 
 
 def test_merged_cells_in_the_data_area_are_refused_naming_the_range(tmp_path):

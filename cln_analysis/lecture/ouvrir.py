@@ -506,10 +506,13 @@ def _lire_xlsx(chemin: Path, nom: str, fmt: Format) -> Tableau:
     sans_valeur = [(n, c) for n, c in sans_valeur if n > debut and c in saisies]
     if sans_valeur:
         ligne, col = sans_valeur[0]
+        # the column by the title the file gives it; by its letter in a file that may hold personal data (or untitled)
+        entete = rows[debut - 1] if debut else []
+        titre = "" if fmt.personnel or col >= len(entete) or entete[col] is None else str(entete[col]).strip()
         raise ErreurDonnees(Probleme(
             nom_lu, f"{formats.pluriel(len(sans_valeur), 'formule', 'formules')} sans valeur enregistrée (classeur "
                     "écrit par un programme et jamais ouvert dans Excel) : la lire comme une case vide fausserait "
-                    "le calcul", ligne=ligne, colonne=lettre(col),
+                    "le calcul", ligne=ligne, colonne=titre or lettre(col),
             conseil="ouvrez le classeur dans Excel (ou LibreOffice), puis enregistrez-le : les valeurs des formules "
                     "y sont alors calculées et enregistrées"))
     with _lecture_en_bloc():
