@@ -288,7 +288,7 @@ def test_a_year_row_and_its_months_must_agree_on_every_column():
         appels.annuel(_table([("2025", 1200, 120, 1080) + (None,) * 7, ("2025-01", 100, 10, 90) + (None,) * 7]))
     [p] = exc.value.problemes
     assert "en année (ligne 2) et par 1 mois (ligne 3)," in p.message
-    assert "appels_recus : 1200 pour l'année, 100 pour la somme des mois ; appels_perdus : 120" in p.message
+    assert "appels_recus : 1\u202f200 pour l'année, 100 pour la somme des mois ; appels_perdus : 120" in p.message
 
 
 def test_full_width_digits_are_the_same_year_for_the_duplicate_check(tmp_path):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import formats
 from ..erreurs import ErreurDonnees, Probleme
 
 #: The four counts of the callbot's outcome: filled together on a trial month, empty before.
@@ -172,7 +173,7 @@ def _concorde(annee, mois: pd.Series) -> bool:
 
 
 def _texte(v) -> str:
-    return "vide" if v is None or not _present(v) else str(int(v))
+    return "vide" if v is None or not _present(v) else formats.entier(v)  # « 98 953 », as on the page
 
 
 def exiger_valide(df: pd.DataFrame) -> None:
