@@ -202,8 +202,9 @@ def test_every_digital_line_of_a_large_file_is_on_the_audit_page(tmp_path):
     numero = {int(c[0].replace("\u202f", "")): c for c in corps}  # « 1 014 », as the page groups digits
     assert [(int(c[0].replace("\u202f", "")), c[1]) for c in corps] == attendu  # every line and rule, in order
     # one line by hand: the first NUM-WEB operation of 2025's account, caught by R03, its amount as printed
-    n, r = next((n, r) for n, r in lignes.items() if _regles_a_la_main(r) == ["R03"] and r["BGT_ANNEE"] == "2025" and r["BGT_CODRD"] == "dépense"
-                and r["BGT_NATDEC"] == "compte administratif" and r["BGT_OPBUDG"] == "réel")
+    n, r = next((n, r) for n, r in lignes.items() if _regles_a_la_main(r) == ["R03"] and r["BGT_ANNEE"] == "2025"
+                and r["BGT_NATDEC"] == "compte administratif" and r["BGT_OPBUDG"] == "réel"
+                and r["BGT_CODRD"] == "dépense")
     ligne = dict(zip(entete_page, numero[n], strict=True))
     euros, cents = f"{Decimal(r['BGT_MTREAL']):.2f}".split(".")
     groupes = re.sub(r"(?<=\d)(?=(\d{3})+$)", "\u202f", euros)
