@@ -17,10 +17,12 @@ the script then measures, in the same run, every row of the issue's table:
   schema and matched against the perimeter (`cln_analysis.budget_lignes`), ÷ the default `budget` run (≤ 1,3), with
   the peak memory of that run (< 1 GB): the numerator is the report itself, `run budget -p lignes=…` (pages,
   workbook, figures). Some 25 000 of the drawn lines are digital: every one is a row of the workbook's
-  « lignes_numeriques » sheet. Where the time goes: the reading (pandas' C parser, `lecture.Format.colonnaire`),
-  the workbook (written directly as SpreadsheetML, `exports.classeur_excel`), the four more charts and tables
-  of « Ce que contient le budget numérique », nbconvert's parsing of the audit page, the last privacy scan of the
-  workbook. The lines are drawn with replacement from a few hundred, so that every column holds few distinct
+  « lignes_numeriques » sheet and of the audit page's table (written by the runner after nbconvert,
+  `Rapport.tableau_long`). Where the time goes (CPU, loaded machine): the kernel's reading (about 6 s of wall
+  clock, pandas' C parser, `lecture.Format.colonnaire`), its four more charts (about 3 s), the workbook sheet's
+  cells (`exports.feuille_excel`, about 1 s) and the runner's workbook (`exports.classeur_excel`, about 1 s),
+  nbconvert's BeautifulSoup pass over each page (about 0,5 s a page, the default run's too), the last privacy
+  scan (about 1 s). The lines are drawn with replacement from a few hundred, so that every column holds few distinct
   values: a real city's amounts are all distinct (the checks run once per distinct value). `--seulement
   budget_lignes` measures this row alone;
 - the peak memory of a full run, the runner and its kernels together;

@@ -286,6 +286,11 @@ _BASE64 = re.compile(r"data:[\w/+.\-]+(?:;[\w=\-]+)*;base64,[A-Za-z0-9+/=\s]+")
 _BALISE = re.compile(r"<[^<>]*>")
 _ATTRIBUT = re.compile(r"\b(?:alt|title|aria-[\w-]+|summary|label|placeholder|value|content|data-[\w-]+)"
                        r"\s*=\s*[\"']([^\"'<>]*)[\"']", re.IGNORECASE)
+#: `_ATTRIBUT` for a lower-case text, without its leading `\b`: it then starts with one of a few letters, which
+#: the regular expression engine looks for by itself (much faster than trying a word boundary at every position)
+_ATTRIBUT_MINUSCULES = re.compile(_ATTRIBUT.pattern.removeprefix(r"\b"))
+#: The letters that IGNORECASE matches with an ASCII letter and `str.lower` does not turn into it (re's docs)
+_CASSE_SPECIALE = ("\u0130", "\u0131", "\u017f", "\u212a")
 _TEXTE = {".html", ".htm", ".svg", ".xml", ".csv", ".tsv", ".txt", ".md", ".css", ".js", ".py", ".toml", ".yaml"}
 _JSON = {".ipynb", ".json"}
 _ZIP = {".xlsx", ".xlsm", ".docx", ".pptx", ".ods", ".odt", ".zip"}
@@ -324,10 +329,28 @@ def _chaines_json(valeur: object, out: list[str], traces: list[bool]) -> None:
                 _chaines_json(v, out, traces)
 
 
+def _valeurs_attributs(texte: str) -> Iterator[str]:
+    """The values of the attributes that hold words, as `_ATTRIBUT.finditer` finds them: on the lower-cased text
+    (same length, same word characters) by `_ATTRIBUT_MINUSCULES`, a match kept only at a word boundary (else
+    searched again one character further, where `_ATTRIBUT` would have gone on)."""
+    minuscules = texte.lower()
+    if len(minuscules) != len(texte) or any(c in texte for c in _CASSE_SPECIALE):
+        yield from (m.group(1) for m in _ATTRIBUT.finditer(texte))
+        return
+    debut = 0
+    while (m := _ATTRIBUT_MINUSCULES.search(minuscules, debut)) is not None:
+        i = m.start()
+        if i and (minuscules[i - 1].isalnum() or minuscules[i - 1] == "_"):  # `\w` before: no word boundary
+            debut = i + 1
+            continue
+        yield texte[m.start(1):m.end(1)]
+        debut = m.end()
+
+
 def _lisible(texte: str) -> str:
     """What a reader of a marked-up text reads: the text between tags, and the attributes that hold words
     (`alt`, `title`, `aria-label`…), entities decoded; the drawing data of SVG (`d`, `points`) left out."""
-    attributs = " ".join(m.group(1) for m in _ATTRIBUT.finditer(texte))
+    attributs = " ".join(_valeurs_attributs(texte))
     return unescape(_BALISE.sub(" ", texte) + " " + attributs)
 
 

@@ -39,6 +39,12 @@ LIMITE_DEFAUT = 1800
 #: and no history database is written (kernels run side by side).
 ARGUMENTS_NOYAU = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.hist_file=:memory:"]
 
+#: Seconds nbclient waits for a cell's output once the kernel said the cell ran (its default, 4 s, is short for
+#: `rapport.publier()`'s one display of every output, megabytes with a large city's budget lines, on a loaded
+#: machine: papermill then fails the cell with « Timeout waiting for IOPub output »). The run's own limit
+#: (`--limite`) still stops a kernel that hangs.
+ATTENTE_SORTIES = 120
+
 @dataclass
 class Resultat:
     id: str
@@ -170,7 +176,7 @@ def _executer_notebook(rapport: catalogue.DefinitionRapport, valeurs: dict, km, 
         return papermill.execute_notebook(
             str(rapport.notebook), None, parameters=valeurs, kernel_name=KERNEL, progress_bar=False,
             request_save_on_cell_execute=False, log_output=False, start_timeout=120,
-            extra_arguments=ARGUMENTS_NOYAU, km=km,
+            extra_arguments=ARGUMENTS_NOYAU, km=km, iopub_timeout=ATTENTE_SORTIES,  # passed on to nbclient
         )
     except DeadKernelError:
         if depasse.is_set():

@@ -166,7 +166,8 @@ def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, qua
                  classeur: bytes | None = None) -> str:
     """The public (or audit) HTML page of an executed notebook; with its workbook, the links to its downloads
     sit after its tables, before « Traçabilité »."""
-    from .rendu import AUDIT_SEULEMENT, PUBLIC_SEULEMENT  # rendu loads pandas: only once a notebook has run
+    from .rendu import AUDIT_SEULEMENT, PUBLIC_SEULEMENT, tableau_long_html  # rendu loads pandas: only once a
+    # notebook has run
 
     debut, fin = PUBLIC_SEULEMENT if audit else AUDIT_SEULEMENT
     autre_version = re.compile(re.escape(debut) + ".*?" + re.escape(fin), flags=re.S)
@@ -196,7 +197,15 @@ def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, qua
         bloc = _telechargements(rapport, sorties, classeur, page)
         ancre = re.search(r'<section[^>]*\bclass="tracabilite"', body) or re.search("</main>", body)
         body = body[: ancre.start()] + bloc + body[ancre.start() :]
-    return typographie.html(body)
+    # the long tables last, at their placeholders: nbconvert never parses them, nor typographie.html (each of
+    # their texts is given French spacing once, with the same result)
+    longs = sorties.tableaux_longs
+    return _MARQUE_TABLEAU_LONG.sub(lambda m: tableau_long_html(longs[m.group(1)]) if m.group(1) in longs else "",
+                                    typographie.html(body))
+
+
+#: `sorties.TableauLong.marque`, the placeholder of a long table
+_MARQUE_TABLEAU_LONG = re.compile(r"<!--tableau-long:(\w+)-->")
 
 
 def _chaine_css(texte: str) -> str:

@@ -23,7 +23,7 @@ from .exports import feuille_excel, tableau_csv
 from .fichiers import commit_git, sha256
 from .lecture import collecte
 from .rendu import Colonne, Html
-from .sorties import MIME, Entree, Feuille, LigneFigure, Sorties
+from .sorties import MIME, Entree, Feuille, LigneFigure, Sorties, TableauLong
 
 STATUTS = {"match": "Conforme", "mismatch": "Écart", "unpublished": "Non publié"}  # a table cell: upper-case
 
@@ -45,6 +45,7 @@ class Rapport:
         self.chiffres: list[registre.Chiffre] = []
         self.tableaux: dict[str, str] = {}
         self.classeur: dict[str, Feuille] = {}
+        self.tableaux_longs: dict[str, TableauLong] = {}
         self._graphiques = 0
         self._registre_publie: dict[str, str] | None = None
         self.hypotheses: list[str] = []
@@ -115,6 +116,16 @@ class Rapport:
         return rendu.tableau(
             df, legende, formats, libelles, entete_ligne=entete_ligne, note=note, colonnes=self.colonnes
         )
+
+    def tableau_long(self, nom: str, df: pd.DataFrame, legende: str, formats: Mapping[str, Callable] | None = None,
+                     libelles: Mapping[str, str] | None = None, entete_ligne: bool = True) -> Html:
+        """A table of the page too long for the notebook's output (tens of thousands of rows): its texts go to the
+        runner with the other outputs, which writes it at the placeholder returned here once nbconvert is done
+        (neither the notebook nor nbconvert's parse carry it). Not written to data/processed/."""
+        if not nom.isidentifier() or not nom.isascii() or nom in self.tableaux_longs:
+            raise ValueError(f"nom de tableau long invalide ou déjà pris : {nom!r}")
+        self.tableaux_longs[nom] = rendu.tableau_long(df, legende, formats, libelles, entete_ligne, self.colonnes)
+        return Html(TableauLong.marque(nom))
 
     def graphique(
         self, fig, alternative: str, legende: str, tableau: Html | None = None, source: str = rendu.SOURCE_PRESENTATION
@@ -224,6 +235,7 @@ class Rapport:
             avertissements=self._avertissements.phrases(brut=os.environ.get(balayage.VARIABLE_DEBUG) == "1"),
             textes={c.figure_id: self.affiche(c.figure_id) for c in self.chiffres},
             parametres={n: _valeur_parametre(v) for n, v in self.parametres.items()},
+            tableaux_longs=self.tableaux_longs,
         )
         display({MIME: sorties.vers_json()}, raw=True)
 

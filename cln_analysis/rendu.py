@@ -14,7 +14,9 @@ from dataclasses import dataclass
 import markupsafe
 import pandas as pd
 
+from . import typographie
 from .formats import est_manquant, phrase
+from .sorties import TableauLong
 
 SOURCE_PRESENTATION = "Ville de Roubaix, présentation au CLN du 31 janvier 2026"
 
@@ -157,6 +159,65 @@ def tableau(
         f'<thead role="rowgroup"><tr role="row">{head}</tr></thead>'
         f"<tbody role=\"rowgroup\">{''.join(body)}</tbody></table></div>{foot}"
     )
+
+
+def tableau_long(
+    df: pd.DataFrame,
+    legende: str,
+    formats: Mapping[str, Callable[[object], str]] | None = None,
+    libelles: Mapping[str, str] | None = None,
+    entete_ligne: bool = True,
+    colonnes: Mapping[str, Colonne] | None = None,
+) -> TableauLong:
+    """The French texts of a table too long for the notebook's output, as `tableau` would print them (titles,
+    formats, « — » for a missing value), each column as its distinct texts and one code per row: each distinct
+    value is formatted once. The runner writes it into the page (`tableau_long_html`)."""
+    colonnes = colonnes or {}
+    formats = {c: k.format for c, k in colonnes.items() if k.format is not None} | dict(formats or {})
+    libelles = {c: k.libelle for c, k in colonnes.items()} | dict(libelles or {})
+    textes, codes, numeriques = [], [], []
+    for c in df.columns:
+        serie = df[c]
+        code, uniques = pd.factorize(serie, use_na_sentinel=True)  # a missing value coded -1
+        fmt = formats.get(c)
+        vus = [fmt(v) if fmt is not None else str(v) for v in uniques.tolist()]
+        if (code < 0).any():
+            code = code.copy()
+            code[code < 0] = len(vus)
+            vus.append("—")
+        textes.append([str(t) for t in vus])
+        codes.append(code.tolist())
+        numeriques.append(c in formats or (pd.api.types.is_numeric_dtype(serie) and len(serie) > 0))
+    return TableauLong(legende, [str(libelles.get(c, c)) for c in df.columns], numeriques, textes, codes,
+                       entete_ligne)
+
+
+_LONG, _NUM = ' class="long"', ' class="num"'
+
+
+def tableau_long_html(t: TableauLong) -> str:
+    """A `TableauLong` as the page shows it: a lean accessible table (`<caption>`, `<th scope="col">`, the first
+    column `<th scope="row">`, plain `<td>`), in a box that scrolls and takes the keyboard's focus; each distinct
+    text escaped and given French spacing once (`typographie.texte`, as `typographie.html` does to every text node
+    of a page), so that the table is written after the page's typography with the same result."""
+    def fr(texte: str) -> str:
+        return typographie.texte(e(texte))
+
+    def cellule(j: int, texte: str) -> str:
+        long = any(len(mot) > 24 for mot in texte.split())  # a hash, a path, an id: may break anywhere
+        if j == 0 and t.entete_ligne:
+            return f'<th scope="row"{_LONG if long else ""}>{fr(texte)}</th>'
+        return f'<td{_LONG if long else (_NUM if t.numeriques[j] else "")}>{fr(texte)}</td>'
+
+    par_colonne = []
+    for j, (textes, codes) in enumerate(zip(t.textes, t.codes, strict=True)):
+        cellules = [cellule(j, x) for x in textes]  # each distinct text once
+        par_colonne.append([cellules[k] for k in codes])
+    corps = "".join("<tr>" + "".join(ligne) + "</tr>" for ligne in zip(*par_colonne, strict=True))
+    entete = "".join(f'<th scope="col">{fr(c)}</th>' for c in t.colonnes)
+    legende = fr(t.legende)
+    return (f'<div class="table-wrap" role="region" tabindex="0" aria-label="{legende}"><table>'
+            f"<caption>{legende}</caption><thead><tr>{entete}</tr></thead><tbody>{corps}</tbody></table></div>")
 
 
 #: The width a table may take on a 375 px phone (343 px of content), in characters of its 15 px text

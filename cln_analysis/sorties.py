@@ -57,6 +57,35 @@ class Feuille:
 
 
 @dataclass(frozen=True)
+class TableauLong:
+    """A page table too long for the notebook's output (every digital budget line of a large city: tens of
+    thousands of rows): the kernel hands its French texts, each column as its distinct texts and one code per row,
+    and leaves a placeholder (`marque`) on the page; the runner writes the table there once nbconvert is done."""
+
+    legende: str
+    colonnes: list[str]  # the French column titles
+    numeriques: list[bool]  # per column: right-aligned numbers
+    textes: list[list[str]]  # per column: its distinct cell texts, as the page shows them (unescaped)
+    codes: list[list[int]]  # per column: for each row, the index of its text in `textes`
+    entete_ligne: bool = True  # the first column heads its row
+
+    def __post_init__(self) -> None:
+        n = {len(c) for c in self.codes}
+        if not (len(self.colonnes) == len(self.numeriques) == len(self.textes) == len(self.codes)) or len(n) > 1 \
+                or any(c and (min(c) < 0 or max(c) >= len(t)) for c, t in zip(self.codes, self.textes, strict=True)):
+            raise FormeInvalide("tableau long de forme inattendue")
+
+    @property
+    def lignes(self) -> int:
+        return len(self.codes[0]) if self.codes else 0
+
+    @staticmethod
+    def marque(nom: str) -> str:
+        """The placeholder the page holds where the runner writes table `nom`."""
+        return f"<!--tableau-long:{nom}-->"
+
+
+@dataclass(frozen=True)
 class Sorties:
     """What one notebook run hands the runner."""
 
@@ -79,6 +108,8 @@ class Sorties:
     textes: dict[str, str] = field(default_factory=dict)
     #: the parameters as « Traçabilité » shows them (name → text)
     parametres: dict[str, str] = field(default_factory=dict)
+    #: the tables the runner writes into the pages at their placeholder (`TableauLong.marque`), by name
+    tableaux_longs: dict[str, TableauLong] = field(default_factory=dict)
 
     def vers_json(self) -> dict:
         return {
@@ -90,6 +121,9 @@ class Sorties:
             "fictif": self.fictif, "texte_fictif": self.texte_fictif, "titre": self.titre,
             "cartes": [list(c) for c in self.cartes], "empreintes": self.empreintes,
             "avertissements": list(self.avertissements), "textes": self.textes, "parametres": self.parametres,
+            "tableaux_longs": {n: {"legende": t.legende, "colonnes": list(t.colonnes), "numeriques": list(t.numeriques),
+                                   "textes": t.textes, "codes": t.codes, "entete_ligne": t.entete_ligne}
+                               for n, t in self.tableaux_longs.items()},
         }
 
     @classmethod
@@ -108,6 +142,7 @@ class Sorties:
                 empreintes=data.get("empreintes"), avertissements=[str(a) for a in data.get("avertissements", [])],
                 textes={str(k): str(v) for k, v in data.get("textes", {}).items()},
                 parametres={str(k): str(v) for k, v in data.get("parametres", {}).items()},
+                tableaux_longs={str(n): TableauLong(**t) for n, t in data.get("tableaux_longs", {}).items()},
             )
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise FormeInvalide(f"sorties du notebook de forme inattendue ({exc})") from None

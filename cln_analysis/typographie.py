@@ -38,9 +38,14 @@ _ATTRIBUT = re.compile(r'(\s(?:alt|aria-label|title|data-label)=")([^"]*)(")')
 _NOM_BALISE = re.compile(r"<\s*(/?)\s*([a-zA-Z][\w:-]*)")
 
 
+#: What every rule needs somewhere in the text: a space of any kind or a guillemet (a text without one is left as
+#: it is, found by one scan: a page's thousands of numbers and codes)
+_BESOIN = re.compile(r"[ \t\r\n\u00a0\u202f«»]")
+
+
 def texte(t: str) -> str:
     """Plain text with French spacing (idempotent)."""
-    if not t:
+    if not t or not _BESOIN.search(t):
         return t
     t = _APRES_GUILLEMET.sub("«" + ESPACE_FINE, t)
     t = _AVANT_GUILLEMET.sub(ESPACE_FINE + "»", t)

@@ -545,3 +545,11 @@ def test_nettoyer_un_notebook_execute(depot_produit, tmp_path):
     path.write_text(json.dumps(propre), "utf-8")
     nbformat.validate(nbformat.read(path, as_version=4))
     assert balayer([path], None, balayage.racines_par_defaut() + [str(depot_produit)], racine=tmp_path) == []
+
+
+def test_the_attributes_that_hold_words_are_read_whatever_their_case_and_only_as_whole_names():
+    balise = '<p dataalt="non1" data-alt="oui1" ALT="oui2" Aria-Label = \'oui3\' d="non2" xtitle="non3">texte</p>'
+    assert sorted(balayage._lisible(balise).split()) == ["oui1", "oui2", "oui3", "texte"]
+    # the long s matches « s » case-insensitively (re's documented exception): still read
+    assert sorted(balayage._lisible(balise.replace("d=", "\u017fummary=")).split()) == \
+        ["non2", "oui1", "oui2", "oui3", "texte"]

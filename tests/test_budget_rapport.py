@@ -8,7 +8,10 @@ that must stop with exit 1 and a French message naming file, row and column, pub
 from __future__ import annotations
 
 import csv
+import random
+import re
 from decimal import ROUND_HALF_UP, Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
@@ -128,3 +131,84 @@ def test_a_double_count_in_the_perimeter_is_refused_naming_both_rules(tmp_path):
     err = _refus(root, "-p", f"lignes={EXEMPLE}", "-p", "perimetre=data/raw/perimetre_double.csv")
     assert "perimetre_double.csv, colonne « part » : double compte" in err
     assert "« R01 »" in err and "« R99 »" in err and "budget_lignes_exemple.csv" in err
+
+
+class _Tableau(HTMLParser):
+    """The rows of the table captioned `legende` of a page: each row its cells' texts."""
+
+    def __init__(self, legende: str):
+        super().__init__(convert_charrefs=True)
+        self.legende, self.lignes, self._dans, self._cellule, self._legende = legende, [], False, None, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "caption":
+            self._legende = ""
+        elif tag == "tr" and self._dans:
+            self.lignes.append([])
+        elif tag in ("td", "th") and self._dans:
+            self._cellule = ""
+
+    def handle_endtag(self, tag):
+        if tag == "caption":
+            self._dans, self._legende = " ".join(self._legende.split()) == self.legende, None  # any space
+        elif tag == "table":
+            self._dans = False
+        elif tag in ("td", "th") and self._cellule is not None:
+            self.lignes[-1].append(self._cellule)
+            self._cellule = None
+
+    def handle_data(self, data):
+        if self._legende is not None:
+            self._legende += data
+        elif self._cellule is not None:
+            self._cellule += data
+
+
+def _regles_a_la_main(r: dict) -> list[str]:
+    """The rules of data/raw/budget_perimetre.csv that catch a line, written out by hand from that file."""
+    out = []
+    if r["direction"] == "DSI" and r["BGT_SECTION"] == "fonctionnement":
+        out.append("R01")
+    if r["direction"] == "DSI" and r["BGT_SECTION"] == "investissement":
+        out.append("R02")
+    if r["BGT_OPERATION"].startswith("NUM-WEB"):
+        out.append("R03")
+    if r["service"] == "Médiation numérique":
+        out.append("R04")
+    if r["BGT_SECTION"] == "investissement" and r["BGT_CONTNAT"] == "2183" and r["BGT_FONCTION"].startswith("21"):
+        out.append("R05")
+    if r["direction"] == "Bâtiments" and r["BGT_CONTNAT"] == "6262":
+        out.append("R06")
+    return out
+
+
+def test_every_digital_line_of_a_large_file_is_on_the_audit_page(tmp_path):
+    root = copier_depot(tmp_path)
+    with open(root / EXEMPLE, encoding="utf-8", newline="") as fh:
+        entete, *rows = list(csv.reader(fh))
+    tirees = random.Random(26).choices(rows, k=12_000)  # every digital line many times over: above 1 000
+    with open(root / "data/raw/grand.csv", "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows([entete, *tirees])
+    res = cli(root, "run", "budget", "--essai", "-p", "lignes=data/raw/grand.csv")
+    assert res.returncode == 0, res.stdout + res.stderr
+    lignes = dict(enumerate((dict(zip(entete, r, strict=True)) for r in tirees), start=2))
+    attendu = sorted((n, regle) for n, r in lignes.items() if r["BGT_ANNEE"] == "2025" and r["BGT_OPBUDG"] == "réel"
+                     and r["BGT_NATDEC"] == "compte administratif" and r["BGT_CODRD"] == "dépense"
+                     for regle in _regles_a_la_main(r))
+    assert len(attendu) > 1_000
+    lu = _Tableau("Chaque ligne du budget numérique 2025 et la règle qui la prend")
+    lu.feed((root / "reports/audit/budget.html").read_text(encoding="utf-8"))
+    entete_page, *corps = lu.lignes
+    numero = {int(c[0].replace("\u202f", "")): c for c in corps}  # « 1 014 », as the page groups digits
+    assert [(int(c[0].replace("\u202f", "")), c[1]) for c in corps] == attendu  # every line and rule, in order
+    # one line by hand: the first NUM-WEB operation of 2025's account, caught by R03, its amount as printed
+    n, r = next((n, r) for n, r in lignes.items() if _regles_a_la_main(r) == ["R03"] and r["BGT_ANNEE"] == "2025"
+                and r["BGT_NATDEC"] == "compte administratif" and r["BGT_OPBUDG"] == "réel"
+                and r["BGT_CODRD"] == "dépense")
+    ligne = dict(zip(entete_page, numero[n], strict=True))
+    euros, cents = f"{Decimal(r['BGT_MTREAL']):.2f}".split(".")
+    groupes = re.sub(r"(?<=\d)(?=(\d{3})+$)", "\u202f", euros)
+    assert ligne["Règle"] == "R03" and ligne["Catégorie"] == "Sites web et applications"
+    montant = groupes + ("" if cents == "00" else f",{cents}") + "\u00a0€"  # a whole amount without cents
+    assert ligne["Montant de la ligne"] == ligne["Montant compté"] == montant
+    assert "Les lignes du budget numérique" not in (root / "reports/budget.html").read_text(encoding="utf-8")

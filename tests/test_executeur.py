@@ -211,3 +211,27 @@ def test_fictitious_banner_follows_the_file_not_the_spelling(depot):
     real.write_bytes(example.read_bytes())
     assert cli(depot, "run", "grille", "-p", "notes=notes.csv").returncode == 0
     assert "Données fictives" not in (depot / "reports/grille.html").read_text(encoding="utf-8")
+
+
+def test_nbclient_waits_for_a_large_output_as_long_as_the_runner_says(monkeypatch):
+    """papermill hands the runner's IOPub wait to nbclient (its own default, 4 s, fails a multi-megabyte
+    `rapport.publier()` display on a loaded machine)."""
+    from papermill import engines
+
+    from cln_analysis import catalogue, executeur
+
+    vus = []
+
+    class Client(engines.PapermillNotebookClient):
+        def execute(self, **kw):
+            vus.append(self.iopub_timeout)
+            raise LookupError("arrêt du test")
+
+    class Noyau:  # the kernel manager the runner stops afterwards
+        def shutdown_kernel(self, now):
+            vus.append("arrêté")
+
+    monkeypatch.setattr(engines, "PapermillNotebookClient", Client)
+    with pytest.raises(LookupError, match="arrêt du test"):
+        executeur._executer_notebook(catalogue.par_id("budget"), {}, Noyau(), limite=60)
+    assert vus == [120, "arrêté"] and executeur.ATTENTE_SORTIES == 120

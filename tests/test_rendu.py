@@ -2,6 +2,8 @@
 
 import html
 
+import pandas as pd
+
 from cln_analysis import rendu
 
 
@@ -25,3 +27,19 @@ def test_an_alert_box_is_announced_and_a_note_is_not():
     assert 'role="alert"' in rendu.encadre("<p>x</p>", "alerte")
     assert 'role="note"' in rendu.encadre("<p>x</p>")
     assert "<strong>Ce qui bloque</strong>" in rendu.encadre("", "alerte", "Ce qui bloque")
+
+
+def test_a_long_table_is_a_lean_accessible_table_with_the_pages_texts():
+    df = pd.DataFrame({"ligne": [12, 1014, 12], "note": ["a ; b <c>", None, "a ; b <c>"], "x": [1.5, 2.0, 1.5]})
+    t = rendu.tableau_long(df, "Les « lignes »", formats={"x": lambda v: f"{v:.1f} €"}, libelles={"ligne": "Ligne"})
+    assert t.textes == [["12", "1014"], ["a ; b <c>", "—"], ["1.5 €", "2.0 €"]]  # each distinct text once
+    assert t.codes == [[0, 1, 0], [0, 1, 0], [0, 1, 0]] and t.numeriques == [True, False, True]
+    html = rendu.tableau_long_html(t)
+    assert html == (
+        '<div class="table-wrap" role="region" tabindex="0" aria-label="Les «\u202flignes\u202f»"><table>'
+        "<caption>Les «\u202flignes\u202f»</caption><thead><tr><th scope=\"col\">Ligne</th>"
+        '<th scope="col">note</th><th scope="col">x</th></tr></thead><tbody>'
+        '<tr><th scope="row">12</th><td>a\u202f; b &lt;c&gt;</td><td class="num">1.5\u00a0€</td></tr>'
+        '<tr><th scope="row">1014</th><td>—</td><td class="num">2.0\u00a0€</td></tr>'
+        '<tr><th scope="row">12</th><td>a\u202f; b &lt;c&gt;</td><td class="num">1.5\u00a0€</td></tr>'
+        "</tbody></table></div>")

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from cln_analysis.sorties import Entree, EtatRapport, Feuille, FormeInvalide, LigneFigure, Sorties
+from cln_analysis.sorties import Entree, EtatRapport, Feuille, FormeInvalide, LigneFigure, Sorties, TableauLong
 
 
 def _sorties() -> Sorties:
@@ -44,3 +44,15 @@ def test_a_state_record_survives_json_and_a_wrong_one_is_refused():
         with pytest.raises(FormeInvalide):
             EtatRapport.depuis_json(mauvais)
     assert EtatRapport.depuis_json({"statut": "ok", "inconnu": 1}) == EtatRapport("ok")  # an older field: ignored
+
+
+def test_a_long_table_survives_json_and_a_code_out_of_its_texts_is_refused():
+    t = TableauLong("Lignes", ["Ligne", "Montant"], [False, True], [["2", "3"], ["1 €", "—"]], [[0, 1, 1], [1, 0, 0]])
+    s = Sorties("budget", [], {}, [], tableaux_longs={"lignes": t})
+    lu = Sorties.depuis_json(json.loads(json.dumps(s.vers_json())))
+    assert lu.tableaux_longs == {"lignes": t} and lu.tableaux_longs["lignes"].lignes == 3
+    assert TableauLong.marque("lignes") == "<!--tableau-long:lignes-->"
+    mauvais = s.vers_json()
+    mauvais["tableaux_longs"]["lignes"]["codes"] = [[0, 1, 2], [1, 0, 0]]  # no third text in the first column
+    with pytest.raises(FormeInvalide):
+        Sorties.depuis_json(mauvais)

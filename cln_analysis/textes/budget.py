@@ -216,11 +216,6 @@ def contenu(r: Rapport, annee: int, src: budget.Sources) -> list[Html]:
     return out
 
 
-#: At most this many digital lines in the audit page's table (a large city's file may hold tens of thousands: the
-#: page would weigh megabytes); the workbook always holds every line.
-LIGNES_PAGE_MAX = 1_000
-
-
 def regles(r: Rapport, annee: int, src: budget.Sources) -> list[Html]:
     """« Les règles du périmètre »: every rule, its justification, the lines and euros it caught; on the audit page
     the rules that catch nothing and every digital line with its rule (in the workbook too)."""
@@ -242,15 +237,10 @@ def regles(r: Rapport, annee: int, src: budget.Sources) -> list[Html]:
     r.classeur["lignes_numeriques"] = feuille_excel(
         detail, legende, {c: k.libelle for c, k in r.colonnes.items()} | {"part": "Part comptée"},
         {c: k.format for c, k in r.colonnes.items() if k.format} | {"part": lambda v: f.nombre(v, 2)})
-    montre = detail if len(detail) <= LIGNES_PAGE_MAX else \
-        detail.sort_values(["montant", "ligne"], ascending=[False, True]).head(LIGNES_PAGE_MAX).sort_index()
+    # every line (a large city's file: tens of thousands), written into the audit page by the runner
     audit += [rendu.titre(3, "Les lignes du budget numérique"),
-              r.afficher_tableau(montre, legende, formats={"part": lambda v: f.nombre(v, 2)},
-                                 libelles={"part": "Part comptée"},
-                                 note=None if montre is detail else
-                                 f"Les {f.entier(LIGNES_PAGE_MAX)} lignes aux plus gros montants comptés ; toutes les "
-                                 f"lignes ({f.entier(len(detail))}) sont dans le classeur des données du rapport "
-                                 "(feuille « lignes_numeriques »).")]
+              r.tableau_long("lignes_numeriques", detail, legende, formats={"part": lambda v: f.nombre(v, 2)},
+                             libelles={"part": "Part comptée"})]
     return out + [rendu.audit_seulement("".join(audit))]
 
 
