@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from . import arrondi, formats
+from .lecture.erreurs import lettre
 from .sorties import Feuille
 
 if TYPE_CHECKING:
@@ -231,15 +232,6 @@ def _styles(formats_excel: list[str]) -> str:
         '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
 
 
-def _lettres(n: int) -> str:
-    """The letters of column `n` (1 → `A`, 27 → `AA`)."""
-    out = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
 def _espace(texte: str) -> str:
     """The attribute that keeps a text's leading or trailing spaces."""
     return ' xml:space="preserve"' if texte[:1].isspace() or texte[-1:].isspace() else ""
@@ -265,7 +257,7 @@ def _feuille_xml(f: Feuille, styles: dict[str, int], partagees: dict[str, int]) 
     """One worksheet: headers in bold, frozen below them; each column as wide as its longest text (at most 60)
     and its cells in the column's number format."""
     n = len(f.colonnes)
-    lettres = [_lettres(j) for j in range(1, n + 1)]
+    lettres = [lettre(j) for j in range(n)]
     largeurs = [min(60, max([len(str(f.colonnes[j]))] + [len(str(x[j])) for x in f.lignes]) + 2) for j in range(n)]
     cols = "".join(f'<col min="{j}" max="{j}" width="{w}" customWidth="1"/>' for j, w in enumerate(largeurs, 1))
     style = [styles.get(fmt, 0) if fmt else 0 for fmt in f.formats]
