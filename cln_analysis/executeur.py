@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import balayage, catalogue, config, erreurs, etat, formats, noyaux, parametres, publication
+from . import balayage, catalogue, config, erreurs, etat, formats, fourche, noyaux, parametres, publication
 from .erreurs import ErreurCLN, ErreurUsage
 from .fichiers import nettoyer_preparation, verifier_ecriture
 from .sorties import EtatRapport
@@ -95,7 +95,9 @@ def demarrer_noyau(sel: bytes | None = None, debug: bool = False):
     # imported here so that a run with nothing to do never loads jupyter_client
     from jupyter_client.manager import KernelManager
 
-    km = KernelManager(kernel_name=KERNEL)
+    # on Linux the kernel is forked from a process that has imported its libraries (`fourche`); --debug keeps
+    # jupyter_client's own start, so that the kernel's output reaches the terminal
+    km = (KernelManager if debug else fourche.gestionnaire())(kernel_name=KERNEL)
     # the kernel reads the same repository as the runner, also when its root was set at run time
     env = dict(os.environ, CLN_ANALYSIS_ROOT=str(config.ROOT))
     if sel:

@@ -1,0 +1,203 @@
+"""Kernels forked from the server that has imported their libraries (Linux): what the kernel gets (its
+environment, folder and session, the libraries already loaded), what the runner sees of it (alive, killed, ended),
+the fall-back on jupyter_client's own start, and the ends: a server killed is started again, a runner killed takes
+its server and kernels with it, and the kernels' CPU time counts in the runner's."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import psutil
+import pytest
+from jupyter_client.manager import KernelManager
+
+from cln_analysis import executeur, fourche
+
+pytestmark = pytest.mark.skipif(not fourche.disponible(), reason="noyaux par fourche : Linux seulement")
+
+COMMANDE = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+
+
+def _attendre(condition, delai: float) -> None:
+    """Until `condition()` holds (checked every 50 ms), at most `delai` seconds."""
+    fin = time.monotonic() + delai
+    while not condition():
+        assert time.monotonic() < fin, "délai dépassé"
+        time.sleep(0.05)
+
+
+def _evaluer(km, expressions: dict[str, str]) -> dict[str, object]:
+    """The kernel's values of `expressions` (each a Python expression whose repr is read back)."""
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        reply = kc.execute_interactive("", user_expressions=expressions, timeout=60)
+    finally:
+        kc.stop_channels()
+    out = {}
+    for nom, valeur in reply["content"]["user_expressions"].items():
+        assert valeur["status"] == "ok", valeur
+        out[nom] = eval(valeur["data"]["text/plain"])  # noqa: S307 — reprs of str, int, bool, tuple
+    return out
+
+
+@pytest.fixture
+def noyau(tmp_path):
+    km = fourche.gestionnaire()(kernel_name=executeur.KERNEL)
+    env = dict(os.environ, CLN_ESSAI_FOURCHE="é 01053")
+    km.start_kernel(extra_arguments=executeur.ARGUMENTS_NOYAU, env=env, cwd=str(tmp_path))
+    yield km
+    km.shutdown_kernel(now=True)
+
+
+def test_a_forked_kernel_has_its_environment_folder_and_session_and_the_libraries_already_loaded(noyau, tmp_path):
+    assert isinstance(noyau.provisioner.process, fourche.Processus)
+    vu = _evaluer(noyau, {
+        "env": "__import__('os').environ['CLN_ESSAI_FOURCHE']",
+        "cwd": "__import__('os').getcwd()",
+        "session": "__import__('os').getsid(0) == __import__('os').getpid()",
+        "parent": "__import__('os').getppid()",
+        # loaded before any cell imported them: they came with the fork
+        "charges": "tuple(m in __import__('sys').modules for m in ('pandas', 'matplotlib.figure', "
+                   "'statsmodels.stats.proportion'))",
+        # the project is not: each kernel reads its own root and declarations
+        "projet": "'cln_analysis.config' in __import__('sys').modules",
+        "entree": "__import__('os').readlink('/proc/self/fd/0')",
+    })
+    assert vu["env"] == "é 01053" and vu["cwd"] == str(tmp_path) and vu["session"] is True
+    assert vu["parent"] == fourche.SERVEUR._proc.pid
+    assert vu["charges"] == (True, True, True) and vu["projet"] is False
+    assert vu["entree"] == os.devnull
+
+
+def test_the_runner_sees_a_killed_kernel_end_and_no_zombie_is_left(noyau):
+    process = noyau.provisioner.process
+    pid = process.pid
+    assert process.poll() is None and noyau.is_alive()
+    executeur.tuer_noyau(noyau)
+    assert process.wait(timeout=30) == -signal.SIGKILL
+    assert not noyau.is_alive()
+    # reaped by the server as it ended: no process, not even a zombie, under that PID
+    _attendre(lambda: not psutil.pid_exists(pid) or psutil.Process(pid).ppid() != fourche.SERVEUR._proc.pid, 30)
+
+
+def test_wait_with_a_timeout_raises_as_popen_does(noyau):
+    with pytest.raises(subprocess.TimeoutExpired):
+        noyau.provisioner.process.wait(timeout=0.01)
+
+
+@pytest.mark.parametrize("cmd", [
+    [sys.executable, "-m", "autre_module", "-f", "c.json"],
+    [sys.executable, "-X", "dev", "-m", "ipykernel_launcher", "-f", "c.json"],  # an option the server has not
+    ["/usr/bin/python3-ailleurs", "-m", "ipykernel_launcher", "-f", "c.json"],  # another interpreter
+    [sys.executable],
+])
+def test_any_other_command_is_left_to_jupyter_client(cmd):
+    assert fourche.lancer(cmd, None, None) is None
+
+
+def test_off_on_other_systems_and_when_asked(monkeypatch):
+    cmd = [sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "c.json"]
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert not fourche.disponible() and fourche.lancer(cmd, None, None) is None
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setenv(fourche.VARIABLE_SANS_FOURCHE, "1")
+    assert not fourche.disponible() and fourche.lancer(cmd, None, None) is None
+
+
+def test_turned_off_the_kernel_is_jupyter_clients_own(monkeypatch, tmp_path):
+    monkeypatch.setenv(fourche.VARIABLE_SANS_FOURCHE, "1")
+    km = fourche.gestionnaire()(kernel_name=executeur.KERNEL)
+    km.start_kernel(extra_arguments=executeur.ARGUMENTS_NOYAU, cwd=str(tmp_path))
+    try:
+        assert isinstance(km.provisioner.process, subprocess.Popen)
+        assert _evaluer(km, {"un": "1"}) == {"un": 1}
+    finally:
+        km.shutdown_kernel(now=True)
+    # --debug keeps jupyter_client's start too (the kernel's output then reaches the terminal)
+    monkeypatch.delenv(fourche.VARIABLE_SANS_FOURCHE)
+    km = executeur.demarrer_noyau(debug=True)
+    try:
+        assert type(km) is KernelManager and isinstance(km.provisioner.process, subprocess.Popen)
+    finally:
+        km.shutdown_kernel(now=True)
+
+
+def test_a_killed_server_is_started_again(tmp_path):
+    km = fourche.gestionnaire()(kernel_name=executeur.KERNEL)
+    km.start_kernel(extra_arguments=executeur.ARGUMENTS_NOYAU, cwd=str(tmp_path))
+    km.shutdown_kernel(now=True)
+    ancien = fourche.SERVEUR._proc
+    ancien.kill()
+    ancien.wait()
+    km = fourche.gestionnaire()(kernel_name=executeur.KERNEL)
+    km.start_kernel(extra_arguments=executeur.ARGUMENTS_NOYAU, cwd=str(tmp_path))
+    try:
+        assert fourche.SERVEUR._proc is not ancien and fourche.SERVEUR._proc.poll() is None
+        assert isinstance(km.provisioner.process, fourche.Processus)
+        assert _evaluer(km, {"deux": "1 + 1"}) == {"deux": 2}
+    finally:
+        km.shutdown_kernel(now=True)
+
+
+#: A runner in a process of its own: starts a forked kernel, says the server's and the kernel's PIDs, then (with
+#: `attendre`) waits to be killed, or (with `calculer`) has the kernel spend CPU time and ends.
+RUNNER = textwrap.dedent("""
+    import json, sys
+    from cln_analysis import executeur, fourche
+    km = fourche.gestionnaire()(kernel_name=executeur.KERNEL)
+    km.start_kernel(extra_arguments=executeur.ARGUMENTS_NOYAU)
+    kc = km.client(); kc.start_channels(); kc.wait_for_ready(timeout=60)
+    print(json.dumps([fourche.SERVEUR._proc.pid, km.provisioner.pid]), flush=True)
+    if sys.argv[1] == "attendre":
+        sys.stdin.read()
+    else:
+        import psutil, resource, time
+        kc.execute_interactive("import time\\nt = time.process_time()\\nwhile time.process_time() - t < 1.0: pass",
+                               timeout=60)
+        kc.stop_channels(); km.shutdown_kernel()
+        serveur = psutil.Process(fourche.SERVEUR._proc.pid)
+        fin = time.monotonic() + 30
+        while sum(serveur.cpu_times()[2:4]) < 1.0 and time.monotonic() < fin:  # its children's user + system
+            time.sleep(0.05)
+        t = serveur.cpu_times()
+        fourche.SERVEUR.fermer()
+        r = resource.getrusage(resource.RUSAGE_CHILDREN)
+        print(json.dumps([sum(t[:4]), sum(t[2:4]), r.ru_utime + r.ru_stime]))
+""")
+
+
+def test_a_runner_killed_takes_its_server_and_its_kernels_with_it():
+    proc = subprocess.Popen([sys.executable, "-c", RUNNER, "attendre"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    serveur, noyau = json.loads(proc.stdout.readline())
+    assert psutil.pid_exists(serveur) and psutil.pid_exists(noyau)
+    proc.kill()  # kill -9: nothing of the runner runs after it
+    proc.wait()
+    proc.stdout.close()
+    proc.stdin.close()
+
+    def fini(pid):
+        try:
+            return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return True
+
+    _attendre(lambda: fini(serveur) and fini(noyau), 60)  # the server on its pipe's end, the kernel on its parent's
+
+
+def test_the_kernels_cpu_time_counts_in_the_runners():
+    """A benchmark's CPU column reads the runner's children: the kernel's 1 s loop must reach it, through the
+    server (which reaps its kernel) and the runner (which waits for its server)."""
+    res = subprocess.run([sys.executable, "-c", RUNNER, "calculer"], check=True, capture_output=True, text=True,
+                         timeout=120)
+    serveur_total, noyaux, runner_enfants = json.loads(res.stdout.splitlines()[-1])
+    assert noyaux >= 1.0  # the ended kernel counted in its server's children
+    assert runner_enfants >= serveur_total  # the server (kernels included) counted in the runner's
