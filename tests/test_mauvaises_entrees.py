@@ -4,6 +4,7 @@ read without doubt (Excel's CSV, an .xlsx), read into exactly the same table."""
 
 import csv
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -87,10 +88,20 @@ def test_duplicated_key_row(res, tmp_path):
     assert f"ligne {len(rows) + 1}" in text and "figure déjà ligne 2" in text
 
 
+#: Rows of a large example (the call log: 24 513) kept for this test: the same rules apply to every row, and
+#: writing a whole log with openpyxl only to read it back takes seconds.
+LIGNES_MAX = 2000
+
+
 @pytest.mark.parametrize("res", RESOURCES, ids=IDS)
 def test_excel_csv_and_xlsx_give_the_same_table(res, tmp_path):
-    ref = donnees.charger(res["name"])
     rows = _rows(res)
+    if len(rows) > LIGNES_MAX + 1:
+        rows = rows[:LIGNES_MAX + 1]
+        ref = donnees.charger(res["name"], _write(tmp_path / f"debut_{Path(res['path']).name}", rows))
+        assert len(ref) == LIGNES_MAX
+    else:
+        ref = donnees.charger(res["name"])
     decimal = [
         [c.replace(".", ",") if f["type"] == "number" else c for c, f in zip(r, res["schema"]["fields"], strict=False)]
         for r in rows[1:]

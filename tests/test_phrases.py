@@ -14,11 +14,13 @@ from __future__ import annotations
 import ast
 import csv
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import cli, copier_depot
+from conftest import cli, copier_depot, dossier_de_session
+from filelock import FileLock
 from texte_visible import blocs_visibles
 
 from cln_analysis import catalogue
@@ -138,15 +140,29 @@ def test_an_empty_heading_by_hand():
     assert titres_vides(html) == ["Vide", "Vide aussi"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def variantes(tmp_path_factory) -> dict[str, str]:
-    """The pages of runs with parameters that show other texts than the default run."""
-    racine = copier_depot(tmp_path_factory.mktemp("variantes"))
+    """The pages of runs with parameters that show other texts than the default run (built once per session,
+    under a lock every worker shares, and kept on disk: a worker that tears its fixtures down between two
+    tests reads them again instead of running the variants a second time)."""
+    partage = dossier_de_session(tmp_path_factory)
+    pages_dir, fait = partage / "variantes-pages", partage / "variantes.fait"
+    with FileLock(str(partage / "variantes.lock")):
+        if not fait.exists():
+            _construire_variantes(partage / "variantes", pages_dir)
+            fait.touch()
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(pages_dir.glob("*.html"))}
+
+
+def _construire_variantes(racine: Path, pages_dir: Path) -> None:
+    shutil.rmtree(racine, ignore_errors=True)
+    shutil.rmtree(pages_dir, ignore_errors=True)
+    pages_dir.mkdir(parents=True)
+    racine = copier_depot(racine)
     crit = "usage,coherence,impact_metiers,vie_privee,transparence,fiabilite,environnement,gouvernance"
     partage = "repondant," + crit + "\n" + "".join(f"M{i}," + ",".join(["0" if i < 3 else "4"] * 8) + "\n"
                                                    for i in range(6))
     (racine / "data/raw/notes_partagees.csv").write_text(partage, encoding="utf-8")
-    pages = {}
     for nom, args in {
         # one run for two variants (a report each): the trial at an unstable load, the others below threshold
         "essai et seuil": ["appels", "retours", "grille", "-p", "appels.donnees=data/raw/appels_essai_exemple.csv",
@@ -156,9 +172,9 @@ def variantes(tmp_path_factory) -> dict[str, str]:
     }.items():
         res = cli(racine, "run", "--essai", *args)
         assert res.returncode == 0, res.stdout + res.stderr
-        pages |= {f"{nom} {p.stem}": p.read_text(encoding="utf-8") for p in (racine / "reports").glob("*.html")}
+        for p in (racine / "reports").glob("*.html"):
+            (pages_dir / f"{nom} {p.stem}.html").write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
     (racine / "data/raw/notes_partagees.csv").unlink()
-    return pages
 
 
 @pytest.mark.e2e
@@ -171,7 +187,7 @@ def test_every_sentence_of_every_default_page_starts_upper_case(depot_produit):
 
 
 @pytest.mark.e2e
-@pytest.mark.xdist_group("variantes")  # one worker: the variants run once
+@pytest.mark.xdist_group("variantes")  # one worker: it does not wait for the other
 def test_no_heading_is_left_with_nothing_under_it(variantes, depot_produit):
     """« Le profil de la grille » above the threshold, « Question par question » below it, bilan's sections: every
     heading of every page of the default run and of the variants has something under it."""
@@ -182,8 +198,18 @@ def test_no_heading_is_left_with_nothing_under_it(variantes, depot_produit):
 
 
 @pytest.mark.e2e
-@pytest.mark.xdist_group("variantes")  # one worker: the variants run once
+@pytest.mark.xdist_group("variantes")  # one worker: it does not wait for the other
 def test_every_sentence_of_the_variants_starts_upper_case(variantes, depot_produit):
     lues = valeurs_lues(depot_produit)
     trouvees = {nom: fautes(html, lues) for nom, html in variantes.items()}
     assert {k: v for k, v in trouvees.items() if v} == {}
+
+
+@pytest.mark.xdist_group("variantes")
+def test_the_variants_group_reaches_the_scheduler(request):
+    """`--dist loadgroup` (make test) sends a group to one worker only when xdist has tagged its tests; with
+    pytest 9.2 and pytest-xdist 3.8 it silently stopped doing so (pytest-xdist #1386): the variants then ran
+    twice and the browser tests launched two Chromiums."""
+    if not getattr(request.config.option, "loadgroup", False):  # set by xdist in its workers for loadgroup
+        pytest.skip("sans --dist loadgroup")
+    assert request.node.nodeid.endswith("@variantes")
