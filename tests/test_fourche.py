@@ -81,16 +81,13 @@ def test_the_runner_sees_a_killed_kernel_end_and_no_zombie_is_left(noyau):
     process = noyau.provisioner.process
     pid = process.pid
     assert process.poll() is None and noyau.is_alive()
+    with pytest.raises(subprocess.TimeoutExpired):  # as Popen.wait says a process still running
+        process.wait(timeout=0.01)
     executeur.tuer_noyau(noyau)
     assert process.wait(timeout=30) == -signal.SIGKILL
     assert not noyau.is_alive()
     # reaped by the server as it ended: no process, not even a zombie, under that PID
     _attendre(lambda: not psutil.pid_exists(pid) or psutil.Process(pid).ppid() != fourche.SERVEUR._proc.pid, 30)
-
-
-def test_wait_with_a_timeout_raises_as_popen_does(noyau):
-    with pytest.raises(subprocess.TimeoutExpired):
-        noyau.provisioner.process.wait(timeout=0.01)
 
 
 @pytest.mark.parametrize("cmd", [
@@ -123,24 +120,25 @@ def test_turned_off_the_kernel_is_jupyter_clients_own(monkeypatch, tmp_path):
         km.shutdown_kernel(now=True)
     # --debug keeps jupyter_client's start too (the kernel's output then reaches the terminal)
     monkeypatch.delenv(fourche.VARIABLE_SANS_FOURCHE)
-    km = executeur.demarrer_noyau(debug=True)
-    try:
-        assert type(km) is KernelManager and isinstance(km.provisioner.process, subprocess.Popen)
-    finally:
-        km.shutdown_kernel(now=True)
+    demarres = []
+    monkeypatch.setattr(KernelManager, "start_kernel", lambda km, **kw: demarres.append(km))
+    executeur.demarrer_noyau(debug=True)
+    executeur.demarrer_noyau()
+    assert [type(km) for km in demarres] == [KernelManager, fourche.gestionnaire()]
 
 
 def test_a_killed_server_is_started_again(tmp_path):
-    km = fourche.gestionnaire()(kernel_name=executeur.KERNEL)
-    km.start_kernel(extra_arguments=executeur.ARGUMENTS_NOYAU, cwd=str(tmp_path))
-    km.shutdown_kernel(now=True)
-    ancien = fourche.SERVEUR._proc
+    serveur = fourche.SERVEUR
+    with serveur._verrou:  # the server of this process, started if no kernel has asked for it yet
+        if serveur._proc is None or serveur._proc.poll() is not None:
+            serveur._proc = serveur._demarrer()
+    ancien = serveur._proc
     ancien.kill()
     ancien.wait()
     km = fourche.gestionnaire()(kernel_name=executeur.KERNEL)
     km.start_kernel(extra_arguments=executeur.ARGUMENTS_NOYAU, cwd=str(tmp_path))
     try:
-        assert fourche.SERVEUR._proc is not ancien and fourche.SERVEUR._proc.poll() is None
+        assert serveur._proc is not ancien and serveur._proc.poll() is None
         assert isinstance(km.provisioner.process, fourche.Processus)
         assert _evaluer(km, {"deux": "1 + 1"}) == {"deux": 2}
     finally:
