@@ -83,7 +83,7 @@ def vue(navigateur, depot_produit):
             montre[width] = name
         # as it was loaded: a check that changed the media, the viewport or the scroll has put them back
         etat = page.evaluate("[innerWidth, matchMedia('screen').matches, scrollX, scrollY]")
-        assert etat == [width, True, 0, 0], f"{name} à {width} px laissée dans un autre état : {etat}"
+        assert etat == [width, True, 0, 0], f"{name} à {width} px : un test précédent l'a laissée autrement : {etat}"
         return page, outside
 
     yield vue
