@@ -146,6 +146,7 @@ def test_page_is_self_contained_and_accessible(vue, name):
 @par_page(PAGES)
 def test_no_sideways_scroll_on_a_phone(vue, name):
     page, outside = vue(name, 375)
+    assert outside == [], f"{name} : requêtes vers l'extérieur sur un téléphone {outside}"
     assert page.evaluate("document.documentElement.scrollWidth") <= 375, name
     widths = page.eval_on_selector_all(
         "figure.graphique svg", "els => els.map(e => e.getBoundingClientRect().width)"
