@@ -1,7 +1,12 @@
 """Every page in a real browser (Debian's Chromium driven by Playwright), as residents will read it:
 no request leaves the machine, no serious axe violation, French alternatives, captioned tables,
-headings in order, no sideways scroll on a 375 px phone; screenshots for a person to look at."""
+headings in order, no sideways scroll on a 375 px phone; screenshots for a person to look at.
 
+The tests run page by page, and each page is loaded once per width for all its checks (`vue`); the one check
+that changes a page's state (print media) puts it back, and `vue` verifies it before each test."""
+
+import base64
+import contextlib
 import os
 import re
 import shutil
@@ -37,7 +42,9 @@ def navigateur():
         browser.close()
 
 
-def _ouvrir(navigateur, path: Path, width: int):
+def _onglet(navigateur, width: int):
+    """A tab `width` px wide, the network cut: any request that would leave the machine is refused and
+    recorded in `outside`."""
     ctx = navigateur.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
     outside = []
 
@@ -49,69 +56,110 @@ def _ouvrir(navigateur, path: Path, width: int):
             r.abort()
 
     ctx.route("**/*", route)
-    page = ctx.new_page()
-    page.goto(path.as_uri(), wait_until="load")
-    return ctx, page, outside
+    return ctx, ctx.new_page(), outside
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_page_is_self_contained_and_accessible(navigateur, depot_produit, name):
+def par_page(names):
+    """Parametrize a test by page `name`, module-scoped so that pytest runs the module page by page and `vue`
+    loads each page once per width."""
+    return pytest.mark.parametrize("name", names, scope="module")
+
+
+@pytest.fixture(scope="module")
+def vue(navigateur, depot_produit):
+    """`vue(name, width)`: the page `name` loaded `width` px wide, and the requests it has tried to send
+    outside. One tab per width goes from page to page, loading a page only when a test asks for another one
+    than it shows (a new context and tab cost more than most checks)."""
+    onglets, montre = {}, {}
+
+    def vue(name: str, width: int):
+        if width not in onglets:
+            onglets[width] = _onglet(navigateur, width)
+        _, page, outside = onglets[width]
+        if montre.get(width) != name:
+            montre[width] = None
+            outside.clear()  # what this page asks for, not the previous one
+            page.goto((depot_produit / "reports" / name).as_uri(), wait_until="load")
+            montre[width] = name
+        # as it was loaded: a check that changed the media, the viewport or the scroll has put them back
+        etat = page.evaluate("[innerWidth, matchMedia('screen').matches, scrollX, scrollY]")
+        assert etat == [width, True, 0, 0], f"{name} à {width} px : un test précédent l'a laissée autrement : {etat}"
+        return page, outside
+
+    yield vue
+    for ctx, _, _ in onglets.values():
+        ctx.close()
+
+
+def capture_pleine_page(page, target: Path):
+    """The whole page as a PNG: what Playwright's full-page screenshot takes in Chromium, with Chromium's
+    `optimizeForSpeed` encoding (Playwright does not expose it): the same pixels, a larger file, about half the
+    time (the encoding of a tall page dominates)."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        taille = cdp.send("Page.getLayoutMetrics")["cssContentSize"]
+        zone = {"x": 0, "y": 0, "width": taille["width"], "height": taille["height"], "scale": 1}
+        image = cdp.send("Page.captureScreenshot", {"format": "png", "clip": zone, "captureBeyondViewport": True,
+                                                    "optimizeForSpeed": True})
+    finally:
+        cdp.detach()
+    target.write_bytes(base64.b64decode(image["data"]))
+
+
+@par_page(PAGES)
+def test_page_is_self_contained_and_accessible(vue, name):
     from axe_playwright_python.sync_playwright import Axe
 
-    ctx, page, outside = _ouvrir(navigateur, depot_produit / "reports" / name, 1280)
-    try:
-        assert outside == [], f"{name} : requêtes vers l'extérieur {outside}"
-        assert page.evaluate("document.documentElement.lang") == "fr"
-        assert len(page.title()) > 20
-        levels = page.eval_on_selector_all("main h1, main h2, main h3, main h4", "els => els.map(e => +e.tagName[1])")
-        assert levels[0] == 1 and levels.count(1) == 1
-        assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), f"{name} : titres {levels}"
-        assert page.eval_on_selector_all("img", "els => els.length") == 0
-        alts = page.eval_on_selector_all(
-            ".graphique-image[role=img]", "els => els.map(e => e.getAttribute('aria-label'))"
-        )
-        for alt in alts:
-            assert alt and len(alt) > 30 and re.match(r"(Diagramme|Radar|Courbe) ", alt), alt
-            assert not re.search(r"\b(image|png|figure|chart|No description)\b", alt, re.I), alt
-        tables = page.eval_on_selector_all(
-            "table",
-            "els => els.map(t => [t.caption ? t.caption.textContent.trim() : '', "
-            "t.querySelectorAll('th[scope]').length])",
-        )
-        for caption, n_th in tables:
-            assert caption and n_th > 0
-        results = Axe().run(page)
-        serious = [
-            (v["id"], v["impact"], len(v["nodes"]))
-            for v in results.response["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert serious == [], f"{name} : {serious}"
-        for text in ("Notebook", "In [", "Out[", "Traceback"):
-            assert text not in page.inner_text("body") or name.startswith("audit/"), text
-    finally:
-        ctx.close()
+    page, outside = vue(name, 1280)
+    assert outside == [], f"{name} : requêtes vers l'extérieur {outside}"
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    assert len(page.title()) > 20
+    levels = page.eval_on_selector_all("main h1, main h2, main h3, main h4", "els => els.map(e => +e.tagName[1])")
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), f"{name} : titres {levels}"
+    assert page.eval_on_selector_all("img", "els => els.length") == 0
+    alts = page.eval_on_selector_all(
+        ".graphique-image[role=img]", "els => els.map(e => e.getAttribute('aria-label'))"
+    )
+    for alt in alts:
+        assert alt and len(alt) > 30 and re.match(r"(Diagramme|Radar|Courbe) ", alt), alt
+        assert not re.search(r"\b(image|png|figure|chart|No description)\b", alt, re.I), alt
+    tables = page.eval_on_selector_all(
+        "table",
+        "els => els.map(t => [t.caption ? t.caption.textContent.trim() : '', "
+        "t.querySelectorAll('th[scope]').length])",
+    )
+    for caption, n_th in tables:
+        assert caption and n_th > 0
+    results = Axe().run(page)
+    serious = [
+        (v["id"], v["impact"], len(v["nodes"]))
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], f"{name} : {serious}"
+    visible = page.inner_text("body")
+    for text in ("Notebook", "In [", "Out[", "Traceback"):
+        assert text not in visible or name.startswith("audit/"), text
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_no_sideways_scroll_on_a_phone(navigateur, depot_produit, name):
-    ctx, page, outside = _ouvrir(navigateur, depot_produit / "reports" / name, 375)
-    try:
-        assert page.evaluate("document.documentElement.scrollWidth") <= 375, name
-        widths = page.eval_on_selector_all(
-            "figure.graphique svg", "els => els.map(e => e.getBoundingClientRect().width)"
-        )
-        assert all(w <= 375 for w in widths)
-        size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
-        assert size >= 16
-        # no table needs sideways scrolling: a wide one is shown as one block per row
-        boxes = page.eval_on_selector_all(
-            ".table-wrap", "els => els.map(e => [e.querySelector('caption').textContent, e.clientWidth, e.scrollWidth])"
-        )
-        trop_larges = [(c, cw, sw) for c, cw, sw in boxes if cw > 375 or sw > cw + 1]
-        assert trop_larges == [], f"{name} : tableaux qui défilent de côté : {trop_larges}"
-    finally:
-        ctx.close()
+@par_page(PAGES)
+def test_no_sideways_scroll_on_a_phone(vue, name):
+    page, outside = vue(name, 375)
+    assert outside == [], f"{name} : requêtes vers l'extérieur sur un téléphone {outside}"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, name
+    widths = page.eval_on_selector_all(
+        "figure.graphique svg", "els => els.map(e => e.getBoundingClientRect().width)"
+    )
+    assert all(w <= 375 for w in widths)
+    size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert size >= 16
+    # no table needs sideways scrolling: a wide one is shown as one block per row
+    boxes = page.eval_on_selector_all(
+        ".table-wrap", "els => els.map(e => [e.querySelector('caption').textContent, e.clientWidth, e.scrollWidth])"
+    )
+    trop_larges = [(c, cw, sw) for c, cw, sw in boxes if cw > 375 or sw > cw + 1]
+    assert trop_larges == [], f"{name} : tableaux qui défilent de côté : {trop_larges}"
 
 
 def _mots(texte):
@@ -124,30 +172,27 @@ CELLULES_EMPILEES = """() => [...document.querySelectorAll('table.empilable tbod
   c.dataset.label, getComputedStyle(c, '::before').content, getComputedStyle(c).display])"""
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_a_stacked_table_names_each_cell_by_its_column_and_stays_a_table(navigateur, depot_produit, name):
-    ctx, page, _ = _ouvrir(navigateur, depot_produit / "reports" / name, 375)
-    try:
-        cellules = page.evaluate(CELLULES_EMPILEES)
-        for label, avant, display in cellules:
-            assert display != "table-cell" and avant == f'"{label}"', (name, label, avant, display)
-        lignes = page.eval_on_selector_all(
-            "table.empilable tbody tr", "els => els.map(r => [...r.children].map(c => c.dataset.label))")
-        colonnes = page.eval_on_selector_all(
-            "table.empilable", "els => els.map(t => [...t.querySelectorAll('thead th')].map(h => h.textContent))")
-        par_table = page.eval_on_selector_all("table.empilable", "els => els.map(t => t.tBodies[0].rows.length)")
-        k = 0  # every cell's title is its column's title
-        for titres_table, n in zip(colonnes, par_table, strict=True):
-            for ligne in lignes[k : k + n]:
-                assert [_mots(t) for t in ligne] == [_mots(t) for t in titres_table], (name, ligne, titres_table)
-            k += n
-        # still a table for a screen reader: its roles, caption and header cells are in the accessibility tree
-        roles = page.eval_on_selector_all(
-            "table.empilable", "els => els.map(t => [t.getAttribute('role'), !!t.caption, "
-            "t.querySelectorAll('th[scope=col]').length, t.querySelector('tbody td, tbody th').getAttribute('role')])")
-        assert all(r == "table" and cap and n > 0 and c in ("cell", "rowheader") for r, cap, n, c in roles), roles
-    finally:
-        ctx.close()
+@par_page(PAGES)
+def test_a_stacked_table_names_each_cell_by_its_column_and_stays_a_table(vue, name):
+    page, _ = vue(name, 375)
+    cellules = page.evaluate(CELLULES_EMPILEES)
+    for label, avant, display in cellules:
+        assert display != "table-cell" and avant == f'"{label}"', (name, label, avant, display)
+    lignes = page.eval_on_selector_all(
+        "table.empilable tbody tr", "els => els.map(r => [...r.children].map(c => c.dataset.label))")
+    colonnes = page.eval_on_selector_all(
+        "table.empilable", "els => els.map(t => [...t.querySelectorAll('thead th')].map(h => h.textContent))")
+    par_table = page.eval_on_selector_all("table.empilable", "els => els.map(t => t.tBodies[0].rows.length)")
+    k = 0  # every cell's title is its column's title
+    for titres_table, n in zip(colonnes, par_table, strict=True):
+        for ligne in lignes[k : k + n]:
+            assert [_mots(t) for t in ligne] == [_mots(t) for t in titres_table], (name, ligne, titres_table)
+        k += n
+    # still a table for a screen reader: its roles, caption and header cells are in the accessibility tree
+    roles = page.eval_on_selector_all(
+        "table.empilable", "els => els.map(t => [t.getAttribute('role'), !!t.caption, "
+        "t.querySelectorAll('th[scope=col]').length, t.querySelector('tbody td, tbody th').getAttribute('role')])")
+    assert all(r == "table" and cap and n > 0 and c in ("cell", "rowheader") for r, cap, n, c in roles), roles
 
 
 #: The bounding boxes (CSS px) of every visible text of every chart, chart by chart.
@@ -171,22 +216,19 @@ def test_overlap_detection_finds_overlaps():
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-@pytest.mark.parametrize("name", [f"{r}.html" for r in catalogue.ids()])
-def test_no_two_chart_labels_overlap(navigateur, depot_produit, name, width):
-    ctx, page, _ = _ouvrir(navigateur, depot_produit / "reports" / name, width)
-    try:
-        graphiques = page.evaluate(BOITES_TEXTE)
-        vus = [p for g in graphiques for p in chevauchements(g)]
-        assert vus == [], f"{name} à {width} px : étiquettes qui se chevauchent : {vus[:6]}"
-    finally:
-        ctx.close()
+@par_page([f"{r}.html" for r in catalogue.ids()])
+def test_no_two_chart_labels_overlap(vue, name, width):
+    page, _ = vue(name, width)
+    graphiques = page.evaluate(BOITES_TEXTE)
+    vus = [p for g in graphiques for p in chevauchements(g)]
+    assert vus == [], f"{name} à {width} px : étiquettes qui se chevauchent : {vus[:6]}"
 
 
 #: What a page may weigh, for a phone plan (the stylesheet and every chart are inside it).
 BUDGET_PAGE = 300 * 1024
 
 
-@pytest.mark.parametrize("name", PAGES)
+@par_page(PAGES)
 def test_every_page_is_light_on_a_phone_plan(depot_produit, name):
     taille = (depot_produit / "reports" / name).stat().st_size
     assert taille < BUDGET_PAGE, f"{name} : {taille} octets"
@@ -199,19 +241,16 @@ TAILLES_TEXTE = """() => [...document.querySelectorAll('.graphique-image svg')].
       t => [parseFloat(getComputedStyle(t).fontSize) * k, t.textContent]); })"""
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_chart_text_is_real_text_readable_on_a_phone(navigateur, depot_produit, name):
-    ctx, page, _ = _ouvrir(navigateur, depot_produit / "reports" / name, 375)
-    try:
-        charts = page.eval_on_selector_all("figure.graphique", "els => els.length")
-        sizes = page.evaluate(TAILLES_TEXTE)
-        assert (charts == 0) == (sizes == []), name  # every chart shown has real SVG text
-        small = [(round(px, 1), t) for px, t in sizes if px < 11]
-        assert small == [], f"{name} : texte de graphique sous 11 px sur un téléphone : {small[:5]}"
-        ids = page.eval_on_selector_all("[id]", "els => els.map(e => e.id)")
-        assert len(ids) == len(set(ids)), f"{name} : identifiants en double"
-    finally:
-        ctx.close()
+@par_page(PAGES)
+def test_chart_text_is_real_text_readable_on_a_phone(vue, name):
+    page, _ = vue(name, 375)
+    charts = page.eval_on_selector_all("figure.graphique", "els => els.length")
+    sizes = page.evaluate(TAILLES_TEXTE)
+    assert (charts == 0) == (sizes == []), name  # every chart shown has real SVG text
+    small = [(round(px, 1), t) for px, t in sizes if px < 11]
+    assert small == [], f"{name} : texte de graphique sous 11 px sur un téléphone : {small[:5]}"
+    ids = page.eval_on_selector_all("[id]", "els => els.map(e => e.id)")
+    assert len(ids) == len(set(ids)), f"{name} : identifiants en double"
 
 
 # A breakable space where French typography forbids one: before ; : ! ? or », after «, inside a number
@@ -219,58 +258,59 @@ def test_chart_text_is_real_text_readable_on_a_phone(navigateur, depot_produit, 
 ESPACE_INTERDITE = re.compile(r"[ \n\t](?=[;:!?»])|«[ \n\t]|\d[ \n\t]+(?=\d{3}\b|[%€]|min\b|h\b|s\b)")
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_french_typography_in_visible_text(navigateur, depot_produit, name):
-    ctx, page, _ = _ouvrir(navigateur, depot_produit / "reports" / name, 1280)
-    try:
-        textes = page.evaluate("""() => { const out = []; const w = document.createTreeWalker(document.body, 4);
-            while (w.nextNode()) { const n = w.currentNode, p = n.parentElement;
-              if (!p.closest('pre, code, style, script') && p.getClientRects().length) out.push(n.data); }
-            document.querySelectorAll('[aria-label], [alt], [title]').forEach(e =>
-              out.push(e.getAttribute('aria-label') || e.getAttribute('alt') || e.getAttribute('title')));
-            return out; }""")
-        texte = "\u0001".join(textes)  # text nodes are not joined into words across elements
-        bad = [texte[max(0, m.start() - 25) : m.end() + 10] for m in ESPACE_INTERDITE.finditer(texte)]
-        assert bad == [], f"{name} : {bad[:8]}"
-        assert "(s)" not in texte
-    finally:
-        ctx.close()
+@par_page(PAGES)
+def test_french_typography_in_visible_text(vue, name):
+    page, _ = vue(name, 1280)
+    textes = page.evaluate("""() => { const out = []; const w = document.createTreeWalker(document.body, 4);
+        while (w.nextNode()) { const n = w.currentNode, p = n.parentElement;
+          if (!p.closest('pre, code, style, script') && p.getClientRects().length) out.push(n.data); }
+        document.querySelectorAll('[aria-label], [alt], [title]').forEach(e =>
+          out.push(e.getAttribute('aria-label') || e.getAttribute('alt') || e.getAttribute('title')));
+        return out; }""")
+    texte = "\u0001".join(textes)  # text nodes are not joined into words across elements
+    bad = [texte[max(0, m.start() - 25) : m.end() + 10] for m in ESPACE_INTERDITE.finditer(texte)]
+    assert bad == [], f"{name} : {bad[:8]}"
+    assert "(s)" not in texte
 
 
-@pytest.mark.parametrize("name", [p for p in PAGES if p != "index.html"])
-def test_tables_fit_a_wide_screen(navigateur, depot_produit, name):
-    ctx, page, _ = _ouvrir(navigateur, depot_produit / "reports" / name, 1280)
-    try:
-        assert page.evaluate("document.documentElement.scrollWidth") <= 1280, name
-        cut = page.eval_on_selector_all(
-            ".table-wrap", "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).length"
-        )
-        assert cut == 0, name
-    finally:
-        ctx.close()
+@par_page([p for p in PAGES if p != "index.html"])
+def test_tables_fit_a_wide_screen(vue, name):
+    page, _ = vue(name, 1280)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280, name
+    cut = page.eval_on_selector_all(
+        ".table-wrap", "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).length"
+    )
+    assert cut == 0, name
 
 
-@pytest.mark.parametrize("rid", catalogue.ids())
-def test_screenshots_and_size(navigateur, depot_produit, rid):
-    path = depot_produit / "reports" / f"{rid}.html"
+@par_page([f"{r}.html" for r in catalogue.ids()])
+def test_screenshots_and_size(vue, depot_produit, name):
+    path = depot_produit / "reports" / name
     assert path.stat().st_size < 1.5 * 1024 * 1024
     out = REPO / "build" / "captures"  # for a person to look at; never under reports/ (published)
     out.mkdir(parents=True, exist_ok=True)
     for width in (375, 1280):
-        ctx, page, _ = _ouvrir(navigateur, path, width)
-        try:
-            target = out / f"{rid}-{width}.png"
-            page.screenshot(path=str(target), full_page=True)
-            assert target.stat().st_size > 10_000
-        finally:
-            ctx.close()
+        page, _ = vue(name, width)
+        target = out / f"{path.stem}-{width}.png"
+        target.unlink(missing_ok=True)  # not last run's
+        capture_pleine_page(page, target)
+        assert target.stat().st_size > 10_000
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_print_stylesheet_fits_a4(navigateur, depot_produit, name):
-    ctx, page, _ = _ouvrir(navigateur, depot_produit / "reports" / name, 1280)
+@contextlib.contextmanager
+def imprimee(page):
+    """The page in print media for the block's checks, then back on screen for the other tests."""
+    page.emulate_media(media="print")
     try:
-        page.emulate_media(media="print")
+        yield page
+    finally:
+        page.emulate_media(media="null")
+
+
+@par_page(PAGES)
+def test_print_stylesheet_fits_a4(vue, name):
+    page, _ = vue(name, 1280)
+    with imprimee(page):
         assert page.evaluate("getComputedStyle(document.querySelector('.bandeau')).backgroundImage") == "none"
         # the audit code prints unfolded: every folded block's code is laid out
         folded = page.eval_on_selector_all(
@@ -288,8 +328,6 @@ def test_print_stylesheet_fits_a4(navigateur, depot_produit, name):
         )
         pdf = page.pdf(format="A4")
         assert pdf[:4] == b"%PDF"
-    finally:
-        ctx.close()
 
 
 def test_published_files_are_safe_to_put_online(depot_produit):
