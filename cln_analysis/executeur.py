@@ -88,16 +88,20 @@ def _sorties(rapports: Iterable[catalogue.DefinitionRapport]) -> list[Path]:
     return out
 
 
-def demarrer_noyau(sel: bytes | None = None, debug: bool = False):
+def demarrer_noyau(sel: bytes | None = None, debug: bool = False, plusieurs: bool = True):
     """Start a kernel now (jupyter_client only): it boots while the runner imports papermill. `sel`, the run's
     salt for the last scan, reaches the kernel through its process's environment only (`balayage.VARIABLE_SEL`);
-    so does `debug` (`--debug`: the kernel hands its warnings' own text too, for the terminal only)."""
+    so does `debug` (`--debug`: the kernel hands its warnings' own text too, for the terminal only).
+    `plusieurs`: the run will start more than one kernel (a server of forked kernels pays only then, unless
+    this process already has one)."""
     # imported here so that a run with nothing to do never loads jupyter_client
     from jupyter_client.manager import KernelManager
 
     # on Linux the kernel is forked from a process that has imported its libraries (`fourche`); --debug keeps
-    # jupyter_client's own start, so that the kernel's output reaches the terminal
-    km = (KernelManager if debug else fourche.gestionnaire())(kernel_name=KERNEL)
+    # jupyter_client's own start, so that the kernel's output reaches the terminal; one kernel alone is started
+    # the same way (the server would import more than its notebook needs, and only once)
+    fourcher = not debug and (plusieurs or fourche.SERVEUR.actif())
+    km = (fourche.gestionnaire() if fourcher else KernelManager)(kernel_name=KERNEL)
     # the kernel reads the same repository as the runner, also when its root was set at run time
     env = dict(os.environ, CLN_ANALYSIS_ROOT=str(config.ROOT))
     if sel:
@@ -350,8 +354,9 @@ def _executer(plan: Plan, jobs, force, journal, limite, debug: bool = False) -> 
             if reserve is None:
                 # the first kernels boot and import while this process imports papermill and nbconvert; the
                 # next ones while the first notebooks run; a later wave's sure reports while this wave ends
-                reserve = noyaux.Reserve([(rap.id, rap.notebook) for rap, _ in a_faire] + suivants, jobs,
-                                         functools.partial(demarrer_noyau, sel, debug), arreter_noyau)
+                prevus = [(rap.id, rap.notebook) for rap, _ in a_faire] + suivants
+                reserve = noyaux.Reserve(prevus, jobs, functools.partial(demarrer_noyau, sel, debug,
+                                                                         len(prevus) > 1), arreter_noyau)
             else:
                 reserve.ajouter([(rap.id, rap.notebook) for rap, _ in a_faire] + suivants)
             _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultats, reserve, collecteur,

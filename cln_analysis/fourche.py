@@ -7,8 +7,8 @@ request; each forked kernel starts with them already in memory (shared until wri
 is imported before the fork: the package reads its root and its declarations in each kernel, as a kernel
 started by jupyter_client does, so one server serves any repository copy (the tests run many).
 
-A forked kernel is a session leader of its own (as jupyter_client makes its kernels), reads /dev/null and
-writes to /dev/null, and gets the environment and working folder its manager asks for. The runner holds it by a
+A forked kernel is a session leader of its own (as jupyter_client makes its kernels), reads and writes the null
+device (`os.devnull`), and gets the environment and working folder its manager asks for. The runner holds it by a
 pidfd (`os.pidfd_open`: the kernel is the server's child, not the runner's), which says when it has ended and
 signals it without the risk of a reused PID. The server reaps its children as they end and ends
 when the runner's end of its pipe closes (the runner ended, even by `kill -9`); a kernel whose server has
@@ -82,7 +82,7 @@ def _noyau(demande: dict) -> None:
         # the kernel ends when the server ends (ipykernel's parent poller); given as an option, since ipykernel
         # read JPY_PARENT_PID when the server imported it, before the fork
         sys.argv = ["ipykernel_launcher", *demande["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"]
-        from ipykernel import kernelapp
+        from ipykernel import kernelapp  # already loaded by the server: this only names it
 
         kernelapp.launch_new_instance()
     except BaseException:  # noqa: BLE001 — a kernel that cannot start is seen dead by its manager
@@ -230,6 +230,11 @@ class _Serveur:
             proc.wait()
         proc.stdout.close()
 
+    def actif(self) -> bool:
+        """The server of this process is running (started by an earlier kernel and not ended)."""
+        with self._verrou:
+            return self._proc is not None and self._proc.poll() is None
+
     def fourcher(self, argv: list[str], env: dict, cwd: str) -> Processus | None:
         """A kernel forked with those arguments, environment and folder; None when the server cannot."""
         with self._verrou:
@@ -286,6 +291,7 @@ def lancer(cmd: list[str], env: dict | None, cwd) -> Processus | None:
 @functools.cache
 def gestionnaire():
     """The KernelManager class of the runner: jupyter_client's, launching its kernel through `lancer`."""
+    # imported here so that a run with nothing to do never loads jupyter_client
     from jupyter_client.manager import KernelManager
 
     class GestionnaireNoyau(KernelManager):

@@ -124,7 +124,14 @@ def test_turned_off_the_kernel_is_jupyter_clients_own(monkeypatch, tmp_path):
     monkeypatch.setattr(KernelManager, "start_kernel", lambda km, **kw: demarres.append(km))
     executeur.demarrer_noyau(debug=True)
     executeur.demarrer_noyau()
-    assert [type(km) for km in demarres] == [KernelManager, fourche.gestionnaire()]
+    # a run of one kernel starts no server (it would import more than that notebook needs), but uses one
+    # this process already has
+    monkeypatch.setattr(fourche.SERVEUR, "actif", lambda: False)
+    executeur.demarrer_noyau(plusieurs=False)
+    monkeypatch.setattr(fourche.SERVEUR, "actif", lambda: True)
+    executeur.demarrer_noyau(plusieurs=False)
+    assert [type(km) for km in demarres] == [KernelManager, fourche.gestionnaire(), KernelManager,
+                                             fourche.gestionnaire()]
 
 
 def test_a_killed_server_is_started_again(tmp_path):
