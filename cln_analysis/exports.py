@@ -60,12 +60,16 @@ def _decimales_format(excel: str) -> int:
 
 
 def feuille_excel(
-    df: pd.DataFrame, legende: str, titres: Mapping[str, str], formateurs: Mapping[str, Callable]
+    df: pd.DataFrame, legende: str, titres: Mapping[str, str], formateurs: Mapping[str, Callable],
+    textes_page: Mapping[str, list[str]] | None = None,
 ) -> Feuille:
     """One table as a workbook sheet: French headers, numbers kept as numbers with the Excel display
     format that matches the page's French format; a column the page shows as words is written as words.
     Where the page formats a number, the cell holds the number the page prints (`formats.nombre_du_texte`
-    of its text: nearest for a figure, outward for a confidence bound), so that cell and page never differ."""
+    of its text: nearest for a figure, outward for a confidence bound), so that cell and page never differ.
+    `textes_page`: a formatted column's page text of each row when the caller already has them (the page's long
+    table, `Rapport.tableau_long`; a missing value's text is not read): the column is not formatted a second time."""
+    textes_page = textes_page or {}
     colonnes, formats_excel, lignes = [], [], [[] for _ in range(len(df))]
     for c in df.columns:
         valeurs = df[c].tolist()
@@ -73,7 +77,7 @@ def feuille_excel(
         manquants = [formats.est_manquant(v) for v in valeurs]
         premier = next((v for v, m in zip(valeurs, manquants, strict=True) if not m), None)
         nombre = isinstance(premier, (int, float)) and not isinstance(premier, bool)
-        textes = _textes(valeurs, manquants, fmt) if fmt is not None else None  # each value formatted once
+        textes = None if fmt is None else textes_page[c] if c in textes_page else _textes(valeurs, manquants, fmt)
         exemple = _plus_grand(valeurs) if nombre else premier
         excel = _format_excel(str(fmt(exemple))) if (fmt and exemple is not None and nombre) else None
         if excel is not None:  # a column whose page shows some cents (`euros_auto`): the format shows them all
@@ -258,14 +262,27 @@ def _feuille_xml(f: Feuille, styles: dict[str, int], partagees: dict[str, int]) 
     and its cells in the column's number format."""
     n = len(f.colonnes)
     lettres = [lettre(j) for j in range(n)]
-    largeurs = [min(60, max([len(str(f.colonnes[j]))] + [len(str(x[j])) for x in f.lignes]) + 2) for j in range(n)]
-    cols = "".join(f'<col min="{j}" max="{j}" width="{w}" customWidth="1"/>' for j, w in enumerate(largeurs, 1))
     style = [styles.get(fmt, 0) if fmt else 0 for fmt in f.formats]
     rangs = ['<row r="1">' + "".join(_cellule(f"{lettres[j]}1", str(c), 1, partagees) for j, c in enumerate(f.colonnes))
              + "</row>"]
+    # each column's distinct values written once (a large city's 25 000 budget lines repeat their codes and labels):
+    # the XML after the cell's reference and the width of its text, met in the order of the cells, so that the
+    # shared strings are numbered as a cell-by-cell pass numbers them
+    vus: list[dict] = [{} for _ in range(n)]
+    larges = [len(str(c)) for c in f.colonnes]
     for i, ligne in enumerate(f.lignes, start=2):
-        rangs.append(f'<row r="{i}">' + "".join(_cellule(f"{lettres[j]}{i}", v, style[j], partagees)
-                                                for j, v in enumerate(ligne)) + "</row>")
+        cellules = []
+        for j, v in enumerate(ligne):
+            cle = (type(v), v, math.copysign(1.0, v) if isinstance(v, float) else 0)  # 1 ≠ 1.0 ≠ True, −0.0 ≠ 0.0
+            try:
+                suite = vus[j][cle]
+            except KeyError:  # also NaN (never equal to itself), which `_cellule` refuses
+                suite = vus[j][cle] = _cellule("", v, style[j], partagees)[len('<c r=""'):]
+                larges[j] = max(larges[j], len(str(v)))
+            cellules.append(f'<c r="{lettres[j]}{i}"{suite}' if suite else "")
+        rangs.append(f'<row r="{i}">' + "".join(cellules) + "</row>")
+    largeurs = [min(60, w + 2) for w in larges]
+    cols = "".join(f'<col min="{j}" max="{j}" width="{w}" customWidth="1"/>' for j, w in enumerate(largeurs, 1))
     fin = f"{lettres[-1]}{len(f.lignes) + 1}" if n else "A1"
     return _XML + (
         f'<worksheet xmlns="{_MAIN}"><dimension ref="A1:{fin}"/><sheetViews><sheetView workbookViewId="0">'
