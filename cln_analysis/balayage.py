@@ -289,6 +289,8 @@ _ATTRIBUT = re.compile(r"\b(?:alt|title|aria-[\w-]+|summary|label|placeholder|va
 #: `_ATTRIBUT` for a lower-case text, without its leading `\b`: it then starts with one of a few letters, which
 #: the regular expression engine looks for by itself (much faster than trying a word boundary at every position)
 _ATTRIBUT_MINUSCULES = re.compile(_ATTRIBUT.pattern.removeprefix(r"\b"))
+#: The literal start of each name `_ATTRIBUT_MINUSCULES` matches: a text holding none of them holds no match
+_NOMS_ATTRIBUTS = ("alt", "title", "aria-", "summary", "label", "placeholder", "value", "content", "data-")
 #: The letters that IGNORECASE matches with an ASCII letter and `str.lower` does not turn into it (re's docs)
 _CASSE_SPECIALE = ("\u0130", "\u0131", "\u017f", "\u212a")
 _TEXTE = {".html", ".htm", ".svg", ".xml", ".csv", ".tsv", ".txt", ".md", ".css", ".js", ".py", ".toml", ".yaml"}
@@ -336,6 +338,8 @@ def _valeurs_attributs(texte: str) -> Iterator[str]:
     minuscules = texte.lower()
     if len(minuscules) != len(texte) or any(c in texte for c in _CASSE_SPECIALE):
         yield from (m.group(1) for m in _ATTRIBUT.finditer(texte))
+        return
+    if not any(n in minuscules for n in _NOMS_ATTRIBUTS):  # a worksheet's XML: no match possible, no search
         return
     debut = 0
     while (m := _ATTRIBUT_MINUSCULES.search(minuscules, debut)) is not None:

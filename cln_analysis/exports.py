@@ -70,7 +70,7 @@ def feuille_excel(
     `textes_page`: a formatted column's page text of each row when the caller already has them (the page's long
     table, `Rapport.tableau_long`; a missing value's text is not read): the column is not formatted a second time."""
     textes_page = textes_page or {}
-    colonnes, formats_excel, lignes = [], [], [[] for _ in range(len(df))]
+    colonnes, formats_excel, cellules = [], [], []
     for c in df.columns:
         valeurs = df[c].tolist()
         fmt = formateurs.get(c)
@@ -86,23 +86,28 @@ def feuille_excel(
         texte = fmt is not None and (not nombre or excel is None)
         colonnes.append(str(titres.get(c, c)))
         formats_excel.append(excel)
+        if texte:  # the page's words
+            cellules.append([None if m else t for m, t in zip(manquants, textes, strict=True)])
+            continue
+        colonne: list = []  # built column by column (a large city's 25 000 budget lines: 350 000 cells)
+        ajouter = colonne.append
         lus: dict[str, float | None] = {}  # the number a text shows, read once per text
         for i, v in enumerate(valeurs):
             if manquants[i]:
-                lignes[i].append(None)
-            elif texte:
-                lignes[i].append(textes[i])
+                ajouter(None)
             elif isinstance(v, bool) or getattr(v, "dtype", None) == bool:  # numpy's too: words, as on the page
-                lignes[i].append(OUI_NON[bool(v)])
+                ajouter(OUI_NON[bool(v)])
             elif excel is not None and isinstance(v, (int, float)):
                 t = textes[i]
                 if t not in lus:
                     lus[t] = formats.nombre_du_texte(t)
-                lignes[i].append(_comme_la_page(v, t, lus[t]))
+                ajouter(_comme_la_page(v, t, lus[t]))
             elif isinstance(v, (int, float)):
-                lignes[i].append(v.item() if hasattr(v, "item") else v)
+                ajouter(v.item() if hasattr(v, "item") else v)
             else:
-                lignes[i].append(str(v))
+                ajouter(str(v))
+        cellules.append(colonne)
+    lignes = [list(ligne) for ligne in zip(*cellules, strict=True)] if cellules else [[] for _ in range(len(df))]
     return Feuille(legende, colonnes, formats_excel, lignes)
 
 
