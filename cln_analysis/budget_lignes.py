@@ -88,14 +88,16 @@ class Lignes:
     colonnes_ville: list[str] = field(default_factory=list)
 
 
-def _lire_table(chemin: Path, attendues: list[str]) -> tuple[list[str], pd.DataFrame, str, str]:
-    """(header, body, description, decimal rule) of a CSV or .xlsx file, opened by the reading layer under the
-    budget lines' own size limit; `ligne` numbers the file's lines."""
+def _lire_table(chemin: Path, attendues: list[str]
+                ) -> tuple[list[str], pd.DataFrame, str, str, dict[int, tuple[np.ndarray, np.ndarray]]]:
+    """(header, body, description, decimal rule, the distinct values of the columns the reading layer split) of a
+    CSV or .xlsx file, opened by the reading layer under the budget lines' own size limit; `ligne` numbers the
+    file's lines."""
     fmt = lecture.Format(taille_max=TAILLE_MAX, colonnes_attendues=tuple(attendues + [a.lower() for a in attendues]),
                          colonnaire=True)
     tableau = lecture.ouvrir(chemin, fmt)
     body = tableau.cellules().reset_index()  # `ligne` first, then the cells 0…n-1
-    return tableau.entete, body, tableau.description(), tableau.decimale
+    return tableau.entete, body, tableau.description(), tableau.decimale, tableau.distinctes
 
 
 def _distinctes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -115,14 +117,17 @@ def _par_valeur(col: pd.Series, fonction, dtype=bool) -> np.ndarray:
     return np.fromiter((fonction(v) for v in valeurs), dtype=dtype, count=len(valeurs))[codes]
 
 
-def _nettoyer(body: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarray, np.ndarray]]]:
+def _nettoyer(body: pd.DataFrame, lues: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+              ) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarray, np.ndarray]]]:
     """Cells stripped, blank rows dropped (once per distinct value of each column); with each column's codes and
-    distinct values, so that the schema check does not compute them again."""
+    distinct values, so that the schema check does not compute them again. `lues`: those the reading layer gave
+    (`lecture.Tableau.distinctes`), by column name, not computed again."""
     cells = [c for c in body.columns if c != "ligne"]
     vide = np.ones(len(body), dtype=bool)
     distinctes = {}
+    lues = lues or {}
     for c in cells:
-        codes, valeurs = _distinctes(body[c])
+        codes, valeurs = lues[c] if c in lues else _distinctes(body[c])
         propres = np.array([v.strip() if isinstance(v, str) else "" for v in valeurs], dtype=object)
         if (propres != valeurs).any():
             body[c] = propres[codes]
@@ -254,7 +259,7 @@ def lire_lignes(chemin: str | Path) -> Lignes:
     chemin = Path(chemin)
     nom = config.display_path(chemin)
     noms = {n.upper(): n for n in champs()}
-    header, body, description, decimale = _lire_table(chemin, list(champs()))
+    header, body, description, decimale, lues = _lire_table(chemin, list(champs()))
     canon = [_nom_canonique(h, noms) for h in header]
     vus: dict[str, int] = {}
     problemes = []
@@ -270,7 +275,7 @@ def lire_lignes(chemin: str | Path) -> Lignes:
                                       conseil="les titres de colonnes du schéma : " + ", ".join(champs())))
     _refuser(problemes)
     body = body.rename(columns={i: c for i, c in enumerate(canon)})
-    body, distinctes = _nettoyer(body)
+    body, distinctes = _nettoyer(body, {canon[j]: d for j, d in lues.items()})
     if body.empty:
         raise ErreurDonnees(Probleme(nom, "aucune ligne budgétaire sous l'en-tête"))
     table, problemes = valider_schema(body, nom, decimale, distinctes)

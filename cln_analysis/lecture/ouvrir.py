@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 import pandas as pd
@@ -98,6 +99,10 @@ class Tableau:
     autres_feuilles: tuple[str, ...] = ()
     #: the body as `cellules()` gives it, when pandas split the file (`Format.colonnaire`; `lignes` is then empty)
     table: pd.DataFrame | None = None
+    #: with `table`, for each column (by position) without a missing cell: one code per row of `table` and the
+    #: column's distinct values, each once (`valeurs[codes]` is the column), so that a reader that checks once per
+    #: distinct value does not split the column again
+    distinctes: dict[int, tuple[Any, Any]] = field(default_factory=dict)
 
     @property
     def nom(self) -> str:
@@ -423,7 +428,9 @@ def _en_colonnes(tableau: Tableau, text: str, decalage: int) -> bool:
         return False
     try:
         with _lecture_en_bloc():
-            brut = pd.read_csv(io.BytesIO(text.encode("utf-8")), sep=tableau.separateur, header=None, dtype=str,
+            # as categories: each column split into its codes and distinct texts by the parser itself, without a
+            # Python string for each cell
+            brut = pd.read_csv(io.BytesIO(text.encode("utf-8")), sep=tableau.separateur, header=None, dtype="category",
                                na_filter=False, skip_blank_lines=False, engine="c", encoding="utf-8",
                                quoting=csv.QUOTE_MINIMAL, doublequote=True, escapechar=None)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error):
@@ -431,11 +438,18 @@ def _en_colonnes(tableau: Tableau, text: str, decalage: int) -> bool:
     if len(brut) != text.count("\n") + (not text.endswith("\n")):  # a quoted cell spans lines
         return False
     vide = np.ones(len(brut), dtype=bool)
-    colonnes = {}
+    colonnes, distinctes = {}, {}
     for j in brut.columns:
-        codes, valeurs = pd.factorize(brut[j].to_numpy(dtype=object))
+        categories = brut[j].array
+        codes = np.asarray(categories.codes, dtype=np.intp)  # -1: a short row's missing cell
+        valeurs = np.asarray(categories.categories, dtype=object)
         propres = np.array([v.strip() for v in valeurs], dtype=object)
-        colonnes[j] = propres[codes] if (propres != valeurs).any() else brut[j].to_numpy(dtype=object)
+        colonnes[j] = propres[codes]
+        if len(codes) and codes.min() < 0:  # kept missing (NaN), as the text column held it, unless stripped
+            if not (propres != valeurs).any():
+                colonnes[j][codes < 0] = np.nan
+        else:
+            distinctes[j] = (codes, propres)
         vide &= (propres == "")[codes]
     remplies = np.flatnonzero(~vide)
     if not len(remplies):
@@ -451,6 +465,13 @@ def _en_colonnes(tableau: Tableau, text: str, decalage: int) -> bool:
     table = pd.DataFrame({j: colonnes[j][corps] for j in brut.columns}, copy=False)
     table.index = pd.Index(corps + 1 + decalage, name="ligne")
     tableau.table = table
+    for j, (codes, propres) in distinctes.items():  # the body's codes; its values each once, none unused
+        codes = codes[corps]
+        presentes = np.flatnonzero(np.bincount(codes, minlength=len(propres)))
+        nouveaux, valeurs = pd.factorize(propres[presentes])  # two texts that differ by their spaces: one
+        renumerotes = np.full(len(propres), -1, dtype=np.intp)
+        renumerotes[presentes] = nouveaux
+        tableau.distinctes[j] = (renumerotes[codes], np.asarray(valeurs, dtype=object))
     return True
 
 
@@ -571,6 +592,23 @@ def _formules_et_fusions(ws) -> tuple[list[tuple[int, int]], list[tuple[str, int
 
 # --------------------------------------------------------------------------- the entry point
 
+def _premiere_ligne(text: str) -> str:
+    """The first line of `text` that is not blank (`str.splitlines`' lines), "" when none: looked for in a
+    growing start of the text (a large file is not split into its 200 000 lines for its header)."""
+    k = 1 << 16
+    while True:
+        entier = k >= len(text)
+        lignes = text[:k].splitlines()
+        for i, ligne in enumerate(lignes):
+            if ligne.strip():
+                if entier or i < len(lignes) - 1:  # the last line of a start may be cut
+                    return ligne
+                break
+        if entier:
+            return ""
+        k *= 8
+
+
 def ouvrir(chemin: str | Path, fmt: Format | None = None) -> Tableau:
     """Read a table's header and rows as text, whatever its form (CSV, Excel's CSV, UTF-16 text, .xlsx).
 
@@ -587,7 +625,7 @@ def ouvrir(chemin: str | Path, fmt: Format | None = None) -> Tableau:
     if fmt.lignes_entete > 1:
         separateur = separateur_entetes(text, fmt.lignes_entete, fmt.separateurs)
     else:
-        premiere = next((ligne for ligne in text.splitlines() if ligne.strip()), "")  # the header, after blanks
+        premiere = _premiere_ligne(text)  # the header, after blanks
         separateur = detecter_separateur(premiere, fmt.colonnes_attendues)
     decimale = fmt.decimale or ("," if separateur == ";" else ".")
     tableau = Tableau(chemin, "csv" if (encodage == "utf-8" and separateur == ",") else "csv-excel",
