@@ -111,12 +111,6 @@ def _distinctes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, valeurs
 
 
-def _par_valeur(col: pd.Series, fonction, dtype=bool) -> np.ndarray:
-    """`fonction` of each cell, computed once per distinct value."""
-    codes, valeurs = _distinctes(col)
-    return np.fromiter((fonction(v) for v in valeurs), dtype=dtype, count=len(valeurs))[codes]
-
-
 def _nettoyer(body: pd.DataFrame, lues: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
               ) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarray, np.ndarray]]]:
     """Cells stripped, blank rows dropped (once per distinct value of each column); with each column's codes and
@@ -405,8 +399,16 @@ def lire_perimetre(chemin: str | Path = PERIMETRE) -> Perimetre:
     return Perimetre(regles, filtres, nom)
 
 
-def _masque_regle(lignes: pd.DataFrame, regle: pd.Series, filtres: list[str]) -> np.ndarray:
-    """The lines a rule catches: every filled filter cell matches (exact value, or prefix ending in `*`)."""
+def _masque_regle(lignes: pd.DataFrame, regle: pd.Series, filtres: list[str],
+                  distinctes: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> np.ndarray:
+    """The lines a rule catches: every filled filter cell matches (exact value, or prefix ending in `*`).
+    `distinctes`: each filter column's codes and distinct values (`_distinctes`), split once for every rule."""
+    distinctes = distinctes if distinctes is not None else {c: _distinctes(lignes[c]) for c in filtres}
+
+    def par_valeur(c: str, fonction) -> np.ndarray:
+        codes, valeurs = distinctes[c]
+        return np.fromiter((fonction(v) for v in valeurs), dtype=bool, count=len(valeurs))[codes]
+
     m = np.ones(len(lignes), dtype=bool)
     for c in filtres:
         v = str(regle[c]).strip()
@@ -416,9 +418,9 @@ def _masque_regle(lignes: pd.DataFrame, regle: pd.Series, filtres: list[str]) ->
             v = v.lower()  # the reader lower-cases enum columns (« Fonctionnement » → « fonctionnement »)
         if v.endswith("*"):
             prefixe = v[:-1]
-            m &= _par_valeur(lignes[c], lambda x, p=prefixe: str(x).startswith(p))
+            m &= par_valeur(c, lambda x, p=prefixe: str(x).startswith(p))
         else:
-            m &= _par_valeur(lignes[c], lambda x, e=v: str(x) == e)
+            m &= par_valeur(c, lambda x, e=v: str(x) == e)
     return m
 
 
@@ -432,7 +434,9 @@ def attribuer(lignes: pd.DataFrame, perimetre: Perimetre, fichier_lignes: str) -
                        colonne=c, conseil="nommez la colonne du périmètre comme dans le fichier des lignes "
                                           "(BGT_CONTNAT, BGT_FONCTION, direction…)") for c in absentes])
     regles = perimetre.regles.reset_index(drop=True)
-    masques = np.column_stack([_masque_regle(lignes, r, perimetre.filtres) for _, r in regles.iterrows()]) \
+    distinctes = {c: _distinctes(lignes[c]) for c in perimetre.filtres}
+    masques = np.column_stack([_masque_regle(lignes, r, perimetre.filtres, distinctes)
+                               for _, r in regles.iterrows()]) \
         if len(lignes) else np.zeros((0, len(regles)), dtype=bool)
     somme = masques.astype(float) @ regles["part"].to_numpy() if len(lignes) else np.zeros(0)
     trop = somme > 1 + _TOLERANCE

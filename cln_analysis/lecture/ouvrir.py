@@ -417,11 +417,12 @@ def remplir(tableau: Tableau, rows: list, nom: str, fmt: Format) -> None:
         lignes.append((n, list(map(strip, (row + [""] * width)[:width]))))
 
 
-def _en_colonnes(tableau: Tableau, text: str, decalage: int) -> bool:
+def _en_colonnes(tableau: Tableau, text: str, decalage: int, utf8: bytes | None = None) -> bool:
     """Fill `tableau` (header, `table`) from pandas' C parser, as `remplir` would from the csv module: cells
     trimmed (once per distinct value of a column), blank rows dropped, the file's own line numbers. Only a plain
     file: one record a line (no quoted line break), no row wider than the first, no untitled last column, no bare
-    CR; False (nothing filled) for any other, which the careful path reads (and refuses with its messages)."""
+    CR; False (nothing filled) for any other, which the careful path reads (and refuses with its messages).
+    `utf8`: `text` encoded in UTF-8, when the caller has it."""
     import numpy as np  # with pandas
 
     if text.count("\r") != text.count("\r\n"):
@@ -430,7 +431,7 @@ def _en_colonnes(tableau: Tableau, text: str, decalage: int) -> bool:
         with _lecture_en_bloc():
             # as categories: each column split into its codes and distinct texts by the parser itself, without a
             # Python string for each cell
-            brut = pd.read_csv(io.BytesIO(text.encode("utf-8")), sep=tableau.separateur, header=None, dtype="category",
+            brut = pd.read_csv(io.BytesIO(text.encode("utf-8") if utf8 is None else utf8), sep=tableau.separateur, header=None, dtype="category",
                                na_filter=False, skip_blank_lines=False, engine="c", encoding="utf-8",
                                quoting=csv.QUOTE_MINIMAL, doublequote=True, escapechar=None)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error):
@@ -621,6 +622,9 @@ def ouvrir(chemin: str | Path, fmt: Format | None = None) -> Tableau:
     if est_classeur(raw):
         return _lire_xlsx(chemin, nom, fmt)
     text, encodage, decalage = texte_csv(raw, nom)
+    # the UTF-8 bytes pandas' parser reads: the file's own when it is UTF-8 as read (not encoded a second time)
+    utf8 = None if decalage or not fmt.colonnaire else raw if encodage == "utf-8" else \
+        raw[3:] if encodage == "utf-8-sig" else None
     del raw  # a large file is not held twice
     if fmt.lignes_entete > 1:
         separateur = separateur_entetes(text, fmt.lignes_entete, fmt.separateurs)
@@ -631,8 +635,9 @@ def ouvrir(chemin: str | Path, fmt: Format | None = None) -> Tableau:
     tableau = Tableau(chemin, "csv" if (encodage == "utf-8" and separateur == ",") else "csv-excel",
                       encodage=encodage, separateur=separateur, decimale=decimale, personnel=fmt.personnel)
     if fmt.colonnaire and fmt.lignes_entete == 1 and not fmt.colonnes_sans_titre and _en_colonnes(
-            tableau, text, decalage):
+            tableau, text, decalage, utf8):
         return tableau
+    del utf8
     with _lecture_en_bloc():  # the collector paused until every row is built and cleaned: none is garbage
         remplir(tableau, _lignes_csv(text, separateur, nom, decalage), nom, fmt)
     return tableau
