@@ -432,8 +432,8 @@ def _en_colonnes(tableau: Tableau, text: str, decalage: int, utf8: bytes | None 
             # as categories: each column split into its codes and distinct texts by the parser itself, without a
             # Python string for each cell
             brut = pd.read_csv(io.BytesIO(text.encode("utf-8") if utf8 is None else utf8), sep=tableau.separateur,
-                               header=None, dtype="category", na_filter=False, skip_blank_lines=False, engine="c", encoding="utf-8",
-                               quoting=csv.QUOTE_MINIMAL, doublequote=True, escapechar=None)
+                               header=None, dtype="category", na_filter=False, skip_blank_lines=False, engine="c",
+                               encoding="utf-8", quoting=csv.QUOTE_MINIMAL, doublequote=True, escapechar=None)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error):
         return False
     if len(brut) != text.count("\n") + (not text.endswith("\n")):  # a quoted cell spans lines
