@@ -10,6 +10,7 @@ import re
 import zipfile
 from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from . import arrondi, formats
@@ -27,15 +28,28 @@ def tableau_csv(df: pd.DataFrame) -> str:
     return out.getvalue()
 
 
+_ESPACES = re.compile(r"[\s\u00a0\u202f]")
+_NOMBRE_PAGE = re.compile(r"[+-]?(\d+)(?:,(\d+))?(%|€)?")
+_GROUPE = re.compile(r"\d[\s\u00a0\u202f]\d")
+#: Every ASCII digit as 0: the texts of a column that `_format_excel` cannot tell apart (« 12 345 », « 67 890 »)
+_ZEROS = str.maketrans("123456789", "000000000")
+
+
 def _format_excel(exemple: str) -> str | None:
     """The Excel number format matching a French formatted value (`7,3 %` → `0.0%`), None for text. The
     thousands separator is kept only when the page shows one: a year, a month or an id the page prints as
     `2023` is `0` in the workbook, never `#,##0` (« 2 023 »)."""
-    t = re.sub(r"[\s\u00a0\u202f]", "", exemple).replace("\u2212", "-")
-    m = re.fullmatch(r"[+-]?(\d+)(?:,(\d+))?(%|€)?", t)
+    return _format_de_forme(exemple.translate(_ZEROS))
+
+
+@lru_cache(maxsize=1024)
+def _format_de_forme(exemple: str) -> str | None:
+    """`_format_excel` of a text whose ASCII digits are all 0 (its result does not depend on which digits)."""
+    t = _ESPACES.sub("", exemple).replace("\u2212", "-")
+    m = _NOMBRE_PAGE.fullmatch(t)
     if not m:
         return None
-    groupes = "#,##0" if len(m.group(1)) < 4 or re.search(r"\d[\s\u00a0\u202f]\d", exemple) else "0"
+    groupes = "#,##0" if len(m.group(1)) < 4 or _GROUPE.search(exemple) else "0"
     decimales = "." + "0" * len(m.group(2)) if m.group(2) else ""
     if m.group(3) == "%":
         return f"0{decimales}%"
@@ -95,6 +109,8 @@ def feuille_excel(
         for i, v in enumerate(valeurs):
             if manquants[i]:
                 ajouter(None)
+            elif type(v) is str:  # a code or a label, as it is (what `str(v)` below gives of it)
+                ajouter(v)
             elif isinstance(v, bool) or getattr(v, "dtype", None) == bool:  # numpy's too: words, as on the page
                 ajouter(OUI_NON[bool(v)])
             elif excel is not None and isinstance(v, (int, float)):
