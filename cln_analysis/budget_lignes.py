@@ -476,6 +476,9 @@ class Resultats:
     ordre: pd.DataFrame  # the year's ordre spending lines (never summed)
     regles: pd.DataFrame  # every rule, lines and euros caught
     annees: list[int]  # the years with a compte administratif in the file
+    #: every digital (line, rule) of every year of the file, as `attribuer` gave them (the years before, for the
+    #: evolution, without matching their lines again)
+    attribuees: pd.DataFrame | None = None
 
 
 def calculer(lignes: Lignes, perimetre: Perimetre, annee: int) -> Resultats:
@@ -500,7 +503,7 @@ def calculer(lignes: Lignes, perimetre: Perimetre, annee: int) -> Resultats:
     mandate.attrs["fichier"] = lignes.fichier
     numeriques = attrib[attrib["BGT_ANNEE"] == annee].reset_index(drop=True)
     return Resultats(annee, mandate, primitif(lignes, annee), numeriques, ordre_exclues(lignes, annee),
-                     regles_appliquees(perimetre, numeriques), annees)
+                     regles_appliquees(perimetre, numeriques), annees, attrib)
 
 
 def regles_appliquees(perimetre: Perimetre, numeriques: pd.DataFrame) -> pd.DataFrame:
@@ -607,7 +610,10 @@ def evolution_categories(res: Resultats, lignes: Lignes, perimetre: Perimetre) -
     prec = res.annee - 1
     if prec not in res.annees:
         return None
-    attrib = attribuer(mandatees(lignes, prec), perimetre, lignes.fichier)
+    if res.attribuees is not None:  # the rows `attribuer` gives the year's lines alone, in the same order
+        attrib = res.attribuees[res.attribuees["BGT_ANNEE"] == prec]
+    else:
+        attrib = attribuer(mandatees(lignes, prec), perimetre, lignes.fichier)
     avant = attrib.groupby("categorie_id")["montant"].sum()
     apres = res.numeriques.groupby("categorie_id")["montant"].sum()
     cats = perimetre.regles.drop_duplicates("categorie_id")[["categorie_id", "categorie"]].reset_index(drop=True)
