@@ -289,6 +289,8 @@ _ATTRIBUT = re.compile(r"\b(?:alt|title|aria-[\w-]+|summary|label|placeholder|va
 #: `_ATTRIBUT` for a lower-case text, without its leading `\b`: it then starts with one of a few letters, which
 #: the regular expression engine looks for by itself (much faster than trying a word boundary at every position)
 _ATTRIBUT_MINUSCULES = re.compile(_ATTRIBUT.pattern.removeprefix(r"\b"))
+#: The literal start of each name `_ATTRIBUT_MINUSCULES` matches: a text holding none of them holds no match
+_NOMS_ATTRIBUTS = ("alt", "title", "aria-", "summary", "label", "placeholder", "value", "content", "data-")
 #: The letters that IGNORECASE matches with an ASCII letter and `str.lower` does not turn into it (re's docs)
 _CASSE_SPECIALE = ("\u0130", "\u0131", "\u017f", "\u212a")
 _TEXTE = {".html", ".htm", ".svg", ".xml", ".csv", ".tsv", ".txt", ".md", ".css", ".js", ".py", ".toml", ".yaml"}
@@ -337,6 +339,8 @@ def _valeurs_attributs(texte: str) -> Iterator[str]:
     if len(minuscules) != len(texte) or any(c in texte for c in _CASSE_SPECIALE):
         yield from (m.group(1) for m in _ATTRIBUT.finditer(texte))
         return
+    if not any(n in minuscules for n in _NOMS_ATTRIBUTS):  # a worksheet's XML: no match possible, no search
+        return
     debut = 0
     while (m := _ATTRIBUT_MINUSCULES.search(minuscules, debut)) is not None:
         i = m.start()
@@ -354,9 +358,11 @@ def _lisible(texte: str) -> str:
     return unescape(_BALISE.sub(" ", texte) + " " + attributs)
 
 
-def _textes(path: Path) -> tuple[list[str], list[str], bool]:
-    """The texts of one output file as written (for paths and traces) and as read (for personal strings),
-    and whether its structure shows a traceback (a notebook's error output)."""
+def _textes(path: Path, lus: bool = True) -> tuple[list[str], list[str], bool]:
+    """The texts of one output file as written (for paths and traces) and as read (for personal strings; none
+    when not `lus`: with no personal string to look for, a large page is not taken apart for nothing), and
+    whether its structure shows a traceback (a notebook's error output)."""
+    lisible = _lisible if lus else _rien
     octets = path.read_bytes()
     suffixe = path.suffix.lower()
     if suffixe in _ZIP:
@@ -364,7 +370,7 @@ def _textes(path: Path) -> tuple[list[str], list[str], bool]:
             with zipfile.ZipFile(path) as z:
                 bruts = [_decoder(z.read(i)) for i in z.infolist() if not i.is_dir()
                          and i.filename.lower().endswith((".xml", ".rels", ".vml", ".txt", ".csv"))]
-            return [unescape(t) for t in bruts], [_lisible(t) for t in bruts], False
+            return [unescape(t) for t in bruts], [lisible(t) for t in bruts], False
         except zipfile.BadZipFile:
             pass
     texte = _decoder(octets)
@@ -377,11 +383,15 @@ def _textes(path: Path) -> tuple[list[str], list[str], bool]:
         traces: list[bool] = []
         _chaines_json(doc, out, traces)
         texte = _BASE64.sub(" ", "\n".join(out))
-        return [texte], [_lisible(texte)], bool(traces)
+        return [texte], [lisible(texte)], bool(traces)
     texte = _BASE64.sub(" ", texte)
     if suffixe in {".html", ".htm", ".svg", ".xml"}:
-        return [unescape(texte)], [_lisible(texte)], False
+        return [unescape(texte)], [lisible(texte)], False
     return [texte], [texte], False
+
+
+def _rien(_texte: str) -> str:
+    return ""
 
 
 def _chemin_windows(texte: str) -> bool:
@@ -430,7 +440,7 @@ def balayer(fichiers: Iterable[str | Path], collecteur: Collecteur | None = None
         path = Path(f)
         if not path.is_file():
             continue
-        bruts, lisibles, trace = _textes(path)
+        bruts, lisibles, trace = _textes(path, lus=bool(collecteur))  # an empty collector finds nothing
         kinds = natures(bruts, collecteur, racines, lisibles) | ({TRACE} if trace else set())
         nom = config.display_path(path, racine)
         fuites.update(Fuite(nom, k) for k in kinds)

@@ -88,14 +88,16 @@ class Lignes:
     colonnes_ville: list[str] = field(default_factory=list)
 
 
-def _lire_table(chemin: Path, attendues: list[str]) -> tuple[list[str], pd.DataFrame, str, str]:
-    """(header, body, description, decimal rule) of a CSV or .xlsx file, opened by the reading layer under the
-    budget lines' own size limit; `ligne` numbers the file's lines."""
+def _lire_table(chemin: Path, attendues: list[str]
+                ) -> tuple[list[str], pd.DataFrame, str, str, dict[int, tuple[np.ndarray, np.ndarray]]]:
+    """(header, body, description, decimal rule, the distinct values of the columns the reading layer split) of a
+    CSV or .xlsx file, opened by the reading layer under the budget lines' own size limit; `ligne` numbers the
+    file's lines."""
     fmt = lecture.Format(taille_max=TAILLE_MAX, colonnes_attendues=tuple(attendues + [a.lower() for a in attendues]),
                          colonnaire=True)
     tableau = lecture.ouvrir(chemin, fmt)
     body = tableau.cellules().reset_index()  # `ligne` first, then the cells 0…n-1
-    return tableau.entete, body, tableau.description(), tableau.decimale
+    return tableau.entete, body, tableau.description(), tableau.decimale, tableau.distinctes
 
 
 def _distinctes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -109,20 +111,17 @@ def _distinctes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, valeurs
 
 
-def _par_valeur(col: pd.Series, fonction, dtype=bool) -> np.ndarray:
-    """`fonction` of each cell, computed once per distinct value."""
-    codes, valeurs = _distinctes(col)
-    return np.fromiter((fonction(v) for v in valeurs), dtype=dtype, count=len(valeurs))[codes]
-
-
-def _nettoyer(body: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarray, np.ndarray]]]:
+def _nettoyer(body: pd.DataFrame, lues: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+              ) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarray, np.ndarray]]]:
     """Cells stripped, blank rows dropped (once per distinct value of each column); with each column's codes and
-    distinct values, so that the schema check does not compute them again."""
+    distinct values, so that the schema check does not compute them again. `lues`: those the reading layer gave
+    (`lecture.Tableau.distinctes`), by column name, not computed again."""
     cells = [c for c in body.columns if c != "ligne"]
     vide = np.ones(len(body), dtype=bool)
     distinctes = {}
+    lues = lues or {}
     for c in cells:
-        codes, valeurs = _distinctes(body[c])
+        codes, valeurs = lues[c] if c in lues else _distinctes(body[c])
         propres = np.array([v.strip() if isinstance(v, str) else "" for v in valeurs], dtype=object)
         if (propres != valeurs).any():
             body[c] = propres[codes]
@@ -254,7 +253,7 @@ def lire_lignes(chemin: str | Path) -> Lignes:
     chemin = Path(chemin)
     nom = config.display_path(chemin)
     noms = {n.upper(): n for n in champs()}
-    header, body, description, decimale = _lire_table(chemin, list(champs()))
+    header, body, description, decimale, lues = _lire_table(chemin, list(champs()))
     canon = [_nom_canonique(h, noms) for h in header]
     vus: dict[str, int] = {}
     problemes = []
@@ -270,7 +269,7 @@ def lire_lignes(chemin: str | Path) -> Lignes:
                                       conseil="les titres de colonnes du schéma : " + ", ".join(champs())))
     _refuser(problemes)
     body = body.rename(columns={i: c for i, c in enumerate(canon)})
-    body, distinctes = _nettoyer(body)
+    body, distinctes = _nettoyer(body, {canon[j]: d for j, d in lues.items()})
     if body.empty:
         raise ErreurDonnees(Probleme(nom, "aucune ligne budgétaire sous l'en-tête"))
     table, problemes = valider_schema(body, nom, decimale, distinctes)
@@ -400,8 +399,16 @@ def lire_perimetre(chemin: str | Path = PERIMETRE) -> Perimetre:
     return Perimetre(regles, filtres, nom)
 
 
-def _masque_regle(lignes: pd.DataFrame, regle: pd.Series, filtres: list[str]) -> np.ndarray:
-    """The lines a rule catches: every filled filter cell matches (exact value, or prefix ending in `*`)."""
+def _masque_regle(lignes: pd.DataFrame, regle: pd.Series, filtres: list[str],
+                  distinctes: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> np.ndarray:
+    """The lines a rule catches: every filled filter cell matches (exact value, or prefix ending in `*`).
+    `distinctes`: each filter column's codes and distinct values (`_distinctes`), split once for every rule."""
+    distinctes = distinctes if distinctes is not None else {c: _distinctes(lignes[c]) for c in filtres}
+
+    def par_valeur(c: str, fonction) -> np.ndarray:
+        codes, valeurs = distinctes[c]
+        return np.fromiter((fonction(v) for v in valeurs), dtype=bool, count=len(valeurs))[codes]
+
     m = np.ones(len(lignes), dtype=bool)
     for c in filtres:
         v = str(regle[c]).strip()
@@ -411,9 +418,9 @@ def _masque_regle(lignes: pd.DataFrame, regle: pd.Series, filtres: list[str]) ->
             v = v.lower()  # the reader lower-cases enum columns (« Fonctionnement » → « fonctionnement »)
         if v.endswith("*"):
             prefixe = v[:-1]
-            m &= _par_valeur(lignes[c], lambda x, p=prefixe: str(x).startswith(p))
+            m &= par_valeur(c, lambda x, p=prefixe: str(x).startswith(p))
         else:
-            m &= _par_valeur(lignes[c], lambda x, e=v: str(x) == e)
+            m &= par_valeur(c, lambda x, e=v: str(x) == e)
     return m
 
 
@@ -427,7 +434,9 @@ def attribuer(lignes: pd.DataFrame, perimetre: Perimetre, fichier_lignes: str) -
                        colonne=c, conseil="nommez la colonne du périmètre comme dans le fichier des lignes "
                                           "(BGT_CONTNAT, BGT_FONCTION, direction…)") for c in absentes])
     regles = perimetre.regles.reset_index(drop=True)
-    masques = np.column_stack([_masque_regle(lignes, r, perimetre.filtres) for _, r in regles.iterrows()]) \
+    distinctes = {c: _distinctes(lignes[c]) for c in perimetre.filtres}
+    masques = np.column_stack([_masque_regle(lignes, r, perimetre.filtres, distinctes)
+                               for _, r in regles.iterrows()]) \
         if len(lignes) else np.zeros((0, len(regles)), dtype=bool)
     somme = masques.astype(float) @ regles["part"].to_numpy() if len(lignes) else np.zeros(0)
     trop = somme > 1 + _TOLERANCE
@@ -467,6 +476,9 @@ class Resultats:
     ordre: pd.DataFrame  # the year's ordre spending lines (never summed)
     regles: pd.DataFrame  # every rule, lines and euros caught
     annees: list[int]  # the years with a compte administratif in the file
+    #: every digital (line, rule) of every year of the file, as `attribuer` gave them (the years before, for the
+    #: evolution, without matching their lines again)
+    attribuees: pd.DataFrame | None = None
 
 
 def calculer(lignes: Lignes, perimetre: Perimetre, annee: int) -> Resultats:
@@ -491,7 +503,7 @@ def calculer(lignes: Lignes, perimetre: Perimetre, annee: int) -> Resultats:
     mandate.attrs["fichier"] = lignes.fichier
     numeriques = attrib[attrib["BGT_ANNEE"] == annee].reset_index(drop=True)
     return Resultats(annee, mandate, primitif(lignes, annee), numeriques, ordre_exclues(lignes, annee),
-                     regles_appliquees(perimetre, numeriques), annees)
+                     regles_appliquees(perimetre, numeriques), annees, attrib)
 
 
 def regles_appliquees(perimetre: Perimetre, numeriques: pd.DataFrame) -> pd.DataFrame:
@@ -598,7 +610,10 @@ def evolution_categories(res: Resultats, lignes: Lignes, perimetre: Perimetre) -
     prec = res.annee - 1
     if prec not in res.annees:
         return None
-    attrib = attribuer(mandatees(lignes, prec), perimetre, lignes.fichier)
+    if res.attribuees is not None:  # the rows `attribuer` gives the year's lines alone, in the same order
+        attrib = res.attribuees[res.attribuees["BGT_ANNEE"] == prec]
+    else:
+        attrib = attribuer(mandatees(lignes, prec), perimetre, lignes.fichier)
     avant = attrib.groupby("categorie_id")["montant"].sum()
     apres = res.numeriques.groupby("categorie_id")["montant"].sum()
     cats = perimetre.regles.drop_duplicates("categorie_id")[["categorie_id", "categorie"]].reset_index(drop=True)

@@ -10,6 +10,7 @@ import re
 import zipfile
 from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from . import arrondi, formats
@@ -27,15 +28,28 @@ def tableau_csv(df: pd.DataFrame) -> str:
     return out.getvalue()
 
 
+_ESPACES = re.compile(r"[\s\u00a0\u202f]")
+_NOMBRE_PAGE = re.compile(r"[+-]?(\d+)(?:,(\d+))?(%|€)?")
+_GROUPE = re.compile(r"\d[\s\u00a0\u202f]\d")
+#: Every ASCII digit as 0: the texts of a column that `_format_excel` cannot tell apart (« 12 345 », « 67 890 »)
+_ZEROS = str.maketrans("123456789", "000000000")
+
+
 def _format_excel(exemple: str) -> str | None:
     """The Excel number format matching a French formatted value (`7,3 %` → `0.0%`), None for text. The
     thousands separator is kept only when the page shows one: a year, a month or an id the page prints as
     `2023` is `0` in the workbook, never `#,##0` (« 2 023 »)."""
-    t = re.sub(r"[\s\u00a0\u202f]", "", exemple).replace("\u2212", "-")
-    m = re.fullmatch(r"[+-]?(\d+)(?:,(\d+))?(%|€)?", t)
+    return _format_de_forme(exemple.translate(_ZEROS))
+
+
+@lru_cache(maxsize=1024)
+def _format_de_forme(exemple: str) -> str | None:
+    """`_format_excel` of a text whose ASCII digits are all 0 (its result does not depend on which digits)."""
+    t = _ESPACES.sub("", exemple).replace("\u2212", "-")
+    m = _NOMBRE_PAGE.fullmatch(t)
     if not m:
         return None
-    groupes = "#,##0" if len(m.group(1)) < 4 or re.search(r"\d[\s\u00a0\u202f]\d", exemple) else "0"
+    groupes = "#,##0" if len(m.group(1)) < 4 or _GROUPE.search(exemple) else "0"
     decimales = "." + "0" * len(m.group(2)) if m.group(2) else ""
     if m.group(3) == "%":
         return f"0{decimales}%"
@@ -60,20 +74,24 @@ def _decimales_format(excel: str) -> int:
 
 
 def feuille_excel(
-    df: pd.DataFrame, legende: str, titres: Mapping[str, str], formateurs: Mapping[str, Callable]
+    df: pd.DataFrame, legende: str, titres: Mapping[str, str], formateurs: Mapping[str, Callable],
+    textes_page: Mapping[str, list[str]] | None = None,
 ) -> Feuille:
     """One table as a workbook sheet: French headers, numbers kept as numbers with the Excel display
     format that matches the page's French format; a column the page shows as words is written as words.
     Where the page formats a number, the cell holds the number the page prints (`formats.nombre_du_texte`
-    of its text: nearest for a figure, outward for a confidence bound), so that cell and page never differ."""
-    colonnes, formats_excel, lignes = [], [], [[] for _ in range(len(df))]
+    of its text: nearest for a figure, outward for a confidence bound), so that cell and page never differ.
+    `textes_page`: a formatted column's page text of each row when the caller already has them (the page's long
+    table, `Rapport.tableau_long`; a missing value's text is not read): the column is not formatted a second time."""
+    textes_page = textes_page or {}
+    colonnes, formats_excel, cellules = [], [], []
     for c in df.columns:
         valeurs = df[c].tolist()
         fmt = formateurs.get(c)
         manquants = [formats.est_manquant(v) for v in valeurs]
         premier = next((v for v, m in zip(valeurs, manquants, strict=True) if not m), None)
         nombre = isinstance(premier, (int, float)) and not isinstance(premier, bool)
-        textes = _textes(valeurs, manquants, fmt) if fmt is not None else None  # each value formatted once
+        textes = None if fmt is None else textes_page[c] if c in textes_page else _textes(valeurs, manquants, fmt)
         exemple = _plus_grand(valeurs) if nombre else premier
         excel = _format_excel(str(fmt(exemple))) if (fmt and exemple is not None and nombre) else None
         if excel is not None:  # a column whose page shows some cents (`euros_auto`): the format shows them all
@@ -82,23 +100,30 @@ def feuille_excel(
         texte = fmt is not None and (not nombre or excel is None)
         colonnes.append(str(titres.get(c, c)))
         formats_excel.append(excel)
+        if texte:  # the page's words
+            cellules.append([None if m else t for m, t in zip(manquants, textes, strict=True)])
+            continue
+        colonne: list = []  # built column by column (a large city's 25 000 budget lines: 350 000 cells)
+        ajouter = colonne.append
         lus: dict[str, float | None] = {}  # the number a text shows, read once per text
         for i, v in enumerate(valeurs):
             if manquants[i]:
-                lignes[i].append(None)
-            elif texte:
-                lignes[i].append(textes[i])
+                ajouter(None)
+            elif type(v) is str:  # a code or a label, as it is (what `str(v)` below gives of it)
+                ajouter(v)
             elif isinstance(v, bool) or getattr(v, "dtype", None) == bool:  # numpy's too: words, as on the page
-                lignes[i].append(OUI_NON[bool(v)])
+                ajouter(OUI_NON[bool(v)])
             elif excel is not None and isinstance(v, (int, float)):
                 t = textes[i]
                 if t not in lus:
                     lus[t] = formats.nombre_du_texte(t)
-                lignes[i].append(_comme_la_page(v, t, lus[t]))
+                ajouter(_comme_la_page(v, t, lus[t]))
             elif isinstance(v, (int, float)):
-                lignes[i].append(v.item() if hasattr(v, "item") else v)
+                ajouter(v.item() if hasattr(v, "item") else v)
             else:
-                lignes[i].append(str(v))
+                ajouter(str(v))
+        cellules.append(colonne)
+    lignes = [list(ligne) for ligne in zip(*cellules, strict=True)] if cellules else [[] for _ in range(len(df))]
     return Feuille(legende, colonnes, formats_excel, lignes)
 
 
@@ -188,10 +213,15 @@ def classeur_excel(feuilles: dict[str, Feuille]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
         for nom, texte in fichiers.items():
-            z.writestr(zipfile.ZipInfo(nom, date_time=(1980, 1, 1, 0, 0, 0)), texte.encode("utf-8"),
-                       compress_type=zipfile.ZIP_DEFLATED)
+            octets = texte.encode("utf-8")
+            # a sheet of megabytes (every budget line of a large city) compressed faster (a fifth larger)
+            z.writestr(zipfile.ZipInfo(nom, date_time=(1980, 1, 1, 0, 0, 0)), octets,
+                       compress_type=zipfile.ZIP_DEFLATED, compresslevel=2 if len(octets) > GRANDE_PARTIE else 6)
     return out.getvalue()
 
+
+#: The size (bytes of XML) above which a part of a workbook is compressed at a faster level
+GRANDE_PARTIE = 2**20
 
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -258,14 +288,27 @@ def _feuille_xml(f: Feuille, styles: dict[str, int], partagees: dict[str, int]) 
     and its cells in the column's number format."""
     n = len(f.colonnes)
     lettres = [lettre(j) for j in range(n)]
-    largeurs = [min(60, max([len(str(f.colonnes[j]))] + [len(str(x[j])) for x in f.lignes]) + 2) for j in range(n)]
-    cols = "".join(f'<col min="{j}" max="{j}" width="{w}" customWidth="1"/>' for j, w in enumerate(largeurs, 1))
     style = [styles.get(fmt, 0) if fmt else 0 for fmt in f.formats]
     rangs = ['<row r="1">' + "".join(_cellule(f"{lettres[j]}1", str(c), 1, partagees) for j, c in enumerate(f.colonnes))
              + "</row>"]
+    # each column's distinct values written once (a large city's 25 000 budget lines repeat their codes and labels):
+    # the XML after the cell's reference and the width of its text, met in the order of the cells, so that the
+    # shared strings are numbered as a cell-by-cell pass numbers them
+    vus: list[dict] = [{} for _ in range(n)]
+    larges = [len(str(c)) for c in f.colonnes]
     for i, ligne in enumerate(f.lignes, start=2):
-        rangs.append(f'<row r="{i}">' + "".join(_cellule(f"{lettres[j]}{i}", v, style[j], partagees)
-                                                for j, v in enumerate(ligne)) + "</row>")
+        cellules = []
+        for j, v in enumerate(ligne):
+            cle = (type(v), v, math.copysign(1.0, v) if isinstance(v, float) else 0)  # 1 ≠ 1.0 ≠ True, −0.0 ≠ 0.0
+            try:
+                suite = vus[j][cle]
+            except KeyError:  # also NaN (never equal to itself), which `_cellule` refuses
+                suite = vus[j][cle] = _cellule("", v, style[j], partagees)[len('<c r=""'):]
+                larges[j] = max(larges[j], len(str(v)))
+            cellules.append(f'<c r="{lettres[j]}{i}"{suite}' if suite else "")
+        rangs.append(f'<row r="{i}">' + "".join(cellules) + "</row>")
+    largeurs = [min(60, w + 2) for w in larges]
+    cols = "".join(f'<col min="{j}" max="{j}" width="{w}" customWidth="1"/>' for j, w in enumerate(largeurs, 1))
     fin = f"{lettres[-1]}{len(f.lignes) + 1}" if n else "A1"
     return _XML + (
         f'<worksheet xmlns="{_MAIN}"><dimension ref="A1:{fin}"/><sheetViews><sheetView workbookViewId="0">'

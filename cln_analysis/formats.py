@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import re
 from decimal import Decimal, localcontext
+from numbers import Integral
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -70,6 +71,9 @@ def _direct(d: Decimal, decimales: int) -> str | None:
 
 def nombre(value: float, decimales: int = 0) -> str:
     """`98 953`, `2,5` — a number with a fixed count of decimals."""
+    if decimales == 0 and _DIRECT and isinstance(value, Integral):  # a count: what `_direct` writes of it
+        n = int(value)
+        return (_MOINS if n < 0 else "") + f"{abs(n):,}".replace(",", _GROUPE)
     d = arrondi(value, decimales)
     direct = _direct(d, decimales)
     if direct is not None:
@@ -182,12 +186,16 @@ def bornes_arrondies(bas: float, haut: float, decimales: int = 0) -> tuple[float
             float(_borne(arrondi_haut(haut, decimales, CENT)).scaleb(-2)))
 
 
+_ESPACES = re.compile(r"[\s\u00a0\u202f]")
+_NOMBRE_TEXTE = re.compile(r"([+-]?\d+(?:,\d+)?)(%|€)?")
+
+
 def nombre_du_texte(texte: str) -> float | None:
     """The number a French formatted text shows, in the unit of the value it came from (`35 %` → 0.35,
     `3 058 244 €` → 3058244.0, `−2,9 %` → −0.029), None for words: a workbook cell that holds what its
     page prints, whichever rule (nearest, outward) printed it."""
-    t = re.sub(r"[\s\u00a0\u202f]", "", str(texte)).replace("\u2212", "-")
-    m = re.fullmatch(r"([+-]?\d+(?:,\d+)?)(%|€)?", t)
+    t = _ESPACES.sub("", str(texte)).replace("\u2212", "-")
+    m = _NOMBRE_TEXTE.fullmatch(t)
     if not m:
         return None
     d = Decimal(m.group(1).replace(",", "."))

@@ -95,7 +95,11 @@ def extraire_sorties(nb) -> Sorties:
     if donnees is None:
         raise SortiesAbsentes("le notebook n'a pas appelé rapport.publier() : aucune sortie à écrire")
     try:
+        if isinstance(donnees, str):  # as `Rapport.publier` hands them: one JSON text
+            donnees = json.loads(donnees)
         return Sorties.depuis_json(donnees)
+    except json.JSONDecodeError:
+        raise SortiesAbsentes("sorties du notebook illisibles (JSON invalide)") from None
     except FormeInvalide as exc:
         raise SortiesAbsentes(str(exc)) from None
 

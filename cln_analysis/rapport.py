@@ -118,13 +118,21 @@ class Rapport:
         )
 
     def tableau_long(self, nom: str, df: pd.DataFrame, legende: str, formats: Mapping[str, Callable] | None = None,
-                     libelles: Mapping[str, str] | None = None, entete_ligne: bool = True) -> Html:
+                     libelles: Mapping[str, str] | None = None, entete_ligne: bool = True,
+                     classeur: bool = False) -> Html:
         """A table of the page too long for the notebook's output (tens of thousands of rows): its texts go to the
         runner with the other outputs, which writes it at the placeholder returned here once nbconvert is done
-        (neither the notebook nor nbconvert's parse carry it). Not written to data/processed/."""
+        (neither the notebook nor nbconvert's parse carry it). Not written to data/processed/. `classeur`: also
+        the workbook's sheet `nom`, from the same French texts (each value formatted once for both)."""
         if not nom.isidentifier() or not nom.isascii() or nom in self.tableaux_longs:
             raise ValueError(f"nom de tableau long invalide ou déjà pris : {nom!r}")
-        self.tableaux_longs[nom] = rendu.tableau_long(df, legende, formats, libelles, entete_ligne, self.colonnes)
+        t = self.tableaux_longs[nom] = rendu.tableau_long(df, legende, formats, libelles, entete_ligne, self.colonnes)
+        if classeur:
+            colonnes = {c: k.format for c, k in self.colonnes.items() if k.format is not None} | dict(formats or {})
+            titres = {c: k.libelle for c, k in self.colonnes.items()} | dict(libelles or {})
+            # the page's text of each row of a formatted column (a missing value's « — » is the sheet's empty cell)
+            par_ligne = {c: [t.textes[j][k] for k in t.codes[j]] for j, c in enumerate(df.columns) if c in colonnes}
+            self.classeur[nom] = feuille_excel(df, legende, titres, colonnes, par_ligne)
         return Html(TableauLong.marque(nom))
 
     def graphique(
@@ -237,7 +245,12 @@ class Rapport:
             parametres={n: _valeur_parametre(v) for n, v in self.parametres.items()},
             tableaux_longs=self.tableaux_longs,
         )
-        display({MIME: sorties.vers_json()}, raw=True)
+        # one JSON string, not the object: nbclient would make every list of it a notebook node and papermill
+        # deep-copy and encode them all again (a large city's every budget line: seconds); the runner parses it once.
+        # jupyter_client's own encoder, so that the text is what the message would have carried
+        from jupyter_client.session import json_packer
+
+        display({MIME: json_packer(sorties.vers_json()).decode("utf-8", errors="surrogateescape")}, raw=True)
 
 
 def _valeur_parametre(v: object, public: bool = False) -> str:

@@ -553,3 +553,25 @@ def test_the_attributes_that_hold_words_are_read_whatever_their_case_and_only_as
     # the long s matches « s » case-insensitively (re's documented exception): still read
     assert sorted(balayage._lisible(balise.replace("d=", "\u017fummary=")).split()) == \
         ["non2", "oui1", "oui2", "oui3", "texte"]
+
+
+def test_with_nothing_collected_a_large_page_is_still_scanned_for_paths_and_traces(tmp_path):
+    # an empty collector finds no personal string: the page's readable text is then not built, the rest is checked
+    page = tmp_path / "p.html"
+    page.write_text("<table>" + "<tr><td>ligne</td></tr>" * 50_000 + "<td title=\"/home/agent/x\">"
+                    + "Traceback (most recent call last)</td></table>", encoding="utf-8")
+    natures = {f.nature for f in balayer([page], Collecteur(), [], racine=tmp_path)}
+    assert natures == {CHEMIN, TRACE}
+    collecteur = Collecteur()
+    collecteur.ajouter("Mme Dupont")
+    page.write_text('<p aria-label="Mme Dupont">x</p>', encoding="utf-8")
+    assert {f.nature for f in balayer([page], collecteur, [], racine=tmp_path)} == {PERSONNELLE}
+
+
+def test_every_attribute_name_of_the_search_starts_with_a_literal_it_is_skipped_without():
+    # `_valeurs_attributs` skips its search in a text holding none of `_NOMS_ATTRIBUTS`: each alternative of
+    # the pattern must start with one of them, or a match would be missed
+    noms = re.match(r"\\b\(\?:([^)]*)\)", balayage._ATTRIBUT.pattern).group(1).split("|")
+    assert noms and all(any(n.startswith(lit) for lit in balayage._NOMS_ATTRIBUTS) for n in noms)
+    assert list(balayage._valeurs_attributs('<svg><path d="M0"/></svg>')) == []
+    assert list(balayage._valeurs_attributs('<p DATA-x="Mme Dupont">')) == ["Mme Dupont"]

@@ -56,3 +56,38 @@ def test_workbook_cells_read_back_as_the_page_prints():
     wb = openpyxl.load_workbook(io.BytesIO(exports.classeur_excel(
         {"t": _feuille(df, {"part": formats.pourcentage})})))
     assert [r[0].value for r in wb["t"].iter_rows(min_row=2)] == [0.073, 0.072]  # 7,25 → 7,3 ; 7,15 → 7,2
+
+
+def test_a_long_table_and_its_sheet_share_one_text_per_value():
+    # the page's long table and the workbook's sheet from one formatting of each distinct value (not one for the
+    # page and one for the sheet): the sheet holds the number the page prints, a missing value is an empty cell
+    from cln_analysis.rapport import Rapport
+    from cln_analysis.rendu import Colonne
+
+    appels = []
+
+    def euros(v):
+        appels.append(v)
+        return formats.euros_auto(v)
+
+    r = Rapport("budget", colonnes={"montant": Colonne("Montant", euros)}, annee=2025,
+                donnees="data/raw/budget_mandate.csv", denominateur="mandate", population=None,
+                budget_primitif="data/raw/budget_primitif.csv", territoire="data/raw/territoire.csv", lignes=None,
+                perimetre="data/raw/budget_perimetre.csv")
+    df = pd.DataFrame({"ligne": [2, 3, 4, 5], "montant": [1234.505, 10.0, 1234.505, float("nan")]})
+    r.tableau_long("detail", df, "Le détail", classeur=True)
+    assert sorted(appels) == [10.0, 1234.505, 1234.505]  # each value once, and the largest for the sheet's format
+    t, feuille = r.tableaux_longs["detail"], r.classeur["detail"]
+    assert [t.textes[1][k] for k in t.codes[1]] == ["1\u202f234,51\u00a0€", "10\u00a0€", "1\u202f234,51\u00a0€", "—"]
+    assert feuille.colonnes == ["ligne", "Montant"] and feuille.formats[1] == '#,##0.00 "€"'
+    assert feuille.lignes == [[2, 1234.51], [3, 10], [4, 1234.51], [5, None]]
+
+
+def test_a_sheet_of_megabytes_reads_back_whole():
+    # a part above GRANDE_PARTIE is compressed at a faster level: openpyxl reads every cell back
+    n = exports.GRANDE_PARTIE // 20
+    df = pd.DataFrame({"ligne": range(n), "code": [f"c{i % 97}" for i in range(n)]})
+    contenu = exports.classeur_excel({"t": _feuille(df, {})})
+    ws = openpyxl.load_workbook(io.BytesIO(contenu), read_only=True)["t"]
+    lignes = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    assert len(lignes) == n and lignes[-1] == [n - 1, f"c{(n - 1) % 97}"] and lignes[97] == [97, "c0"]

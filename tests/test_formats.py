@@ -196,3 +196,15 @@ def test_a_figure_in_seconds_or_minutes_reads_by_the_duration_rule():
     # what a workbook cell holds where it shows the page's text: the figure at the second, in its own unit
     assert f.valeur_arrondie(79.5, "secondes") == 80.0
     assert f.valeur_arrondie(4.7333, "minutes") == 284 / 60  # 283,998 s → 284 s
+
+
+def test_a_count_is_written_as_babel_writes_it():
+    # integers take a path without Decimal (a workbook of 25 000 lines numbers each): Babel's own text
+    import numpy as np
+
+    for n in (0, 7, -7, 999, 1000, -1234567, 10**30, np.int64(-98953), np.int64(2**62), True):
+        with localcontext() as ctx:
+            ctx.prec = 60  # Babel quantises in the current context: 28 digits by default
+            attendu = format_decimal(Decimal(int(n)), format="#,##0", locale="fr_FR")
+        assert f.entier(n) == attendu, n
+    assert f.nombre(98953) == "98\u202f953" and f.nombre(-5) == "-5"  # Babel's fr_FR minus: the hyphen

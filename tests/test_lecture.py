@@ -293,6 +293,7 @@ def test_a_title_row_above_the_header_gets_spreadsheet_advice(tmp_path, forme):
     ("a,b,\n1,2,\n4,5,\n", False),  # an untitled last column (empty: dropped)
     ('a,b\n1,"jamais fermé\n', False),  # a quote never closed: the csv module reads it to the end
     ("a,b,c\r1,2,3\r", False),  # bare CR line ends
+    ("\ufeffa,b\n x ,y\nx,y\n\n,\n", True),  # a BOM; two cells equal once stripped; a blank row dropped
 ])
 def test_columnar_reading_gives_the_careful_reading(tmp_path, texte, par_pandas):
     # Format.colonnaire (pandas' C parser for a plain file) against the csv-module path, cell by cell, with the
@@ -304,6 +305,18 @@ def test_columnar_reading_gives_the_careful_reading(tmp_path, texte, par_pandas)
         (attendu.entete, attendu.ligne_entete, attendu.separateur, attendu.decimale)
     assert lu.cellules().index.tolist() == [n for n, _ in attendu.lignes]
     assert lu.cellules().to_numpy().tolist() == [r for _, r in attendu.lignes]
+    for j, (codes, valeurs) in lu.distinctes.items():  # each column's distinct values: each once, each used
+        assert valeurs[codes].tolist() == [r[j] for _, r in attendu.lignes]
+        assert sorted(valeurs.tolist()) == sorted({r[j] for _, r in attendu.lignes})
+
+
+def test_the_header_is_found_after_a_long_run_of_blank_lines(tmp_path):
+    # more blank lines than the start of the file the header is looked for in first (64 KiB)
+    texte = " \n" * 40_000 + "nom;montant\nÉcoles;1,5\n"
+    p = _ecrire(tmp_path / "t.csv", texte.encode("utf-8"))
+    for fmt in (Format(), Format(colonnaire=True)):
+        t = ouvrir(p, fmt)
+        assert (t.separateur, t.entete, t.ligne_entete) == (";", ["nom", "montant"], 40_001)
 
 
 def test_columnar_reading_refuses_what_the_careful_reading_refuses(tmp_path):

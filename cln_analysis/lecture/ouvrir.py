@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -98,6 +99,10 @@ class Tableau:
     autres_feuilles: tuple[str, ...] = ()
     #: the body as `cellules()` gives it, when pandas split the file (`Format.colonnaire`; `lignes` is then empty)
     table: pd.DataFrame | None = None
+    #: with `table`, for each column (by position) without a missing cell: one code per row of `table` and the
+    #: column's distinct values, each once (`valeurs[codes]` is the column), so that a reader that checks once per
+    #: distinct value does not split the column again
+    distinctes: dict[int, tuple[Any, Any]] = field(default_factory=dict)
 
     @property
     def nom(self) -> str:
@@ -412,30 +417,40 @@ def remplir(tableau: Tableau, rows: list, nom: str, fmt: Format) -> None:
         lignes.append((n, list(map(strip, (row + [""] * width)[:width]))))
 
 
-def _en_colonnes(tableau: Tableau, text: str, decalage: int) -> bool:
+def _en_colonnes(tableau: Tableau, text: str, decalage: int, utf8: bytes | None = None) -> bool:
     """Fill `tableau` (header, `table`) from pandas' C parser, as `remplir` would from the csv module: cells
     trimmed (once per distinct value of a column), blank rows dropped, the file's own line numbers. Only a plain
     file: one record a line (no quoted line break), no row wider than the first, no untitled last column, no bare
-    CR; False (nothing filled) for any other, which the careful path reads (and refuses with its messages)."""
+    CR; False (nothing filled) for any other, which the careful path reads (and refuses with its messages).
+    `utf8`: `text` encoded in UTF-8, when the caller has it."""
     import numpy as np  # with pandas
 
     if text.count("\r") != text.count("\r\n"):
         return False
     try:
         with _lecture_en_bloc():
-            brut = pd.read_csv(io.BytesIO(text.encode("utf-8")), sep=tableau.separateur, header=None, dtype=str,
-                               na_filter=False, skip_blank_lines=False, engine="c", encoding="utf-8",
-                               quoting=csv.QUOTE_MINIMAL, doublequote=True, escapechar=None)
+            # as categories: each column split into its codes and distinct texts by the parser itself, without a
+            # Python string for each cell
+            brut = pd.read_csv(io.BytesIO(text.encode("utf-8") if utf8 is None else utf8), sep=tableau.separateur,
+                               header=None, dtype="category", na_filter=False, skip_blank_lines=False, engine="c",
+                               encoding="utf-8", quoting=csv.QUOTE_MINIMAL, doublequote=True, escapechar=None)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error):
         return False
     if len(brut) != text.count("\n") + (not text.endswith("\n")):  # a quoted cell spans lines
         return False
     vide = np.ones(len(brut), dtype=bool)
-    colonnes = {}
+    colonnes, distinctes = {}, {}
     for j in brut.columns:
-        codes, valeurs = pd.factorize(brut[j].to_numpy(dtype=object))
+        categories = brut[j].array
+        codes = np.asarray(categories.codes, dtype=np.intp)  # -1: a short row's missing cell
+        valeurs = np.asarray(categories.categories, dtype=object)
         propres = np.array([v.strip() for v in valeurs], dtype=object)
-        colonnes[j] = propres[codes] if (propres != valeurs).any() else brut[j].to_numpy(dtype=object)
+        colonnes[j] = propres[codes]
+        if len(codes) and codes.min() < 0:  # kept missing (NaN), as the text column held it, unless stripped
+            if not (propres != valeurs).any():
+                colonnes[j][codes < 0] = np.nan
+        else:
+            distinctes[j] = (codes, propres)
         vide &= (propres == "")[codes]
     remplies = np.flatnonzero(~vide)
     if not len(remplies):
@@ -451,6 +466,13 @@ def _en_colonnes(tableau: Tableau, text: str, decalage: int) -> bool:
     table = pd.DataFrame({j: colonnes[j][corps] for j in brut.columns}, copy=False)
     table.index = pd.Index(corps + 1 + decalage, name="ligne")
     tableau.table = table
+    for j, (codes, propres) in distinctes.items():  # the body's codes; its values each once, none unused
+        codes = codes[corps]
+        presentes = np.flatnonzero(np.bincount(codes, minlength=len(propres)))
+        nouveaux, valeurs = pd.factorize(propres[presentes])  # two texts that differ by their spaces: one
+        renumerotes = np.full(len(propres), -1, dtype=np.intp)
+        renumerotes[presentes] = nouveaux
+        tableau.distinctes[j] = (renumerotes[codes], np.asarray(valeurs, dtype=object))
     return True
 
 
@@ -571,6 +593,23 @@ def _formules_et_fusions(ws) -> tuple[list[tuple[int, int]], list[tuple[str, int
 
 # --------------------------------------------------------------------------- the entry point
 
+def _premiere_ligne(text: str) -> str:
+    """The first line of `text` that is not blank (`str.splitlines`' lines), "" when none: looked for in a
+    growing start of the text (a large file is not split into its 200 000 lines for its header)."""
+    k = 1 << 16
+    while True:
+        entier = k >= len(text)
+        lignes = text[:k].splitlines()
+        for i, ligne in enumerate(lignes):
+            if ligne.strip():
+                if entier or i < len(lignes) - 1:  # the last line of a start may be cut
+                    return ligne
+                break
+        if entier:
+            return ""
+        k *= 8
+
+
 def ouvrir(chemin: str | Path, fmt: Format | None = None) -> Tableau:
     """Read a table's header and rows as text, whatever its form (CSV, Excel's CSV, UTF-16 text, .xlsx).
 
@@ -583,18 +622,22 @@ def ouvrir(chemin: str | Path, fmt: Format | None = None) -> Tableau:
     if est_classeur(raw):
         return _lire_xlsx(chemin, nom, fmt)
     text, encodage, decalage = texte_csv(raw, nom)
+    # the UTF-8 bytes pandas' parser reads: the file's own when it is UTF-8 as read (not encoded a second time)
+    utf8 = None if decalage or not fmt.colonnaire else raw if encodage == "utf-8" else \
+        raw[3:] if encodage == "utf-8-sig" else None
     del raw  # a large file is not held twice
     if fmt.lignes_entete > 1:
         separateur = separateur_entetes(text, fmt.lignes_entete, fmt.separateurs)
     else:
-        premiere = next((ligne for ligne in text.splitlines() if ligne.strip()), "")  # the header, after blanks
+        premiere = _premiere_ligne(text)  # the header, after blanks
         separateur = detecter_separateur(premiere, fmt.colonnes_attendues)
     decimale = fmt.decimale or ("," if separateur == ";" else ".")
     tableau = Tableau(chemin, "csv" if (encodage == "utf-8" and separateur == ",") else "csv-excel",
                       encodage=encodage, separateur=separateur, decimale=decimale, personnel=fmt.personnel)
     if fmt.colonnaire and fmt.lignes_entete == 1 and not fmt.colonnes_sans_titre and _en_colonnes(
-            tableau, text, decalage):
+            tableau, text, decalage, utf8):
         return tableau
+    del utf8
     with _lecture_en_bloc():  # the collector paused until every row is built and cleaned: none is garbage
         remplir(tableau, _lignes_csv(text, separateur, nom, decalage), nom, fmt)
     return tableau

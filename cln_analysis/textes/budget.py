@@ -6,7 +6,6 @@ import pandas as pd
 
 from .. import budget, budget_lignes, graphiques, rendu
 from .. import formats as f
-from ..exports import feuille_excel
 from ..rapport import Rapport
 from ..rendu import Html
 
@@ -234,13 +233,11 @@ def regles(r: Rapport, annee: int, src: budget.Sources) -> list[Html]:
              rendu.liste(sans) if sans else rendu.texte("Chaque règle prend au moins une ligne.")]
     detail = budget_lignes.lignes_numeriques(res, src.lignes.colonnes_ville)
     legende = f"Chaque ligne du budget numérique {annee} et la règle qui la prend"
-    r.classeur["lignes_numeriques"] = feuille_excel(
-        detail, legende, {c: k.libelle for c, k in r.colonnes.items()} | {"part": "Part comptée"},
-        {c: k.format for c, k in r.colonnes.items() if k.format} | {"part": lambda v: f.nombre(v, 2)})
-    # every line (a large city's file: tens of thousands), written into the audit page by the runner
+    # every line (a large city's file: tens of thousands), written into the audit page by the runner, and the
+    # workbook's sheet from the same texts
     audit += [rendu.titre(3, "Les lignes du budget numérique"),
               r.tableau_long("lignes_numeriques", detail, legende, formats={"part": lambda v: f.nombre(v, 2)},
-                             libelles={"part": "Part comptée"})]
+                             libelles={"part": "Part comptée"}, classeur=True)]
     return out + [rendu.audit_seulement("".join(audit))]
 
 
