@@ -15,7 +15,8 @@ from conftest import cli, copier_depot
 from statsmodels.stats.proportion import proportion_confint
 from test_precision import marques
 
-pytestmark = pytest.mark.e2e
+# one worker: the module fixture `essai` (four reports run) is built once, not once per worker
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("bilan_essai")]
 
 # Two trial months, computed by hand (see test_appels_essai.PETIT):
 #   agent rate = (50 + 120) / (50 + 120 + 10 + 20) = 170 / 200 = 85 %  → « au moins 85 % » : atteint
