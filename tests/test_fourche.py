@@ -152,42 +152,55 @@ def test_a_killed_server_is_started_again(tmp_path):
         km.shutdown_kernel(now=True)
 
 
-#: A runner in a process of its own: starts a forked kernel, says the server's and the kernel's PIDs, then (with
-#: `attendre`) waits to be killed, or (with `calculer`) has the kernel spend CPU time and ends.
+#: A runner in a process of its own: a first forked kernel spends 0,5 s of CPU and ends; the runner says what its
+#: server's children and its own children have spent once its server has ended; a second kernel is started, the
+#: runner says the server's and that kernel's PIDs and waits to be killed.
 RUNNER = textwrap.dedent("""
-    import json, sys
+    import json, resource, sys, time
+    import psutil
     from cln_analysis import executeur, fourche
-    km = fourche.gestionnaire()(kernel_name=executeur.KERNEL)
-    km.start_kernel(extra_arguments=executeur.ARGUMENTS_NOYAU)
-    kc = km.client(); kc.start_channels(); kc.wait_for_ready(timeout=60)
+
+    def noyau():
+        km = fourche.gestionnaire()(kernel_name=executeur.KERNEL)
+        km.start_kernel(extra_arguments=executeur.ARGUMENTS_NOYAU)
+        kc = km.client(); kc.start_channels(); kc.wait_for_ready(timeout=60)
+        return km, kc
+
+    km, kc = noyau()
+    kc.execute_interactive("import time\\nt = time.process_time()\\nwhile time.process_time() - t < 0.5: pass",
+                           timeout=60)
+    kc.stop_channels(); km.shutdown_kernel()
+    serveur = psutil.Process(fourche.SERVEUR._proc.pid)
+    fin = time.monotonic() + 30
+    while sum(serveur.cpu_times()[2:4]) < 0.5 and time.monotonic() < fin:  # its children's user + system
+        time.sleep(0.05)
+    t = serveur.cpu_times()
+    fourche.SERVEUR.fermer()
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps([sum(t[:4]), sum(t[2:4]), r.ru_utime + r.ru_stime]), flush=True)
+    km, kc = noyau()
     print(json.dumps([fourche.SERVEUR._proc.pid, km.provisioner.pid]), flush=True)
-    if sys.argv[1] == "attendre":
-        sys.stdin.read()
-    else:
-        import psutil, resource, time
-        kc.execute_interactive("import time\\nt = time.process_time()\\nwhile time.process_time() - t < 1.0: pass",
-                               timeout=60)
-        kc.stop_channels(); km.shutdown_kernel()
-        serveur = psutil.Process(fourche.SERVEUR._proc.pid)
-        fin = time.monotonic() + 30
-        while sum(serveur.cpu_times()[2:4]) < 1.0 and time.monotonic() < fin:  # its children's user + system
-            time.sleep(0.05)
-        t = serveur.cpu_times()
-        fourche.SERVEUR.fermer()
-        r = resource.getrusage(resource.RUSAGE_CHILDREN)
-        print(json.dumps([sum(t[:4]), sum(t[2:4]), r.ru_utime + r.ru_stime]))
+    sys.stdin.read()
 """)
 
 
-def test_a_runner_killed_takes_its_server_and_its_kernels_with_it():
-    proc = subprocess.Popen([sys.executable, "-c", RUNNER, "attendre"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
-    serveur, noyau = json.loads(proc.stdout.readline())
-    assert psutil.pid_exists(serveur) and psutil.pid_exists(noyau)
-    proc.kill()  # kill -9: nothing of the runner runs after it
-    proc.wait()
-    proc.stdout.close()
-    proc.stdin.close()
+def test_the_kernels_cpu_time_counts_in_the_runners_and_a_runner_killed_takes_its_server_and_kernels():
+    """A benchmark's CPU column reads the runner's children: a kernel's loop must reach it, through the server
+    (which reaps its kernel) and the runner (which waits for its server). Then `kill -9` of the runner: its
+    server ends on its pipe's end, the kernel on its parent's (ipykernel's parent poller)."""
+    proc = subprocess.Popen([sys.executable, "-c", RUNNER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        serveur_total, noyaux, runner_enfants = json.loads(proc.stdout.readline())
+        assert noyaux >= 0.5  # the ended kernel counted in its server's children
+        assert runner_enfants >= serveur_total  # the server (kernels included) counted in the runner's
+        serveur, noyau = json.loads(proc.stdout.readline())
+        assert psutil.pid_exists(serveur) and psutil.pid_exists(noyau)
+    finally:
+        proc.kill()  # kill -9: nothing of the runner runs after it
+        proc.wait()
+        proc.stdout.close()
+        proc.stdin.close()
 
     def fini(pid):
         try:
@@ -195,14 +208,4 @@ def test_a_runner_killed_takes_its_server_and_its_kernels_with_it():
         except psutil.NoSuchProcess:
             return True
 
-    _attendre(lambda: fini(serveur) and fini(noyau), 60)  # the server on its pipe's end, the kernel on its parent's
-
-
-def test_the_kernels_cpu_time_counts_in_the_runners():
-    """A benchmark's CPU column reads the runner's children: the kernel's 1 s loop must reach it, through the
-    server (which reaps its kernel) and the runner (which waits for its server)."""
-    res = subprocess.run([sys.executable, "-c", RUNNER, "calculer"], check=True, capture_output=True, text=True,
-                         timeout=120)
-    serveur_total, noyaux, runner_enfants = json.loads(res.stdout.splitlines()[-1])
-    assert noyaux >= 1.0  # the ended kernel counted in its server's children
-    assert runner_enfants >= serveur_total  # the server (kernels included) counted in the runner's
+    _attendre(lambda: fini(serveur) and fini(noyau), 60)
