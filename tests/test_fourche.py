@@ -87,7 +87,15 @@ def test_the_runner_sees_a_killed_kernel_end_and_no_zombie_is_left(noyau):
     assert process.wait(timeout=30) == -signal.SIGKILL
     assert not noyau.is_alive()
     # reaped by the server as it ended: no process, not even a zombie, under that PID
-    _attendre(lambda: not psutil.pid_exists(pid) or psutil.Process(pid).ppid() != fourche.SERVEUR._proc.pid, 30)
+    serveur = fourche.SERVEUR._proc.pid
+
+    def recolte():
+        try:
+            return psutil.Process(pid).ppid() != serveur  # the PID reused by another process
+        except psutil.NoSuchProcess:
+            return True
+
+    _attendre(recolte, 30)
 
 
 @pytest.mark.parametrize("cmd", [
