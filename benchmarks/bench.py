@@ -20,11 +20,11 @@ the script then measures, in the same run, every row of the issue's table:
   « lignes_numeriques » sheet and of the audit page's table (written by the runner after nbconvert,
   `Rapport.tableau_long`, from the same texts as the sheet). Where the extra time goes (CPU seconds, loaded
   machine): the kernel's reading and matching (about 2 s: pandas' C parser reading categories, 1 s), its four
-  more charts (about 1,3 s), the long table and its sheet (about 0,5 s), its hand-over (one JSON text, 0,2 s); the
-  runner's workbook (`exports.classeur_excel`, 0,5 s), pages (0,3 s more than the default run's) and last
-  privacy scan (0,4 s). The lines are drawn with replacement from a few hundred, so that every column holds few
-  distinct values: a real city's amounts are all distinct (the checks run once per distinct value). `--seulement
-  budget_lignes` measures this row alone;
+  more charts (about 1,1 s; each drawn once, its first size only laid out), the long table and its sheet (about
+  0,5 s), its hand-over (one JSON text, 0,2 s); the runner's workbook (`exports.classeur_excel`, 0,5 s), pages
+  (0,3 s more than the default run's) and last privacy scan (0,3 s). The lines are drawn with replacement from a
+  few hundred, so that every column holds few distinct values: a real city's amounts are all distinct (the checks
+  run once per distinct value). `--seulement budget_lignes` measures this row alone;
 - the peak memory of a full run, the runner and its kernels together;
 - the last privacy scan (`balayage.balayer`) over every output of a full run (`reports/`, `data/processed/`,
   `build/`), in process, with the example inputs' names and comments collected, ÷ the full run.

@@ -37,6 +37,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import unescape
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
@@ -405,6 +406,15 @@ def _chemin_windows(texte: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=8)
+def _apres_barre(racines: tuple[str, ...]) -> re.Pattern:
+    """One search for what may follow a slash in a local path: a folder of `DOSSIERS_POSIX` (`_POSIX_LITTERAUX`)
+    or a local folder of `racines` (each starting with « / »); over a large page, twice as fast as a substring
+    test for each. Where it finds nothing, neither `_POSIX` nor any of `racines` can match."""
+    suites = sorted({p[1:] for p in _POSIX_LITTERAUX} | {r[1:] for r in racines}, key=len, reverse=True)
+    return re.compile("/(?:" + "|".join(map(re.escape, suites)) + ")")
+
+
 def natures(textes: Iterable[str], collecteur: Collecteur | None = None,
             racines_locales: Iterable[str | Path] = (), lisibles: Iterable[str] | None = None) -> set[str]:
     """The kinds of leak found in some texts: paths and traces in `textes` as written, personal strings in
@@ -412,11 +422,14 @@ def natures(textes: Iterable[str], collecteur: Collecteur | None = None,
     where a literal it needs occurs (a substring test is much cheaper than a regular expression over a page)."""
     textes = list(textes)
     racines = [str(r) for r in racines_locales if len(str(r).strip("/\\")) >= 3]
+    posix = tuple(r for r in racines if r.startswith("/"))
+    barre = _apres_barre(posix)
+    autres = [r for r in racines if not r.startswith("/")]
     found: set[str] = set()
     for t in textes:
-        if CHEMIN not in found and ((any(p in t for p in _POSIX_LITTERAUX) and _POSIX.search(t))
+        if CHEMIN not in found and ((barre.search(t) and (any(r in t for r in posix) or _POSIX.search(t)))
                                     or _chemin_windows(t) or ("\\\\" in t and _UNC.search(t))
-                                    or ("-packages" in t and _PAQUETS.search(t)) or any(r in t for r in racines)):
+                                    or ("-packages" in t and _PAQUETS.search(t)) or any(r in t for r in autres)):
             found.add(CHEMIN)
         if TRACE not in found and any(p in t for p in _TRACES_LITTERAUX) and _TRACES.search(t):
             found.add(TRACE)

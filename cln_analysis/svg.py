@@ -33,6 +33,34 @@ def _svg_brut(fig) -> str:
     return buf.getvalue().decode("utf-8")
 
 
+class _Largeur(Exception):  # noqa: N818 (not an error: how `_Sonde` ends a save once the width is known)
+    def __init__(self, largeur: float):
+        super().__init__(largeur)
+        self.largeur = largeur
+
+
+class _Sonde(io.StringIO):
+    """A text file that ends the save writing into it at the SVG header's viewBox: by then matplotlib has laid
+    the figure out (the pass that finds the tight bounding box) and drawn nothing yet."""
+
+    def write(self, texte):
+        m = re.search(r'viewBox="0 0 ([\d.]+)', texte) if isinstance(texte, str) else None
+        if m:
+            raise _Largeur(float(m.group(1)))
+        return super().write(texte)
+
+
+def _largeur_sans_dessin(fig) -> float:
+    """The width `_svg_brut(fig)` would have now, without drawing: its save stopped once laid out (the same
+    renderer, the same text measures, the figure left laid out as that save leaves it, so that what is drawn
+    next is what `_svg_brut` would have drawn after it)."""
+    try:
+        fig.savefig(_Sonde(), format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    except _Largeur as fin:
+        return fin.largeur
+    raise RuntimeError("SVG sans viewBox")  # never met: matplotlib writes a viewBox in every SVG header
+
+
 def _en_ligne(svg: str, prefixe: str) -> str:
     """An SVG document made fit to sit inline in a page: no XML prologue, ids prefixed (several charts per
     page never clash), sized by the page's CSS, hidden from assistive technology (the figure carries the
@@ -81,15 +109,17 @@ def _version_telephone(fig) -> str:
     pouces = LARGEUR_TELEPHONE / 72
     fig.set_size_inches(pouces, hauteur * (1.3 if largeur > pouces * 1.4 else 1.0))
     _eclaircir(fig)
-    svg = _svg_brut(fig)
+    # the first size is only laid out, and drawn when it fits: most charts are narrowed once, and drawn once
+    largeur, svg = _largeur_sans_dessin(fig), None
     for _ in range(4):
-        exces = _largeur_svg(svg) - LARGEUR_TELEPHONE
+        exces = largeur - LARGEUR_TELEPHONE
         if exces <= 0:
             break
         pouces = max(3.0, pouces - exces / 72 - 0.05)
         fig.set_size_inches(pouces, fig.get_size_inches()[1])
         svg = _svg_brut(fig)
-    return svg
+        largeur = _largeur_svg(svg)
+    return svg if svg is not None else _svg_brut(fig)
 
 
 def _categories(axe) -> bool:

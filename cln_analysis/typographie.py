@@ -38,9 +38,10 @@ _ATTRIBUT = re.compile(r'(\s(?:alt|aria-label|title|data-label)=")([^"]*)(")')
 _NOM_BALISE = re.compile(r"<\s*(/?)\s*([a-zA-Z][\w:-]*)")
 
 
-#: What every rule needs somewhere in the text: a space of any kind or a guillemet (a text without one is left as
-#: it is, found by one scan: a page's thousands of numbers and codes)
-_BESOIN = re.compile(r"[ \t\r\n\u00a0\u202f«»]")
+#: What one rule at least needs somewhere in the text: a breakable space (numbers, units), a guillemet, or a sign
+#: spaced before it (« ; ! ? : »); a text without one is left as it is, found by one scan: a page's thousands of
+#: numbers, codes and amounts (`12 345`, `3 058 244,50 €`, already spaced by Babel)
+_BESOIN = re.compile(r"[ \t\r\n«»;!?:]")
 
 
 def texte(t: str) -> str:

@@ -69,3 +69,31 @@ def test_numeric_ticks_whose_labels_touch_are_thinned_and_categories_kept():
 def test_coordinates_are_shortened_but_text_is_not():
     doc = svg._alleger('<path d="M 0 73.2 \n C 0.318244 73.2 -0.000123 12.5" x="12.345678">1.23456</path>')
     assert doc == '<path d="M 0 73.2 C 0.32 73.2 0 12.5" x="12.35">1.23456</path>'
+
+
+def _deux_figures():
+    with matplotlib.rc_context(graphiques.STYLE):
+        return [graphiques.barres_horizontales(["Fonctionnement", "Investissement"], [0.028, 0.073])
+                for _ in range(2)]
+
+
+def test_the_width_is_known_before_drawing_and_what_is_drawn_next_is_unchanged():
+    sondee, enregistree = _deux_figures()
+    with matplotlib.rc_context(graphiques.STYLE):
+        largeur = svg._largeur_sans_dessin(sondee)
+        apres_sonde = svg._svg_brut(sondee)
+        svg._svg_brut(enregistree)  # what the probe stands for: a whole save
+        apres_enregistrement = svg._svg_brut(enregistree)
+    assert largeur == float(re.search(r'viewBox="0 0 ([\d.]+)', apres_sonde).group(1))
+    assert apres_sonde == apres_enregistrement
+
+
+def test_a_chart_narrowed_once_is_drawn_once(monkeypatch):
+    dessins, sondes = [], []
+    brut, sonde = svg._svg_brut, svg._largeur_sans_dessin
+    monkeypatch.setattr(svg, "_svg_brut", lambda fig: dessins.append(1) or brut(fig))
+    monkeypatch.setattr(svg, "_largeur_sans_dessin", lambda fig: sondes.append(sonde(fig)) or sondes[-1])
+    doc = graphiques.en_svg(_deux_figures()[0])
+    assert len(sondes) == 1 and sondes[0] > svg.LARGEUR_TELEPHONE  # too wide at first: narrowed
+    assert len(dessins) == 1
+    assert float(re.search(r'viewBox="0 0 ([\d.]+)', doc).group(1)) <= svg.LARGEUR_TELEPHONE

@@ -20,6 +20,16 @@ def test_spaces_before_punctuation_inside_quotes_and_numbers():
     assert typographie.texte(once) == once
 
 
+def test_a_text_spaced_without_breakable_spaces_still_gets_its_punctuation_rule():
+    # no-break spaces only: numbers and amounts as Babel writes them are left as they are
+    assert typographie.texte(f"12{FINE}345") == f"12{FINE}345"
+    assert typographie.texte(f"3{FINE}058{FINE}244,50{INSECABLE}€") == f"3{FINE}058{FINE}244,50{INSECABLE}€"
+    # but the space before a sign is the rule's own, whatever space was typed
+    assert typographie.texte(f"oui{INSECABLE}?") == f"oui{FINE}?"
+    assert typographie.texte(f"Source{FINE}:") == f"Source{INSECABLE}:"
+    assert typographie.texte(f"«{INSECABLE}Ville{INSECABLE}»") == f"«{FINE}Ville{FINE}»"
+
+
 def test_only_text_nodes_and_text_attributes_change():
     page = ('<p title="a : b" href="x?y=1">x : y <code>a : b</code></p><style>a:hover{}</style>'
             '<pre>q ? r</pre><svg><text>NSPP : 3</text></svg>')

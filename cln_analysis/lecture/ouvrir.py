@@ -179,7 +179,7 @@ def octets(chemin: Path, taille_max: int = TAILLE_MAX) -> bytes:
                                      conseil="ne gardez que les lignes et colonnes du tableau attendu"))
     with open(chemin, "rb") as fh:
         raw = fh.read(taille_max + 1)
-    if not raw.strip():
+    if not raw or raw.isspace():  # as `not raw.strip()`, without a copy of a large file
         raise ErreurDonnees(Probleme(nom, "le fichier est vide", conseil="exportez de nouveau le tableau, avec sa "
                                                                          "ligne d'en-tête"))
     return raw
@@ -425,7 +425,8 @@ def _en_colonnes(tableau: Tableau, text: str, decalage: int, utf8: bytes | None 
     `utf8`: `text` encoded in UTF-8, when the caller has it."""
     import numpy as np  # with pandas
 
-    if text.count("\r") != text.count("\r\n"):
+    retours = text.count("\r")
+    if retours and retours != text.count("\r\n"):
         return False
     try:
         with _lecture_en_bloc():
