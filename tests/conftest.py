@@ -23,6 +23,10 @@ from pathlib import Path
 
 import pytest
 from filelock import FileLock
+
+# as the runner's process does (cln_analysis/cli.py): jsonschema, imported by the test modules through nbformat
+# and frictionless, would build some forty Lark grammars in each worker (about 2 s of CPU)
+sys.modules.setdefault("rfc3987_syntax", None)
 from hypothesis import settings
 
 REPO = Path(__file__).resolve().parents[1]
