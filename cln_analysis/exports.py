@@ -214,14 +214,12 @@ def classeur_excel(feuilles: dict[str, Feuille]) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
         for nom, texte in fichiers.items():
             octets = texte.encode("utf-8")
-            # a sheet of megabytes (every budget line of a large city) compressed faster (a fifth larger)
+            # one level for every part: a faster one on a sheet of megabytes (every budget line of a large city)
+            # saves about 0,15 s of the run but makes the file residents download a fifth larger
             z.writestr(zipfile.ZipInfo(nom, date_time=(1980, 1, 1, 0, 0, 0)), octets,
-                       compress_type=zipfile.ZIP_DEFLATED, compresslevel=2 if len(octets) > GRANDE_PARTIE else 6)
+                       compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
     return out.getvalue()
 
-
-#: The size (bytes of XML) above which a part of a workbook is compressed at a faster level
-GRANDE_PARTIE = 2**20
 
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
