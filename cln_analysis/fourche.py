@@ -204,10 +204,9 @@ class _Serveur:
         self._echec = False
 
     def _demarrer(self) -> subprocess.Popen | None:
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
         try:
             proc = subprocess.Popen([sys.executable, "-m", "cln_analysis.fourche"], stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True,
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                     cwd=os.path.dirname(sys.executable), start_new_session=True)
         except OSError:
             return None

@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
@@ -157,3 +158,11 @@ def verifier_publies(valeurs: dict[str, float], prefixe: str, attendus: int) -> 
     assert len(ids) == attendus
     for fid in ids:
         assert registre.statut(valeurs[fid], publies[fid]) == "match", fid
+
+
+def attendre(condition, secondes: float) -> None:
+    """Poll `condition` until it holds (a test of waiting behaviour waits for a fact, not a fixed time)."""
+    fin = time.monotonic() + secondes
+    while not condition():
+        assert time.monotonic() < fin, "condition jamais remplie"
+        time.sleep(0.05)

@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import filelock
@@ -18,7 +17,7 @@ import openpyxl
 import pandas as pd
 import psutil
 import pytest
-from conftest import cli
+from conftest import attendre, cli
 
 from cln_analysis import catalogue, config, donnees, etat, exports, feuilles, graphiques, publication
 from cln_analysis.erreurs import ErreurDonnees, ErreurEcriture
@@ -325,14 +324,6 @@ def _ajouter_cellule(root: Path, rapport: str, code: str) -> None:
     p.write_text(json.dumps(nb), encoding="utf-8")
 
 
-def _attendre(condition, secondes: float) -> None:
-    """Poll `condition` until it holds (a test of waiting behaviour waits for a fact, not a fixed time)."""
-    fin = time.monotonic() + secondes
-    while not condition():
-        assert time.monotonic() < fin, "condition jamais remplie"
-        time.sleep(0.2)
-
-
 @pytest.mark.e2e
 @pytest.mark.rapports("budget", "appels", "grille")  # not bilan, which would run after them
 def test_a_dead_kernel_and_a_time_limit_fail_their_report_and_the_others_go_on(depot):
@@ -362,7 +353,7 @@ def test_ctrl_c_stops_the_kernels_at_once_and_exits_130(depot):
     proc = subprocess.Popen([sys.executable, "-m", "cln_analysis", "run", "budget", "cvs"], cwd=depot, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     dort = [depot / "budget.dort", depot / "cvs.dort"]
-    _attendre(lambda: all(p.exists() and p.read_text() for p in dort), 120)  # both kernels in their 600 s sleep
+    attendre(lambda: all(p.exists() and p.read_text() for p in dort), 120)  # both kernels in their 600 s sleep
     noyaux = [int(p.read_text()) for p in dort]
     os.killpg(proc.pid, signal.SIGINT)
     os.killpg(proc.pid, signal.SIGINT)  # impatient: a second Ctrl-C
@@ -386,7 +377,7 @@ def test_a_second_run_waits_for_the_first(depot):
         proc = subprocess.Popen([sys.executable, "-m", "cln_analysis", "run", "budget"], cwd=depot, env=env,
                                 stdout=fh, stderr=subprocess.PIPE, text=True)
         attente = "Une autre exécution de cln-analysis est en cours dans ce dossier : attente de sa fin…"
-        _attendre(lambda: attente in sortie.read_text(encoding="utf-8"), 120)
+        attendre(lambda: attente in sortie.read_text(encoding="utf-8"), 120)
         # waiting, and nothing written while it waits (no fixed sleep: the lock is still held by this test)
         assert proc.poll() is None and not (depot / "build/etat.json").exists()
         lock.release()

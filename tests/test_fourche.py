@@ -11,10 +11,10 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 import psutil
 import pytest
+from conftest import attendre
 from jupyter_client.manager import KernelManager
 
 from cln_analysis import executeur, fourche
@@ -22,14 +22,6 @@ from cln_analysis import executeur, fourche
 pytestmark = pytest.mark.skipif(not fourche.disponible(), reason="noyaux par fourche : Linux seulement")
 
 COMMANDE = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-
-
-def _attendre(condition, delai: float) -> None:
-    """Until `condition()` holds (checked every 50 ms), at most `delai` seconds."""
-    fin = time.monotonic() + delai
-    while not condition():
-        assert time.monotonic() < fin, "délai dépassé"
-        time.sleep(0.05)
 
 
 def _evaluer(km, expressions: dict[str, str]) -> dict[str, object]:
@@ -95,7 +87,7 @@ def test_the_runner_sees_a_killed_kernel_end_and_no_zombie_is_left(noyau):
         except psutil.NoSuchProcess:
             return True
 
-    _attendre(recolte, 30)
+    attendre(recolte, 30)
 
 
 @pytest.mark.parametrize("cmd", [
@@ -216,4 +208,4 @@ def test_the_kernels_cpu_time_counts_in_the_runners_and_a_runner_killed_takes_it
         except psutil.NoSuchProcess:
             return True
 
-    _attendre(lambda: fini(serveur) and fini(noyau), 60)
+    attendre(lambda: fini(serveur) and fini(noyau), 60)
