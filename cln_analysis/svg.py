@@ -12,6 +12,7 @@ import io
 import re
 import textwrap
 
+import matplotlib
 from matplotlib.text import Text
 from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter, MaxNLocator
 
@@ -27,9 +28,19 @@ _POLICE = "'DejaVu Sans'"
 _POLICES = "'DejaVu Sans', 'Liberation Sans', Arial, sans-serif"
 
 
-def _svg_brut(fig) -> str:
+def _svg_brut(fig, cadre=None) -> str:
+    """The figure as an SVG document, cropped to its tight bounding box. `cadre`: that box as `_mise_en_page`
+    found it, the figure left laid out by it: the save then draws once, without laying the figure out again."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    if cadre is None:
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+        return buf.getvalue().decode("utf-8")
+    moteur = fig.get_layout_engine()
+    fig.set_layout_engine(None)  # no engine: the save neither lays the figure out again nor draws it twice
+    try:
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches=cadre)
+    finally:
+        fig.set_layout_engine(moteur)
     return buf.getvalue().decode("utf-8")
 
 
@@ -50,14 +61,25 @@ class _Sonde(io.StringIO):
         return super().write(texte)
 
 
-def _largeur_sans_dessin(fig) -> float:
-    """The width `_svg_brut(fig)` would have now, without drawing: its save stopped once laid out (the same
-    renderer, the same text measures, the figure left laid out as that save leaves it, so that what is drawn
-    next is what `_svg_brut` would have drawn after it)."""
+def _mise_en_page(fig):
+    """(the width `_svg_brut(fig)` would have now, its cropping box in inches), without drawing: a save stopped
+    once laid out (the same renderer and text measures as a save), the figure left laid out as that save leaves
+    it, its tick labels placed (what `_serres` measures) and ready to be drawn once in that box."""
+    vu = {}
+    boite = fig.get_tightbbox
+
+    def noter(*args, **kwargs):  # the box matplotlib crops to, before its padding
+        vu["boite"] = boite(*args, **kwargs)
+        return vu["boite"]
+
+    fig.get_tightbbox = noter
     try:
         fig.savefig(_Sonde(), format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
     except _Largeur as fin:
-        return fin.largeur
+        marge = matplotlib.rcParams["savefig.pad_inches"]  # the padding a tight save adds (no `pad_inches`)
+        return fin.largeur, vu["boite"].padded(marge)
+    finally:
+        del fig.get_tightbbox
     raise RuntimeError("SVG sans viewBox")  # never met: matplotlib writes a viewBox in every SVG header
 
 
@@ -108,18 +130,17 @@ def _version_telephone(fig) -> str:
     _replier(fig)
     pouces = LARGEUR_TELEPHONE / 72
     fig.set_size_inches(pouces, hauteur * (1.3 if largeur > pouces * 1.4 else 1.0))
-    _eclaircir(fig)
-    # the first size is only laid out, and drawn when it fits: most charts are narrowed once, and drawn once
-    largeur, svg = _largeur_sans_dessin(fig), None
+    # each size is only laid out (its ticks thinned, its width known), and the last one drawn, once: a chart that
+    # fits is laid out once and drawn once, one narrowed once is laid out twice
+    largeur, cadre = _eclaircir(fig)
     for _ in range(4):
         exces = largeur - LARGEUR_TELEPHONE
         if exces <= 0:
             break
         pouces = max(3.0, pouces - exces / 72 - 0.05)
         fig.set_size_inches(pouces, fig.get_size_inches()[1])
-        svg = _svg_brut(fig)
-        largeur = _largeur_svg(svg)
-    return svg if svg is not None else _svg_brut(fig)
+        largeur, cadre = _mise_en_page(fig)
+    return _svg_brut(fig, cadre)
 
 
 def _categories(axe) -> bool:
@@ -134,27 +155,37 @@ def _se_touchent(a, b, marge: float = 2.0) -> bool:
     return a.x0 < b.x1 + marge and b.x0 < a.x1 + marge and a.y0 < b.y1 + marge / 2 and b.y0 < a.y1 + marge / 2
 
 
-def _eclaircir(fig) -> None:
-    """Numeric ticks thinned, one in two, while two tick labels of one axis touch (`60 000 €120 000 €` on a
-    phone); category ticks are never dropped (their labels are wrapped instead)."""
-    for _ in range(3):
-        fig.draw_without_rendering()
-        serres = []
-        for ax in fig.axes:
-            if ax.name == "polar":
+def _serres(fig) -> list:
+    """The numeric axes of a laid-out figure two of whose tick labels touch, measured in the SVG's own units (the
+    renderer that laid them out, at its 72 units per inch)."""
+    serres = []
+    for ax in fig.axes:
+        if ax.name == "polar":
+            continue
+        for axe in (ax.xaxis, ax.yaxis):
+            if _categories(axe):
                 continue
-            for axe in (ax.xaxis, ax.yaxis):
-                if _categories(axe):
-                    continue
-                boites = [t.get_window_extent() for t in axe.get_ticklabels() if t.get_visible() and t.get_text()]
-                if any(_se_touchent(a, b) for i, a in enumerate(boites) for b in boites[i + 1 :]):
-                    serres.append(axe)
+            boites = [t.get_window_extent(dpi=72) for t in axe.get_ticklabels() if t.get_visible() and t.get_text()]
+            if any(_se_touchent(a, b) for i, a in enumerate(boites) for b in boites[i + 1 :]):
+                serres.append(axe)
+    return serres
+
+
+def _eclaircir(fig):
+    """Numeric ticks thinned, one in two, while two tick labels of one axis touch (`60 000 €120 000 €` on a
+    phone); category ticks are never dropped (their labels are wrapped instead). Returns `_mise_en_page` of the
+    figure as it is left."""
+    mesure = _mise_en_page(fig)
+    for _ in range(3):
+        serres = _serres(fig)
         if not serres:
-            return
+            break
         for axe in serres:
             bas, haut = sorted(axe.get_view_interval())
             ticks = [v for v in axe.get_ticklocs() if bas - 1e-9 <= v <= haut + 1e-9]
             axe.set_major_locator(FixedLocator(ticks[::2]))
+        mesure = _mise_en_page(fig)
+    return mesure
 
 
 def _plier(texte: str, largeur: int) -> str:

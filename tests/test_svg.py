@@ -56,7 +56,7 @@ def test_numeric_ticks_whose_labels_touch_are_thinned_and_categories_kept():
         ax = fig.axes[0]
         avant = [t for t in ax.get_xticks() if 0 <= t <= ax.get_xlim()[1]]
         svg._eclaircir(fig)
-        fig.draw_without_rendering()
+        fig.draw_without_rendering()  # laid out again by matplotlib itself, on its own renderer
         boites = [t.get_window_extent() for t in ax.xaxis.get_ticklabels() if t.get_text()]
     apres = list(ax.get_xticks())
     assert len(apres) < len(avant) and set(apres) <= set(avant)
@@ -77,23 +77,32 @@ def _deux_figures():
                 for _ in range(2)]
 
 
-def test_the_width_is_known_before_drawing_and_what_is_drawn_next_is_unchanged():
-    sondee, enregistree = _deux_figures()
+def test_the_width_and_box_are_known_before_drawing_and_the_drawing_is_that_of_a_whole_save():
+    """A figure laid out by `_mise_en_page` then drawn once in the box it found is the figure a whole tight save
+    of it draws: same width, same text, the same marks within a hundredth of a unit."""
+    mesuree, enregistree = _deux_figures()
     with matplotlib.rc_context(graphiques.STYLE):
-        largeur = svg._largeur_sans_dessin(sondee)
-        apres_sonde = svg._svg_brut(sondee)
-        svg._svg_brut(enregistree)  # what the probe stands for: a whole save
-        apres_enregistrement = svg._svg_brut(enregistree)
-    assert largeur == float(re.search(r'viewBox="0 0 ([\d.]+)', apres_sonde).group(1))
-    assert apres_sonde == apres_enregistrement
+        largeur, cadre = svg._mise_en_page(mesuree)
+        dessin = svg._svg_brut(mesuree, cadre)
+        entiere = svg._svg_brut(enregistree)
+        # matplotlib's own tight box, computed here from the whole save's figure and its padding
+        attendu = enregistree.get_tightbbox().padded(matplotlib.rcParams["savefig.pad_inches"])
+    vue = [float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', entiere).groups()]
+    assert largeur == float(re.search(r'viewBox="0 0 ([\d.]+)', dessin).group(1))
+    assert abs(largeur - vue[0]) < 0.01 and abs(cadre.height * 72 - vue[1]) < 0.01
+    assert abs(cadre.width - attendu.width) < 0.01 and abs(cadre.height - attendu.height) < 0.01
+    assert re.findall(r">([^<>]+)</text>", dessin) == re.findall(r">([^<>]+)</text>", entiere)
+    assert re.sub(r'url\(#[^)]+\)|id="[^"]+"', "", svg._alleger(dessin)) == re.sub(
+        r'url\(#[^)]+\)|id="[^"]+"', "", svg._alleger(entiere))
+    assert mesuree.get_layout_engine() is not None  # the layout engine is given back after the drawing
 
 
-def test_a_chart_narrowed_once_is_drawn_once(monkeypatch):
-    dessins, sondes = [], []
-    brut, sonde = svg._svg_brut, svg._largeur_sans_dessin
-    monkeypatch.setattr(svg, "_svg_brut", lambda fig: dessins.append(1) or brut(fig))
-    monkeypatch.setattr(svg, "_largeur_sans_dessin", lambda fig: sondes.append(sonde(fig)) or sondes[-1])
+def test_a_chart_narrowed_once_is_laid_out_twice_and_drawn_once(monkeypatch):
+    dessins, mesures = [], []
+    brut, mesure = svg._svg_brut, svg._mise_en_page
+    monkeypatch.setattr(svg, "_svg_brut", lambda fig, cadre=None: dessins.append(cadre) or brut(fig, cadre))
+    monkeypatch.setattr(svg, "_mise_en_page", lambda fig: mesures.append(mesure(fig)) or mesures[-1])
     doc = graphiques.en_svg(_deux_figures()[0])
-    assert len(sondes) == 1 and sondes[0] > svg.LARGEUR_TELEPHONE  # too wide at first: narrowed
-    assert len(dessins) == 1
-    assert float(re.search(r'viewBox="0 0 ([\d.]+)', doc).group(1)) <= svg.LARGEUR_TELEPHONE
+    assert len(mesures) == 2 and mesures[0][0] > svg.LARGEUR_TELEPHONE  # too wide at first: narrowed
+    assert len(dessins) == 1 and dessins[0] is mesures[-1][1]  # drawn once, in the box of the last layout
+    assert float(re.search(r'viewBox="0 0 ([\d.]+)', doc).group(1)) == mesures[-1][0] <= svg.LARGEUR_TELEPHONE
