@@ -35,6 +35,13 @@ import threading
 PRECHARGES = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
+    # what a kernel's start imports besides (its debugger, debugpy's included, is half of that start's CPU)
+    "ipykernel.debugger",
+    "IPython.core.completerlib",
+    "IPython.core.debugger",
+    "IPython.extensions.storemagic",
+    "sqlite3",
+    "tornado.platform.asyncio",
     "IPython",
     "IPython.display",
     "numpy",
