@@ -29,7 +29,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (cln-analysis)" >/dev/null
 	@# nbstripout as a git filter: a notebook saved with its outputs is committed without them (cell ids kept;
 	@# git runs the filter from the top of the work tree, so the relative path holds). No git: nothing to do.
+	@# The index refreshed first, without the filter (`cat`): in a fresh clone every file is as recent as the index
+	@# ("racily clean"), so the first `git status` would compare each notebook through the filter (a Python process
+	@# each, some 15 s); compared as they are (committed without outputs, so unchanged), they are then clean by date.
 	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  git -c filter.nbstripout.clean=cat update-index -q --refresh >/dev/null 2>&1; \
 	  git config filter.nbstripout.clean "$(BIN)/python -m nbstripout --keep-id" && \
 	  git config filter.nbstripout.smudge cat && git config diff.ipynb.textconv "$(BIN)/python -m nbstripout -t"; fi
 	@touch $(STAMP)

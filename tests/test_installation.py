@@ -1,9 +1,12 @@
 """The officer's own PC: line ends, the notebooks' JupyterLab note, outputs stripped by git, personal files."""
 
 import json
+import os
+import shlex
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -75,6 +78,46 @@ def test_git_filter_set_up_by_make_commits_notebooks_without_outputs(tmp_path):
     _git(tmp_path, "add", "notebooks/budget.ipynb")
     staged = subprocess.run(["git", "show", ":notebooks/budget.ipynb"], cwd=tmp_path, capture_output=True, check=True)
     assert json.loads(staged.stdout) == json.loads(original)
+
+
+@sans_git
+def test_after_make_the_first_git_status_of_a_fresh_clone_runs_no_filter(tmp_path):
+    """A fresh clone's files are as recent as its index: the first `git status` compares each notebook through
+    the clean filter (a Python process each), unless `make` refreshed the index first, without the filter.
+    The filter here counts its runs; the command is the Makefile's own."""
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    rafraichir = "git -c filter.nbstripout.clean=cat update-index -q --refresh"
+    assert makefile.index(rafraichir) < makefile.index("git config filter.nbstripout.clean")
+    compte = tmp_path / "filtre.txt"
+    filtre = f'"{Path(sys.executable).as_posix()}" -c "import sys; open(sys.argv[1], \'a\').write(\'x\'); ' \
+             f'sys.stdout.write(sys.stdin.read())" "{compte.as_posix()}"'
+
+    def depot(nom: str) -> Path:
+        root = tmp_path / nom
+        (root / "notebooks").mkdir(parents=True)
+        _git(root, "init", "-q")
+        shutil.copy(REPO / ".gitattributes", root / ".gitattributes")
+        for n in ("budget", "cvs"):
+            shutil.copy(REPO / f"notebooks/{n}.ipynb", root / f"notebooks/{n}.ipynb")
+        _git(root, "add", ".")
+        _git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "x")
+        # as a clone leaves them: the files written in the same second as the index, some time ago (as long as
+        # `make` takes to create the environment before it reaches this step)
+        avant = time.time_ns() - 10 * 10**9
+        for f in (root / ".git/index", *(root / "notebooks").iterdir()):
+            os.utime(f, ns=(avant, avant))
+        return root
+
+    def filtres_de_git_status(root: Path) -> int:
+        compte.write_text("", encoding="utf-8")
+        _git(root, "config", "filter.nbstripout.clean", filtre)
+        assert _git(root, "status", "--porcelain").stdout == ""
+        return len(compte.read_text(encoding="utf-8"))
+
+    assert filtres_de_git_status(depot("sans")) == 2  # what a fresh clone's first status costs without it
+    avec = depot("avec")
+    subprocess.run(shlex.split(rafraichir), cwd=avec, check=True)
+    assert filtres_de_git_status(avec) == 0
 
 
 @pytest.mark.e2e
