@@ -241,19 +241,32 @@ class _Serveur:
         with self._verrou:
             return self._proc is not None and self._proc.poll() is None
 
+    def _en_marche(self) -> bool:
+        """(Under the lock.) The server running, started (again) if it had not been or has ended."""
+        if self._proc is None or self._proc.poll() is not None:
+            if self._proc is not None:
+                self._arreter(self._proc)
+            self._proc = self._demarrer()
+            if self._proc is None:
+                self._echec = True
+        return self._proc is not None
+
+    def demarrer(self) -> bool:
+        """Start the server now, when forked kernels are possible here, so that even a process's first run of
+        one report forks its kernel (a process that runs many, such as a test worker); True when it runs."""
+        if not disponible():
+            return False
+        with self._verrou:
+            return not self._echec and self._en_marche()
+
     def fourcher(self, argv: list[str], env: dict, cwd: str) -> Processus | None:
         """A kernel forked with those arguments, environment and folder; None when the server cannot."""
         with self._verrou:
             if self._echec:
                 return None
             for _ in range(2):  # a server that has ended (killed) is started again, once
-                if self._proc is None or self._proc.poll() is not None:
-                    if self._proc is not None:
-                        self._arreter(self._proc)
-                    self._proc = self._demarrer()
-                    if self._proc is None:
-                        self._echec = True
-                        return None
+                if not self._en_marche():
+                    return None
                 try:
                     self._proc.stdin.write(json.dumps({"argv": argv, "env": env, "cwd": cwd}) + "\n")
                     self._proc.stdin.flush()

@@ -38,6 +38,19 @@ settings.register_profile("cln", deadline=None)
 settings.load_profile("cln")
 
 
+def pytest_sessionstart(session):
+    """Each process that runs tests (each xdist worker, not the controller) starts its kernels' server at once,
+    in the background while it collects: the tests run a hundred reports in process, many one at a time, and a
+    runner starts that server only for its first run of several kernels (`cln_analysis.fourche`)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER") and session.config.getoption("numprocesses", None):
+        return
+    import threading
+
+    from cln_analysis import fourche
+
+    threading.Thread(target=fourche.SERVEUR.demarrer, daemon=True).start()
+
+
 def copier_depot(dest: Path, rapports: Iterable[str] | None = None) -> Path:
     """A working copy of what the reports read (notebooks, data, rapports.toml): the runner writes only there.
     `rapports`: the copy's rapports.toml declares only these reports (a test of one report then runs only it,

@@ -100,6 +100,12 @@ def test_any_other_command_is_left_to_jupyter_client(cmd):
     assert fourche.lancer(cmd, None, None) is None
 
 
+def test_started_ahead_only_where_kernels_can_be_forked(monkeypatch):
+    monkeypatch.setenv(fourche.VARIABLE_SANS_FOURCHE, "1")
+    serveur = fourche._Serveur()  # not this process's own: nothing is started
+    assert serveur.demarrer() is False and serveur._proc is None
+
+
 def test_off_on_other_systems_and_when_asked(monkeypatch):
     cmd = [sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "c.json"]
     monkeypatch.setattr(sys, "platform", "win32")
@@ -136,10 +142,9 @@ def test_turned_off_the_kernel_is_jupyter_clients_own(monkeypatch, tmp_path):
 
 def test_a_killed_server_is_started_again(tmp_path):
     serveur = fourche.SERVEUR
-    with serveur._verrou:  # the server of this process, started if no kernel has asked for it yet
-        if serveur._proc is None or serveur._proc.poll() is not None:
-            serveur._proc = serveur._demarrer()
+    assert serveur.demarrer()  # the server of this process, started if nothing has started it yet
     ancien = serveur._proc
+    assert serveur.demarrer() and serveur._proc is ancien  # once running, left as it is
     ancien.kill()
     ancien.wait()
     km = fourche.gestionnaire()(kernel_name=executeur.KERNEL)

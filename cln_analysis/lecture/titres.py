@@ -17,9 +17,20 @@ import pandas as pd
 DEBUTS_FORMULE = ("=", "+", "-", "@")
 
 _APOSTROPHES = {0x2019: "'", 0x2018: "'", 0x02BC: "'"}
-#: Every combining mark of the Basic Multilingual Plane deleted, in one C-level `str.translate` (accents once NFD
-#: has split them off; the few marks beyond it belong to no script a title or a name here is written in).
-_TABLE = {i: None for i in range(0x10000) if unicodedata.combining(chr(i))} | _APOSTROPHES
+
+
+class _Marques(dict):
+    """The table of one C-level `str.translate`: every combining mark of the Basic Multilingual Plane deleted
+    (accents once NFD has split them off; the few marks beyond it belong to no script a title or a name here is
+    written in), the apostrophes unified, any other character kept. Each character is looked up once, when first
+    met: a table of the 65 536 built at import would cost every kernel a twentieth of a second."""
+
+    def __missing__(self, code: int) -> int | None:
+        self[code] = None if code < 0x10000 and unicodedata.combining(chr(code)) else code
+        return self[code]
+
+
+_TABLE = _Marques(_APOSTROPHES)
 
 
 def sans_accents(texte: str) -> str:
