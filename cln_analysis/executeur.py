@@ -153,7 +153,6 @@ class _Arret:
 
 def _executer_notebook(rapport: catalogue.DefinitionRapport, valeurs: dict, km, limite: float):
     import papermill  # slow to import: only when a notebook runs
-    from jupyter_client.asynchronous import AsyncKernelClient  # with papermill
     from nbclient.exceptions import DeadKernelError  # with papermill
 
     # An asynchronous client lets nbclient notice a dead kernel (out of memory) while it waits for output;
@@ -161,7 +160,7 @@ def _executer_notebook(rapport: catalogue.DefinitionRapport, valeurs: dict, km, 
     # nbclient leaves the channels of a client open when the kernel is not its own: the runner closes them.
     clients: list = []
 
-    class Client(AsyncKernelClient):
+    class Client(noyaux.clients()[1]):
         def __init__(self, **kwargs):
             super().__init__(**kwargs)
             clients.append(self)

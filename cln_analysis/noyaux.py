@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import functools
 import json
 import queue
 import threading
@@ -66,17 +67,16 @@ def prechauffer(km, code: str, arret: threading.Event, attente: float = ATTENTE_
     `arret` is set or `attente` seconds have passed; never raises (the notebook's own execution reports
     whatever went wrong with its kernel). False when the kernel died before it was ready (two kernels
     started at once can race for the same port): the caller starts another."""
-    # imported here so that a run with nothing to do never loads jupyter_client
-    from jupyter_client import BlockingKernelClient
-
     fin = time.monotonic() + attente
 
     def encore() -> bool:
         return not arret.is_set() and time.monotonic() < fin and _vivant(km)
 
-    kc = BlockingKernelClient()
+    # the manager's own client (it asks the manager whether the kernel lives, not the heartbeat, which is silent
+    # for its first fifth of a second), with the ready check that does not wait once ready
+    kc = None
     try:
-        kc.load_connection_info(km.get_connection_info())
+        kc = clients()[0](**km.get_connection_info(session=True), connection_file=km.connection_file, parent=km)
         kc.start_channels()
         while True:  # in short steps, to notice a stop or a dead kernel
             try:
@@ -97,10 +97,65 @@ def prechauffer(km, code: str, arret: threading.Event, attente: float = ATTENTE_
     except Exception:  # a kernel slow or dead: its notebook will say so
         pass
     finally:
-        kc.stop_channels()
+        if kc is not None:
+            kc.stop_channels()
         vivant = _vivant(km)
         fermer_boucle_du_fil()
     return vivant
+
+
+async def _pret(client, timeout: float | None = None) -> None:
+    """A kernel client's `wait_for_ready`: jupyter_client's (8.x), without the fifth of a second it then waits in
+    any case for more IOPub messages (its flush ends only after 0,2 s without one: every kernel of a run paid it
+    twice, once warmed and once taken by its notebook). As there: `kernel_info` until its reply comes, then one
+    IOPub message to know that channel is connected (else all again); a kernel that has died, or no reply within
+    `timeout` seconds, raise RuntimeError. What IOPub has already received is then drained, without waiting:
+    nbclient reads only the messages of the cells it sends."""
+    from jupyter_client.utils import ensure_async  # loaded with jupyter_client, when a kernel runs
+
+    fin = time.monotonic() + (float("inf") if timeout is None else timeout)
+    while True:
+        client.kernel_info()
+        try:
+            msg = await ensure_async(client.shell_channel.get_msg(timeout=1))
+        except queue.Empty:
+            pass
+        else:
+            if msg["msg_type"] == "kernel_info_reply":
+                try:
+                    await ensure_async(client.iopub_channel.get_msg(timeout=0.2))
+                except queue.Empty:
+                    pass
+                else:
+                    client._handle_kernel_info_reply(msg)
+                    break
+        if not await client._async_is_alive():
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() > fin:
+            raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+    while True:
+        try:
+            await ensure_async(client.iopub_channel.get_msg(timeout=0))
+        except queue.Empty:
+            break
+
+
+@functools.cache
+def clients() -> tuple[type, type]:
+    """(blocking, asynchronous) kernel client classes of the runner: jupyter_client's, with `_pret` as their
+    `wait_for_ready` (nbclient calls the asynchronous one's when a notebook takes its kernel)."""
+    # imported here so that a run with nothing to do never loads jupyter_client
+    from jupyter_client import BlockingKernelClient  # (the same)
+    from jupyter_client.asynchronous import AsyncKernelClient  # (the same)
+    from jupyter_client.utils import run_sync  # (the same)
+
+    class ClientBloquant(BlockingKernelClient):
+        wait_for_ready = run_sync(_pret)
+
+    class ClientAsynchrone(AsyncKernelClient):
+        wait_for_ready = _pret
+
+    return ClientBloquant, ClientAsynchrone
 
 
 def fermer_boucle_du_fil() -> None:

@@ -1,7 +1,11 @@
 """Kernels started ahead and warmed: the warming imports what the notebook imports, silently."""
 
 import json
+import queue
 import sys
+
+import pytest
+from jupyter_client.utils import run_sync  # as jupyter_client's blocking client runs it
 
 from cln_analysis import catalogue, noyaux
 
@@ -92,3 +96,78 @@ def test_the_reports_sure_to_run_in_a_later_wave():
     assert executeur._surs([["bilan"]], {"appels"}) == ["bilan"]
     assert executeur._surs([["bilan"]], {"cvs", "budget"}) == []
     assert executeur._surs([["bilan"]], set(), forces={"bilan"}) == ["bilan"]  # run bilan --force
+
+
+# --- the ready check without its idle fifth of a second ----------------------------------------------------------
+
+class _Canal:
+    """A channel holding `messages` (None: one poll that finds nothing); it notes each wait it is asked for."""
+
+    def __init__(self, messages):
+        self.messages, self.attentes = list(messages), []
+
+    def get_msg(self, timeout=None):
+        self.attentes.append(timeout)
+        if self.messages and self.messages[0] is not None:
+            return self.messages.pop(0)
+        if self.messages:
+            self.messages.pop(0)
+        raise queue.Empty
+
+
+class _Client:
+    """What `wait_for_ready` uses of a kernel client: its shell and IOPub channels, `kernel_info`, `is_alive`."""
+
+    def __init__(self, shell, iopub, vivant=True):
+        self.shell_channel, self.iopub_channel = _Canal(shell), _Canal(iopub)
+        self.vivant, self.demandes, self.info, self.parent = vivant, 0, None, None
+        self._hb_channel = None
+
+    def kernel_info(self):
+        self.demandes += 1
+
+    async def _async_is_alive(self):
+        return self.vivant
+
+    def _handle_kernel_info_reply(self, msg):
+        self.info = msg
+
+
+def _scenario():
+    reponse = {"msg_type": "kernel_info_reply", "content": {"status": "ok"}}
+    # an answer to something else first; then the reply with IOPub not yet connected (nothing comes), so all
+    # again; then the reply, IOPub's status messages, and one more
+    return ([{"msg_type": "execute_reply"}, reponse, reponse],
+            [None, {"msg_type": "status"}, {"msg_type": "status"}, {"msg_type": "stream"}])
+
+
+def test_the_ready_check_is_jupyter_clients_without_its_last_wait():
+    """Cross-check with jupyter_client's own `wait_for_ready` on the same kernel: the same requests, the same
+    reply taken, every IOPub message drained; only the drain's waits differ (0,2 s each there, none here)."""
+    from jupyter_client.client import KernelClient
+
+    leur, notre = _Client(*_scenario()), _Client(*_scenario())
+    run_sync(KernelClient._async_wait_for_ready)(leur, timeout=10)
+    run_sync(noyaux._pret)(notre, timeout=10)
+    assert notre.demandes == leur.demandes == 3 and notre.info == leur.info and notre.info["msg_type"]
+    assert notre.iopub_channel.messages == leur.iopub_channel.messages == []
+    assert leur.iopub_channel.attentes == [0.2, 0.2, 0.2, 0.2, 0.2]  # its drain ends on a wait that times out
+    assert notre.iopub_channel.attentes == [0.2, 0.2, 0, 0, 0]
+
+
+def test_the_ready_check_says_when_the_kernel_has_died_or_never_answers():
+    with pytest.raises(RuntimeError, match="died"):
+        run_sync(noyaux._pret)(_Client([None], [], vivant=False), timeout=10)
+    with pytest.raises(RuntimeError, match="respond"):
+        run_sync(noyaux._pret)(_Client([None], []), timeout=0)
+
+
+def test_the_runners_clients_use_that_check():
+    """The warming's blocking client and the one nbclient gets: the same check, as each calls it."""
+    bloquant, asynchrone = noyaux.clients()
+    client = _Client(*_scenario())
+    bloquant.wait_for_ready(client, timeout=10)
+    assert client.iopub_channel.attentes == [0.2, 0.2, 0, 0, 0]
+    client = _Client(*_scenario())
+    run_sync(asynchrone.wait_for_ready)(client, timeout=10)
+    assert client.iopub_channel.attentes == [0.2, 0.2, 0, 0, 0]
