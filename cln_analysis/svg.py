@@ -128,10 +128,15 @@ def _version_telephone(fig) -> str:
         if t.get_fontsize() < TEXTE_TELEPHONE:
             t.set_fontsize(TEXTE_TELEPHONE)
     _replier(fig)
-    pouces = LARGEUR_TELEPHONE / 72
-    fig.set_size_inches(pouces, hauteur * (1.3 if largeur > pouces * 1.4 else 1.0))
+    telephone = LARGEUR_TELEPHONE / 72
+    # narrower by what the crop adds: a tight save pads the drawing by `savefig.pad_inches` on each side, where
+    # the layout left `w_pad` (and a twentieth of an inch to spare): most charts then fit at the first size
+    moteur = fig.get_layout_engine()
+    w_pad = moteur.get().get("w_pad", 0) if moteur is not None else 0
+    pouces = telephone - 2 * max(0.0, matplotlib.rcParams["savefig.pad_inches"] - w_pad) - 0.05
+    fig.set_size_inches(pouces, hauteur * (1.3 if largeur > telephone * 1.4 else 1.0))
     # each size is only laid out (its ticks thinned, its width known), and the last one drawn, once: a chart that
-    # fits is laid out once and drawn once, one narrowed once is laid out twice
+    # fits is laid out once and drawn once, one narrowed (labels wider than the chart) is laid out twice
     largeur, cadre = _eclaircir(fig)
     for _ in range(4):
         exces = largeur - LARGEUR_TELEPHONE

@@ -97,12 +97,29 @@ def test_the_width_and_box_are_known_before_drawing_and_the_drawing_is_that_of_a
     assert mesuree.get_layout_engine() is not None  # the layout engine is given back after the drawing
 
 
-def test_a_chart_narrowed_once_is_laid_out_twice_and_drawn_once(monkeypatch):
+def _passes(monkeypatch, fig):
+    """(the layouts, the drawings) `graphiques.en_svg(fig)` makes, and the document."""
     dessins, mesures = [], []
     brut, mesure = svg._svg_brut, svg._mise_en_page
     monkeypatch.setattr(svg, "_svg_brut", lambda fig, cadre=None: dessins.append(cadre) or brut(fig, cadre))
     monkeypatch.setattr(svg, "_mise_en_page", lambda fig: mesures.append(mesure(fig)) or mesures[-1])
-    doc = graphiques.en_svg(_deux_figures()[0])
+    return mesures, dessins, graphiques.en_svg(fig)
+
+
+def test_a_chart_that_fits_its_first_size_is_laid_out_once_and_drawn_once(monkeypatch):
+    mesures, dessins, doc = _passes(monkeypatch, _deux_figures()[0])
+    assert len(mesures) == 1 and len(dessins) == 1 and dessins[0] is mesures[0][1]
+    # its first size: the phone's width less what the crop adds (0,1 in of padding a side, where the layout
+    # leaves 3/72 in) and a twentieth of an inch, computed here from matplotlib's defaults
+    attendu = svg.LARGEUR_TELEPHONE - 2 * (0.1 - 3 / 72) * 72 - 0.05 * 72
+    assert abs(float(re.search(r'viewBox="0 0 ([\d.]+)', doc).group(1)) - (attendu + 2 * (0.1 - 3 / 72) * 72)) < 1
+
+
+def test_a_chart_whose_labels_overflow_is_narrowed_once_and_drawn_once(monkeypatch):
+    fig = _deux_figures()[0]
+    fig.text(0.98, 0.5, "une note au bord", ha="left")  # beyond the layout's reach: it widens the crop
+    mesures, dessins, doc = _passes(monkeypatch, fig)
     assert len(mesures) == 2 and mesures[0][0] > svg.LARGEUR_TELEPHONE  # too wide at first: narrowed
     assert len(dessins) == 1 and dessins[0] is mesures[-1][1]  # drawn once, in the box of the last layout
-    assert float(re.search(r'viewBox="0 0 ([\d.]+)', doc).group(1)) == mesures[-1][0] <= svg.LARGEUR_TELEPHONE
+    largeur = float(re.search(r'viewBox="0 0 ([\d.]+)', doc).group(1))  # at two decimals (`_alleger`)
+    assert abs(largeur - mesures[-1][0]) < 0.01 and largeur <= svg.LARGEUR_TELEPHONE
