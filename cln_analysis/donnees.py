@@ -216,6 +216,10 @@ def _nom_colonne(entete: str, fields: list[dict]) -> str:
     return next((f["name"] for f in fields if f.get("title") and cle(f["title"]) == key), entete)
 
 
+#: At most this many distinct texts of one column are remembered with their verdict while a table is checked.
+MEMOIRE_MAX = 20_000
+
+
 def valider(lecture: Lecture, schema: dict) -> tuple[pd.DataFrame | None, list[Probleme]]:
     """Check a read table against a Table Schema; the typed table, or every problem found."""
     nom = lecture.nom
@@ -278,6 +282,9 @@ def valider(lecture: Lecture, schema: dict) -> tuple[pd.DataFrame | None, list[P
     missing_values = set(schema.get("missingValues", VALEURS_MANQUANTES))
     index = {c: i for i, c in enumerate(lecture.entete)}
     columns: dict[str, list] = {f["name"]: [] for f in fields}
+    # each field's verdict on a text, worked out once: a column repeats its values (a call log's outcomes and
+    # durations); a column whose values are nearly all distinct (times) stops being remembered past MEMOIRE_MAX
+    verdicts: dict[str, dict[str, tuple]] = {f["name"]: {} for f in fields}
     for n, row in lecture.lignes:
         for f in fields:
             i = index.get(f["name"])
@@ -287,9 +294,16 @@ def valider(lecture: Lecture, schema: dict) -> tuple[pd.DataFrame | None, list[P
                     problems.append(Probleme(nom, "valeur obligatoire manquante", ligne=n, colonne=titre(f["name"])))
                 columns[f["name"]].append(None)
                 continue
-            value, problem, advice = _convertir(text, f, lecture.decimale)
-            if problem is None:
-                problem, advice = _contraintes(value, text, f)
+            connus = verdicts[f["name"]]
+            verdict = connus.get(text)
+            if verdict is None:
+                value, problem, advice = _convertir(text, f, lecture.decimale)
+                if problem is None:
+                    problem, advice = _contraintes(value, text, f)
+                verdict = (value, problem, advice)
+                if len(connus) < MEMOIRE_MAX:
+                    connus[text] = verdict
+            value, problem, advice = verdict
             if problem:
                 problems.append(Probleme(nom, problem, ligne=n, colonne=titre(f["name"]), conseil=advice))
             columns[f["name"]].append(value)

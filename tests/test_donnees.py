@@ -200,3 +200,29 @@ def test_a_title_row_above_a_wide_header_says_to_delete_line_1(tmp_path):
                  encoding="utf-8")
     text = str(_erreur("budget_mandate", p))
     assert "supprimez la ligne 1" in text and "guillemets" not in text
+
+
+def test_a_repeated_text_gets_the_verdict_it_would_get_alone(tmp_path, monkeypatch):
+    """Each column's verdict on a text is remembered: the same problems (each on its own row), the same typed
+    table, as when every cell is worked out again (nothing remembered, MEMOIRE_MAX = 0); and past MEMOIRE_MAX
+    distinct texts of a column, the others are still checked."""
+    p = tmp_path / "journal.csv"
+    lignes = ["debut,appelant,parcours,attente_s,duree_s"]
+    for i in range(40):  # 12 distinct durations, two bad texts repeated, a bad outcome twice
+        parcours = "parti" if i in (5, 30) else ("agent" if i % 2 else "perdu")
+        attente = "x" if i % 13 == 0 else ("-4" if i % 17 == 0 else str(i % 12))
+        lignes.append(f"2026-04-{1 + i % 28:02d} 09:{i:02d}:00,01 99 00 00 {i % 5:02d},{parcours},{attente},{i % 7}")
+    p.write_text("\n".join(lignes) + "\n", encoding="utf-8")
+    schema = donnees.ressource("journal_appels_exemple")["schema"]
+
+    def verdict():
+        df, problemes = donnees.valider(donnees.lire(p), schema)
+        return df, [(pb.ligne, pb.colonne, pb.message, pb.conseil) for pb in problemes]
+
+    retenu = verdict()
+    monkeypatch.setattr(donnees, "MEMOIRE_MAX", 0)
+    assert retenu == verdict() and retenu[0] is None
+    assert sorted({ligne for ligne, *_ in retenu[1]}) == sorted(
+        {i + 2 for i in range(40) if i % 13 == 0 or i % 17 == 0 or i in (5, 30)})
+    monkeypatch.setattr(donnees, "MEMOIRE_MAX", 3)
+    assert verdict() == retenu
