@@ -16,15 +16,15 @@ from ..rendu import Html
 NOMS = {"appels": "Activité du standard", "retours": "Retours des habitants", "grille": "Avis du Conseil (grille)"}
 #: the section of each source page an indicator links to
 SECTIONS = {"appels": "", "retours": "", "grille": ""}
-BANNIERE = ("Ce bilan rassemble des rapports calculés, en partie, sur des exemples inventés ({sources}) : il montre "
-            "la forme du dossier, pas l'état réel de l'expérimentation.")
+BANNIERE = ("Une partie des rapports que ce bilan rassemble est calculée sur des exemples inventés : {sources}. Il "
+            "montre la forme du dossier, pas l'état réel de l'expérimentation.")
 
 
 def marquer_fictif(r: Rapport, s: Sources) -> None:
     """The « Données fictives » banner whenever a source used fictitious data, naming them."""
     if s.fictives:
         r.fictif = True
-        r.texte_fictif = BANNIERE.format(sources=", ".join(NOMS[x.id] for x in s.fictives))
+        r.texte_fictif = BANNIERE.format(sources=", ".join(f"« {NOMS[x.id]} »" for x in s.fictives))
 
 
 def _lien(r: Rapport, source: str) -> str:
