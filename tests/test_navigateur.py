@@ -329,6 +329,22 @@ def test_print_stylesheet_fits_a4(vue, name):
         )
         pdf = page.pdf(format="A4")
         assert pdf[:4] == b"%PDF"
+        # laid out at the width of an A4 page less the stylesheet's margins (@page: 14 mm a side), nothing is wider:
+        # Chromium would otherwise shrink the whole page to fit; and every chart's text is at least 7 pt
+        a4 = round((210 - 2 * 14) / 25.4 * 96)
+        taille = page.viewport_size
+        page.set_viewport_size({"width": a4, "height": taille["height"]})
+        try:
+            larges = page.eval_on_selector_all(
+                "table", f"els => els.filter(t => t.scrollWidth > {a4}).map(t => t.caption.textContent.trim())")
+            assert larges == [] and page.evaluate("document.documentElement.scrollWidth") <= a4, (name, larges)
+            textes = page.eval_on_selector_all(
+                "figure.graphique svg", "els => els.map(s => Math.min(...[...s.querySelectorAll('text')].map("
+                "t => parseFloat(getComputedStyle(t).fontSize))) * s.getBoundingClientRect().width"
+                " / s.viewBox.baseVal.width)")
+            assert all(px >= 7 * 96 / 72 for px in textes), (name, textes)
+        finally:
+            page.set_viewport_size(taille)
 
 
 def test_published_files_are_safe_to_put_online(depot_produit):
