@@ -145,9 +145,9 @@ def clients() -> tuple[type, type]:
     """(blocking, asynchronous) kernel client classes of the runner: jupyter_client's, with `_pret` as their
     `wait_for_ready` (nbclient calls the asynchronous one's when a notebook takes its kernel)."""
     # imported here so that a run with nothing to do never loads jupyter_client
-    from jupyter_client import BlockingKernelClient  # (the same)
-    from jupyter_client.asynchronous import AsyncKernelClient  # (the same)
-    from jupyter_client.utils import run_sync  # (the same)
+    from jupyter_client import BlockingKernelClient  # jupyter_client: as above
+    from jupyter_client.asynchronous import AsyncKernelClient  # jupyter_client: as above
+    from jupyter_client.utils import run_sync  # jupyter_client: as above
 
     class ClientBloquant(BlockingKernelClient):
         wait_for_ready = run_sync(_pret)

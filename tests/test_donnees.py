@@ -4,6 +4,7 @@ with a French message naming file, row and column."""
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from cln_analysis import config, donnees
@@ -226,3 +227,14 @@ def test_a_repeated_text_gets_the_verdict_it_would_get_alone(tmp_path, monkeypat
         {i + 2 for i in range(40) if i % 13 == 0 or i % 17 == 0 or i in (5, 30)})
     monkeypatch.setattr(donnees, "MEMOIRE_MAX", 3)
     assert verdict() == retenu
+    # a clean file: the same typed table, remembered or not
+    p.write_text("\n".join(ligne for k, ligne in enumerate(lignes) if k == 0 or (k - 1) not in
+                           {i for i in range(40) if i % 13 == 0 or i % 17 == 0 or i in (5, 30)}) + "\n",
+                 encoding="utf-8")
+    sans_memoire = verdict()
+    monkeypatch.setattr(donnees, "MEMOIRE_MAX", 20_000)
+    avec_memoire = verdict()
+    assert sans_memoire[1] == avec_memoire[1] == []
+    pd.testing.assert_frame_equal(sans_memoire[0], avec_memoire[0])
+    assert avec_memoire[0]["attente_s"].tolist() == [float(ligne.split(",")[3]) for ligne in
+                                                     p.read_text(encoding="utf-8").splitlines()[1:]]

@@ -109,10 +109,10 @@ def _passes(monkeypatch, fig):
 def test_a_chart_that_fits_its_first_size_is_laid_out_once_and_drawn_once(monkeypatch):
     mesures, dessins, doc = _passes(monkeypatch, _deux_figures()[0])
     assert len(mesures) == 1 and len(dessins) == 1 and dessins[0] is mesures[0][1]
-    # its first size: the phone's width less what the crop adds (0,1 in of padding a side, where the layout
-    # leaves 3/72 in) and a twentieth of an inch, computed here from matplotlib's defaults
-    attendu = svg.LARGEUR_TELEPHONE - 2 * (0.1 - 3 / 72) * 72 - 0.05 * 72
-    assert abs(float(re.search(r'viewBox="0 0 ([\d.]+)', doc).group(1)) - (attendu + 2 * (0.1 - 3 / 72) * 72)) < 1
+    # its first size is the phone's width less what the crop adds (matplotlib's 0,1 in of padding a side, where
+    # the layout leaves 3/72 in) and a twentieth of an inch; cropped, the drawing is that width less the twentieth
+    attendu = svg.LARGEUR_TELEPHONE - 0.05 * 72
+    assert abs(float(re.search(r'viewBox="0 0 ([\d.]+)', doc).group(1)) - attendu) < 1
 
 
 def test_a_chart_whose_labels_overflow_is_narrowed_once_and_drawn_once(monkeypatch):
