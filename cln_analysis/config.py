@@ -86,7 +86,13 @@ def racine(root: str | os.PathLike) -> Iterator[Path]:
         definir_racine(previous)
 
 
-definir_racine(os.environ.get("CLN_ANALYSIS_ROOT", Path(__file__).resolve().parents[1]))
+def racine_de_l_environnement() -> Path:
+    """The root a process starts with: ``CLN_ANALYSIS_ROOT``, else the repository this package lives in. Read at
+    import, and again by a kernel forked from a server that had imported this module (`cln_analysis.fourche`)."""
+    return Path(os.environ.get("CLN_ANALYSIS_ROOT", Path(__file__).resolve().parents[1]))
+
+
+definir_racine(racine_de_l_environnement())
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"

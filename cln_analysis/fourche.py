@@ -3,9 +3,12 @@
 Every kernel of a run imports the same libraries (ipykernel, pandas, matplotlib, statsmodels…): about 1,5 s of
 CPU each, repeated in every kernel, on a machine of 2 cores. On Linux the runner starts, once per process, a
 small server (`python -m cln_analysis.fourche`) that imports those libraries and then forks one kernel per
-request; each forked kernel starts with them already in memory (shared until written). Nothing of the project
-is imported before the fork: the package reads its root and its declarations in each kernel, as a kernel
-started by jupyter_client does, so one server serves any repository copy (the tests run many).
+request; each forked kernel starts with them already in memory (shared until written). The project's modules
+that the notebooks import are loaded too (`PRECHARGES_PROJET`, about 0,1 s of CPU a kernel): none reads a file at
+import, and the one thing one reads from the environment then, the repository's root (`config`), each kernel
+reads again from its own environment after the fork. Its declarations and files a kernel reads itself, as a
+kernel started by jupyter_client does, so one server serves any repository copy (the tests run many). A server
+lives as long as the process that started it: a run sees the package as it was when that run began.
 
 A forked kernel is a session leader of its own (as jupyter_client makes its kernels), reads and writes the null
 device (`os.devnull`), and gets the environment and working folder its manager asks for. The runner holds it by a
@@ -54,6 +57,30 @@ PRECHARGES = (
     "openpyxl",
 )
 
+#: The project's modules the shipped notebooks import (a test keeps the list in step with them), loaded by the
+#: server after the libraries: pure code, which reads nothing at import but the root `config` takes from the
+#: environment, read again in each kernel (`_noyau`).
+PRECHARGES_PROJET = (
+    "cln_analysis.rapport",
+    "cln_analysis.rendu",
+    "cln_analysis.textes",
+    "cln_analysis.appels",
+    "cln_analysis.bilan",
+    "cln_analysis.budget",
+    "cln_analysis.cvs",
+    "cln_analysis.feuilles",
+    "cln_analysis.grille",
+    "cln_analysis.publies",
+    "cln_analysis.questionnaire",
+    "cln_analysis.retours",
+    "cln_analysis.textes.appels",
+    "cln_analysis.textes.bilan",
+    "cln_analysis.textes.budget",
+    "cln_analysis.textes.cvs",
+    "cln_analysis.textes.grille",
+    "cln_analysis.textes.retours",
+)
+
 #: The kernel command jupyter_client builds from the kernelspec: `python [-Xfrozen_modules=off] -m
 #: ipykernel_launcher …` (ipykernel's kernelspec adds that option for its debugger; it changes nothing a
 #: notebook of the project does). Any other option: the kernel is started by jupyter_client.
@@ -86,6 +113,9 @@ def _noyau(demande: dict) -> None:
         os.environ.clear()
         os.environ.update(demande["env"])
         os.chdir(demande["cwd"])
+        config = sys.modules.get("cln_analysis.config")
+        if config is not None:  # imported by the server: the root this kernel's environment names
+            config.definir_racine(config.racine_de_l_environnement())
         # the kernel ends when the server ends (ipykernel's parent poller); given as an option, since ipykernel
         # read JPY_PARENT_PID when the server imported it, before the fork
         sys.argv = ["ipykernel_launcher", *demande["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"]
@@ -123,7 +153,7 @@ def servir() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the runner's to handle
     if sys.path and sys.path[0] == os.getcwd():
         del sys.path[0]  # the folder `-m` added (the interpreter's own): nothing to import from there
-    for module in PRECHARGES:
+    for module in PRECHARGES + PRECHARGES_PROJET:
         try:
             __import__(module)
         except Exception:  # noqa: BLE001 — the kernel imports it again, and its notebook reports a failure

@@ -5,6 +5,7 @@ its server and kernels with it, and the kernels' CPU time counts in the runner's
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import signal
@@ -14,10 +15,10 @@ import textwrap
 
 import psutil
 import pytest
-from conftest import attendre
+from conftest import REPO, attendre
 from jupyter_client.manager import KernelManager
 
-from cln_analysis import executeur, fourche
+from cln_analysis import config, executeur, fourche
 
 pytestmark = pytest.mark.skipif(not fourche.disponible(), reason="noyaux par fourche : Linux seulement")
 
@@ -43,7 +44,7 @@ def _evaluer(km, expressions: dict[str, str]) -> dict[str, object]:
 @pytest.fixture
 def noyau(tmp_path):
     km = fourche.gestionnaire()(kernel_name=executeur.KERNEL)
-    env = dict(os.environ, CLN_ESSAI_FOURCHE="é 01053")
+    env = dict(os.environ, CLN_ESSAI_FOURCHE="é 01053", CLN_ANALYSIS_ROOT=str(tmp_path))
     km.start_kernel(extra_arguments=executeur.ARGUMENTS_NOYAU, env=env, cwd=str(tmp_path))
     yield km
     km.shutdown_kernel(now=True)
@@ -59,14 +60,43 @@ def test_a_forked_kernel_has_its_environment_folder_and_session_and_the_librarie
         # loaded before any cell imported them: they came with the fork
         "charges": "tuple(m in __import__('sys').modules for m in ('pandas', 'matplotlib.figure', "
                    "'statsmodels.stats.proportion'))",
-        # the project is not: each kernel reads its own root and declarations
-        "projet": "'cln_analysis.config' in __import__('sys').modules",
+        # the project's modules too, the root read again from this kernel's environment (the server's differs)
+        "projet": "tuple(m in __import__('sys').modules for m in ('cln_analysis.rapport', 'cln_analysis.grille'))",
+        "racine": "str(__import__('cln_analysis.config').config.ROOT)",
+        "declarations": "str(__import__('cln_analysis.config').config.DECLARATIONS)",
         "entree": "__import__('os').readlink('/proc/self/fd/0')",
     })
     assert vu["env"] == "é 01053" and vu["cwd"] == str(tmp_path) and vu["session"] is True
     assert vu["parent"] == fourche.SERVEUR._proc.pid
-    assert vu["charges"] == (True, True, True) and vu["projet"] is False
+    assert vu["charges"] == (True, True, True) and vu["projet"] == (True, True)
+    assert vu["racine"] == str(tmp_path.resolve()) != str(config.ROOT)
+    assert vu["declarations"] == str(tmp_path.resolve() / "rapports.toml")
     assert vu["entree"] == os.devnull
+
+
+def _module_du_projet(nom: str) -> bool:
+    chemin = REPO.joinpath(*nom.split("."))
+    return chemin.with_suffix(".py").is_file() or (chemin / "__init__.py").is_file()
+
+
+def test_the_server_preloads_every_project_module_the_shipped_notebooks_import():
+    """Each module a shipped notebook imports of the project is in `PRECHARGES_PROJET` (else every kernel would
+    import it again, some 0,1 s of CPU each); read from the notebooks' code with `ast`, not from the list."""
+    importes = set()
+    for chemin in sorted((REPO / "notebooks").glob("*.ipynb")):
+        for cellule in json.loads(chemin.read_text(encoding="utf-8"))["cells"]:
+            if cellule["cell_type"] != "code":
+                continue
+            source = "\n".join(l for l in "".join(cellule["source"]).splitlines() if not l.lstrip().startswith("%"))
+            for noeud in ast.walk(ast.parse(source)):
+                if isinstance(noeud, ast.ImportFrom) and noeud.module.split(".")[0] == "cln_analysis":
+                    importes.add(noeud.module)
+                    importes.update(f"{noeud.module}.{a.name}" for a in noeud.names  # a module, not a name
+                                    if _module_du_projet(f"{noeud.module}.{a.name}"))
+                elif isinstance(noeud, ast.Import):
+                    importes.update(a.name for a in noeud.names if a.name.split(".")[0] == "cln_analysis")
+    assert "cln_analysis.rapport" in importes and "cln_analysis.textes.bilan" in importes  # the reading works
+    assert importes - {"cln_analysis"} <= set(fourche.PRECHARGES_PROJET)
 
 
 def test_the_runner_sees_a_killed_kernel_end_and_no_zombie_is_left(noyau):
