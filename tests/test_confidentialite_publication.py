@@ -175,39 +175,43 @@ def _fichiers(depot: Path) -> set[str]:
     return {p.relative_to(depot).as_posix() for p in (depot / "reports").rglob("*") if p.is_file()}
 
 
-@pytest.mark.parametrize("moment", ["premier noyau lancé", "premier rapport publié"])
-def test_sigterm_puis_kill_9_ne_laissent_rien_dans_reports(depot_copie, moment):
+@pytest.mark.parametrize(("sig", "moment"), [
+    (signal.SIGTERM, "premier noyau lancé"),
+    (signal.SIGKILL, "premier noyau lancé"),
+    (signal.SIGKILL, "premier rapport publié"),
+    # SIGTERM once a first report is published: the Ctrl-C of test_reexecution's interrupted run (SIGTERM raises
+    # the same interruption, `cli.Termine`), which checks that moment byte for byte
+], ids=["sigterm-premier-noyau", "kill9-premier-noyau", "kill9-premier-rapport"])
+def test_sigterm_puis_kill_9_ne_laissent_rien_dans_reports(depot_copie, sig, moment):
     """Case 4: SIGTERM behaves as Ctrl-C (French notice, exit 143); `kill -9` at a moment of the staging (the
     events of the run's own output, no sleep); the next plain run leaves reports/ with exactly the files of a
     clean run, and nothing staged."""
     depot = depot_copie
     propre = _fichiers(depot)
     env = dict(os.environ, CLN_ANALYSIS_ROOT=str(depot))
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        # two reports one after the other, none reading the other: the second runs when the first is published
-        commande = [sys.executable, "-m", "cln_analysis", "run", "budget", "cvs", "--force", "--jobs", "1"]
-        proc = subprocess.Popen(commande, cwd=depot, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)
-        lus = []
-        marque = "Production des rapports" if moment == "premier noyau lancé" else " : fait en "
-        while not any(marque in ligne for ligne in lus):
-            ligne = proc.stdout.readline()
-            assert ligne, "".join(lus) + proc.stderr.read()
-            lus.append(ligne)
-        proc.send_signal(sig)
-        out, err = proc.communicate(timeout=180)
-        if sig == signal.SIGTERM:
-            assert proc.returncode == 143, err
-            assert "Interrompu : les fichiers déjà en place n'ont pas été modifiés à moitié." in err
-            assert "Traceback" not in err
-        else:
-            assert proc.returncode == -signal.SIGKILL
-        apres = cli(depot, "run")
-        assert apres.returncode == 0, apres.stdout + apres.stderr
-        assert _fichiers(depot) == propre
-        assert not (depot / "build" / fichiers.PREPARATION).exists() or \
-            list((depot / "build" / fichiers.PREPARATION).rglob("*")) == []
-        assert "n'a été produit par aucune exécution" not in apres.stderr
+    # two reports one after the other, none reading the other: the second runs when the first is published
+    commande = [sys.executable, "-m", "cln_analysis", "run", "budget", "cvs", "--force", "--jobs", "1"]
+    proc = subprocess.Popen(commande, cwd=depot, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lus = []
+    marque = "Production des rapports" if moment == "premier noyau lancé" else " : fait en "
+    while not any(marque in ligne for ligne in lus):
+        ligne = proc.stdout.readline()
+        assert ligne, "".join(lus) + proc.stderr.read()
+        lus.append(ligne)
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=180)
+    if sig == signal.SIGTERM:
+        assert proc.returncode == 143, err
+        assert "Interrompu : les fichiers déjà en place n'ont pas été modifiés à moitié." in err
+        assert "Traceback" not in err
+    else:
+        assert proc.returncode == -signal.SIGKILL
+    apres = cli(depot, "run")
+    assert apres.returncode == 0, apres.stdout + apres.stderr
+    assert _fichiers(depot) == propre
+    assert not (depot / "build" / fichiers.PREPARATION).exists() or \
+        list((depot / "build" / fichiers.PREPARATION).rglob("*")) == []
+    assert "n'a été produit par aucune exécution" not in apres.stderr
     assert set(catalogue.ids()) <= {p.split("/")[-1].split(".")[0] for p in propre}
 
 
