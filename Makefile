@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help reports test test-installation lint bench check lock lab clean-reports
+.PHONY: help reports captures test test-installation lint bench check lock lab clean-reports
 
 ## Show this help.
 help:
@@ -41,6 +41,10 @@ $(STAMP): requirements.lock pyproject.toml
 ## Build every report, from data/raw/ to reports/ (creates .venv/ when missing).
 reports: $(STAMP)
 	$(BIN)/cln-analysis run $(ARGS)
+
+## Screenshots of every page of reports/ at 375 and 1 280 px, and bilan in A4 PDF, in build/captures/ (needs Chromium).
+captures: $(STAMP)
+	$(BIN)/python tools/captures.py $(ARGS)
 
 ## Run the whole test suite on 2 workers (creates .venv/ when missing; PYTEST_WORKERS=0 runs it in one process).
 test: $(STAMP)

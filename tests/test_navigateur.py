@@ -1,16 +1,16 @@
 """Every page in a real browser (Debian's Chromium driven by Playwright), as residents will read it:
 no request leaves the machine, no serious axe violation, French alternatives, captioned tables,
-headings in order, no sideways scroll on a 375 px phone; screenshots for a person to look at.
+headings in order, no sideways scroll on a 375 px phone; and the tool that takes screenshots for a person to
+look at (`make captures`).
 
 The tests run page by page, and each page is loaded once per width for all its checks (`vue`); the one check
 that changes a page's state (print media) puts it back, and `vue` verifies it before each test."""
 
-import base64
 import contextlib
+import importlib.util
 import os
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from conftest import REPO
@@ -89,21 +89,6 @@ def vue(navigateur, depot_produit):
     yield vue
     for ctx, _, _ in onglets.values():
         ctx.close()
-
-
-def capture_pleine_page(page, target: Path):
-    """The whole page as a JPEG, for a person to look at: what Playwright's full-page screenshot takes in Chromium,
-    with Chromium's `optimizeForSpeed` encoding (Playwright does not expose it). JPEG at quality 85 rather than PNG:
-    the text reads the same and a tall page is encoded in a fraction of the time (the encoding dominates)."""
-    cdp = page.context.new_cdp_session(page)
-    try:
-        taille = cdp.send("Page.getLayoutMetrics")["cssContentSize"]
-        zone = {"x": 0, "y": 0, "width": taille["width"], "height": taille["height"], "scale": 1}
-        image = cdp.send("Page.captureScreenshot", {"format": "jpeg", "quality": 85, "clip": zone,
-                                                    "captureBeyondViewport": True, "optimizeForSpeed": True})
-    finally:
-        cdp.detach()
-    target.write_bytes(base64.b64decode(image["data"]))
 
 
 @par_page(PAGES)
@@ -283,19 +268,26 @@ def test_tables_fit_a_wide_screen(vue, name):
     assert cut == 0, name
 
 
-@par_page([f"{r}.html" for r in catalogue.ids()])
-def test_screenshots_and_size(vue, depot_produit, name):
-    path = depot_produit / "reports" / name
-    assert path.stat().st_size < 1.5 * 1024 * 1024
-    out = REPO / "build" / "captures"  # for a person to look at; never under reports/ (published)
-    out.mkdir(parents=True, exist_ok=True)
-    for width in (375, 1280):
-        page, _ = vue(name, width)
-        target = out / f"{path.stem}-{width}.jpg"
-        target.unlink(missing_ok=True)  # not last run's
-        (out / f"{path.stem}-{width}.png").unlink(missing_ok=True)  # what earlier versions took
-        capture_pleine_page(page, target)
-        assert target.read_bytes()[:3] == b"\xff\xd8\xff" and target.stat().st_size > 10_000
+def _outil_captures():
+    spec = importlib.util.spec_from_file_location("captures", REPO / "tools" / "captures.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_capture_tool_takes_whole_pages_for_a_person_to_look_at(navigateur, depot_produit, tmp_path):
+    """`make captures` (tools/captures.py): a page whole, as tall as it is, at a phone's width, in JPEG; a page
+    not yet built is a French message that says what to run."""
+    from PIL import Image
+
+    outil = _outil_captures()
+    assert outil.pages() == PAGES
+    faits = outil.capturer(depot_produit, tmp_path / "captures", ["index.html"], (375,), navigateur)
+    assert faits == [tmp_path / "captures" / "index-375.jpg"]
+    with Image.open(faits[0]) as image:
+        assert image.format == "JPEG" and image.width == 375 and image.height > 900  # beyond the first screen
+    with pytest.raises(SystemExit, match="Lancez d'abord « make reports »"):
+        outil.capturer(tmp_path, tmp_path / "captures", ["bilan.html"])
 
 
 @contextlib.contextmanager
