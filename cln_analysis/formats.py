@@ -215,16 +215,21 @@ def accord(n: float, singulier: str, pluriel_: str) -> str:
     return singulier if _LOCALE.plural_form(abs(n)) == "one" else pluriel_
 
 
+def _jour(value: dt.date) -> str:
+    """The day of the month as French writes it in a date: `1er` for the first, `2`, … `31` for the others."""
+    return "1er" if value.day == 1 else str(value.day)
+
+
 def date_longue(value: dt.date | dt.datetime) -> str:
-    """`31 janvier 2026`."""
+    """`31 janvier 2026`, `1er décembre 2026`."""
     if isinstance(value, dt.datetime):
         value = value.date()
-    return format_date(value, format="long", locale=LOCALE)
+    return _jour(value) + format_date(value, format=" MMMM y", locale=LOCALE)
 
 
 def date_heure(value: dt.datetime) -> str:
-    """`21 novembre 2026 à 19:34:05`."""
-    return format_datetime(value, format="d MMMM y 'à' HH:mm:ss", locale=LOCALE)
+    """`21 novembre 2026 à 19:34:05`, `1er décembre 2026 à 08:00:00`."""
+    return _jour(value) + format_datetime(value, format=" MMMM y 'à' HH:mm:ss", locale=LOCALE)
 
 
 def duree(seconds: float) -> str:

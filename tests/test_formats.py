@@ -37,6 +37,11 @@ def test_evolution_uses_true_minus_sign():
 
 def test_date_longue_in_french():
     assert f.date_longue(dt.date(2026, 1, 31)) == "31 janvier 2026"
+    # the first of the month is written « 1er » (Lexique des règles typographiques de l'Imprimerie nationale)
+    assert f.date_longue(dt.date(2026, 12, 1)) == "1er décembre 2026"
+    assert f.date_longue(dt.datetime(2026, 2, 2, 23, 59)) == "2 février 2026"
+    assert f.date_heure(dt.datetime(2026, 12, 1, 8, 5, 3)) == "1er décembre 2026 à 08:05:03"
+    assert f.date_heure(dt.datetime(2026, 11, 21, 19, 34, 5)) == "21 novembre 2026 à 19:34:05"
 
 
 def test_valeur_by_unit():

@@ -74,7 +74,7 @@ class _Visible(HTMLParser):
 #: Lines that differ between two runs of the same inputs.
 _VOLATILES = re.compile(r"(^Début : |^Fin : |mis à jour le \d|Commit git|Généré le|généré le|Produit le|produit le"
                         r"|Durée|durée d'exécution|en \d+,?\d* s\b"
-                        r"|^\d{1,2} \w+ \d{4} à \d{2}:\d{2}(:\d{2})?$)")  # a source report's run time (bilan)
+                        r"|^\d{1,2}(er)? \w+ \d{4} à \d{2}:\d{2}(:\d{2})?$)")  # a source report's run time (bilan)
 
 
 _SHA256 = re.compile(r"\b[0-9a-f]{64}\b")
