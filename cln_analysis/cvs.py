@@ -24,6 +24,16 @@ def _part_entiere(v: float) -> str:
     return f.pourcentage(v, 0)
 
 
+#: The City's share is a computed split of whole-euro amounts: it is shown to the cent, so that the two
+#: bounds (and the shares of the City and the State) add up to the amount attributed; in the prose (its figures)
+#: and in the table alike, every amount of it with its cents (53 809,00 € beside 134 522,50 €).
+CENTIMES = 2
+
+
+def _au_centime(v: float) -> str:
+    return f.euros(v, CENTIMES)
+
+
 #: The columns of this report's tables: French title and format, declared once.
 COLONNES = {
     "categorie": Colonne("Catégorie", LIBELLES.get),
@@ -35,8 +45,8 @@ COLONNES = {
     "annee": Colonne("Année", str),
     "montant_sollicite": Colonne("Montant sollicité", f.euros),
     "hypothese": Colonne("Hypothèse"),
-    "ville": Colonne("Ville", f.euros_auto),
-    "etat": Colonne("État", f.euros_auto),
+    "ville": Colonne("Ville", _au_centime),
+    "etat": Colonne("État", _au_centime),
 }
 
 
@@ -286,11 +296,6 @@ def par_personne_precaire(attribue: float, population: float, taux_precarite: fl
     """(people in digital precarity, amount per such person)."""
     personnes = population * taux_precarite
     return personnes, attribue / personnes
-
-
-#: The City's share is a computed split of whole-euro amounts: it is shown to the cent, so that the two
-#: bounds (and the shares of the City and the State) add up to the amount attributed.
-CENTIMES = 2
 
 
 def chiffres(alloc: Allocation, dem: Demandes | None, part: PartageVilleEtat, par_personne: float) -> list[dict]:

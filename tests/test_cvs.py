@@ -51,6 +51,17 @@ def test_city_share_bounds_and_point_value(base):
         cvs.partage(alloc.attribue, cof, 1.5)
 
 
+def test_the_city_and_state_shares_show_their_cents_in_the_table_as_in_the_prose(base):
+    """The split is declared to the cent (`CENTIMES`): the table shows every amount of it with its cents, as the
+    prose's figures do (« 53 809,00 € » beside « 134 522,50 € », not « 53 809 € »)."""
+    _, _, alloc, cof = base
+    table = cvs.tableau_partage(alloc.attribue, cvs.partage(alloc.attribue, cof, None))
+    ecrit = {c: [cvs.COLONNES[c].format(v) for v in table[c]] for c in ("ville", "etat")}
+    nbsp, fine = "\u00a0", "\u202f"  # Babel's fr_FR: a narrow no-break space between thousands, a no-break before €
+    assert ecrit == {"ville": [f"53{fine}809,00{nbsp}€", f"134{fine}522,50{nbsp}€"],
+                     "etat": [f"215{fine}236,00{nbsp}€", f"134{fine}522,50{nbsp}€"]}  # 269 045 − each, by hand
+
+
 def _projets(rows):
     df = pd.DataFrame(
         rows, columns=["porteur", "projet", "categorie", "statut", "montant_sollicite", "montant_attribue"]
