@@ -82,7 +82,7 @@ INDICATEURS: tuple[Indicateur, ...] = (
     Indicateur("ia_comprise.oui", "ia_comprise", ("oui",), ("oui", "non"),
                "ont compris qu'ils parlaient à un assistant automatique", "réponses « oui » / (oui + non)"),
     Indicateur("satisfaction.part_satisfaits", "satisfaction", ("4", "5"), SATISFACTION,
-               "sont satisfaits (4 ou 5 sur 5)", "notes 4 et 5 / notes données (1 à 5)"),
+               "sont satisfaits, avec une note de 4 ou 5 sur 5", "notes 4 et 5 / notes données (1 à 5)"),
     Indicateur("rappellerait.oui", "rappellerait", ("oui",), ("oui", "non", "ne sait pas"),
                "utiliseraient de nouveau ce service", "réponses « oui » / (oui + non + ne sait pas)"),
 )

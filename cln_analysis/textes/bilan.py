@@ -194,7 +194,8 @@ def criteres(r: Rapport, b: Bilan, s: Sources, niveaux: pd.DataFrame) -> list[Ht
                                 + (f" ({rendu.e(i.etat)})" if i.etat else ""))
         morceaux.append(rendu.e(f.pluriel(c.ouvertes, "question ouverte", "questions ouvertes",
                                           "aucune question ouverte")))
-        out.append(f"<strong>{rendu.e(c.titre)}</strong> : " + " ; ".join(morceaux))
+        # a question measured by two indicators, neither measurable (decroché global and by an agent): said once
+        out.append(f"<strong>{rendu.e(c.titre)}</strong> : " + " ; ".join(dict.fromkeys(morceaux)))
     return [rendu.liste(out, trusted=True)]
 
 
