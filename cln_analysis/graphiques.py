@@ -156,15 +156,19 @@ def barres_groupees(
     etiquettes: bool = True,
     hachures: Sequence[str] | None = None,
 ):
-    """Vertical grouped bars (one group per category, one bar per series), with a legend."""
+    """Vertical grouped bars (one group per category, one bar per series), with a legend. A category where a
+    series has no value (an allocation not yet known) centres the bars it has on its label."""
     fn = FORMATEURS[format_valeur]
     n_series = len(series)
     width = 0.8 / max(n_series, 1)
     fig, ax = figure()
     top = max((max(x for x in v if not formats.est_manquant(x)) for v in series.values() if len(v)), default=1)
     hatch = list(hachures) if hachures else ["", "//", "..", "xx", "\\\\"]
+    presentes = [[i for i, v in enumerate(series.values()) if x < len(v) and not formats.est_manquant(v[x])]
+                 for x in range(len(categories))]  # by category, the series that have a bar there
     for i, (name, values) in enumerate(series.items()):
-        pairs = [(x + (i - (n_series - 1) / 2) * width, v) for x, v in enumerate(values) if not formats.est_manquant(v)]
+        pairs = [(x + (presentes[x].index(i) - (len(presentes[x]) - 1) / 2) * width, v)
+                 for x, v in enumerate(values) if not formats.est_manquant(v)]
         xs, values = [p[0] for p in pairs], [p[1] for p in pairs]
         ax.bar(xs, values, width=width * 0.95, label=name, color=PALETTE[i % len(PALETTE)],
                edgecolor=CONTOUR, linewidth=0.8, hatch=hatch[i % len(hatch)])

@@ -77,3 +77,13 @@ def test_stacked_bars_are_drawn_where_the_values_put_them():
     assert boites == [[(-0.325, 0, 0.65, 3), (0.675, 0, 0.65, 4)], [(-0.325, 3, 0.65, 0), (0.675, 4, 0.65, 2)]]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Un", "Deux"]
     assert ax.get_ylim() == (0, 6 * 1.08)
+
+
+def test_grouped_bars_centre_on_their_label_the_bars_a_category_has():
+    fig = graphiques.barres_groupees(["2025", "2026"], {"Sollicité": [335796, 326000], "Attribué": [269045, None]},
+                                     format_valeur="euros")
+    ax = fig.axes[0]
+    centres = [(round(p.get_x() + p.get_width() / 2, 3), p.get_height()) for p in ax.patches]
+    # two series: 0,4 wide slots; 2025 has both bars (at −0,2 and +0,2), 2026 only its request, on its label at 1
+    assert centres == [(-0.2, 335796), (1.0, 326000), (0.2, 269045)]
+    assert [t.get_position()[0] for t in ax.get_xticklabels()] == [0, 1]
