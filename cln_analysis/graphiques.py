@@ -401,7 +401,9 @@ def parts_avec_intervalles(
     ax.errorbar(parts, ys, xerr=err, fmt="none", ecolor=CONTOUR, elinewidth=1.6, capsize=6, capthick=1.6)
     for y, p, b, h in zip(ys, parts, bas, haut, strict=True):
         etiquette = f"{formats.pourcentage(p, 0)} ({' – '.join(formats.intervalle(b, h, 0))})"
-        ax.text(h + 0.02, y, etiquette, va="center", ha="left", fontsize=11, fontweight="bold")
+        # 6 points right of the whisker's end, whatever the chart's width (a share of the axis touched it on a phone)
+        ax.annotate(etiquette, (h, y), xytext=(6, 0), textcoords="offset points", va="center", ha="left",
+                    fontsize=11, fontweight="bold")
     ax.set_yticks(ys, [l.replace(" (", "\n(") if len(l) > 28 else l for l in libelles])
     ax.set_xlim(0, 1.45)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1])

@@ -87,3 +87,16 @@ def test_grouped_bars_centre_on_their_label_the_bars_a_category_has():
     # two series: 0,4 wide slots; 2025 has both bars (at −0,2 and +0,2), 2026 only its request, on its label at 1
     assert centres == [(-0.2, 335796), (1.0, 326000), (0.2, 269045)]
     assert [t.get_position()[0] for t in ax.get_xticklabels()] == [0, 1]
+
+
+def test_a_share_label_stands_clear_of_its_whisker_at_any_width():
+    hauts = [0.70, 0.83, 0.94]
+    for largeur in (3.3, 7.2):  # a phone's width and a wide screen's, in inches
+        fig = graphiques.parts_avec_intervalles(["A", "B", "C"], [0.54, 0.62, 0.86], [0.38, 0.35, 0.70], hauts)
+        fig.set_size_inches(largeur, fig.get_size_inches()[1])
+        fig.canvas.draw()
+        ax = fig.axes[0]
+        for texte, h, y in zip(ax.texts, hauts, [2, 1, 0], strict=True):
+            fin = ax.transData.transform((h, y))[0]  # the whisker's right end, in pixels
+            ecart_points = (texte.get_window_extent().x0 - fin) * 72 / fig.dpi
+            assert ecart_points >= 5.9, (largeur, texte.get_text(), ecart_points)
