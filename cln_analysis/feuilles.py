@@ -218,7 +218,8 @@ def _note(text: str) -> float | None | str:
 
 
 def lire_notes(chemin: str | Path, criteres: pd.DataFrame) -> pd.DataFrame:
-    """Members × criteria scores (float, NaN = abstention), members pseudonymised, comments dropped.
+    """Members × criteria scores (float, NaN = abstention), members pseudonymised, comments dropped; how the file
+    was read, in French, in `.attrs["lecture"]` (the audit page's « Lu comme »).
 
     Raises `ErreurDonnees` naming file, row (line and member number, never the name) and criterion. A Framaforms
     (Drupal Webform 7.x-4.x) export, recognised by its shape when the file is no sheet of notes, is read by
@@ -231,7 +232,22 @@ def lire_notes(chemin: str | Path, criteres: pd.DataFrame) -> pd.DataFrame:
         export = framaforms.ouvrir_export(chemin)
         if export is None:
             raise
-        return framaforms.lire_grille(export, criteres).notes
+        return _lu_comme(framaforms.lire_grille(export, criteres))
+    notes = _lire_feuille_notes(chemin, lecture, criteres)
+    if isinstance(notes, framaforms.ExportGrille):
+        return _lu_comme(notes)
+    notes.attrs["lecture"] = lecture.description(feuille=True)
+    return notes
+
+
+def _lu_comme(export: framaforms.ExportGrille) -> pd.DataFrame:
+    export.notes.attrs["lecture"] = export.lecture
+    return export.notes
+
+
+def _lire_feuille_notes(chemin: Path, lecture: Tableau, criteres: pd.DataFrame
+                        ) -> pd.DataFrame | framaforms.ExportGrille:
+    """A sheet of notes read, or the Framaforms export the file turns out to be (its header is no sheet's)."""
     nom = config.display_path(chemin)
     header = [h for h in lecture.entete]
     keys = [_cle(h) for h in header]
@@ -264,7 +280,7 @@ def lire_notes(chemin: str | Path, criteres: pd.DataFrame) -> pd.DataFrame:
     if problems:
         export = framaforms.ouvrir_export(chemin)  # not a sheet of notes: a Framaforms export, by its shape?
         if export is not None:
-            return framaforms.lire_grille(export, criteres).notes
+            return framaforms.lire_grille(export, criteres)
         raise ErreurDonnees(problems)
     titres = dict(zip(criteres["critere"], criteres["titre"], strict=True))
     notes = _notes_sans_probleme(lecture, crit_cols, list(criteres["critere"]))
@@ -465,5 +481,8 @@ def lire_ponderations(chemin: str | Path, criteres: pd.DataFrame) -> pd.DataFram
     if problems:
         raise ErreurDonnees(problems)
     if not rows:
-        return pd.DataFrame(columns=list(criteres["critere"]), dtype=float)
-    return _pseudonymiser(pd.DataFrame(rows, columns=list(criteres["critere"])))
+        poids = pd.DataFrame(columns=list(criteres["critere"]), dtype=float)
+    else:
+        poids = _pseudonymiser(pd.DataFrame(rows, columns=list(criteres["critere"])))
+    poids.attrs["lecture"] = lecture.description(feuille=True)
+    return poids

@@ -83,6 +83,11 @@ def _figures_vides() -> pd.DataFrame:
     return pd.DataFrame(columns=list(COLONNES_FIGURES))
 
 
+#: How a source's files are read (« Lu comme » on the audit page): as the runner writes them, never by hand.
+LU_JSON = "JSON UTF-8, écrit par l'exécution du rapport source"
+LU_CSV = "CSV UTF-8, séparateur virgule, écrit par l'exécution du rapport source"
+
+
 def lire(r, ids: list[str]) -> Sources:
     """The sources `ids` of the report `r` (a `Rapport`), each file read recorded as one of its inputs."""
     out = {}
@@ -90,7 +95,8 @@ def lire(r, ids: list[str]) -> Sources:
         d = catalogue.par_id(i)
         publie = None
         if d.publie.is_file():
-            r.entree(d.publie, f"Ce que le rapport « {i} » a publié (chiffres tels que sa page les montre)")
+            r.entree(d.publie, f"Ce que le rapport « {i} » a publié (chiffres tels que sa page les montre)",
+                     LU_JSON)
             try:
                 publie = Publie.depuis_json(json.loads(d.publie.read_text(encoding="utf-8")))
             except (ValueError, FormeInvalide):
@@ -102,7 +108,7 @@ def lire(r, ids: list[str]) -> Sources:
         for nom in publie.tableaux:
             chemin = d.dossier_tableaux / nom
             if chemin.is_file():
-                r.entree(chemin, f"Tableau publié par le rapport « {i} »")
+                r.entree(chemin, f"Tableau publié par le rapport « {i} »", LU_CSV)
                 tableaux[nom.removesuffix(".csv")] = pd.read_csv(chemin)
         lignes = pd.DataFrame([f.ligne() for f in publie.figures], columns=list(COLONNES_FIGURES))
         out[i] = Source(i, d.titre, publie, lignes, tableaux)

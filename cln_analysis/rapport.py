@@ -70,6 +70,17 @@ class Rapport:
             self.entrees.append(Entree(nom, role, sha256(path), lecture))
         return path
 
+    def lire(self, lecteur: Callable[..., pd.DataFrame], chemin: str | Path | None, role: str, *args,
+             ressource: str | None = None) -> pd.DataFrame | None:
+        """`lecteur(chemin, *args)` (a reader of the package that puts how it read the file in its table's
+        `.attrs["lecture"]`), the file then recorded with that reading (« Lu comme »); None, and nothing recorded,
+        for an optional input left empty."""
+        if chemin in (None, ""):
+            return None
+        table = lecteur(config.resolve(chemin), *args)
+        self.entree(chemin, role, table.attrs.get("lecture", ""), ressource=ressource)
+        return table
+
     def charger(self, nom_ressource: str, chemin: str | Path | None = None) -> pd.DataFrame:
         """Load and validate a resource of the data package (see `donnees.charger`), recording it."""
         res = donnees.ressource(nom_ressource)
@@ -176,8 +187,9 @@ class Rapport:
     # ------------------------------------------------------------------ end
     def rapprochement(self) -> pd.DataFrame:
         path = config.REGISTER
-        self.entree(path, "Registre des chiffres publiés (comparaison seulement)")
-        publies = registre.publies_depuis(donnees.charger("chiffres_publies", path))
+        table = donnees.charger("chiffres_publies", path)
+        self.entree(path, "Registre des chiffres publiés (comparaison seulement)", table.attrs.get("lecture", ""))
+        publies = registre.publies_depuis(table)
         return registre.rapprocher(self.chiffres, publies)
 
     def tracabilite(self, rapprochement: pd.DataFrame) -> Html:

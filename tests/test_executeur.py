@@ -40,6 +40,21 @@ def test_budget_report_reproduces_the_slide(depot_produit):
     assert "import " not in html
 
 
+def test_every_input_says_how_it_was_read(depot_produit):
+    """The audit page's « Lu comme » for every file every report read: the grid's notes and the register too
+    (recorded before they were read, they once showed nothing), and what bilan reads of its sources."""
+    etat = json.loads((depot_produit / "build/etat.json").read_text(encoding="utf-8"))
+    vides = [(rid, e["chemin"]) for rid, v in etat.items() for e in v["entrees"] if not e["lecture"]]
+    assert vides == []
+    lus = {(rid, e["chemin"]): e["lecture"] for rid, v in etat.items() for e in v["entrees"]}
+    assert lus["grille", "data/raw/grille_notes_exemple.csv"] == "CSV UTF-8, séparateur virgule"
+    assert lus["budget", "data/raw/chiffres_publies.csv"] == "CSV UTF-8, séparateur virgule"
+    assert lus["bilan", "build/publies/grille.json"].startswith("JSON UTF-8")
+    audit = (depot_produit / "reports/audit/grille.html").read_text(encoding="utf-8")
+    assert re.search(r'grille_notes_exemple\.csv</th><td[^>]*>[^<]+</td><td[^>]*data-label="Lu comme">CSV UTF-8',
+                     audit)
+
+
 def test_figures_csv_has_every_budget_id_and_status(depot_produit):
     figs = _figures(depot_produit)
     expected_match = [
