@@ -37,6 +37,9 @@ def _chemins(root: Path) -> dict[str, Path]:
         "STATE_FILE": build / "etat.json",
         # where outputs are staged before they are swapped in (never published; emptied by every run)
         "STAGING_DIR": build / "staging",
+        # what the last run wrote in reports/donnees/ (name → SHA-256): a download a report no longer makes is
+        # removed only when it is that file, unchanged; any other file there is reported, never removed
+        "DOWNLOADS_MANIFEST": build / "telechargements.json",
         "STATE_LOCK": build / "etat.json.verrou",
         # every report declared once (notebook, key figures, inputs, dependencies)
         "DECLARATIONS": root / "rapports.toml",
@@ -50,7 +53,7 @@ def definir_racine(root: str | os.PathLike) -> Path | None:
     global ROOT, DATA_DIR, RAW_DIR, PROCESSED_DIR, NOTEBOOKS_DIR
     global REPORTS_DIR, DATAPACKAGE, EXTRA_SCHEMAS_DIR, REGISTER, FIGURES_CSV
     global INDEX_HTML, DOWNLOADS_DIR, AUDIT_DIR, EXECUTED_NOTEBOOKS_DIR, BUILD_DIR
-    global STATE_FILE, STATE_LOCK, DECLARATIONS, LOCAL_PARAMETERS, STAGING_DIR
+    global STATE_FILE, STATE_LOCK, DECLARATIONS, LOCAL_PARAMETERS, STAGING_DIR, DOWNLOADS_MANIFEST
     previous = globals().get("ROOT")
     c = _chemins(Path(root).resolve())
     ROOT = c["ROOT"]
@@ -70,6 +73,7 @@ def definir_racine(root: str | os.PathLike) -> Path | None:
     BUILD_DIR = c["BUILD_DIR"]
     STATE_FILE = c["STATE_FILE"]
     STAGING_DIR = c["STAGING_DIR"]
+    DOWNLOADS_MANIFEST = c["DOWNLOADS_MANIFEST"]
     STATE_LOCK = c["STATE_LOCK"]
     DECLARATIONS = c["DECLARATIONS"]
     LOCAL_PARAMETERS = c["LOCAL_PARAMETERS"]

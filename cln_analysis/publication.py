@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import __version__, balayage, catalogue, config, exports, figures_csv, formats, typographie
-from .fichiers import Lot, ecrire_atomique, remplacer_dossier
+from .fichiers import Lot, ecrire_atomique, remplacer_dossier, sha256
 from .sorties import MIME, EtatRapport, FormeInvalide, Publie, Sorties
 
 FIGURES_TELECHARGEMENT = "figures.csv"
@@ -318,6 +318,17 @@ def messages_etrangers() -> list[str]:
             for p in fichiers_etrangers()]
 
 
+def _telechargements_ecrits() -> dict[str, str]:
+    """{name: SHA-256} of the downloads the last run wrote in reports/donnees/ (`config.DOWNLOADS_MANIFEST`):
+    a report's table that a later run no longer makes (the budget lines' breakdowns once `lignes` is reset) is
+    then removed with the folder's rewrite, where a file put there by hand is kept and reported."""
+    try:
+        lus = json.loads(config.DOWNLOADS_MANIFEST.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in lus.items()} if isinstance(lus, dict) else {}
+
+
 def ecrire_site(etat: dict[str, EtatRapport], quand: dt.datetime) -> None:
     """Write reports/index.html and the downloads in reports/donnees/: each report's tables as CSV for
     French Excel and as one workbook, and figures.csv exactly as in data/processed/ (machine-readable)."""
@@ -339,10 +350,16 @@ def ecrire_site(etat: dict[str, EtatRapport], quand: dt.datetime) -> None:
                 downloads[nom] = depuis_classeur[nom][1] if nom in depuis_classeur else exports.csv_excel(
                     f.read_text(encoding="utf-8"))
                 tables.setdefault(r.id, []).append(f.name)
+    # what this run writes there, as `Lot` writes it (a text in UTF-8)
+    ecrits = {nom: sha256(c.encode("utf-8") if isinstance(c, str) else c) for nom, c in downloads.items()}
+    avant = _telechargements_ecrits()
     for p in fichiers_etrangers():  # a file no run made is reported, never removed silently with the folder
         if p.parent == config.DOWNLOADS_DIR and p.name not in downloads and p.is_file():
-            downloads[p.name] = p.read_bytes()
+            contenu = p.read_bytes()
+            if avant.get(p.name) != sha256(contenu):  # not a table an earlier run wrote, as it wrote it
+                downloads[p.name] = contenu
     remplacer_dossier(config.DOWNLOADS_DIR, downloads)
+    ecrire_atomique(config.DOWNLOADS_MANIFEST, json.dumps(ecrits, indent=1, sort_keys=True))
     figures = figures_csv.lire(downloads.get(FIGURES_TELECHARGEMENT, ""))
     tailles = {nom: taille_fichier(len(contenu.encode("utf-8") if isinstance(contenu, str) else contenu))
                for nom, contenu in downloads.items()}  # in bytes, as the file on disk

@@ -212,3 +212,30 @@ def test_every_digital_line_of_a_large_file_is_on_the_audit_page(tmp_path):
     montant = groupes + ("" if cents == "00" else f",{cents}") + "\u00a0€"  # a whole amount without cents
     assert ligne["Montant de la ligne"] == ligne["Montant compté"] == montant
     assert "Les lignes du budget numérique" not in (root / "reports/budget.html").read_text(encoding="utf-8")
+
+
+def test_the_lines_tables_leave_the_downloads_with_the_lines_and_a_file_put_there_by_hand_stays(tmp_path):
+    """Once `lignes` is reset, the next run removes the breakdowns' CSV files it had written in reports/donnees/
+    (they are no longer the report's, and would be published); a file put there by hand, or a written one edited
+    since, is kept and reported, never removed."""
+    root = copier_depot(tmp_path, rapports=["budget"])
+    assert cli(root, "run", "budget", "-p", f"lignes={EXEMPLE}").returncode == 0
+    donnees = root / "reports" / "donnees"
+    avec_lignes = {p.name for p in donnees.glob("budget-*.csv")}
+    traites = root / "data/processed/budget"
+    assert avec_lignes == {f"budget-{p.name}" for p in traites.glob("*.csv")}
+    assert "budget-sites_applications.csv" in avec_lignes
+    (donnees / "budget-notes-a-moi.csv").write_text("mes notes\n", encoding="utf-8")  # put there by hand
+    edite = donnees / "budget-regles.csv"  # a lines table, edited by hand since it was written
+    edite.write_text(edite.read_text(encoding="utf-8") + "ajout à la main\n", encoding="utf-8")
+    assert cli(root, "parametres", "--reinitialiser", "budget").returncode == 0
+    res = cli(root, "run", "budget")
+    assert res.returncode == 0, res.stdout + res.stderr
+    produits = {f"budget-{p.name}" for p in traites.glob("*.csv")}  # the totals path's tables
+    assert produits < avec_lignes and edite.name not in produits and "budget-sites_applications.csv" not in produits
+    restes = {p.name for p in donnees.glob("budget-*.csv")}
+    assert restes == produits | {"budget-notes-a-moi.csv", edite.name}
+    assert [l for l in res.stderr.splitlines() if "n'a été produit par aucune exécution" in l] == [
+        f"attention : reports/donnees/{n} n'a été produit par aucune exécution et serait publié avec le site ; "
+        "déplacez-le hors de reports/ (un fichier de réponses se range dans donnees_personnelles/)."
+        for n in sorted(["budget-notes-a-moi.csv", edite.name])]
