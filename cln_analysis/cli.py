@@ -265,6 +265,9 @@ def _parametres_locaux(args) -> int:
         avaient = parametres.reinitialiser(args.reinitialiser)
         for i in args.reinitialiser:
             print(f"{i} : revenu aux valeurs livrées" if i in avaient else f"{i} : déjà sur les valeurs livrées")
+        if avaient:  # the pages still show the inputs they were published with, until the next run
+            print(f"Ses pages montrent encore les anciennes valeurs : republiez avec « cln-analysis run "
+                  f"{' '.join(i for i in args.reinitialiser if i in avaient)} ».")
         return 0
     enregistres = parametres.lire_locaux()
     if not enregistres:

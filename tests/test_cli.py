@@ -78,7 +78,10 @@ def test_the_inputs_in_use_persist_visibly(depot_copie):
     assert cli(depot, "run", "--defauts", "-p", "population=5").returncode == 2
     res = cli(depot, "parametres", "--reinitialiser", "budget")
     assert res.returncode == 0 and "budget : revenu aux valeurs livrées" in res.stdout and not local.exists()
+    assert "republiez avec « cln-analysis run budget »" in res.stdout  # its pages still show 100 000
     assert "Aucun paramètre enregistré" in cli(depot, "parametres").stdout
+    res = cli(depot, "parametres", "--reinitialiser", "budget")  # nothing recorded any more: nothing to republish
+    assert "budget : déjà sur les valeurs livrées" in res.stdout and "republiez" not in res.stdout
 
 
 def test_a_name_several_reports_declare_and_a_vanished_recorded_file(depot):
