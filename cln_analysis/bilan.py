@@ -306,13 +306,13 @@ def non_mesurables(inds: list[Indicateur]) -> list[Indicateur]:
 def figures_bilan(d: Decompte, q: Questions, ech: list[Echantillon]) -> list[dict]:
     """The bilan's own figures (`Rapport.chiffre` keyword arguments): state words, questions, sample sizes."""
     out = [
-        chiffre("bilan.objectifs.atteints", "Objectifs atteints", d.atteints, "count",
+        chiffre("bilan.objectifs.atteints", "Objectifs chiffrés atteints", d.atteints, "count",
                 "indicateurs à objectif dont la valeur atteint l'objectif"),
-        chiffre("bilan.objectifs.pas_atteints", "Objectifs pas atteints", d.pas_atteints, "count",
+        chiffre("bilan.objectifs.pas_atteints", "Objectifs chiffrés pas atteints", d.pas_atteints, "count",
                 "indicateurs à objectif dont la valeur n'atteint pas l'objectif"),
-        chiffre("bilan.objectifs.incertains", "Objectifs incertains", d.incertains, "count",
+        chiffre("bilan.objectifs.incertains", "Objectifs chiffrés incertains", d.incertains, "count",
                 "indicateurs à objectif dont l'intervalle de confiance contient l'objectif"),
-        chiffre("bilan.objectifs.non_mesurables", "Objectifs non mesurables", d.non_mesurables, "count",
+        chiffre("bilan.objectifs.non_mesurables", "Objectifs chiffrés non mesurables", d.non_mesurables, "count",
                 "indicateurs à objectif absents de cette exécution"),
         chiffre("bilan.questions.total", "Questions du Conseil et points ouverts", q.total, "count",
                 "lignes de callbot_questions.csv"),

@@ -103,12 +103,16 @@ def _lignes(b: Bilan, s: Sources) -> pd.DataFrame:
 
 def en_bref(r: Rapport, b: Bilan, s: Sources) -> list[Html]:
     d = b.decompte
-    cartes = [r.cle("bilan.objectifs.atteints", f.accord(d.atteints, "objectif atteint", "objectifs atteints")),
+    # « chiffrés »: the targets of the correspondences (a rate, a share), not the slide's goals that the section
+    # « Les objectifs de l'expérimentation » lists (four, each with appels' verdict)
+    cartes = [r.cle("bilan.objectifs.atteints",
+                    f.accord(d.atteints, "objectif chiffré atteint", "objectifs chiffrés atteints")),
               r.cle("bilan.objectifs.pas_atteints",
-                    f.accord(d.pas_atteints, "objectif pas atteint", "objectifs pas atteints")),
-              r.cle("bilan.objectifs.incertains", f.accord(d.incertains, "objectif incertain", "objectifs incertains")),
+                    f.accord(d.pas_atteints, "objectif chiffré pas atteint", "objectifs chiffrés pas atteints")),
+              r.cle("bilan.objectifs.incertains",
+                    f.accord(d.incertains, "objectif chiffré incertain", "objectifs chiffrés incertains")),
               r.cle("bilan.objectifs.non_mesurables",
-                    f.accord(d.non_mesurables, "objectif non mesurable", "objectifs non mesurables")),
+                    f.accord(d.non_mesurables, "objectif chiffré non mesurable", "objectifs chiffrés non mesurables")),
               r.cle("bilan.questions.sans_reponse",
                     f.accord(b.compte.sans_reponse, "question sans réponse", "questions sans réponse"))]
     tab = r.tableau("en_bref", _lignes(b, s), "Les questions du Conseil, indicateur par indicateur",
@@ -121,10 +125,13 @@ def en_bref(r: Rapport, b: Bilan, s: Sources) -> list[Html]:
                          "rapports sources, dans cette exécution.")
     liens = rendu.liste([f'<a href="{_lien(r, x)}">{rendu.e(NOMS[x])}</a>' for x in bilan.SOURCES], trusted=True)
     return [rendu.chiffres_cles(cartes), *echecs(r, s), rendu.texte(
-        "Sur les indicateurs qui ont un objectif : {a} atteint, {p} pas atteint, {i} incertain, {n} non mesurable. "
+        "Sur les indicateurs qui ont un objectif chiffré : {a} {ma}, {p} {mp}, {i} {mi}, {n} {mn}. "
         "Ce bilan rassemble des éléments de preuve ; il ne dit pas s'il faut généraliser le callbot : c'est "
-        "l'avis du Conseil.", a=r.valeur("bilan.objectifs.atteints"), p=r.valeur("bilan.objectifs.pas_atteints"),
-        i=r.valeur("bilan.objectifs.incertains"), n=r.valeur("bilan.objectifs.non_mesurables")),
+        "l'avis du Conseil.", a=r.valeur("bilan.objectifs.atteints"), ma=f.accord(d.atteints, "atteint", "atteints"),
+        p=r.valeur("bilan.objectifs.pas_atteints"), mp=f.accord(d.pas_atteints, "pas atteint", "pas atteints"),
+        i=r.valeur("bilan.objectifs.incertains"), mi=f.accord(d.incertains, "incertain", "incertains"),
+        n=r.valeur("bilan.objectifs.non_mesurables"),
+        mn=f.accord(d.non_mesurables, "non mesurable", "non mesurables")),
         tab, rendu.texte("Les rapports sources :"), liens]
 
 
