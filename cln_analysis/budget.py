@@ -256,6 +256,8 @@ def sources(r, annee: int, donnees: str, budget_primitif: str, lignes: str | Non
     lues = budget_lignes.lire_lignes(chemin_l)
     r.entree(chemin_l, "Lignes budgétaires (format SCDL « Budget »)", lues.description,
              ressource="budget_lignes_exemple")
+    if budget_lignes.est_exemple(lues):  # the example under another name or saved by Excel: fictitious still
+        r.marquer_fictif("budget_lignes_exemple")
     regles = budget_lignes.lire_perimetre(chemin_p)
     r.entree(chemin_p, "Périmètre du budget numérique (une règle par ligne)")
     res = budget_lignes.calculer(lues, regles, annee)

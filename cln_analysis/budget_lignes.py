@@ -89,15 +89,15 @@ class Lignes:
 
 
 def _lire_table(chemin: Path, attendues: list[str]
-                ) -> tuple[list[str], pd.DataFrame, str, str, dict[int, tuple[np.ndarray, np.ndarray]]]:
-    """(header, body, description, decimal rule, the distinct values of the columns the reading layer split) of a
-    CSV or .xlsx file, opened by the reading layer under the budget lines' own size limit; `ligne` numbers the
-    file's lines."""
+                ) -> tuple[list[str], pd.DataFrame, str, str, dict[int, tuple[np.ndarray, np.ndarray]], bool]:
+    """(header, body, description, decimal rule, the distinct values of the columns the reading layer split,
+    whether it is a workbook) of a CSV or .xlsx file, opened by the reading layer under the budget lines' own size
+    limit; `ligne` numbers the file's lines."""
     fmt = lecture.Format(taille_max=TAILLE_MAX, colonnes_attendues=tuple(attendues + [a.lower() for a in attendues]),
                          colonnaire=True)
     tableau = lecture.ouvrir(chemin, fmt)
     body = tableau.cellules().reset_index()  # `ligne` first, then the cells 0…n-1
-    return tableau.entete, body, tableau.description(), tableau.decimale, tableau.distinctes
+    return tableau.entete, body, tableau.description(), tableau.decimale, tableau.distinctes, tableau.format == "xlsx"
 
 
 def _distinctes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -167,11 +167,16 @@ def _nombre(texte: str, virgule: bool, milliers_ambigus: bool) -> float:
     return x if abs(x) <= donnees.NOMBRE_MAX else None
 
 
-def _nombre_colonne(codes: np.ndarray, valeurs: np.ndarray, decimale: str) -> tuple[np.ndarray, np.ndarray, str]:
+def _nombre_colonne(codes: np.ndarray, valeurs: np.ndarray, decimale: str, classeur: bool = False
+                    ) -> tuple[np.ndarray, np.ndarray, str]:
     """(values, bad mask, advice) of an amount column: a decimal point as the schema writes it, a decimal comma as
-    Excel saves it (`;` files); a point in a decimal-comma column, or « 1.234 » in a `;` file, is ambiguous."""
+    Excel saves it (`;` files); a point in a decimal-comma column, or « 1.234 » in a `;` file, is ambiguous. In a
+    workbook (`classeur`) a bad amount is a cell of text: the advice says to type a number, as Excel takes it."""
     virgule = decimale == "," and any("," in v for v in valeurs)
-    if virgule:
+    if classeur:
+        conseil = ("saisissez le montant comme un nombre dans la cellule (3,5 dans un Excel en français), sans "
+                   "texte, espace ni symbole")
+    elif virgule:
         conseil = "écrivez la décimale avec une virgule (3,5), sans séparateur de milliers"
     elif decimale == ",":
         conseil = ("un point suivi de trois chiffres peut séparer les milliers : écrivez la décimale avec une "
@@ -185,7 +190,7 @@ def _nombre_colonne(codes: np.ndarray, valeurs: np.ndarray, decimale: str) -> tu
 
 
 def valider_schema(table: pd.DataFrame, nom: str, decimale: str,
-                   distinctes: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+                   distinctes: dict[str, tuple[np.ndarray, np.ndarray]] | None = None, classeur: bool = False
                    ) -> tuple[pd.DataFrame, list[Probleme]]:
     """Every cell checked against the SCDL schema, column by column, once per distinct value (types, enums,
     required, pattern, lengths); amounts become floats (NaN when empty), the year an integer, enums lower case.
@@ -211,7 +216,7 @@ def valider_schema(table: pd.DataFrame, nom: str, decimale: str,
         if c.get("required") and vide.any():
             signaler(vide, col, nom_champ, "cellule vide dans une colonne obligatoire du schéma SCDL")
         if champ["type"] == "number":
-            nombres, mauvais, conseil = _nombre_colonne(codes, valeurs, decimale)
+            nombres, mauvais, conseil = _nombre_colonne(codes, valeurs, decimale, classeur)
             signaler(mauvais, col, nom_champ, lambda v: f"« {v} » n'est pas un montant lisible", conseil)
             out[nom_champ] = nombres
             continue
@@ -253,7 +258,7 @@ def lire_lignes(chemin: str | Path) -> Lignes:
     chemin = Path(chemin)
     nom = config.display_path(chemin)
     noms = {n.upper(): n for n in champs()}
-    header, body, description, decimale, lues = _lire_table(chemin, list(champs()))
+    header, body, description, decimale, lues, classeur = _lire_table(chemin, list(champs()))
     canon = [_nom_canonique(h, noms) for h in header]
     vus: dict[str, int] = {}
     problemes = []
@@ -272,7 +277,7 @@ def lire_lignes(chemin: str | Path) -> Lignes:
     body, distinctes = _nettoyer(body, {canon[j]: d for j, d in lues.items()})
     if body.empty:
         raise ErreurDonnees(Probleme(nom, "aucune ligne budgétaire sous l'en-tête"))
-    table, problemes = valider_schema(body, nom, decimale, distinctes)
+    table, problemes = valider_schema(body, nom, decimale, distinctes, classeur)
     _refuser(problemes)
     for n in champs():  # optional columns absent from the file: empty
         if n not in table:
@@ -284,6 +289,16 @@ def lire_lignes(chemin: str | Path) -> Lignes:
 
 
 # --------------------------------------------------------------------------- rules of the lines
+
+
+#: The SIRET of the shipped fictitious example (tools/generer_budget_lignes_exemple.py): no establishment has it
+#: (INSEE never gives SIREN 000 000 000), so lines that carry it are that example, whatever their file.
+SIRET_EXEMPLE = "00000000000000"
+
+
+def est_exemple(lignes: Lignes) -> bool:
+    """The lines are the project's invented example (its SIRET), not a city's accounts."""
+    return bool(len(lignes.table)) and (lignes.table["BGT_SIRET"] == SIRET_EXEMPLE).all()
 
 
 def verifier(lignes: Lignes, annee: int) -> None:

@@ -95,10 +95,16 @@ class Rapport:
         inputs (`entrees_fictives` in rapports.toml), e.g. the trial example read in place of the call file; its
         text is the resource's `banniere`, else the report's."""
         for nom in self.definition.fictifs:
-            res = donnees.ressource(nom)
-            if path.resolve() == config.raw_file(res["path"]).resolve():
-                self.fictif = True
-                self.texte_fictif = res.get("banniere") or self.texte_fictif or self.definition.banniere
+            if path.resolve() == config.raw_file(donnees.ressource(nom)["path"]).resolve():
+                self.marquer_fictif(nom)
+
+    def marquer_fictif(self, ressource: str) -> None:
+        """The « Données fictives » banner of the declared fictitious input `ressource`, for a file that is that
+        example by its content, wherever it lies and however it was saved (the budget lines' example, saved as
+        .xlsx by the officer: its SIRET is the example's)."""
+        res = donnees.ressource(ressource)
+        self.fictif = True
+        self.texte_fictif = res.get("banniere") or self.texte_fictif or self.definition.banniere
 
     # ------------------------------------------------------------------ outputs
     def chiffre(self, figure_id: str, label: str, value: float, unit: str, formula: str,

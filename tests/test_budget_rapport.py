@@ -239,3 +239,44 @@ def test_the_lines_tables_leave_the_downloads_with_the_lines_and_a_file_put_ther
         f"attention : reports/donnees/{n} n'a été produit par aucune exécution et serait publié avec le site ; "
         "déplacez-le hors de reports/ (un fichier de réponses se range dans donnees_personnelles/)."
         for n in sorted(["budget-notes-a-moi.csv", edite.name])]
+
+
+def _en_classeur(source: Path, cible: Path, siret: str | None = None) -> Path:
+    """The lines as Excel saves them: a workbook, amounts as numbers; `siret` in place of the example's."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    with open(source, encoding="utf-8") as fh:
+        for i, ligne in enumerate(csv.reader(fh)):
+            if i and siret:
+                ligne = [siret if v == "00000000000000" else v for v in ligne]
+            ws.append([float(v) if i and re.fullmatch(r"-?\d+(\.\d+)?", v) and len(v) < 14 else v for v in ligne])
+    wb.save(cible)
+    return cible
+
+
+def test_the_example_saved_by_excel_elsewhere_is_still_said_to_be_invented(tmp_path):
+    """The shipped example, saved as .xlsx outside data/raw/, is still the invented example (its SIRET, which no
+    establishment has): the page carries the « Données fictives » banner; the same lines under a real SIRET do not."""
+    root = copier_depot(tmp_path / "depot", rapports=["budget"])
+    for siret, fictif in ((None, True), ("21590512000017", False)):
+        classeur = _en_classeur(root / EXEMPLE, tmp_path / f"lignes-{fictif}.xlsx", siret)
+        res = cli(root, "run", "budget", "--essai", "-p", f"lignes={classeur}")
+        assert res.returncode == 0, res.stdout + res.stderr
+        page = texte_visible((root / "reports/budget.html").read_text(encoding="utf-8"))
+        assert ("Données fictives" in page) is fictif, siret
+        assert ("seuls les totaux" in page) is fictif  # the example's own banner, not the report's
+
+
+def test_a_text_amount_in_a_workbook_is_refused_with_advice_for_excel(tmp_path):
+    root = copier_depot(tmp_path / "depot", rapports=["budget"])
+    classeur = _en_classeur(root / EXEMPLE, tmp_path / "lignes.xlsx")
+    wb = openpyxl.load_workbook(classeur)
+    ws = wb.active
+    col = [c.value for c in ws[1]].index("BGT_MTREAL") + 1
+    ws.cell(row=7, column=col, value="12,3.4")  # typed as text
+    wb.save(classeur)
+    res = cli(root, "run", "budget", "--essai", "-p", f"lignes={classeur}")
+    assert res.returncode == 1
+    assert "lignes.xlsx, ligne 7, colonne « BGT_MTREAL »" in res.stderr
+    assert "saisissez le montant comme un nombre dans la cellule (3,5 dans un Excel en français)" in res.stderr
+    assert "(3.5)" not in res.stderr  # the advice for a CSV file, which a French Excel would not take

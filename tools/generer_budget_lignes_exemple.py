@@ -20,9 +20,11 @@ import io
 import random
 from pathlib import Path
 
+from cln_analysis import budget_lignes
+
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 GRAINE = 20260131
-SIRET = "00000000000000"  # fictitious on purpose: no real establishment has it
+SIRET = budget_lignes.SIRET_EXEMPLE  # fictitious on purpose: no establishment has it (the reports then say so)
 NOM = "Ville fictive (exemple de l'outil cln-analysis)"
 
 COLONNES = ["BGT_NATDEC", "BGT_ANNEE", "BGT_SIRET", "BGT_NOM", "BGT_CONTNAT", "BGT_CONTNAT_LABEL", "BGT_NATURE",
