@@ -215,10 +215,14 @@ def test_goals_verdicts(tmp_path):
                           "64,3\u00a0%")  # 70 / 280 and 180 / 280
     none = appels.verdicts(appels.annuel(donnees.charger("appels_standard")), ref, 1.0, 15, 10, 1 / 3)
     assert none["verdict"].tolist() == [
-        "non mesurable : la colonne « appels_callbot » manque",
-        "non mesurable : la colonne « attente_moyenne_s » manque",
-        "non mesurable : la colonne « resolus_callbot » manque",
-        "non mesurable : la colonne « appels_hors_horaires » manque",
+        "non mesurable : le fichier des appels ne donne pas les appels pris par le callbot "
+        "(colonne « appels_callbot »)",
+        "non mesurable : le fichier des appels ne donne pas l'attente moyenne des appels répondus par un agent "
+        "(colonne « attente_moyenne_s »)",
+        "non mesurable : le fichier des appels ne donne pas les appels terminés par le callbot sans aucun agent "
+        "(colonne « resolus_callbot »)",
+        "non mesurable : le fichier des appels ne donne pas les appels reçus hors des heures d'ouverture "
+        "(colonne « appels_hors_horaires »)",
     ]
 
 

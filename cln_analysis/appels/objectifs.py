@@ -41,8 +41,18 @@ def ecart_objectif(
 ATTEINT, PAS_ATTEINT = "atteint", "pas atteint"
 
 
+#: What a goal lacks, in words a council member reads, for each column of the calls file it is measured from.
+CE_QUI_MANQUE = {
+    "appels_callbot": "les appels pris par le callbot",
+    "resolus_callbot": "les appels terminés par le callbot sans aucun agent",
+    "appels_hors_horaires": "les appels reçus hors des heures d'ouverture",
+    "attente_moyenne_s": "l'attente moyenne des appels répondus par un agent",
+}
+
+
 def _manque(colonne: str) -> str:
-    return f"non mesurable : la colonne « {colonne} » manque"
+    """« non mesurable », what is missing in words, then the column the officer would add (in parentheses)."""
+    return f"non mesurable : le fichier des appels ne donne pas {CE_QUI_MANQUE[colonne]} (colonne « {colonne} »)"
 
 
 def _but(objectif: str, reference: str, manque: str | None, mesure: Callable[[], str], atteint: Callable[[], bool]):

@@ -211,7 +211,8 @@ def manques(r: Rapport, b: Bilan, s: Sources, fi: pd.DataFrame) -> list[Html]:
     nm = bilan.non_mesurables(b.indicateurs)
     if nm:
         out += [rendu.texte("Indicateurs non mesurables dans cette exécution :"),
-                rendu.liste(f"{i.question} ({i.figure_id}) : {_manque(i, s)}" for i in nm)]
+                # named by what it measures (a question may have two), not by its figure id (the audit's table has it)
+                rendu.liste(f"{i.question} — {i.libelle or i.figure_id} : {_manque(i, s)}" for i in nm)]
     buts = s.tableau("appels", "objectifs")
     if buts is not None:
         manquants = buts[buts["verdict"].str.startswith("non mesurable")]
