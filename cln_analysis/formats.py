@@ -141,6 +141,15 @@ def evolution(ratio: float, decimales: int = 1) -> str:
     return ("+" if rounded > 0 else "\u2212") + text
 
 
+def ecart_euros(value: float, decimales: int = 0) -> str:
+    """`+5 320 €` / `−49 568 €` — a signed difference of amounts, with a true minus sign as `evolution` writes it
+    (none when it rounds to zero)."""
+    text = euros(abs(value), decimales)
+    if arrondi(value, decimales) == 0:
+        return euros(0, decimales)
+    return ("+" if value > 0 else "\u2212") + text
+
+
 def points(ratio_difference: float, decimales: int = 1) -> str:
     """A difference of two shares, in percentage points (`+7 points`; no sign when it rounds to zero)."""
     value = arrondi(ratio_difference, decimales, CENT)

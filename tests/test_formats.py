@@ -35,6 +35,14 @@ def test_evolution_uses_true_minus_sign():
     assert f.evolution(0.05).startswith("+5,0")
 
 
+def test_signed_differences_of_amounts_use_a_true_minus_sign():
+    assert f.ecart_euros(-49568) == f"\u221249{NNBSP}568{NBSP}€"
+    assert f.ecart_euros(5320.4) == f"+5{NNBSP}320{NBSP}€"
+    assert f.ecart_euros(-0.4) == f"0{NBSP}€" and f.ecart_euros(0.004, 2) == f"0,00{NBSP}€"  # rounds to zero: no sign
+    assert f.ecart_euros(-12.345, 2) == f"\u221212,35{NBSP}€"  # half away from zero, as every amount
+    assert f.points(-0.0123) == f"\u22121,2{NBSP}point" and f.points(0.025) == f"+2,5{NBSP}points"
+
+
 def test_date_longue_in_french():
     assert f.date_longue(dt.date(2026, 1, 31)) == "31 janvier 2026"
     # the first of the month is written « 1er » (Lexique des règles typographiques de l'Imprimerie nationale)

@@ -247,7 +247,7 @@ def evolution(r: Rapport, annee: int, src: budget.Sources) -> list[Html]:
     evo = None if res is None else budget_lignes.evolution(res)
     if evo is None:
         return []
-    points = {"ecart": lambda v: f.nombre(v * 100, 1) + (" points" if abs(v * 100) >= 2 else " point")}
+    points = {"ecart": f.points}  # signed, with a true minus sign, as every change the pages show
     parts_evo = evo.assign(quoi=[q.split(".")[1] for q in evo["quoi"]]).rename(
         columns={"quoi": "section", "annee": "annee_courante"})
     cats = budget_lignes.evolution_categories(res, src.lignes, src.perimetre)
@@ -260,8 +260,10 @@ def evolution(r: Rapport, annee: int, src: budget.Sources) -> list[Html]:
                   formats={"precedente": f.pourcentage, "annee_courante": f.pourcentage} | points,
                   libelles={"precedente": str(annee - 1), "annee_courante": str(annee), "ecart": "Écart"}),
         r.tableau("evolution_categories", cats, f"Budget numérique mandaté par catégorie, {annee - 1} et {annee}",
-                  formats={"precedente": f.euros, "annee_courante": f.euros, "ecart": f.euros},
-                  libelles={"precedente": str(annee - 1), "annee_courante": str(annee), "ecart": "Écart"})]
+                  formats={"precedente": f.euros, "annee_courante": f.euros, "ecart": f.ecart_euros},
+                  libelles={"precedente": str(annee - 1), "annee_courante": str(annee), "ecart": "Écart"},
+                  note="Montants arrondis à l'euro ; l'écart est celui des montants au centime, arrondi à son tour "
+                       "(il peut différer d'un euro de l'écart des deux montants affichés).")]
 
 
 def hypotheses_lignes(src: budget.Sources) -> list[str]:
