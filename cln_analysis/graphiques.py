@@ -316,14 +316,16 @@ def barres_divergentes(
 ):
     """Diverging stacked bars: levels 0–1 to the left, 2 split across the axis, 3–4 to the right;
     `parts[i]` are the shares of levels 0…4 among the answers of row i. Each row is titled above its bar, with
-    its abstentions (« NSPP : 2 »), so that the bars take the whole width, a phone's too; a segment is labelled
+    its abstentions (« 2 abstentions », as the tables name them), so that the bars take the whole width, a phone's
+    too; a segment is labelled
     when the label fits inside it (the table below the chart gives every count): with its share, or with
     `etiquettes[i][k]` when given (a row with few answers is labelled with its counts, as its table says it)."""
     n = len(libelles)
     fig, ax = figure(hauteur=max(3.4, 0.95 * n + 1.8))
     ys = list(range(n))[::-1]
     for i, (y, p, a, nom) in enumerate(zip(ys, parts, abstentions, libelles, strict=False)):
-        titre_ligne = textwrap.fill(f"{nom} · NSPP\u00a0: {formats.entier(a)}", 42, break_long_words=False)
+        abst = formats.pluriel(a, "abstention", "abstentions").replace(" ", "\u00a0")  # « 0 abstention » kept whole
+        titre_ligne = textwrap.fill(f"{nom} · {abst}", 42, break_long_words=False)
         ax.text(-1, y + 0.3, titre_ligne, ha="left", va="bottom", fontsize=11.5, linespacing=1.1)
         left = -(p[0] + p[1] + p[2] / 2)
         for k, w in enumerate(p[:5]):

@@ -100,3 +100,13 @@ def test_a_share_label_stands_clear_of_its_whisker_at_any_width():
             fin = ax.transData.transform((h, y))[0]  # the whisker's right end, in pixels
             ecart_points = (texte.get_window_extent().x0 - fin) * 72 / fig.dpi
             assert ecart_points >= 5.9, (largeur, texte.get_text(), ecart_points)
+
+
+def test_a_diverging_row_names_its_abstentions_as_the_tables_do():
+    noms = ["0 Absent", "1 Insuffisant", "2 Acceptable", "3 Satisfaisant", "4 Exemplaire"]
+    fig = graphiques.barres_divergentes(["Usage", "Cohérence, stratégie de territoire"],
+                                        [[0.2] * 5, [0.2] * 5], [0, 2], noms)
+    titres = [t.get_text() for t in fig.axes[0].texts if "·" in t.get_text()]
+    # « 0 abstention »: zero takes the singular in French; a long title wraps (42 characters a line), the number
+    # never parted from its word
+    assert titres == ["Usage · 0\u00a0abstention", "Cohérence, stratégie de territoire ·\n2\u00a0abstentions"]

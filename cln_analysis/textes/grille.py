@@ -89,8 +89,10 @@ def repartition(r: Rapport, a: grille.Avis, lib: Libelles, seuil: int) -> list[H
         etiquettes = [[f.entier(pub.loc[c, f"note_{k}"]) if e else f.pourcentage(p, 0)
                        for k, p in zip(grille.NIVEAUX, ps, strict=True)]
                       for c, ps, e in zip(a.publies, parts, en_effectifs, strict=True)]
-        fig = graphiques.barres_divergentes([titres[c] for c in a.publies], parts, list(pub["abstentions"]), noms,
-                                            etiquettes)
+        # a row labelled with counts says so in its title (its numbers would read as shares on the axis)
+        fig = graphiques.barres_divergentes([titres[c] + (" · en nombre de notes" if e else "")
+                                             for c, e in zip(a.publies, en_effectifs, strict=True)],
+                                            parts, list(pub["abstentions"]), noms, etiquettes)
         alt = ("Diagramme en barres divergentes : pour chaque critère, la part des notes 0 et 1 à gauche, 2 au centre, "
                "3 et 4 à droite (en nombre de notes sous " + f.entier(grille.SEUIL_POURCENTAGES) + " réponses). "
                + " ; ".join(
