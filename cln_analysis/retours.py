@@ -110,8 +110,9 @@ COLONNES = {
     "reponses_donnees": Colonne("Réponses données", f.entier),
     "part": Colonne("Part", _pourcentage),
     "part_oui": Colonne("Part de « oui »", _pourcentage),
-    "ic_bas": Colonne("Intervalle à 95 % : de", f.borne_basse),  # outward, as the prose prints it
-    "ic_haut": Colonne("à", f.borne_haute),
+    # each bound titled whole: a phone shows a row as a list, where « à » alone said nothing
+    "ic_bas": Colonne("Intervalle à 95 %, borne basse", f.borne_basse),  # outward, as the prose prints it
+    "ic_haut": Colonne("Intervalle à 95 %, borne haute", f.borne_haute),
 }
 
 #: Headline shares whose interval is also a figure of figures.csv.
