@@ -16,7 +16,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import cli, copier_depot
+from conftest import REPO, cli, copier_depot
 from texte_visible import texte_visible
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("budget_lignes")]
@@ -214,33 +214,6 @@ def test_every_digital_line_of_a_large_file_is_on_the_audit_page(tmp_path):
     assert "Les lignes du budget numérique" not in (root / "reports/budget.html").read_text(encoding="utf-8")
 
 
-def test_the_lines_tables_leave_the_downloads_with_the_lines_and_a_file_put_there_by_hand_stays(tmp_path):
-    """Once `lignes` is reset, the next run removes the breakdowns' CSV files it had written in reports/donnees/
-    (they are no longer the report's, and would be published); a file put there by hand, or a written one edited
-    since, is kept and reported, never removed."""
-    root = copier_depot(tmp_path, rapports=["budget"])
-    assert cli(root, "run", "budget", "-p", f"lignes={EXEMPLE}").returncode == 0
-    donnees = root / "reports" / "donnees"
-    avec_lignes = {p.name for p in donnees.glob("budget-*.csv")}
-    traites = root / "data/processed/budget"
-    assert avec_lignes == {f"budget-{p.name}" for p in traites.glob("*.csv")}
-    assert "budget-sites_applications.csv" in avec_lignes
-    (donnees / "budget-notes-a-moi.csv").write_text("mes notes\n", encoding="utf-8")  # put there by hand
-    edite = donnees / "budget-regles.csv"  # a lines table, edited by hand since it was written
-    edite.write_text(edite.read_text(encoding="utf-8") + "ajout à la main\n", encoding="utf-8")
-    assert cli(root, "parametres", "--reinitialiser", "budget").returncode == 0
-    res = cli(root, "run", "budget")
-    assert res.returncode == 0, res.stdout + res.stderr
-    produits = {f"budget-{p.name}" for p in traites.glob("*.csv")}  # the totals path's tables
-    assert produits < avec_lignes and edite.name not in produits and "budget-sites_applications.csv" not in produits
-    restes = {p.name for p in donnees.glob("budget-*.csv")}
-    assert restes == produits | {"budget-notes-a-moi.csv", edite.name}
-    assert [l for l in res.stderr.splitlines() if "n'a été produit par aucune exécution" in l] == [
-        f"attention : reports/donnees/{n} n'a été produit par aucune exécution et serait publié avec le site ; "
-        "déplacez-le hors de reports/ (un fichier de réponses se range dans donnees_personnelles/)."
-        for n in sorted(["budget-notes-a-moi.csv", edite.name])]
-
-
 def _en_classeur(source: Path, cible: Path, siret: str | None = None) -> Path:
     """The lines as Excel saves them: a workbook, amounts as numbers; `siret` in place of the example's."""
     wb = openpyxl.Workbook()
@@ -256,27 +229,32 @@ def _en_classeur(source: Path, cible: Path, siret: str | None = None) -> Path:
 
 def test_the_example_saved_by_excel_elsewhere_is_still_said_to_be_invented(tmp_path):
     """The shipped example, saved as .xlsx outside data/raw/, is still the invented example (its SIRET, which no
-    establishment has): the page carries the « Données fictives » banner; the same lines under a real SIRET do not."""
-    root = copier_depot(tmp_path / "depot", rapports=["budget"])
+    establishment has): the report is marked fictitious, with the example's own banner; the same lines under a
+    real-looking SIRET are not (read in this process, as the kernel does: `budget.sources`)."""
+    from cln_analysis import budget
+    from cln_analysis.rapport import Rapport
+
     for siret, fictif in ((None, True), ("21590512000017", False)):
-        classeur = _en_classeur(root / EXEMPLE, tmp_path / f"lignes-{fictif}.xlsx", siret)
-        res = cli(root, "run", "budget", "--essai", "-p", f"lignes={classeur}")
-        assert res.returncode == 0, res.stdout + res.stderr
-        page = texte_visible((root / "reports/budget.html").read_text(encoding="utf-8"))
-        assert ("Données fictives" in page) is fictif, siret
-        assert ("seuls les totaux" in page) is fictif  # the example's own banner, not the report's
+        classeur = _en_classeur(REPO / EXEMPLE, tmp_path / f"lignes-{fictif}.xlsx", siret)
+        r = Rapport("budget", lignes=str(classeur))
+        budget.sources(r, 2025, "data/raw/budget_mandate.csv", "data/raw/budget_primitif.csv", str(classeur))
+        assert r.fictif is fictif, siret
+        assert ("seuls les totaux" in (r.texte_fictif or "")) is fictif  # the example's banner, not the report's
 
 
 def test_a_text_amount_in_a_workbook_is_refused_with_advice_for_excel(tmp_path):
-    root = copier_depot(tmp_path / "depot", rapports=["budget"])
-    classeur = _en_classeur(root / EXEMPLE, tmp_path / "lignes.xlsx")
+    from cln_analysis import budget_lignes
+    from cln_analysis.erreurs import ErreurDonnees
+
+    classeur = _en_classeur(REPO / EXEMPLE, tmp_path / "lignes.xlsx")
     wb = openpyxl.load_workbook(classeur)
     ws = wb.active
     col = [c.value for c in ws[1]].index("BGT_MTREAL") + 1
     ws.cell(row=7, column=col, value="12,3.4")  # typed as text
     wb.save(classeur)
-    res = cli(root, "run", "budget", "--essai", "-p", f"lignes={classeur}")
-    assert res.returncode == 1
-    assert "lignes.xlsx, ligne 7, colonne « BGT_MTREAL »" in res.stderr
-    assert "saisissez le montant comme un nombre dans la cellule (3,5 dans un Excel en français)" in res.stderr
-    assert "(3.5)" not in res.stderr  # the advice for a CSV file, which a French Excel would not take
+    with pytest.raises(ErreurDonnees) as refus:
+        budget_lignes.lire_lignes(classeur)
+    message = str(refus.value)
+    assert "lignes.xlsx, ligne 7, colonne « BGT_MTREAL »" in message
+    assert "saisissez le montant comme un nombre dans la cellule (3,5 dans un Excel en français)" in message
+    assert "(3.5)" not in message  # the advice for a CSV file, which a French Excel would not take

@@ -8,6 +8,7 @@ unzipped) and the terminal output are searched for them.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 import signal
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import cli, cli_processus
+from conftest import cli, cli_processus, copier_depot
 from test_balayage import classeur_liste_deroulante
 from texte_visible import texte_visible
 
@@ -62,6 +63,38 @@ def _sans_secret(textes: dict[str, str]) -> None:
     for nom, texte in textes.items():
         for s in SECRETS:
             assert s.casefold() not in texte.casefold(), (nom, s)
+
+
+def test_une_table_qu_aucun_rapport_ne_fait_plus_quitte_les_telechargements_un_fichier_depose_reste(tmp_path):
+    """A table a report no longer makes (the budget lines' breakdowns once `lignes` is reset) leaves
+    reports/donnees/ with the next writing of the site, recognised by the name and SHA-256 the last one wrote; a
+    file put there by hand, or a written one edited since, is kept and reported, never removed."""
+    root = copier_depot(tmp_path)
+    traites, donnees = root / "data/processed/budget", root / "reports/donnees"
+    quand = dt.datetime(2026, 12, 1, 9, 0)
+    for nom in ("par_categorie.csv", "regles.csv"):  # as a run with lines leaves them
+        (traites / nom).write_text("categorie,montant\nsi,1\n", encoding="utf-8")
+    with config.racine(root):
+        publication.ecrire_site({}, quand)
+        assert {"budget-par_categorie.csv", "budget-regles.csv"} <= {p.name for p in donnees.iterdir()}
+        ecrit = json.loads(config.DOWNLOADS_MANIFEST.read_text(encoding="utf-8"))
+        assert ecrit["budget-regles.csv"] == fichiers.sha256(donnees / "budget-regles.csv")
+        for nom in ("par_categorie.csv", "regles.csv"):  # the next run, without lines, makes neither
+            (traites / nom).unlink()
+        (donnees / "budget-notes-a-moi.csv").write_text("mes notes\n", encoding="utf-8")  # put there by hand
+        with open(donnees / "budget-regles.csv", "a", encoding="utf-8") as fh:  # edited since it was written
+            fh.write("ajout à la main\n")
+        publication.ecrire_site({}, quand)
+        restes = {p.name for p in donnees.glob("budget-*.csv")}
+        assert restes == {f"budget-{p.name}" for p in traites.glob("*.csv")} | {"budget-notes-a-moi.csv",
+                                                                             "budget-regles.csv"}
+        assert "budget-notes-a-moi.csv" not in json.loads(config.DOWNLOADS_MANIFEST.read_text(encoding="utf-8"))
+        assert publication.messages_etrangers() == [
+            f"attention : reports/donnees/{n} n'a été produit par aucune exécution et serait publié avec le site ; "
+            "déplacez-le hors de reports/ (un fichier de réponses se range dans donnees_personnelles/)."
+            for n in ("budget-notes-a-moi.csv", "budget-regles.csv")]
+        publication.ecrire_site({}, quand)  # kept again: a file kept is never taken for one a run wrote
+        assert {"budget-notes-a-moi.csv", "budget-regles.csv"} <= {p.name for p in donnees.iterdir()}
 
 
 def test_cas_des_habitants_du_dossier_personnel_et_des_fichiers_etrangers(depot_copie, tmp_path_factory):
