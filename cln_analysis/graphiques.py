@@ -326,7 +326,7 @@ def barres_divergentes(
     for i, (y, p, a, nom) in enumerate(zip(ys, parts, abstentions, libelles, strict=False)):
         abst = formats.pluriel(a, "abstention", "abstentions").replace(" ", "\u00a0")  # « 0 abstention » kept whole
         titre_ligne = textwrap.fill(f"{nom} · {abst}", 42, break_long_words=False)
-        ax.text(-1, y + 0.3, titre_ligne, ha="left", va="bottom", fontsize=11.5, linespacing=1.1)
+        ax.text(-1, y + 0.3, titre_ligne, ha="left", va="bottom", fontsize=11.5, linespacing=1.3)  # lines apart
         left = -(p[0] + p[1] + p[2] / 2)
         for k, w in enumerate(p[:5]):
             if w > 0:
