@@ -275,6 +275,11 @@ def lire_lignes(chemin: str | Path) -> Lignes:
     _refuser(problemes)
     body = body.rename(columns={i: c for i, c in enumerate(canon)})
     body, distinctes = _nettoyer(body, {canon[j]: d for j, d in lues.items()})
+    if classeur and "BGT_SIRET" in distinctes:  # Excel keeps a SIRET typed as a number: its leading zeros are lost
+        codes, valeurs = distinctes["BGT_SIRET"]
+        valeurs = np.array([v.zfill(14) if v.isdigit() and len(v) < 14 else v for v in valeurs], dtype=object)
+        distinctes["BGT_SIRET"] = (codes, valeurs)
+        body["BGT_SIRET"] = valeurs[codes] if len(valeurs) else body["BGT_SIRET"]
     if body.empty:
         raise ErreurDonnees(Probleme(nom, "aucune ligne budgétaire sous l'en-tête"))
     table, problemes = valider_schema(body, nom, decimale, distinctes, classeur)

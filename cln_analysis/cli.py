@@ -266,8 +266,9 @@ def _parametres_locaux(args) -> int:
         for i in args.reinitialiser:
             print(f"{i} : revenu aux valeurs livrées" if i in avaient else f"{i} : déjà sur les valeurs livrées")
         if avaient:  # the pages still show the inputs they were published with, until the next run
-            print(f"Ses pages montrent encore les anciennes valeurs : republiez avec « cln-analysis run "
-                  f"{' '.join(i for i in args.reinitialiser if i in avaient)} ».")
+            ids = [i for i in args.reinitialiser if i in avaient]
+            print(f"{'Ses' if len(ids) == 1 else 'Leurs'} pages montrent encore les anciennes valeurs : republiez "
+                  f"avec « cln-analysis run {' '.join(ids)} ».")
         return 0
     enregistres = parametres.lire_locaux()
     if not enregistres:

@@ -82,7 +82,8 @@ def _message_echec(exc: BaseException, collecteur: balayage.Collecteur | None = 
 
 def _sorties(rapports: Iterable[catalogue.DefinitionRapport]) -> list[Path]:
     """Every existing file a run of `rapports` rewrites (the index and figures.csv included)."""
-    out = [config.FIGURES_CSV, config.INDEX_HTML, config.STATE_FILE, *sorted(config.DOWNLOADS_DIR.glob("*"))]
+    out = [config.FIGURES_CSV, config.INDEX_HTML, config.STATE_FILE, config.DOWNLOADS_MANIFEST,
+           *sorted(p for p in config.DOWNLOADS_DIR.rglob("*") if p.is_file())]
     for r in rapports:
         out += [r.page, r.page_audit, r.notebook_execute, *sorted(r.dossier_tableaux.glob("*"))]
     return out

@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import __version__, balayage, catalogue, config, exports, figures_csv, formats, typographie
-from .fichiers import Lot, ecrire_atomique, remplacer_dossier, sha256
+from .fichiers import Lot, ecrire_atomique, sha256
 from .sorties import MIME, EtatRapport, FormeInvalide, Publie, Sorties
 
 FIGURES_TELECHARGEMENT = "figures.csv"
@@ -324,7 +324,7 @@ def _telechargements_ecrits() -> dict[str, str]:
     then removed with the folder's rewrite, where a file put there by hand is kept and reported."""
     try:
         lus = json.loads(config.DOWNLOADS_MANIFEST.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # unreadable, not JSON, nested beyond the parser: no record
         return {}
     return {str(k): str(v) for k, v in lus.items()} if isinstance(lus, dict) else {}
 
@@ -354,16 +354,19 @@ def ecrire_site(etat: dict[str, EtatRapport], quand: dt.datetime) -> None:
     ecrits = {nom: sha256(c.encode("utf-8") if isinstance(c, str) else c) for nom, c in downloads.items()}
     avant = _telechargements_ecrits()
     for p in fichiers_etrangers():  # a file no run made is reported, never removed silently with the folder
-        if p.parent == config.DOWNLOADS_DIR and p.name not in downloads and p.is_file():
+        nom = p.relative_to(config.DOWNLOADS_DIR).as_posix() if config.DOWNLOADS_DIR in p.parents else None
+        if nom is not None and nom not in downloads and p.is_file():  # a subfolder's files too (archives/…)
             contenu = p.read_bytes()
-            if avant.get(p.name) != sha256(contenu):  # not a table an earlier run wrote, as it wrote it
-                downloads[p.name] = contenu
-    remplacer_dossier(config.DOWNLOADS_DIR, downloads)
-    ecrire_atomique(config.DOWNLOADS_MANIFEST, json.dumps(ecrits, indent=1, sort_keys=True))
+            if avant.get(nom) != sha256(contenu):  # not a table an earlier run wrote, as it wrote it
+                downloads[nom] = contenu
     figures = figures_csv.lire(downloads.get(FIGURES_TELECHARGEMENT, ""))
     tailles = {nom: taille_fichier(len(contenu.encode("utf-8") if isinstance(contenu, str) else contenu))
                for nom, contenu in downloads.items()}  # in bytes, as the file on disk
-    ecrire_atomique(config.INDEX_HTML, page_index(etat, figures, tables, quand, classeurs, tailles))
+    with Lot() as lot:  # the downloads, what was written there and the index that links them: all or nothing
+        lot.dossier(config.DOWNLOADS_DIR, downloads)
+        lot.fichier(config.DOWNLOADS_MANIFEST, json.dumps(ecrits, indent=1, sort_keys=True))
+        lot.fichier(config.INDEX_HTML, page_index(etat, figures, tables, quand, classeurs, tailles))
+        lot.valider()
 
 
 def _sans_chemin_local(message: str) -> str:

@@ -214,15 +214,17 @@ def test_every_digital_line_of_a_large_file_is_on_the_audit_page(tmp_path):
     assert "Les lignes du budget numérique" not in (root / "reports/budget.html").read_text(encoding="utf-8")
 
 
-def _en_classeur(source: Path, cible: Path, siret: str | None = None) -> Path:
-    """The lines as Excel saves them: a workbook, amounts as numbers; `siret` in place of the example's."""
+def _en_classeur(source: Path, cible: Path, siret: str | None = None, siret_nombre: bool = False) -> Path:
+    """The lines as Excel saves them: a workbook, amounts as numbers; `siret` in place of the example's;
+    `siret_nombre`: the SIRET typed as a number too (Excel then keeps 0 for 00000000000000)."""
     wb = openpyxl.Workbook()
     ws = wb.active
     with open(source, encoding="utf-8") as fh:
         for i, ligne in enumerate(csv.reader(fh)):
             if i and siret:
                 ligne = [siret if v == "00000000000000" else v for v in ligne]
-            ws.append([float(v) if i and re.fullmatch(r"-?\d+(\.\d+)?", v) and len(v) < 14 else v for v in ligne])
+            ws.append([float(v) if i and re.fullmatch(r"-?\d+(\.\d+)?", v) and len(v) < 14 else
+                       int(v) if i and siret_nombre and j == 2 else v for j, v in enumerate(ligne)])
     wb.save(cible)
     return cible
 
@@ -234,8 +236,8 @@ def test_the_example_saved_by_excel_elsewhere_is_still_said_to_be_invented(tmp_p
     from cln_analysis import budget
     from cln_analysis.rapport import Rapport
 
-    for siret, fictif in ((None, True), ("21590512000017", False)):
-        classeur = _en_classeur(REPO / EXEMPLE, tmp_path / f"lignes-{fictif}.xlsx", siret)
+    for siret, nombre, fictif in ((None, False, True), (None, True, True), ("21590512000017", True, False)):
+        classeur = _en_classeur(REPO / EXEMPLE, tmp_path / f"lignes-{fictif}-{nombre}.xlsx", siret, nombre)
         r = Rapport("budget", lignes=str(classeur))
         budget.sources(r, 2025, "data/raw/budget_mandate.csv", "data/raw/budget_primitif.csv", str(classeur))
         assert r.fictif is fictif, siret

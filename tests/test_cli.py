@@ -95,3 +95,14 @@ def test_a_name_several_reports_declare_and_a_vanished_recorded_file(depot):
             "« donnees » du rapport appels, n'existe plus.") in res.stderr
     assert "cln-analysis parametres --reinitialiser appels" in res.stderr
     assert list((depot / "reports").iterdir()) == []  # nothing ran, nothing written
+
+
+def test_resetting_two_reports_says_their_pages_wait_for_a_run(depot):
+    (depot / "parametres.local.toml").write_text('[budget]\npopulation = "90000"\n[cvs]\npopulation = "90000"\n',
+                                                 encoding="utf-8")
+    res = cli(depot, "parametres", "--reinitialiser", "budget", "cvs", "appels")
+    assert res.returncode == 0
+    assert res.stdout.splitlines() == [
+        "budget : revenu aux valeurs livrées", "cvs : revenu aux valeurs livrées",
+        "appels : déjà sur les valeurs livrées",
+        "Leurs pages montrent encore les anciennes valeurs : republiez avec « cln-analysis run budget cvs »."]

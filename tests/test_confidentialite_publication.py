@@ -82,6 +82,9 @@ def test_une_table_qu_aucun_rapport_ne_fait_plus_quitte_les_telechargements_un_f
         for nom in ("par_categorie.csv", "regles.csv"):  # the next run, without lines, makes neither
             (traites / nom).unlink()
         (donnees / "budget-notes-a-moi.csv").write_text("mes notes\n", encoding="utf-8")  # put there by hand
+        (donnees / "archives").mkdir()  # a folder of the officer's, holding a copy of a written table
+        (donnees / "archives" / "budget-par_categorie.csv").write_bytes((donnees / "budget-par_categorie.csv")
+                                                                        .read_bytes())
         with open(donnees / "budget-regles.csv", "a", encoding="utf-8") as fh:  # edited since it was written
             fh.write("ajout à la main\n")
         publication.ecrire_site({}, quand)
@@ -89,12 +92,22 @@ def test_une_table_qu_aucun_rapport_ne_fait_plus_quitte_les_telechargements_un_f
         assert restes == {f"budget-{p.name}" for p in traites.glob("*.csv")} | {"budget-notes-a-moi.csv",
                                                                              "budget-regles.csv"}
         assert "budget-notes-a-moi.csv" not in json.loads(config.DOWNLOADS_MANIFEST.read_text(encoding="utf-8"))
+        assert (donnees / "archives" / "budget-par_categorie.csv").is_file()  # its name is no written one's
         assert publication.messages_etrangers() == [
             f"attention : reports/donnees/{n} n'a été produit par aucune exécution et serait publié avec le site ; "
             "déplacez-le hors de reports/ (un fichier de réponses se range dans donnees_personnelles/)."
-            for n in ("budget-notes-a-moi.csv", "budget-regles.csv")]
+            for n in ("archives/budget-par_categorie.csv", "budget-notes-a-moi.csv", "budget-regles.csv")]
+        config.DOWNLOADS_MANIFEST.write_text("[" * 200_000, encoding="utf-8")  # nested beyond the JSON parser
         publication.ecrire_site({}, quand)  # kept again: a file kept is never taken for one a run wrote
-        assert {"budget-notes-a-moi.csv", "budget-regles.csv"} <= {p.name for p in donnees.iterdir()}
+        assert {"budget-notes-a-moi.csv", "budget-regles.csv", "archives"} <= {p.name for p in donnees.iterdir()}
+        # the record cannot be written (a folder in its place): nothing of the site changes, not even the index
+        avant = {p: p.read_bytes() for p in (root / "reports").rglob("*") if p.is_file()}
+        config.DOWNLOADS_MANIFEST.unlink()
+        config.DOWNLOADS_MANIFEST.mkdir()
+        (traites / "par_fonction.csv").write_text("fonction,montant\n020,1\n", encoding="utf-8")
+        with pytest.raises(fichiers.ErreurEcriture):
+            publication.ecrire_site({}, dt.datetime(2026, 12, 2, 9, 0))
+        assert {p: p.read_bytes() for p in (root / "reports").rglob("*") if p.is_file()} == avant
 
 
 def test_cas_des_habitants_du_dossier_personnel_et_des_fichiers_etrangers(depot_copie, tmp_path_factory):

@@ -90,7 +90,7 @@ def repartition(r: Rapport, a: grille.Avis, lib: Libelles, seuil: int) -> list[H
                        for k, p in zip(grille.NIVEAUX, ps, strict=True)]
                       for c, ps, e in zip(a.publies, parts, en_effectifs, strict=True)]
         # a row labelled with counts says so in its title (its numbers would read as shares on the axis)
-        fig = graphiques.barres_divergentes([titres[c] + (" · en nombre de notes" if e else "")
+        fig = graphiques.barres_divergentes([titres[c] + (" · en\u00a0nombre\u00a0de\u00a0notes" if e else "")
                                              for c, e in zip(a.publies, en_effectifs, strict=True)],
                                             parts, list(pub["abstentions"]), noms, etiquettes)
         alt = ("Diagramme en barres divergentes : pour chaque critère, la part des notes 0 et 1 à gauche, 2 au centre, "
