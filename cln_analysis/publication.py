@@ -318,6 +318,15 @@ def messages_etrangers() -> list[str]:
             for p in fichiers_etrangers()]
 
 
+def _nom_libre(p, pris) -> str:
+    """`budget-regles (modifié à la main).csv`, numbered when that name is taken too."""
+    for n in range(1, 1000):
+        nom = f"{p.stem} (modifié à la main{'' if n == 1 else f' {n}'}){p.suffix}"
+        if nom not in pris and not (p.parent / nom).exists():
+            return nom
+    raise ValueError(p.name)
+
+
 def _telechargements_ecrits() -> dict[str, str]:
     """{name: SHA-256} of the downloads the last run wrote in reports/donnees/ (`config.DOWNLOADS_MANIFEST`):
     a report's table that a later run no longer makes (the budget lines' breakdowns once `lignes` is reset) is
@@ -353,6 +362,11 @@ def ecrire_site(etat: dict[str, EtatRapport], quand: dt.datetime) -> None:
     # what this run writes there, as `Lot` writes it (a text in UTF-8)
     ecrits = {nom: sha256(c.encode("utf-8") if isinstance(c, str) else c) for nom, c in downloads.items()}
     avant = _telechargements_ecrits()
+    if avant:  # a download edited since the last run wrote it (saved from Excel in place): kept under another name,
+        for nom in list(ecrits):  # reported as a file no run made, and the report's table written in its place
+            p = config.DOWNLOADS_DIR / nom
+            if p.is_file() and sha256(p) not in (ecrits[nom], avant.get(nom)):
+                downloads[_nom_libre(p, downloads)] = p.read_bytes()
     for p in fichiers_etrangers():  # a file no run made is reported, never removed silently with the folder
         nom = p.relative_to(config.DOWNLOADS_DIR).as_posix() if config.DOWNLOADS_DIR in p.parents else None
         if nom is not None and nom not in downloads and p.is_file():  # a subfolder's files too (archives/…)

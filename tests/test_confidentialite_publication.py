@@ -68,7 +68,8 @@ def _sans_secret(textes: dict[str, str]) -> None:
 def test_une_table_qu_aucun_rapport_ne_fait_plus_quitte_les_telechargements_un_fichier_depose_reste(tmp_path):
     """A table a report no longer makes (the budget lines' breakdowns once `lignes` is reset) leaves
     reports/donnees/ with the next writing of the site, recognised by the name and SHA-256 the last one wrote; a
-    file put there by hand, or a written one edited since, is kept and reported, never removed."""
+    file put there by hand, or a written one edited since, is kept and reported, never removed; a table the run
+    writes again, edited since (saved from Excel in place), is kept beside it as « … (modifié à la main).csv »."""
     root = copier_depot(tmp_path)
     traites, donnees = root / "data/processed/budget", root / "reports/donnees"
     quand = dt.datetime(2026, 12, 1, 9, 0)
@@ -87,16 +88,21 @@ def test_une_table_qu_aucun_rapport_ne_fait_plus_quitte_les_telechargements_un_f
                                                                         .read_bytes())
         with open(donnees / "budget-regles.csv", "a", encoding="utf-8") as fh:  # edited since it was written
             fh.write("ajout à la main\n")
+        genere = (donnees / "budget-denominateurs.csv").read_bytes()  # a table the next run writes again
+        (donnees / "budget-denominateurs.csv").write_bytes(genere + "corrigé dans Excel\n".encode())
         publication.ecrire_site({}, quand)
         restes = {p.name for p in donnees.glob("budget-*.csv")}
+        modifie = "budget-denominateurs (modifié à la main).csv"  # the officer's edit, kept beside the table
         assert restes == {f"budget-{p.name}" for p in traites.glob("*.csv")} | {"budget-notes-a-moi.csv",
-                                                                             "budget-regles.csv"}
+                                                                             "budget-regles.csv", modifie}
+        assert (donnees / "budget-denominateurs.csv").read_bytes() == genere
+        assert (donnees / modifie).read_bytes() == genere + "corrigé dans Excel\n".encode()
         assert "budget-notes-a-moi.csv" not in json.loads(config.DOWNLOADS_MANIFEST.read_text(encoding="utf-8"))
         assert (donnees / "archives" / "budget-par_categorie.csv").is_file()  # its name is no written one's
         assert publication.messages_etrangers() == [
             f"attention : reports/donnees/{n} n'a été produit par aucune exécution et serait publié avec le site ; "
             "déplacez-le hors de reports/ (un fichier de réponses se range dans donnees_personnelles/)."
-            for n in ("archives/budget-par_categorie.csv", "budget-notes-a-moi.csv", "budget-regles.csv")]
+            for n in ("archives/budget-par_categorie.csv", modifie, "budget-notes-a-moi.csv", "budget-regles.csv")]
         config.DOWNLOADS_MANIFEST.write_text("[" * 200_000, encoding="utf-8")  # nested beyond the JSON parser
         publication.ecrire_site({}, quand)  # kept again: a file kept is never taken for one a run wrote
         assert {"budget-notes-a-moi.csv", "budget-regles.csv", "archives"} <= {p.name for p in donnees.iterdir()}
