@@ -364,7 +364,7 @@ def ecrire_site(etat: dict[str, EtatRapport], quand: dt.datetime) -> None:
     avant = _telechargements_ecrits()
     if avant:  # a download edited since the last run wrote it (saved from Excel in place): kept under another name,
         for nom in list(ecrits):  # reported as a file no run made, and the report's table written in its place
-            p = config.DOWNLOADS_DIR / nom
+            p = config.download_file(nom)
             if p.is_file() and sha256(p) not in (ecrits[nom], avant.get(nom)):
                 downloads[_nom_libre(p, downloads)] = p.read_bytes()
     for p in fichiers_etrangers():  # a file no run made is reported, never removed silently with the folder
