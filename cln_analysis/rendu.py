@@ -8,6 +8,7 @@ notebook author's, values are the data's.
 from __future__ import annotations
 
 import numbers
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -141,7 +142,7 @@ def tableau(
             ligne.append(text)
             # a number (formatted or not) is right-aligned on one line; a text column, even formatted, wraps
             numeric = isinstance(v, numbers.Number) and not isinstance(v, bool)
-            long = any(len(mot) > 24 for mot in text.split())  # a hash, a path, an id: may break anywhere
+            long = coupable(text)
             label = f' data-label="{e(titres[i])}"'
             if i == 0 and entete_ligne:
                 cls = ' class="long"' if long else ""
@@ -159,6 +160,16 @@ def tableau(
         f'<thead role="rowgroup"><tr role="row">{head}</tr></thead>'
         f"<tbody role=\"rowgroup\">{''.join(body)}</tbody></table></div>{foot}"
     )
+
+
+#: A word that may break anywhere in a cell: a hash or an id (over 24 characters), or a file name or a path
+#: (over 16 with « / », « _ » or « . » in it: `cvs_cofinancement.csv` pushed a phone's column aside).
+_COUPABLE = re.compile(r"\S{25,}|(?=\S*[/_.])\S{17,}")
+
+
+def coupable(texte: str) -> bool:
+    """The cell holds a word no line break may wait for (`class="long"`: it breaks anywhere)."""
+    return bool(_COUPABLE.search(texte))
 
 
 def tableau_long(
@@ -204,7 +215,7 @@ def tableau_long_html(t: TableauLong) -> str:
         return typographie.texte(e(texte))
 
     def cellule(j: int, texte: str) -> str:
-        long = any(len(mot) > 24 for mot in texte.split())  # a hash, a path, an id: may break anywhere
+        long = coupable(texte)
         if j == 0 and t.entete_ligne:
             return f'<th scope="row"{_LONG if long else ""}>{fr(texte)}</th>'
         return f'<td{_LONG if long else (_NUM if t.numeriques[j] else "")}>{fr(texte)}</td>'

@@ -43,3 +43,13 @@ def test_a_long_table_is_a_lean_accessible_table_with_the_pages_texts():
         '<tr><th scope="row">1014</th><td>—</td><td class="num">2.0\u00a0€</td></tr>'
         '<tr><th scope="row">12</th><td>a\u202f; b &lt;c&gt;</td><td class="num">1.5\u00a0€</td></tr>'
         "</tbody></table></div>")
+
+
+def test_a_cell_breaks_anywhere_only_for_a_hash_an_id_or_a_file_name():
+    # by hand: the SHA-256 (64 characters), a path, a file name of 21 characters with « _ » and « . »
+    assert rendu.coupable("573e8e6d220026a8e3353700391c143b8a1d8aede4c3ae6be8bf27d030a97095")
+    assert rendu.coupable("data/raw/cvs_categories.csv") and rendu.coupable("cvs_cofinancement.csv")
+    # words a line may wait for: French words, a short file name, a number whose groups are parted by spaces
+    assert not rendu.coupable("Règle de co-financement Ville / État du Contrat de ville et des solidarités")
+    assert not rendu.coupable("territoire.csv") and not rendu.coupable("environnementale")
+    assert not rendu.coupable("7\u202f567\u202f003,42\u00a0€") and not rendu.coupable("intercommunalités")
