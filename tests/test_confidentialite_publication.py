@@ -296,6 +296,7 @@ PROPRIETES_CLASSEUR = ("docProps/app.xml", "docProps/core.xml")
 
 
 @pytest.mark.rapports("retours", "grille")  # not bilan: its run adds nothing to what this case checks
+@pytest.mark.rapports("retours", "grille")  # not bilan and its other source, appels (the warnings are these two's)
 def test_cas_des_avertissements_en_francais_sans_rien_de_publie(depot, tmp_path_factory):
     """Case 3 end to end: the questionnaire (`retours -p donnees=…`) and a grid (`grille -p notes=…`), both
     workbooks with a drop-down list fed from another sheet as Excel saves it (openpyxl warns, in the kernel),
