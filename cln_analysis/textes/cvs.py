@@ -134,9 +134,13 @@ def partage(r: Rapport, annee: int, alloc: cvs.Allocation, part: cvs.PartageVill
         out.append(rendu.texte(
             "La diapositive ne dit pas quelle part des {att} est allée à des projets nouveaux. La part de la Ville est "
             "donc comprise entre <strong>{vmin}</strong> (si tous les projets étaient nouveaux) et <strong>{vmax}"
-            "</strong> (si tous étaient reconduits). Le paramètre « part_nouveaux » donne la valeur exacte quand cette "
-            "part est connue.",
+            "</strong> (si tous étaient reconduits). Le rapport donnera la valeur exacte quand cette part sera "
+            "connue.",
             att=r.valeur(f"{p}.attribue"), vmin=r.valeur(f"{p}.part_ville.min"), vmax=r.valeur(f"{p}.part_ville.max")))
+        # how the officer gives it: on the audit page, where the run's parameters are
+        out.append(rendu.audit_seulement(rendu.texte(
+            "Pour la donner : <code>cln-analysis run cvs -p part_nouveaux=0,4</code> (la part du montant attribué "
+            "allée à des projets nouveaux, entre 0 et 1).")))
     else:
         out.append(rendu.texte(
             "Avec {pn} du montant attribué à des projets nouveaux, la part de la Ville est de <strong>{v}</strong> et "
