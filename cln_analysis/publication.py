@@ -437,20 +437,34 @@ def _statut(st: EtatRapport | None, has_page: bool) -> str:
 
 
 _CHIFFRE_MARQUE = re.compile(r'<span data-chiffre="([^"]+)">(.*?)</span>', re.S)
+#: A card of a page's key-figures strip (`rendu.chiffres_cles`): its figure's id, then the label the page gives it.
+_CARTE = re.compile(r'<span data-chiffre="([^"]+)">[^<]*</span></span> <span class="libelle">([^<]*)</span>')
 
 
-def _chiffres_publies(page) -> dict[str, list[str]]:
-    """{figure id: its texts} of the figures a published page shows (`rapport.valeur` marks them), in page order:
-    the index shows a key figure as its page prints it, so that a figure edited by hand in build/etat.json never
-    reaches it."""
+def _chiffres_publies(page) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """({figure id: its texts}, {figure id: its card's label}) of the figures a published page shows
+    (`rapport.valeur` marks them), in page order: the index shows a key figure as its page prints it, so that a
+    figure edited by hand in build/etat.json never reaches it."""
     try:
         texte = page.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        return {}
+        return {}, {}
     out: dict[str, list[str]] = {}
     for fid, contenu in _CHIFFRE_MARQUE.findall(texte):
         out.setdefault(Markup(fid).unescape(), []).append(Markup(re.sub(r"<[^>]+>", "", contenu)).unescape())
-    return out
+    return out, {Markup(fid).unescape(): Markup(l).unescape() for fid, l in _CARTE.findall(texte)}
+
+
+def _libelle_carte(row: dict, sur_la_carte: str | None) -> str:
+    """An index card's label: its figure's (a plural noun phrase, « Objectifs chiffrés atteints »), except for a
+    count of 0 or 1, which takes the singular the page's own card gives it (« 0 objectif chiffré atteint »)."""
+    try:
+        peu = row.get("unit") == "count" and abs(float(row["value"])) < 2
+    except (TypeError, ValueError):
+        peu = False
+    if peu and sur_la_carte:
+        return sur_la_carte[:1].upper() + sur_la_carte[1:]
+    return row["label"]
 
 
 def page_index(etat: dict[str, EtatRapport], figures, tables: dict[str, list[str]], quand: dt.datetime,
@@ -464,8 +478,9 @@ def page_index(etat: dict[str, EtatRapport], figures, tables: dict[str, list[str
     for r in catalogue.rapports():
         st = etat.get(r.id)
         has_page = r.page.exists()
-        sur_la_page = _chiffres_publies(r.page) if (st and st.cartes and has_page) else {}
-        chiffres = [(fid, sur_la_page[fid][0], by_id[fid]["label"]) for fid, _texte in (st.cartes if st else [])
+        sur_la_page, cartes_page = _chiffres_publies(r.page) if (st and st.cartes and has_page) else ({}, {})
+        chiffres = [(fid, sur_la_page[fid][0], _libelle_carte(by_id[fid], cartes_page.get(fid)))
+                    for fid, _texte in (st.cartes if st else [])
                     if fid in by_id and fid in sur_la_page]  # the text its page prints, never the state's
         cartes.append({
             "titre": r.titre, "description": r.description, "fictif": bool(st and st.fictif),

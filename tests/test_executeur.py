@@ -250,3 +250,14 @@ def test_nbclient_waits_for_a_large_output_as_long_as_the_runner_says(monkeypatc
     with pytest.raises(LookupError, match="arrêt du test"):
         executeur._executer_notebook(catalogue.par_id("budget"), {}, Noyau(), limite=60)
     assert vus == [120, "arrêté"] and executeur.ATTENTE_SORTIES == 120
+
+
+def test_an_index_card_agrees_a_count_of_zero_or_one_as_its_page_does(depot_produit):
+    """The index labels a key figure with its figure's plural label, except a count under 2, which takes the
+    singular its page's card gives it (« 0 objectif chiffré atteint »: zero takes the singular in French)."""
+    index = (depot_produit / "reports/index.html").read_text(encoding="utf-8")
+    carte = r'<span data-chiffre="(bilan\.[^"]+)">([^<]*)</span></span> <span class="libelle">([^<]*)</span>'
+    cartes = {fid: (valeur, libelle) for fid, valeur, libelle in re.findall(carte, index)}
+    assert cartes["bilan.objectifs.atteints"] == ("0", "Objectif chiffré atteint")
+    assert cartes["bilan.objectifs.non_mesurables"] == ("2", "Objectifs chiffrés non mesurables")
+    assert cartes["bilan.questions.sans_reponse"] == ("8", "Questions sans réponse")
