@@ -124,10 +124,10 @@ class Lot:
             self._dossiers.append((tmp, path))
             os.chmod(tmp, MODE_DOSSIER)  # mkdtemp creates 0700
             for name, content in fichiers.items():  # a name may hold a subfolder (`archives/a.csv`)
-                if "/" in name:
-                    for sous in reversed((tmp / name).relative_to(tmp).parents[:-1]):
-                        (tmp / sous).mkdir(exist_ok=True)
-                        os.chmod(tmp / sous, MODE_DOSSIER)
+                manquants = [d for d in (tmp / name).parents if d != tmp and tmp in d.parents and not d.exists()]
+                for d in reversed(manquants):  # the outermost first, each with the folders' mode
+                    d.mkdir()
+                    os.chmod(d, MODE_DOSSIER)
                 (tmp / name).write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
                 os.chmod(tmp / name, MODE_FICHIER)
         except OSError as exc:

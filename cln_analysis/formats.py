@@ -132,30 +132,29 @@ def _pour_cent(pour_cent: Decimal, decimales: int) -> str:
         return format_percent(pour_cent.scaleb(-2), format=_with_decimals(_PERCENT, decimales), locale=LOCALE)
 
 
+def _signe(arrondie: Decimal | float) -> str:
+    """The sign of a rounded change: `+`, a true minus sign (U+2212), or none when it rounds to zero."""
+    return "+" if arrondie > 0 else ("\u2212" if arrondie < 0 else "")
+
+
 def evolution(ratio: float, decimales: int = 1) -> str:
     """`−2,9 %` / `+5,0 %` — a signed change, with a true minus sign (none when it rounds to zero)."""
     rounded = arrondi(ratio, decimales, CENT)
-    text = _pour_cent(abs(rounded), decimales)
-    if rounded == 0:
-        return text
-    return ("+" if rounded > 0 else "\u2212") + text
+    return _signe(rounded) + _pour_cent(abs(rounded), decimales)
 
 
 def ecart_euros(value: float, decimales: int = 0) -> str:
     """`+5 320 €` / `−49 568 €` — a signed difference of amounts, with a true minus sign as `evolution` writes it
     (none when it rounds to zero)."""
-    text = euros(abs(value), decimales)
-    if arrondi(value, decimales) == 0:
-        return euros(0, decimales)
-    return ("+" if value > 0 else "\u2212") + text
+    rounded = arrondi(value, decimales)
+    return _signe(rounded) + euros(abs(rounded), decimales)
 
 
 def points(ratio_difference: float, decimales: int = 1) -> str:
     """A difference of two shares, in percentage points (`+7 points`; no sign when it rounds to zero)."""
     value = arrondi(ratio_difference, decimales, CENT)
-    sign = "+" if value > 0 else ("\u2212" if value < 0 else "")
     unit = "point" if abs(value) < 2 else "points"
-    return f"{sign}{nombre(abs(value), decimales)}\u00a0{unit}"
+    return f"{_signe(value)}{nombre(abs(value), decimales)}\u00a0{unit}"
 
 
 def decimales_exactes(values, echelle: Decimal | int = 1, minimum: int = 0, maximum: int = 2) -> int:

@@ -163,8 +163,9 @@ def tableau(
 
 
 #: A word that may break anywhere in a cell: a hash or an id (over 24 characters), or a file name or a path
-#: (over 16 with « / », « _ » or « . » in it: `cvs_cofinancement.csv` pushed a phone's column aside).
-_COUPABLE = re.compile(r"\S{25,}|(?=\S*[/_.])\S{17,}")
+#: (over 16 with « / », « _ » or a dot followed by a letter or digit in it: `cvs_cofinancement.csv` pushed a
+#: phone's column aside), never a long French word that ends a sentence (« environnementale. »).
+_COUPABLE = re.compile(r"\S{25,}|(?=\S*(?:[/_]|\.\w))\S{17,}")
 
 
 def coupable(texte: str) -> bool:

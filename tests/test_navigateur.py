@@ -20,10 +20,18 @@ from cln_analysis import catalogue
 # one worker drives the one browser (launched once per session, not once per worker)
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("navigateur")]
 
+def _outil_captures():
+    spec = importlib.util.spec_from_file_location("captures", REPO / "tools" / "captures.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+#: `make captures` (tools/captures.py): Chromium launched, tabs opened and pages listed as the tests do it.
+CAPTURES = _outil_captures()
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-default-apps"]
-PAGES = ["index.html"] + [f"{r}.html" for r in catalogue.ids()] + [f"audit/{r}.html" for r in catalogue.ids()]
+ARGS = CAPTURES.ARGUMENTS_CHROMIUM
+PAGES = CAPTURES.pages()
 
 
 @pytest.fixture(scope="session")
@@ -45,18 +53,9 @@ def navigateur():
 def _onglet(navigateur, width: int):
     """A tab `width` px wide, the network cut: any request that would leave the machine is refused and
     recorded in `outside`."""
-    ctx = navigateur.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
     outside = []
-
-    def route(r):
-        if r.request.url.startswith(("file:", "data:", "about:")):
-            r.continue_()
-        else:  # the network is cut: anything else is recorded and refused
-            outside.append(r.request.url)
-            r.abort()
-
-    ctx.route("**/*", route)
-    return ctx, ctx.new_page(), outside
+    ctx, page = CAPTURES.onglet(navigateur, width, outside)
+    return ctx, page, outside
 
 
 def par_page(names):
@@ -268,20 +267,14 @@ def test_tables_fit_a_wide_screen(vue, name):
     assert cut == 0, name
 
 
-def _outil_captures():
-    spec = importlib.util.spec_from_file_location("captures", REPO / "tools" / "captures.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_capture_tool_takes_whole_pages_for_a_person_to_look_at(navigateur, depot_produit, tmp_path):
     """`make captures` (tools/captures.py): a page whole, as tall as it is, at a phone's width, in JPEG; a page
     not yet built is a French message that says what to run."""
     from PIL import Image
 
-    outil = _outil_captures()
-    assert outil.pages() == PAGES
+    outil = CAPTURES
+    assert outil.pages() == ["index.html", *(f"{r}.html" for r in catalogue.ids()),
+                             *(f"audit/{r}.html" for r in catalogue.ids())]
     faits = outil.capturer(depot_produit, tmp_path / "captures", ["index.html"], (375,), navigateur)
     assert faits == [tmp_path / "captures" / "index-375.jpg"]
     with Image.open(faits[0]) as image:

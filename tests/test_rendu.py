@@ -52,4 +52,6 @@ def test_a_cell_breaks_anywhere_only_for_a_hash_an_id_or_a_file_name():
     # words a line may wait for: French words, a short file name, a number whose groups are parted by spaces
     assert not rendu.coupable("Règle de co-financement Ville / État du Contrat de ville et des solidarités")
     assert not rendu.coupable("territoire.csv") and not rendu.coupable("environnementale")
+    assert not rendu.coupable("Efficacité environnementale.") and not rendu.coupable("d'accompagnement,")
+    assert rendu.coupable("budget_lignes_exemple.csv") and rendu.coupable("https://schema.data.gouv.fr/scdl")
     assert not rendu.coupable("7\u202f567\u202f003,42\u00a0€") and not rendu.coupable("intercommunalités")

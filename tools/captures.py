@@ -48,11 +48,20 @@ def capture_pleine_page(page, cible: Path) -> None:
     cible.write_bytes(base64.b64decode(image["data"]))
 
 
-def onglet(navigateur, largeur: int):
-    """A tab `largeur` px wide, in French, the network cut (a request that would leave the machine is refused)."""
+def onglet(navigateur, largeur: int, refusees: list[str] | None = None):
+    """A tab `largeur` px wide, in French, the network cut: a request that would leave the machine is refused,
+    and its address added to `refusees` when given (the browser tests assert it stays empty)."""
     ctx = navigateur.new_context(viewport={"width": largeur, "height": 900}, locale="fr-FR")
-    ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:", "about:"))
-              else r.abort())
+
+    def route(r):
+        if r.request.url.startswith(("file:", "data:", "about:")):
+            r.continue_()
+        else:
+            if refusees is not None:
+                refusees.append(r.request.url)
+            r.abort()
+
+    ctx.route("**/*", route)
     return ctx, ctx.new_page()
 
 
