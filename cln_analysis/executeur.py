@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import balayage, catalogue, config, erreurs, etat, formats, fourche, noyaux, parametres, publication
+from . import balayage, catalogue, config, dessins, erreurs, etat, formats, fourche, noyaux, parametres, publication
 from .erreurs import ErreurCLN, ErreurUsage
 from .fichiers import nettoyer_preparation, verifier_ecriture
 from .sorties import EtatRapport
@@ -108,6 +108,9 @@ def demarrer_noyau(sel: bytes | None = None, debug: bool = False, plusieurs: boo
     if sel:
         env[balayage.VARIABLE_SEL] = sel.hex()
     env.pop(balayage.VARIABLE_DEBUG, None)
+    # a report run alone leaves the other cores idle: its charts are drawn there (`dessins`); kernels side by side
+    # take them all. Set in the runner's own environment, the variable is kept
+    env.setdefault(dessins.VARIABLE, "0" if plusieurs else str(dessins.places_libres()))
     if debug:
         env[balayage.VARIABLE_DEBUG] = "1"
     # what the kernel's process itself prints (a port taken by another kernel, its own crash: English and raw) is

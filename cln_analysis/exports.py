@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from . import arrondi, formats
 from .lecture.erreurs import lettre
-from .sorties import Feuille
+from .sorties import Feuille, TableauLong
 
 if TYPE_CHECKING:
     import pandas as pd  # annotations only: the runner writes workbooks without importing pandas
@@ -81,50 +81,78 @@ def feuille_excel(
     format that matches the page's French format; a column the page shows as words is written as words.
     Where the page formats a number, the cell holds the number the page prints (`formats.nombre_du_texte`
     of its text: nearest for a figure, outward for a confidence bound), so that cell and page never differ.
-    `textes_page`: a formatted column's page text of each row when the caller already has them (the page's long
-    table, `Rapport.tableau_long`; a missing value's text is not read): the column is not formatted a second time."""
+    `textes_page`: a formatted column's page text of each row when the caller already has them (a missing
+    value's text is not read): the column is not formatted a second time."""
     textes_page = textes_page or {}
-    colonnes, formats_excel, cellules = [], [], []
+    formats_excel, cellules = [], []
     for c in df.columns:
         valeurs = df[c].tolist()
         fmt = formateurs.get(c)
         manquants = [formats.est_manquant(v) for v in valeurs]
-        premier = next((v for v, m in zip(valeurs, manquants, strict=True) if not m), None)
-        nombre = isinstance(premier, (int, float)) and not isinstance(premier, bool)
         textes = None if fmt is None else textes_page[c] if c in textes_page else _textes(valeurs, manquants, fmt)
-        exemple = _plus_grand(valeurs) if nombre else premier
-        excel = _format_excel(str(fmt(exemple))) if (fmt and exemple is not None and nombre) else None
-        if excel is not None:  # a column whose page shows some cents (`euros_auto`): the format shows them all
-            excel = max((_format_excel(t) or excel for t in dict.fromkeys(t for t in textes if t is not None)),
-                        key=_decimales_format)
-        texte = fmt is not None and (not nombre or excel is None)
-        colonnes.append(str(titres.get(c, c)))
+        excel, colonne = _colonne_excel(valeurs, manquants, textes, fmt)
         formats_excel.append(excel)
-        if texte:  # the page's words
-            cellules.append([None if m else t for m, t in zip(manquants, textes, strict=True)])
-            continue
-        colonne: list = []  # built column by column (a large city's 25 000 budget lines: 350 000 cells)
-        ajouter = colonne.append
-        lus: dict[str, float | None] = {}  # the number a text shows, read once per text
-        for i, v in enumerate(valeurs):
-            if manquants[i]:
-                ajouter(None)
-            elif type(v) is str:  # a code or a label, as it is (what `str(v)` below gives of it)
-                ajouter(v)
-            elif isinstance(v, bool) or getattr(v, "dtype", None) == bool:  # numpy's too: words, as on the page
-                ajouter(OUI_NON[bool(v)])
-            elif excel is not None and isinstance(v, (int, float)):
-                t = textes[i]
-                if t not in lus:
-                    lus[t] = formats.nombre_du_texte(t)
-                ajouter(_comme_la_page(v, t, lus[t]))
-            elif isinstance(v, (int, float)):
-                ajouter(v.item() if hasattr(v, "item") else v)
-            else:
-                ajouter(str(v))
         cellules.append(colonne)
     lignes = [list(ligne) for ligne in zip(*cellules, strict=True)] if cellules else [[] for _ in range(len(df))]
-    return Feuille(legende, colonnes, formats_excel, lignes)
+    return Feuille(legende, [str(titres.get(c, c)) for c in df.columns], formats_excel, lignes)
+
+
+def feuille_codee(df: pd.DataFrame, legende: str, titres: Mapping[str, str], formateurs: Mapping[str, Callable],
+                  long: TableauLong) -> Feuille:
+    """The workbook's sheet of a page's long table (`Rapport.tableau_long`), coded as that table is: each column's
+    distinct values made cells once, from the texts the page shows (`rendu.tableau_long` formatted each distinct
+    value once, in the order `pandas.factorize` finds them), and the table's own codes, never expanded here (a
+    large city's 25 000 digital budget lines: 350 000 cells). The cells are those `feuille_excel` writes."""
+    import pandas as pd  # with the kernel's table: loaded already
+
+    formats_excel, distinctes, codes = [], [], []
+    for j, c in enumerate(df.columns):
+        _, uniques = pd.factorize(df[c], use_na_sentinel=True)  # as `rendu.tableau_long`: its codes are these
+        valeurs = uniques.tolist()
+        fmt = formateurs.get(c)
+        manquants = [formats.est_manquant(v) for v in valeurs]
+        excel, cellules = _colonne_excel(valeurs, manquants, long.textes[j][:len(valeurs)] if fmt else None, fmt)
+        if len(long.textes[j]) > len(valeurs):  # its « — »: a missing value, the sheet's empty cell
+            cellules.append(None)
+        formats_excel.append(excel)
+        distinctes.append(cellules)
+        codes.append(long.codes[j])
+    return Feuille(legende, [str(titres.get(c, c)) for c in df.columns], formats_excel, [], distinctes, codes)
+
+
+def _colonne_excel(valeurs: list, manquants: list[bool], textes: list | None,
+                   fmt: Callable | None) -> tuple[str | None, list]:
+    """(the Excel number format, the cells) of one column of `feuille_excel`: `textes`, the page's text of each
+    value when the page formats the column (`fmt`)."""
+    premier = next((v for v, m in zip(valeurs, manquants, strict=True) if not m), None)
+    nombre = isinstance(premier, (int, float)) and not isinstance(premier, bool)
+    exemple = _plus_grand(valeurs) if nombre else premier
+    excel = _format_excel(str(fmt(exemple))) if (fmt and exemple is not None and nombre) else None
+    if excel is not None:  # a column whose page shows some cents (`euros_auto`): the format shows them all
+        excel = max((_format_excel(t) or excel for t in dict.fromkeys(t for t in textes if t is not None)),
+                    key=_decimales_format)
+    if fmt is not None and (not nombre or excel is None):  # the page's words
+        return excel, [None if m else t for m, t in zip(manquants, textes, strict=True)]
+    colonne: list = []  # built column by column (a large city's 25 000 budget lines: 350 000 cells)
+    ajouter = colonne.append
+    lus: dict[str, float | None] = {}  # the number a text shows, read once per text
+    for i, v in enumerate(valeurs):
+        if manquants[i]:
+            ajouter(None)
+        elif type(v) is str:  # a code or a label, as it is (what `str(v)` below gives of it)
+            ajouter(v)
+        elif isinstance(v, bool) or getattr(v, "dtype", None) == bool:  # numpy's too: words, as on the page
+            ajouter(OUI_NON[bool(v)])
+        elif excel is not None and isinstance(v, (int, float)):
+            t = textes[i]
+            if t not in lus:
+                lus[t] = formats.nombre_du_texte(t)
+            ajouter(_comme_la_page(v, t, lus[t]))
+        elif isinstance(v, (int, float)):
+            ajouter(v.item() if hasattr(v, "item") else v)
+        else:
+            ajouter(str(v))
+    return excel, colonne
 
 
 def _textes(valeurs: list, manquants: list[bool], fmt: Callable) -> list[str | None]:
@@ -289,11 +317,13 @@ def _feuille_xml(f: Feuille, styles: dict[str, int], partagees: dict[str, int]) 
     style = [styles.get(fmt, 0) if fmt else 0 for fmt in f.formats]
     rangs = ['<row r="1">' + "".join(_cellule(f"{lettres[j]}1", str(c), 1, partagees) for j, c in enumerate(f.colonnes))
              + "</row>"]
+    larges = [len(str(c)) for c in f.colonnes]
+    if f.codes is not None:  # a coded sheet: each distinct cell's XML once, each row its references
+        rangs += _rangs_codes(f, lettres, style, larges, partagees)
     # each column's distinct values written once (a large city's 25 000 budget lines repeat their codes and labels):
     # the XML after the cell's reference and the width of its text, met in the order of the cells, so that the
     # shared strings are numbered as a cell-by-cell pass numbers them
     vus: list[dict] = [{} for _ in range(n)]
-    larges = [len(str(c)) for c in f.colonnes]
     for i, ligne in enumerate(f.lignes, start=2):
         cellules = []
         for j, v in enumerate(ligne):
@@ -307,13 +337,30 @@ def _feuille_xml(f: Feuille, styles: dict[str, int], partagees: dict[str, int]) 
         rangs.append(f'<row r="{i}">' + "".join(cellules) + "</row>")
     largeurs = [min(60, w + 2) for w in larges]
     cols = "".join(f'<col min="{j}" max="{j}" width="{w}" customWidth="1"/>' for j, w in enumerate(largeurs, 1))
-    fin = f"{lettres[-1]}{len(f.lignes) + 1}" if n else "A1"
+    fin = f"{lettres[-1]}{f.nombre_de_lignes + 1}" if n else "A1"
     return _XML + (
         f'<worksheet xmlns="{_MAIN}"><dimension ref="A1:{fin}"/><sheetViews><sheetView workbookViewId="0">'
         '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
         '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
         f'<sheetFormatPr defaultRowHeight="15"/>{f"<cols>{cols}</cols>" if cols else ""}'
         f'<sheetData>{"".join(rangs)}</sheetData></worksheet>')
+
+
+def _rangs_codes(f: Feuille, lettres: list[str], style: list[int], larges: list[int],
+                 partagees: dict[str, int]) -> list[str]:
+    """The rows of a coded sheet (`feuille_codee`): the XML after each distinct cell's reference written once,
+    column by column (its shared strings numbered in that order), then every row from its codes, a column at a
+    time: no cell is looked at one by one. `larges` is widened to each column's longest text."""
+    numeros = [str(i) for i in range(2, f.nombre_de_lignes + 2)]
+    colonnes = []
+    for j, (distinctes, codes) in enumerate(zip(f.distinctes, f.codes, strict=True)):
+        suites = [_cellule("", v, style[j], partagees)[len('<c r=""'):] for v in distinctes]
+        larges[j] = max([larges[j], *(len(str(v)) for v in distinctes if v is not None)])
+        debut = f'<c r="{lettres[j]}'
+        par_code = [(debut, f"\"{s}") if s else ("", "") for s in suites]  # an empty cell is not written
+        colonnes.append([f"{a}{i}{b}" if a else "" for i, (a, b) in zip(numeros, map(par_code.__getitem__, codes),
+                                                                          strict=True)])
+    return [f'<row r="{i}">{"".join(cellules)}</row>' for i, *cellules in zip(numeros, *colonnes, strict=True)]
 
 
 def _nombre_csv(v: float | int, fmt: str | None) -> str:
@@ -335,7 +382,7 @@ def csv_feuille(feuille: Feuille) -> bytes:
     out = io.StringIO()
     w = csv.writer(out, delimiter=";", lineterminator="\r\n")
     w.writerow(feuille.colonnes)
-    for ligne in feuille.lignes:
+    for ligne in feuille.rangees():
         w.writerow(["" if v is None else OUI_NON[v] if isinstance(v, bool)
                     else _nombre_csv(v, fmt) if isinstance(v, (int, float)) else str(v)
                     for v, fmt in zip(ligne, feuille.formats, strict=True)])

@@ -97,11 +97,35 @@ def extraire_sorties(nb) -> Sorties:
     try:
         if isinstance(donnees, str):  # as `Rapport.publier` hands them: one JSON text
             donnees = json.loads(donnees)
-        return Sorties.depuis_json(donnees)
+        sorties = Sorties.depuis_json(donnees)
     except json.JSONDecodeError:
         raise SortiesAbsentes("sorties du notebook illisibles (JSON invalide)") from None
     except FormeInvalide as exc:
         raise SortiesAbsentes(str(exc)) from None
+    _placer_graphiques(nb, sorties.graphiques)
+    return sorties
+
+
+#: `dessins.marque`, the placeholder of a chart a child of the kernel drew
+_MARQUE_GRAPHIQUE = re.compile(r"<!--graphique:g\d+-->")
+
+
+def _placer_graphiques(nb, graphiques: dict[str, str]) -> None:
+    """Each chart a child of the kernel drew (`dessins`) written in place of its placeholder, in the notebook's
+    outputs, before anything reads them: the notebook and its pages as if the kernel had drawn it. A placeholder
+    left without its drawing is refused: the page would lose a chart without a word."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            html = out.get("data", {}).get("text/html")
+            if html is None:
+                continue
+            html = "".join(html) if isinstance(html, list) else html
+            if "<!--graphique:" not in html:
+                continue
+            manquants = [m for m in _MARQUE_GRAPHIQUE.findall(html) if m not in graphiques]
+            if manquants:
+                raise SortiesAbsentes(f"graphique absent des sorties du notebook ({manquants[0]})")
+            out["data"]["text/html"] = _MARQUE_GRAPHIQUE.sub(lambda m: graphiques[m.group()], html)
 
 
 def _niveau_titre(cell) -> int | None:

@@ -17,9 +17,9 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import display
 
-from . import __version__, balayage, catalogue, config, donnees, formats, registre, rendu
+from . import __version__, balayage, catalogue, config, dessins, donnees, formats, registre, rendu
 from . import parametres as parametres_mod
-from .exports import feuille_excel, tableau_csv
+from .exports import feuille_codee, feuille_excel, tableau_csv
 from .fichiers import commit_git, sha256
 from .lecture import collecte
 from .rendu import Colonne, Html
@@ -47,6 +47,7 @@ class Rapport:
         self.classeur: dict[str, Feuille] = {}
         self.tableaux_longs: dict[str, TableauLong] = {}
         self._graphiques = 0
+        self._atelier: dessins.Atelier | None = None  # the charts drawn by child processes, when the runner allows
         self._registre_publie: dict[str, str] | None = None
         self.hypotheses: list[str] = []
         self.fictif = False
@@ -147,9 +148,7 @@ class Rapport:
         if classeur:
             colonnes = {c: k.format for c, k in self.colonnes.items() if k.format is not None} | dict(formats or {})
             titres = {c: k.libelle for c, k in self.colonnes.items()} | dict(libelles or {})
-            # the page's text of each row of a formatted column (a missing value's « — » is the sheet's empty cell)
-            par_ligne = {c: [t.textes[j][k] for k in t.codes[j]] for j, c in enumerate(df.columns) if c in colonnes}
-            self.classeur[nom] = feuille_excel(df, legende, titres, colonnes, par_ligne)
+            self.classeur[nom] = feuille_codee(df, legende, titres, colonnes, t)
         return Html(TableauLong.marque(nom))
 
     def graphique(
@@ -161,7 +160,10 @@ class Rapport:
         from . import graphiques
 
         self._graphiques += 1
-        dessin = graphiques.en_svg(fig, f"g{self._graphiques}")
+        prefixe = f"g{self._graphiques}"
+        if self._atelier is None and dessins.places_de_l_environnement():  # a core the run leaves idle draws it
+            self._atelier = dessins.Atelier(dessins.places_de_l_environnement(), graphiques.en_svg)
+        dessin = self._atelier.dessin(fig, prefixe) if self._atelier else graphiques.en_svg(fig, prefixe)
         if self.fictif and source != rendu.SOURCE_PRESENTATION:
             source = f"exemple fictif, inventé pour montrer la forme du rapport (à la place de : {source})"
         return Html(rendu.graphique(dessin, alternative, legende, source) + (tableau or ""))
@@ -245,6 +247,8 @@ class Rapport:
 
     def publier(self) -> None:
         """Display « Traçabilité », then hand every output to the runner."""
+        # the charts children drew, first: a warning of theirs is shown here, before the warnings are said
+        graphiques = self._atelier.recueillir() if self._atelier else {}
         rap = self.rapprochement()
         display(self.tracabilite(rap))
         cartes = self.definition.chiffres_cles_de(c.figure_id for c in self.chiffres)
@@ -261,7 +265,7 @@ class Rapport:
             avertissements=self._avertissements.phrases(brut=os.environ.get(balayage.VARIABLE_DEBUG) == "1"),
             textes={c.figure_id: self.affiche(c.figure_id) for c in self.chiffres},
             parametres={n: _valeur_parametre(v) for n, v in self.parametres.items()},
-            tableaux_longs=self.tableaux_longs,
+            tableaux_longs=self.tableaux_longs, graphiques=graphiques,
         )
         # one JSON string, not the object: nbclient would make every list of it a notebook node and papermill
         # deep-copy and encode them all again (a large city's every budget line: seconds); the runner parses it once.

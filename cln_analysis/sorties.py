@@ -53,7 +53,34 @@ class Feuille:
     legende: str
     colonnes: list[str]
     formats: list[str | None]
-    lignes: list[list[object]]
+    lignes: list[list[object]] = field(default_factory=list)
+    #: a long sheet (every digital budget line of a large city), coded as its page's long table is: each column's
+    #: distinct cells (None for an empty one) and, for each row, the index of its cell; `lignes` is then empty
+    distinctes: list[list[object]] | None = None
+    codes: list[list[int]] | None = None
+
+    def __post_init__(self) -> None:
+        if self.codes is None and self.distinctes is None:
+            return
+        if self.codes is None or self.distinctes is None or self.lignes or not (
+                len(self.colonnes) == len(self.formats) == len(self.distinctes) == len(self.codes)) \
+                or len({len(c) for c in self.codes}) > 1 \
+                or any(c and (min(c) < 0 or max(c) >= len(d))
+                       for c, d in zip(self.codes, self.distinctes, strict=True)):
+            raise FormeInvalide("feuille codée de forme inattendue")
+
+    @property
+    def nombre_de_lignes(self) -> int:
+        if self.codes is None:
+            return len(self.lignes)
+        return len(self.codes[0]) if self.codes else 0
+
+    def rangees(self) -> list[list[object]]:
+        """Every row of the sheet, a coded one expanded."""
+        if self.codes is None:
+            return self.lignes
+        colonnes = [[d[k] for k in c] for d, c in zip(self.distinctes, self.codes, strict=True)]
+        return [list(r) for r in zip(*colonnes, strict=True)] if colonnes else []
 
 
 @dataclass(frozen=True)
@@ -110,6 +137,8 @@ class Sorties:
     parametres: dict[str, str] = field(default_factory=dict)
     #: the tables the runner writes into the pages at their placeholder (`TableauLong.marque`), by name
     tableaux_longs: dict[str, TableauLong] = field(default_factory=dict)
+    #: the charts drawn by the kernel's children (`dessins`), by their placeholder in the notebook's outputs
+    graphiques: dict[str, str] = field(default_factory=dict)
 
     def vers_json(self) -> dict:
         return {
@@ -117,13 +146,15 @@ class Sorties:
             "entrees": [asdict(e) for e in self.entrees],
             # not `asdict`, which copies every cell one by one (25 000 budget lines: seconds)
             "classeur": {n: {"legende": f.legende, "colonnes": list(f.colonnes), "formats": list(f.formats),
-                             "lignes": f.lignes} for n, f in self.classeur.items()},
+                             "lignes": f.lignes, "distinctes": f.distinctes, "codes": f.codes}
+                         for n, f in self.classeur.items()},
             "fictif": self.fictif, "texte_fictif": self.texte_fictif, "titre": self.titre,
             "cartes": [list(c) for c in self.cartes], "empreintes": self.empreintes,
             "avertissements": list(self.avertissements), "textes": self.textes, "parametres": self.parametres,
             "tableaux_longs": {n: {"legende": t.legende, "colonnes": list(t.colonnes), "numeriques": list(t.numeriques),
                                    "textes": t.textes, "codes": t.codes, "entete_ligne": t.entete_ligne}
                                for n, t in self.tableaux_longs.items()},
+            "graphiques": self.graphiques,
         }
 
     @classmethod
@@ -143,6 +174,7 @@ class Sorties:
                 textes={str(k): str(v) for k, v in data.get("textes", {}).items()},
                 parametres={str(k): str(v) for k, v in data.get("parametres", {}).items()},
                 tableaux_longs={str(n): TableauLong(**t) for n, t in data.get("tableaux_longs", {}).items()},
+                graphiques={str(m): str(svg) for m, svg in data.get("graphiques", {}).items()},
             )
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise FormeInvalide(f"sorties du notebook de forme inattendue ({exc})") from None

@@ -32,6 +32,10 @@ from hypothesis import settings
 
 REPO = Path(__file__).resolve().parents[1]
 
+# the suite's workers already take every core: a report's charts are drawn in its kernel (`cln_analysis.dessins`),
+# not by children that would only add forks; the tests that check the children turn them on themselves
+os.environ.setdefault("CLN_ANALYSIS_DESSINS", "0")
+
 # Property tests check values, not speed: on a loaded 2-core machine one example can exceed Hypothesis' default
 # 200 ms deadline, which would fail a correct test (speed is measured by `make bench`, not by unit tests).
 settings.register_profile("cln", deadline=None)

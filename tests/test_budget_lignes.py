@@ -389,6 +389,6 @@ def test_the_audit_page_and_the_workbook_get_every_line():
     feuille = r.classeur["lignes_numeriques"]
     i = feuille.colonnes.index("Montant compté")
     numerique = sum(n for n, _ in _slide().values())
-    assert tableau.count("<tr>") == 1 + len(feuille.lignes)  # the header row and every line
-    assert sum(row[i] for row in feuille.lignes) == pytest.approx(numerique, abs=0.01)
+    assert tableau.count("<tr>") == 1 + len(feuille.rangees())  # the header row and every line
+    assert sum(row[i] for row in feuille.rangees()) == pytest.approx(numerique, abs=0.01)
     assert "Les lignes du budget numérique" not in html[:html.index("<!--audit-seulement-->")]

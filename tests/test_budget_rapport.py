@@ -19,6 +19,8 @@ import pytest
 from conftest import REPO, cli, copier_depot
 from texte_visible import texte_visible
 
+from cln_analysis import dessins
+
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("budget_lignes")]
 
 EXEMPLE = "data/raw/budget_lignes_exemple.csv"
@@ -182,7 +184,8 @@ def _regles_a_la_main(r: dict) -> list[str]:
     return out
 
 
-def test_every_digital_line_of_a_large_file_is_on_the_audit_page(tmp_path):
+def test_every_digital_line_of_a_large_file_is_on_the_audit_page(tmp_path, monkeypatch):
+    monkeypatch.setenv(dessins.VARIABLE, "1")  # as a report run alone: its charts drawn by the kernel's children
     root = copier_depot(tmp_path)
     with open(root / EXEMPLE, encoding="utf-8", newline="") as fh:
         entete, *rows = list(csv.reader(fh))
@@ -211,7 +214,10 @@ def test_every_digital_line_of_a_large_file_is_on_the_audit_page(tmp_path):
     assert ligne["Règle"] == "R03" and ligne["Catégorie"] == "Sites web et applications"
     montant = groupes + ("" if cents == "00" else f",{cents}") + "\u00a0€"  # a whole amount without cents
     assert ligne["Montant de la ligne"] == ligne["Montant compté"] == montant
-    assert "Les lignes du budget numérique" not in (root / "reports/budget.html").read_text(encoding="utf-8")
+    public = (root / "reports/budget.html").read_text(encoding="utf-8")
+    assert "Les lignes du budget numérique" not in public
+    # the six charts, drawn by children, each in its place: one drawing a figure, no placeholder left
+    assert public.count('<div class="graphique-image"') == public.count("<svg ") == 6 and "<!--graphique" not in public
 
 
 def _en_classeur(source: Path, cible: Path, siret: str | None = None, siret_nombre: bool = False) -> Path:

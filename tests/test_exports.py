@@ -81,7 +81,34 @@ def test_a_long_table_and_its_sheet_share_one_text_per_value():
     t, feuille = r.tableaux_longs["detail"], r.classeur["detail"]
     assert [t.textes[1][k] for k in t.codes[1]] == ["1\u202f234,51\u00a0€", "10\u00a0€", "1\u202f234,51\u00a0€", "—"]
     assert feuille.colonnes == ["ligne", "Montant"] and feuille.formats[1] == '#,##0.00 "€"'
-    assert feuille.lignes == [[2, 1234.51], [3, 10], [4, 1234.51], [5, None]]
+    assert feuille.rangees() == [[2, 1234.51], [3, 10], [4, 1234.51], [5, None]]
+
+
+def test_a_coded_sheet_writes_the_cells_of_the_sheet_cell_by_cell():
+    # the long table's sheet (`feuille_codee`, coded as the page's table) read back by openpyxl holds exactly what
+    # `feuille_excel` writes of the same table: numbers as the page prints them, words, « oui », empty cells
+    from cln_analysis import rendu
+
+    df = pd.DataFrame({"ligne": [2, 3, 4, 5, 6], "compte": ["2183", "6156", "2183", None, "6156"],
+                       "montant": [1234.505, 10.0, 1234.505, float("nan"), 7.25],
+                       "part": [0.5, 1.0, 0.5, 1.0, 0.333], "ordre": [True, False, True, True, False],
+                       "brut": [1.5, 2.0, float("nan"), 1.5, 3.25]})
+    fmts = {"montant": formats.euros_auto, "part": formats.pourcentage}
+    titres = {"montant": "Montant compté"}
+    long = rendu.tableau_long(df, "Le détail", fmts, titres)
+    codee = exports.feuille_codee(df, "Le détail", titres, fmts, long)
+    assert codee.lignes == [] and len(codee.codes[0]) == 5
+    par_cellule = exports.feuille_excel(df, "Le détail", titres, fmts)
+    assert codee.rangees() == par_cellule.lignes and codee.formats == par_cellule.formats
+
+    def relu(feuille):
+        ws = openpyxl.load_workbook(io.BytesIO(exports.classeur_excel({"t": feuille})))["t"]
+        return [[(c.value, c.number_format) for c in r] for r in ws.iter_rows()], ws.dimensions, \
+            [ws.column_dimensions[lettre].width for lettre in "ABCDEF"]
+
+    assert relu(codee) == relu(par_cellule)
+    assert relu(codee)[0][4] == [(5, "General"), (None, "General"), (None, "General"), (1, "0.0%"), ("oui", "General"),
+                                 (1.5, "General")]
 
 
 def test_a_sheet_of_megabytes_reads_back_whole():

@@ -56,3 +56,15 @@ def test_a_long_table_survives_json_and_a_code_out_of_its_texts_is_refused():
     mauvais["tableaux_longs"]["lignes"]["codes"] = [[0, 1, 2], [1, 0, 0]]  # no third text in the first column
     with pytest.raises(FormeInvalide):
         Sorties.depuis_json(mauvais)
+
+
+def test_a_coded_sheet_of_unexpected_shape_is_refused():
+    ok = Feuille("L", ["a", "b"], [None, None], [], [["x", None], [1]], [[0, 1, 0], [0, 0, 0]])
+    assert ok.rangees() == [["x", 1], [None, 1], ["x", 1]] and ok.nombre_de_lignes == 3
+    for distinctes, codes in (([["x"], [1]], [[0, 1, 0], [0, 0, 0]]),  # a code beyond its column's cells
+                              ([["x"], [1]], [[0, 0], [0, 0, 0]]),  # columns of different lengths
+                              ([["x"]], [[0], [0]])):  # a column without its cells
+        with pytest.raises(FormeInvalide):
+            Feuille("L", ["a", "b"], [None, None], [], distinctes, codes)
+    with pytest.raises(FormeInvalide):  # rows and codes both
+        Feuille("L", ["a"], [None], [["x"]], [["x"]], [[0]])

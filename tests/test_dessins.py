@@ -1,0 +1,110 @@
+"""Charts drawn by child processes (`dessins`): the same SVG as drawn in place, a placeholder the runner fills,
+at most the places given, a failed child's chart drawn again where its error shows, its warnings kept."""
+
+from __future__ import annotations
+
+import os
+import warnings
+
+import nbformat
+import pytest
+
+from cln_analysis import dessins, graphiques, publication
+from cln_analysis.publication import SortiesAbsentes
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system: charts drawn in place")
+
+
+def _figure(n=3):
+    return graphiques.barres_groupees([str(2023 + i) for i in range(n)],
+                                      {"Répondus": list(range(1, n + 1)), "Perdus": list(range(n, 0, -1))})
+
+
+def test_a_child_draws_the_svg_the_kernel_would_have_drawn():
+    atelier = dessins.Atelier(1, graphiques.en_svg)
+    place = atelier.dessin(_figure(), "g1")
+    assert place == "<!--graphique:g1-->"
+    dessine = atelier.recueillir()
+    assert dessine == {place: graphiques.en_svg(_figure(), "g1")}
+    assert atelier.recueillir() == {}  # each child gathered once
+
+
+def test_every_place_taken_the_chart_is_drawn_where_it_is_made():
+    lu, ecrit = os.pipe()  # the first child draws only once told to: its place is taken meanwhile
+    parent = os.getpid()
+
+    def dessiner(fig, prefixe):
+        if os.getpid() != parent:
+            os.read(lu, 1)
+        return graphiques.en_svg(fig, prefixe)
+
+    atelier = dessins.Atelier(1, dessiner)
+    premier = atelier.dessin(_figure(), "g1")
+    second = atelier.dessin(_figure(), "g2")
+    os.write(ecrit, b"xx")  # one for this child, one for the next
+    assert premier == "<!--graphique:g1-->" and second == graphiques.en_svg(_figure(), "g2")
+    assert atelier.recueillir() == {premier: graphiques.en_svg(_figure(), "g1")}
+    assert atelier.dessin(_figure(), "g3") == "<!--graphique:g3-->"  # its place free again
+    atelier.recueillir()
+    assert dessins.Atelier(0, graphiques.en_svg).dessin(_figure(), "g4").startswith("<svg")  # no place: in place
+
+
+def test_a_failed_child_leaves_its_chart_to_the_kernel_with_its_error():
+    appels = []
+
+    def fragile(fig, prefixe):
+        appels.append(os.getpid())
+        if len(appels) == 1 and os.getpid() != parent:  # the child fails (as a killed child would)
+            os._exit(3)
+        if fig == "erreur":
+            raise ValueError("dessin impossible")
+        return f"<svg>{prefixe}</svg>"
+
+    parent = os.getpid()
+    atelier = dessins.Atelier(2, fragile)
+    assert atelier.dessin("bonne", "g1") == "<!--graphique:g1-->"
+    assert atelier.recueillir() == {"<!--graphique:g1-->": "<svg>g1</svg>"}  # drawn again here
+    assert appels == [parent]  # the child's call is not this process's
+    atelier.dessin("erreur", "g2")
+    with pytest.raises(ValueError, match="dessin impossible"):  # the error raised here, as without children
+        atelier.recueillir()
+
+
+def test_the_warnings_of_a_childs_drawing_are_shown_in_the_kernel():
+    def avertit(fig, prefixe):
+        warnings.warn("Glyph 128512 missing from font(s) DejaVu Sans.", UserWarning, stacklevel=1)
+        return "<svg></svg>"
+
+    atelier = dessins.Atelier(1, avertit)
+    atelier.dessin(None, "g1")
+    with warnings.catch_warnings(record=True) as vus:
+        warnings.simplefilter("always")
+        atelier.recueillir()
+    assert [(w.category, str(w.message)) for w in vus] == [(UserWarning, "Glyph 128512 missing from font(s) DejaVu "
+                                                                         "Sans.")]
+
+
+def test_the_places_come_from_the_environment(monkeypatch):
+    for valeur, places in (("1", 1), ("0", 0), ("deux", 0), ("-1", 0)):
+        monkeypatch.setenv(dessins.VARIABLE, valeur)
+        assert dessins.places_de_l_environnement() == places
+    monkeypatch.delenv(dessins.VARIABLE)
+    assert dessins.places_de_l_environnement() == 0
+    assert dessins.places_libres() == len(os.sched_getaffinity(0)) - 1
+
+
+def _notebook(html: str):
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("display(...)")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": html})]
+    nb.cells = [cell]
+    return nb
+
+
+def test_the_runner_writes_each_drawing_at_its_placeholder():
+    nb = _notebook('<figure><div role="img"><!--graphique:g1--></div></figure><p>et</p><!--graphique:g2-->')
+    publication._placer_graphiques(nb, {"<!--graphique:g1-->": "<svg>un</svg>", "<!--graphique:g2-->": "<svg>2</svg>"})
+    assert nb.cells[0].outputs[0]["data"]["text/html"] == ('<figure><div role="img"><svg>un</svg></div></figure>'
+                                                           "<p>et</p><svg>2</svg>")
+    with pytest.raises(SortiesAbsentes, match="graphique absent"):  # a chart would be lost without a word
+        publication._placer_graphiques(_notebook("<!--graphique:g3-->"), {})
