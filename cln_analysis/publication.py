@@ -14,12 +14,13 @@ import datetime as dt
 import json
 import os
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, balayage, catalogue, config, exports, figures_csv, formats, typographie
+from . import __version__, balayage, catalogue, config, enfants, exports, figures_csv, formats, typographie
 from .fichiers import Lot, ecrire_atomique, sha256
 from .sorties import MIME, EtatRapport, FormeInvalide, Publie, Sorties
 
@@ -193,9 +194,10 @@ def _telechargements(rapport: catalogue.DefinitionRapport, sorties: Sorties, cla
 
 
 def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, quand: dt.datetime, audit: bool,
-                 classeur: bytes | None = None) -> str:
+                 classeur: bytes | Callable[[], bytes] | None = None) -> str:
     """The public (or audit) HTML page of an executed notebook; with its workbook, the links to its downloads
-    sit after its tables, before « Traçabilité »."""
+    sit after its tables, before « Traçabilité ». `classeur`: the workbook, or what gives it once the page has been
+    rendered (a child writes a large one meanwhile)."""
     from .rendu import AUDIT_SEULEMENT, PUBLIC_SEULEMENT, tableau_long_html  # rendu loads pandas: only once a
     # notebook has run
 
@@ -224,7 +226,7 @@ def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, qua
     body, _ = _exporter(audit).from_notebook_node(nb, resources=resources)
     body = autre_version.sub("", body)  # what a template or a markdown cell holds of the other version
     if classeur is not None and sorties.classeur:
-        bloc = _telechargements(rapport, sorties, classeur, page)
+        bloc = _telechargements(rapport, sorties, classeur() if callable(classeur) else classeur, page)
         ancre = re.search(r'<section[^>]*\bclass="tracabilite"', body) or re.search("</main>", body)
         body = body[: ancre.start()] + bloc + body[ancre.start() :]
     # the long tables last, at their placeholders: nbconvert never parses them, nor typographie.html (each of
@@ -233,6 +235,10 @@ def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, qua
     return _MARQUE_TABLEAU_LONG.sub(lambda m: tableau_long_html(longs[m.group(1)]) if m.group(1) in longs else "",
                                     typographie.html(body))
 
+
+#: A workbook of this many rows or more is written by a child while the pages are rendered (a report's usual tables,
+#: a few hundred rows, are written faster than a child starts)
+CLASSEUR_A_COTE = 5_000
 
 #: `sorties.TableauLong.marque`, the placeholder of a long table
 _MARQUE_TABLEAU_LONG = re.compile(r"<!--tableau-long:(\w+)-->")
@@ -294,9 +300,18 @@ def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime
     # no cell metadata, attachment or widget state beyond papermill's, no local folder in its record nor in its
     # injected parameters: the notebook as published, and the one the pages are rendered from
     nb = nbformat.reads(json.dumps(balayage.nettoyer_notebook(json.loads(nbformat.writes(nb)))), as_version=4)
-    classeur = exports.classeur_excel(sorties.classeur)
-    public = page_rapport(nb, rapport, sorties, quand, audit=False, classeur=classeur)
-    audit = page_rapport(nb, rapport, sorties, quand, audit=True, classeur=classeur)
+    # a large workbook (every budget line of a large city) is written by a child on the idle core while this
+    # process renders the pages, which need only its size (`enfants`: the same bytes, computed here if it fails)
+    grand = enfants.possible() and sum(f.nombre_de_lignes for f in sorties.classeur.values()) >= CLASSEUR_A_COTE
+    calcul = enfants.Enfant(exports.classeur_excel, sorties.classeur) if grand else None
+    try:
+        classeur = calcul.resultat if calcul else exports.classeur_excel(sorties.classeur)
+        audit = page_rapport(nb, rapport, sorties, quand, audit=True, classeur=classeur)
+        public = page_rapport(nb, rapport, sorties, quand, audit=False, classeur=classeur)
+        classeur = calcul.resultat() if calcul else classeur
+    finally:
+        if calcul is not None:
+            calcul.fermer()
     notebook = nbformat.writes(nb)
     existing = config.FIGURES_CSV.read_text(encoding="utf-8") if config.FIGURES_CSV.exists() else ""
     with Lot() as lot:

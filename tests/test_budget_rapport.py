@@ -19,7 +19,7 @@ import pytest
 from conftest import REPO, cli, copier_depot
 from texte_visible import texte_visible
 
-from cln_analysis import dessins
+from cln_analysis import dessins, publication
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("budget_lignes")]
 
@@ -186,6 +186,7 @@ def _regles_a_la_main(r: dict) -> list[str]:
 
 def test_every_digital_line_of_a_large_file_is_on_the_audit_page(tmp_path, monkeypatch):
     monkeypatch.setenv(dessins.VARIABLE, "1")  # as a report run alone: its charts drawn by the kernel's children
+    monkeypatch.setattr(publication, "CLASSEUR_A_COTE", 1)  # and its workbook by a child of the runner
     root = copier_depot(tmp_path)
     with open(root / EXEMPLE, encoding="utf-8", newline="") as fh:
         entete, *rows = list(csv.reader(fh))
@@ -214,6 +215,12 @@ def test_every_digital_line_of_a_large_file_is_on_the_audit_page(tmp_path, monke
     assert ligne["Règle"] == "R03" and ligne["Catégorie"] == "Sites web et applications"
     montant = groupes + ("" if cents == "00" else f",{cents}") + "\u00a0€"  # a whole amount without cents
     assert ligne["Montant de la ligne"] == ligne["Montant compté"] == montant
+    wb = openpyxl.load_workbook(root / "reports/donnees/budget.xlsx", read_only=True)
+    try:
+        lignes_classeur = [(int(r[0]), r[1]) for r in wb["lignes_numeriques"].iter_rows(min_row=2, values_only=True)]
+    finally:
+        wb.close()
+    assert lignes_classeur == attendu  # every line in the workbook too
     public = (root / "reports/budget.html").read_text(encoding="utf-8")
     assert "Les lignes du budget numérique" not in public
     # the six charts, drawn by children, each in its place: one drawing a figure, no placeholder left

@@ -1,5 +1,6 @@
-"""Charts drawn by child processes (`dessins`): the same SVG as drawn in place, a placeholder the runner fills,
-at most the places given, a failed child's chart drawn again where its error shows, its warnings kept."""
+"""Work done by child processes (`enfants`) and the charts they draw (`dessins`): the same value as computed in
+place, a placeholder the runner fills, at most the places given, a failed child's work done again where its error
+shows, its warnings kept."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import warnings
 import nbformat
 import pytest
 
-from cln_analysis import dessins, graphiques, publication
+from cln_analysis import dessins, enfants, graphiques, publication
 from cln_analysis.publication import SortiesAbsentes
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system: charts drawn in place")
@@ -108,3 +109,19 @@ def test_the_runner_writes_each_drawing_at_its_placeholder():
                                                            "<p>et</p><svg>2</svg>")
     with pytest.raises(SortiesAbsentes, match="graphique absent"):  # a chart would be lost without a word
         publication._placer_graphiques(_notebook("<!--graphique:g3-->"), {})
+
+
+def test_a_child_computes_what_the_caller_would_and_gives_it_once():
+    def travail(n, texte):
+        return {"n": n * 2, "texte": texte.upper(), "pid": os.getpid()}
+
+    e = enfants.Enfant(travail, 21, "classeur")
+    valeur = e.resultat()
+    assert (valeur["n"], valeur["texte"]) == (42, "CLASSEUR") and valeur["pid"] != os.getpid()  # by the child
+    assert e.fini() and e.resultat() is valeur
+    e.fermer()  # after its value: nothing more to wait for
+
+
+def test_a_child_that_cannot_pickle_its_value_leaves_it_to_the_caller():
+    e = enfants.Enfant(lambda: (lambda: os.getpid()))  # a function cannot be pickled: computed here
+    assert e.resultat()() == os.getpid()

@@ -1,0 +1,106 @@
+"""Work done on a core the run leaves idle: `fonction(*args)` computed by a child process forked at once, the
+caller's memory shared with it until written, while the caller goes on.
+
+Used for a kernel's charts (`dessins`) and for the runner's workbook of a large report (`publication`). The value
+is the one the caller would have computed: the child is a copy of it at that moment. A child that fails, or whose
+value cannot be read back, costs only time: the value is then computed by the caller, where its error, if any, is
+raised as it would have been. Warnings the child's work gave are shown again by the caller when it takes the value
+(the report and the runner record them). On a system without `fork` (Windows) nothing is forked: `possible()` says so.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sys
+import tempfile
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+
+def possible() -> bool:
+    return hasattr(os, "fork")
+
+
+def coeurs() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+class Enfant:
+    """`fonction(*args)` computed by a child process: `fini()` says whether it has ended, `resultat()` waits for it
+    and gives the value (computed here if the child failed), `fermer()` lets it go unread."""
+
+    def __init__(self, fonction: Callable[..., Any], *args: Any):
+        self.fonction, self.args = fonction, args
+        self._fichier = tempfile.TemporaryFile()  # no name on disk: the child writes into it, the caller reads it
+        self._statut: int | None = None  # its wait status, once it has ended
+        self._valeur: tuple[Any] | None = None
+        with warnings.catch_warnings():  # Python 3.12+ warns of a fork beside threads (a kernel's, the runner's):
+            warnings.filterwarnings("ignore", r".*multi-threaded.*fork", DeprecationWarning)  # the child runs none
+            self.pid = os.fork()
+        if self.pid == 0:
+            self._calculer_et_quitter()
+
+    def _calculer_et_quitter(self) -> None:
+        """The child: compute, write, leave without running anything more of the caller's (no `atexit`, no
+        buffer of the caller's flushed twice)."""
+        code = 1
+        try:
+            for s in (signal.SIGINT, signal.SIGTERM):  # the run's Ctrl-C or end stops the child at once
+                signal.signal(s, signal.SIG_DFL)
+            sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # nothing reaches a notebook
+            vus: list[tuple[str, type[Warning], str, int]] = []
+            warnings.showwarning = lambda message, categorie, nom, ligne, *_: vus.append(
+                (str(message), categorie, nom, ligne))
+            valeur = self.fonction(*self.args)
+            pickle.dump((valeur, vus), self._fichier, protocol=pickle.HIGHEST_PROTOCOL)
+            self._fichier.flush()
+            code = 0
+        except BaseException:  # noqa: BLE001, S110 (the caller computes the value again and raises its error)
+            pass
+        finally:
+            os._exit(code)
+
+    def fini(self) -> bool:
+        if self._statut is None:
+            pid, statut = os.waitpid(self.pid, os.WNOHANG)
+            if pid == 0:
+                return False
+            self._statut = statut
+        return True
+
+    def _attendre(self) -> None:
+        if self._statut is None:
+            try:
+                self._statut = os.waitpid(self.pid, 0)[1]
+            except ChildProcessError:  # waited for elsewhere: counted as failed, computed again
+                self._statut = 1 << 8
+
+    def resultat(self) -> Any:
+        """The value, once: the child waited for, its warnings shown here; computed here if it failed."""
+        if self._valeur is None:
+            self._attendre()
+            lu = None
+            if os.waitstatus_to_exitcode(self._statut) == 0:
+                try:
+                    self._fichier.seek(0)
+                    lu = pickle.load(self._fichier)  # noqa: S301 (written by this process's own child)
+                except Exception:  # noqa: BLE001 (unreadable: computed again below)
+                    lu = None
+            self._fichier.close()
+            if lu is None:
+                self._valeur = (self.fonction(*self.args),)
+            else:
+                valeur, vus = lu
+                for message, categorie, nom, ligne in vus:
+                    warnings.showwarning(message, categorie, nom, ligne)
+                self._valeur = (valeur,)
+        return self._valeur[0]
+
+    def fermer(self) -> None:
+        """The child waited for, its value left unread (the caller stopped: an error, Ctrl-C)."""
+        self._attendre()
+        self._fichier.close()
