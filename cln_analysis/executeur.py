@@ -89,12 +89,13 @@ def _sorties(rapports: Iterable[catalogue.DefinitionRapport]) -> list[Path]:
     return out
 
 
-def demarrer_noyau(sel: bytes | None = None, debug: bool = False, plusieurs: bool = True):
+def demarrer_noyau(sel: bytes | None = None, debug: bool = False, plusieurs: bool = True, seul: bool = False):
     """Start a kernel now (jupyter_client only): it boots while the runner imports papermill. `sel`, the run's
     salt for the last scan, reaches the kernel through its process's environment only (`balayage.VARIABLE_SEL`);
     so does `debug` (`--debug`: the kernel hands its warnings' own text too, for the terminal only).
     `plusieurs`: the run will start more than one kernel (a server of forked kernels pays only then, unless
-    this process already has one)."""
+    this process already has one). `seul`: no other kernel will run beside this one (its charts may then be drawn
+    on the cores it leaves idle, `dessins`)."""
     # imported here so that a run with nothing to do never loads jupyter_client
     from jupyter_client.manager import KernelManager
 
@@ -110,7 +111,7 @@ def demarrer_noyau(sel: bytes | None = None, debug: bool = False, plusieurs: boo
     env.pop(balayage.VARIABLE_DEBUG, None)
     # a report run alone leaves the other cores idle: its charts are drawn there (`dessins`); kernels side by side
     # take them all. Set in the runner's own environment, the variable is kept
-    env.setdefault(dessins.VARIABLE, "0" if plusieurs else str(dessins.places_libres()))
+    env.setdefault(dessins.VARIABLE, str(dessins.places_libres()) if seul else "0")
     if debug:
         env[balayage.VARIABLE_DEBUG] = "1"
     # what the kernel's process itself prints (a port taken by another kernel, its own crash: English and raw) is
@@ -358,8 +359,10 @@ def _executer(plan: Plan, jobs, force, journal, limite, debug: bool = False) -> 
                 # the first kernels boot and import while this process imports papermill and nbconvert; the
                 # next ones while the first notebooks run; a later wave's sure reports while this wave ends
                 prevus = [(rap.id, rap.notebook) for rap, _ in a_faire] + suivants
+                # one kernel at a time (one report a wave, or --jobs 1): none runs beside another
+                seul = jobs == 1 or all(len(v) <= 1 for v in plan.vagues)
                 reserve = noyaux.Reserve(prevus, jobs, functools.partial(demarrer_noyau, sel, debug,
-                                                                         len(prevus) > 1), arreter_noyau)
+                                                                         len(prevus) > 1, seul), arreter_noyau)
             else:
                 reserve.ajouter([(rap.id, rap.notebook) for rap, _ in a_faire] + suivants)
             _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultats, reserve, collecteur,

@@ -125,3 +125,20 @@ def test_a_child_computes_what_the_caller_would_and_gives_it_once():
 def test_a_child_that_cannot_pickle_its_value_leaves_it_to_the_caller():
     e = enfants.Enfant(lambda: (lambda: os.getpid()))  # a function cannot be pickled: computed here
     assert e.resultat()() == os.getpid()
+
+
+def test_a_kernel_alone_gets_the_idle_cores_for_its_charts(monkeypatch):
+    # the runner's word to each kernel: the cores it leaves idle when no other kernel runs beside it, else none;
+    # a value in the runner's own environment is kept (the tests' 0, an officer's choice)
+    from jupyter_client.manager import KernelManager
+
+    from cln_analysis import executeur
+
+    vus = []
+    monkeypatch.setattr(KernelManager, "start_kernel", lambda km, **kw: vus.append(kw["env"].get(dessins.VARIABLE)))
+    monkeypatch.delenv(dessins.VARIABLE)
+    executeur.demarrer_noyau(debug=True, seul=True)
+    executeur.demarrer_noyau(debug=True, seul=False)
+    monkeypatch.setenv(dessins.VARIABLE, "0")
+    executeur.demarrer_noyau(debug=True, seul=True)
+    assert vus == [str(len(os.sched_getaffinity(0)) - 1), "0", "0"]
