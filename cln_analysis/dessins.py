@@ -10,8 +10,8 @@ anything reads the notebook (`publication.extraire_sorties`). The SVG is the one
 child is a copy of it at the moment the chart was made (same figure, same style, same ids).
 
 When every place is taken, the chart is drawn where it is made. Without the variable (JupyterLab, the tests), on a
-system without `fork` (Windows) or with one core, every chart is drawn where it is made, as before. A child that
-fails costs only time: its chart is drawn again in the kernel, where its error, if any, is raised.
+system other than Linux (`enfants.possible`) or with one core, every chart is drawn where it is made, as before. A
+child that fails costs only time: its chart is drawn again in the kernel, where its error, if any, is raised.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def marque(prefixe: str) -> str:
 
 
 def places_libres() -> int:
-    """The charts a kernel run alone may have drawn at once: the cores it leaves idle (none without `fork`)."""
+    """The charts a kernel run alone may have drawn at once: the cores it leaves idle (none but on Linux)."""
     return max(0, enfants.coeurs() - 1) if enfants.possible() else 0
 
 

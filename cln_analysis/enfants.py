@@ -5,7 +5,7 @@ Used for a kernel's charts (`dessins`) and for the runner's workbook of a large 
 is the one the caller would have computed: the child is a copy of it at that moment. A child that fails, or whose
 value cannot be read back, costs only time: the value is then computed by the caller, where its error, if any, is
 raised as it would have been. Warnings the child's work gave are shown again by the caller when it takes the value
-(the report and the runner record them). On a system without `fork` (Windows) nothing is forked: `possible()` says so.
+(the report and the runner record them). Elsewhere than on Linux nothing is forked: `possible()` says so.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from typing import Any
 
 
 def possible() -> bool:
-    return hasattr(os, "fork")
+    """Linux only, as the kernels' fork server (`fourche`): macOS forks a threaded process less safely, and Windows
+    cannot."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
 
 
 def coeurs() -> int:

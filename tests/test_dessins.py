@@ -13,7 +13,7 @@ import pytest
 from cln_analysis import dessins, enfants, graphiques, publication
 from cln_analysis.publication import SortiesAbsentes
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system: charts drawn in place")
+pytestmark = pytest.mark.skipif(not enfants.possible(), reason="no child on this system: charts drawn in place")
 
 
 def _figure(n=3):
