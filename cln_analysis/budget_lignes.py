@@ -673,7 +673,7 @@ def chiffres(res: Resultats) -> list[dict]:
     if evo is not None and total:
         e = evo.set_index("quoi").loc["part.total"]
         out.append(chiffre(f"{p}.evolution.total.part", f"Évolution de la part du numérique dans le budget mandaté, "
-                           f"de {res.annee - 1} à {res.annee} (en points)", e["ecart"], "ratio",
+                           f"de {res.annee - 1} à {res.annee} (en points)", e["ecart"], "points",
                            f"{p}.total.part - budget.{res.annee - 1}.total.part"))
     return out
 

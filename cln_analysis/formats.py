@@ -245,8 +245,8 @@ def duree(seconds: float) -> str:
     return nombre(seconds, 1) + "\u00a0s"
 
 
-_DECIMALES_UNITE = {"ratio": 1, "EUR": 0, "EUR_par_habitant": 2, "count": 1, "minutes": 1, "secondes": 0,
-                    "erlangs": 2, "heures": 0}  # the default decimals of a unit; any other unit (score): 2
+_DECIMALES_UNITE = {"ratio": 1, "points": 1, "EUR": 0, "EUR_par_habitant": 2, "count": 1, "minutes": 1,
+                    "secondes": 0, "erlangs": 2, "heures": 0}  # the default decimals of a unit; any other (score): 2
 _SUFFIXES = {"EUR_par_habitant": " par habitant", "minutes": "\u00a0min", "secondes": "\u00a0s", "heures": "\u00a0h"}
 
 
@@ -264,13 +264,16 @@ DUREES = {"secondes": 1, "minutes": 60}
 
 
 def valeur(value: float, unit: str, decimales: int | None = None) -> str:
-    """A figure formatted by its unit in figures.csv (EUR, ratio, count, score, EUR_par_habitant); a duration
-    (`DUREES`) by `attente`, whatever its decimals."""
+    """A figure formatted by its unit in figures.csv (EUR, ratio, count, score, EUR_par_habitant; `points`, the
+    difference of two ratios, signed as the pages print a change); a duration (`DUREES`) by `attente`, whatever its
+    decimals."""
     if unit in DUREES:
         return attente(value * DUREES[unit])
     d = decimales_valeur(value, unit, decimales)
     if unit == "ratio":
         return pourcentage(value, d)
+    if unit == "points":
+        return points(value, d)
     if unit in ("EUR", "EUR_par_habitant"):
         return euros(value, d) + _SUFFIXES.get(unit, "")
     if unit == "erlangs":
@@ -285,7 +288,7 @@ def valeur_arrondie(value: float, unit: str, decimales: int | None = None) -> fl
     if unit in DUREES:  # shown to the second
         return float(arrondi(value * DUREES[unit], 0)) / DUREES[unit] if math.isfinite(value) else value
     d = decimales_valeur(value, unit, decimales)
-    return float(arrondi(value, d + 2) if unit == "ratio" else arrondi(value, d))
+    return float(arrondi(value, d + 2) if unit in ("ratio", "points") else arrondi(value, d))
 
 
 def mois(periode: str) -> str:

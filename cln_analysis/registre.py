@@ -17,7 +17,7 @@ from .arrondi import CENT, arrondi
 from .erreurs import Probleme
 from .figures_csv import COLONNES
 
-UNITES = ("EUR", "ratio", "count", "score", "EUR_par_habitant", "heures", "minutes", "secondes", "erlangs")
+UNITES = ("EUR", "ratio", "points", "count", "score", "EUR_par_habitant", "heures", "minutes", "secondes", "erlangs")
 _ID_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 
 

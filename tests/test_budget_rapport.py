@@ -67,6 +67,12 @@ def test_the_lines_reproduce_the_slides_three_shares(run_lignes):
     for fid in ("budget.2025.dsi_fonctionnement.part", "budget.2025.categorie.sites_applications.montant",
                 "budget.2025.categorie.inclusion_mediation.part", "budget.2025.evolution.total.part"):
         assert fid in fig
+    # the change of the share is a difference of two shares: in points, signed, wherever it is shown (not « 0,3 % »)
+    ecart = Decimal(fig["budget.2025.evolution.total.part"]["value"]) * 100
+    texte = f"{'+' if ecart > 0 else '−'}{abs(ecart).quantize(Decimal('0.1'), ROUND_HALF_UP)}".replace(".", ",")
+    assert fig["budget.2025.evolution.total.part"]["unit"] == "points"
+    audit = (root / "reports/audit/budget.html").read_text(encoding="utf-8")
+    assert re.search(rf'data-label="Valeur calculée">{re.escape(texte)}\u00a0points?</td>', audit)
 
 
 def test_every_digital_euro_is_traced_to_a_line_in_the_workbook_only(run_lignes):

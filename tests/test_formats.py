@@ -116,6 +116,8 @@ def test_signs_and_plurals_follow_the_rounded_value():
     assert f.points(0.0149, 0) == f"+1{NBSP}point"
     assert f.points(-0.004, 0) == f"0{NBSP}point"
     assert f.valeur(1.996, "erlangs") == f"2,00{NBSP}erlangs"
+    # a change of a share, in points: signed, as the prose prints it (0,00275 → 0,3 point at one decimal)
+    assert f.valeur(0.00275, "points") == f"+0,3{NBSP}point" and f.valeur(-0.0215, "points", 0) == f"\u22122{NBSP}points"
 
 
 def test_intervals_are_printed_outward_within_0_and_100():
@@ -149,6 +151,7 @@ def test_valeur_arrondie_holds_what_the_page_prints():
     assert f.valeur_arrondie(76.045, "EUR_par_habitant") == 76.05
     assert f.valeur_arrondie(3058243.5, "EUR") == 3058244.0
     assert f.valeur_arrondie(12.345, "erlangs") == 12.35
+    assert f.valeur_arrondie(0.00275, "points") == 0.003  # the 0,3 point the page prints
     assert f.valeur_arrondie(-2.5, "score", 0) == -3.0
 
 
