@@ -240,8 +240,10 @@ def valider_schema(table: pd.DataFrame, nom: str, decimale: str,
             motif = re.compile(c["pattern"])
             ok = np.array([bool(motif.fullmatch(v)) for v in valeurs], dtype=bool)
             mauvais = ~ok[codes] & ~vide if len(valeurs) else vide
-            signaler(mauvais, col, nom_champ, "valeur qui ne suit pas le format du schéma SCDL ("
-                     + ("14 chiffres" if nom_champ == "BGT_SIRET" else c["pattern"]) + ")")
+            forme = "14 chiffres" if nom_champ == "BGT_SIRET" else c["pattern"]
+            # a budget line is public open data: the value read is shown, as for an amount or a year
+            signaler(mauvais, col, nom_champ, lambda v, forme=forme: f"« {v} » ne suit pas le format du schéma SCDL "
+                     f"({forme})")
         if "maxLength" in c or "minLength" in c:
             n_car = np.array([len(v) for v in valeurs], dtype="int64")
             ok = (n_car <= c.get("maxLength", np.iinfo("int64").max)) & (n_car >= c.get("minLength", 0))

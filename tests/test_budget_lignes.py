@@ -224,7 +224,8 @@ def test_xlsx_is_read(tmp_path):
 
 
 @pytest.mark.parametrize("col, valeur, attendu", [
-    ("BGT_CODRD", "D", "« D » non prévue"), ("BGT_SIRET", "123", "14 chiffres"), ("BGT_ANNEE", "25", "année"),
+    ("BGT_CODRD", "D", "« D » non prévue"), ("BGT_ANNEE", "25", "année"),
+    ("BGT_SIRET", "123", "« 123 » ne suit pas le format du schéma SCDL (14 chiffres)"),  # public data: the value shown
     ("BGT_MTREAL", "12 €", "montant"), ("BGT_NATDEC", "", "cellule vide"),
 ])
 def test_the_schema_check_names_row_and_column(tmp_path, col, valeur, attendu):
