@@ -117,7 +117,8 @@ def test_signs_and_plurals_follow_the_rounded_value():
     assert f.points(-0.004, 0) == f"0{NBSP}point"
     assert f.valeur(1.996, "erlangs") == f"2,00{NBSP}erlangs"
     # a change of a share, in points: signed, as the prose prints it (0,00275 → 0,3 point at one decimal)
-    assert f.valeur(0.00275, "points") == f"+0,3{NBSP}point" and f.valeur(-0.0215, "points", 0) == f"\u22122{NBSP}points"
+    assert f.valeur(0.00275, "points") == f"+0,3{NBSP}point"
+    assert f.valeur(-0.0215, "points", 0) == f"\u22122{NBSP}points"
 
 
 def test_intervals_are_printed_outward_within_0_and_100():
