@@ -374,6 +374,12 @@ def radar(libelles: Sequence[str], valeurs: Sequence[float], maximum: float = 4)
     ax.plot(closed_a, closed_v, color=BLEU, linewidth=2.2, marker="o", markersize=7, markeredgecolor=CONTOUR)
     ax.fill(closed_a, closed_v, color=BLEU, alpha=0.18)
     ax.set_xticks(angles, [l.replace(", ", ",\n") for l in libelles], fontsize=10)
+    # each label grows away from the ring from its point: centred, a side label (« Efficacité environnementale »)
+    # would cross the ring on a phone
+    for a, t in zip(angles, ax.get_xticklabels(), strict=True):
+        x, y = math.sin(a), math.cos(a)  # where the criterion sits: clockwise from the top
+        t.set_horizontalalignment("left" if x > 0.2 else "right" if x < -0.2 else "center")
+        t.set_verticalalignment("bottom" if y > 0.2 else "top" if y < -0.2 else "center")
     ax.set_ylim(0, maximum)
     ax.set_yticks(
         np.arange(0, maximum + 1), [formats.entier(v) for v in np.arange(0, maximum + 1)], fontsize=9, color=GRIS

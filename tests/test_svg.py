@@ -123,3 +123,23 @@ def test_a_chart_whose_labels_overflow_is_narrowed_once_and_drawn_once(monkeypat
     assert len(dessins) == 1 and dessins[0] is mesures[-1][1]  # drawn once, in the box of the last layout
     largeur = float(re.search(r'viewBox="0 0 ([\d.]+)', doc).group(1))  # at two decimals (`_alleger`)
     assert abs(largeur - mesures[-1][0]) < 0.01 and largeur <= svg.LARGEUR_TELEPHONE
+
+
+def test_the_radars_labels_stay_outside_its_ring_on_a_phone():
+    # the grid's eight criteria around the radar, drawn for a phone: each label grows away from the ring from its
+    # point (centred, « Efficacité environnementale » and « Impact métiers » crossed the ring at 375 px)
+    titres = ["Usage, intérêt fonctionnel", "Cohérence, stratégie de territoire", "Impact métiers",
+              "Protection de la vie privée", "Transparence, souveraineté", "Fiabilité, biais ou erreurs",
+              "Efficacité environnementale", "Gouvernance citoyenne"]
+    fig = graphiques.radar(titres, [3, 3.5, 2, 1.5, 2, 1, 1, 2.5])
+    with matplotlib.rc_context(graphiques.STYLE):
+        svg._version_telephone(fig)
+    ax = fig.axes[0]
+    fig.set_dpi(72)  # measured in the SVG's own units, as the save laid it out
+    cx, cy = ax.transAxes.transform((0.5, 0.5))
+    rayon = ax.transAxes.transform((1, 0.5))[0] - cx
+    assert rayon > 60  # the radar keeps a readable size: more than a third of the drawing's width across
+    for t in ax.get_xticklabels():
+        b = t.get_window_extent(dpi=72)
+        x, y = min(max(cx, b.x0), b.x1), min(max(cy, b.y0), b.y1)  # the label's nearest point to the centre
+        assert ((x - cx) ** 2 + (y - cy) ** 2) ** 0.5 >= rayon, t.get_text()
