@@ -37,17 +37,17 @@ def test_every_place_taken_the_chart_is_drawn_where_it_is_made():
     def dessiner(fig, prefixe):
         if os.getpid() != parent:
             os.read(lu, 1)
-        return graphiques.en_svg(fig, prefixe)
+        return f"<svg>{fig} {prefixe} {'enfant' if os.getpid() != parent else 'ici'}</svg>"
 
     atelier = dessins.Atelier(1, dessiner)
-    premier = atelier.dessin(_figure(), "g1")
-    second = atelier.dessin(_figure(), "g2")
+    premier = atelier.dessin("barres", "g1")
+    second = atelier.dessin("radar", "g2")
     os.write(ecrit, b"xx")  # one for this child, one for the next
-    assert premier == "<!--graphique:g1-->" and second == graphiques.en_svg(_figure(), "g2")
-    assert atelier.recueillir() == {premier: graphiques.en_svg(_figure(), "g1")}
-    assert atelier.dessin(_figure(), "g3") == "<!--graphique:g3-->"  # its place free again
-    atelier.recueillir()
-    assert dessins.Atelier(0, graphiques.en_svg).dessin(_figure(), "g4").startswith("<svg")  # no place: in place
+    assert premier == "<!--graphique:g1-->" and second == "<svg>radar g2 ici</svg>"
+    assert atelier.recueillir() == {premier: "<svg>barres g1 enfant</svg>"}
+    assert atelier.dessin("parts", "g3") == "<!--graphique:g3-->"  # its place free again
+    assert atelier.recueillir() == {"<!--graphique:g3-->": "<svg>parts g3 enfant</svg>"}
+    assert dessins.Atelier(0, dessiner).dessin("carte", "g4") == "<svg>carte g4 ici</svg>"  # no place: in place
 
 
 def test_a_failed_child_leaves_its_chart_to_the_kernel_with_its_error():
