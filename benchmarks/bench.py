@@ -18,14 +18,19 @@ the script then measures, in the same run, every row of the issue's table:
   the peak memory of that run (< 1 GB): the numerator is the report itself, `run budget -p lignes=…` (pages,
   workbook, figures). Some 25 000 of the drawn lines are digital: every one is a row of the workbook's
   « lignes_numeriques » sheet and of the audit page's table (written by the runner after nbconvert,
-  `Rapport.tableau_long`, from the same texts as the sheet). Where the extra time goes (CPU seconds, loaded
-  machine): the kernel's reading and matching (about 2 s: pandas' C parser reading categories, 1 s), its four
-  more charts (about 1,1 s; each drawn once, its first size only laid out), the long table and its sheet (about
-  0,5 s), its hand-over (one JSON text, 0,2 s); the runner's workbook (`exports.classeur_excel`, 0,5 s), pages
-  (0,3 s more than the default run's) and last privacy scan (0,3 s). The lines are drawn with replacement from a
+  `Rapport.tableau_long`, from the same texts as the sheet, coded as it is: `exports.feuille_codee`). The run of one
+  report uses the core it would leave idle: three of its six charts drawn by children of the kernel
+  (`cln_analysis/dessins.py`), the workbook by a child of the runner while the pages are rendered. Where the extra
+  time goes (CPU seconds, quiet machine): the kernel's reading and matching (about 1,9 s: pandas' C parser reading
+  categories, 0,75 s), its four more charts (about 1,2 s, half of it on the other core), the long table and its
+  sheet (about 0,8 s, most of it the 25 000 distinct line numbers formatted and read back), its hand-over; the
+  runner's workbook (0,7 s, on the other core), pages (0,5 s more than the default run's: the long table's HTML,
+  0,3 s), last privacy scan (0,3 s) and the downloads read back from the workbook (0,2 s more). The ratio is about
+  1,8 (2,2 before the children and the coded sheet). The lines are drawn with replacement from a
   few hundred, so that every column holds few distinct values: a real city's amounts are all distinct (the checks
   run once per distinct value). `--seulement budget_lignes` measures this row alone;
-- the peak memory of a full run, the runner and its kernels together;
+- the peak memory of a full run, the runner and its kernels together (the resident memory of every process summed:
+  the pages a forked kernel or child shares with its parent are counted in each, so the figure is an upper bound);
 - the last privacy scan (`balayage.balayer`) over every output of a full run (`reports/`, `data/processed/`,
   `build/`), in process, with the example inputs' names and comments collected, ÷ the full run.
 
