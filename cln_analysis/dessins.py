@@ -38,8 +38,15 @@ def places_libres() -> int:
 
 
 def places_de_l_environnement() -> int:
+    """`VARIABLE` of this kernel's environment, in a kernel the runner started (it holds the run's salt,
+    `balayage.VARIABLE_SEL`): only the runner puts the drawings in place of their placeholders, so a kernel of
+    JupyterLab or of nbconvert draws in place whatever its shell exported. At most the cores there are."""
+    from .balayage import VARIABLE_SEL
+
+    if not os.environ.get(VARIABLE_SEL):
+        return 0
     try:
-        return max(0, int(os.environ.get(VARIABLE, "0")))
+        return min(max(0, int(os.environ.get(VARIABLE, "0"))), enfants.coeurs())
     except ValueError:
         return 0
 
@@ -55,9 +62,10 @@ class Atelier:
     def dessin(self, fig, prefixe: str) -> str:
         """The SVG of `fig`, or its placeholder while a child draws it (`recueillir` gives it)."""
         occupes = sum(not e.fini() for e in self._enfants.values())
-        if self.places <= 0 or not enfants.possible() or occupes >= self.places:
+        enfant = enfants.lancer(self._dessiner, fig, prefixe) if occupes < self.places else None
+        if enfant is None:  # every place taken, or no child to be had now
             return self._dessiner(fig, prefixe)
-        self._enfants[marque(prefixe)] = enfants.Enfant(self._dessiner, fig, prefixe)
+        self._enfants[marque(prefixe)] = enfant
         return marque(prefixe)
 
     def recueillir(self) -> dict[str, str]:

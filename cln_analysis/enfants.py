@@ -31,18 +31,33 @@ def coeurs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def lancer(fonction: Callable[..., Any], *args: Any) -> Enfant | None:
+    """An `Enfant` computing `fonction(*args)`; None when no child can be had (not on Linux, or the system refuses
+    a process or a file now): the caller then computes the value itself, as without children."""
+    if not possible():
+        return None
+    try:
+        return Enfant(fonction, *args)
+    except OSError:  # EAGAIN, ENOMEM (no process), EMFILE (no file): it only costs the time it would have saved
+        return None
+
+
 class Enfant:
     """`fonction(*args)` computed by a child process: `fini()` says whether it has ended, `resultat()` waits for it
-    and gives the value (computed here if the child failed), `fermer()` lets it go unread."""
+    and gives the value (computed here if the child failed), `fermer()` lets it go unread. Made by `lancer`."""
 
     def __init__(self, fonction: Callable[..., Any], *args: Any):
         self.fonction, self.args = fonction, args
         self._fichier = tempfile.TemporaryFile()  # no name on disk: the child writes into it, the caller reads it
         self._statut: int | None = None  # its wait status, once it has ended
         self._valeur: tuple[Any] | None = None
-        with warnings.catch_warnings():  # Python 3.12+ warns of a fork beside threads (a kernel's, the runner's):
-            warnings.filterwarnings("ignore", r".*multi-threaded.*fork", DeprecationWarning)  # the child runs none
-            self.pid = os.fork()
+        try:
+            with warnings.catch_warnings():  # Python 3.12+ warns of a fork beside threads (a kernel's, the
+                warnings.filterwarnings("ignore", r".*multi-threaded.*fork", DeprecationWarning)  # runner's)
+                self.pid = os.fork()
+        except OSError:
+            self._fichier.close()
+            raise
         if self.pid == 0:
             self._calculer_et_quitter()
 
@@ -53,7 +68,12 @@ class Enfant:
         try:
             for s in (signal.SIGINT, signal.SIGTERM):  # the run's Ctrl-C or end stops the child at once
                 signal.signal(s, signal.SIG_DFL)
-            sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # nothing reaches a notebook
+            # nothing it prints reaches a notebook or a terminal: neither Python's streams nor a library's own
+            # writes to the descriptors it shares with the caller (a kernel's output is captured)
+            nul = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(nul, 1)
+            os.dup2(nul, 2)
+            sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")
             vus: list[tuple[str, type[Warning], str, int]] = []
             warnings.showwarning = lambda message, categorie, nom, ligne, *_: vus.append(
                 (str(message), categorie, nom, ligne))

@@ -359,8 +359,9 @@ def _executer(plan: Plan, jobs, force, journal, limite, debug: bool = False) -> 
                 # the first kernels boot and import while this process imports papermill and nbconvert; the
                 # next ones while the first notebooks run; a later wave's sure reports while this wave ends
                 prevus = [(rap.id, rap.notebook) for rap, _ in a_faire] + suivants
-                # one kernel at a time (one report a wave, or --jobs 1): none runs beside another
-                seul = jobs == 1 or all(len(v) <= 1 for v in plan.vagues)
+                # one kernel at a time (one report to redo in this wave and at most one planned in each later one, or
+                # --jobs 1): none runs beside another
+                seul = jobs == 1 or (len(a_faire) <= 1 and all(len(v) <= 1 for v in plan.vagues[n + 1:]))
                 reserve = noyaux.Reserve(prevus, jobs, functools.partial(demarrer_noyau, sel, debug,
                                                                          len(prevus) > 1, seul), arreter_noyau)
             else:

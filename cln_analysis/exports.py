@@ -105,19 +105,43 @@ def feuille_codee(df: pd.DataFrame, legende: str, titres: Mapping[str, str], for
     large city's 25 000 digital budget lines: 350 000 cells). The cells are those `feuille_excel` writes."""
     import pandas as pd  # with the kernel's table: loaded already
 
+    if not len(df.columns):
+        return Feuille(legende, [], [], [[] for _ in range(len(df))])
     formats_excel, distinctes, codes = [], [], []
     for j, c in enumerate(df.columns):
-        _, uniques = pd.factorize(df[c], use_na_sentinel=True)  # as `rendu.tableau_long`: its codes are these
-        valeurs = uniques.tolist()
         fmt = formateurs.get(c)
-        manquants = [formats.est_manquant(v) for v in valeurs]
-        excel, cellules = _colonne_excel(valeurs, manquants, long.textes[j][:len(valeurs)] if fmt else None, fmt)
-        if len(long.textes[j]) > len(valeurs):  # its « — »: a missing value, the sheet's empty cell
-            cellules.append(None)
+        if df[c].dtype == object and pd.api.types.infer_dtype(df[c], skipna=True) not in ("string", "empty"):
+            # values of several types (True beside 1, 1 beside 1.0), which pandas counts as one: each cell as
+            # `feuille_excel` writes it, from the page's text of its row, then coded by its own type and value
+            valeurs = df[c].tolist()
+            textes = [long.textes[j][k] for k in long.codes[j]] if fmt else None
+            excel, cellules = _colonne_excel(valeurs, [formats.est_manquant(v) for v in valeurs], textes, fmt)
+            cellules, colonne = _coder(cellules)
+        else:
+            _, uniques = pd.factorize(df[c], use_na_sentinel=True)  # as `rendu.tableau_long`: its codes are these
+            valeurs = uniques.tolist()
+            excel, cellules = _colonne_excel(valeurs, [formats.est_manquant(v) for v in valeurs],
+                                             long.textes[j][:len(valeurs)] if fmt else None, fmt)
+            if len(long.textes[j]) > len(valeurs):  # its « — »: a missing value, the sheet's empty cell
+                cellules.append(None)
+            colonne = long.codes[j]
         formats_excel.append(excel)
         distinctes.append(cellules)
-        codes.append(long.codes[j])
+        codes.append(colonne)
     return Feuille(legende, [str(titres.get(c, c)) for c in df.columns], formats_excel, [], distinctes, codes)
+
+
+def _coder(cellules: list) -> tuple[list, list[int]]:
+    """(each distinct cell once, in the order met; the index of each row's) — 1, 1.0 and True kept apart."""
+    vus: dict[tuple, int] = {}
+    distinctes, codes = [], []
+    for v in cellules:
+        cle = (type(v), v)
+        if cle not in vus:
+            vus[cle] = len(distinctes)
+            distinctes.append(v)
+        codes.append(vus[cle])
+    return distinctes, codes
 
 
 def _colonne_excel(valeurs: list, manquants: list[bool], textes: list | None,
@@ -149,7 +173,8 @@ def _colonne_excel(valeurs: list, manquants: list[bool], textes: list | None,
                 lus[t] = formats.nombre_du_texte(t)
             ajouter(_comme_la_page(v, t, lus[t]))
         elif isinstance(v, (int, float)):
-            ajouter(v.item() if hasattr(v, "item") else v)
+            x = v.item() if hasattr(v, "item") else v
+            ajouter(x + 0.0 if isinstance(x, float) else x)  # never « -0 » (−0.0 + 0.0 is 0.0)
         else:
             ajouter(str(v))
     return excel, colonne
@@ -332,7 +357,8 @@ def _feuille_xml(f: Feuille, styles: dict[str, int], partagees: dict[str, int]) 
                 suite = vus[j][cle]
             except KeyError:  # also NaN (never equal to itself), which `_cellule` refuses
                 suite = vus[j][cle] = _cellule("", v, style[j], partagees)[len('<c r=""'):]
-                larges[j] = max(larges[j], len(str(v)))
+                if v is not None:  # an empty cell is not written: it widens nothing
+                    larges[j] = max(larges[j], len(str(v)))
             cellules.append(f'<c r="{lettres[j]}{i}"{suite}' if suite else "")
         rangs.append(f'<row r="{i}">' + "".join(cellules) + "</row>")
     largeurs = [min(60, w + 2) for w in larges]

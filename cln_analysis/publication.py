@@ -112,21 +112,22 @@ _MARQUE_GRAPHIQUE = re.compile(r"<!--graphique:g\d+-->")
 
 
 def _placer_graphiques(nb, graphiques: dict[str, str]) -> None:
-    """Each chart a child of the kernel drew (`dessins`) written in place of its placeholder, in the notebook's
-    outputs, before anything reads them: the notebook and its pages as if the kernel had drawn it. A placeholder
-    left without its drawing is refused: the page would lose a chart without a word."""
+    """Each chart a child of the kernel drew (`dessins`) written in place of its placeholder, in every text of the
+    notebook's outputs (its HTML, and the plain text that goes with it), before anything reads them: the notebook and
+    its pages as if the kernel had drawn it. A placeholder left without its drawing is refused: the page would lose a
+    chart without a word."""
     for cell in nb.cells:
         for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            html = out.get("data", {}).get("text/html")
-            if html is None:
-                continue
-            html = "".join(html) if isinstance(html, list) else html
-            if "<!--graphique:" not in html:
-                continue
-            manquants = [m for m in _MARQUE_GRAPHIQUE.findall(html) if m not in graphiques]
-            if manquants:
-                raise SortiesAbsentes(f"graphique absent des sorties du notebook ({manquants[0]})")
-            out["data"]["text/html"] = _MARQUE_GRAPHIQUE.sub(lambda m: graphiques[m.group()], html)
+            for mime, texte in out.get("data", {}).items():
+                texte = "".join(texte) if isinstance(texte, list) else texte
+                if not isinstance(texte, str) or "<!--graphique:" not in texte:
+                    continue
+                manquants = [m for m in _MARQUE_GRAPHIQUE.findall(texte) if m not in graphiques]
+                if manquants:
+                    raise SortiesAbsentes(
+                        f"le graphique {manquants[0][len('<!--graphique:'):-3]} n'est pas dans les sorties du "
+                        "notebook (dessiné après rapport.publier() ?)")
+                out["data"][mime] = _MARQUE_GRAPHIQUE.sub(lambda m: graphiques[m.group()], texte)
 
 
 def _niveau_titre(cell) -> int | None:
@@ -302,8 +303,8 @@ def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime
     nb = nbformat.reads(json.dumps(balayage.nettoyer_notebook(json.loads(nbformat.writes(nb)))), as_version=4)
     # a large workbook (every budget line of a large city) is written by a child on the idle core while this
     # process renders the pages, which need only its size (`enfants`: the same bytes, computed here if it fails)
-    grand = enfants.possible() and sum(f.nombre_de_lignes for f in sorties.classeur.values()) >= CLASSEUR_A_COTE
-    calcul = enfants.Enfant(exports.classeur_excel, sorties.classeur) if grand else None
+    grand = sum(f.nombre_de_lignes for f in sorties.classeur.values()) >= CLASSEUR_A_COTE
+    calcul = enfants.lancer(exports.classeur_excel, sorties.classeur) if grand else None
     try:
         classeur = calcul.resultat if calcul else exports.classeur_excel(sorties.classeur)
         audit = page_rapport(nb, rapport, sorties, quand, audit=True, classeur=classeur)

@@ -48,6 +48,7 @@ class Rapport:
         self.tableaux_longs: dict[str, TableauLong] = {}
         self._graphiques = 0
         self._atelier: dessins.Atelier | None = None  # the charts drawn by child processes, when the runner allows
+        self._dessines: dict[str, str] | None = None  # their drawings, once `publier` gathered them
         self._registre_publie: dict[str, str] | None = None
         self.hypotheses: list[str] = []
         self.fictif = False
@@ -161,7 +162,7 @@ class Rapport:
 
         self._graphiques += 1
         prefixe = f"g{self._graphiques}"
-        if self._atelier is None and dessins.places_de_l_environnement():  # a core the run leaves idle draws it
+        if self._atelier is None and self._dessines is None and dessins.places_de_l_environnement():  # idle core
             self._atelier = dessins.Atelier(dessins.places_de_l_environnement(), graphiques.en_svg)
         dessin = self._atelier.dessin(fig, prefixe) if self._atelier else graphiques.en_svg(fig, prefixe)
         if self.fictif and source != rendu.SOURCE_PRESENTATION:
@@ -247,8 +248,11 @@ class Rapport:
 
     def publier(self) -> None:
         """Display « Traçabilité », then hand every output to the runner."""
-        # the charts children drew, first: a warning of theirs is shown here, before the warnings are said
-        graphiques = self._atelier.recueillir() if self._atelier else {}
+        # the charts children drew, first: a warning of theirs is shown here, before the warnings are said; a chart
+        # made after this (a cell below, a second `publier`) is drawn in place
+        self._dessines = (self._dessines or {}) | (self._atelier.recueillir() if self._atelier else {})
+        self._atelier = None
+        graphiques = dict(self._dessines)
         rap = self.rapprochement()
         display(self.tracabilite(rap))
         cartes = self.definition.chiffres_cles_de(c.figure_id for c in self.chiffres)

@@ -231,6 +231,7 @@ def test_every_digital_line_of_a_large_file_is_on_the_audit_page(tmp_path, monke
     assert "Les lignes du budget numérique" not in public
     # the six charts, drawn by children, each in its place: one drawing a figure, no placeholder left
     assert public.count('<div class="graphique-image"') == public.count("<svg ") == 6 and "<!--graphique" not in public
+    assert "<!--graphique" not in (root / "reports/notebooks/budget.ipynb").read_text(encoding="utf-8")
 
 
 def _en_classeur(source: Path, cible: Path, siret: str | None = None, siret_nombre: bool = False) -> Path:

@@ -86,12 +86,60 @@ def test_the_warnings_of_a_childs_drawing_are_shown_in_the_kernel():
 
 
 def test_the_places_come_from_the_environment(monkeypatch):
-    for valeur, places in (("1", 1), ("0", 0), ("deux", 0), ("-1", 0)):
+    # only a kernel the runner started (it holds the run's salt) draws on children: the runner alone puts the
+    # drawings in place, so a kernel of JupyterLab draws in place whatever its shell exported
+    from cln_analysis import balayage
+
+    monkeypatch.delenv(balayage.VARIABLE_SEL, raising=False)
+    monkeypatch.setenv(dessins.VARIABLE, "1")
+    assert dessins.places_de_l_environnement() == 0
+    monkeypatch.setenv(balayage.VARIABLE_SEL, "ab" * 16)
+    for valeur, places in (("1", 1), ("0", 0), ("deux", 0), ("-1", 0), ("500", len(os.sched_getaffinity(0)))):
         monkeypatch.setenv(dessins.VARIABLE, valeur)
         assert dessins.places_de_l_environnement() == places
     monkeypatch.delenv(dessins.VARIABLE)
     assert dessins.places_de_l_environnement() == 0
     assert dessins.places_libres() == len(os.sched_getaffinity(0)) - 1
+
+
+def test_no_child_to_be_had_the_chart_is_drawn_in_place(monkeypatch):
+    def refuse():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    assert enfants.lancer(len, "abc") is None
+    assert dessins.Atelier(1, lambda fig, prefixe: f"<svg>{prefixe}</svg>").dessin(None, "g1") == "<svg>g1</svg>"
+
+
+def test_what_a_child_writes_to_its_descriptors_reaches_nobody(capfd):
+    def bavard():
+        os.write(1, b"sortie du fils /tmp/x\n")
+        os.write(2, b"erreur du fils\n")
+        print("print du fils")
+        return 7
+
+    assert enfants.lancer(bavard).resultat() == 7
+    sortie, erreur = capfd.readouterr()
+    assert (sortie, erreur) == ("", "")
+
+
+def test_a_chart_made_after_publier_is_drawn_in_place(monkeypatch):
+    from cln_analysis import balayage
+    from cln_analysis.rapport import Rapport
+
+    monkeypatch.setenv(balayage.VARIABLE_SEL, "ab" * 16)
+    monkeypatch.setenv(dessins.VARIABLE, "1")
+    monkeypatch.setattr(graphiques, "en_svg", lambda fig, prefixe: f"<svg>{prefixe}</svg>")
+    monkeypatch.setattr("cln_analysis.rapport.display", lambda *a, **k: None)
+    r = Rapport("budget", annee=2025, donnees="data/raw/budget_mandate.csv", denominateur="mandate",
+                population=None, budget_primitif="data/raw/budget_primitif.csv", territoire="data/raw/territoire.csv",
+                lignes=None, perimetre="data/raw/budget_perimetre.csv")
+    assert "<!--graphique:g1-->" in r.graphique(None, "Un graphique", "Légende")
+    r.publier()
+    assert r._dessines == {"<!--graphique:g1-->": "<svg>g1</svg>"}
+    assert "<svg>g2</svg>" in r.graphique(None, "Un autre", "Légende")  # after publier: in place
+    r.publier()  # a second hand-over still carries the first drawing
+    assert r._dessines == {"<!--graphique:g1-->": "<svg>g1</svg>"}
 
 
 def _notebook(html: str):
@@ -107,8 +155,17 @@ def test_the_runner_writes_each_drawing_at_its_placeholder():
     publication._placer_graphiques(nb, {"<!--graphique:g1-->": "<svg>un</svg>", "<!--graphique:g2-->": "<svg>2</svg>"})
     assert nb.cells[0].outputs[0]["data"]["text/html"] == ('<figure><div role="img"><svg>un</svg></div></figure>'
                                                            "<p>et</p><svg>2</svg>")
-    with pytest.raises(SortiesAbsentes, match="graphique absent"):  # a chart would be lost without a word
+    with pytest.raises(SortiesAbsentes, match="graphique g3 n'est pas dans les sorties"):  # lost without a word
         publication._placer_graphiques(_notebook("<!--graphique:g3-->"), {})
+    # the plain text beside the HTML (its repr) and any other text output too: the published notebook holds no
+    # placeholder
+    nb = _notebook("<p><!--graphique:g1--></p>")
+    nb.cells[0].outputs[0]["data"]["text/plain"] = ["Html('<p>", "<!--graphique:g1--></p>')"]
+    nb.cells[0].outputs[0]["data"]["text/markdown"] = "<!--graphique:g1-->"
+    publication._placer_graphiques(nb, {"<!--graphique:g1-->": "<svg>un</svg>"})
+    assert dict(nb.cells[0].outputs[0]["data"]) == {"text/html": "<p><svg>un</svg></p>",
+                                                     "text/plain": "Html('<p><svg>un</svg></p>')",
+                                                     "text/markdown": "<svg>un</svg>"}
 
 
 def test_a_child_computes_what_the_caller_would_and_gives_it_once():

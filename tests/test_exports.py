@@ -111,6 +111,30 @@ def test_a_coded_sheet_writes_the_cells_of_the_sheet_cell_by_cell():
                                  (1.5, "General")]
 
 
+def test_a_coded_sheet_keeps_apart_what_pandas_counts_as_one():
+    # 1, 1.0 and True in one column; −0.0 beside 0.0; an empty cell widens nothing; a table without columns
+    from cln_analysis import rendu
+
+    df = pd.DataFrame({"m": pd.Series([1, True, 0, False, 1.0], dtype=object), "z": [-0.0, 0.0, 1.5, -0.0, 2.0],
+                       "a": [None, "x", None, "y", "x"]})
+    long = rendu.tableau_long(df, "L")
+    codee = exports.feuille_codee(df, "L", {}, {}, long)
+    par_cellule = exports.feuille_excel(df, "L", {}, {})
+    assert codee.rangees() == par_cellule.lignes
+    assert [r[0] for r in par_cellule.lignes] == [1, "oui", 0, "non", 1.0]
+    assert [type(r[0]) for r in codee.rangees()] == [int, str, int, str, float]
+    assert [str(r[1]) for r in codee.rangees()] == ["0.0", "0.0", "1.5", "0.0", "2.0"]  # never « -0 »
+
+    def largeurs(feuille):
+        ws = openpyxl.load_workbook(io.BytesIO(exports.classeur_excel({"t": feuille})))["t"]
+        return [ws.column_dimensions[c].width for c in "ABC"]
+
+    assert largeurs(codee) == largeurs(par_cellule) == [5, 5, 3]  # « oui » + 2, « 0.0 » + 2, « a », « x » + 2
+    vide = pd.DataFrame(index=range(2))
+    assert exports.feuille_codee(vide, "L", {}, {}, rendu.tableau_long(vide, "L")).lignes == \
+        exports.feuille_excel(vide, "L", {}, {}).lignes == [[], []]
+
+
 def test_a_sheet_of_megabytes_reads_back_whole():
     # a sheet part of more than a megabyte of XML (about 80 bytes a row): openpyxl reads every cell back
     n = 2**20 // 60
