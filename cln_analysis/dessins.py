@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from . import enfants
+from . import balayage, enfants
 
 #: In a kernel's environment: how many charts it may have drawn at once by child processes (0 or unset: none).
 #: The runner sets it for each kernel (`places_libres` for a kernel run alone, 0 beside others); set in the runner's
@@ -41,9 +41,7 @@ def places_de_l_environnement() -> int:
     """`VARIABLE` of this kernel's environment, in a kernel the runner started (it holds the run's salt,
     `balayage.VARIABLE_SEL`): only the runner puts the drawings in place of their placeholders, so a kernel of
     JupyterLab or of nbconvert draws in place whatever its shell exported. At most the cores there are."""
-    from .balayage import VARIABLE_SEL
-
-    if not os.environ.get(VARIABLE_SEL):
+    if not os.environ.get(balayage.VARIABLE_SEL):
         return 0
     try:
         return min(max(0, int(os.environ.get(VARIABLE, "0"))), enfants.coeurs())
