@@ -259,7 +259,7 @@ def sources(r, annee: int, donnees: str, budget_primitif: str, lignes: str | Non
     if budget_lignes.est_exemple(lues):  # the example under another name or saved by Excel: fictitious still
         r.marquer_fictif("budget_lignes_exemple")
     regles = budget_lignes.lire_perimetre(chemin_p)
-    r.entree(chemin_p, "Périmètre du budget numérique (une règle par ligne)")
+    r.entree(chemin_p, "Périmètre du budget numérique (une règle par ligne)", regles.lecture)
     res = budget_lignes.calculer(lues, regles, annee)
     vote = res.primitif if len(res.primitif) else r.charger("budget_primitif", budget_primitif)
     return Sources(res.mandate, vote, lues, regles, res)

@@ -371,6 +371,7 @@ class Perimetre:
     regles: pd.DataFrame
     filtres: list[str]
     fichier: str
+    lecture: str = ""  # how the file was read, in French (« Lu comme » of the audit page)
 
 
 def lire_perimetre(chemin: str | Path = PERIMETRE) -> Perimetre:
@@ -418,7 +419,7 @@ def lire_perimetre(chemin: str | Path = PERIMETRE) -> Perimetre:
     noms = {n.upper(): n for n in champs()}  # `bgt_contnat` filters BGT_CONTNAT, as in the lines file
     regles = regles.rename(columns={c: _nom_canonique(c, noms) for c in entete if c not in COLONNES_PERIMETRE})
     filtres = [c for c in regles.columns if c not in COLONNES_PERIMETRE and c != "ligne"]
-    return Perimetre(regles, filtres, nom)
+    return Perimetre(regles, filtres, nom, tableau.description())
 
 
 def _masque_regle(lignes: pd.DataFrame, regle: pd.Series, filtres: list[str],

@@ -245,9 +245,14 @@ def commit_git(root: Path | None = None) -> str:
     if head.returncode != 0:
         return "inconnu (pas de dépôt git)"
     commit = head.stdout.strip()
+    # what a run writes itself (data/processed/, reports/) is no change of the code or the inputs it ran on: the
+    # officer publishes, then commits (docs/guide.md), so a second run would otherwise call the same code modified
+    sorties = [f":(exclude){d.relative_to(root).as_posix()}" for d in (config.PROCESSED_DIR, config.REPORTS_DIR)
+               if d.is_relative_to(root)]
     try:
         dirty = subprocess.run(["git", "-C", str(root), *_SANS_FILTRE, "status", "--porcelain",
-                                "--untracked-files=no"], capture_output=True, text=True, timeout=ATTENTE_GIT)
+                                "--untracked-files=no", "--", ".", *sorties], capture_output=True, text=True,
+                               timeout=ATTENTE_GIT)
     except (OSError, subprocess.SubprocessError):
         return commit + " (modifications non vérifiées)"
     if dirty.returncode != 0:

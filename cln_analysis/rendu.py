@@ -199,7 +199,10 @@ def tableau_long(
             vus.append("—")
         textes.append([str(t) for t in vus])
         codes.append(code.tolist())
-        numeriques.append(c in formats or (pd.api.types.is_numeric_dtype(serie) and len(serie) > 0))
+        # as `tableau` aligns them: a number (formatted or not) to the right; a text column, even formatted (a
+        # section's label), is left as text
+        premier = next((v for v in uniques.tolist() if not est_manquant(v)), None)
+        numeriques.append(isinstance(premier, numbers.Number) and not isinstance(premier, bool))
     return TableauLong(legende, [str(libelles.get(c, c)) for c in df.columns], numeriques, textes, codes,
                        entete_ligne)
 

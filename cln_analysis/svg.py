@@ -204,7 +204,7 @@ def _replier(fig) -> None:
     """Phone version: category labels wrapped, fewer numeric ticks, axis titles wrapped, legends in one column."""
     for ax in fig.axes:
         polaire = ax.name == "polar"
-        for axe, largeur in ((ax.xaxis, 10 if polaire else 12), (ax.yaxis, 18)):
+        for axe, largeur in ((ax.xaxis, 12), (ax.yaxis, 18)):
             if isinstance(axe.get_major_locator(), FixedLocator):  # numeric fixed ticks: `_eclaircir` thins them
                 if _categories(axe) and (not polaire or axe is ax.xaxis):
                     textes = [_plier(t.get_text(), largeur) for t in axe.get_ticklabels()]

@@ -393,3 +393,15 @@ def test_the_audit_page_and_the_workbook_get_every_line():
     assert tableau.count("<tr>") == 1 + len(feuille.rangees())  # the header row and every line
     assert sum(row[i] for row in feuille.rangees()) == pytest.approx(numerique, abs=0.01)
     assert "Les lignes du budget numérique" not in html[:html.index("<!--audit-seulement-->")]
+    # the totals summed from the lines: their charts name the lines as their source, every input says how it was
+    # read, and the voted budget of the lines' budget primitif is not said rounded by the minutes
+    from cln_analysis.textes import declarer
+
+    table = budget.parts(src.mandate, 2025)
+    comp = budget.comparer_primitif(table, src.primitif, 2025)
+    habitants, _ = budget.population(r.charger("territoire", "data/raw/territoire.csv"), None)
+    declarer(r, budget.chiffres(table, comp, habitants, 2025) + budget.chiffres_lignes(src))
+    assert all("Source : exemple fictif" in h and "lignes budgétaires" in h and "présentation" not in h
+               for h in (textes.parts(r, 2025, table, src)[0], textes.poids(r, 2025, table, src)[1]))
+    assert all(e.lecture for e in r.entrees), [e.chemin for e in r.entrees if not e.lecture]
+    assert not any("10 000 €" in h for h in textes.hypotheses(r, 2025, "INSEE 2022", src))

@@ -43,3 +43,26 @@ def test_commit_unknown_outside_a_repository(tmp_path):
         assert fichiers.commit_git(tmp_path) == "inconnu (git absent)"
     else:
         assert fichiers.commit_git(tmp_path) == "inconnu (pas de dépôt git)"
+
+
+@pytest.mark.skipif(GIT is None, reason="git absent")
+def test_what_a_run_writes_is_no_change_of_the_code(tmp_path, monkeypatch):
+    # a run rewrites data/processed/ and reports/ (tracked): the next run's « Commit git » must not call the code
+    # modified for it; a change of a notebook, a module or a raw input still is one
+    from cln_analysis import config
+
+    for f in ("data/processed/figures.csv", "reports/index.html", "data/raw/budget.csv", "cln_analysis/a.py"):
+        (tmp_path / f).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / f).write_text("un\n", encoding="utf-8")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-qm", "un")
+    head = _git(tmp_path, "rev-parse", "HEAD")
+    with config.racine(tmp_path):
+        for f in ("data/processed/figures.csv", "reports/index.html"):
+            (tmp_path / f).write_text("deux\n", encoding="utf-8")
+        assert fichiers.commit_git(tmp_path) == head
+        for f in ("data/raw/budget.csv", "cln_analysis/a.py"):
+            (tmp_path / f).write_text("deux\n", encoding="utf-8")
+            assert fichiers.commit_git(tmp_path) == head + " (avec des modifications non enregistrées)"
+            _git(tmp_path, "checkout", "-q", "--", f)

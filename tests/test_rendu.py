@@ -43,6 +43,10 @@ def test_a_long_table_is_a_lean_accessible_table_with_the_pages_texts():
         '<tr><th scope="row">1014</th><td>—</td><td class="num">2.0\u00a0€</td></tr>'
         '<tr><th scope="row">12</th><td>a\u202f; b &lt;c&gt;</td><td class="num">1.5\u00a0€</td></tr>'
         "</tbody></table></div>")
+    # a text column, even formatted (a section's label), is text, as `tableau` aligns it: not right-aligned
+    sections = rendu.tableau_long(pd.DataFrame({"n": [1], "section": ["investissement"]}), "L",
+                                  formats={"section": str.capitalize})
+    assert sections.textes[1] == ["Investissement"] and sections.numeriques == [True, False]
 
 
 def test_a_cell_breaks_anywhere_only_for_a_hash_an_id_or_a_file_name():

@@ -36,7 +36,12 @@ def essentiel(r: Rapport, annee: int, denominateur: str) -> list[Html]:
     return out
 
 
-def parts(r: Rapport, annee: int, table: pd.DataFrame) -> list[Html]:
+def _source(src: budget.Sources | None) -> str:
+    """The source line of a chart of the totals: the slide's, or the lines' when the totals are summed from them."""
+    return SOURCE_LIGNES if src is not None and src.resultats is not None else rendu.SOURCE_PRESENTATION
+
+
+def parts(r: Rapport, annee: int, table: pd.DataFrame, src: budget.Sources | None = None) -> list[Html]:
     """« Le numérique dans chaque section du budget »: the chart of shares and its table."""
     libelles = [budget.LIBELLES[s] for s in table["section"]]
     fig = graphiques.barres_horizontales(libelles, table["part_numerique"], "pourcentage1",
@@ -45,10 +50,11 @@ def parts(r: Rapport, annee: int, table: pd.DataFrame) -> list[Html]:
            + ", ".join(f"{lib.lower()} {f.pourcentage(v)}"
                        for lib, v in zip(libelles, table["part_numerique"], strict=True)) + ".")
     tab = r.tableau("parts_par_section", table, f"Budget numérique et budget total mandatés en {annee}, par section")
-    return [r.graphique(fig, alt, f"Part du numérique dans chaque section du budget mandaté {annee}", tab)]
+    return [r.graphique(fig, alt, f"Part du numérique dans chaque section du budget mandaté {annee}", tab,
+                        source=_source(src))]
 
 
-def poids(r: Rapport, annee: int, table: pd.DataFrame) -> list[Html]:
+def poids(r: Rapport, annee: int, table: pd.DataFrame, src: budget.Sources | None = None) -> list[Html]:
     """« Où va le budget numérique ? »: the weight of each section in the digital and in the whole budget."""
     p = f"budget.{annee}"
     texte = rendu.texte(
@@ -73,7 +79,7 @@ def poids(r: Rapport, annee: int, table: pd.DataFrame) -> list[Html]:
     tab = r.tableau("poids_des_sections", vue[["section", "poids_dans_numerique", "poids_dans_total"]],
                     f"Poids de l'investissement et du fonctionnement, budget mandaté {annee}")
     return [texte, r.graphique(fig, alt, "Poids de chaque section dans le budget numérique et dans le budget total",
-                               tab)]
+                               tab, source=_source(src))]
 
 
 def par_habitant(r: Rapport, annee: int, millesime: str) -> list[Html]:
@@ -113,8 +119,10 @@ def hypotheses(r: Rapport, annee: int, millesime: str, src: budget.Sources | Non
         "Les parts sont calculées en pleine précision puis arrondies comme la diapositive (une décimale, arrondi au "
         "plus "
         "proche) pour la comparaison.",
-        f"Le budget primitif voté ({r.affiche(p + '.budget_primitif')}) est connu arrondi à 10 000 € près "
-        "(compte-rendu, note 1) : la part correspondante est exacte à 0,01 point près.",
+        # the voted budget of the minutes (budget_primitif.csv), unless the lines' budget primitif gave it
+        *([] if lignes and len(src.resultats.primitif) else [
+            f"Le budget primitif voté ({r.affiche(p + '.budget_primitif')}) est connu arrondi à 10 000 € près "
+            "(compte-rendu, note 1) : la part correspondante est exacte à 0,01 point près."]),
         f"Population : {r.affiche(p + '.population')} habitants ({millesime}) ; elle ne correspond pas à l'année des "
         "dépenses.",
     ]
