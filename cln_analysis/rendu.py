@@ -141,7 +141,7 @@ def tableau(
             text = "—" if est_manquant(v) else (formats[c](v) if c in formats else str(v))
             ligne.append(text)
             # a number (formatted or not) is right-aligned on one line; a text column, even formatted, wraps
-            numeric = isinstance(v, numbers.Number) and not isinstance(v, bool)
+            numeric = _est_nombre(v)
             long = coupable(text)
             label = f' data-label="{e(titres[i])}"'
             if i == 0 and entete_ligne:
@@ -173,6 +173,11 @@ def coupable(texte: str) -> bool:
     return bool(_COUPABLE.search(texte))
 
 
+def _est_nombre(v: object) -> bool:
+    """A number (formatted or not), right-aligned in a table; True/False are words."""
+    return isinstance(v, numbers.Number) and not isinstance(v, bool)
+
+
 def tableau_long(
     df: pd.DataFrame,
     legende: str,
@@ -201,8 +206,7 @@ def tableau_long(
         codes.append(code.tolist())
         # as `tableau` aligns them: a number (formatted or not) to the right; a text column, even formatted (a
         # section's label), is left as text
-        premier = next((v for v in uniques.tolist() if not est_manquant(v)), None)
-        numeriques.append(isinstance(premier, numbers.Number) and not isinstance(premier, bool))
+        numeriques.append(_est_nombre(next((v for v in uniques.tolist() if not est_manquant(v)), None)))
     return TableauLong(legende, [str(libelles.get(c, c)) for c in df.columns], numeriques, textes, codes,
                        entete_ligne)
 
