@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config, donnees, lecture
+from . import config, donnees, lecture, prelecture
 from . import formats as f
 from .erreurs import ErreurDonnees, Probleme
 from .registre import chiffre
@@ -252,6 +252,7 @@ def valider_schema(table: pd.DataFrame, nom: str, decimale: str,
     return out, problemes
 
 
+@prelecture.lecteur  # read ahead while the kernel starts (rapports.toml, [rapport.prelecture])
 def lire_lignes(chemin: str | Path) -> Lignes:
     """Read a budget-lines file (SCDL « Budget ») as published or as Excel saves it, checked against the schema.
 

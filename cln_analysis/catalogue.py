@@ -50,6 +50,9 @@ class DefinitionRapport:
     fictifs: tuple[str, ...] = ()
     depend_de: tuple[str, ...] = ()
     verification: tuple[tuple[str, str], ...] = field(default=())  # (resource, "module.function")
+    #: (parameter, "module.function"): a public input file that a child reads ahead while the kernel of the report
+    #: run alone starts (`prelecture`), with the package's reader its notebook calls
+    prelecture: tuple[tuple[str, str], ...] = field(default=())
 
     # Every path of one report, in one place (as properties: `rapport.page`, `rapport.dossier_tableaux`…).
     @property
@@ -127,23 +130,30 @@ def _definition(d: dict, n: int, nom: str) -> DefinitionRapport:
     identifiant = _texte(d, "id", ou)
     ou = f"{nom}, rapport « {identifiant} »"
     connus = {"id", "titre", "description", "notebook", "chiffres_cles", "figures", "banniere", "entrees",
-              "entrees_personnelles", "entrees_fictives", "depend_de", "verification"}
+              "entrees_personnelles", "entrees_fictives", "depend_de", "verification", "prelecture"}
     if inconnus := sorted(set(d) - connus):
         raise ErreurDeclaration(f"{ou} : champ inconnu « {inconnus[0]} » "
                                 f"(champs possibles : {', '.join(sorted(connus))})")
     regles = d.get("verification", {})
     if not isinstance(regles, dict) or not all(isinstance(v, str) and "." in v for v in regles.values()):
         raise ErreurDeclaration(f"{ou} : [rapport.verification] associe une ressource à \"module.fonction\"")
+    avance = d.get("prelecture", {})
+    if not isinstance(avance, dict) or not all(isinstance(v, str) and "." in v for v in avance.values()):
+        raise ErreurDeclaration(f"{ou} : [rapport.prelecture] associe un paramètre à \"module.fonction\"")
     rapport = DefinitionRapport(
         identifiant, _texte(d, "titre", ou), _texte(d, "description", ou), _texte(d, "notebook", ou, ""),
         _liste(d, "chiffres_cles", ou), _liste(d, "figures", ou), _texte(d, "banniere", ou, ""),
         _liste(d, "entrees", ou), _liste(d, "entrees_personnelles", ou), _liste(d, "entrees_fictives", ou),
-        _liste(d, "depend_de", ou), tuple(regles.items()))
+        _liste(d, "depend_de", ou), tuple(regles.items()), tuple(avance.items()))
     for modele in rapport.chiffres_cles:
         if not rapport.produit(modele.replace(ANNEE, "2000")):
             raise ErreurDeclaration(f"{ou} : le chiffre clé « {modele} » n'est couvert par aucun motif de « figures »")
     if hors := sorted(set(rapport.personnels) - set(rapport.entrees)):
         raise ErreurDeclaration(f"{ou} : « {hors[0]} » est dans entrees_personnelles mais pas dans entrees")
+    for parametre, _ in rapport.prelecture:  # what a child reads ahead is written to a temporary file: public only
+        if parametre not in rapport.entrees or parametre in rapport.personnels:
+            raise ErreurDeclaration(f"{ou} : [rapport.prelecture] « {parametre} » doit être une entrée publique "
+                                    "(dans entrees, pas dans entrees_personnelles)")
     return rapport
 
 

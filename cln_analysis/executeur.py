@@ -25,7 +25,20 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import balayage, catalogue, config, dessins, erreurs, etat, formats, fourche, noyaux, parametres, publication
+from . import (
+    balayage,
+    catalogue,
+    config,
+    dessins,
+    erreurs,
+    etat,
+    formats,
+    fourche,
+    noyaux,
+    parametres,
+    prelecture,
+    publication,
+)
 from .erreurs import ErreurCLN, ErreurUsage
 from .fichiers import nettoyer_preparation, verifier_ecriture
 from .sorties import EtatRapport
@@ -89,13 +102,14 @@ def _sorties(rapports: Iterable[catalogue.DefinitionRapport]) -> list[Path]:
     return out
 
 
-def demarrer_noyau(sel: bytes | None = None, debug: bool = False, plusieurs: bool = True, seul: bool = False):
+def demarrer_noyau(sel: bytes | None = None, debug: bool = False, plusieurs: bool = True, seul: bool = False,
+                   lus: prelecture.Prelectures | None = None):
     """Start a kernel now (jupyter_client only): it boots while the runner imports papermill. `sel`, the run's
     salt for the last scan, reaches the kernel through its process's environment only (`balayage.VARIABLE_SEL`);
     so does `debug` (`--debug`: the kernel hands its warnings' own text too, for the terminal only).
     `plusieurs`: the run will start more than one kernel (a server of forked kernels pays only then, unless
     this process already has one). `seul`: no other kernel will run beside this one (its charts may then be drawn
-    on the cores it leaves idle, `dessins`)."""
+    on the cores it leaves idle, `dessins`). `lus`: the run's reads ahead, whose folder the kernel is given."""
     # imported here so that a run with nothing to do never loads jupyter_client
     from jupyter_client.manager import KernelManager
 
@@ -112,6 +126,8 @@ def demarrer_noyau(sel: bytes | None = None, debug: bool = False, plusieurs: boo
     # a report run alone leaves the other cores idle: its charts are drawn there (`dessins`); kernels side by side
     # take them all. Set in the runner's own environment, the variable is kept
     env.setdefault(dessins.VARIABLE, str(dessins.places_libres()) if seul else "0")
+    env.pop(prelecture.VARIABLE, None)  # only the run's own folder
+    env.update(lus.environnement() if lus is not None else {})
     if debug:
         env[balayage.VARIABLE_DEBUG] = "1"
     # what the kernel's process itself prints (a port taken by another kernel, its own crash: English and raw) is
@@ -209,11 +225,19 @@ def arreter_noyau(km) -> None:
         km.cleanup_resources()
 
 
-def _executer_chronometre(rap, valeurs, reserve: noyaux.Reserve, arret: _Arret, limite: float):
+def _executer_chronometre(rap, valeurs, reserve: noyaux.Reserve, arret: _Arret, limite: float,
+                          commence: threading.Event | None = None):
+    """(seconds, executed notebook, error) of one report. `commence` is set once its kernel is taken (or could not
+    be)."""
     t0 = time.perf_counter()
     km = None
     try:
-        km = reserve.prendre(rap.id)
+        try:
+            import papermill  # noqa: F401 — imported while the kernel starts, not once it is ready
+            km = reserve.prendre(rap.id)
+        finally:
+            if commence is not None:
+                commence.set()
         arret.entrer(km)
         nb = _executer_notebook(rap, valeurs, km, limite)
         return time.perf_counter() - t0, nb, None
@@ -335,6 +359,8 @@ def _executer(plan: Plan, jobs, force, journal, limite, debug: bool = False) -> 
     jobs = max(1, jobs or os.cpu_count() or 1)
     reserve = None  # one kernel reserve for the whole run, made when the first notebook must run
     refaits: set[str] = set()  # the reports this run redoes (or tries to)
+    lus = prelecture.Prelectures()  # its large public inputs, read ahead while a kernel starts (report run alone)
+    seul = False
     try:
         for n, vague in enumerate(plan.vagues):
             figures_texte = config.FIGURES_CSV.read_text(encoding="utf-8") if config.FIGURES_CSV.exists() else ""
@@ -362,8 +388,13 @@ def _executer(plan: Plan, jobs, force, journal, limite, debug: bool = False) -> 
                 # one kernel at a time (one report to redo in this wave and at most one planned in each later one, or
                 # --jobs 1): none runs beside another
                 seul = jobs == 1 or (len(a_faire) <= 1 and all(len(v) <= 1 for v in plan.vagues[n + 1:]))
+            if seul:  # the core the kernel leaves idle while it starts reads its report's large inputs
+                for rap, _ in a_faire:
+                    lus.lancer(rap.prelecture, plan.valeurs[rap.id])
+            if reserve is None:
                 reserve = noyaux.Reserve(prevus, jobs, functools.partial(demarrer_noyau, sel, debug,
-                                                                         len(prevus) > 1, seul), arreter_noyau)
+                                                                         len(prevus) > 1, seul, lus if seul else None),
+                                         arreter_noyau)
             else:
                 reserve.ajouter([(rap.id, rap.notebook) for rap, _ in a_faire] + suivants)
             _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultats, reserve, collecteur,
@@ -372,6 +403,7 @@ def _executer(plan: Plan, jobs, force, journal, limite, debug: bool = False) -> 
         if reserve is not None:
             reserve.fermer()  # Ctrl-C included: no kernel outlives the run
             noyaux.fermer_boucle_du_fil()  # the kernels stopped from this thread
+        lus.fermer()  # nor a read ahead
     publication.ecrire_site(state, quand)
     etat.ecrire(state)
     return [resultats[i] for vague in plan.vagues for i in vague]
@@ -395,9 +427,13 @@ def _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultat
     come from the run's `reserve`."""
     arret = _Arret()
     pool = ThreadPoolExecutor(max_workers=min(jobs, len(a_faire)))
+    commence = threading.Event()
     try:
-        futures = {pool.submit(_executer_chronometre, rap, plan.valeurs[rap.id], reserve, arret, limite): (rap, k)
-                   for rap, k in a_faire}
+        futures = {pool.submit(_executer_chronometre, rap, plan.valeurs[rap.id], reserve, arret, limite,
+                               commence): (rap, k) for rap, k in a_faire}
+        # nbconvert's exporters are built while a notebook runs, not while its kernel starts: the core the kernel
+        # leaves idle then reads the report's large inputs ahead (`prelecture`)
+        commence.wait()
         publication.preparer()
         for fut in as_completed(futures):
             rap, k = futures[fut]

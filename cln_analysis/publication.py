@@ -14,7 +14,6 @@ import datetime as dt
 import json
 import os
 import re
-from collections.abc import Callable
 from functools import lru_cache
 
 import jinja2
@@ -195,10 +194,10 @@ def _telechargements(rapport: catalogue.DefinitionRapport, sorties: Sorties, cla
 
 
 def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, quand: dt.datetime, audit: bool,
-                 classeur: bytes | Callable[[], bytes] | None = None) -> str:
+                 classeur: bytes | None = None, telechargements: bool = False) -> str:
     """The public (or audit) HTML page of an executed notebook; with its workbook, the links to its downloads
-    sit after its tables, before « Traçabilité ». `classeur`: the workbook, or what gives it once the page has been
-    rendered (a child writes a large one meanwhile)."""
+    sit after its tables, before « Traçabilité ». `telechargements` without `classeur`: their placeholder only
+    (`placer_telechargements` puts them there once a child has written a large workbook, meanwhile)."""
     from .rendu import AUDIT_SEULEMENT, PUBLIC_SEULEMENT, tableau_long_html  # rendu loads pandas: only once a
     # notebook has run
 
@@ -226,15 +225,30 @@ def page_rapport(nb, rapport: catalogue.DefinitionRapport, sorties: Sorties, qua
     }}
     body, _ = _exporter(audit).from_notebook_node(nb, resources=resources)
     body = autre_version.sub("", body)  # what a template or a markdown cell holds of the other version
-    if classeur is not None and sorties.classeur:
-        bloc = _telechargements(rapport, sorties, classeur() if callable(classeur) else classeur, page)
+    if (classeur is not None or telechargements) and sorties.classeur:
         ancre = re.search(r'<section[^>]*\bclass="tracabilite"', body) or re.search("</main>", body)
-        body = body[: ancre.start()] + bloc + body[ancre.start() :]
+        body = body[: ancre.start()] + _MARQUE_TELECHARGEMENTS + body[ancre.start() :]
     # the long tables last, at their placeholders: nbconvert never parses them, nor typographie.html (each of
     # their texts is given French spacing once, with the same result)
     longs = sorties.tableaux_longs
-    return _MARQUE_TABLEAU_LONG.sub(lambda m: tableau_long_html(longs[m.group(1)]) if m.group(1) in longs else "",
+    body = _MARQUE_TABLEAU_LONG.sub(lambda m: tableau_long_html(longs[m.group(1)]) if m.group(1) in longs else "",
                                     typographie.html(body))
+    return body if classeur is None else placer_telechargements(body, rapport, sorties, classeur, audit)
+
+
+#: Where a page's downloads block goes (`page_rapport`, `placer_telechargements`)
+_MARQUE_TELECHARGEMENTS = "<!--telechargements-->"
+
+
+def placer_telechargements(page_html: str, rapport: catalogue.DefinitionRapport, sorties: Sorties, classeur: bytes,
+                           audit: bool) -> str:
+    """The page with its downloads block (links and sizes: the workbook's is known once written) in place of its
+    placeholder; French spacing given to the block as to the rest of the page (it sits between two sections)."""
+    if _MARQUE_TELECHARGEMENTS not in page_html:
+        return page_html
+    page = rapport.page_audit if audit else rapport.page
+    bloc = typographie.html(_telechargements(rapport, sorties, classeur, page))
+    return page_html.replace(_MARQUE_TELECHARGEMENTS, bloc, 1)
 
 
 #: A workbook of this many rows or more is written by a child while the pages are rendered (a report's usual tables,
@@ -306,10 +320,12 @@ def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime
     grand = sum(f.nombre_de_lignes for f in sorties.classeur.values()) >= CLASSEUR_A_COTE
     calcul = enfants.lancer(exports.classeur_excel, sorties.classeur) if grand else None
     try:
-        classeur = calcul.resultat if calcul else exports.classeur_excel(sorties.classeur)
-        audit = page_rapport(nb, rapport, sorties, quand, audit=True, classeur=classeur)
-        public = page_rapport(nb, rapport, sorties, quand, audit=False, classeur=classeur)
-        classeur = calcul.resultat() if calcul else classeur
+        # both pages rendered while the child writes; the downloads block, which gives the workbook's size, last
+        audit = page_rapport(nb, rapport, sorties, quand, audit=True, telechargements=True)
+        public = page_rapport(nb, rapport, sorties, quand, audit=False, telechargements=True)
+        classeur = calcul.resultat() if calcul else exports.classeur_excel(sorties.classeur)
+        audit = placer_telechargements(audit, rapport, sorties, classeur, audit=True)
+        public = placer_telechargements(public, rapport, sorties, classeur, audit=False)
     finally:
         if calcul is not None:
             calcul.fermer()

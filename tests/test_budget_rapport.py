@@ -19,7 +19,7 @@ import pytest
 from conftest import REPO, cli, copier_depot
 from texte_visible import texte_visible
 
-from cln_analysis import dessins, publication
+from cln_analysis import dessins, prelecture, publication
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("budget_lignes")]
 
@@ -199,8 +199,13 @@ def test_every_digital_line_of_a_large_file_is_on_the_audit_page(tmp_path, monke
     tirees = random.Random(26).choices(rows, k=12_000)  # every digital line many times over: above 1 000
     with open(root / "data/raw/grand.csv", "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows([entete, *tirees])
+    restes = []  # what the run's reads ahead left when it ended: the kernel took the lines a child read
+    fermer = prelecture.Prelectures.fermer
+    monkeypatch.setattr(prelecture.Prelectures, "fermer", lambda self: (
+        restes.append(sorted(p.suffix for p in self.dossier.iterdir()) if self.dossier else None), fermer(self)))
     res = cli(root, "run", "budget", "--essai", "-p", "lignes=data/raw/grand.csv")
     assert res.returncode == 0, res.stdout + res.stderr
+    assert restes == [[".pid"]]  # one child read the file, and its value was taken (removed once taken)
     lignes = dict(enumerate((dict(zip(entete, r, strict=True)) for r in tirees), start=2))
     attendu = sorted((n, regle) for n, r in lignes.items() if r["BGT_ANNEE"] == "2025" and r["BGT_OPBUDG"] == "réel"
                      and r["BGT_NATDEC"] == "compte administratif" and r["BGT_CODRD"] == "dépense"

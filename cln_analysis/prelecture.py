@@ -1,0 +1,192 @@
+"""Inputs read ahead, on a core the run leaves idle: while the kernel of a report run alone starts (a second and a
+half of imports, during which the runner only waits), a child of the runner reads a large input the report declares
+(`[rapport.prelecture]` in rapports.toml: a parameter and the package's reader of its file) and leaves what it read
+in a file of the run's own temporary folder; the kernel's reader takes it instead of reading the file again.
+
+The value is the one the kernel would have read: the child is a copy of the runner, whose repository root and
+package are the kernel's, and calls the same reader (`lecteur` marks it). The kernel takes it only when the file is
+still, by its status, the one the child read (device, inode, size, modification and change times, the same before
+and after the child's reading and when the kernel takes it); otherwise, or when the child failed or its value
+cannot be read back, the kernel reads the file itself, where its error, if any, is raised as it would have been:
+a read ahead costs only time. The warnings the child's reading gave are given again by the kernel (its own filters
+decide). Only a public input may be read ahead (the catalogue refuses a personal one): what the child read is
+written to a temporary file, removed with its folder at the end of the run.
+
+Linux only, as the other children (`enfants.possible`). Only a kernel the runner started takes a value (its
+environment holds the run's salt, `balayage.VARIABLE_SEL`): a kernel of JupyterLab reads its files itself, whatever
+its shell exported.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib
+import os
+import pickle
+import select
+import shutil
+import signal
+import tempfile
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import balayage, config, enfants
+
+#: In a kernel's environment: the folder of the run's reads ahead (unset: none).
+VARIABLE = "CLN_ANALYSIS_PRELECTURE"
+#: Seconds a kernel waits at most for a child still reading, before it reads the file itself.
+ATTENTE = 120.0
+
+
+def lecteur(fonction: Callable[[Path], Any]) -> Callable[[str | Path], Any]:
+    """Mark `fonction(chemin)`, a reader of the package, as one a report may declare in `[rapport.prelecture]`:
+    called in a kernel the runner started, it takes the value a child read ahead when there is one."""
+
+    @functools.wraps(fonction)
+    def lire(chemin: str | Path) -> Any:
+        pris = prendre(fonction, chemin)
+        return fonction(chemin) if pris is None else pris[0]
+
+    lire.prelecture = fonction  # what the child calls
+    return lire
+
+
+def resoudre(nom: str) -> Callable[[Path], Any]:
+    """The reader `module.fonction` of the package (`budget_lignes.lire_lignes`), marked by `lecteur`; ValueError
+    otherwise."""
+    module, _, attribut = nom.rpartition(".")
+    fonction = getattr(importlib.import_module(f"{__package__}.{module}"), attribut, None)
+    if not callable(getattr(fonction, "prelecture", None)):
+        raise ValueError(f"{nom} n'est pas un lecteur marqué par prelecture.lecteur")
+    return fonction.prelecture
+
+
+def _signature(chemin: Path) -> tuple[int, ...] | None:
+    """What says that a file has not changed: device, inode, size, modification and change times (None: gone)."""
+    try:
+        st = os.stat(chemin)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def _cle(fonction: Callable, chemin: str | Path) -> str:
+    """The name of one read in the run's folder: the reader and the file's resolved path."""
+    nom = f"{fonction.__module__}.{fonction.__qualname__}\0{Path(chemin).resolve()}"
+    return hashlib.sha256(os.fsencode(nom)).hexdigest()[:32]
+
+
+def _lire_et_deposer(fonction: Callable[[Path], Any], chemin: Path, cible: Path) -> None:
+    """The child: read, then leave (status, value, warnings) at `cible`, whole or not at all; nothing when the
+    file changed during the reading."""
+    avant = _signature(chemin)
+    with warnings.catch_warnings(record=True) as vus:
+        warnings.simplefilter("always")  # every warning kept: the kernel's filters decide which are shown
+        valeur = fonction(chemin)
+    if avant is None or _signature(chemin) != avant:
+        return
+    donnes = [(str(v.message), v.category, v.filename, v.lineno) for v in vus]
+    provisoire = cible.with_suffix(".provisoire")
+    with open(provisoire, "wb") as fh:
+        pickle.dump((avant, valeur, donnes), fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(provisoire, cible)
+
+
+def _attendre(pid: int) -> None:
+    """Until the process `pid` (a child of the runner, not reaped before the run ends) has ended, `ATTENTE` seconds
+    at most; at once when it cannot be watched."""
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):  # already reaped, or a system without pidfd: nothing to wait for
+        return
+    try:
+        attente = select.poll()
+        attente.register(fd, select.POLLIN)  # readable once the process has ended
+        attente.poll(ATTENTE * 1000)
+    finally:
+        os.close(fd)
+
+
+def prendre(fonction: Callable, chemin: str | Path) -> tuple[Any] | None:
+    """(value,) that a child read ahead of `fonction(chemin)`, once it has ended, when the file is as it read it;
+    None otherwise (the caller reads it)."""
+    dossier = os.environ.get(VARIABLE)
+    if not dossier or not os.environ.get(balayage.VARIABLE_SEL):
+        return None
+    base = Path(dossier) / _cle(fonction, chemin)
+    valeur = base.with_suffix(".pickle")
+    if not valeur.exists():
+        try:
+            pid = int(base.with_suffix(".pid").read_text(encoding="ascii"))
+        except (OSError, ValueError):  # no child for this file
+            return None
+        _attendre(pid)
+    try:
+        with open(valeur, "rb") as fh:
+            signature, lu, vus = pickle.load(fh)  # noqa: S301 (written by a child of the runner that started us)
+    except Exception:  # noqa: BLE001 (absent or unreadable: read by the caller)
+        return None
+    finally:
+        valeur.unlink(missing_ok=True)  # taken once: a large read leaves the disk now, not at the run's end
+    if signature != _signature(Path(chemin)):
+        return None
+    for message, categorie, nom, ligne in vus:
+        warnings.warn_explicit(message, categorie, nom, ligne)
+    return (lu,)
+
+
+class Prelectures:
+    """The reads ahead of one run: its temporary folder, a child per input read. `fermer()` at the end of the run
+    stops the children still reading and removes the folder."""
+
+    def __init__(self) -> None:
+        self.dossier: Path | None = None
+        self._enfants: list[enfants.Enfant] = []
+
+    def lancer(self, parametres: tuple[tuple[str, str], ...], valeurs: dict[str, object]) -> None:
+        """Read ahead, each in a child, the files of the report's declared parameters (`DefinitionRapport.prelecture`:
+        (parameter, reader)) given in `valeurs`; nothing for a parameter left empty or a path that is not a file
+        (the kernel's reader says what is wrong)."""
+        for parametre, nom in parametres:
+            valeur = valeurs.get(parametre)
+            if valeur not in (None, ""):
+                self.lire(resoudre(nom), config.resolve(str(valeur)))
+
+    def lire(self, fonction: Callable[[Path], Any], chemin: Path) -> None:
+        """`fonction(chemin)` read by a child, for a kernel's `lecteur` to take; nothing when `chemin` is not a file
+        or no child can be had."""
+        if not chemin.is_file() or not enfants.possible():
+            return
+        base = self._dossier() / _cle(fonction, chemin)
+        enfant = enfants.lancer(_lire_et_deposer, fonction, chemin, base.with_suffix(".pickle"))
+        if enfant is not None:
+            self._enfants.append(enfant)
+            base.with_suffix(".pid").write_text(str(enfant.pid), encoding="ascii")
+
+    def _dossier(self) -> Path:
+        if self.dossier is None:
+            self.dossier = Path(tempfile.mkdtemp(prefix="cln-prelecture-"))
+        return self.dossier
+
+    def environnement(self) -> dict[str, str]:
+        """What a kernel's environment gets: the folder (made now: a kernel started ahead of its wave looks there
+        for the reads started when the wave begins)."""
+        return {VARIABLE: str(self._dossier())}
+
+    def fermer(self) -> None:
+        """Every child ended (those still reading are stopped: no kernel of the run waits for them any more) and
+        waited for; the folder removed."""
+        for enfant in self._enfants:
+            if not enfant.fini():
+                try:
+                    os.kill(enfant.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+            enfant.fermer()
+        self._enfants.clear()
+        if self.dossier is not None:
+            shutil.rmtree(self.dossier, ignore_errors=True)
+            self.dossier = None
