@@ -7,11 +7,14 @@ charts may be drawn at once (`VARIABLE`, in the kernel's environment), `Atelier.
 (`enfants.Enfant`) and returns a placeholder (`marque`) that the page holds for the moment; `Atelier.recueillir`
 (called by `Rapport.publier`) gathers the drawings, and the runner writes each in place of its placeholder before
 anything reads the notebook (`publication.extraire_sorties`). The SVG is the one the kernel would have drawn: the
-child is a copy of it at the moment the chart was made (same figure, same style, same ids).
+child is a copy of it, holding the figure as it was made (same figure, same style, same ids).
 
-When every place is taken, the chart is drawn where it is made. Without the variable (JupyterLab, the tests), on a
-system other than Linux (`enfants.possible`) or with one core, every chart is drawn where it is made, as before. A
-child that fails costs only time: its chart is drawn again in the kernel, where its error, if any, is raised.
+When every place is taken, the chart waits for one, its figure kept as it is (`Atelier.avancer` gives the charts
+waiting to the places freed, when the next chart is made and before each cell of the notebook); what still waits
+when the report is published is drawn by the kernel while the children end. Without the variable (JupyterLab,
+the tests), on a system other than Linux (`enfants.possible`) or with one core, every chart is drawn where it is
+made, as before. A child that fails costs only time: its chart is drawn again in the kernel, where its error, if any,
+is raised.
 """
 
 from __future__ import annotations
@@ -50,28 +53,84 @@ def places_de_l_environnement() -> int:
 
 
 class Atelier:
-    """The charts of one report drawn by child processes (`enfants.Enfant`), at most `places` at once."""
+    """The charts of one report drawn by child processes (`enfants.Enfant`), at most `places` at once. A chart made
+    while every place is taken waits for one (its figure kept as it is); the places freed take the charts waiting
+    when the next chart is made and between two cells of the notebook (`avancer`); `recueillir` draws here those
+    still waiting, while the children end."""
 
     def __init__(self, places: int, dessiner: Callable[[object, str], str]):
         self.places = places
         self._dessiner = dessiner  # `graphiques.en_svg`
         self._enfants: dict[str, enfants.Enfant] = {}
+        self._attente: list[tuple[str, object, str]] = []  # (placeholder, figure, prefix), oldest first
+        self._ici: dict[str, str] = {}  # charts drawn here (no child to be had)
+        self._ordre: list[str] = []  # every placeholder, as the charts were made
+        self._suivre = _entre_cellules(self.avancer)
 
     def dessin(self, fig, prefixe: str) -> str:
-        """The SVG of `fig`, or its placeholder while a child draws it (`recueillir` gives it)."""
-        occupes = sum(not e.fini() for e in self._enfants.values())
-        enfant = enfants.lancer(self._dessiner, fig, prefixe) if occupes < self.places else None
-        if enfant is None:  # every place taken, or no child to be had now
+        """The placeholder of `fig`'s SVG, drawn by a child now or once a place is free (`recueillir` gives it); the
+        SVG itself when it is drawn here (no place, or no child to be had now)."""
+        if self.places < 1:
             return self._dessiner(fig, prefixe)
-        self._enfants[marque(prefixe)] = enfant
-        return marque(prefixe)
+        m = marque(prefixe)
+        self._attente.append((m, fig, prefixe))
+        self.avancer()
+        if m in self._ici:
+            return self._ici.pop(m)
+        self._ordre.append(m)
+        return m
+
+    def avancer(self) -> None:
+        """The charts waiting, oldest first, given to the places free; drawn here when no child can be had."""
+        while self._attente and sum(not e.fini() for e in self._enfants.values()) < self.places:
+            m, fig, prefixe = self._attente.pop(0)
+            enfant = enfants.lancer(self._dessiner, fig, prefixe)
+            if enfant is None:  # no process or file now: drawn here, as without children
+                self._ici[m] = self._dessiner(fig, prefixe)
+            else:
+                self._enfants[m] = enfant
 
     def recueillir(self) -> dict[str, str]:
-        """{placeholder: SVG} of every chart given to a child, each child waited for; a chart whose child failed is
-        drawn here. The children's warnings are shown here, in the order of their charts."""
+        """{placeholder: SVG} of every chart, each child waited for; the charts still waiting are drawn here, the
+        newest first, while the children draw the oldest as places free; a chart whose child failed is drawn here.
+        The children's warnings are shown here, in the order of their charts."""
         try:
-            return {m: e.resultat() for m, e in self._enfants.items()}
+            while self._attente:
+                self.avancer()
+                if self._attente:  # every place taken: this process draws one meanwhile
+                    m, fig, prefixe = self._attente.pop()
+                    self._ici[m] = self._dessiner(fig, prefixe)
+            faits = {m: e.resultat() for m, e in self._enfants.items()} | self._ici
+            return {m: faits[m] for m in self._ordre}
         finally:
+            self._suivre()
             for e in self._enfants.values():  # an error above (Ctrl-C): every child waited for all the same
                 e.fermer()
             self._enfants.clear()
+            self._attente.clear()
+            self._ici.clear()
+            self._ordre.clear()
+
+
+def _entre_cellules(avancer: Callable[[], None]) -> Callable[[], None]:
+    """`avancer` called before each cell of the IPython kernel this runs in (nothing elsewhere); what stops it."""
+    try:
+        from IPython import get_ipython  # a kernel's own
+    except ImportError:
+        return lambda: None
+    shell = get_ipython()
+    if shell is None:
+        return lambda: None
+
+    def avant(*_args) -> None:
+        avancer()
+
+    shell.events.register("pre_run_cell", avant)
+
+    def arreter() -> None:
+        try:
+            shell.events.unregister("pre_run_cell", avant)
+        except ValueError:
+            pass
+
+    return arreter

@@ -19,6 +19,9 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+#: The signals that stop a run (Ctrl-C, the end of a run or of its kernel): a child stops at once on either.
+_ARRETS = {signal.SIGINT, signal.SIGTERM}
+
 
 def possible() -> bool:
     """Linux only, as the kernels' fork server (`fourche`): macOS forks a threaded process less safely, and Windows
@@ -51,23 +54,29 @@ class Enfant:
         self._fichier = tempfile.TemporaryFile()  # no name on disk: the child writes into it, the caller reads it
         self._statut: int | None = None  # its wait status, once it has ended
         self._valeur: tuple[Any] | None = None
+        # Ctrl-C or a stop held back until the child has its own handlers: delivered in between, the caller's
+        # handler would run in the child (a KeyboardInterrupt there would go on running the caller's code)
+        masque = signal.pthread_sigmask(signal.SIG_BLOCK, _ARRETS)
         try:
             with warnings.catch_warnings():  # Python 3.12+ warns of a fork beside threads (a kernel's, the
                 warnings.filterwarnings("ignore", r".*multi-threaded.*fork", DeprecationWarning)  # runner's)
                 self.pid = os.fork()
         except OSError:
+            signal.pthread_sigmask(signal.SIG_SETMASK, masque)
             self._fichier.close()
             raise
         if self.pid == 0:
-            self._calculer_et_quitter()
+            self._calculer_et_quitter(masque)
+        signal.pthread_sigmask(signal.SIG_SETMASK, masque)
 
-    def _calculer_et_quitter(self) -> None:
+    def _calculer_et_quitter(self, masque: set) -> None:
         """The child: compute, write, leave without running anything more of the caller's (no `atexit`, no
         buffer of the caller's flushed twice)."""
         code = 1
         try:
-            for s in (signal.SIGINT, signal.SIGTERM):  # the run's Ctrl-C or end stops the child at once
+            for s in _ARRETS:  # the run's Ctrl-C or end stops the child at once
                 signal.signal(s, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_SETMASK, masque)
             # nothing it prints reaches a notebook or a terminal: neither Python's streams nor a library's own
             # writes to the descriptors it shares with the caller (a kernel's output is captured)
             nul = os.open(os.devnull, os.O_WRONLY)

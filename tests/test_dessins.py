@@ -30,24 +30,59 @@ def test_a_child_draws_the_svg_the_kernel_would_have_drawn():
     assert atelier.recueillir() == {}  # each child gathered once
 
 
-def test_every_place_taken_the_chart_is_drawn_where_it_is_made():
-    lu, ecrit = os.pipe()  # the first child draws only once told to: its place is taken meanwhile
+def test_every_place_taken_the_chart_waits_for_one():
+    lu, ecrit = os.pipe()  # a child draws only once told to: its place is taken meanwhile
     parent = os.getpid()
 
     def dessiner(fig, prefixe):
-        if os.getpid() != parent:
+        if os.getpid() != parent and prefixe != "g3":
             os.read(lu, 1)
         return f"<svg>{fig} {prefixe} {'enfant' if os.getpid() != parent else 'ici'}</svg>"
 
     atelier = dessins.Atelier(1, dessiner)
-    premier = atelier.dessin("barres", "g1")
-    second = atelier.dessin("radar", "g2")
-    os.write(ecrit, b"xx")  # one for this child, one for the next
-    assert premier == "<!--graphique:g1-->" and second == "<svg>radar g2 ici</svg>"
-    assert atelier.recueillir() == {premier: "<svg>barres g1 enfant</svg>"}
-    assert atelier.dessin("parts", "g3") == "<!--graphique:g3-->"  # its place free again
-    assert atelier.recueillir() == {"<!--graphique:g3-->": "<svg>parts g3 enfant</svg>"}
-    assert dessins.Atelier(0, dessiner).dessin("carte", "g4") == "<svg>carte g4 ici</svg>"  # no place: in place
+    premier, second = atelier.dessin("barres", "g1"), atelier.dessin("radar", "g2")
+    assert (premier, second) == ("<!--graphique:g1-->", "<!--graphique:g2-->")
+    assert list(atelier._enfants) == [premier]  # the second waits, its figure kept
+    os.write(ecrit, b"x")
+    atelier._enfants[premier]._attendre()  # the first child has drawn: its place is free
+    troisieme = atelier.dessin("parts", "g3")  # the oldest chart waiting takes the place, the new one waits
+    assert list(atelier._enfants) == [premier, second] and [m for m, _, _ in atelier._attente] == [troisieme]
+    os.write(ecrit, b"x")
+    dessines = atelier.recueillir()  # the third drawn here while the second's child ends (or by a child, if
+    assert list(dessines) == [premier, second, troisieme]  # its place is free by then), in the order they were made
+    assert dessines[premier] == "<svg>barres g1 enfant</svg>" and dessines[second] == "<svg>radar g2 enfant</svg>"
+    assert dessines[troisieme] in ("<svg>parts g3 ici</svg>", "<svg>parts g3 enfant</svg>")
+    assert atelier.dessin("carte", "g4") == "<!--graphique:g4-->"  # every place free again
+    os.write(ecrit, b"x")
+    assert atelier.recueillir() == {"<!--graphique:g4-->": "<svg>carte g4 enfant</svg>"}
+    os.close(lu), os.close(ecrit)
+    assert dessins.Atelier(0, dessiner).dessin("carte", "g5") == "<svg>carte g5 ici</svg>"  # no place: in place
+
+
+def test_the_charts_waiting_take_the_places_freed_between_two_cells():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    lu, ecrit = os.pipe()
+    parent = os.getpid()
+
+    def dessiner(fig, prefixe):
+        if os.getpid() != parent and prefixe == "g1":
+            os.read(lu, 1)
+        return f"<svg>{prefixe} {'enfant' if os.getpid() != parent else 'ici'}</svg>"
+
+    shell = InteractiveShell.instance()
+    try:
+        atelier = dessins.Atelier(1, dessiner)
+        premier, second = atelier.dessin("a", "g1"), atelier.dessin("b", "g2")
+        os.write(ecrit, b"x")
+        atelier._enfants[premier]._attendre()
+        shell.run_cell("1 + 1")  # the next cell: the place freed takes the chart waiting
+        assert list(atelier._enfants) == [premier, second] and atelier._attente == []
+        assert atelier.recueillir() == {premier: "<svg>g1 enfant</svg>", second: "<svg>g2 enfant</svg>"}
+        shell.run_cell("2 + 2")  # gathered: no longer called
+    finally:
+        InteractiveShell.clear_instance()
+        os.close(lu), os.close(ecrit)
 
 
 def test_a_failed_child_leaves_its_chart_to_the_kernel_with_its_error():
