@@ -10,7 +10,7 @@ anything reads the notebook (`publication.extraire_sorties`). The SVG is the one
 child is a copy of it, holding the figure as it was made (same figure, same style, same ids).
 
 When every place is taken, the chart waits for one, its figure kept as it is (`Atelier.avancer` gives the charts
-waiting to the places freed, when the next chart is made and before each cell of the notebook); what still waits
+waiting to a place freed, when the next chart is made and before each cell of the notebook); what still waits
 when the report is published is drawn by the kernel while the children end. Without the variable (JupyterLab,
 the tests), on a system other than Linux (`enfants.possible`) or with one core, every chart is drawn where it is
 made, as before. A child that fails costs only time: its chart is drawn again in the kernel, where its error, if any,
@@ -54,14 +54,14 @@ def places_de_l_environnement() -> int:
 
 class Atelier:
     """The charts of one report drawn by child processes (`enfants.Enfant`), at most `places` at once. A chart made
-    while every place is taken waits for one (its figure kept as it is); the places freed take the charts waiting
-    when the next chart is made and between two cells of the notebook (`avancer`); `recueillir` draws here those
-    still waiting, while the children end."""
+    while every place is taken waits for one (its figure kept as it is); a place freed takes every chart waiting
+    (one child draws them in turn) when the next chart is made and between two cells of the notebook (`avancer`);
+    `recueillir` draws here those still waiting, while the children end."""
 
     def __init__(self, places: int, dessiner: Callable[[object, str], str]):
         self.places = places
         self._dessiner = dessiner  # `graphiques.en_svg`
-        self._enfants: dict[str, enfants.Enfant] = {}
+        self._enfants: dict[tuple[str, ...], enfants.Enfant] = {}  # the placeholders each child draws
         self._attente: list[tuple[str, object, str]] = []  # (placeholder, figure, prefix), oldest first
         self._ici: dict[str, str] = {}  # charts drawn here (no child to be had)
         self._ordre: list[str] = []  # every placeholder, as the charts were made
@@ -80,27 +80,34 @@ class Atelier:
         self._ordre.append(m)
         return m
 
-    def avancer(self) -> None:
-        """The charts waiting, oldest first, given to the places free; drawn here when no child can be had."""
+    def _dessiner_lot(self, lot: list[tuple[str, object, str]]) -> list[str]:
+        return [self._dessiner(fig, prefixe) for _, fig, prefixe in lot]
+
+    def avancer(self, tous: bool = True) -> None:
+        """The charts waiting given to the places free, each place all of them (`tous`) or the oldest; drawn here
+        when no child can be had."""
         while self._attente and sum(not e.fini() for e in self._enfants.values()) < self.places:
-            m, fig, prefixe = self._attente.pop(0)
-            enfant = enfants.lancer(self._dessiner, fig, prefixe)
+            lot = self._attente if tous else self._attente[:1]
+            self._attente = [] if tous else self._attente[1:]
+            enfant = enfants.lancer(self._dessiner_lot, lot)
             if enfant is None:  # no process or file now: drawn here, as without children
-                self._ici[m] = self._dessiner(fig, prefixe)
+                self._ici.update(zip((m for m, _, _ in lot), self._dessiner_lot(lot), strict=True))
             else:
-                self._enfants[m] = enfant
+                self._enfants[tuple(m for m, _, _ in lot)] = enfant
 
     def recueillir(self) -> dict[str, str]:
         """{placeholder: SVG} of every chart, each child waited for; the charts still waiting are drawn here, the
-        newest first, while the children draw the oldest as places free; a chart whose child failed is drawn here.
-        The children's warnings are shown here, in the order of their charts."""
+        newest first, while the children take the oldest one by one as places free; a child that failed has its
+        charts drawn here. The children's warnings are shown here, child after child."""
         try:
             while self._attente:
-                self.avancer()
+                self.avancer(tous=False)
                 if self._attente:  # every place taken: this process draws one meanwhile
                     m, fig, prefixe = self._attente.pop()
                     self._ici[m] = self._dessiner(fig, prefixe)
-            faits = {m: e.resultat() for m, e in self._enfants.items()} | self._ici
+            faits = dict(self._ici)
+            for marques, e in self._enfants.items():
+                faits.update(zip(marques, e.resultat(), strict=True))
             return {m: faits[m] for m in self._ordre}
         finally:
             self._suivre()

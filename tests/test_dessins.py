@@ -35,28 +35,27 @@ def test_every_place_taken_the_chart_waits_for_one():
     parent = os.getpid()
 
     def dessiner(fig, prefixe):
-        if os.getpid() != parent and prefixe != "g3":
+        if os.getpid() != parent and prefixe in ("g1", "g2"):
             os.read(lu, 1)
+        if os.getpid() == parent and prefixe == "g4":  # drawn here because the child is busy: it may now end
+            os.write(ecrit, b"x")
         return f"<svg>{fig} {prefixe} {'enfant' if os.getpid() != parent else 'ici'}</svg>"
 
     atelier = dessins.Atelier(1, dessiner)
     premier, second = atelier.dessin("barres", "g1"), atelier.dessin("radar", "g2")
     assert (premier, second) == ("<!--graphique:g1-->", "<!--graphique:g2-->")
-    assert list(atelier._enfants) == [premier]  # the second waits, its figure kept
+    assert list(atelier._enfants) == [(premier,)]  # the second waits, its figure kept
     os.write(ecrit, b"x")
-    atelier._enfants[premier]._attendre()  # the first child has drawn: its place is free
-    troisieme = atelier.dessin("parts", "g3")  # the oldest chart waiting takes the place, the new one waits
-    assert list(atelier._enfants) == [premier, second] and [m for m, _, _ in atelier._attente] == [troisieme]
-    os.write(ecrit, b"x")
-    dessines = atelier.recueillir()  # the third drawn here while the second's child ends (or by a child, if
-    assert list(dessines) == [premier, second, troisieme]  # its place is free by then), in the order they were made
-    assert dessines[premier] == "<svg>barres g1 enfant</svg>" and dessines[second] == "<svg>radar g2 enfant</svg>"
-    assert dessines[troisieme] in ("<svg>parts g3 ici</svg>", "<svg>parts g3 enfant</svg>")
-    assert atelier.dessin("carte", "g4") == "<!--graphique:g4-->"  # every place free again
-    os.write(ecrit, b"x")
-    assert atelier.recueillir() == {"<!--graphique:g4-->": "<svg>carte g4 enfant</svg>"}
+    atelier._enfants[(premier,)]._attendre()  # the first child has drawn: its place is free
+    troisieme = atelier.dessin("parts", "g3")  # the place freed takes every chart waiting, the new one too
+    assert list(atelier._enfants) == [(premier,), (second, troisieme)] and atelier._attente == []
+    quatrieme = atelier.dessin("carte", "g4")  # its place taken: it waits, then is drawn here at the end
+    assert atelier.recueillir() == {premier: "<svg>barres g1 enfant</svg>", second: "<svg>radar g2 enfant</svg>",
+                                    troisieme: "<svg>parts g3 enfant</svg>", quatrieme: "<svg>carte g4 ici</svg>"}
+    assert atelier.dessin("carte", "g5") == "<!--graphique:g5-->"  # every place free again
+    assert atelier.recueillir() == {"<!--graphique:g5-->": "<svg>carte g5 enfant</svg>"}
+    assert dessins.Atelier(0, dessiner).dessin("carte", "g6") == "<svg>carte g6 ici</svg>"  # no place: in place
     os.close(lu), os.close(ecrit)
-    assert dessins.Atelier(0, dessiner).dessin("carte", "g5") == "<svg>carte g5 ici</svg>"  # no place: in place
 
 
 def test_the_charts_waiting_take_the_places_freed_between_two_cells():
@@ -75,9 +74,9 @@ def test_the_charts_waiting_take_the_places_freed_between_two_cells():
         atelier = dessins.Atelier(1, dessiner)
         premier, second = atelier.dessin("a", "g1"), atelier.dessin("b", "g2")
         os.write(ecrit, b"x")
-        atelier._enfants[premier]._attendre()
+        atelier._enfants[(premier,)]._attendre()
         shell.run_cell("1 + 1")  # the next cell: the place freed takes the chart waiting
-        assert list(atelier._enfants) == [premier, second] and atelier._attente == []
+        assert list(atelier._enfants) == [(premier,), (second,)] and atelier._attente == []
         assert atelier.recueillir() == {premier: "<svg>g1 enfant</svg>", second: "<svg>g2 enfant</svg>"}
         shell.run_cell("2 + 2")  # gathered: no longer called
     finally:
