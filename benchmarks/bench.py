@@ -19,14 +19,16 @@ the script then measures, in the same run, every row of the issue's table:
   workbook, figures). Some 25 000 of the drawn lines are digital: every one is a row of the workbook's
   « lignes_numeriques » sheet and of the audit page's table (written by the runner after nbconvert,
   `Rapport.tableau_long`, from the same texts as the sheet, coded as it is: `exports.feuille_codee`). The run of one
-  report uses the core it would leave idle: three of its six charts drawn by children of the kernel
-  (`cln_analysis/dessins.py`), the workbook by a child of the runner while the pages are rendered. Where the extra
-  time goes (CPU seconds, quiet machine): the kernel's reading and matching (about 1,9 s: pandas' C parser reading
-  categories, 0,75 s), its four more charts (about 1,2 s, half of it on the other core), the long table and its
-  sheet (about 0,8 s, most of it the 25 000 distinct line numbers formatted and read back), its hand-over; the
-  runner's workbook (0,7 s, on the other core), pages (0,5 s more than the default run's: the long table's HTML,
-  0,3 s), last privacy scan (0,3 s) and the downloads read back from the workbook (0,2 s more). The ratio is about
-  1,8 (2,2 before the children and the coded sheet). The lines are drawn with replacement from a
+  report uses the core it would leave idle: the lines read by a child of the runner while the kernel starts
+  (`cln_analysis/prelecture.py`, the kernel then loads what the child read, about 0,15 s), the charts drawn by
+  children of the kernel while it goes on (`cln_analysis/dessins.py`), the workbook by a child of the runner while
+  the pages are rendered. Where the extra time goes now (wall clock, quiet machine): the kernel's matching and
+  sums (about 0,4 s) and its loading of the lines read ahead (0,15 s), its four more charts' figures (about 0,4 s;
+  their drawing mostly on the other core, the last ones in the kernel at `publier()`), the long table and its sheet
+  (about 0,4 s, most of it the 25 000 distinct line numbers formatted and read back), its hand-over (0,1 s); the
+  runner's pages (0,4 s more than the default run's: the long table's HTML, 0,3 s), last privacy scan (0,3 s) and
+  the downloads read back from the workbook. The ratio is about 1,55 (1,8 before the read ahead and the charts
+  queued, 2,2 before the children and the coded sheet). The lines are drawn with replacement from a
   few hundred, so that every column holds few distinct values: a real city's amounts are all distinct (the checks
   run once per distinct value). `--seulement budget_lignes` measures this row alone;
 - the peak memory of a full run, the runner and its kernels together (the resident memory of every process summed:

@@ -359,7 +359,11 @@ def _executer(plan: Plan, jobs, force, journal, limite, debug: bool = False) -> 
     jobs = max(1, jobs or os.cpu_count() or 1)
     reserve = None  # one kernel reserve for the whole run, made when the first notebook must run
     refaits: set[str] = set()  # the reports this run redoes (or tries to)
-    lus = prelecture.Prelectures()  # its large public inputs, read ahead while a kernel starts (report run alone)
+    prelecture.nettoyer()  # what a run killed left of its reads ahead
+    # its large public inputs, read ahead while a kernel starts (a report run alone): a folder only when one is given
+    lus = prelecture.Prelectures(any(valeur not in (None, "") for i in plan.valeurs
+                                     for p, _ in catalogue.par_id(i).prelecture
+                                     for valeur in [plan.valeurs[i].get(p)]))
     seul = False
     try:
         for n, vague in enumerate(plan.vagues):

@@ -138,11 +138,30 @@ def prendre(fonction: Callable, chemin: str | Path) -> tuple[Any] | None:
     return (lu,)
 
 
+#: The start of a run's folder's name; the runner's PID follows (`nettoyer`)
+PREFIXE = "cln-prelecture-"
+
+
+def nettoyer() -> None:
+    """Remove the folders of the runs that ended without removing theirs (`kill -9`): those of a PID that no
+    longer runs."""
+    for dossier in Path(tempfile.gettempdir()).glob(PREFIXE + "*"):
+        try:
+            pid = int(dossier.name[len(PREFIXE):].split("-", 1)[0])
+            os.kill(pid, 0)
+        except ProcessLookupError:  # its run has ended
+            shutil.rmtree(dossier, ignore_errors=True)
+        except (ValueError, OSError):  # not a run's folder, or another user's: left as it is
+            continue
+
+
 class Prelectures:
     """The reads ahead of one run: its temporary folder, a child per input read. `fermer()` at the end of the run
-    stops the children still reading and removes the folder."""
+    stops the children still reading and removes the folder. `actif`: the run has an input to read ahead (without
+    one, no folder is made)."""
 
-    def __init__(self) -> None:
+    def __init__(self, actif: bool = True) -> None:
+        self.actif = actif
         self.dossier: Path | None = None
         self._enfants: list[enfants.Enfant] = []
 
@@ -158,7 +177,7 @@ class Prelectures:
     def lire(self, fonction: Callable[[Path], Any], chemin: Path) -> None:
         """`fonction(chemin)` read by a child, for a kernel's `lecteur` to take; nothing when `chemin` is not a file
         or no child can be had."""
-        if not chemin.is_file() or not enfants.possible():
+        if not self.actif or not chemin.is_file() or not enfants.possible():
             return
         base = self._dossier() / _cle(fonction, chemin)
         enfant = enfants.lancer(_lire_et_deposer, fonction, chemin, base.with_suffix(".pickle"))
@@ -168,13 +187,13 @@ class Prelectures:
 
     def _dossier(self) -> Path:
         if self.dossier is None:
-            self.dossier = Path(tempfile.mkdtemp(prefix="cln-prelecture-"))
+            self.dossier = Path(tempfile.mkdtemp(prefix=f"{PREFIXE}{os.getpid()}-"))
         return self.dossier
 
     def environnement(self) -> dict[str, str]:
         """What a kernel's environment gets: the folder (made now: a kernel started ahead of its wave looks there
-        for the reads started when the wave begins)."""
-        return {VARIABLE: str(self._dossier())}
+        for the reads started when the wave begins); nothing when the run reads nothing ahead."""
+        return {VARIABLE: str(self._dossier())} if self.actif else {}
 
     def fermer(self) -> None:
         """Every child ended (those still reading are stopped: no kernel of the run waits for them any more) and

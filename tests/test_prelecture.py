@@ -5,6 +5,9 @@ error as it would have. In this process, which plays both parts: the kernel's en
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import tempfile
 import threading
 import warnings
 from pathlib import Path
@@ -186,3 +189,25 @@ def test_a_personal_or_malformed_read_ahead_is_refused_in_rapports_toml(bloc, at
              'entrees_personnelles = ["noms"]\n' + bloc)
     with pytest.raises(ErreurDeclaration, match=attendu):
         catalogue.lire_declarations(texte)
+
+
+def test_the_folder_of_a_killed_run_is_removed_by_the_next(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    fini = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    mort = tmp_path / f"{prelecture.PREFIXE}{int(fini.stdout)}-abc"  # the folder of a run that has ended
+    vivant = tmp_path / f"{prelecture.PREFIXE}{os.getpid()}-def"  # of a run still going (this process)
+    autre = tmp_path / f"{prelecture.PREFIXE}xyz"  # not a run's
+    for d in (mort, vivant, autre):
+        d.mkdir()
+        (d / "a.pickle").write_bytes(b"x")
+    prelecture.nettoyer()
+    assert not mort.exists() and vivant.exists() and autre.exists()
+
+
+def test_a_run_that_reads_nothing_ahead_makes_no_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    lus = prelecture.Prelectures(actif=False)
+    assert lus.environnement() == {}
+    lus.lire(_lire_texte, EXEMPLE)
+    lus.fermer()
+    assert list(tmp_path.iterdir()) == []
