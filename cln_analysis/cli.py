@@ -368,7 +368,14 @@ def _commande(args) -> int:
     except KeyboardInterrupt as exc:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C: no traceback
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        print("\nInterrompu : les fichiers déjà en place n'ont pas été modifiés à moitié.", file=sys.stderr)
+        publies = getattr(exc, "publies", [])
+        if publies:
+            from . import formats  # published whole before the stop: the index and the downloads match them
+            print(f"\nInterrompu : {formats.liste(publies)} {'a' if len(publies) == 1 else 'ont'} été "
+                  f"{'publié' if len(publies) == 1 else 'publiés'} en entier, page d'accueil et téléchargements "
+                  "compris ; les fichiers des autres rapports n'ont pas été modifiés.", file=sys.stderr)
+        else:
+            print("\nInterrompu : les fichiers déjà en place n'ont pas été modifiés à moitié.", file=sys.stderr)
         return 143 if isinstance(exc, Termine) else 130
     except Exception as exc:  # an unexpected bug: still a French word, the trace with --debug
         if args.debug:

@@ -350,6 +350,7 @@ def executer(
 def _executer(plan: Plan, jobs, force, journal, limite, debug: bool = False) -> list[Resultat]:
     nettoyer_preparation()  # what a run killed while staging left (build/staging/): before anything is written
     state = etat.lire()
+    avant = dict(state)  # what a report published by this run replaces
     # the run's last scan: one collector, its salt handed to each kernel, in memory only
     sel = secrets.token_bytes(16)
     collecteur = balayage.Collecteur(sel)
@@ -403,6 +404,18 @@ def _executer(plan: Plan, jobs, force, journal, limite, debug: bool = False) -> 
                 reserve.ajouter([(rap.id, rap.notebook) for rap, _ in a_faire] + suivants)
             _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultats, reserve, collecteur,
                             debug)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or the end asked by the system (the wave's kernels stopped already)
+        # the reports published before it are whole; the index, the downloads and their recorded parameters are
+        # made to match them, so that the site never mixes this run's pages with the last run's index
+        exc.publies = [i for vague in plan.vagues for i in vague  # by what is written (the stop may come once a
+                       if state.get(i) is not avant.get(i) and state[i].statut == "ok"]  # report's state is)
+        if exc.publies:
+            publication.ecrire_site(state, quand)
+            etat.ecrire(state)
+            for i in exc.publies:
+                if i in plan.a_enregistrer:
+                    parametres.enregistrer(i, plan.a_enregistrer[i])
+        raise
     finally:
         if reserve is not None:
             reserve.fermer()  # Ctrl-C included: no kernel outlives the run

@@ -10,6 +10,7 @@ from numbers import Integral
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
+from babel.lists import format_list
 from babel.numbers import (
     format_compact_currency,
     format_currency,
@@ -296,6 +297,11 @@ def mois(periode: str) -> str:
     if len(periode) != 7:
         return periode
     return format_date(dt.date(int(periode[:4]), int(periode[5:7]), 1), format="MMMM y", locale=LOCALE)
+
+
+def liste(mots: list[str]) -> str:
+    """`budget, cvs et appels`: words joined as French writes a list (Babel's `format_list`)."""
+    return format_list([str(m) for m in mots], locale=LOCALE)
 
 
 def liste_mois(periodes: list[str]) -> str:

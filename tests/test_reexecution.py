@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -128,11 +129,16 @@ def test_interrupted_run_leaves_no_partial_file(depot_copie):
     report's state matches what is on disk, so the next plain run has nothing to redo."""
     depot = depot_copie
     before = _snapshot(depot)
+    # the site as a run cut before writing it would leave it: what this run publishes must be linked all the same
+    (depot / "reports/index.html").unlink()
+    for csv in (depot / "reports/donnees").glob("*.csv"):  # its tables for French Excel (written with the index)
+        csv.unlink()
     env = dict(os.environ, CLN_ANALYSIS_ROOT=str(depot))
     proc = subprocess.Popen(
         # two reports one after the other, none reading the other: the first published, the second cut as it runs
-        # (Ctrl-C with kernels side by side: test_fautes)
-        [sys.executable, "-m", "cln_analysis", "run", "budget", "cvs", "--force", "--jobs", "1"],
+        # (Ctrl-C with kernels side by side: test_fautes); each given a value to record once it is published
+        [sys.executable, "-m", "cln_analysis", "run", "budget", "cvs", "--force", "--jobs", "1",
+         "-p", "budget.annee=2025", "-p", "cvs.annee=2025"],
         cwd=depot,
         env=env,
         stdout=subprocess.PIPE,
@@ -148,11 +154,17 @@ def test_interrupted_run_leaves_no_partial_file(depot_copie):
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
-    assert "Interrompu : les fichiers déjà en place n'ont pas été modifiés à moitié." in err
     assert "Traceback" not in err
     faits = set(_statuts(subprocess.CompletedProcess([], 0, "".join(lus) + out, "")).items())
     publies = {rid for rid, statut in faits if statut == "fait"}
     assert len(publies) == 1 and publies < {"budget", "cvs"}  # one published, the other cut while it ran
+    (publie,) = publies
+    assert (f"Interrompu : {publie} a été publié en entier, page d'accueil et téléchargements compris ; les "
+            "fichiers des autres rapports n'ont pas été modifiés.") in err
+    # the index and the downloads match what was published; only its value is recorded
+    assert f'href="{publie}.html"' in (depot / "reports/index.html").read_text(encoding="utf-8")
+    assert list((depot / "reports/donnees").glob(f"{publie}-*.csv"))
+    assert tomllib.loads((depot / "parametres.local.toml").read_text(encoding="utf-8")) == {publie: {"annee": "2025"}}
     leftovers = [
         p for d in ("reports", "data") for p in (depot / d).rglob("*") if p.name.endswith(".tmp") or ".ancien" in p.name
     ]
