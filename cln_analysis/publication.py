@@ -9,6 +9,7 @@ so that the `reports/` folder publishes as it is.
 
 from __future__ import annotations
 
+import ast
 import copy
 import datetime as dt
 import json
@@ -126,7 +127,21 @@ def _placer_graphiques(nb, graphiques: dict[str, str]) -> None:
                     raise SortiesAbsentes(
                         f"le graphique {manquants[0][len('<!--graphique:'):-3]} n'est pas dans les sorties du "
                         "notebook (dessiné après rapport.publier() ?)")
-                out["data"][mime] = _MARQUE_GRAPHIQUE.sub(lambda m: graphiques[m.group()], texte)
+                out["data"][mime] = _en_place(texte, graphiques, mime == "text/plain")
+
+
+def _en_place(texte: str, graphiques: dict[str, str], repr_texte: bool) -> str:
+    """`texte` with each placeholder replaced by its SVG. The plain text of an HTML fragment is the Python repr of
+    its string (`'<figure …'`, escapes and all): the SVG goes into the string it shows, and the repr is made again,
+    as the kernel would have printed it had it drawn the chart itself."""
+    if repr_texte:
+        try:
+            chaine = ast.literal_eval(texte)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            chaine = None
+        if isinstance(chaine, str):
+            return repr(_MARQUE_GRAPHIQUE.sub(lambda m: graphiques[m.group()], chaine))
+    return _MARQUE_GRAPHIQUE.sub(lambda m: graphiques[m.group()], texte)
 
 
 def _niveau_titre(cell) -> int | None:

@@ -200,6 +200,15 @@ def test_the_runner_writes_each_drawing_at_its_placeholder():
     assert dict(nb.cells[0].outputs[0]["data"]) == {"text/html": "<p><svg>un</svg></p>",
                                                      "text/plain": "Html('<p><svg>un</svg></p>')",
                                                      "text/markdown": "<svg>un</svg>"}
+    # the plain text as IPython writes a string's (its Python repr): the drawing's line breaks, quotes and narrow
+    # spaces escaped as they would have been had the kernel drawn it
+    dessin = '<svg aria-label="l\'axe">\n<text>1\u202f000\xa0€</text>\n</svg>'
+    page = '<figure class="graphique">{}</figure>'
+    nb = _notebook(page.format("<!--graphique:g1-->"))
+    nb.cells[0].outputs[0]["data"]["text/plain"] = repr(page.format("<!--graphique:g1-->"))
+    publication._placer_graphiques(nb, {"<!--graphique:g1-->": dessin})
+    assert nb.cells[0].outputs[0]["data"]["text/plain"] == repr(page.format(dessin))
+    assert "\n" not in nb.cells[0].outputs[0]["data"]["text/plain"]  # one line, as the kernel's
 
 
 def test_a_child_computes_what_the_caller_would_and_gives_it_once():
