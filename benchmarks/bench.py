@@ -27,8 +27,10 @@ the script then measures, in the same run, every row of the issue's table:
   their drawing mostly on the other core, the last ones in the kernel at `publier()`), the long table and its sheet
   (about 0,4 s, most of it the 25 000 distinct line numbers formatted and read back), its hand-over (0,1 s); the
   runner's pages (0,4 s more than the default run's: the long table's HTML, 0,3 s), last privacy scan (0,3 s) and
-  the downloads read back from the workbook. The ratio is about 1,55 (1,8 before the read ahead and the charts
-  queued, 2,2 before the children and the coded sheet). The lines are drawn with replacement from a
+  the downloads read back from the workbook. The ratio is about 1,65 (1,55 to 1,72 from one run of the benchmark
+  to the next): 7,0 s ÷ 4,2 s, where it was 8,8 s ÷ 4,8 s = 1,8 before the read ahead and the charts queued (the
+  default run gained 0,6 s too: papermill imported while the kernel starts, nbconvert's exporters built while the
+  notebook runs), 2,2 before the children and the coded sheet. The lines are drawn with replacement from a
   few hundred, so that every column holds few distinct values: a real city's amounts are all distinct (the checks
   run once per distinct value). `--seulement budget_lignes` measures this row alone;
 - the peak memory of a full run, the runner and its kernels together (the resident memory of every process summed:
