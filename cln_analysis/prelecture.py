@@ -161,7 +161,7 @@ class Prelectures:
     one, no folder is made)."""
 
     def __init__(self, actif: bool = True) -> None:
-        self.actif = actif
+        self.actif = actif and enfants.possible()  # no child elsewhere than on Linux: no folder either
         self.dossier: Path | None = None
         self._enfants: list[enfants.Enfant] = []
 
@@ -177,7 +177,7 @@ class Prelectures:
     def lire(self, fonction: Callable[[Path], Any], chemin: Path) -> None:
         """`fonction(chemin)` read by a child, for a kernel's `lecteur` to take; nothing when `chemin` is not a file
         or no child can be had."""
-        if not self.actif or not chemin.is_file() or not enfants.possible():
+        if not self.actif or not chemin.is_file():
             return
         base = self._dossier() / _cle(fonction, chemin)
         enfant = enfants.lancer(_lire_et_deposer, fonction, chemin, base.with_suffix(".pickle"))
