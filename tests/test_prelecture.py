@@ -216,6 +216,7 @@ def test_a_run_that_reads_nothing_ahead_makes_no_folder(tmp_path, monkeypatch):
 def test_where_no_child_can_be_forked_nothing_is_read_ahead(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.setattr(enfants, "possible", lambda: False)  # Windows, macOS: the kernel reads its files itself
+    APPELS.clear()
     lus = prelecture.Prelectures(actif=True)
     assert lus.environnement() == {}
     lus.lire(_lire_texte, EXEMPLE)
