@@ -341,10 +341,21 @@ def executer(
         resultats = _executer(plan, jobs, force, journal, limite, debug)
     finally:
         verrou.release()
-    for r in resultats:
-        if r.statut != "echec" and r.id in plan.a_enregistrer:
-            parametres.enregistrer(r.id, plan.a_enregistrer[r.id])
+    _enregistrer(plan, [r.id for r in resultats if r.statut != "echec"])
     return resultats
+
+
+def _enregistrer(plan: Plan, ids: Iterable[str]) -> None:
+    """Record the command line's values of the reports `ids` (those that ran, or were up to date)."""
+    for i in ids:
+        if i in plan.a_enregistrer:
+            parametres.enregistrer(i, plan.a_enregistrer[i])
+
+
+def _lit_d_avance(plan: Plan) -> bool:
+    """A report of the plan is given a file it declares to be read ahead (`[rapport.prelecture]`)."""
+    return any(plan.valeurs[i].get(p) not in (None, "")
+               for i in plan.valeurs for p, _ in catalogue.par_id(i).prelecture)
 
 
 def _executer(plan: Plan, jobs, force, journal, limite, debug: bool = False) -> list[Resultat]:
@@ -362,9 +373,7 @@ def _executer(plan: Plan, jobs, force, journal, limite, debug: bool = False) -> 
     refaits: set[str] = set()  # the reports this run redoes (or tries to)
     prelecture.nettoyer()  # what a run killed left of its reads ahead
     # its large public inputs, read ahead while a kernel starts (a report run alone): a folder only when one is given
-    lus = prelecture.Prelectures(any(valeur not in (None, "") for i in plan.valeurs
-                                     for p, _ in catalogue.par_id(i).prelecture
-                                     for valeur in [plan.valeurs[i].get(p)]))
+    lus = prelecture.Prelectures(_lit_d_avance(plan))
     seul = False
     try:
         for n, vague in enumerate(plan.vagues):
@@ -412,9 +421,7 @@ def _executer(plan: Plan, jobs, force, journal, limite, debug: bool = False) -> 
         if exc.publies:
             publication.ecrire_site(state, quand)
             etat.ecrire(state)
-            for i in exc.publies:
-                if i in plan.a_enregistrer:
-                    parametres.enregistrer(i, plan.a_enregistrer[i])
+            _enregistrer(plan, exc.publies)
         raise
     finally:
         if reserve is not None:

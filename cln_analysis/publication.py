@@ -134,14 +134,17 @@ def _en_place(texte: str, graphiques: dict[str, str], repr_texte: bool) -> str:
     """`texte` with each placeholder replaced by its SVG. The plain text of an HTML fragment is the Python repr of
     its string (`'<figure …'`, escapes and all): the SVG goes into the string it shows, and the repr is made again,
     as the kernel would have printed it had it drawn the chart itself."""
+    def remplacer(t: str) -> str:
+        return _MARQUE_GRAPHIQUE.sub(lambda m: graphiques[m.group()], t)
+
     if repr_texte:
         try:
             chaine = ast.literal_eval(texte)
         except (ValueError, SyntaxError, MemoryError, RecursionError):
             chaine = None
         if isinstance(chaine, str):
-            return repr(_MARQUE_GRAPHIQUE.sub(lambda m: graphiques[m.group()], chaine))
-    return _MARQUE_GRAPHIQUE.sub(lambda m: graphiques[m.group()], texte)
+            return repr(remplacer(chaine))
+    return remplacer(texte)
 
 
 def _niveau_titre(cell) -> int | None:
