@@ -80,12 +80,26 @@ def montants() -> list[str]:
 
 @dataclass
 class Lignes:
-    """The budget lines as read: one row per line of the file, `ligne` its line number in the file."""
+    """The budget lines as read: one row per line of the file, `ligne` its line number in the file. `table` is
+    not changed once read: each text column's codes (`codes`) are computed once from it."""
 
     table: pd.DataFrame
     fichier: str
     description: str
     colonnes_ville: list[str] = field(default_factory=list)
+    _codes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
+
+    def codes(self, colonne: str) -> tuple[np.ndarray, np.ndarray]:
+        """(codes, distinct values) of a text column (`_distinctes`), computed once: a rule compares a column's
+        few hundred distinct values, not its 200 000 cells (pandas compares text cell by cell, 15 ms a test)."""
+        if colonne not in self._codes:
+            self._codes[colonne] = _distinctes(self.table[colonne])
+        return self._codes[colonne]
+
+    def egal(self, colonne: str, valeur: str) -> np.ndarray:
+        """Which lines hold exactly `valeur` in the text column `colonne`."""
+        codes, valeurs = self.codes(colonne)
+        return (valeurs == valeur)[codes] if len(valeurs) else np.zeros(len(codes), dtype=bool)
 
 
 def _lire_table(chemin: Path, attendues: list[str]
@@ -103,12 +117,12 @@ def _lire_table(chemin: Path, attendues: list[str]
 def _distinctes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(codes, distinct values) of a text column: a budget column holds few distinct values (codes, labels), so
     every check runs once per distinct value and is spread back to the rows (pandas' text methods loop in Python
-    over every cell: 10 s for a large city's file)."""
+    over every cell: 10 s for a large city's file). The codes in 32 bits: half the bytes a read ahead hands over."""
     codes, valeurs = pd.factorize(np.asarray(col, dtype=object))  # twice as fast as without the NaN sentinel
     valeurs = np.asarray(valeurs, dtype=object)
     if len(codes) and codes.min() < 0:  # a short row's missing cell (NaN): one more distinct value
         valeurs, codes = np.append(valeurs, np.nan), np.where(codes < 0, len(valeurs), codes)
-    return codes, valeurs
+    return codes.astype(np.int32) if len(valeurs) < 2**31 else codes, valeurs
 
 
 def _nettoyer(body: pd.DataFrame, lues: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
@@ -293,7 +307,11 @@ def lire_lignes(chemin: str | Path) -> Lignes:
     table = table.reset_index(drop=True)
     table.attrs["fichier"] = nom
     ville = [c for c in canon if c not in champs()]
-    return Lignes(table, nom, description, ville)
+    lignes = Lignes(table, nom, description, ville)
+    for c in table.columns:  # every text column coded here, ahead in a child when the file is read ahead
+        if c != "ligne" and pd.api.types.is_string_dtype(table[c]):
+            lignes.codes(c)
+    return lignes
 
 
 # --------------------------------------------------------------------------- rules of the lines
@@ -306,18 +324,19 @@ SIRET_EXEMPLE = "00000000000000"
 
 def est_exemple(lignes: Lignes) -> bool:
     """The lines are the project's invented example (its SIRET), not a city's accounts."""
-    return bool(len(lignes.table)) and (lignes.table["BGT_SIRET"] == SIRET_EXEMPLE).all()
+    return bool(len(lignes.table)) and bool(lignes.egal("BGT_SIRET", SIRET_EXEMPLE).all())
 
 
 def verifier(lignes: Lignes, annee: int) -> None:
     """One SIRET in the file, and the requested year present; else a French refusal naming file, row, column."""
     t = lignes.table
-    siret = t["BGT_SIRET"].to_numpy()
-    autre = siret != siret[0]
+    codes, valeurs = lignes.codes("BGT_SIRET")
+    autre = (valeurs != valeurs[codes[0]])[codes]
     if autre.any():
         i = int(np.flatnonzero(autre)[0])
         raise ErreurDonnees(Probleme(
-            lignes.fichier, f"un deuxième SIRET ({siret[i]}, le premier est {siret[0]} ligne {int(t['ligne'][0])})",
+            lignes.fichier, f"un deuxième SIRET ({valeurs[codes[i]]}, le premier est {valeurs[codes[0]]} ligne "
+                            f"{int(t['ligne'][0])})",
             ligne=int(t["ligne"][i]), colonne="BGT_SIRET",
             conseil="un fichier ne décrit qu'un budget : gardez les lignes de la ville (budget principal)"))
     if not (t["BGT_ANNEE"] == annee).any():
@@ -326,30 +345,33 @@ def verifier(lignes: Lignes, annee: int) -> None:
                                      conseil=f"années présentes : {annees}"))
 
 
-def _etape(t: pd.DataFrame, etape: str, annee: int | None) -> pd.Series:
-    m = (t["BGT_NATDEC"] == etape) & (t["BGT_CODRD"] == "dépense")
-    return m if annee is None else m & (t["BGT_ANNEE"] == annee)
+def _etape(lignes: Lignes, etape: str, annee: int | None, operation: str) -> np.ndarray:
+    """Which lines are spending of `etape` (« compte administratif »…) of the operations `operation` (« réel »,
+    « ordre »), of the year `annee` (None: of every year)."""
+    m = lignes.egal("BGT_NATDEC", etape) & lignes.egal("BGT_CODRD", "dépense") & lignes.egal("BGT_OPBUDG", operation)
+    return m if annee is None else m & (lignes.table["BGT_ANNEE"].to_numpy() == annee)
+
+
+def _mandatees(lignes: Lignes, annee: int | None = None) -> np.ndarray:
+    return _etape(lignes, "compte administratif", annee, "réel")
 
 
 def mandatees(lignes: Lignes, annee: int | None = None) -> pd.DataFrame:
     """The mandated spending: real spending lines of the *compte administratif*, amount = `BGT_MTREAL`."""
-    t = lignes.table
-    out = t[_etape(t, "compte administratif", annee) & (t["BGT_OPBUDG"] == "réel")].copy()
+    out = lignes.table[_mandatees(lignes, annee)].copy()
     out["montant"] = out["BGT_MTREAL"].fillna(0.0)
     return out
 
 
 def ordre_exclues(lignes: Lignes, annee: int) -> pd.DataFrame:
     """The *ordre* spending lines of the year's *compte administratif*: counted and shown, never summed."""
-    t = lignes.table
-    return t[_etape(t, "compte administratif", annee) & (t["BGT_OPBUDG"] == "ordre")]
+    return lignes.table[_etape(lignes, "compte administratif", annee, "ordre")]
 
 
 def primitif(lignes: Lignes, annee: int) -> pd.DataFrame:
     """The voted budget in the shape of `data/raw/budget_primitif.csv` (`annee`, `montant_vote`): the real
     spending of the *budget primitif*, `BGT_MTPREV` summed; no row when the file has no budget primitif."""
-    t = lignes.table
-    bp = t[_etape(t, "budget primitif", annee) & (t["BGT_OPBUDG"] == "réel")]
+    bp = lignes.table[_etape(lignes, "budget primitif", annee, "réel")]
     if bp.empty:
         return pd.DataFrame({"annee": pd.Series(dtype="int64"), "montant_vote": pd.Series(dtype="int64")})
     return pd.DataFrame({"annee": [annee], "montant_vote": [_euros(bp["BGT_MTPREV"].fillna(0.0).sum())]})
@@ -423,17 +445,19 @@ def lire_perimetre(chemin: str | Path = PERIMETRE) -> Perimetre:
     return Perimetre(regles, filtres, nom, tableau.description())
 
 
-def _masque_regle(lignes: pd.DataFrame, regle: pd.Series, filtres: list[str],
-                  distinctes: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> np.ndarray:
+def _masque_regle(lignes: pd.DataFrame | None, regle: pd.Series, filtres: list[str],
+                  distinctes: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+                  n: int | None = None) -> np.ndarray:
     """The lines a rule catches: every filled filter cell matches (exact value, or prefix ending in `*`).
-    `distinctes`: each filter column's codes and distinct values (`_distinctes`), split once for every rule."""
+    `distinctes`: each filter column's codes and distinct values (`_distinctes`), split once for every rule; then
+    `lignes` may be None, with `n` its number of rows."""
     distinctes = distinctes if distinctes is not None else {c: _distinctes(lignes[c]) for c in filtres}
 
     def par_valeur(c: str, fonction) -> np.ndarray:
         codes, valeurs = distinctes[c]
         return np.fromiter((fonction(v) for v in valeurs), dtype=bool, count=len(valeurs))[codes]
 
-    m = np.ones(len(lignes), dtype=bool)
+    m = np.ones(len(lignes) if n is None else n, dtype=bool)
     for c in filtres:
         v = str(regle[c]).strip()
         if not v:
@@ -453,29 +477,45 @@ def attribuer(lignes: pd.DataFrame, perimetre: Perimetre, fichier_lignes: str) -
 
     `lignes`: the mandated lines (`mandatees`). Refuses a filter column the lines file does not have, and a line
     whose rules' parts add above 1 (double counting), naming both rules."""
+    _verifier_filtres(lignes, perimetre, fichier_lignes)
+    distinctes = {c: _distinctes(lignes[c]) for c in perimetre.filtres}
+    return _attribuer(lignes, np.arange(len(lignes)), perimetre, fichier_lignes, distinctes)
+
+
+def _verifier_filtres(lignes: pd.DataFrame, perimetre: Perimetre, fichier_lignes: str) -> None:
     absentes = [c for c in perimetre.filtres if c not in lignes]
     _refuser([Probleme(fichier_lignes, f"colonne filtrée par le périmètre ({perimetre.fichier}) absente du fichier",
                        colonne=c, conseil="nommez la colonne du périmètre comme dans le fichier des lignes "
                                           "(BGT_CONTNAT, BGT_FONCTION, direction…)") for c in absentes])
+
+
+def _attribuer(table: pd.DataFrame, rangs: np.ndarray, perimetre: Perimetre, fichier_lignes: str,
+               distinctes: dict[str, tuple[np.ndarray, np.ndarray]]) -> pd.DataFrame:
+    """`attribuer` of the rows `rangs` of `table` (positions), whose filter columns are coded in `distinctes` (over
+    the whole table): only the rows a rule catches are copied. `montant`: the table's, else `BGT_MTREAL` (0 when
+    empty), as `mandatees` gives it."""
     regles = perimetre.regles.reset_index(drop=True)
-    distinctes = {c: _distinctes(lignes[c]) for c in perimetre.filtres}
-    masques = np.column_stack([_masque_regle(lignes, r, perimetre.filtres, distinctes)
+    vue = {c: (codes[rangs], valeurs) for c, (codes, valeurs) in distinctes.items()}
+    masques = np.column_stack([_masque_regle(None, r, perimetre.filtres, vue, len(rangs))
                                for _, r in regles.iterrows()]) \
-        if len(lignes) else np.zeros((0, len(regles)), dtype=bool)
-    somme = masques.astype(float) @ regles["part"].to_numpy() if len(lignes) else np.zeros(0)
+        if len(rangs) else np.zeros((0, len(regles)), dtype=bool)
+    somme = masques.astype(float) @ regles["part"].to_numpy() if len(rangs) else np.zeros(0)
     trop = somme > 1 + _TOLERANCE
     if trop.any():
         i = int(np.flatnonzero(trop)[0])
         ids = regles["id"][masques[i]].tolist()
         raise ErreurDonnees(Probleme(
             perimetre.fichier,
-            f"double compte : la ligne {int(lignes['ligne'].iloc[i])} de {fichier_lignes} est prise par les règles "
+            f"double compte : la ligne {int(table['ligne'].iloc[rangs[i]])} de {fichier_lignes} est prise par les "
+            f"règles "
             f"« {ids[0]} » et « {ids[1]} »" + (f" (et {len(ids) - 2} autres)" if len(ids) > 2 else "")
             + f", dont les parts font {f.nombre(somme[i], 2)} (au plus 1)",
             colonne="part", conseil="précisez les filtres pour qu'une ligne ne soit comptée qu'une fois, ou "
                                     "partagez-la avec des parts dont la somme vaut au plus 1"))
     li, ri = np.nonzero(masques)
-    pris = lignes.iloc[li].reset_index(drop=True)
+    pris = table.take(rangs[li]).reset_index(drop=True)
+    if "montant" not in pris:
+        pris["montant"] = pris["BGT_MTREAL"].fillna(0.0)
     r = regles.iloc[ri].reset_index(drop=True)
     pris.insert(1, "regle", r["id"].to_numpy())
     pris.insert(2, "categorie_id", r["categorie_id"].to_numpy())
@@ -508,21 +548,27 @@ class Resultats:
 def calculer(lignes: Lignes, perimetre: Perimetre, annee: int) -> Resultats:
     """Apply the rules and the perimeter to every year of the file's compte administratif."""
     verifier(lignes, annee)
-    mand = mandatees(lignes)
-    if not (mand["BGT_ANNEE"] == annee).any():
+    t = lignes.table
+    mand = _mandatees(lignes)  # which lines: only those a rule catches are copied
+    annee_ligne = t["BGT_ANNEE"].to_numpy()
+    if not (mand & (annee_ligne == annee)).any():
         raise ErreurDonnees(Probleme(lignes.fichier, f"aucune dépense réelle du compte administratif {annee}",
                                      colonne="BGT_NATDEC",
                                      conseil="le budget mandaté se lit au compte administratif (BGT_MTREAL)"))
-    attrib = attribuer(mand, perimetre, lignes.fichier)
-    annees = sorted(int(a) for a in mand["BGT_ANNEE"].unique())
+    _verifier_filtres(t, perimetre, lignes.fichier)
+    rangs = np.flatnonzero(mand)
+    attrib = _attribuer(t, rangs, perimetre, lignes.fichier, {c: lignes.codes(c) for c in perimetre.filtres})
+    annees = sorted(int(a) for a in np.unique(annee_ligne[rangs]))
+    montant = t["BGT_MTREAL"].fillna(0.0).to_numpy()  # as `mandatees` counts a line
+    annee_prise, section_prise = attrib["BGT_ANNEE"].to_numpy(), attrib["BGT_SECTION"].to_numpy(dtype=object)
+    montant_pris = attrib["montant"].to_numpy()
     rows = []
     for a in annees:
         for s in SECTIONS:
             rows.append({"annee": a, "section": s,
-                         "budget_numerique": _euros(attrib.loc[(attrib["BGT_ANNEE"] == a)
-                                                               & (attrib["BGT_SECTION"] == s), "montant"].sum()),
-                         "budget_total": _euros(mand.loc[(mand["BGT_ANNEE"] == a)
-                                                         & (mand["BGT_SECTION"] == s), "montant"].sum())})
+                         "budget_numerique": _euros(montant_pris[(annee_prise == a) & (section_prise == s)].sum()),
+                         "budget_total": _euros(montant[mand & (annee_ligne == a)
+                                                        & lignes.egal("BGT_SECTION", s)].sum())})
     mandate = pd.DataFrame(rows)
     mandate.attrs["fichier"] = lignes.fichier
     numeriques = attrib[attrib["BGT_ANNEE"] == annee].reset_index(drop=True)

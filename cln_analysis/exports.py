@@ -153,8 +153,8 @@ def _colonne_excel(valeurs: list, manquants: list[bool], textes: list | None,
     exemple = _plus_grand(valeurs) if nombre else premier
     excel = _format_excel(str(fmt(exemple))) if (fmt and exemple is not None and nombre) else None
     if excel is not None:  # a column whose page shows some cents (`euros_auto`): the format shows them all
-        excel = max((_format_excel(t) or excel for t in dict.fromkeys(t for t in textes if t is not None)),
-                    key=_decimales_format)
+        formes = dict.fromkeys(_format_excel(t) or excel for t in dict.fromkeys(t for t in textes if t is not None))
+        excel = max(formes, key=_decimales_format)  # the first of the most decimals, each format looked at once
     if fmt is not None and (not nombre or excel is None):  # the page's words
         return excel, [None if m else t for m, t in zip(manquants, textes, strict=True)]
     colonne: list = []  # built column by column (a large city's 25 000 budget lines: 350 000 cells)

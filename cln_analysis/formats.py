@@ -196,6 +196,7 @@ def bornes_arrondies(bas: float, haut: float, decimales: int = 0) -> tuple[float
 
 
 _ESPACES = re.compile(r"[\s\u00a0\u202f]")
+_SANS_GROUPES = str.maketrans("", "", " \u00a0\u202f")  # the spaces a number's groups are written with
 _NOMBRE_TEXTE = re.compile(r"([+-]?\d+(?:,\d+)?)(%|€)?")
 
 
@@ -203,6 +204,9 @@ def nombre_du_texte(texte: str) -> float | None:
     """The number a French formatted text shows, in the unit of the value it came from (`35 %` → 0.35,
     `3 058 244 €` → 3058244.0, `−2,9 %` → −0.029), None for words: a workbook cell that holds what its
     page prints, whichever rule (nearest, outward) printed it."""
+    chiffres = str(texte).translate(_SANS_GROUPES)
+    if chiffres.isascii() and chiffres.isdigit():  # a count (« 12 345 »): what the pattern below reads of it
+        return float(chiffres)
     t = _ESPACES.sub("", str(texte)).replace("\u2212", "-")
     m = _NOMBRE_TEXTE.fullmatch(t)
     if not m:

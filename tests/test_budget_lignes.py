@@ -88,6 +88,19 @@ def test_ordre_and_recettes_are_excluded_and_the_totals_take_the_shape_budget_pa
     assert res.primitif.to_dict("records") == [{"annee": 2025, "montant_vote": 50000}]
 
 
+def test_the_lines_coded_once_select_what_pandas_selects_and_the_reader_codes_every_text_column(cas):
+    lignes, _, _ = cas
+    t = lignes.table
+    texte = [c for c in t.columns if c != "ligne" and t[c].dtype != "float64" and t[c].dtype != "int64"]
+    assert sorted(lignes._codes) == sorted(texte)  # coded by the reader (ahead, in a child, when read ahead)
+    for colonne, valeur in (("BGT_OPBUDG", "ordre"), ("BGT_CODRD", "recette"), ("direction", "DSI"),
+                            ("BGT_CONTNAT", "2183"), ("direction", "absente")):
+        attendu = (t[colonne] == valeur).to_numpy()  # pandas, cell by cell
+        assert lignes.egal(colonne, valeur).tolist() == attendu.tolist()
+    # by hand: one ordre line; every line but Voirie's and Éducation's is the DSI's
+    assert lignes.egal("BGT_OPBUDG", "ordre").sum() == 1 and lignes.egal("direction", "DSI").sum() == 6
+
+
 def test_prefix_match_catches_2183_and_an_exact_value_does_not_catch_a_longer_code(cas, tmp_path):
     lignes, _, res = cas
     r3 = res.numeriques[res.numeriques["regle"] == "R3"]

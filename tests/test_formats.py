@@ -4,6 +4,7 @@ import datetime as dt
 import math
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 
+import pytest
 from babel.numbers import format_decimal, format_percent
 from statsmodels.stats.proportion import proportion_confint
 
@@ -141,6 +142,16 @@ def test_nombre_du_texte_reads_back_what_a_page_prints():
     assert f.nombre_du_texte(f"3{NNBSP}058{NNBSP}244{NBSP}€") == 3058244.0
     assert f.nombre_du_texte("2,5") == 2.5
     assert f.nombre_du_texte("non mesurable") is None
+
+
+@pytest.mark.parametrize(("texte", "attendu"), [
+    (f"12{NNBSP}345", 12345.0), ("007", 7.0), (f"1{NBSP}234{NBSP}567", 1234567.0), ("1 234", 1234.0),
+    ("1\t234", 1234.0),  # a tab: not a group's space, read by the pattern (every space is dropped)
+    ("\u0663", 3.0),  # an Arabic-Indic digit: not ASCII, read by the pattern as Decimal reads it
+    (f"12{NNBSP}345{NBSP}€", 12345.0), ("", None), (NNBSP, None),
+])
+def test_a_count_is_read_back_as_the_pattern_reads_it(texte, attendu):
+    assert f.nombre_du_texte(texte) == attendu
 
 
 def test_valeur_arrondie_holds_what_the_page_prints():

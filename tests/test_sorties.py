@@ -58,6 +58,25 @@ def test_a_long_table_survives_json_and_a_code_out_of_its_texts_is_refused():
         Sorties.depuis_json(mauvais)
 
 
+def test_a_long_tables_codes_cross_json_as_32_bit_integers_and_a_broken_string_is_refused():
+    import base64
+    import struct
+
+    t = TableauLong("Lignes", ["Ligne"], [True], [[str(i) for i in range(70_000)]], [[69_999, 0, 65_536]])
+    f = Feuille("Lignes", ["Ligne"], [None], [], [list(range(70_000))], t.codes)
+    s = Sorties("budget", [], {}, [], classeur={"lignes": f}, tableaux_longs={"lignes": t})
+    donnees = json.loads(json.dumps(s.vers_json()))
+    # by hand: three little-endian 32-bit integers, base64-encoded; the sheet's codes, the same list, the same text
+    attendu = base64.b64encode(struct.pack("<3i", 69_999, 0, 65_536)).decode("ascii")
+    assert donnees["tableaux_longs"]["lignes"]["codes"] == [attendu] == donnees["classeur"]["lignes"]["codes"]
+    assert Sorties.depuis_json(donnees) == s
+    for casse in ("pas du base64 !", base64.b64encode(b"\x01\x02\x03").decode("ascii"), 3):  # 3 bytes: no integer
+        mauvais = json.loads(json.dumps(s.vers_json()))
+        mauvais["tableaux_longs"]["lignes"]["codes"] = [casse]
+        with pytest.raises(FormeInvalide):
+            Sorties.depuis_json(mauvais)
+
+
 def test_a_coded_sheet_of_unexpected_shape_is_refused():
     ok = Feuille("L", ["a", "b"], [None, None], [], [["x", None], [1]], [[0, 1, 0], [0, 0, 0]])
     assert ok.rangees() == [["x", 1], [None, 1], ["x", 1]] and ok.nombre_de_lignes == 3
