@@ -267,11 +267,21 @@ def classeur_excel(feuilles: dict[str, Feuille]) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
         for nom, texte in fichiers.items():
             octets = texte.encode("utf-8")
-            # one level for every part: a faster one on a sheet of megabytes (every budget line of a large city)
-            # saves about 0,15 s of the run but makes the file residents download a fifth larger
             z.writestr(zipfile.ZipInfo(nom, date_time=(1980, 1, 1, 0, 0, 0)), octets,
-                       compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+                       compress_type=zipfile.ZIP_DEFLATED, compresslevel=_niveau(len(octets)))
     return out.getvalue()
+
+
+#: A part of the workbook this large (a sheet of every budget line of a large city: 11 Mo of XML) is deflated at
+#: `NIVEAU_GRAND`: three times faster than level 6 (0,15 s less on the run's critical path, where the pages wait for
+#: the workbook's size), for a file a fifth larger (1,6 Mo instead of 1,35: the audit page that lists the same lines
+#: weighs 9 Mo); every other part at level 6, as before
+GRAND = 2**20
+NIVEAU_GRAND = 2
+
+
+def _niveau(octets: int) -> int:
+    return NIVEAU_GRAND if octets >= GRAND else 6
 
 
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

@@ -313,12 +313,31 @@ def verifier_avant_publication(lot: Lot, textes_etat: dict[str, str], collecteur
     texts (`textes_etat`: name → text) searched for the personal strings of this run, local paths, Python
     tracebacks and warnings. Each finding names the output it would have replaced."""
     fuites = set()
-    for prepare, cible in lot.prepares():
-        nom = config.display_path(cible)
-        fuites.update(balayage.Fuite(nom, f.nature) for f in balayage.balayer([prepare], collecteur, _racines()))
-    for nom, texte in textes_etat.items():
-        fuites.update(balayage.Fuite(nom, n) for n in balayage.natures([texte], collecteur, _racines()))
+    prepares = lot.prepares()
+    # the largest file (the audit page of a large city's every budget line: 9 Mo), when large, scanned by a child
+    # on the core the run leaves idle by then, while this process scans the others (`enfants`: scanned here if the
+    # child fails)
+    grand = max(prepares, key=lambda p: p[0].stat().st_size, default=None)
+    a_cote = grand is not None and grand[0].stat().st_size >= BALAYAGE_A_COTE
+    enfant = enfants.lancer(balayage.balayer, [grand[0]], collecteur, _racines()) if a_cote else None
+    try:
+        for prepare, cible in prepares:
+            if enfant is None or (prepare, cible) != grand:
+                fuites.update(balayage.Fuite(config.display_path(cible), f.nature)
+                              for f in balayage.balayer([prepare], collecteur, _racines()))
+        for nom, texte in textes_etat.items():
+            fuites.update(balayage.Fuite(nom, n) for n in balayage.natures([texte], collecteur, _racines()))
+        if enfant is not None:
+            fuites.update(balayage.Fuite(config.display_path(grand[1]), f.nature) for f in enfant.resultat())
+    finally:
+        if enfant is not None:
+            enfant.fermer()
     return sorted(fuites)
+
+
+#: A staged file this large is scanned by a child while the runner scans the others (a page's usual 100 Ko are
+#: scanned faster than a child starts)
+BALAYAGE_A_COTE = 2**20
 
 
 def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime, collecteur=None) -> Sorties:
@@ -341,14 +360,14 @@ def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime
         # both pages rendered while the child writes; the downloads block, which gives the workbook's size, last
         audit = page_rapport(nb, rapport, sorties, quand, audit=True, telechargements=True)
         public = page_rapport(nb, rapport, sorties, quand, audit=False, telechargements=True)
+        notebook = nbformat.writes(nb)  # what needs no workbook, before its wait
+        existing = config.FIGURES_CSV.read_text(encoding="utf-8") if config.FIGURES_CSV.exists() else ""
         classeur = calcul.resultat() if calcul else exports.classeur_excel(sorties.classeur)
         audit = placer_telechargements(audit, rapport, sorties, classeur, audit=True)
         public = placer_telechargements(public, rapport, sorties, classeur, audit=False)
     finally:
         if calcul is not None:
             calcul.fermer()
-    notebook = nbformat.writes(nb)
-    existing = config.FIGURES_CSV.read_text(encoding="utf-8") if config.FIGURES_CSV.exists() else ""
     with Lot() as lot:
         lot.dossier(rapport.dossier_tableaux, sorties.tableaux)
         lot.fichier(rapport.classeur, classeur)

@@ -156,9 +156,17 @@ def test_cas_des_habitants_du_dossier_personnel_et_des_fichiers_etrangers(depot_
     assert refus.returncode == 2 and "dans reports/, qui est publié tel quel" in refus.stderr
 
 
-def test_la_derniere_verification_arrete_la_publication(tmp_path, monkeypatch):
+@pytest.mark.parametrize("par_un_enfant", [False, True])
+def test_la_derniere_verification_arrete_la_publication(tmp_path, monkeypatch, par_un_enfant):
     """A staged page holding a string a kernel collected, a local path or a warning: nothing is swapped in, the
-    message names the output and the kind of leak, never what leaked."""
+    message names the output and the kind of leak, never what leaked. `par_un_enfant`: the page is scanned by a
+    child of the runner, as a large city's audit page is, with the same findings."""
+    from cln_analysis import enfants
+
+    lances = []
+    lancer = enfants.lancer
+    monkeypatch.setattr(enfants, "lancer", lambda fonction, *args: lances.append(fonction) or lancer(fonction, *args))
+    monkeypatch.setattr(publication, "BALAYAGE_A_COTE", 1 if par_un_enfant else 2**40)
     monkeypatch.setattr(config, "ROOT", tmp_path)
     monkeypatch.setattr(config, "BUILD_DIR", tmp_path / "build")
     monkeypatch.setattr(config, "STAGING_DIR", tmp_path / "build" / "staging")
@@ -189,6 +197,7 @@ def test_la_derniere_verification_arrete_la_publication(tmp_path, monkeypatch):
         for s in SECRETS:
             assert s not in message
         assert cible.read_text(encoding="utf-8") == "<html>avant</html>"
+    assert lances == ([balayage.balayer] * len(cas) if par_un_enfant and enfants.possible() else [])
     assert list((tmp_path / "build" / "staging").iterdir()) == []  # nothing left staged
     propre = "<html><p>12 réponses, 58 % satisfaites.</p></html>"
     with fichiers.Lot() as lot:
