@@ -11,6 +11,7 @@ import numbers
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import markupsafe
 import pandas as pd
@@ -212,6 +213,15 @@ def tableau_long(
 
 
 _LONG, _NUM = ' class="long"', ' class="num"'
+#: The spaces a formatted count holds (Babel's narrow no-break space, a no-break space)
+_SANS_ESPACES_NOMBRE = str.maketrans("", "", "\u202f\u00a0")
+
+
+def _chiffres_seuls(texte: str) -> bool:
+    """ASCII digits and the no-break spaces of their groups only, shorter than a word that may break anywhere
+    (`coupable`): nothing to escape, no French spacing to give, no `class="long"`."""
+    chiffres = texte.translate(_SANS_ESPACES_NOMBRE)
+    return len(texte) < 25 and chiffres.isascii() and chiffres.isdigit()
 
 
 def tableau_long_html(t: TableauLong) -> str:
@@ -223,16 +233,21 @@ def tableau_long_html(t: TableauLong) -> str:
         return typographie.texte(e(texte))
 
     def cellule(j: int, texte: str) -> str:
-        long = coupable(texte)
+        simple = _chiffres_seuls(texte)  # a count or a line number (« 12 345 »: 25 000 of them), as `fr` leaves it
+        long = not simple and coupable(texte)
+        contenu = texte if simple else fr(texte)
         if j == 0 and t.entete_ligne:
-            return f'<th scope="row"{_LONG if long else ""}>{fr(texte)}</th>'
-        return f'<td{_LONG if long else (_NUM if t.numeriques[j] else "")}>{fr(texte)}</td>'
+            return f'<th scope="row"{_LONG if long else ""}>{contenu}</th>'
+        return f'<td{_LONG if long else (_NUM if t.numeriques[j] else "")}>{contenu}</td>'
 
     par_colonne = []
+    dernier = len(t.textes) - 1
     for j, (textes, codes) in enumerate(zip(t.textes, t.codes, strict=True)):
-        cellules = [cellule(j, x) for x in textes]  # each distinct text once
-        par_colonne.append([cellules[k] for k in codes])
-    corps = "".join("<tr>" + "".join(ligne) + "</tr>" for ligne in zip(*par_colonne, strict=True))
+        # each distinct text once, the first column's opening its row and the last one's closing it: the rows are
+        # then one join of every cell in order (25 000 budget lines: a third of the time a join per row takes)
+        cellules = [("<tr>" if j == 0 else "") + cellule(j, x) + ("</tr>" if j == dernier else "") for x in textes]
+        par_colonne.append(list(map(cellules.__getitem__, codes)))
+    corps = "".join(chain.from_iterable(zip(*par_colonne, strict=True)))
     entete = "".join(f'<th scope="col">{fr(c)}</th>' for c in t.colonnes)
     legende = fr(t.legende)
     return (f'<div class="table-wrap" role="region" tabindex="0" aria-label="{legende}"><table>'

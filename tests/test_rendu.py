@@ -49,6 +49,25 @@ def test_a_long_table_is_a_lean_accessible_table_with_the_pages_texts():
     assert sections.textes[1] == ["Investissement"] and sections.numeriques == [True, False]
 
 
+def test_a_long_tables_counts_are_written_as_escaping_and_french_spacing_leave_them():
+    # texts a count takes (Babel's groups), and near misses that take the full path (an ASCII space French spacing
+    # replaces, 25 digits that may break anywhere, a superscript digit, an ampersand)
+    from cln_analysis import typographie
+
+    textes = ["0", "12\u202f345", "1\u00a0234", "1" * 24, "12 345", "1" * 25, "\u00b2", "1 & 2", "12\u202f345,5"]
+    t = rendu.TableauLong("L", ["a", "b"], [True, True], [textes, textes], [list(range(9)), list(range(9))])
+    rangs = rendu.tableau_long_html(t).split("<tbody>")[1].split("</tbody>")[0].split("</tr>")[:-1]
+    for texte, rang in zip(textes, rangs, strict=True):  # by the rule written once: escaped, spaced, breakable
+        contenu = typographie.texte(html.escape(texte))  # no quote among them
+        long = ' class="long"' if rendu.coupable(texte) else ""
+        classe = long or ' class="num"'
+        assert rang == f'<tr><th scope="row"{long}>{contenu}</th><td{classe}>{contenu}</td>', texte
+    assert "12\u202f345" in rangs[4] and 'class="long"' in rangs[5] and "1 &amp; 2" in rangs[7]
+    une = rendu.TableauLong("L", ["a"], [False], [["x", "y"]], [[1, 0]])  # one column opens and closes its rows
+    assert "<tbody><tr><th scope=\"row\">y</th></tr><tr><th scope=\"row\">x</th></tr></tbody>" in \
+        rendu.tableau_long_html(une)
+
+
 def test_a_cell_breaks_anywhere_only_for_a_hash_an_id_or_a_file_name():
     # by hand: the SHA-256 (64 characters), a path, a file name of 21 characters with « _ » and « . »
     assert rendu.coupable("573e8e6d220026a8e3353700391c143b8a1d8aede4c3ae6be8bf27d030a97095")
