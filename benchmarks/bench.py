@@ -32,7 +32,8 @@ the script then measures, in the same run, every row of the issue's table:
   last scan (0,25 s). The ratio is about 1,5 to 1,57 (6,5 s ÷ 4,3 s), where it was 1,65 to 1,76 before the coded
   columns (7,0 s ÷ 4,2 s), 1,8 before the read ahead and the charts queued, 2,2 before the children and the
   coded sheet. The lines are drawn with replacement from a few hundred, so that every column holds few distinct
-  values: a real city's amounts are all distinct (the checks run once per distinct value). `--seulement budget_lignes` measures this row alone;
+  values: a real city's amounts are all distinct (the checks run once per distinct value). `--seulement
+  budget_lignes` measures this row alone;
 - the peak memory of a full run, the runner and its kernels together (the resident memory of every process summed:
   the pages a forked kernel or child shares with its parent are counted in each, so the figure is an upper bound);
 - the last privacy scan (`balayage.balayer`) over every output of a full run (`reports/`, `data/processed/`,
