@@ -95,6 +95,18 @@ def cli(root: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProce
     return _cli_en_processus(root, args)
 
 
+def commande_terminal(*args: str) -> list[str]:
+    """`python -m cln_analysis ARGS` as a terminal starts it, for a test that stops it with Ctrl-C: SIGINT and SIGQUIT
+    at their defaults, whatever a thread of the test process is doing (glibc's `system()` ignores both process-wide
+    while it waits, and a process spawned meanwhile inherits that at exec: Python then leaves Ctrl-C ignored, and
+    the run goes on). The same PID runs the command (`exec`), so its process group is the one to signal."""
+    relance = ("import os, signal, sys\n"
+               "for s in (signal.SIGINT, signal.SIGQUIT):\n"
+               "    signal.signal(s, signal.SIG_DFL)\n"
+               "os.execv(sys.executable, [sys.executable, '-m', 'cln_analysis', *sys.argv[1:]])")
+    return [sys.executable, "-c", relance, *args]
+
+
 def cli_processus(root: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
     """Run `python -m cln_analysis ARGS` on the copy at `root` in its own process, as the officer would."""
     env = dict(os.environ, CLN_ANALYSIS_ROOT=str(root))

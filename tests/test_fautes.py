@@ -17,7 +17,7 @@ import openpyxl
 import pandas as pd
 import psutil
 import pytest
-from conftest import attendre, cli
+from conftest import attendre, cli, commande_terminal
 
 from cln_analysis import catalogue, config, donnees, etat, exports, feuilles, graphiques, publication
 from cln_analysis.erreurs import ErreurDonnees, ErreurEcriture
@@ -350,7 +350,7 @@ def test_ctrl_c_stops_the_kernels_at_once_and_exits_130(depot):
         _ajouter_cellule(depot, nom, f"import os, pathlib, time\npathlib.Path({str(depot / nom)!r} + '.dort')"
                                      ".write_text(str(os.getpid()))\ntime.sleep(600)")
     env = dict(os.environ, CLN_ANALYSIS_ROOT=str(depot))
-    proc = subprocess.Popen([sys.executable, "-m", "cln_analysis", "run", "budget", "cvs"], cwd=depot, env=env,
+    proc = subprocess.Popen(commande_terminal("run", "budget", "cvs"), cwd=depot, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     dort = [depot / "budget.dort", depot / "cvs.dort"]
     attendre(lambda: all(p.exists() and p.read_text() for p in dort), 120)  # both kernels in their 600 s sleep

@@ -6,12 +6,11 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import REPO, cli
+from conftest import REPO, cli, commande_terminal
 
 from cln_analysis import catalogue, etat
 
@@ -137,8 +136,8 @@ def test_interrupted_run_leaves_no_partial_file(depot_copie):
     proc = subprocess.Popen(
         # two reports one after the other, none reading the other: the first published, the second cut as it runs
         # (Ctrl-C with kernels side by side: test_fautes); each given a value to record once it is published
-        [sys.executable, "-m", "cln_analysis", "run", "budget", "cvs", "--force", "--jobs", "1",
-         "-p", "budget.annee=2025", "-p", "cvs.annee=2025"],
+        commande_terminal("run", "budget", "cvs", "--force", "--jobs", "1", "-p", "budget.annee=2025",
+                          "-p", "cvs.annee=2025"),
         cwd=depot,
         env=env,
         stdout=subprocess.PIPE,
