@@ -44,6 +44,10 @@ PROBLEMES_MAX = 20
 #: The city's own columns kept for the breakdowns when the file has them.
 COLONNES_VILLE = ("direction", "service", "libelle_ligne")
 
+#: The names the report gives the columns it adds to a line (its line number, the rule that caught it, the euros
+#: counted): a city column of one of these names would be taken for it, so it is refused on reading.
+COLONNES_RESERVEES = ("ligne", "regle", "categorie_id", "categorie", "part", "montant", "montant_ligne")
+
 #: The perimeter's own columns; every other column is a filter named as in the lines file.
 COLONNES_PERIMETRE = ("id", "categorie_id", "categorie", "part", "justification")
 
@@ -284,6 +288,11 @@ def lire_lignes(chemin: str | Path) -> Lignes:
             problemes.append(Probleme(nom, f"colonne en double (colonnes {vus[c] + 1} et {i + 1})", colonne=c,
                                       conseil="gardez une seule colonne de ce nom"))
         vus.setdefault(c, i)
+    for i, c in enumerate(canon):
+        if c.lower() in COLONNES_RESERVEES:
+            problemes.append(Probleme(nom, f"colonne {i + 1} : « {c} » est un nom que le rapport donne à ses propres "
+                                           "colonnes", colonne=c,
+                                      conseil=f"renommez cette colonne de la ville (par exemple « {c}_ville »)"))
     requis = [n for n, ch in champs().items() if ch.get("constraints", {}).get("required")]
     for n in requis:
         if n not in vus:
@@ -372,9 +381,11 @@ def primitif(lignes: Lignes, annee: int) -> pd.DataFrame:
     """The voted budget in the shape of `data/raw/budget_primitif.csv` (`annee`, `montant_vote`): the real
     spending of the *budget primitif*, `BGT_MTPREV` summed; no row when the file has no budget primitif."""
     bp = lignes.table[_etape(lignes, "budget primitif", annee, "réel")]
-    if bp.empty:
+    vote = _euros(bp["BGT_MTPREV"].fillna(0.0).sum())
+    if bp["BGT_MTPREV"].isna().all() or not vote:  # no line, no voted amount (the optional column absent or left
+        # empty), or nothing voted: the file has no voted budget to divide by
         return pd.DataFrame({"annee": pd.Series(dtype="int64"), "montant_vote": pd.Series(dtype="int64")})
-    return pd.DataFrame({"annee": [annee], "montant_vote": [_euros(bp["BGT_MTPREV"].fillna(0.0).sum())]})
+    return pd.DataFrame({"annee": [annee], "montant_vote": [vote]})
 
 
 def _euros(x: float):
@@ -570,6 +581,11 @@ def calculer(lignes: Lignes, perimetre: Perimetre, annee: int) -> Resultats:
                          "budget_total": _euros(montant[mand & (annee_ligne == a)
                                                         & lignes.egal("BGT_SECTION", s)].sum())})
     mandate = pd.DataFrame(rows)
+    if not mandate.loc[mandate["annee"] == annee, "budget_total"].sum():  # nothing to divide by
+        raise ErreurDonnees(Probleme(lignes.fichier, f"les montants mandatés du compte administratif {annee} sont "
+                                     "vides ou nuls", colonne="BGT_MTREAL",
+                                     conseil="le budget mandaté se lit dans BGT_MTREAL, le montant réalisé de chaque "
+                                             "ligne de dépense réelle"))
     mandate.attrs["fichier"] = lignes.fichier
     numeriques = attrib[attrib["BGT_ANNEE"] == annee].reset_index(drop=True)
     return Resultats(annee, mandate, primitif(lignes, annee), numeriques, ordre_exclues(lignes, annee),

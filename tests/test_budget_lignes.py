@@ -101,6 +101,37 @@ def test_the_lines_coded_once_select_what_pandas_selects_and_the_reader_codes_ev
     assert lignes.egal("BGT_OPBUDG", "ordre").sum() == 1 and lignes.egal("direction", "DSI").sum() == 6
 
 
+def test_a_budget_primitif_without_voted_amounts_gives_no_voted_budget(tmp_path):
+    # the optional BGT_MTPREV absent: the budget primitif's lines are there, but nothing says what was voted
+    sans = [c for c in ENTETE if c != "BGT_MTPREV"]
+    lignes = budget_lignes.lire_lignes(ecrire(tmp_path / "l.csv", [r[:13] + r[14:] for r in LIGNES], sans))
+    res = budget_lignes.calculer(lignes, perim(tmp_path / "p.csv", REGLES), 2025)
+    assert res.primitif.empty and res.mandate.set_index("section").loc["fonctionnement", "budget_total"] == 4500
+    # voted 0: no budget to divide by either
+    zero = [*LIGNES[:-1], L(etape="budget primitif", prev="0")]
+    res = budget_lignes.calculer(budget_lignes.lire_lignes(ecrire(tmp_path / "z.csv", zero)),
+                                 perim(tmp_path / "p.csv", REGLES), 2025)
+    assert res.primitif.empty
+
+
+def test_mandated_amounts_all_empty_are_refused_naming_the_column(tmp_path):
+    vides = [L(real=""), L(compte="6262", real=""), L(etape="budget primitif", prev="50000")]
+    lignes = budget_lignes.lire_lignes(ecrire(tmp_path / "l.csv", vides))
+    with pytest.raises(ErreurDonnees) as e:
+        budget_lignes.calculer(lignes, perim(tmp_path / "p.csv", REGLES), 2025)
+    assert "BGT_MTREAL" in str(e.value) and "vides ou nuls" in str(e.value)
+
+
+@pytest.mark.parametrize("nom", ["montant", "montant_ligne", "Part", "regle", "ligne"])
+def test_a_city_column_named_as_a_column_the_report_adds_is_refused(tmp_path, nom):
+    rows = [[*r, "1"] for r in LIGNES]
+    with pytest.raises(ErreurDonnees) as e:
+        budget_lignes.lire_lignes(ecrire(tmp_path / "l.csv", rows, [*ENTETE, nom]))
+    message = str(e.value)
+    assert f"« {nom} » est un nom que le rapport donne à ses propres colonnes" in message
+    assert f"colonne 16 : « {nom} »" in message and f"{nom}_ville" in message
+
+
 def test_prefix_match_catches_2183_and_an_exact_value_does_not_catch_a_longer_code(cas, tmp_path):
     lignes, _, res = cas
     r3 = res.numeriques[res.numeriques["regle"] == "R3"]
