@@ -290,8 +290,8 @@ def lire_lignes(chemin: str | Path) -> Lignes:
         vus.setdefault(c, i)
     for i, c in enumerate(canon):
         if c.lower() in COLONNES_RESERVEES:
-            problemes.append(Probleme(nom, f"colonne {i + 1} : « {c} » est un nom que le rapport donne à ses propres "
-                                           "colonnes", colonne=c,
+            problemes.append(Probleme(nom, f"nom réservé aux colonnes que le rapport ajoute à chaque ligne (colonne "
+                                           f"{i + 1} du fichier)", colonne=c,
                                       conseil=f"renommez cette colonne de la ville (par exemple « {c}_ville »)"))
     requis = [n for n, ch in champs().items() if ch.get("constraints", {}).get("required")]
     for n in requis:

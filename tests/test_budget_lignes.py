@@ -128,8 +128,8 @@ def test_a_city_column_named_as_a_column_the_report_adds_is_refused(tmp_path, no
     with pytest.raises(ErreurDonnees) as e:
         budget_lignes.lire_lignes(ecrire(tmp_path / "l.csv", rows, [*ENTETE, nom]))
     message = str(e.value)
-    assert f"« {nom} » est un nom que le rapport donne à ses propres colonnes" in message
-    assert f"colonne 16 : « {nom} »" in message and f"{nom}_ville" in message
+    assert f"colonne « {nom} » : nom réservé aux colonnes que le rapport ajoute à chaque ligne (colonne 16 du " \
+           "fichier)" in message and f"« {nom}_ville »" in message
 
 
 def test_prefix_match_catches_2183_and_an_exact_value_does_not_catch_a_longer_code(cas, tmp_path):
