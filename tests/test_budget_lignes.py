@@ -449,3 +449,32 @@ def test_the_audit_page_and_the_workbook_get_every_line():
                for h in (textes.parts(r, 2025, table, src)[0], textes.poids(r, 2025, table, src)[1]))
     assert all(e.lecture for e in r.entrees), [e.chemin for e in r.entrees if not e.lecture]
     assert not any("10 000 €" in h for h in textes.hypotheses(r, 2025, "INSEE 2022", src))
+
+
+def test_lines_without_a_direction_are_named_in_the_chart_and_in_its_table(tmp_path):
+    from cln_analysis.rapport import Rapport
+    from cln_analysis.textes import budget as textes
+
+    rows = [r[:] for r in LIGNES]
+    rows[6][ENTETE.index("direction")] = ""  # the schools' 2183 line (400 €, rule R3 takes any direction)
+    lignes, perimetre = ecrire(tmp_path / "l.csv", rows), tmp_path / "p.csv"
+    perim(perimetre, REGLES)
+    r = Rapport("budget", colonnes=budget.COLONNES, annee=2025, donnees="data/raw/budget_mandate.csv",
+                denominateur="mandate", population=None, budget_primitif="data/raw/budget_primitif.csv",
+                territoire="data/raw/territoire.csv", lignes=str(lignes), perimetre=str(perimetre))
+    src = budget.sources(r, 2025, "data/raw/budget_mandate.csv", "data/raw/budget_primitif.csv", str(lignes),
+                         str(perimetre))
+    from cln_analysis.textes import declarer
+
+    table = budget.parts(src.mandate, 2025)
+    comp = budget.comparer_primitif(table, src.primitif, 2025)
+    habitants, _ = budget.population(r.charger("territoire", "data/raw/territoire.csv"), None)
+    declarer(r, budget.chiffres(table, comp, habitants, 2025) + budget.chiffres_lignes(src))
+    html = "".join(textes.contenu(r, 2025, src))
+    tableau = html[html.index("par direction</caption>"):]
+    tableau = tableau[:tableau.index("</table>")]
+    # by hand: DSI 1000 + 500 + 200, the line without a direction 400
+    assert "(sans direction)</th>" in tableau and "400" in tableau.split("(sans direction)")[1][:120]
+    assert '"row"></th>' not in tableau and "></th><td" not in tableau
+    assert r.tableaux["par_direction.csv"].splitlines()[1:] == [  # the data keep the empty cell as read
+        "DSI,1700.0,0.8095238095238095", ",400.0,0.19047619047619047"]

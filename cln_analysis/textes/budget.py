@@ -152,14 +152,20 @@ def _non_distingue() -> Html:
     return rendu.texte("Réponse : {r}.", r=budget_lignes.NON_DISTINGUE[0].upper() + budget_lignes.NON_DISTINGUE[1:])
 
 
-def _repartition(r: Rapport, nom: str, table: pd.DataFrame, libelles: list[str], quoi: str, annee: int) -> Html:
-    """A breakdown of the digital budget: a chart of euros and the table behind it."""
+def _repartition(r: Rapport, nom: str, table: pd.DataFrame, libelles: list[str], quoi: str, annee: int,
+                 formats: dict | None = None) -> Html:
+    """A breakdown of the digital budget: a chart of euros and the table behind it (`formats`: its columns')."""
     fig = graphiques.barres_horizontales(libelles, list(table["montant"]), "euros",
                                          titre_axe=f"Budget numérique mandaté {annee}")
     alt = (f"Diagramme en barres horizontales du budget numérique mandaté {annee} par {quoi} : "
            + ", ".join(f"{lib} {f.euros(v)}" for lib, v in zip(libelles, table["montant"], strict=True)) + ".")
-    tab = r.tableau(nom, table, f"Budget numérique mandaté {annee} par {quoi}", libelles=_PART)
+    tab = r.tableau(nom, table, f"Budget numérique mandaté {annee} par {quoi}", formats=formats, libelles=_PART)
     return r.graphique(fig, alt, f"Le budget numérique mandaté {annee} par {quoi}", tab, source=SOURCE_LIGNES)
+
+
+def _direction(d: str) -> str:
+    """A direction as the chart and its table name it: the lines whose `direction` is empty, « (sans direction) »."""
+    return d or "(sans direction)"
 
 
 #: The source line of the charts drawn from the lines.
@@ -198,8 +204,8 @@ def contenu(r: Rapport, annee: int, src: budget.Sources) -> list[Html]:
     out.append(_question("directions"))
     dirs = budget_lignes.par_direction(res)
     out.append(_non_distingue() if dirs is None else
-               _repartition(r, "par_direction", dirs, [d or "(sans direction)" for d in dirs["direction"]],
-                            "direction", annee))
+               _repartition(r, "par_direction", dirs, [_direction(d) for d in dirs["direction"]], "direction", annee,
+                            formats={"direction": _direction}))
     out.append(_question("sites"))
     sites = budget_lignes.detail_categorie(res, budget_lignes.SITES_APPLICATIONS)
     out.append(_non_distingue() if isinstance(sites, str) else
