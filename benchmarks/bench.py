@@ -33,7 +33,9 @@ the script then measures, in the same run, every row of the issue's table:
   columns (7,0 s ÷ 4,2 s), 1,8 before the read ahead and the charts queued, 2,2 before the children and the
   coded sheet. The lines are drawn with replacement from a few hundred, so that every column holds few distinct
   values: a real city's amounts are all distinct (the checks run once per distinct value). `--seulement
-  budget_lignes` measures this row alone;
+  budget_lignes` measures this row alone, with, for information, the same report on the example's few hundred
+  lines: the example ÷ the default run is what the lines add to the page whatever their number (about 1,2), the
+  200 000 lines ÷ the example what their number costs (about 1,28);
 - the peak memory of a full run, the runner and its kernels together (the resident memory of every process summed:
   the pages a forked kernel or child shares with its parent are counted in each, so the figure is an upper bound);
 - the last privacy scan (`balayage.balayer`) over every output of a full run (`reports/`, `data/processed/`,
@@ -48,7 +50,7 @@ moves less than the clock. `make test` takes minutes, so it is measured only wit
 `git clone` of this repository's HEAD, `.venv/` created by `make` (timed apart), then `make test` (CI=true).
 
     .venv/bin/python benchmarks/bench.py [--repetitions N] [--execution] [--make-test]
-    .venv/bin/python benchmarks/bench.py --seulement budget_lignes   # only the budget lines' row
+    .venv/bin/python benchmarks/bench.py --seulement budget_lignes   # only the budget lines' row, and the example
 """
 
 from __future__ import annotations
@@ -450,18 +452,28 @@ def banc_budget_lignes(n: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         env = copie_de_travail(tmp)
-        defaut, lignes = mesures_budget_lignes(tmp, [str(BIN / "cln-analysis"), "run"])
+        run = [str(BIN / "cln-analysis"), "run"]
+        defaut, lignes = mesures_budget_lignes(tmp, run)
+        exemple_csv = REPO / "data" / "raw" / "budget_lignes_exemple.csv"
+        # for information: the same page from the example's few hundred lines, so that what the lines add to the
+        # page whatever their number (charts, breakdowns, rules) is told apart from what their number costs
+        exemple = Mesure(f"budget, l'exemple ({compter_lignes(exemple_csv)} lignes SCDL), même page",
+                         run + ["budget", "--force", "--essai", "-p", f"lignes={exemple_csv}"])
         for _ in range(n):
-            for m in (defaut, lignes):
+            for m in (defaut, exemple, lignes):
                 mesurer(m, env)
     print(f"Machine : {platform.node()}, {os.cpu_count()} cœurs, médiane de {n} exécutions entrelacées ; "
           f"charge moyenne {charge_avant[0]:.1f} au début, {os.getloadavg()[0]:.1f} à la fin")
     print(f"{'mesure':58s} {'durée':>8s} {'CPU':>8s}   mémoire")
-    for m in (defaut, lignes):
+    for m in (defaut, exemple, lignes):
         print(f"{m.libelle:58s} {m.t:7.2f}s {m.c:7.2f}s   {m.memoire:6.0f} Mo")
     ratio, ratio_cpu = lignes.t / defaut.t, lignes.c / defaut.c
     print(f"{f'budget, {LIGNES_BUDGET_TEXTE} lignes ÷ run par défaut':58s} {ratio:7.2f}  {ratio_cpu:7.2f}    ≤ 1,3 "
           "(durée ; CPU à côté)")
+    print(f"{'  pour information : l’exemple ÷ run par défaut':58s} {exemple.t / defaut.t:7.2f}  "
+          f"{exemple.c / defaut.c:7.2f}    (ce que les lignes ajoutent à la page)")
+    print(f"{f'  pour information : {LIGNES_BUDGET_TEXTE} lignes ÷ l’exemple':58s} {lignes.t / exemple.t:7.2f}  "
+          f"{lignes.c / exemple.c:7.2f}    (ce que coûte leur nombre)")
     ok = ratio <= 1.3 and lignes.memoire < MEMOIRE_MAX_MO
     print(f"mémoire maximale, {LIGNES_BUDGET_TEXTE} lignes budgétaires : {lignes.memoire:.0f} Mo "
           f"(< {MEMOIRE_MAX_MO} Mo) — " + ("objectifs atteints." if ok else "ATTENTION, objectif non atteint."))
