@@ -1,7 +1,8 @@
 """Inputs read ahead, on a core the run leaves idle: while the kernel of a report run alone starts (a second and a
 half of imports, during which the runner only waits), a child of the runner reads a large input the report declares
 (`[rapport.prelecture]` in rapports.toml: a parameter and the package's reader of its file) and leaves what it read
-in a file of the run's own temporary folder; the kernel's reader takes it instead of reading the file again.
+in a file of the run's own temporary folder; the kernel's reader takes it instead of reading the file again. The
+child reads at a lower priority (`PRIORITE`): the kernel's start, which the run waits for, comes first.
 
 The value is the one the kernel would have read: the child is a copy of the runner, whose repository root and
 package are the kernel's, and calls the same reader (`lecteur` marks it). The kernel takes it only when the file is
@@ -39,6 +40,8 @@ from . import balayage, config, enfants
 VARIABLE = "CLN_ANALYSIS_PRELECTURE"
 #: Seconds a kernel waits at most for a child still reading, before it reads the file itself.
 ATTENTE = 120.0
+#: How much lower the child reads (`os.nice`): behind the kernel's start and the runner, never behind nothing
+PRIORITE = 10
 
 
 def lecteur(fonction: Callable[[Path], Any]) -> Callable[[str | Path], Any]:
@@ -82,6 +85,10 @@ def _cle(fonction: Callable, chemin: str | Path) -> str:
 def _lire_et_deposer(fonction: Callable[[Path], Any], chemin: Path, cible: Path) -> None:
     """The child: read, then leave (status, value, warnings) at `cible`, whole or not at all; nothing when the
     file changed during the reading."""
+    try:  # the kernel's start first: on a machine of two cores it shares them with the runner and this child, and
+        os.nice(PRIORITE)  # a kernel slowed by it is what the run waits for; the child takes what they leave
+    except OSError:
+        pass
     avant = _signature(chemin)
     with warnings.catch_warnings(record=True) as vus:
         warnings.simplefilter("always")  # every warning kept: the kernel's filters decide which are shown

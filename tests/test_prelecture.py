@@ -222,3 +222,20 @@ def test_where_no_child_can_be_forked_nothing_is_read_ahead(tmp_path, monkeypatc
     lus.lire(_lire_texte, EXEMPLE)
     lus.fermer()
     assert list(tmp_path.iterdir()) == [] and APPELS == []
+
+
+def _priorite(chemin: Path) -> int:
+    return os.nice(0)  # the niceness the reader ran at
+
+
+lire_priorite = prelecture.lecteur(_priorite)
+
+
+def test_the_child_reads_behind_the_kernels_start(noyau, tmp_path):
+    # by hand: this process's niceness plus PRIORITE, at most 19 (the system's lowest priority)
+    fichier = tmp_path / "f.txt"
+    fichier.write_text("x", encoding="utf-8")
+    noyau.lire(_priorite, fichier)
+    assert lire_priorite(fichier) == min(19, os.nice(0) + prelecture.PRIORITE)
+    os.environ.pop(prelecture.VARIABLE)
+    assert lire_priorite(fichier) == os.nice(0)  # read here: at this process's own priority
