@@ -1,17 +1,19 @@
 """Work done on a core the run leaves idle: `fonction(*args)` computed by a child process forked at once, the
 caller's memory shared with it until written, while the caller goes on.
 
-Used for a kernel's charts (`dessins`) and for the runner's workbook of a large report (`publication`). The value
-is the one the caller would have computed: the child is a copy of it at that moment. A child that fails, or whose
-value cannot be read back, costs only time: the value is then computed by the caller, where its error, if any, is
-raised as it would have been. Warnings the child's work gave are shown again by the caller when it takes the value
-(the report and the runner record them). Elsewhere than on Linux nothing is forked: `possible()` says so.
+Used for a kernel's charts (`dessins`), the runner's reads ahead (`prelecture`), and the workbook and last scan of a
+large report (`publication`). The value is the one the caller would have computed: the child is a copy of it at that
+moment. A child that fails, or whose value cannot be read back, costs only time: the value is then computed by the
+caller, where its error, if any, is raised as it would have been. Warnings the child's work gave are shown again by the caller when it takes the value
+(the report and the runner record them). A child not ended after `ATTENTE` seconds is stopped, and the value computed
+by the caller. Elsewhere than on Linux nothing is forked: `possible()` says so.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import select
 import signal
 import sys
 import tempfile
@@ -21,6 +23,26 @@ from typing import Any
 
 #: The signals that stop a run (Ctrl-C, the end of a run or of its kernel): a child stops at once on either.
 _ARRETS = {signal.SIGINT, signal.SIGTERM}
+
+#: Seconds a caller waits at most for its child's value (a report's largest work for a child, a large city's
+#: workbook, takes half a second): a child that has not ended by then — forked beside threads, it may wait forever
+#: for a lock one of them held at the fork — is stopped, and the value computed by the caller.
+ATTENTE = 300.0
+
+
+def _fin_avant(pid: int, secondes: float) -> bool:
+    """Whether the process `pid` (a child not yet waited for) ends within `secondes`; True at once when it cannot be
+    watched (no pidfd: waited for without a limit, as before)."""
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return True
+    try:
+        attente = select.poll()
+        attente.register(fd, select.POLLIN)  # readable once the process has ended
+        return bool(attente.poll(secondes * 1000))
+    finally:
+        os.close(fd)
 
 
 def possible() -> bool:
@@ -104,7 +126,13 @@ class Enfant:
         return True
 
     def _attendre(self) -> None:
+        """Until the child has ended, `ATTENTE` seconds at most (then it is stopped: counted as failed)."""
         if self._statut is None:
+            if not _fin_avant(self.pid, ATTENTE):
+                try:
+                    os.kill(self.pid, signal.SIGKILL)
+                except ProcessLookupError:  # ended meanwhile
+                    pass
             try:
                 self._statut = os.waitpid(self.pid, 0)[1]
             except ChildProcessError:  # waited for elsewhere: counted as failed, computed again

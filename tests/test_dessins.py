@@ -5,6 +5,7 @@ shows, its warnings kept."""
 from __future__ import annotations
 
 import os
+import signal
 import warnings
 
 import nbformat
@@ -242,3 +243,21 @@ def test_a_kernel_alone_gets_the_idle_cores_for_its_charts(monkeypatch):
     monkeypatch.setenv(dessins.VARIABLE, "0")
     executeur.demarrer_noyau(debug=True, seul=True)
     assert vus == [str(len(os.sched_getaffinity(0)) - 1), "0", "0"]
+
+
+def test_a_child_that_never_ends_is_stopped_and_its_value_computed_by_the_caller(monkeypatch):
+    # a child that waits forever (as one that met, at the fork, a lock another thread held): stopped once the
+    # caller has waited ATTENTE seconds, the value then computed by the caller
+    parent = os.getpid()
+
+    def travail():
+        if os.getpid() != parent:
+            signal.pause()  # the child: never ends by itself
+        return "calculé ici"
+
+    monkeypatch.setattr(enfants, "ATTENTE", 0.2)
+    e = enfants.Enfant(travail)
+    assert e.resultat() == "calculé ici"
+    assert os.waitstatus_to_exitcode(e._statut) == -signal.SIGKILL  # stopped, and waited for: no zombie left
+    with pytest.raises(ProcessLookupError):
+        os.kill(e.pid, 0)
