@@ -4,9 +4,10 @@ caller's memory shared with it until written, while the caller goes on.
 Used for a kernel's charts (`dessins`), the runner's reads ahead (`prelecture`), and the workbook and last scan of a
 large report (`publication`). The value is the one the caller would have computed: the child is a copy of it at that
 moment. A child that fails, or whose value cannot be read back, costs only time: the value is then computed by the
-caller, where its error, if any, is raised as it would have been. Warnings the child's work gave are shown again by the caller when it takes the value
-(the report and the runner record them). A child not ended after `ATTENTE` seconds is stopped, and the value computed
-by the caller. Elsewhere than on Linux nothing is forked: `possible()` says so.
+caller, where its error, if any, is raised as it would have been. Warnings the child's work gave are shown again by
+the caller when it takes the value (the report and the runner record them). A child not ended after `ATTENTE`
+seconds is stopped, and the value computed by the caller. Elsewhere than on Linux nothing is forked: `possible()`
+says so.
 """
 
 from __future__ import annotations
