@@ -191,3 +191,26 @@ def test_text_from_an_input_file_shows_as_text(depot):
     html = (depot / "reports/budget.html").read_text(encoding="utf-8")
     assert "&lt;b onclick=alert(1)&gt;INSEE 2022&lt;/b&gt;" in html
     assert "<b onclick" not in html
+
+
+@pytest.mark.rapports("budget")
+def test_a_stop_while_the_home_page_is_written_still_gives_the_page_of_what_was_published(depot, monkeypatch):
+    # Ctrl-C once the report is published, while its home page is being written: the stop is handled as any other,
+    # the home page written for the report published, and the message says so
+    from cln_analysis import publication
+
+    ecrire_site, appels = publication.ecrire_site, []
+
+    def coupee(*args, **kwargs):
+        appels.append(args)
+        if len(appels) == 1:
+            raise KeyboardInterrupt  # the stop, as the home page begins
+        return ecrire_site(*args, **kwargs)
+
+    monkeypatch.setattr(publication, "ecrire_site", coupee)
+    r = cli(depot, "run", "budget")
+    assert r.returncode == 130 and len(appels) == 2, r.stderr
+    assert "Interrompu : budget a été publié en entier, page d'accueil et téléchargements compris" in r.stderr
+    index = (depot / "reports" / "index.html").read_text(encoding="utf-8")
+    assert 'href="budget.html"' in index and "3,7" in index  # the card of the report published
+    assert json.loads((depot / "build" / "etat.json").read_text(encoding="utf-8"))["budget"]["statut"] == "ok"
