@@ -518,8 +518,7 @@ def _attribuer(table: pd.DataFrame, rangs: np.ndarray, perimetre: Perimetre, fic
         raise ErreurDonnees(Probleme(
             perimetre.fichier,
             f"double compte : la ligne {int(table['ligne'].iloc[rangs[i]])} de {fichier_lignes} est prise par les "
-            f"règles "
-            f"« {ids[0]} » et « {ids[1]} »" + (f" (et {len(ids) - 2} autres)" if len(ids) > 2 else "")
+            f"règles « {ids[0]} » et « {ids[1]} »" + (f" (et {len(ids) - 2} autres)" if len(ids) > 2 else "")
             + f", dont les parts font {f.nombre(somme[i], 2)} (au plus 1)",
             colonne="part", conseil="précisez les filtres pour qu'une ligne ne soit comptée qu'une fois, ou "
                                     "partagez-la avec des parts dont la somme vaut au plus 1"))

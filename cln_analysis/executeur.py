@@ -376,53 +376,47 @@ def _executer(plan: Plan, jobs, force, journal, limite, debug: bool = False) -> 
     lus = prelecture.Prelectures(_lit_d_avance(plan))
     seul = False
     try:
-        try:
-            for n, vague in enumerate(plan.vagues):
-                figures_texte = config.FIGURES_CSV.read_text(encoding="utf-8") if config.FIGURES_CSV.exists() else ""
-                a_faire = []
-                for i in vague:
-                    rap = catalogue.par_id(i)
-                    k = etat.cle(rap, plan.valeurs[i], paquet, {d: state[d] for d in rap.depend_de if d in state})
-                    prev = state.get(i)
-                    if not (force and i in plan.demandes) and etat.a_jour(rap, k, prev, figures_texte,
-                                                                          plan.valeurs[i]):
-                        resultats[i] = Resultat(i, "inchange")
-                        journal(f"  {i} : inchangé (rien n'a changé depuis le {prev.date})")
-                    else:
-                        a_faire.append((rap, k))
-                if not a_faire:
-                    continue
-                verifier_ecriture(_sorties(rap for rap, _ in a_faire))  # a file open in Excel: say so before any work
-                refaits.update(rap.id for rap, _ in a_faire)
-                suivants = [(catalogue.par_id(i).id, catalogue.par_id(i).notebook)
-                            for i in _surs(plan.vagues[n + 1:], refaits, plan.demandes if force else set())]
-                if reserve is None:
-                    # the first kernels boot and import while this process imports papermill and nbconvert; the
-                    # next ones while the first notebooks run; a later wave's sure reports while this wave ends
-                    prevus = [(rap.id, rap.notebook) for rap, _ in a_faire] + suivants
-                    # one kernel at a time (one report to redo in this wave and at most one planned in each later one,
-                    # or --jobs 1): none runs beside another
-                    seul = jobs == 1 or (len(a_faire) <= 1 and all(len(v) <= 1 for v in plan.vagues[n + 1:]))
-                if seul:  # the core the kernel leaves idle while it starts reads its report's large inputs
-                    for rap, _ in a_faire:
-                        lus.lancer(rap.prelecture, plan.valeurs[rap.id])
-                if reserve is None:
-                    demarrer = functools.partial(demarrer_noyau, sel, debug, len(prevus) > 1, seul,
-                                                 lus if seul else None)
-                    reserve = noyaux.Reserve(prevus, jobs, demarrer, arreter_noyau)
+        for n, vague in enumerate(plan.vagues):
+            figures_texte = config.FIGURES_CSV.read_text(encoding="utf-8") if config.FIGURES_CSV.exists() else ""
+            a_faire = []
+            for i in vague:
+                rap = catalogue.par_id(i)
+                k = etat.cle(rap, plan.valeurs[i], paquet, {d: state[d] for d in rap.depend_de if d in state})
+                prev = state.get(i)
+                if not (force and i in plan.demandes) and etat.a_jour(rap, k, prev, figures_texte,
+                                                                      plan.valeurs[i]):
+                    resultats[i] = Resultat(i, "inchange")
+                    journal(f"  {i} : inchangé (rien n'a changé depuis le {prev.date})")
                 else:
-                    reserve.ajouter([(rap.id, rap.notebook) for rap, _ in a_faire] + suivants)
-                _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultats, reserve, collecteur,
-                                debug)
-            # the home page and the downloads: in the try, so that a stop while they are written (the reports are
-            # published by then) is handled as any other
-            publication.ecrire_site(state, quand)
-            etat.ecrire(state)
-        finally:
-            if reserve is not None:
-                reserve.fermer()  # Ctrl-C included: no kernel outlives the run
-                noyaux.fermer_boucle_du_fil()  # the kernels stopped from this thread
-            lus.fermer()  # nor a read ahead
+                    a_faire.append((rap, k))
+            if not a_faire:
+                continue
+            verifier_ecriture(_sorties(rap for rap, _ in a_faire))  # a file open in Excel: say so before any work
+            refaits.update(rap.id for rap, _ in a_faire)
+            suivants = [(catalogue.par_id(i).id, catalogue.par_id(i).notebook)
+                        for i in _surs(plan.vagues[n + 1:], refaits, plan.demandes if force else set())]
+            if reserve is None:
+                # the first kernels boot and import while this process imports papermill and nbconvert; the
+                # next ones while the first notebooks run; a later wave's sure reports while this wave ends
+                prevus = [(rap.id, rap.notebook) for rap, _ in a_faire] + suivants
+                # one kernel at a time (one report to redo in this wave and at most one planned in each later one, or
+                # --jobs 1): none runs beside another
+                seul = jobs == 1 or (len(a_faire) <= 1 and all(len(v) <= 1 for v in plan.vagues[n + 1:]))
+            if seul:  # the core the kernel leaves idle while it starts reads its report's large inputs
+                for rap, _ in a_faire:
+                    lus.lancer(rap.prelecture, plan.valeurs[rap.id])
+            if reserve is None:
+                reserve = noyaux.Reserve(prevus, jobs, functools.partial(demarrer_noyau, sel, debug,
+                                                                         len(prevus) > 1, seul, lus if seul else None),
+                                         arreter_noyau)
+            else:
+                reserve.ajouter([(rap.id, rap.notebook) for rap, _ in a_faire] + suivants)
+            _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultats, reserve, collecteur,
+                            debug)
+        # the home page and the downloads: in the try, so that a stop while they are written (the reports are
+        # published by then) is handled as any other
+        publication.ecrire_site(state, quand)
+        etat.ecrire(state)
     except KeyboardInterrupt as exc:  # Ctrl-C, or the end asked by the system (the wave's kernels stopped already)
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
@@ -435,6 +429,11 @@ def _executer(plan: Plan, jobs, force, journal, limite, debug: bool = False) -> 
             etat.ecrire(state)
             _enregistrer(plan, exc.publies)
         raise
+    finally:
+        if reserve is not None:
+            reserve.fermer()  # Ctrl-C included: no kernel outlives the run
+            noyaux.fermer_boucle_du_fil()  # the kernels stopped from this thread
+        lus.fermer()  # nor a read ahead
     return [resultats[i] for vague in plan.vagues for i in vague]
 
 
