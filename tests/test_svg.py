@@ -102,7 +102,7 @@ def _passes(monkeypatch, fig):
     dessins, mesures = [], []
     brut, mesure = svg._svg_brut, svg._mise_en_page
     monkeypatch.setattr(svg, "_svg_brut", lambda fig, cadre=None: dessins.append(cadre) or brut(fig, cadre))
-    monkeypatch.setattr(svg, "_mise_en_page", lambda fig: mesures.append(mesure(fig)) or mesures[-1])
+    monkeypatch.setattr(svg, "_mise_en_page", lambda fig, **kw: mesures.append(mesure(fig, **kw)) or mesures[-1])
     return mesures, dessins, graphiques.en_svg(fig)
 
 
@@ -113,6 +113,25 @@ def test_a_chart_that_fits_its_first_size_is_laid_out_once_and_drawn_once(monkey
     # the layout leaves 3/72 in) and a twentieth of an inch; cropped, the drawing is that width less the twentieth
     attendu = svg.LARGEUR_TELEPHONE - 0.05 * 72
     assert abs(float(re.search(r'viewBox="0 0 ([\d.]+)', doc).group(1)) - attendu) < 1
+
+
+def test_a_chart_whose_ticks_are_thinned_is_laid_out_once_and_drawn_once(monkeypatch):
+    # amounts in euros on a phone: « 1 600 000 € » labels touch at the first layout; they are thinned in it
+    with matplotlib.rc_context(graphiques.STYLE):
+        fig = graphiques.barres_horizontales(["Systèmes d'information", "Sites web", "Écoles"],
+                                             [2279615, 1697758, 1055588], "euros")
+    mesures, dessins, doc = _passes(monkeypatch, fig)
+    assert len(mesures) == 1 and len(dessins) == 1 and dessins[0] is mesures[0][1]
+    ax = fig.axes[0]
+    graduations = [t for t in ax.get_xticks() if 0 <= t <= ax.get_xlim()[1]]
+    assert len(graduations) <= 3  # MaxNLocator(4)'s five ticks, one in two kept
+    # in the drawing itself, measured here from its text: every tick label, none closer than 2 units to the next
+    textes = re.findall(r">([^<>]*€)</text>", doc)
+    assert textes and "0\u00a0€" in textes[0]
+    boites = sorted((t.get_window_extent(dpi=72) for t in ax.xaxis.get_ticklabels() if t.get_text()),
+                    key=lambda b: b.x0)
+    assert all(b.x0 - a.x1 >= 2 for a, b in zip(boites, boites[1:], strict=False))
+    assert float(re.search(r'viewBox="0 0 ([\d.]+)', doc).group(1)) <= svg.LARGEUR_TELEPHONE
 
 
 def test_a_chart_whose_labels_overflow_is_narrowed_once_and_drawn_once(monkeypatch):
