@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import pickle
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import frictionless
 import openpyxl
+import pandas as pd
 import pytest
 from conftest import REPO
 
@@ -99,6 +101,29 @@ def test_the_lines_coded_once_select_what_pandas_selects_and_the_reader_codes_ev
         assert lignes.egal(colonne, valeur).tolist() == attendu.tolist()
     # by hand: one ordre line; every line but Voirie's and Éducation's is the DSI's
     assert lignes.egal("BGT_OPBUDG", "ordre").sum() == 1 and lignes.egal("direction", "DSI").sum() == 6
+
+
+def test_the_lines_handed_over_by_a_read_ahead_are_the_lines_read(tmp_path):
+    # what a read ahead pickles (`prelecture`): text columns as their codes; loaded back, the same table
+    path = ecrire(tmp_path / "l.csv", LIGNES)
+    text = path.read_text(encoding="utf-8").splitlines()
+    text[1] = text[1].rsplit(",", 1)[0]  # a short row: its last cell missing
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    lignes = budget_lignes.lire_lignes(path)
+    lignes.table.attrs["essai"] = "gardé"
+    octets = pickle.dumps(lignes, protocol=pickle.HIGHEST_PROTOCOL)
+    repris = pickle.loads(octets)  # noqa: S301 (written just above)
+    pd.testing.assert_frame_equal(repris.table, lignes.table, check_exact=True)  # values, dtypes, index, order
+    assert repris.table.attrs == lignes.table.attrs and repris.table.attrs["essai"] == "gardé"
+    assert list(repris.table.dtypes) == list(lignes.table.dtypes)
+    assert (repris.fichier, repris.description, repris.colonnes_ville) == (
+        lignes.fichier, lignes.description, lignes.colonnes_ville)
+    for c in lignes._codes:  # the codes travel with it, not computed again
+        assert [a.tolist() for a in repris.codes(c)] == [a.tolist() for a in lignes.codes(c)]
+    assert repris.egal("direction", "DSI").tolist() == (lignes.table["direction"] == "DSI").tolist()
+    # what crosses: the numbers as they are, each text column as its codes (no string a cell)
+    reste, _, types = lignes.__getstate__()["table"]
+    assert sorted(types) == sorted(lignes._codes) and all(reste[c].dtype.kind in "if" for c in reste.columns)
 
 
 def test_a_budget_primitif_without_voted_amounts_gives_no_voted_budget(tmp_path):
