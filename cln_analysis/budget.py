@@ -255,7 +255,7 @@ def sources(r, annee: int, donnees: str, budget_primitif: str, lignes: str | Non
     chemin_l, chemin_p = config.resolve(lignes), config.resolve(perimetre or budget_lignes.PERIMETRE)
     lues = budget_lignes.lire_lignes(chemin_l)
     r.entree(chemin_l, "Lignes budgétaires (format SCDL « Budget »)", lues.description,
-             ressource="budget_lignes_exemple")
+             ressource="budget_lignes_exemple", sha256_lu=lues.sha256)
     if budget_lignes.est_exemple(lues):  # the example under another name or saved by Excel: fictitious still
         r.marquer_fictif("budget_lignes_exemple")
     regles = budget_lignes.lire_perimetre(chemin_p)

@@ -91,6 +91,8 @@ class Lignes:
     fichier: str
     description: str
     colonnes_ville: list[str] = field(default_factory=list)
+    #: the SHA-256 of the bytes read (the report records the file by it: `Rapport.entree`)
+    sha256: str | None = None
     _codes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
     def codes(self, colonne: str) -> tuple[np.ndarray, np.ndarray]:
@@ -128,16 +130,15 @@ class Lignes:
         return (valeurs == valeur)[codes] if len(valeurs) else np.zeros(len(codes), dtype=bool)
 
 
-def _lire_table(chemin: Path, attendues: list[str]
-                ) -> tuple[list[str], pd.DataFrame, str, str, dict[int, tuple[np.ndarray, np.ndarray]], bool]:
-    """(header, body, description, decimal rule, the distinct values of the columns the reading layer split,
-    whether it is a workbook) of a CSV or .xlsx file, opened by the reading layer under the budget lines' own size
-    limit; `ligne` numbers the file's lines."""
+def _lire_table(chemin: Path, attendues: list[str]) -> tuple[list[str], pd.DataFrame, lecture.Tableau]:
+    """(header, body, the file as read: its description, decimal rule, the distinct values of the columns the
+    reading layer split, format and SHA-256) of a CSV or .xlsx file, opened by the reading layer under the budget
+    lines' own size limit; `ligne` numbers the file's lines."""
     fmt = lecture.Format(taille_max=TAILLE_MAX, colonnes_attendues=tuple(attendues + [a.lower() for a in attendues]),
-                         colonnaire=True)
+                         colonnaire=True, empreinte=True)
     tableau = lecture.ouvrir(chemin, fmt)
     body = tableau.cellules().reset_index()  # `ligne` first, then the cells 0…n-1
-    return tableau.entete, body, tableau.description(), tableau.decimale, tableau.distinctes, tableau.format == "xlsx"
+    return tableau.entete, body, tableau
 
 
 def _distinctes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -301,7 +302,9 @@ def lire_lignes(chemin: str | Path) -> Lignes:
     chemin = Path(chemin)
     nom = config.display_path(chemin)
     noms = {n.upper(): n for n in champs()}
-    header, body, description, decimale, lues, classeur = _lire_table(chemin, list(champs()))
+    header, body, tableau = _lire_table(chemin, list(champs()))
+    description, decimale, lues, classeur = (tableau.description(), tableau.decimale, tableau.distinctes,
+                                             tableau.format == "xlsx")
     canon = [_nom_canonique(h, noms) for h in header]
     vus: dict[str, int] = {}
     problemes = []
@@ -338,7 +341,7 @@ def lire_lignes(chemin: str | Path) -> Lignes:
     table = table.reset_index(drop=True)
     table.attrs["fichier"] = nom
     ville = [c for c in canon if c not in champs()]
-    lignes = Lignes(table, nom, description, ville)
+    lignes = Lignes(table, nom, description, ville, sha256=tableau.sha256)
     for c in table.columns:  # every text column coded here, ahead in a child when the file is read ahead
         if c != "ligne" and pd.api.types.is_string_dtype(table[c]):
             lignes.codes(c)

@@ -120,8 +120,13 @@ def feuille_codee(df: pd.DataFrame, legende: str, titres: Mapping[str, str], for
         else:
             _, uniques = pd.factorize(df[c], use_na_sentinel=True)  # as `rendu.tableau_long`: its codes are these
             valeurs = uniques.tolist()
-            excel, cellules = _colonne_excel(valeurs, [formats.est_manquant(v) for v in valeurs],
-                                             long.textes[j][:len(valeurs)] if fmt else None, fmt)
+            if fmt is formats.entier and uniques.dtype.kind in "iu" and len(valeurs):
+                # counts (25 000 line numbers): each page text shows its integer exactly, which `_colonne_excel`
+                # would read back from it; the format of the largest, which every other text shares
+                excel, cellules = _format_excel(fmt(max(valeurs, key=abs))), valeurs
+            else:
+                excel, cellules = _colonne_excel(valeurs, [formats.est_manquant(v) for v in valeurs],
+                                                 long.textes[j][:len(valeurs)] if fmt else None, fmt)
             if len(long.textes[j]) > len(valeurs):  # its « — »: a missing value, the sheet's empty cell
                 cellules.append(None)
             colonne = long.codes[j]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterable
 from decimal import Decimal, localcontext
 from numbers import Integral
 
@@ -92,6 +93,14 @@ def _chiffres(d: Decimal) -> int:
 def entier(value: float) -> str:
     """`98 953` — a count (`2,5` → `3`)."""
     return nombre(value, 0)
+
+
+def entiers(valeurs: Iterable[int]) -> list[str]:
+    """`entier` of each of many Python integers (a long table's 25 000 line numbers), each written as `nombre`
+    writes a count, without a call per value; `entier` each when Babel must write them."""
+    if not _DIRECT:
+        return [entier(v) for v in valeurs]
+    return [(_MOINS if n < 0 else "") + f"{abs(n):,}".replace(",", _GROUPE) for n in valeurs]
 
 
 def euros(value: float, decimales: int = 0) -> str:

@@ -61,15 +61,18 @@ class Rapport:
         self._avertissements = balayage.enregistrer_avertissements()
 
     # ------------------------------------------------------------------ inputs
-    def entree(self, chemin: str | Path, role: str, lecture: str = "", ressource: str | None = None) -> Path:
+    def entree(self, chemin: str | Path, role: str, lecture: str = "", ressource: str | None = None,
+               sha256_lu: str | None = None) -> Path:
         """Record an input file (hashed now) and return its resolved path. When it is the file of a
-        data-package resource marked `fictif`, the report carries the « Données fictives » banner."""
+        data-package resource marked `fictif`, the report carries the « Données fictives » banner. `sha256_lu`:
+        the hash of the bytes its reader read (`lecture.Format.empreinte`), recorded instead of reading the file
+        again (those bytes are what the report used)."""
         path = config.resolve(chemin)
         if ressource is not None:
             self._marquer_fictif(path)
         nom = balayage.nommer_entree(path)  # relative to the repository, else the file name: never a local folder
         if path.is_file() and not any(x.chemin == nom for x in self.entrees):
-            self.entrees.append(Entree(nom, role, sha256(path), lecture))
+            self.entrees.append(Entree(nom, role, sha256_lu or sha256(path), lecture))
         return path
 
     def lire(self, lecteur: Callable[..., pd.DataFrame], chemin: str | Path | None, role: str, *args,

@@ -17,7 +17,7 @@ import markupsafe
 import pandas as pd
 
 from . import typographie
-from .formats import est_manquant, phrase
+from .formats import entier, entiers, est_manquant, phrase
 from .sorties import TableauLong
 
 SOURCE_PRESENTATION = "Ville de Roubaix, présentation au CLN du 31 janvier 2026"
@@ -198,7 +198,10 @@ def tableau_long(
         serie = df[c]
         code, uniques = pd.factorize(serie, use_na_sentinel=True)  # a missing value coded -1
         fmt = formats.get(c)
-        vus = [fmt(v) if fmt is not None else str(v) for v in uniques.tolist()]
+        if fmt is entier and uniques.dtype.kind in "iu":  # line numbers: each a count, 25 000 of them
+            vus = entiers(uniques.tolist())
+        else:
+            vus = [fmt(v) if fmt is not None else str(v) for v in uniques.tolist()]
         if (code < 0).any():
             code = code.copy()
             code[code < 0] = len(vus)

@@ -8,6 +8,7 @@ data/raw/schemas/scdl_budget.json; the lower-case headers are those of the data.
 from __future__ import annotations
 
 import csv
+import hashlib
 import importlib.util
 import pickle
 from decimal import ROUND_HALF_UP, Decimal
@@ -20,7 +21,9 @@ import pytest
 from conftest import REPO
 
 from cln_analysis import budget, budget_lignes
+from cln_analysis import rapport as rapport_module
 from cln_analysis.erreurs import ErreurDonnees
+from cln_analysis.rapport import Rapport
 
 ENTETE = ["BGT_NATDEC", "BGT_ANNEE", "BGT_SIRET", "BGT_NOM", "BGT_CONTNAT", "BGT_CONTNAT_LABEL", "BGT_NATURE",
           "BGT_NATURE_LABEL", "BGT_FONCTION", "BGT_SECTION", "BGT_OPBUDG", "BGT_CODRD", "BGT_MTREAL", "BGT_MTPREV",
@@ -290,6 +293,22 @@ def test_xlsx_is_read(tmp_path):
     lignes = budget_lignes.lire_lignes(tmp_path / "l.xlsx")
     res = budget_lignes.calculer(lignes, perim(tmp_path / "p.csv", REGLES), 2025)
     assert res.mandate["budget_numerique"].sum() == 2100
+    # the reader's hash of the bytes it read, which the report records (computed here by hashlib from the file)
+    assert lignes.sha256 == hashlib.sha256((tmp_path / "l.xlsx").read_bytes()).hexdigest()
+
+
+def test_the_report_records_the_lines_by_the_hash_of_the_bytes_read(tmp_path, monkeypatch):
+    path = ecrire(tmp_path / "l.csv", LIGNES)
+    attendu = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert budget_lignes.lire_lignes(path).sha256 == attendu
+    r = Rapport("budget", colonnes=budget.COLONNES)
+    relus = []
+    monkeypatch.setattr(rapport_module, "sha256", lambda p: relus.append(p) or "relu")
+    perim(tmp_path / "p.csv", REGLES)
+    budget.sources(r, 2025, "", "", str(path), str(tmp_path / "p.csv"))
+    lignes = next(e for e in r.entrees if e.chemin.endswith("l.csv"))
+    assert lignes.sha256 == attendu and path not in relus  # not read a second time for its hash
+    assert any(e.sha256 == "relu" for e in r.entrees)  # the perimeter, read by another reader: hashed by the report
 
 
 @pytest.mark.parametrize("col, valeur, attendu", [

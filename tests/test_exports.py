@@ -111,6 +111,23 @@ def test_a_coded_sheet_writes_the_cells_of_the_sheet_cell_by_cell():
                                  (1.5, "General")]
 
 
+def test_a_coded_sheet_of_line_numbers_holds_what_each_page_text_shows():
+    # line numbers formatted as counts (the 25 000 of a large city's digital lines): the page's texts and the
+    # sheet's cells are those the value-by-value paths give (`formats.entier`, `feuille_excel`)
+    from cln_analysis import rendu
+
+    lignes = [2, 999, 1000, 24878, 123456, 2, -5, 1000]
+    df = pd.DataFrame({"ligne": lignes, "compte": ["2183"] * len(lignes)})
+    fmts = {"ligne": formats.entier}
+    long = rendu.tableau_long(df, "L", fmts)
+    assert [long.textes[0][k] for k in long.codes[0]] == [formats.entier(v) for v in lignes]
+    assert long.textes[0][3] == "24\u202f878"
+    codee = exports.feuille_codee(df, "L", {}, fmts, long)
+    par_cellule = exports.feuille_excel(df, "L", {}, fmts)
+    assert codee.rangees() == par_cellule.lignes and codee.formats == par_cellule.formats == ["#,##0", None]
+    assert [type(r[0]) for r in codee.rangees()] == [int] * len(lignes)
+
+
 def test_a_coded_sheet_keeps_apart_what_pandas_counts_as_one():
     # 1, 1.0 and True in one column; −0.0 beside 0.0; an empty cell widens nothing; a table without columns
     from cln_analysis import rendu

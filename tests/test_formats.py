@@ -2,6 +2,7 @@
 
 import datetime as dt
 import math
+import random
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 
 import pytest
@@ -29,6 +30,13 @@ def test_entier_nombre_and_millions():
     assert f.entier(98953) == f"98{NNBSP}953"
     assert f.nombre(2.5, 1) == "2,5"
     assert f.millions_euros(229510000) == f"229,51{NBSP}M{NBSP}€"
+
+
+def test_many_counts_are_written_as_babel_writes_each():
+    rng = random.Random(26)
+    valeurs = [0, 7, -7, 999, 1000, -1000, 24878, 10**12, -(10**15)] + [rng.randint(-10**9, 10**9) for _ in range(500)]
+    # Babel itself, value by value, in the project's locale (groups of three, narrow no-break space, its minus)
+    assert f.entiers(valeurs) == [format_decimal(v, locale="fr_FR") for v in valeurs] == [f.entier(v) for v in valeurs]
 
 
 def test_evolution_uses_true_minus_sign():

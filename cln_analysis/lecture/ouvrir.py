@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import gc
+import hashlib
 import io
 import itertools
 import re
@@ -76,6 +77,9 @@ class Format:
     #: is then split by pandas' C parser, five times faster than the csv module for a large file (budget lines);
     #: any other file is read the careful way, with the same result
     colonnaire: bool = False
+    #: the SHA-256 of the bytes read is computed (`Tableau.sha256`): the report records the file by it without
+    #: reading it again (a large city's budget lines, read ahead by a child)
+    empreinte: bool = False
 
 
 @dataclass
@@ -103,6 +107,8 @@ class Tableau:
     #: column's distinct values, each once (`valeurs[codes]` is the column), so that a reader that checks once per
     #: distinct value does not split the column again
     distinctes: dict[int, tuple[Any, Any]] = field(default_factory=dict)
+    #: the SHA-256 of the bytes read, as hex (`Format.empreinte`; None otherwise)
+    sha256: str | None = None
 
     @property
     def nom(self) -> str:
@@ -620,8 +626,11 @@ def ouvrir(chemin: str | Path, fmt: Format | None = None) -> Tableau:
     chemin = Path(chemin)
     nom = config.display_path(chemin)
     raw = octets(chemin, fmt.taille_max)
+    empreinte = hashlib.sha256(raw).hexdigest() if fmt.empreinte else None
     if est_classeur(raw):
-        return _lire_xlsx(chemin, nom, fmt)
+        tableau = _lire_xlsx(chemin, nom, fmt)
+        tableau.sha256 = empreinte
+        return tableau
     text, encodage, decalage = texte_csv(raw, nom)
     # the UTF-8 bytes pandas' parser reads: the file's own when it is UTF-8 as read (not encoded a second time)
     utf8 = None if decalage or not fmt.colonnaire else raw if encodage == "utf-8" else \
@@ -634,7 +643,8 @@ def ouvrir(chemin: str | Path, fmt: Format | None = None) -> Tableau:
         separateur = detecter_separateur(premiere, fmt.colonnes_attendues)
     decimale = fmt.decimale or ("," if separateur == ";" else ".")
     tableau = Tableau(chemin, "csv" if (encodage == "utf-8" and separateur == ",") else "csv-excel",
-                      encodage=encodage, separateur=separateur, decimale=decimale, personnel=fmt.personnel)
+                      encodage=encodage, separateur=separateur, decimale=decimale, personnel=fmt.personnel,
+                      sha256=empreinte)
     if fmt.colonnaire and fmt.lignes_entete == 1 and not fmt.colonnes_sans_titre and _en_colonnes(
             tableau, text, decalage, utf8):
         return tableau
