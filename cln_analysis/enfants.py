@@ -12,6 +12,7 @@ says so.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import select
@@ -100,6 +101,9 @@ class Enfant:
             for s in _ARRETS:  # the run's Ctrl-C or end stops the child at once
                 signal.signal(s, signal.SIG_DFL)
             signal.pthread_sigmask(signal.SIG_SETMASK, masque)
+            # what it inherited, it only reads: left out of its collector's rounds, which would walk every object
+            # of the caller's (a kernel's 150 000), and write to each one's page, which the fork shared
+            gc.freeze()
             # nothing it prints reaches a notebook or a terminal: neither Python's streams nor a library's own
             # writes to the descriptors it shares with the caller (a kernel's output is captured)
             nul = os.open(os.devnull, os.O_WRONLY)

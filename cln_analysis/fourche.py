@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import gc
 import json
 import os
 import select
@@ -158,6 +159,9 @@ def servir() -> None:
             __import__(module)
         except Exception:  # noqa: BLE001 — the kernel imports it again, and its notebook reports a failure
             pass
+    # the libraries' objects live as long as the kernels: left out of their collectors' rounds, which would walk
+    # them (a tenth of a second a full round) and write to the pages the fork shares
+    gc.freeze()
     os.write(1, b"pret\n")
     enfants: dict[int, int] = {}  # pidfd → PID of each kernel not yet ended
     reste = b""

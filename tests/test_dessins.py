@@ -4,6 +4,7 @@ shows, its warnings kept."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import warnings
@@ -144,6 +145,17 @@ def test_no_child_to_be_had_the_chart_is_drawn_in_place(monkeypatch):
     monkeypatch.setattr(os, "fork", refuse)
     assert enfants.lancer(len, "abc") is None
     assert dessins.Atelier(1, lambda fig, prefixe: f"<svg>{prefixe}</svg>").dessin(None, "g1") == "<svg>g1</svg>"
+
+
+def test_a_child_leaves_what_it_inherited_out_of_its_collectors_rounds():
+    gc.unfreeze()
+    avant = gc.get_freeze_count()
+    enfant = enfants.lancer(gc.get_freeze_count)
+    try:
+        geles = enfant.resultat()
+    finally:
+        enfant.fermer()
+    assert geles > 1000 and gc.get_freeze_count() == avant == 0  # the caller's objects, in the child only
 
 
 def test_what_a_child_writes_to_its_descriptors_reaches_nobody(capfd):

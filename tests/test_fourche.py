@@ -65,6 +65,8 @@ def test_a_forked_kernel_has_its_environment_folder_and_session_and_the_librarie
         "racine": "str(__import__('cln_analysis.config').config.ROOT)",
         "declarations": "str(__import__('cln_analysis.config').config.DECLARATIONS)",
         "entree": "__import__('os').readlink('/proc/self/fd/0')",
+        # the libraries' objects, loaded by the server, out of the kernel's collector's rounds
+        "geles": "__import__('gc').get_freeze_count()",
     })
     assert vu["env"] == "é 01053" and vu["cwd"] == str(tmp_path) and vu["session"] is True
     assert vu["parent"] == fourche.SERVEUR._proc.pid
@@ -72,6 +74,7 @@ def test_a_forked_kernel_has_its_environment_folder_and_session_and_the_librarie
     assert vu["racine"] == str(tmp_path.resolve()) != str(config.ROOT)
     assert vu["declarations"] == str(tmp_path.resolve() / "rapports.toml")
     assert vu["entree"] == os.devnull
+    assert vu["geles"] > 50_000  # pandas, matplotlib, ipykernel… (a bare interpreter holds fewer than 10 000)
 
 
 def _module_du_projet(nom: str) -> bool:

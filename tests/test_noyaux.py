@@ -1,5 +1,6 @@
 """Kernels started ahead and warmed: the warming imports what the notebook imports, silently."""
 
+import gc
 import json
 import queue
 import sys
@@ -25,7 +26,12 @@ def test_the_warming_binds_no_name_and_survives_a_missing_module():
     code = noyaux.code_prechauffage([("colorsys", ()), ("module_qui_n_existe_pas", ()), ("colorsys", ())])
     assert code.count("colorsys") == 1
     namespace: dict = {}
-    exec(code, namespace)
+    try:
+        exec(code, namespace)
+        # and leaves what the kernel holds then out of the collector's rounds
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()  # this test's process: collected as before
     assert set(namespace) == {"__builtins__"} and "colorsys" in sys.modules
 
 
