@@ -107,6 +107,10 @@ def test_a_coded_sheet_writes_the_cells_of_the_sheet_cell_by_cell():
             [ws.column_dimensions[lettre].width for lettre in "ABCDEF"]
 
     assert relu(codee) == relu(par_cellule)
+    # its rows and cells are counted, not named (ECMA-376: `r` is optional); an empty cell keeps its place
+    xml = zipfile.ZipFile(io.BytesIO(exports.classeur_excel({"t": codee}))).read("xl/worksheets/sheet1.xml").decode()
+    corps = xml.split('</row>', 1)[1]  # after the header row
+    assert "<c/>" in corps and ' r="' not in corps and corps.count("<row>") == 5
     assert relu(codee)[0][4] == [(5, "General"), (None, "General"), (None, "General"), (1, "0.0%"), ("oui", "General"),
                                  (1.5, "General")]
 
