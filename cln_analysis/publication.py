@@ -308,21 +308,37 @@ def _racines_de(_root: object) -> tuple[str, ...]:
     return tuple(balayage.racines_par_defaut())
 
 
-def verifier_avant_publication(lot: Lot, textes_etat: dict[str, str], collecteur) -> list[balayage.Fuite]:
+def balayer_a_cote(lot: Lot, collecteur) -> tuple[tuple, enfants.Enfant] | None:
+    """The last staged file of `lot`, when large (`BALAYAGE_A_COTE`: the audit page of a large city's every budget
+    line, 9 Mo), given now to a child that scans it as `verifier_avant_publication` would, while this process
+    stages the others: (the staged file and its target, the child), for `verifier_avant_publication`; None when
+    it is small or no child can be had (scanned there)."""
+    prepares = lot.prepares()
+    if not prepares or prepares[-1][0].stat().st_size < BALAYAGE_A_COTE:
+        return None
+    enfant = enfants.lancer(balayage.balayer, [prepares[-1][0]], collecteur, _racines())
+    return None if enfant is None else (prepares[-1], enfant)
+
+
+def verifier_avant_publication(lot: Lot, textes_etat: dict[str, str], collecteur,
+                               a_cote: tuple[tuple, enfants.Enfant] | None = None) -> list[balayage.Fuite]:
     """The last scan: every staged output of `lot` (HTML, notebook, CSV, workbook unzipped) and the state's
     texts (`textes_etat`: name → text) searched for the personal strings of this run, local paths, Python
-    tracebacks and warnings. Each finding names the output it would have replaced."""
+    tracebacks and warnings. Each finding names the output it would have replaced. `a_cote`: a staged file a
+    child scans already (`balayer_a_cote`), its findings waited for here (the child is closed)."""
     fuites = set()
     prepares = lot.prepares()
-    # the largest file (the audit page of a large city's every budget line: 9 Mo), when large, scanned by a child
-    # on the core the run leaves idle by then, while this process scans the others (`enfants`: scanned here if the
-    # child fails)
-    grand = max(prepares, key=lambda p: p[0].stat().st_size, default=None)
-    a_cote = grand is not None and grand[0].stat().st_size >= BALAYAGE_A_COTE
-    enfant = enfants.lancer(balayage.balayer, [grand[0]], collecteur, _racines()) if a_cote else None
+    if a_cote is None:
+        # the largest file, when large, scanned by a child on the core the run leaves idle by then, while this
+        # process scans the others (`enfants`: scanned here if the child fails)
+        grand = max(prepares, key=lambda p: p[0].stat().st_size, default=None)
+        if grand is not None and grand[0].stat().st_size >= BALAYAGE_A_COTE:
+            enfant = enfants.lancer(balayage.balayer, [grand[0]], collecteur, _racines())
+            a_cote = None if enfant is None else (grand, enfant)
+    grand, enfant = a_cote if a_cote is not None else (None, None)
     try:
         for prepare, cible in prepares:
-            if enfant is None or (prepare, cible) != grand:
+            if (prepare, cible) != grand:
                 fuites.update(balayage.Fuite(config.display_path(cible), f.nature)
                               for f in balayage.balayer([prepare], collecteur, _racines()))
         for nom, texte in textes_etat.items():
@@ -369,18 +385,25 @@ def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime
         if calcul is not None:
             calcul.fermer()
     with Lot() as lot:
-        lot.dossier(rapport.dossier_tableaux, sorties.tableaux)
-        lot.fichier(rapport.classeur, classeur)
-        lot.fichier(rapport.notebook_execute, notebook)
+        # the audit page first: when large (a large city's every budget line), a child scans it meanwhile
         lot.fichier(rapport.page_audit, audit)
-        lot.fichier(rapport.page, public)
-        lignes = [f.ligne() for f in sorties.figures]
-        lot.fichier(config.FIGURES_CSV, figures_csv.fusionner(existing, {rapport.id: lignes}))
-        lot.fichier(rapport.publie, publie_json(rapport, quand, sorties))
-        etat_texte = json.dumps([e.__dict__ for e in sorties.entrees], ensure_ascii=False)
-        fuites = verifier_avant_publication(lot, {config.display_path(config.STATE_FILE): etat_texte}, collecteur)
-        if fuites:
-            raise FuitesTrouvees(fuites)
+        a_cote = balayer_a_cote(lot, collecteur)
+        try:
+            lot.dossier(rapport.dossier_tableaux, sorties.tableaux)
+            lot.fichier(rapport.classeur, classeur)
+            lot.fichier(rapport.notebook_execute, notebook)
+            lot.fichier(rapport.page, public)
+            lignes = [f.ligne() for f in sorties.figures]
+            lot.fichier(config.FIGURES_CSV, figures_csv.fusionner(existing, {rapport.id: lignes}))
+            lot.fichier(rapport.publie, publie_json(rapport, quand, sorties))
+            etat_texte = json.dumps([e.__dict__ for e in sorties.entrees], ensure_ascii=False)
+            fuites = verifier_avant_publication(lot, {config.display_path(config.STATE_FILE): etat_texte}, collecteur,
+                                                a_cote)
+            if fuites:
+                raise FuitesTrouvees(fuites)
+        finally:  # waited for, whatever stopped the staging (its findings read above when it got there)
+            if a_cote is not None:
+                a_cote[1].fermer()
         lot.valider()
     return sorties
 

@@ -156,11 +156,12 @@ def test_cas_des_habitants_du_dossier_personnel_et_des_fichiers_etrangers(depot_
     assert refus.returncode == 2 and "dans reports/, qui est publié tel quel" in refus.stderr
 
 
-@pytest.mark.parametrize("par_un_enfant", [False, True])
+@pytest.mark.parametrize("par_un_enfant", [False, True, "des_prepare"])
 def test_la_derniere_verification_arrete_la_publication(tmp_path, monkeypatch, par_un_enfant):
     """A staged page holding a string a kernel collected, a local path or a warning: nothing is swapped in, the
     message names the output and the kind of leak, never what leaked. `par_un_enfant`: the page is scanned by a
-    child of the runner, as a large city's audit page is, with the same findings."""
+    child of the runner, as a large city's audit page is, with the same findings; `des_prepare`: that child given
+    the page as soon as it is staged (`balayer_a_cote`, as `publier_rapport` does), before the other files."""
     from cln_analysis import enfants
 
     lances = []
@@ -190,7 +191,10 @@ def test_la_derniere_verification_arrete_la_publication(tmp_path, monkeypatch, p
             lot.fichier(cible, f"<html>{contenu}</html>")
             (prepare, _), = lot.prepares()
             assert config.REPORTS_DIR not in prepare.parents and prepare.suffix == ".html"  # staged outside reports/
-            fuites = publication.verifier_avant_publication(lot, {}, coureur)
+            a_cote = publication.balayer_a_cote(lot, coureur) if par_un_enfant == "des_prepare" else None
+            assert (a_cote is not None) == (par_un_enfant == "des_prepare" and enfants.possible())
+            lot.fichier(tmp_path / "reports" / "propre.html", "<html><p>12 réponses</p></html>")  # staged after
+            fuites = publication.verifier_avant_publication(lot, {}, coureur, a_cote)
         assert balayage.Fuite("reports/audit/retours.html", nature) in fuites, contenu
         message = publication.FuitesTrouvees(fuites).args[0]
         assert "reports/audit/retours.html n'est pas publié" in message
