@@ -11,7 +11,10 @@ child is a copy of it, holding the figure as it was made (same figure, same styl
 
 When every place is taken, the chart waits for one, its figure kept as it is (`Atelier.avancer` gives the charts
 waiting to a place freed, when the next chart is made and before each cell of the notebook); what still waits
-when the report is published is drawn by the kernel while the children end. Without the variable (JupyterLab,
+when the report is published is drawn by the kernel while the children end, and so are the charts a child has
+not begun: a child draws its charts in order and the kernel, once published, takes them from the last, each
+chart taken by one of them only (`_prendre`: a file made only once), so that three charts given to a child
+just before are drawn by both, not the three by the child while the kernel waits. Without the variable (JupyterLab,
 the tests), on a system other than Linux (`enfants.possible`) or with one core, every chart is drawn where it is
 made, as before. A child that fails costs only time: its chart is drawn again in the kernel, where its error, if any,
 is raised.
@@ -20,7 +23,10 @@ is raised.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 from . import balayage, enfants
 
@@ -62,6 +68,8 @@ class Atelier:
         self.places = places
         self._dessiner = dessiner  # `graphiques.en_svg`
         self._enfants: dict[tuple[str, ...], enfants.Enfant] = {}  # the placeholders each child draws
+        self._lots: dict[tuple[str, ...], list[tuple[str, object, str]]] = {}  # each child's charts
+        self._prises: dict[tuple[str, ...], Path] = {}  # where each child's charts are taken (`_prendre`)
         self._attente: list[tuple[str, object, str]] = []  # (placeholder, figure, prefix), oldest first
         self._ici: dict[str, str] = {}  # charts drawn here (no child to be had)
         self._ordre: list[str] = []  # every placeholder, as the charts were made
@@ -80,8 +88,14 @@ class Atelier:
         self._ordre.append(m)
         return m
 
-    def _dessiner_lot(self, lot: list[tuple[str, object, str]]) -> list[str]:
-        return [self._dessiner(fig, prefixe) for _, fig, prefixe in lot]
+    def _dessiner_lot(self, lot: list[tuple[str, object, str]], prises: Path | None = None,
+                      noyau: int | None = None) -> list[str | None]:
+        """Each chart of `lot` drawn, in order; in a child (not the process `noyau`), only those it takes first
+        (`_prendre` in `prises`), None for those the kernel took. Computed again in the kernel (a failed child):
+        every chart."""
+        ici = prises is None or os.getpid() == noyau
+        return [self._dessiner(fig, prefixe) if ici or _prendre(prises, i) else None
+                for i, (_, fig, prefixe) in enumerate(lot)]
 
     def avancer(self, tous: bool = True) -> None:
         """The charts waiting given to the places free, each place all of them (`tous`) or the oldest; drawn here
@@ -89,11 +103,18 @@ class Atelier:
         while self._attente and sum(not e.fini() for e in self._enfants.values()) < self.places:
             lot = self._attente if tous else self._attente[:1]
             self._attente = [] if tous else self._attente[1:]
-            enfant = enfants.lancer(self._dessiner_lot, lot)
+            marques = tuple(m for m, _, _ in lot)
+            try:
+                prises = Path(tempfile.mkdtemp(prefix="cln-dessins-"))
+            except OSError:  # no folder now: drawn here, as without children
+                prises = None
+            enfant = None if prises is None else enfants.lancer(self._dessiner_lot, lot, prises, os.getpid())
             if enfant is None:  # no process or file now: drawn here, as without children
-                self._ici.update(zip((m for m, _, _ in lot), self._dessiner_lot(lot), strict=True))
+                if prises is not None:
+                    shutil.rmtree(prises, ignore_errors=True)
+                self._ici.update(zip(marques, self._dessiner_lot(lot), strict=True))
             else:
-                self._enfants[tuple(m for m, _, _ in lot)] = enfant
+                self._enfants[marques], self._lots[marques], self._prises[marques] = enfant, lot, prises
 
     def recueillir(self) -> dict[str, str]:
         """{placeholder: SVG} of every chart, each child waited for; the charts still waiting are drawn here, the
@@ -105,18 +126,41 @@ class Atelier:
                 if self._attente:  # every place taken: this process draws one meanwhile
                     m, fig, prefixe = self._attente.pop()
                     self._ici[m] = self._dessiner(fig, prefixe)
+            # the charts the children have not begun, from the last one given: drawn here while they draw theirs
+            for marques in reversed(list(self._enfants)):
+                for i in reversed(range(len(marques))):
+                    if self._enfants[marques].fini():  # it has drawn or taken every one of its charts
+                        break
+                    if _prendre(self._prises[marques], i):
+                        m, fig, prefixe = self._lots[marques][i]
+                        self._ici[m] = self._dessiner(fig, prefixe)
             faits = dict(self._ici)
             for marques, e in self._enfants.items():
-                faits.update(zip(marques, e.resultat(), strict=True))
+                faits.update((m, svg) for m, svg in zip(marques, e.resultat(), strict=True) if svg is not None)
             return {m: faits[m] for m in self._ordre}
         finally:
             self._suivre()
             for e in self._enfants.values():  # an error above (Ctrl-C): every child waited for all the same
                 e.fermer()
-            self._enfants.clear()
+            for prises in self._prises.values():
+                shutil.rmtree(prises, ignore_errors=True)
+            for reste in (self._enfants, self._lots, self._prises, self._ici):
+                reste.clear()
             self._attente.clear()
-            self._ici.clear()
             self._ordre.clear()
+
+
+def _prendre(prises: Path, i: int) -> bool:
+    """Whether this process takes the chart `i` of a child's lot: the first to make its file in `prises` does (a
+    file made only once, `O_EXCL`); the other then leaves it. When the folder cannot be written, it is taken: a
+    chart drawn twice costs only time."""
+    try:
+        os.close(os.open(prises / str(i), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _entre_cellules(avancer: Callable[[], None]) -> Callable[[], None]:
