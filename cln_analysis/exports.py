@@ -99,11 +99,12 @@ def feuille_excel(
 
 
 def feuille_codee(df: pd.DataFrame, legende: str, titres: Mapping[str, str], formateurs: Mapping[str, Callable],
-                  long: TableauLong) -> Feuille:
+                  long: TableauLong, factorisees: list | None = None) -> Feuille:
     """The workbook's sheet of a page's long table (`Rapport.tableau_long`), coded as that table is: each column's
     distinct values made cells once, from the texts the page shows (`rendu.tableau_long` formatted each distinct
     value once, in the order `pandas.factorize` finds them), and the table's own codes, never expanded here (a
-    large city's 25 000 digital budget lines: 350 000 cells). The cells are those `feuille_excel` writes."""
+    large city's 25 000 digital budget lines: 350 000 cells). The cells are those `feuille_excel` writes.
+    `factorisees`: `rendu.factoriser(df)`, which the long table was made from, when the caller has it."""
     import pandas as pd  # with the kernel's table: loaded already
 
     if not len(df.columns):
@@ -119,7 +120,8 @@ def feuille_codee(df: pd.DataFrame, legende: str, titres: Mapping[str, str], for
             excel, cellules = _colonne_excel(valeurs, [formats.est_manquant(v) for v in valeurs], textes, fmt)
             cellules, colonne = _coder(cellules)
         else:
-            _, uniques = pd.factorize(df[c], use_na_sentinel=True)  # as `rendu.tableau_long`: its codes are these
+            # as `rendu.tableau_long`: its codes are these
+            uniques = factorisees[j][1] if factorisees else pd.factorize(df[c], use_na_sentinel=True)[1]
             valeurs = uniques.tolist()
             if fmt is formats.entier and uniques.dtype.kind in "iu" and len(valeurs):
                 # counts (25 000 line numbers): each page text shows its integer exactly, which `_colonne_excel`

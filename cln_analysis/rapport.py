@@ -148,11 +148,13 @@ class Rapport:
         the workbook's sheet `nom`, from the same French texts (each value formatted once for both)."""
         if not nom.isidentifier() or not nom.isascii() or nom in self.tableaux_longs:
             raise ValueError(f"nom de tableau long invalide ou déjà pris : {nom!r}")
-        t = self.tableaux_longs[nom] = rendu.tableau_long(df, legende, formats, libelles, entete_ligne, self.colonnes)
+        factorisees = rendu.factoriser(df)  # each column split once, for the page's table and the sheet
+        t = self.tableaux_longs[nom] = rendu.tableau_long(df, legende, formats, libelles, entete_ligne, self.colonnes,
+                                                          factorisees)
         if classeur:
             colonnes = {c: k.format for c, k in self.colonnes.items() if k.format is not None} | dict(formats or {})
             titres = {c: k.libelle for c, k in self.colonnes.items()} | dict(libelles or {})
-            self.classeur[nom] = feuille_codee(df, legende, titres, colonnes, t)
+            self.classeur[nom] = feuille_codee(df, legende, titres, colonnes, t, factorisees)
         return Html(TableauLong.marque(nom))
 
     def graphique(

@@ -180,6 +180,13 @@ def _est_nombre(v: object) -> bool:
     return isinstance(v, numbers.Number) and not isinstance(v, bool)
 
 
+def factoriser(df: pd.DataFrame) -> list[tuple[object, pd.Index]]:
+    """Each column of `df` as (one code per row, -1 for a missing value; its distinct values), by
+    `pandas.factorize`: what `tableau_long` and the workbook's coded sheet (`exports.feuille_codee`) both read, so
+    that a long table is split once for both."""
+    return [pd.factorize(df[c], use_na_sentinel=True) for c in df.columns]
+
+
 def tableau_long(
     df: pd.DataFrame,
     legende: str,
@@ -187,31 +194,32 @@ def tableau_long(
     libelles: Mapping[str, str] | None = None,
     entete_ligne: bool = True,
     colonnes: Mapping[str, Colonne] | None = None,
+    factorisees: list[tuple[object, pd.Index]] | None = None,
 ) -> TableauLong:
     """The French texts of a table too long for the notebook's output, as `tableau` would print them (titles,
     formats, « — » for a missing value), each column as its distinct texts and one code per row: each distinct
-    value is formatted once. The runner writes it into the page (`tableau_long_html`)."""
+    value is formatted once. The runner writes it into the page (`tableau_long_html`). `factorisees`:
+    `factoriser(df)`, when the caller has it."""
     colonnes = colonnes or {}
     formats = {c: k.format for c, k in colonnes.items() if k.format is not None} | dict(formats or {})
     libelles = {c: k.libelle for c, k in colonnes.items()} | dict(libelles or {})
     textes, codes, numeriques = [], [], []
-    for c in df.columns:
-        serie = df[c]
-        code, uniques = pd.factorize(serie, use_na_sentinel=True)  # a missing value coded -1
+    for c, (code, uniques) in zip(df.columns, factorisees or factoriser(df), strict=True):
         fmt = formats.get(c)
+        valeurs = uniques.tolist()
         if fmt is entier and uniques.dtype.kind in "iu":  # line numbers: each a count, 25 000 of them
-            vus = entiers(uniques.tolist())
+            vus = entiers(valeurs)
         else:
-            vus = [fmt(v) if fmt is not None else str(v) for v in uniques.tolist()]
+            vus = [str(fmt(v)) if fmt is not None else str(v) for v in valeurs]
         if (code < 0).any():
             code = code.copy()
             code[code < 0] = len(vus)
             vus.append("—")
-        textes.append([str(t) for t in vus])
+        textes.append(vus)
         codes.append(code.tolist())
         # as `tableau` aligns them: a number (formatted or not) to the right; a text column, even formatted (a
         # section's label), is left as text
-        numeriques.append(_est_nombre(next((v for v in uniques.tolist() if not est_manquant(v)), None)))
+        numeriques.append(_est_nombre(next((v for v in valeurs if not est_manquant(v)), None)))
     return TableauLong(legende, [str(libelles.get(c, c)) for c in df.columns], numeriques, textes, codes,
                        entete_ligne)
 

@@ -37,6 +37,7 @@ def test_many_counts_are_written_as_babel_writes_each():
     valeurs = [0, 7, -7, 999, 1000, -1000, 24878, 10**12, -(10**15)] + [rng.randint(-10**9, 10**9) for _ in range(500)]
     # Babel itself, value by value, in the project's locale (groups of three, narrow no-break space, its minus)
     assert f.entiers(valeurs) == [format_decimal(v, locale="fr_FR") for v in valeurs] == [f.entier(v) for v in valeurs]
+    assert f.entiers([]) == []
 
 
 def test_evolution_uses_true_minus_sign():
