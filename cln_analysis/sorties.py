@@ -37,12 +37,14 @@ def _codes_vers_json(codes: list[list[int]] | None, faits: dict[int, str] | None
     return out
 
 
-def _codes_depuis_json(codes: object) -> list[list[int]] | None:
-    """`_codes_vers_json` read back (a column may also be a JSON list of integers); FormeInvalide otherwise."""
+def _codes_depuis_json(codes: object, lus: dict[str, list[int]] | None = None) -> list[list[int]] | None:
+    """`_codes_vers_json` read back (a column may also be a JSON list of integers); FormeInvalide otherwise.
+    `lus`: the columns read back already, by their text (a long sheet's codes are its long table's: read once)."""
     if codes is None:
         return None
     if not isinstance(codes, list):
         raise FormeInvalide("codes de forme inattendue")
+    lus = {} if lus is None else lus
     out = []
     for colonne in codes:
         if isinstance(colonne, list):
@@ -50,6 +52,9 @@ def _codes_depuis_json(codes: object) -> list[list[int]] | None:
             continue
         if not isinstance(colonne, str):
             raise FormeInvalide("codes de forme inattendue")
+        if colonne in lus:
+            out.append(lus[colonne])
+            continue
         entiers = array("i")
         try:
             entiers.frombytes(base64.b64decode(colonne, validate=True))
@@ -57,7 +62,7 @@ def _codes_depuis_json(codes: object) -> list[list[int]] | None:
             raise FormeInvalide("codes de forme inattendue") from None
         if sys.byteorder == "big":
             entiers.byteswap()
-        out.append(entiers.tolist())
+        out.append(lus.setdefault(colonne, entiers.tolist()))
     return out
 
 
@@ -209,20 +214,21 @@ class Sorties:
     def depuis_json(cls, data: object) -> Sorties:
         if not isinstance(data, dict):
             raise FormeInvalide("les sorties du notebook ne sont pas un objet")
+        lus: dict[str, list[int]] = {}  # each column of codes read back once
         try:
             return cls(
                 rapport=str(data.get("rapport", "")),
                 figures=[LigneFigure(**{k: f[k] for k in COLONNES_FIGURES}) for f in data["figures"]],
                 tableaux={str(k): str(v) for k, v in data["tableaux"].items()},
                 entrees=[Entree(**e) for e in data.get("entrees", [])],
-                classeur={n: Feuille(**(f | {"codes": _codes_depuis_json(f.get("codes"))}))
+                classeur={n: Feuille(**(f | {"codes": _codes_depuis_json(f.get("codes"), lus)}))
                           for n, f in data.get("classeur", {}).items()},
                 fictif=bool(data.get("fictif", False)), texte_fictif=data.get("texte_fictif"),
                 titre=data.get("titre"), cartes=[(str(i), str(t)) for i, t in data.get("cartes", [])],
                 empreintes=data.get("empreintes"), avertissements=[str(a) for a in data.get("avertissements", [])],
                 textes={str(k): str(v) for k, v in data.get("textes", {}).items()},
                 parametres={str(k): str(v) for k, v in data.get("parametres", {}).items()},
-                tableaux_longs={str(n): TableauLong(**(t | {"codes": _codes_depuis_json(t["codes"])}))
+                tableaux_longs={str(n): TableauLong(**(t | {"codes": _codes_depuis_json(t["codes"], lus)}))
                                 for n, t in data.get("tableaux_longs", {}).items()},
                 graphiques={str(m): str(svg) for m, svg in data.get("graphiques", {}).items()},
             )

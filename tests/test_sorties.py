@@ -69,7 +69,9 @@ def test_a_long_tables_codes_cross_json_as_32_bit_integers_and_a_broken_string_i
     # by hand: three little-endian 32-bit integers, base64-encoded; the sheet's codes, the same list, the same text
     attendu = base64.b64encode(struct.pack("<3i", 69_999, 0, 65_536)).decode("ascii")
     assert donnees["tableaux_longs"]["lignes"]["codes"] == [attendu] == donnees["classeur"]["lignes"]["codes"]
-    assert Sorties.depuis_json(donnees) == s
+    relu = Sorties.depuis_json(donnees)
+    assert relu == s
+    assert relu.classeur["lignes"].codes[0] is relu.tableaux_longs["lignes"].codes[0]  # the same text read once
     for casse in ("pas du base64 !", base64.b64encode(b"\x01\x02\x03").decode("ascii"), 3):  # 3 bytes: no integer
         mauvais = json.loads(json.dumps(s.vers_json()))
         mauvais["tableaux_longs"]["lignes"]["codes"] = [casse]
