@@ -19,50 +19,51 @@ MIME = "application/vnd.cln-analysis.sorties+json"
 COLONNES_FIGURES = ("figure_id", "report", "label", "value", "unit", "formula", "published", "status")
 
 
-def _codes_vers_json(codes: list[list[int]] | None, faits: dict[int, str] | None = None) -> list[str] | None:
-    """A long table's codes, each column as the base64 of its 32-bit little-endian integers: 25 000 budget lines'
-    350 000 codes are encoded and parsed as 14 strings, not as 350 000 JSON numbers (a tenth of a second each way).
-    `faits`: the columns encoded already, by identity (a long sheet's codes are its long table's lists)."""
+def _codes_vers_json(codes: list[list[int]] | None, faits: dict[int, int], reserve: list[str]) -> list[int] | None:
+    """A long table's codes, each column as the index, in `reserve` (the hand-over's `codes`), of the base64 of its
+    32-bit little-endian integers: 25 000 budget lines' 350 000 codes are encoded and parsed as 14 strings, not as
+    350 000 JSON numbers (a tenth of a second each way), and a column two tables share (a long sheet's codes are its
+    long table's lists) is written once. `faits`: the columns encoded already, by identity."""
     if codes is None:
         return None
-    faits = {} if faits is None else faits
     out = []
     for colonne in codes:
         if id(colonne) not in faits:
             entiers = array("i", colonne)  # OverflowError beyond 32 bits: no table has 2 billion distinct texts
             if sys.byteorder == "big":
                 entiers.byteswap()
-            faits[id(colonne)] = base64.b64encode(entiers.tobytes()).decode("ascii")
+            faits[id(colonne)] = len(reserve)
+            reserve.append(base64.b64encode(entiers.tobytes()).decode("ascii"))
         out.append(faits[id(colonne)])
     return out
 
 
-def _codes_depuis_json(codes: object, lus: dict[str, list[int]] | None = None) -> list[list[int]] | None:
-    """`_codes_vers_json` read back (a column may also be a JSON list of integers); FormeInvalide otherwise.
-    `lus`: the columns read back already, by their text (a long sheet's codes are its long table's: read once)."""
+def _codes_depuis_json(codes: object, reserve: object, lus: dict[int, list[int]]) -> list[list[int]] | None:
+    """`_codes_vers_json` read back, each column of `reserve` once (`lus`, by index); a column may also be a JSON
+    list of integers. FormeInvalide otherwise (an index out of `reserve`, a text that is not whole 32-bit integers
+    in base64)."""
     if codes is None:
         return None
-    if not isinstance(codes, list):
+    if not isinstance(codes, list) or not isinstance(reserve, list):
         raise FormeInvalide("codes de forme inattendue")
-    lus = {} if lus is None else lus
     out = []
     for colonne in codes:
         if isinstance(colonne, list):
             out.append(colonne)
             continue
-        if not isinstance(colonne, str):
+        if isinstance(colonne, bool) or not isinstance(colonne, int) or not 0 <= colonne < len(reserve) \
+                or not isinstance(reserve[colonne], str):
             raise FormeInvalide("codes de forme inattendue")
-        if colonne in lus:
-            out.append(lus[colonne])
-            continue
-        entiers = array("i")
-        try:
-            entiers.frombytes(base64.b64decode(colonne, validate=True))
-        except (binascii.Error, ValueError):  # not base64, or not whole 32-bit integers
-            raise FormeInvalide("codes de forme inattendue") from None
-        if sys.byteorder == "big":
-            entiers.byteswap()
-        out.append(lus.setdefault(colonne, entiers.tolist()))
+        if colonne not in lus:
+            entiers = array("i")
+            try:
+                entiers.frombytes(base64.b64decode(reserve[colonne], validate=True))
+            except (binascii.Error, ValueError):  # not base64, or not whole 32-bit integers
+                raise FormeInvalide("codes de forme inattendue") from None
+            if sys.byteorder == "big":
+                entiers.byteswap()
+            lus[colonne] = entiers.tolist()
+        out.append(lus[colonne])
     return out
 
 
@@ -192,43 +193,47 @@ class Sorties:
     graphiques: dict[str, str] = field(default_factory=dict)
 
     def vers_json(self) -> dict:
-        faits: dict[int, str] = {}  # the codes encoded, by list (the sheet and the page's table share theirs)
-        return {
+        faits: dict[int, int] = {}  # the codes encoded, by list (the sheet and the page's table share theirs)
+        reserve: list[str] = []  # each column of codes, once
+        donnees = {
             "rapport": self.rapport, "figures": [f.ligne() for f in self.figures], "tableaux": self.tableaux,
             "entrees": [asdict(e) for e in self.entrees],
             # not `asdict`, which copies every cell one by one (25 000 budget lines: seconds)
             "classeur": {n: {"legende": f.legende, "colonnes": list(f.colonnes), "formats": list(f.formats),
-                             "lignes": f.lignes, "distinctes": f.distinctes, "codes": _codes_vers_json(f.codes, faits)}
+                             "lignes": f.lignes, "distinctes": f.distinctes,
+                             "codes": _codes_vers_json(f.codes, faits, reserve)}
                          for n, f in self.classeur.items()},
             "fictif": self.fictif, "texte_fictif": self.texte_fictif, "titre": self.titre,
             "cartes": [list(c) for c in self.cartes], "empreintes": self.empreintes,
             "avertissements": list(self.avertissements), "textes": self.textes, "parametres": self.parametres,
             "tableaux_longs": {n: {"legende": t.legende, "colonnes": list(t.colonnes), "numeriques": list(t.numeriques),
-                                   "textes": t.textes, "codes": _codes_vers_json(t.codes, faits),
+                                   "textes": t.textes, "codes": _codes_vers_json(t.codes, faits, reserve),
                                    "entete_ligne": t.entete_ligne}
                                for n, t in self.tableaux_longs.items()},
             "graphiques": self.graphiques,
         }
+        return donnees | {"codes": reserve}
 
     @classmethod
     def depuis_json(cls, data: object) -> Sorties:
         if not isinstance(data, dict):
             raise FormeInvalide("les sorties du notebook ne sont pas un objet")
-        lus: dict[str, list[int]] = {}  # each column of codes read back once
+        lus: dict[int, list[int]] = {}  # each column of codes read back once
+        reserve = data.get("codes", [])
         try:
             return cls(
                 rapport=str(data.get("rapport", "")),
                 figures=[LigneFigure(**{k: f[k] for k in COLONNES_FIGURES}) for f in data["figures"]],
                 tableaux={str(k): str(v) for k, v in data["tableaux"].items()},
                 entrees=[Entree(**e) for e in data.get("entrees", [])],
-                classeur={n: Feuille(**(f | {"codes": _codes_depuis_json(f.get("codes"), lus)}))
+                classeur={n: Feuille(**(f | {"codes": _codes_depuis_json(f.get("codes"), reserve, lus)}))
                           for n, f in data.get("classeur", {}).items()},
                 fictif=bool(data.get("fictif", False)), texte_fictif=data.get("texte_fictif"),
                 titre=data.get("titre"), cartes=[(str(i), str(t)) for i, t in data.get("cartes", [])],
                 empreintes=data.get("empreintes"), avertissements=[str(a) for a in data.get("avertissements", [])],
                 textes={str(k): str(v) for k, v in data.get("textes", {}).items()},
                 parametres={str(k): str(v) for k, v in data.get("parametres", {}).items()},
-                tableaux_longs={str(n): TableauLong(**(t | {"codes": _codes_depuis_json(t["codes"], lus)}))
+                tableaux_longs={str(n): TableauLong(**(t | {"codes": _codes_depuis_json(t["codes"], reserve, lus)}))
                                 for n, t in data.get("tableaux_longs", {}).items()},
                 graphiques={str(m): str(svg) for m, svg in data.get("graphiques", {}).items()},
             )

@@ -66,15 +66,22 @@ def test_a_long_tables_codes_cross_json_as_32_bit_integers_and_a_broken_string_i
     f = Feuille("Lignes", ["Ligne"], [None], [], [list(range(70_000))], t.codes)
     s = Sorties("budget", [], {}, [], classeur={"lignes": f}, tableaux_longs={"lignes": t})
     donnees = json.loads(json.dumps(s.vers_json()))
-    # by hand: three little-endian 32-bit integers, base64-encoded; the sheet's codes, the same list, the same text
+    # by hand: three little-endian 32-bit integers, base64-encoded, written once; the sheet's codes, the same list,
+    # name the same text
     attendu = base64.b64encode(struct.pack("<3i", 69_999, 0, 65_536)).decode("ascii")
-    assert donnees["tableaux_longs"]["lignes"]["codes"] == [attendu] == donnees["classeur"]["lignes"]["codes"]
+    assert donnees["codes"] == [attendu]
+    assert donnees["tableaux_longs"]["lignes"]["codes"] == [0] == donnees["classeur"]["lignes"]["codes"]
     relu = Sorties.depuis_json(donnees)
     assert relu == s
     assert relu.classeur["lignes"].codes[0] is relu.tableaux_longs["lignes"].codes[0]  # the same text read once
     for casse in ("pas du base64 !", base64.b64encode(b"\x01\x02\x03").decode("ascii"), 3):  # 3 bytes: no integer
         mauvais = json.loads(json.dumps(s.vers_json()))
-        mauvais["tableaux_longs"]["lignes"]["codes"] = [casse]
+        mauvais["codes"] = [casse]
+        with pytest.raises(FormeInvalide):
+            Sorties.depuis_json(mauvais)
+    for index in (1, -1, True, "0", 0.0):  # out of the hand-over's codes, or not an index
+        mauvais = json.loads(json.dumps(s.vers_json()))
+        mauvais["tableaux_longs"]["lignes"]["codes"] = [index]
         with pytest.raises(FormeInvalide):
             Sorties.depuis_json(mauvais)
 
