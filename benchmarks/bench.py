@@ -20,7 +20,7 @@ the script then measures, in the same run, every row of the issue's table:
   « lignes_numeriques » sheet and of the audit page's table (written by the runner after nbconvert,
   `Rapport.tableau_long`, from the same texts as the sheet, coded as it is: `exports.feuille_codee`). The run of one
   report uses the core it would leave idle: the lines read by a child of the runner while the kernel starts
-  (`cln_analysis/prelecture.py`, in Linux's idle class; the kernel then loads what the child read, its text
+  (`cln_analysis/prelecture.py`, at a lower priority; the kernel then loads what the child read, its text
   columns as codes, about 0,07 s, and records the file by the hash the reader made), the charts drawn by children
   of the kernel while it goes on (`cln_analysis/dessins.py`; once published, the kernel draws those a child has
   not begun), the workbook by a child of the runner while the pages are rendered, the scan of the audit page by a
@@ -33,7 +33,7 @@ the script then measures, in the same run, every row of the issue's table:
   run is what the lines add to the page whatever their number), the long table's texts and sheet (0,1 s), the
   hand-over; in the runner, the long table's HTML (0,1 s), the hand-over read back, the audit page's scan (0,15 s).
   The ratio is about 1,40 to 1,54 (6,2 s ÷ 4,3 s; the same code measured 1,40 and 1,54 an hour apart, the machine's
-  speed changing from minute to minute), where it was 1,50 to 1,57 before the idle class, the frozen collector, the
+  speed changing from minute to minute), where it was 1,50 to 1,57 before the frozen collector, the
   charts taken back and the lean sheet, 1,65 to 1,76 before the coded columns, 1,8 before the read ahead and the
   charts queued, 2,2 before the children and the coded sheet. The lines are drawn with replacement from a few
   hundred, so that every column holds few distinct values: a real city's amounts are all distinct (the checks run

@@ -102,7 +102,7 @@ class Enfant:
                 signal.signal(s, signal.SIG_DFL)
             signal.pthread_sigmask(signal.SIG_SETMASK, masque)
             # what it inherited, it only reads: left out of its collector's rounds, which would walk every object
-            # of the caller's (a kernel's 150 000), and write to each one's page, which the fork shared
+            # of the caller's (a kernel's 130 000 to 150 000), and write to each one's page, which the fork shared
             gc.freeze()
             # nothing it prints reaches a notebook or a terminal: neither Python's streams nor a library's own
             # writes to the descriptors it shares with the caller (a kernel's output is captured)

@@ -52,9 +52,9 @@ def imports_du_notebook(notebook: Path) -> list[tuple[str, tuple[str, ...]]]:
 def code_prechauffage(imports: Sequence[tuple[str, tuple[str, ...]]]) -> str:
     """Kernel code that imports those modules and binds no name (a failure is left for the notebook to report),
     then leaves every object it has so far out of the garbage collector's rounds (`gc.freeze`): the libraries'
-    150 000 objects, which live as long as the kernel, were walked by each full collection of the notebook's run
-    (a tenth of a second, once or twice a report), and by the collections of each child it forks (`enfants`),
-    which then copied the pages they touched."""
+    130 000 to 150 000 objects, which live as long as the kernel, were walked by each full collection of the
+    notebook's run (a tenth of a second, once or twice a report), and by the collections of each child it forks
+    (`enfants`), which then copied the pages they touched."""
     blocs = [f"try:\n    __import__({module!r}, fromlist={list(noms)!r})\nexcept Exception:\n    pass"
              for module, noms in dict.fromkeys(imports)]
     return "\n".join([*blocs, "__import__('gc').freeze()"])

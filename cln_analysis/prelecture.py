@@ -2,7 +2,7 @@
 half of imports, during which the runner only waits), a child of the runner reads a large input the report declares
 (`[rapport.prelecture]` in rapports.toml: a parameter and the package's reader of its file) and leaves what it read
 in a file of the run's own temporary folder; the kernel's reader takes it instead of reading the file again. The
-child reads in the idle class (`_en_retrait`): the kernel's start, which the run waits for, comes first.
+child reads at a lower priority (`PRIORITE`): the kernel's start, which the run waits for, comes first.
 
 The value is the one the kernel would have read: the child is a copy of the runner, whose repository root and
 package are the kernel's, and calls the same reader (`lecteur` marks it). The kernel takes it only when the file is
@@ -40,7 +40,7 @@ from . import balayage, config, enfants
 VARIABLE = "CLN_ANALYSIS_PRELECTURE"
 #: Seconds a kernel waits at most for a child still reading, before it reads the file itself.
 ATTENTE = 120.0
-#: How much lower the child reads (`os.nice`) where the idle class is not to be had (`_en_retrait`)
+#: How much lower the child reads (`os.nice`): behind the kernel's start and the runner, never behind nothing
 PRIORITE = 10
 
 
@@ -82,23 +82,13 @@ def _cle(fonction: Callable, chemin: str | Path) -> str:
     return hashlib.sha256(os.fsencode(nom)).hexdigest()[:32]
 
 
-def _en_retrait() -> None:
-    """This process behind every other (Linux's idle class, `SCHED_IDLE`: a core only when nothing else wants it),
-    else `PRIORITE` lower: on a machine of two cores, the kernel's start and the runner share them with this child,
-    and a kernel slowed by it (a tenth at nice 10, when it shares the kernel's core) is what the run waits for."""
-    try:
-        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-    except (AttributeError, OSError):
-        try:
-            os.nice(PRIORITE)
-        except OSError:
-            pass
-
-
 def _lire_et_deposer(fonction: Callable[[Path], Any], chemin: Path, cible: Path) -> None:
     """The child: read, then leave (status, value, warnings) at `cible`, whole or not at all; nothing when the
     file changed during the reading."""
-    _en_retrait()
+    try:  # the kernel's start first: on a machine of two cores it shares them with the runner and this child, and
+        os.nice(PRIORITE)  # a kernel slowed by it is what the run waits for; the child takes what they leave
+    except OSError:
+        pass
     avant = _signature(chemin)
     with warnings.catch_warnings(record=True) as vus:
         warnings.simplefilter("always")  # every warning kept: the kernel's filters decide which are shown

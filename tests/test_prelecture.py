@@ -224,37 +224,18 @@ def test_where_no_child_can_be_forked_nothing_is_read_ahead(tmp_path, monkeypatc
     assert list(tmp_path.iterdir()) == [] and APPELS == []
 
 
-def _priorite(chemin: Path) -> tuple[int, int]:
-    return os.sched_getscheduler(0), os.nice(0)  # the scheduling class and niceness the reader ran at
+def _priorite(chemin: Path) -> int:
+    return os.nice(0)  # the niceness the reader ran at
 
 
 lire_priorite = prelecture.lecteur(_priorite)
 
 
 def test_the_child_reads_behind_the_kernels_start(noyau, tmp_path):
-    # Linux's idle class: a core only when neither the kernel nor the runner wants it (its niceness unchanged)
+    # by hand: this process's niceness plus PRIORITE, at most 19 (the system's lowest priority)
     fichier = tmp_path / "f.txt"
     fichier.write_text("x", encoding="utf-8")
-    ici = (os.sched_getscheduler(0), os.nice(0))
-    assert ici[0] != os.SCHED_IDLE
     noyau.lire(_priorite, fichier)
-    assert lire_priorite(fichier) == (os.SCHED_IDLE, ici[1])
+    assert lire_priorite(fichier) == min(19, os.nice(0) + prelecture.PRIORITE)
     os.environ.pop(prelecture.VARIABLE)
-    assert lire_priorite(fichier) == ici  # read here: as this process runs
-
-
-def test_without_the_idle_class_the_child_reads_at_a_lower_priority(monkeypatch):
-    # by hand: this process's niceness plus PRIORITE, at most 19 (the system's lowest priority), read in a child
-    def refuse(*_):
-        raise OSError("pas de classe idle")
-
-    monkeypatch.setattr(os, "sched_setscheduler", refuse)
-    attendu = min(19, os.nice(0) + prelecture.PRIORITE)
-    ici = os.getpid()
-    enfant = enfants.lancer(lambda: (os.getpid(), os.nice(0)) if os.getpid() == ici else (
-        prelecture._en_retrait(), (os.getpid(), os.nice(0)))[1])  # never here, should the child fail
-    try:
-        pid, nice = enfant.resultat()
-    finally:
-        enfant.fermer()
-    assert pid != ici and nice == attendu
+    assert lire_priorite(fichier) == os.nice(0)  # read here: at this process's own priority
