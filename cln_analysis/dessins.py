@@ -13,20 +13,19 @@ When every place is taken, the chart waits for one, its figure kept as it is (`A
 waiting to a place freed, when the next chart is made and before each cell of the notebook); what still waits
 when the report is published is drawn by the kernel while the children end, and so are the charts a child has
 not begun: a child draws its charts in order and the kernel, once published, takes them from the last, each
-chart taken by one of them only (`_prendre`: a file made only once), so that three charts given to a child
-just before are drawn by both, not the three by the child while the kernel waits. Without the variable (JupyterLab,
-the tests), on a system other than Linux (`enfants.possible`) or with one core, every chart is drawn where it is
-made, as before. A child that fails costs only time: its chart is drawn again in the kernel, where its error, if any,
-is raised.
+chart taken by one of them only (`Prises`: a mark in memory both share, under a lock), so that three charts
+given to a child just before are drawn by both, not the three by the child while the kernel waits. Without the
+variable (JupyterLab, the tests), on a system other than Linux (`enfants.possible`) or with one core, every chart is
+drawn where it is made, as before. A child that fails costs only time: its charts are drawn again in the kernel
+(but those the kernel drew already), where its error, if any, is raised.
 """
 
 from __future__ import annotations
 
+import mmap
+import multiprocessing
 import os
-import shutil
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 
 from . import balayage, enfants
 
@@ -69,7 +68,7 @@ class Atelier:
         self._dessiner = dessiner  # `graphiques.en_svg`
         self._enfants: dict[tuple[str, ...], enfants.Enfant] = {}  # the placeholders each child draws
         self._lots: dict[tuple[str, ...], list[tuple[str, object, str]]] = {}  # each child's charts
-        self._prises: dict[tuple[str, ...], Path] = {}  # where each child's charts are taken (`_prendre`)
+        self._prises: dict[tuple[str, ...], Prises] = {}  # which of each child's charts are taken
         self._attente: list[tuple[str, object, str]] = []  # (placeholder, figure, prefix), oldest first
         self._ici: dict[str, str] = {}  # charts drawn here (no child to be had)
         self._ordre: list[str] = []  # every placeholder, as the charts were made
@@ -88,14 +87,16 @@ class Atelier:
         self._ordre.append(m)
         return m
 
-    def _dessiner_lot(self, lot: list[tuple[str, object, str]], prises: Path | None = None,
+    def _dessiner_lot(self, lot: list[tuple[str, object, str]], prises: Prises | None = None,
                       noyau: int | None = None) -> list[str | None]:
         """Each chart of `lot` drawn, in order; in a child (not the process `noyau`), only those it takes first
-        (`_prendre` in `prises`), None for those the kernel took. Computed again in the kernel (a failed child):
-        every chart."""
-        ici = prises is None or os.getpid() == noyau
-        return [self._dessiner(fig, prefixe) if ici or _prendre(prises, i) else None
-                for i, (_, fig, prefixe) in enumerate(lot)]
+        (`prises`), None for those the kernel took. Computed again in the kernel (a failed child): every chart
+        but those the kernel drew already (a figure is drawn once: drawing changes it)."""
+        if prises is None:
+            return [self._dessiner(fig, prefixe) for _, fig, prefixe in lot]
+        if os.getpid() == noyau:
+            return [None if m in self._ici else self._dessiner(fig, prefixe) for m, fig, prefixe in lot]
+        return [self._dessiner(fig, prefixe) if prises.prendre(i) else None for i, (_, fig, prefixe) in enumerate(lot)]
 
     def avancer(self, tous: bool = True) -> None:
         """The charts waiting given to the places free, each place all of them (`tous`) or the oldest; drawn here
@@ -105,13 +106,11 @@ class Atelier:
             self._attente = [] if tous else self._attente[1:]
             marques = tuple(m for m, _, _ in lot)
             try:
-                prises = Path(tempfile.mkdtemp(prefix="cln-dessins-"))
-            except OSError:  # no folder now: drawn here, as without children
+                prises = Prises(len(lot))
+            except OSError:  # no lock or memory now: drawn here, as without children
                 prises = None
             enfant = None if prises is None else enfants.lancer(self._dessiner_lot, lot, prises, os.getpid())
             if enfant is None:  # no process or file now: drawn here, as without children
-                if prises is not None:
-                    shutil.rmtree(prises, ignore_errors=True)
                 self._ici.update(zip(marques, self._dessiner_lot(lot), strict=True))
             else:
                 self._enfants[marques], self._lots[marques], self._prises[marques] = enfant, lot, prises
@@ -131,7 +130,7 @@ class Atelier:
                 for i in reversed(range(len(marques))):
                     if self._enfants[marques].fini():  # it has drawn or taken every one of its charts
                         break
-                    if _prendre(self._prises[marques], i):
+                    if self._prises[marques].prendre(i):
                         m, fig, prefixe = self._lots[marques][i]
                         self._ici[m] = self._dessiner(fig, prefixe)
             faits = dict(self._ici)
@@ -142,25 +141,29 @@ class Atelier:
             self._suivre()
             for e in self._enfants.values():  # an error above (Ctrl-C): every child waited for all the same
                 e.fermer()
-            for prises in self._prises.values():
-                shutil.rmtree(prises, ignore_errors=True)
             for reste in (self._enfants, self._lots, self._prises, self._ici):
                 reste.clear()
             self._attente.clear()
             self._ordre.clear()
 
 
-def _prendre(prises: Path, i: int) -> bool:
-    """Whether this process takes the chart `i` of a child's lot: the first to make its file in `prises` does (a
-    file made only once, `O_EXCL`); the other then leaves it. When the folder cannot be written, it is taken: a
-    chart drawn twice costs only time."""
-    try:
-        os.close(os.open(prises / str(i), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    except FileExistsError:
-        return False
-    except OSError:
-        return True
-    return True
+class Prises:
+    """Which charts of one child's lot are taken, by the child (from the first) or by the kernel once published
+    (from the last): a byte a chart in memory that the fork shares (anonymous, `mmap`), set under a lock made before
+    the fork, so that each chart is taken by one process only. Nothing on disk: nothing is left when a kernel stops
+    before it publishes (an error, `--limite`, Ctrl-C)."""
+
+    def __init__(self, n: int):
+        self._verrou = multiprocessing.get_context("fork").Lock()
+        self._pris = mmap.mmap(-1, max(1, n))  # MAP_SHARED | MAP_ANONYMOUS: the child writes where the kernel reads
+
+    def prendre(self, i: int) -> bool:
+        """Whether this process takes chart `i` (the first to ask does)."""
+        with self._verrou:
+            if self._pris[i]:
+                return False
+            self._pris[i] = 1
+            return True
 
 
 def _entre_cellules(avancer: Callable[[], None]) -> Callable[[], None]:

@@ -95,6 +95,38 @@ def test_once_published_the_kernel_draws_the_charts_a_child_has_not_begun():
         os.close(fd)
 
 
+def test_a_failed_childs_charts_are_drawn_again_but_none_the_kernel_drew_already():
+    # the child takes its first chart, waits until the kernel has taken the two others, then fails: the kernel
+    # draws the child's one again, and not its own two a second time (drawing changes a figure)
+    debut_l, debut_e = os.pipe()
+    suite_l, suite_e = os.pipe()
+    parent = os.getpid()
+    ici = []
+
+    def dessiner(fig, prefixe):
+        if os.getpid() != parent:
+            if prefixe == "g1":
+                return "<svg>g1</svg>"
+            os.write(debut_e, b"x")
+            os.read(suite_l, 1)
+            raise RuntimeError("le dessin échoue dans l'enfant seulement")
+        ici.append(prefixe)
+        if prefixe == "g3":
+            os.write(suite_e, b"x")
+        return f"<svg>{prefixe} ici</svg>"
+
+    atelier = dessins.Atelier(1, dessiner)
+    marques = [atelier.dessin("f", f"g{i}") for i in range(1, 5)]
+    atelier._enfants[(marques[0],)]._attendre()
+    atelier.avancer()
+    os.read(debut_l, 1)
+    faits = atelier.recueillir()
+    assert sorted(ici) == ["g2", "g3", "g4"] and ici.count("g3") == ici.count("g4") == 1
+    assert faits == {marques[0]: "<svg>g1</svg>", **{m: f"<svg>g{i} ici</svg>" for i, m in enumerate(marques[1:], 2)}}
+    for fd in (debut_l, debut_e, suite_l, suite_e):
+        os.close(fd)
+
+
 def test_the_charts_waiting_take_the_places_freed_between_two_cells():
     from IPython.core.interactiveshell import InteractiveShell
 
