@@ -362,7 +362,7 @@ def _feuille_xml(f: Feuille, styles: dict[str, int], partagees: dict[str, int]) 
              + "</row>"]
     larges = [len(str(c)) for c in f.colonnes]
     if f.codes is not None:  # a coded sheet: each distinct cell's XML once, each row its references
-        rangs += _rangs_codes(f, lettres, style, larges, partagees)
+        rangs += _rangs_codes(f, style, larges, partagees)
     # each column's distinct values written once (a large city's 25 000 budget lines repeat their codes and labels):
     # the XML after the cell's reference and the width of its text, met in the order of the cells, so that the
     # shared strings are numbered as a cell-by-cell pass numbers them
@@ -390,8 +390,7 @@ def _feuille_xml(f: Feuille, styles: dict[str, int], partagees: dict[str, int]) 
         f'<sheetData>{"".join(rangs)}</sheetData></worksheet>')
 
 
-def _rangs_codes(f: Feuille, lettres: list[str], style: list[int], larges: list[int],
-                 partagees: dict[str, int]) -> list[str]:
+def _rangs_codes(f: Feuille, style: list[int], larges: list[int], partagees: dict[str, int]) -> list[str]:
     """The rows of a coded sheet (`feuille_codee`): the XML of each distinct cell written once, column by column
     (its shared strings numbered in that order), then every row from its codes, a column at a time: no cell is
     looked at one by one. Each row's cells follow one another, so neither a row nor a cell names its reference

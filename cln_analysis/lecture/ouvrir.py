@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import gc
-import hashlib
 import io
 import itertools
 import re
@@ -28,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from .. import config, formats
+from ..fichiers import sha256
 from . import collecte
 from .erreurs import ErreurDonnees, Probleme, lettre
 
@@ -626,7 +626,7 @@ def ouvrir(chemin: str | Path, fmt: Format | None = None) -> Tableau:
     chemin = Path(chemin)
     nom = config.display_path(chemin)
     raw = octets(chemin, fmt.taille_max)
-    empreinte = hashlib.sha256(raw).hexdigest() if fmt.empreinte else None
+    empreinte = sha256(raw) if fmt.empreinte else None
     if est_classeur(raw):
         tableau = _lire_xlsx(chemin, nom, fmt)
         tableau.sha256 = empreinte
