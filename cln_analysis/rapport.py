@@ -206,8 +206,9 @@ class Rapport:
         publies = registre.publies_depuis(table)
         return registre.rapprocher(self.chiffres, publies)
 
-    def tracabilite(self, rapprochement: pd.DataFrame) -> Html:
-        """« Traçabilité », rendered by `rendu.tracabilite` from what this object collected."""
+    def tracabilite(self, rapprochement: pd.DataFrame, commit: str | None = None) -> Html:
+        """« Traçabilité », rendered by `rendu.tracabilite` from what this object collected; `commit`: the
+        repository's (`commit_git`), when asked already."""
         duree = time.perf_counter() - self._t0
         params, params_publics = (pd.DataFrame(
             {"parametre": list(self.parametres),
@@ -217,7 +218,7 @@ class Rapport:
             columns=["chemin", "role", "lecture", "sha256"]) for public in (False, True))
         execution = [
             f"Paquet cln_analysis, version {__version__}",
-            f"Commit git : {commit_git()}",
+            f"Commit git : {commit_git() if commit is None else commit}",
             f"Début : {formats.date_heure(self.debut)}",
             f"Durée du calcul : {formats.duree(duree)}",
         ]
@@ -253,13 +254,19 @@ class Rapport:
 
     def publier(self) -> None:
         """Display « Traçabilité », then hand every output to the runner."""
-        # the charts children drew, first: a warning of theirs is shown here, before the warnings are said; a chart
-        # made after this (a cell below, a second `publier`) is drawn in place
+        # what needs no chart, first, while children still draw (a large city's every budget line: a tenth of a
+        # second the kernel would otherwise spend waiting for them): the reconciliation, the commit, the heavy
+        # part of the hand-over (tables, sheets, long tables), which nothing after this changes
+        rap = self.rapprochement()
+        commit = commit_git()
+        lourds = Sorties(rapport=self.identifiant, figures=[], tableaux=self.tableaux, entrees=[],
+                         classeur=self.classeur, tableaux_longs=self.tableaux_longs).texte_lourds()
+        # the charts children drew: a warning of theirs is shown here, before the warnings are said; a chart made
+        # after this (a cell below, a second `publier`) is drawn in place
         self._dessines = (self._dessines or {}) | (self._atelier.recueillir() if self._atelier else {})
         self._atelier = None
         graphiques = dict(self._dessines)
-        rap = self.rapprochement()
-        display(self.tracabilite(rap))
+        display(self.tracabilite(rap, commit))
         cartes = self.definition.chiffres_cles_de(c.figure_id for c in self.chiffres)
         sorties = Sorties(
             rapport=self.identifiant,
@@ -277,11 +284,8 @@ class Rapport:
             tableaux_longs=self.tableaux_longs, graphiques=graphiques,
         )
         # one JSON string, not the object: nbclient would make every list of it a notebook node and papermill
-        # deep-copy and encode them all again (a large city's every budget line: seconds); the runner parses it once.
-        # jupyter_client's own encoder, so that the text is what the message would have carried
-        from jupyter_client.session import json_packer
-
-        display({MIME: json_packer(sorties.vers_json()).decode("utf-8", errors="surrogateescape")}, raw=True)
+        # deep-copy and encode them all again (a large city's every budget line: seconds); the runner parses it once
+        display({MIME: sorties.texte(lourds)}, raw=True)
 
 
 def _valeur_parametre(v: object, public: bool = False) -> str:

@@ -16,6 +16,12 @@ from dataclasses import asdict, dataclass, field, fields
 #: MIME type of the display by which a notebook hands its outputs to the runner.
 MIME = "application/vnd.cln-analysis.sorties+json"
 
+def _encoder(donnees: dict) -> str:
+    from jupyter_client.session import json_packer  # imported by the kernel already
+
+    return json_packer(donnees).decode("utf-8", errors="surrogateescape")
+
+
 COLONNES_FIGURES = ("figure_id", "report", "label", "value", "unit", "formula", "published", "status")
 
 
@@ -193,26 +199,50 @@ class Sorties:
     graphiques: dict[str, str] = field(default_factory=dict)
 
     def vers_json(self) -> dict:
+        return self._legers() | self._lourds()
+
+    def _lourds(self) -> dict:
+        """The fields that weigh (the tables, the workbook's sheets, the long tables and their codes): known before
+        the charts are gathered."""
         faits: dict[int, int] = {}  # the codes encoded, by list (the sheet and the page's table share theirs)
         reserve: list[str] = []  # each column of codes, once
-        donnees = {
-            "rapport": self.rapport, "figures": [f.ligne() for f in self.figures], "tableaux": self.tableaux,
-            "entrees": [asdict(e) for e in self.entrees],
+        return {
+            "tableaux": self.tableaux,
             # not `asdict`, which copies every cell one by one (25 000 budget lines: seconds)
             "classeur": {n: {"legende": f.legende, "colonnes": list(f.colonnes), "formats": list(f.formats),
                              "lignes": f.lignes, "distinctes": f.distinctes,
                              "codes": _codes_vers_json(f.codes, faits, reserve)}
                          for n, f in self.classeur.items()},
-            "fictif": self.fictif, "texte_fictif": self.texte_fictif, "titre": self.titre,
-            "cartes": [list(c) for c in self.cartes], "empreintes": self.empreintes,
-            "avertissements": list(self.avertissements), "textes": self.textes, "parametres": self.parametres,
             "tableaux_longs": {n: {"legende": t.legende, "colonnes": list(t.colonnes), "numeriques": list(t.numeriques),
                                    "textes": t.textes, "codes": _codes_vers_json(t.codes, faits, reserve),
                                    "entete_ligne": t.entete_ligne}
                                for n, t in self.tableaux_longs.items()},
+            "codes": reserve,
+        }
+
+    def _legers(self) -> dict:
+        return {
+            "rapport": self.rapport, "figures": [f.ligne() for f in self.figures],
+            "entrees": [asdict(e) for e in self.entrees],
+            "fictif": self.fictif, "texte_fictif": self.texte_fictif, "titre": self.titre,
+            "cartes": [list(c) for c in self.cartes], "empreintes": self.empreintes,
+            "avertissements": list(self.avertissements), "textes": self.textes, "parametres": self.parametres,
             "graphiques": self.graphiques,
         }
-        return donnees | {"codes": reserve}
+
+    def texte_lourds(self) -> str:
+        """The JSON text of the fields that weigh, for `texte(lourds=…)`: encoded while the kernel would only wait
+        for its charts (`Rapport.publier`). Its `Sorties` need only those fields."""
+        return _encoder(self._lourds())
+
+    def texte(self, lourds: str | None = None) -> str:
+        """The hand-over as the JSON text a display carries (jupyter_client's encoder, so that the text is what
+        the message would have carried); `lourds`: this object's heavy fields as `texte_lourds` encoded them
+        before, joined to the others without encoding them again."""
+        if lourds is None:
+            return _encoder(self.vers_json())
+        legers = _encoder(self._legers())
+        return legers[:-1] + "," + lourds[1:]  # two JSON objects of distinct keys, neither empty: one object
 
     @classmethod
     def depuis_json(cls, data: object) -> Sorties:

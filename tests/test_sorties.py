@@ -23,6 +23,19 @@ def test_outputs_survive_json_as_a_display_carries_them():
     assert Sorties.depuis_json(json.loads(json.dumps(s.vers_json()))) == s
 
 
+def test_the_heavy_fields_encoded_first_make_the_same_hand_over():
+    # `Rapport.publier` encodes the tables, sheets and long tables before it gathers the charts, then joins them
+    t = TableauLong("Lignes", ["Ligne"], [False], [["2", "3"]], [[0, 1, 1]])
+    s = _sorties()
+    s = Sorties(**{**s.__dict__, "tableaux_longs": {"lignes": t}, "graphiques": {"<!--graphique:g1-->": "<svg/>"},
+                   "avertissements": ["Une phrase « française »."]})
+    seuls = Sorties("budget", [], s.tableaux, [], classeur=s.classeur, tableaux_longs=s.tableaux_longs)
+    joint = s.texte(seuls.texte_lourds())
+    assert json.loads(joint) == json.loads(s.texte()) == json.loads(json.dumps(s.vers_json()))
+    assert Sorties.depuis_json(json.loads(joint)) == s
+    assert "« française »" in joint  # UTF-8 as jupyter_client's encoder writes it, not escaped
+
+
 def test_a_minimal_payload_takes_the_defaults():
     s = Sorties.depuis_json({"tableaux": {}, "figures": [], "entrees": []})
     assert (s.fictif, s.texte_fictif, s.cartes, s.classeur) == (False, None, [], {})
