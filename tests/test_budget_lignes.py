@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import frictionless
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -125,8 +126,20 @@ def test_the_lines_handed_over_by_a_read_ahead_are_the_lines_read(tmp_path):
         assert [a.tolist() for a in repris.codes(c)] == [a.tolist() for a in lignes.codes(c)]
     assert repris.egal("direction", "DSI").tolist() == (lignes.table["direction"] == "DSI").tolist()
     # what crosses: the numbers as they are, each text column as its codes (no string a cell)
-    reste, _, types = lignes.__getstate__()["table"]
+    reste, _, types = lignes.__getstate__()["_a_batir"]
     assert sorted(types) == sorted(lignes._codes) and all(reste[c].dtype.kind in "if" for c in reste.columns)
+    # loaded back, the table is built only when asked for: the rows a report takes and its numbers need not
+    paresseux = pickle.loads(octets)  # noqa: S301 (written just above)
+    positions = np.array([2, 0, 2])
+    pd.testing.assert_frame_equal(paresseux.rangees(positions), lignes.table.take(positions), check_exact=True)
+    pd.testing.assert_series_equal(paresseux.colonne("BGT_MTREAL"), lignes.table["BGT_MTREAL"])
+    assert paresseux.colonnes == list(lignes.table.columns)
+    assert "table" not in paresseux.__dict__  # nothing above built it
+    again = pickle.loads(pickle.dumps(paresseux))  # noqa: S301 (handed over again unbuilt: the same lines)
+    pd.testing.assert_frame_equal(again.table, lignes.table, check_exact=True)
+    pd.testing.assert_frame_equal(paresseux.table, lignes.table, check_exact=True)
+    assert "table" in paresseux.__dict__ and paresseux.table is paresseux.table  # built once
+    pd.testing.assert_frame_equal(paresseux.rangees(positions), lignes.table.take(positions), check_exact=True)
 
 
 def test_a_budget_primitif_without_voted_amounts_gives_no_voted_budget(tmp_path):
