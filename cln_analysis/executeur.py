@@ -38,6 +38,7 @@ from . import (
     parametres,
     prelecture,
     publication,
+    remise,
 )
 from .erreurs import ErreurCLN, ErreurUsage
 from .fichiers import nettoyer_preparation, verifier_ecriture
@@ -103,13 +104,14 @@ def _sorties(rapports: Iterable[catalogue.DefinitionRapport]) -> list[Path]:
 
 
 def demarrer_noyau(sel: bytes | None = None, debug: bool = False, plusieurs: bool = True, seul: bool = False,
-                   lus: prelecture.Prelectures | None = None):
+                   lus: prelecture.Prelectures | None = None, dossier: remise.Dossier | None = None):
     """Start a kernel now (jupyter_client only): it boots while the runner imports papermill. `sel`, the run's
     salt for the last scan, reaches the kernel through its process's environment only (`balayage.VARIABLE_SEL`);
     so does `debug` (`--debug`: the kernel hands its warnings' own text too, for the terminal only).
     `plusieurs`: the run will start more than one kernel (a server of forked kernels pays only then, unless
     this process already has one). `seul`: no other kernel will run beside this one (its charts may then be drawn
-    on the cores it leaves idle, `dessins`). `lus`: the run's reads ahead, whose folder the kernel is given."""
+    on the cores it leaves idle, `dessins`). `lus`: the run's reads ahead, whose folder the kernel is given.
+    `dossier`: the run's hand-over folder (`remise`), given too."""
     # imported here so that a run with nothing to do never loads jupyter_client
     from jupyter_client.manager import KernelManager
 
@@ -128,6 +130,8 @@ def demarrer_noyau(sel: bytes | None = None, debug: bool = False, plusieurs: boo
     env.setdefault(dessins.VARIABLE, str(dessins.places_libres()) if seul else "0")
     env.pop(prelecture.VARIABLE, None)  # only the run's own folder
     env.update(lus.environnement() if lus is not None else {})
+    env.pop(remise.VARIABLE, None)
+    env.update(dossier.environnement() if dossier is not None else {})
     if debug:
         env[balayage.VARIABLE_DEBUG] = "1"
     # what the kernel's process itself prints (a port taken by another kernel, its own crash: English and raw) is
@@ -371,7 +375,9 @@ def _executer(plan: Plan, jobs, force, journal, limite, debug: bool = False) -> 
     jobs = max(1, jobs or os.cpu_count() or 1)
     reserve = None  # one kernel reserve for the whole run, made when the first notebook must run
     refaits: set[str] = set()  # the reports this run redoes (or tries to)
-    prelecture.nettoyer()  # what a run killed left of its reads ahead
+    prelecture.nettoyer()  # what a run killed left of its reads ahead, and of its hand-overs
+    remise.nettoyer()
+    dossier = remise.Dossier()  # the run's hand-over folder: a large report's outputs through a file
     # its large public inputs, read ahead while a kernel starts (a report run alone): a folder only when one is given
     lus = prelecture.Prelectures(_lit_d_avance(plan))
     seul = False
@@ -407,12 +413,13 @@ def _executer(plan: Plan, jobs, force, journal, limite, debug: bool = False) -> 
                     lus.lancer(rap.prelecture, plan.valeurs[rap.id])
             if reserve is None:
                 reserve = noyaux.Reserve(prevus, jobs, functools.partial(demarrer_noyau, sel, debug,
-                                                                         len(prevus) > 1, seul, lus if seul else None),
+                                                                         len(prevus) > 1, seul, lus if seul else None,
+                                                                         dossier),
                                          arreter_noyau)
             else:
                 reserve.ajouter([(rap.id, rap.notebook) for rap, _ in a_faire] + suivants)
             _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultats, reserve, collecteur,
-                            debug)
+                            debug, dossier)
         # the home page and the downloads: in the try, so that a stop while they are written (the reports are
         # published by then) is handled as any other
         publication.ecrire_site(state, quand)
@@ -434,6 +441,7 @@ def _executer(plan: Plan, jobs, force, journal, limite, debug: bool = False) -> 
             reserve.fermer()  # Ctrl-C included: no kernel outlives the run
             noyaux.fermer_boucle_du_fil()  # the kernels stopped from this thread
         lus.fermer()  # nor a read ahead
+        dossier.fermer()  # nor a hand-over
     return [resultats[i] for vague in plan.vagues for i in vague]
 
 
@@ -450,7 +458,7 @@ def _surs(vagues: list[list[str]], refaits: set[str], forces: Iterable[str] = ()
 
 
 def _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultats, reserve, collecteur=None,
-                    debug: bool = False) -> None:
+                    debug: bool = False, dossier: remise.Dossier | None = None) -> None:
     """Run side by side the reports of one wave that must be redone, publishing each as it ends; their kernels
     come from the run's `reserve`."""
     arret = _Arret()
@@ -466,7 +474,7 @@ def _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultat
         for fut in as_completed(futures):
             rap, k = futures[fut]
             t, nb, exc = fut.result()
-            resultats[rap.id] = _publier(rap, k, t, nb, exc, state, quand, journal, collecteur, debug)
+            resultats[rap.id] = _publier(rap, k, t, nb, exc, state, quand, journal, collecteur, debug, dossier)
     except KeyboardInterrupt:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
@@ -477,14 +485,15 @@ def _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultat
     pool.shutdown(wait=True)
 
 
-def _publier(rap, k, t, nb, exc, state, quand, journal, collecteur=None, debug: bool = False) -> Resultat:
+def _publier(rap, k, t, nb, exc, state, quand, journal, collecteur=None, debug: bool = False,
+             dossier: remise.Dossier | None = None) -> Resultat:
     """Publish one executed report (or record its failure), then write the state: outputs first,
     state last, so that a run cut in between redoes the report. With `debug`, a failure's raw text is said on
     the terminal too (the message written is reduced: `_message_echec`)."""
     date, date_iso = formats.date_heure(quand), quand.isoformat(timespec="seconds")
     if exc is None:
         try:
-            sorties = publication.publier_rapport(rap, nb, quand, collecteur)
+            sorties = publication.publier_rapport(rap, nb, quand, collecteur, dossier)
         except Exception as err:  # rendering or writing failed: nothing of this report is written
             exc = err
         else:

@@ -20,9 +20,9 @@ from functools import lru_cache
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, balayage, catalogue, config, enfants, exports, figures_csv, formats, typographie
+from . import __version__, balayage, catalogue, config, enfants, exports, figures_csv, formats, remise, typographie
 from .fichiers import Lot, ecrire_atomique, sha256
-from .sorties import MIME, EtatRapport, FormeInvalide, Publie, Sorties
+from .sorties import MIME, MIME_REMISE, EtatRapport, FormeInvalide, Publie, Sorties
 
 FIGURES_TELECHARGEMENT = "figures.csv"
 
@@ -80,25 +80,33 @@ class SortiesAbsentes(Exception):
     """The executed notebook handed no outputs (it did not call `rapport.publier()`, or they are malformed)."""
 
 
-def extraire_sorties(nb) -> Sorties:
-    """Take the runner's outputs out of the executed notebook (they are not shown in the pages)."""
-    donnees = None
+def extraire_sorties(nb, dossier: remise.Dossier | None = None) -> Sorties:
+    """Take the runner's outputs out of the executed notebook (they are not shown in the pages): the text displayed,
+    or the file of the run's folder `dossier` it was handed over in (`remise`)."""
+    donnees = par_fichier = None
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
         kept = []
         for out in cell.get("outputs", []):
-            if MIME in out.get("data", {}):
-                donnees = out["data"][MIME]
+            data = out.get("data", {})
+            if MIME in data or MIME_REMISE in data:
+                donnees, par_fichier = (data[MIME], None) if MIME in data else (None, data[MIME_REMISE])
             else:
                 kept.append(out)
         cell["outputs"] = kept
-    if donnees is None:
+    if donnees is None and par_fichier is None:
         raise SortiesAbsentes("le notebook n'a pas appelé rapport.publier() : aucune sortie à écrire")
     try:
+        if par_fichier is not None:
+            if dossier is None:
+                raise remise.RemiseInvalide("remise par fichier sans dossier d'exécution")
+            donnees = dossier.reprendre(par_fichier)
         if isinstance(donnees, str):  # as `Rapport.publier` hands them: one JSON text
             donnees = json.loads(donnees)
         sorties = Sorties.depuis_json(donnees)
+    except remise.RemiseInvalide as exc:
+        raise SortiesAbsentes(f"sorties du notebook illisibles ({exc})") from None
     except json.JSONDecodeError:
         raise SortiesAbsentes("sorties du notebook illisibles (JSON invalide)") from None
     except FormeInvalide as exc:
@@ -356,13 +364,15 @@ def verifier_avant_publication(lot: Lot, textes_etat: dict[str, str], collecteur
 BALAYAGE_A_COTE = 2**20
 
 
-def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime, collecteur=None) -> Sorties:
+def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime, collecteur=None,
+                    dossier: remise.Dossier | None = None) -> Sorties:
     """Render and write every output of one executed report — tables, workbook, executed notebook, pages and
-    its rows of figures.csv — as one commit; returns what the notebook handed over. Everything is rendered and staged
+    its rows of figures.csv — as one commit; returns what the notebook handed over (through the run's folder
+    `dossier` when large: `remise`). Everything is rendered and staged
     beside its target before anything is swapped in, so a failure (full disk, Ctrl-C) writes nothing."""
     import nbformat  # with nbconvert, already imported by then
 
-    sorties = extraire_sorties(nb)
+    sorties = extraire_sorties(nb, dossier)
     if collecteur is not None:
         collecteur.fusionner(sorties.empreintes)  # the kernel's hashes (already out of the notebook)
     # no cell metadata, attachment or widget state beyond papermill's, no local folder in its record nor in its

@@ -3,7 +3,8 @@
 A notebook creates one `Rapport`, loads its inputs through it (so each file is hashed), declares its
 figures and tables, and ends with `publier()`: the « Traçabilité » section, then the outputs as one
 machine-readable display (`sorties.Sorties`, MIME type `sorties.MIME`) that the runner writes to `data/processed/`.
-The kernel itself writes no file.
+The kernel itself writes no output: a large hand-over goes through a file of the run's private folder, which the
+runner takes back and removes (`remise`).
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import display
 
-from . import __version__, balayage, catalogue, config, dessins, donnees, formats, registre, rendu
+from . import __version__, balayage, catalogue, config, dessins, donnees, formats, registre, remise, rendu
 from . import parametres as parametres_mod
 from .exports import feuille_codee, feuille_excel, tableau_csv
 from .fichiers import commit_git, sha256
 from .lecture import collecte
 from .rendu import Colonne, Html
-from .sorties import MIME, Entree, Feuille, LigneFigure, Sorties, TableauLong
+from .sorties import MIME, MIME_REMISE, Entree, Feuille, LigneFigure, Sorties, TableauLong
 
 STATUTS = {"match": "Conforme", "mismatch": "Écart", "unpublished": "Non publié"}  # a table cell: upper-case
 
@@ -285,7 +286,9 @@ class Rapport:
         )
         # one JSON string, not the object: nbclient would make every list of it a notebook node and papermill
         # deep-copy and encode them all again (a large city's every budget line: seconds); the runner parses it once
-        display({MIME: sorties.texte(lourds)}, raw=True)
+        texte = sorties.texte(lourds)
+        par_fichier = remise.deposer(texte)  # large, in a kernel the runner started: through the run's folder
+        display({MIME: texte} if par_fichier is None else {MIME_REMISE: par_fichier}, raw=True)
 
 
 def _valeur_parametre(v: object, public: bool = False) -> str:

@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field, fields
 
 #: MIME type of the display by which a notebook hands its outputs to the runner.
 MIME = "application/vnd.cln-analysis.sorties+json"
+#: MIME type of the display that names, instead, the file of the run's folder holding that text (`remise`).
+MIME_REMISE = "application/vnd.cln-analysis.remise+json"
 
 def _encoder(donnees: dict) -> str:
     from jupyter_client.session import json_packer  # imported by the kernel already
