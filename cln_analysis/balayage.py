@@ -24,6 +24,7 @@ before the swap — any `Fuite` stops that report's publication, its `message()`
 from __future__ import annotations
 
 import hashlib
+import io
 import ipaddress
 import json
 import os
@@ -359,16 +360,15 @@ def _lisible(texte: str) -> str:
     return unescape(_BALISE.sub(" ", texte) + " " + attributs)
 
 
-def _textes(path: Path, lus: bool = True) -> tuple[list[str], list[str], bool]:
-    """The texts of one output file as written (for paths and traces) and as read (for personal strings; none
-    when not `lus`: with no personal string to look for, a large page is not taken apart for nothing), and
-    whether its structure shows a traceback (a notebook's error output)."""
+def _textes(octets: bytes, suffixe: str, lus: bool = True) -> tuple[list[str], list[str], bool]:
+    """The texts of one output file (its bytes, its suffix) as written (for paths and traces) and as read (for
+    personal strings; none when not `lus`: with no personal string to look for, a large page is not taken apart for
+    nothing), and whether its structure shows a traceback (a notebook's error output)."""
     lisible = _lisible if lus else _rien
-    octets = path.read_bytes()
-    suffixe = path.suffix.lower()
+    suffixe = suffixe.lower()
     if suffixe in _ZIP:
         try:
-            with zipfile.ZipFile(path) as z:
+            with zipfile.ZipFile(io.BytesIO(octets)) as z:
                 bruts = [_decoder(z.read(i)) for i in z.infolist() if not i.is_dir()
                          and i.filename.lower().endswith((".xml", ".rels", ".vml", ".txt", ".csv"))]
             return [unescape(t) for t in bruts], [lisible(t) for t in bruts], False
@@ -453,11 +453,18 @@ def balayer(fichiers: Iterable[str | Path], collecteur: Collecteur | None = None
         path = Path(f)
         if not path.is_file():
             continue
-        bruts, lisibles, trace = _textes(path, lus=bool(collecteur))  # an empty collector finds nothing
-        kinds = natures(bruts, collecteur, racines, lisibles) | ({TRACE} if trace else set())
         nom = config.display_path(path, racine)
-        fuites.update(Fuite(nom, k) for k in kinds)
+        fuites.update(Fuite(nom, k) for k in natures_du_contenu(path.read_bytes(), path.suffix, collecteur, racines))
     return sorted(fuites)
+
+
+def natures_du_contenu(octets: bytes, suffixe: str, collecteur: Collecteur | None = None,
+                       racines_locales: Iterable[str | Path] | None = None) -> set[str]:
+    """The kinds of leak `balayer` finds in a file of these bytes and this suffix (`.html`, `.xlsx`…): the same
+    scan, of bytes not yet written (a large page scanned by a child while they are)."""
+    racines = racines_par_defaut() if racines_locales is None else [str(r) for r in racines_locales]
+    bruts, lisibles, trace = _textes(octets, suffixe, lus=bool(collecteur))  # an empty collector finds nothing
+    return natures(bruts, collecteur, racines, lisibles) | ({TRACE} if trace else set())
 
 
 # --- warnings, on the kernel side ----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import json
 import os
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
@@ -316,24 +317,26 @@ def _racines_de(_root: object) -> tuple[str, ...]:
     return tuple(balayage.racines_par_defaut())
 
 
-def balayer_a_cote(lot: Lot, collecteur) -> tuple[tuple, enfants.Enfant] | None:
-    """The last staged file of `lot`, when large (`BALAYAGE_A_COTE`: the audit page of a large city's every budget
-    line, 9 Mo), given now to a child that scans it as `verifier_avant_publication` would, while this process
-    stages the others: (the staged file and its target, the child), for `verifier_avant_publication`; None when
-    it is small or no child can be had (scanned there)."""
-    prepares = lot.prepares()
-    if not prepares or prepares[-1][0].stat().st_size < BALAYAGE_A_COTE:
+def balayer_a_cote(octets: bytes, suffixe: str, collecteur) -> enfants.Enfant | None:
+    """The bytes of a file about to be staged, when large (`BALAYAGE_A_COTE`: the audit page of a large city's every
+    budget line, 9 Mo), given now to a child that scans them as `verifier_avant_publication` would scan the staged
+    file (`balayage.natures_du_contenu`), while this process stages it and the others: the child, whose kinds of
+    leak `verifier_avant_publication` waits for; None when they are small or no child can be had (scanned there)."""
+    if len(octets) < BALAYAGE_A_COTE:
         return None
-    enfant = enfants.lancer(balayage.balayer, [prepares[-1][0]], collecteur, _racines())
-    return None if enfant is None else (prepares[-1], enfant)
+    return enfants.lancer(balayage.natures_du_contenu, octets, suffixe, collecteur, _racines())
+
+
+def _natures_du_fichier(path: Path, collecteur, racines) -> set[str]:
+    return balayage.natures_du_contenu(path.read_bytes(), path.suffix, collecteur, racines)
 
 
 def verifier_avant_publication(lot: Lot, textes_etat: dict[str, str], collecteur,
                                a_cote: tuple[tuple, enfants.Enfant] | None = None) -> list[balayage.Fuite]:
     """The last scan: every staged output of `lot` (HTML, notebook, CSV, workbook unzipped) and the state's
     texts (`textes_etat`: name → text) searched for the personal strings of this run, local paths, Python
-    tracebacks and warnings. Each finding names the output it would have replaced. `a_cote`: a staged file a
-    child scans already (`balayer_a_cote`), its findings waited for here (the child is closed)."""
+    tracebacks and warnings. Each finding names the output it would have replaced. `a_cote`: (a staged file, the
+    child that scans its bytes already, `balayer_a_cote`), its findings waited for here (the child is closed)."""
     fuites = set()
     prepares = lot.prepares()
     if a_cote is None:
@@ -341,7 +344,7 @@ def verifier_avant_publication(lot: Lot, textes_etat: dict[str, str], collecteur
         # process scans the others (`enfants`: scanned here if the child fails)
         grand = max(prepares, key=lambda p: p[0].stat().st_size, default=None)
         if grand is not None and grand[0].stat().st_size >= BALAYAGE_A_COTE:
-            enfant = enfants.lancer(balayage.balayer, [grand[0]], collecteur, _racines())
+            enfant = enfants.lancer(_natures_du_fichier, grand[0], collecteur, _racines())
             a_cote = None if enfant is None else (grand, enfant)
     grand, enfant = a_cote if a_cote is not None else (None, None)
     try:
@@ -352,7 +355,7 @@ def verifier_avant_publication(lot: Lot, textes_etat: dict[str, str], collecteur
         for nom, texte in textes_etat.items():
             fuites.update(balayage.Fuite(nom, n) for n in balayage.natures([texte], collecteur, _racines()))
         if enfant is not None:
-            fuites.update(balayage.Fuite(config.display_path(grand[1]), f.nature) for f in enfant.resultat())
+            fuites.update(balayage.Fuite(config.display_path(grand[1]), n) for n in enfant.resultat())
     finally:
         if enfant is not None:
             enfant.fermer()
@@ -394,11 +397,15 @@ def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime
     finally:
         if calcul is not None:
             calcul.fermer()
+    # the audit page, when large (a large city's every budget line), scanned by a child from now on, while this
+    # process stages it and the other outputs and scans those: its bytes as they will be staged
+    audit = audit.encode("utf-8")
     with Lot() as lot:
-        # the audit page first: when large (a large city's every budget line), a child scans it meanwhile
-        lot.fichier(rapport.page_audit, audit)
-        a_cote = balayer_a_cote(lot, collecteur)
+        cote = None
         try:
+            cote = balayer_a_cote(audit, rapport.page_audit.suffix, collecteur)
+            lot.fichier(rapport.page_audit, audit)
+            a_cote = None if cote is None else (lot.prepares()[-1], cote)
             lot.dossier(rapport.dossier_tableaux, sorties.tableaux)
             lot.fichier(rapport.classeur, classeur)
             lot.fichier(rapport.notebook_execute, notebook)
@@ -412,8 +419,8 @@ def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime
             if fuites:
                 raise FuitesTrouvees(fuites)
         finally:  # waited for, whatever stopped the staging (its findings read above when it got there)
-            if a_cote is not None:
-                a_cote[1].fermer()
+            if cote is not None:
+                cote.fermer()
         lot.valider()
     return sorties
 

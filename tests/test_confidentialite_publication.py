@@ -161,7 +161,7 @@ def test_la_derniere_verification_arrete_la_publication(tmp_path, monkeypatch, p
     """A staged page holding a string a kernel collected, a local path or a warning: nothing is swapped in, the
     message names the output and the kind of leak, never what leaked. `par_un_enfant`: the page is scanned by a
     child of the runner, as a large city's audit page is, with the same findings; `des_prepare`: that child given
-    the page as soon as it is staged (`balayer_a_cote`, as `publier_rapport` does), before the other files."""
+    the page's bytes before they are staged (`balayer_a_cote`, as `publier_rapport` does), and the other files."""
     from cln_analysis import enfants
 
     lances = []
@@ -188,11 +188,13 @@ def test_la_derniere_verification_arrete_la_publication(tmp_path, monkeypatch, p
     }
     for contenu, nature in cas.items():
         with fichiers.Lot() as lot:
-            lot.fichier(cible, f"<html>{contenu}</html>")
+            octets = f"<html>{contenu}</html>".encode()
+            enfant = publication.balayer_a_cote(octets, ".html", coureur) if par_un_enfant == "des_prepare" else None
+            assert (enfant is not None) == (par_un_enfant == "des_prepare" and enfants.possible())
+            lot.fichier(cible, octets)
             (prepare, _), = lot.prepares()
             assert config.REPORTS_DIR not in prepare.parents and prepare.suffix == ".html"  # staged outside reports/
-            a_cote = publication.balayer_a_cote(lot, coureur) if par_un_enfant == "des_prepare" else None
-            assert (a_cote is not None) == (par_un_enfant == "des_prepare" and enfants.possible())
+            a_cote = None if enfant is None else (lot.prepares()[0], enfant)
             lot.fichier(tmp_path / "reports" / "propre.html", "<html><p>12 réponses</p></html>")  # staged after
             fuites = publication.verifier_avant_publication(lot, {}, coureur, a_cote)
         assert balayage.Fuite("reports/audit/retours.html", nature) in fuites, contenu
@@ -201,7 +203,8 @@ def test_la_derniere_verification_arrete_la_publication(tmp_path, monkeypatch, p
         for s in SECRETS:
             assert s not in message
         assert cible.read_text(encoding="utf-8") == "<html>avant</html>"
-    assert lances == ([balayage.balayer] * len(cas) if par_un_enfant and enfants.possible() else [])
+    lance = balayage.natures_du_contenu if par_un_enfant == "des_prepare" else publication._natures_du_fichier
+    assert lances == ([lance] * len(cas) if par_un_enfant and enfants.possible() else [])
     assert list((tmp_path / "build" / "staging").iterdir()) == []  # nothing left staged
     propre = "<html><p>12 réponses, 58 % satisfaites.</p></html>"
     with fichiers.Lot() as lot:
