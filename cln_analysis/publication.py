@@ -327,29 +327,41 @@ def balayer_a_cote(octets: bytes, suffixe: str, collecteur) -> enfants.Enfant | 
     return enfants.lancer(balayage.natures_du_contenu, octets, suffixe, collecteur, _racines())
 
 
+def _classeur_balaye(classeur: dict, collecteur, racines) -> tuple[bytes, set[str]]:
+    """A workbook's bytes (`exports.classeur_excel`) and the kinds of leak the last scan finds in them."""
+    octets = exports.classeur_excel(classeur)
+    return octets, balayage.natures_du_contenu(octets, ".xlsx", collecteur, racines)
+
+
 def _natures_du_fichier(path: Path, collecteur, racines) -> set[str]:
     return balayage.natures_du_contenu(path.read_bytes(), path.suffix, collecteur, racines)
 
 
 def verifier_avant_publication(lot: Lot, textes_etat: dict[str, str], collecteur,
-                               a_cote: tuple[tuple, enfants.Enfant] | None = None) -> list[balayage.Fuite]:
+                               a_cote: tuple[tuple, enfants.Enfant] | None = None,
+                               balayes: dict[Path, set[str]] | None = None) -> list[balayage.Fuite]:
     """The last scan: every staged output of `lot` (HTML, notebook, CSV, workbook unzipped) and the state's
     texts (`textes_etat`: name → text) searched for the personal strings of this run, local paths, Python
     tracebacks and warnings. Each finding names the output it would have replaced. `a_cote`: (a staged file, the
-    child that scans its bytes already, `balayer_a_cote`), its findings waited for here (the child is closed)."""
+    child that scans its bytes already, `balayer_a_cote`), its findings waited for here (the child is closed).
+    `balayes`: {target: kinds of leak} of outputs whose bytes, those staged, were scanned already (a large
+    workbook, by the child that wrote it)."""
+    balayes = balayes or {}
     fuites = set()
     prepares = lot.prepares()
     if a_cote is None:
         # the largest file, when large, scanned by a child on the core the run leaves idle by then, while this
         # process scans the others (`enfants`: scanned here if the child fails)
-        grand = max(prepares, key=lambda p: p[0].stat().st_size, default=None)
+        grand = max((p for p in prepares if p[1] not in balayes), key=lambda p: p[0].stat().st_size, default=None)
         if grand is not None and grand[0].stat().st_size >= BALAYAGE_A_COTE:
             enfant = enfants.lancer(_natures_du_fichier, grand[0], collecteur, _racines())
             a_cote = None if enfant is None else (grand, enfant)
     grand, enfant = a_cote if a_cote is not None else (None, None)
     try:
         for prepare, cible in prepares:
-            if (prepare, cible) != grand:
+            if cible in balayes:
+                fuites.update(balayage.Fuite(config.display_path(cible), n) for n in balayes[cible])
+            elif (prepare, cible) != grand:
                 fuites.update(balayage.Fuite(config.display_path(cible), f.nature)
                               for f in balayage.balayer([prepare], collecteur, _racines()))
         for nom, texte in textes_etat.items():
@@ -383,15 +395,20 @@ def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime
     nb = nbformat.reads(json.dumps(balayage.nettoyer_notebook(json.loads(nbformat.writes(nb)))), as_version=4)
     # a large workbook (every budget line of a large city) is written by a child on the idle core while this
     # process renders the pages, which need only its size (`enfants`: the same bytes, computed here if it fails)
+    # (that child scans it too, as the last scan would once it is staged: its bytes are those staged)
     grand = sum(f.nombre_de_lignes for f in sorties.classeur.values()) >= CLASSEUR_A_COTE
-    calcul = enfants.lancer(exports.classeur_excel, sorties.classeur) if grand else None
+    calcul = enfants.lancer(_classeur_balaye, sorties.classeur, collecteur, _racines()) if grand else None
+    balayes: dict[Path, set[str]] = {}  # the outputs whose bytes were scanned already, by target
     try:
         # both pages rendered while the child writes; the downloads block, which gives the workbook's size, last
         audit = page_rapport(nb, rapport, sorties, quand, audit=True, telechargements=True)
         public = page_rapport(nb, rapport, sorties, quand, audit=False, telechargements=True)
         notebook = nbformat.writes(nb)  # what needs no workbook, before its wait
         existing = config.FIGURES_CSV.read_text(encoding="utf-8") if config.FIGURES_CSV.exists() else ""
-        classeur = calcul.resultat() if calcul else exports.classeur_excel(sorties.classeur)
+        if calcul is not None:
+            classeur, balayes[rapport.classeur] = calcul.resultat()
+        else:
+            classeur = exports.classeur_excel(sorties.classeur)
         audit = placer_telechargements(audit, rapport, sorties, classeur, audit=True)
         public = placer_telechargements(public, rapport, sorties, classeur, audit=False)
     finally:
@@ -415,7 +432,7 @@ def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime
             lot.fichier(rapport.publie, publie_json(rapport, quand, sorties))
             etat_texte = json.dumps([e.__dict__ for e in sorties.entrees], ensure_ascii=False)
             fuites = verifier_avant_publication(lot, {config.display_path(config.STATE_FILE): etat_texte}, collecteur,
-                                                a_cote)
+                                                a_cote, balayes)
             if fuites:
                 raise FuitesTrouvees(fuites)
         finally:  # waited for, whatever stopped the staging (its findings read above when it got there)

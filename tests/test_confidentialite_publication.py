@@ -156,6 +156,36 @@ def test_cas_des_habitants_du_dossier_personnel_et_des_fichiers_etrangers(depot_
     assert refus.returncode == 2 and "dans reports/, qui est publié tel quel" in refus.stderr
 
 
+def test_un_grand_classeur_est_balaye_par_l_enfant_qui_l_ecrit(tmp_path, monkeypatch):
+    """A large workbook is written and scanned by one child of the runner (`_classeur_balaye`): its findings are
+    those of the last scan of the bytes staged, and they stop the publication as the runner's own would."""
+    from cln_analysis.sorties import Feuille
+
+    monkeypatch.setattr(config, "ROOT", tmp_path)
+    monkeypatch.setattr(config, "BUILD_DIR", tmp_path / "build")
+    monkeypatch.setattr(config, "STAGING_DIR", tmp_path / "build" / "staging")
+    sel = b"0123456789abcdef"
+    coureur = balayage.Collecteur(sel)
+    with collecte.collecter(coureur):
+        collecte.signaler([COMMENTAIRE])
+    cible = tmp_path / "reports" / "donnees" / "retours.xlsx"
+    racines = publication._racines()
+    for cellule, attendu in ((f"Avis : {COMMENTAIRE}", {balayage.PERSONNELLE}),
+                             (rf"lu dans C:\Users\{DOSSIER_PERSO}\retours.xlsx", {balayage.CHEMIN}),
+                             ("12 réponses", set())):
+        classeur = {"avis": Feuille("Avis", ["n", "avis"], [None, None], [[1, cellule], [2, "Merci"]])}
+        octets, natures = publication._classeur_balaye(classeur, coureur, racines)
+        with fichiers.Lot() as lot:
+            lot.fichier(cible, octets)
+            (prepare, _), = lot.prepares()
+            assert natures == {f.nature for f in balayage.balayer([prepare], coureur, racines)} == attendu
+            # the staged file is not scanned again: what the child found is what the check says
+            assert publication.verifier_avant_publication(lot, {}, coureur, None, {cible: natures}) == sorted(
+                balayage.Fuite("reports/donnees/retours.xlsx", n) for n in attendu)
+            assert publication.verifier_avant_publication(lot, {}, coureur, None, {cible: {balayage.TRACE}}) == [
+                balayage.Fuite("reports/donnees/retours.xlsx", balayage.TRACE)]
+
+
 @pytest.mark.parametrize("par_un_enfant", [False, True, "des_prepare"])
 def test_la_derniere_verification_arrete_la_publication(tmp_path, monkeypatch, par_un_enfant):
     """A staged page holding a string a kernel collected, a local path or a warning: nothing is swapped in, the
