@@ -394,33 +394,32 @@ def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime
     # injected parameters: the notebook as published, and the one the pages are rendered from
     nb = nbformat.reads(json.dumps(balayage.nettoyer_notebook(json.loads(nbformat.writes(nb)))), as_version=4)
     # a large workbook (every budget line of a large city) is written by a child on the idle core while this
-    # process renders the pages, which need only its size (`enfants`: the same bytes, computed here if it fails)
-    # (that child scans it too, as the last scan would once it is staged: its bytes are those staged)
+    # process renders the audit page, which needs only its size (`enfants`: the same bytes, computed here if it
+    # fails); that child scans it too, as the last scan would once it is staged (its bytes are those staged)
     grand = sum(f.nombre_de_lignes for f in sorties.classeur.values()) >= CLASSEUR_A_COTE
     calcul = enfants.lancer(_classeur_balaye, sorties.classeur, collecteur, _racines()) if grand else None
     balayes: dict[Path, set[str]] = {}  # the outputs whose bytes were scanned already, by target
+    cote = None  # the child that scans the audit page, when large
     try:
-        # both pages rendered while the child writes; the downloads block, which gives the workbook's size, last
-        audit = page_rapport(nb, rapport, sorties, quand, audit=True, telechargements=True)
-        public = page_rapport(nb, rapport, sorties, quand, audit=False, telechargements=True)
-        notebook = nbformat.writes(nb)  # what needs no workbook, before its wait
-        existing = config.FIGURES_CSV.read_text(encoding="utf-8") if config.FIGURES_CSV.exists() else ""
-        if calcul is not None:
-            classeur, balayes[rapport.classeur] = calcul.resultat()
-        else:
-            classeur = exports.classeur_excel(sorties.classeur)
-        audit = placer_telechargements(audit, rapport, sorties, classeur, audit=True)
-        public = placer_telechargements(public, rapport, sorties, classeur, audit=False)
-    finally:
-        if calcul is not None:
-            calcul.fermer()
-    # the audit page, when large (a large city's every budget line), scanned by a child from now on, while this
-    # process stages it and the other outputs and scans those: its bytes as they will be staged
-    audit = audit.encode("utf-8")
-    with Lot() as lot:
-        cote = None
         try:
-            cote = balayer_a_cote(audit, rapport.page_audit.suffix, collecteur)
+            # the audit page rendered while the child writes, then given its downloads block (the workbook's size)
+            # and, when large (a large city's every budget line), to a child that scans its bytes (those staged
+            # below) while this process renders the public page and stages and scans the other outputs
+            audit = page_rapport(nb, rapport, sorties, quand, audit=True, telechargements=True)
+            if calcul is not None:
+                classeur, balayes[rapport.classeur] = calcul.resultat()
+            else:
+                classeur = exports.classeur_excel(sorties.classeur)
+        finally:
+            if calcul is not None:
+                calcul.fermer()
+        audit = placer_telechargements(audit, rapport, sorties, classeur, audit=True).encode("utf-8")
+        cote = balayer_a_cote(audit, rapport.page_audit.suffix, collecteur)
+        public = page_rapport(nb, rapport, sorties, quand, audit=False, telechargements=True)
+        public = placer_telechargements(public, rapport, sorties, classeur, audit=False)
+        notebook = nbformat.writes(nb)
+        existing = config.FIGURES_CSV.read_text(encoding="utf-8") if config.FIGURES_CSV.exists() else ""
+        with Lot() as lot:
             lot.fichier(rapport.page_audit, audit)
             a_cote = None if cote is None else (lot.prepares()[-1], cote)
             lot.dossier(rapport.dossier_tableaux, sorties.tableaux)
@@ -435,10 +434,10 @@ def publier_rapport(rapport: catalogue.DefinitionRapport, nb, quand: dt.datetime
                                                 a_cote, balayes)
             if fuites:
                 raise FuitesTrouvees(fuites)
-        finally:  # waited for, whatever stopped the staging (its findings read above when it got there)
-            if cote is not None:
-                cote.fermer()
-        lot.valider()
+            lot.valider()
+    finally:  # waited for, whatever stopped the rendering or the staging (its findings read above when it got there)
+        if cote is not None:
+            cote.fermer()
     return sorties
 
 
