@@ -393,8 +393,24 @@ def lire_lignes(chemin: str | Path) -> Lignes:
     lignes = Lignes(table, nom, description, ville, sha256=tableau.sha256)
     for c in table.columns:  # every text column coded here, ahead in a child when the file is read ahead
         if c != "ligne" and pd.api.types.is_string_dtype(table[c]):
-            lignes.codes(c)
+            if c in distinctes:  # from the codes the reading gave: its few hundred values, not its 200 000 cells
+                lignes._codes[c] = _recoder(*distinctes[c], "enum" in champs().get(c, {}).get("constraints", {}))
+            else:
+                lignes.codes(c)
     return lignes
+
+
+def _recoder(codes: np.ndarray, valeurs: np.ndarray, minuscules: bool) -> tuple[np.ndarray, np.ndarray]:
+    """`_distinctes` of the column `valeurs[codes]` (lower-cased when `minuscules`, as `valider_schema` writes an
+    enum), from its distinct values: two that became one (« Réel », « réel ») made one, those no row holds dropped."""
+    if minuscules:
+        valeurs = np.array([v.lower() for v in valeurs], dtype=object)
+    nouveaux, uniques = pd.factorize(valeurs, use_na_sentinel=False)
+    par_ligne = nouveaux[codes]
+    presentes = np.flatnonzero(np.bincount(par_ligne, minlength=len(uniques)))
+    rang = np.full(len(uniques), -1, dtype=np.int64)
+    rang[presentes] = np.arange(len(presentes))
+    return rang[par_ligne].astype(np.int32), np.asarray(uniques, dtype=object)[presentes]
 
 
 # --------------------------------------------------------------------------- rules of the lines

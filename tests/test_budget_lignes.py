@@ -142,6 +142,36 @@ def test_the_lines_handed_over_by_a_read_ahead_are_the_lines_read(tmp_path):
     pd.testing.assert_frame_equal(paresseux.rangees(positions), lignes.table.take(positions), check_exact=True)
 
 
+@pytest.mark.parametrize("forme", ["csv", "excel"])
+def test_each_text_columns_codes_are_its_cells(tmp_path, forme):
+    # the codes the reader keeps (from the reading layer's, not the cells again) give back every cell of the table,
+    # each distinct value once and held by a row: enums written in capitals, spaces around a cell, a blank row, an
+    # Excel file with a short row, a SIRET Excel lost its zeros from
+    rows = [L(real="1000"), L(etape="Compte Administratif", op="RÉEL", direction=" DSI ", real="5"),
+            ["", "", "", "", "", "", "", "", "", "", "", "", "", "", ""],
+            L(direction="Voirie", real="3"), L(etape="budget primitif", prev="50000")]
+    if forme == "excel":
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.append(ENTETE)
+        for r in rows:
+            ws.append([int(SIRET) if v == SIRET else v for v in r])
+        ws.append(L(real="7")[:-1])  # a short row: its last cell missing
+        chemin = tmp_path / "lignes.xlsx"
+        wb.save(chemin)
+    else:
+        chemin = ecrire(tmp_path / "lignes.csv", rows + [L(real="7")[:-1]])
+    lignes = budget_lignes.lire_lignes(chemin)
+    textes = [c for c in lignes.table.columns if c != "ligne" and pd.api.types.is_string_dtype(lignes.table[c])]
+    assert "BGT_NATDEC" in textes and "direction" in textes
+    for c in textes:
+        codes, valeurs = lignes._codes[c]
+        assert list(pd.Series(valeurs[codes], dtype=object)) == list(lignes.table[c].astype(object)), c
+        assert len(set(valeurs)) == len(valeurs) and set(codes.tolist()) == set(range(len(valeurs))), c
+    assert set(lignes.table["BGT_NATDEC"]) == {"compte administratif", "budget primitif"}
+    assert set(lignes.table["direction"]) == {"DSI", "Voirie", ""} and set(lignes.table["BGT_SIRET"]) == {SIRET}
+
+
 def test_a_budget_primitif_without_voted_amounts_gives_no_voted_budget(tmp_path):
     # the optional BGT_MTPREV absent: the budget primitif's lines are there, but nothing says what was voted
     sans = [c for c in ENTETE if c != "BGT_MTPREV"]

@@ -241,9 +241,9 @@ def texte_csv(raw: bytes, nom: str) -> tuple[str, str, int]:
             # Excel on Windows saves "CSV (séparateur : point-virgule)" in Windows-1252.
             text, encodage = raw.decode("cp1252", errors="replace"), "cp1252"
     decalage = 0  # lines before the table: the file's own line numbers are reported
-    first, _nl, rest = text.partition("\n")
-    if first.strip().lower().startswith("sep="):
-        text, decalage = rest, 1
+    fin = text.find("\n")  # the first line only (not a copy of the rest of a large file, for nothing)
+    if (text if fin < 0 else text[:fin]).strip().lower().startswith("sep="):
+        text, decalage = ("" if fin < 0 else text[fin + 1:]), 1
     return text, encodage, decalage
 
 
@@ -431,8 +431,11 @@ def _en_colonnes(tableau: Tableau, text: str, decalage: int, utf8: bytes | None 
     `utf8`: `text` encoded in UTF-8, when the caller has it."""
     import numpy as np  # with pandas
 
-    retours = text.count("\r")
-    if retours and retours != text.count("\r\n"):
+    # counted in the UTF-8 bytes when the caller has them (a byte search; CR and LF are never part of a character's
+    # other bytes there), as many as in the text
+    source, cr, crlf, lf = (text, "\r", "\r\n", "\n") if utf8 is None else (utf8, b"\r", b"\r\n", b"\n")
+    retours = source.count(cr)
+    if retours and retours != source.count(crlf):
         return False
     try:
         with _lecture_en_bloc():
@@ -443,7 +446,7 @@ def _en_colonnes(tableau: Tableau, text: str, decalage: int, utf8: bytes | None 
                                encoding="utf-8", quoting=csv.QUOTE_MINIMAL, doublequote=True, escapechar=None)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error):
         return False
-    if len(brut) != text.count("\n") + (not text.endswith("\n")):  # a quoted cell spans lines
+    if len(brut) != source.count(lf) + (not source.endswith(lf)):  # a quoted cell spans lines
         return False
     vide = np.ones(len(brut), dtype=bool)
     colonnes, distinctes = {}, {}
