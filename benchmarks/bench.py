@@ -21,25 +21,29 @@ the script then measures, in the same run, every row of the issue's table:
   `Rapport.tableau_long`, from the same texts as the sheet, coded as it is: `exports.feuille_codee`). The run of one
   report uses the core it would leave idle: the lines read by a child of the runner while the kernel starts
   (`cln_analysis/prelecture.py`, at a lower priority; the kernel then loads what the child read, its text
-  columns as codes, about 0,07 s, and records the file by the hash the reader made), the charts drawn by children
-  of the kernel while it goes on (`cln_analysis/dessins.py`; once published, the kernel draws those a child has
-  not begun), the workbook by a child of the runner while the pages are rendered, the scan of the audit page by a
-  child as soon as it is staged. The reader codes each text column once (in the read-ahead child): the kernel's
+  columns as codes, and builds only the rows it keeps; it records the file by the hash the reader made), the charts
+  drawn by children of the kernel while it goes on (`cln_analysis/dessins.py`; while they draw, the kernel encodes
+  the heavy part of its hand-over, then draws those a child has not begun), the hand-over through a file of the
+  run's private folder (`cln_analysis/remise.py`), the workbook written and scanned by a child of the runner while
+  the audit page is rendered, the scan of the audit page by a child from the moment its downloads block is placed.
+  The reader codes each text column once (in the read-ahead child), from the reading layer's codes: the kernel's
   matching and sums test a column's distinct values, not its 200 000 cells. A warmed kernel and every child leave
   the libraries' objects out of the garbage collector's rounds (`gc.freeze`: a full collection walked them, a
-  tenth of a second once or twice a run). Where the extra time goes now (wall clock, against the default run): the
-  kernel's start, about 0,15 s later beside the child's reading; in the kernel, the loading and matching of the
-  lines (0,3 s), the four more charts and their figures (also in the few-hundred-line example: about 0,8 s of the
-  run is what the lines add to the page whatever their number), the long table's texts and sheet (0,1 s), the
-  hand-over; in the runner, the long table's HTML (0,1 s), the hand-over read back, the audit page's scan (0,15 s).
-  The ratio is about 1,40 to 1,54 (6,2 s ÷ 4,3 s; the same code measured 1,40 and 1,54 an hour apart, the machine's
-  speed changing from minute to minute), where it was 1,50 to 1,57 before the frozen collector, the
-  charts taken back and the lean sheet, 1,65 to 1,76 before the coded columns, 1,8 before the read ahead and the
+  tenth of a second once or twice a run). Where the extra time goes now (wall clock, against the few-hundred-line
+  example, traced): in the kernel, the loading and matching of the lines (0,2 s, the other core idle) and the long
+  table's texts and sheet (0,1 s); in the runner, the hand-over read back (0,07 s), the long table's HTML (0,1 s),
+  the audit page's 9 Mo scanned by a child (0,2 s, what the runner then waits for); the kernel's start, beside the
+  child's reading, 0 to 0,3 s later. Against the default run, the example's four more charts and their tables (0,4
+  to 0,9 s): once the last of them is made, the kernel and the child drawing them share what is left about equally.
+  The ratio is about 1,30 to 1,39 (5,9 to 6,1 s ÷ 4,3 to 4,5 s; the round-by-round median 1,34), where it was 1,33
+  to 1,60 before the file hand-over, the early scans and the lazy table, 1,50 to 1,57 before the frozen collector,
+  the charts taken back and the lean sheet, 1,65 to 1,76 before the coded columns, 1,8 before the read ahead and the
   charts queued, 2,2 before the children and the coded sheet. The lines are drawn with replacement from a few
   hundred, so that every column holds few distinct values: a real city's amounts are all distinct (the checks run
   once per distinct value). `--seulement budget_lignes` measures this row alone, with, for information, the same
   report on the example's few hundred lines: the example ÷ the default run is what the lines add to the page
-  whatever their number (about 1,1 to 1,2), the 200 000 lines ÷ the example what their number costs (about 1,22);
+  whatever their number (about 1,1 to 1,24), the 200 000 lines ÷ the example what their number costs (about 1,15 to
+  1,28);
 - the peak memory of a full run, the runner and its kernels together (the resident memory of every process summed:
   the pages a forked kernel or child shares with its parent are counted in each, so the figure is an upper bound);
 - the last privacy scan (`balayage.balayer`) over every output of a full run (`reports/`, `data/processed/`,
