@@ -279,3 +279,18 @@ def chemin_sortie(sortie: str | Path, force: bool = False, suffixes: tuple[str, 
     if not path.parent.is_dir():
         raise ErreurUsage(f"{path.parent} : dossier introuvable")
     return path
+
+
+def nettoyer_dossiers_morts(prefixe: str) -> None:
+    """Remove the temporary folders `<prefixe><PID>-…` of the runs that ended without removing theirs (`kill -9`):
+    those of a PID that no longer runs. POSIX only: elsewhere (Windows) `os.kill(pid, 0)` would end the process."""
+    if os.name != "posix":
+        return
+    for dossier in Path(tempfile.gettempdir()).glob(prefixe + "*"):
+        try:
+            pid = int(dossier.name[len(prefixe):].split("-", 1)[0])
+            os.kill(pid, 0)
+        except ProcessLookupError:  # its run has ended
+            shutil.rmtree(dossier, ignore_errors=True)
+        except (ValueError, OSError):  # not a run's folder, or another user's: left as it is
+            continue

@@ -34,7 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import balayage, config, enfants
+from . import balayage, config, enfants, fichiers
 
 #: In a kernel's environment: the folder of the run's reads ahead (unset: none).
 VARIABLE = "CLN_ANALYSIS_PRELECTURE"
@@ -150,16 +150,8 @@ PREFIXE = "cln-prelecture-"
 
 
 def nettoyer() -> None:
-    """Remove the folders of the runs that ended without removing theirs (`kill -9`): those of a PID that no
-    longer runs."""
-    for dossier in Path(tempfile.gettempdir()).glob(PREFIXE + "*"):
-        try:
-            pid = int(dossier.name[len(PREFIXE):].split("-", 1)[0])
-            os.kill(pid, 0)
-        except ProcessLookupError:  # its run has ended
-            shutil.rmtree(dossier, ignore_errors=True)
-        except (ValueError, OSError):  # not a run's folder, or another user's: left as it is
-            continue
+    """Remove the folders of the runs that ended without removing theirs (`kill -9`)."""
+    fichiers.nettoyer_dossiers_morts(PREFIXE)
 
 
 class Prelectures:

@@ -26,7 +26,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from . import balayage
+from . import balayage, fichiers
 
 #: In a kernel's environment: the run's hand-over folder (unset: every hand-over is displayed).
 VARIABLE = "CLN_ANALYSIS_REMISE"
@@ -104,15 +104,5 @@ class Dossier:
 
 
 def nettoyer() -> None:
-    """Remove the folders of the runs that ended without removing theirs (`kill -9`): those of a PID that no
-    longer runs. POSIX only (`Dossier`)."""
-    if os.name != "posix":
-        return
-    for dossier in Path(tempfile.gettempdir()).glob(PREFIXE + "*"):
-        try:
-            pid = int(dossier.name[len(PREFIXE):].split("-", 1)[0])
-            os.kill(pid, 0)
-        except ProcessLookupError:  # its run has ended
-            shutil.rmtree(dossier, ignore_errors=True)
-        except (ValueError, OSError):  # not a run's folder, or another user's: left as it is
-            continue
+    """Remove the folders of the runs that ended without removing theirs (`kill -9`). POSIX only (`Dossier`)."""
+    fichiers.nettoyer_dossiers_morts(PREFIXE)
