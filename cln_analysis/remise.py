@@ -84,7 +84,7 @@ class Dossier:
         if not isinstance(remise, dict) or not isinstance(remise.get("fichier"), str):
             raise RemiseInvalide("remise par fichier de forme inattendue")
         nom = remise["fichier"]
-        if not _NOM.match(nom) or self.chemin is None:
+        if not _NOM.fullmatch(nom) or self.chemin is None:
             raise RemiseInvalide("remise par fichier hors du dossier de l'exécution")
         chemin = self.chemin / nom
         try:

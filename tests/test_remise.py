@@ -60,7 +60,7 @@ def test_the_runner_takes_only_a_file_of_its_own_folder_as_it_was_written(dossie
         dossier.reprendre(record)
     ailleurs = tmp_path / ("0" * 32 + ".json")
     ailleurs.write_text("{}", encoding="utf-8")
-    for mauvais in ({"fichier": "../" + ailleurs.name, "octets": 2, "sha256": ""},
+    for mauvais in ({"fichier": "../" + ailleurs.name, "octets": 2, "sha256": ""}, {"fichier": "0" * 32 + ".json\n"},
                     {"fichier": str(ailleurs), "octets": 2, "sha256": ""}, {"fichier": 3}, [], None):
         with pytest.raises(remise.RemiseInvalide):
             dossier.reprendre(mauvais)
