@@ -401,8 +401,9 @@ def lire_lignes(chemin: str | Path) -> Lignes:
 
 
 def _recoder(codes: np.ndarray, valeurs: np.ndarray, minuscules: bool) -> tuple[np.ndarray, np.ndarray]:
-    """`_distinctes` of the column `valeurs[codes]` (lower-cased when `minuscules`, as `valider_schema` writes an
-    enum), from its distinct values: two that became one (« Réel », « réel ») made one, those no row holds dropped."""
+    """(codes, distinct values) of the column `valeurs[codes]` (lower-cased when `minuscules`, as `valider_schema`
+    writes an enum), as `_distinctes` would give them but for the order of the values (the reading layer's, not the
+    rows'), from its distinct values: two that became one (« Réel », « réel ») made one, those no row holds dropped."""
     if minuscules:
         valeurs = np.array([v.lower() for v in valeurs], dtype=object)
     nouveaux, uniques = pd.factorize(valeurs, use_na_sentinel=False)

@@ -18,7 +18,6 @@ hand-over is displayed.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import secrets
@@ -59,7 +58,7 @@ def deposer(texte: str) -> dict | None:
     except OSError:
         provisoire.unlink(missing_ok=True)
         return None
-    return {"fichier": nom, "octets": len(octets), "sha256": hashlib.sha256(octets).hexdigest()}
+    return {"fichier": nom, "octets": len(octets), "sha256": fichiers.sha256(octets)}
 
 
 class Dossier:
@@ -93,7 +92,7 @@ class Dossier:
             raise RemiseInvalide("remise par fichier absente") from None
         finally:
             chemin.unlink(missing_ok=True)  # taken once
-        if len(octets) != remise.get("octets") or hashlib.sha256(octets).hexdigest() != remise.get("sha256"):
+        if len(octets) != remise.get("octets") or fichiers.sha256(octets) != remise.get("sha256"):
             raise RemiseInvalide("remise par fichier modifiée depuis son dépôt")
         return octets.decode("utf-8", errors="surrogateescape")
 
