@@ -141,7 +141,7 @@ class Lignes:
         for c, type_ in types.items():
             codes, valeurs = self._codes[c]
             codes = codes if positions is None else codes[positions]
-            colonnes[c] = pd.Series(_textes_lus(valeurs[codes], type_), index=reste.index, copy=False)
+            colonnes[c] = pd.Series(lecture.textes_de_type(valeurs[codes], type_), index=reste.index, copy=False)
         table = pd.DataFrame({c: colonnes[c] for c in ordre}, copy=False)
         table.attrs = dict(reste.attrs)
         return table
@@ -167,16 +167,6 @@ class Lignes:
         """Which lines hold exactly `valeur` in the text column `colonne`."""
         codes, valeurs = self.codes(colonne)
         return (valeurs == valeur)[codes] if len(valeurs) else np.zeros(len(codes), dtype=bool)
-
-
-def _textes_lus(cellules: np.ndarray, type_: pd.StringDtype):
-    """A text column of `type_` holding `cellules` (strings, NaN for a missing cell), which were such a column's
-    before: not checked cell by cell again (pandas' public constructor does, a tenth of a second for a large
-    city's 17 text columns); by that constructor when pandas has no array of that kind to wrap them in."""
-    tableau = type_.construct_array_type()
-    if type_.storage == "python" and hasattr(tableau, "_simple_new"):
-        return tableau._simple_new(cellules, type_)
-    return pd.array(cellules, dtype=type_)
 
 
 def _lire_table(chemin: Path, attendues: list[str]) -> tuple[list[str], pd.DataFrame, lecture.Tableau]:

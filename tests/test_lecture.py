@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import gc
 
+import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 from openpyxl.utils import get_column_letter
 
 from cln_analysis.erreurs import ErreurDonnees
-from cln_analysis.lecture import TAILLE_MAX, Format, lettre, ouvrir
+from cln_analysis.lecture import TAILLE_MAX, Format, lettre, ouvrir, textes_de_type
 
 ROWS = [["nom", "montant"], ["Écoles", "1,5"], ["Mairie", "2"]]
 SECRET = "Mme Dupont 06 12 34 56 78"
@@ -308,6 +310,21 @@ def test_columnar_reading_gives_the_careful_reading(tmp_path, texte, par_pandas)
     for j, (codes, valeurs) in lu.distinctes.items():  # each column's distinct values: each once, each used
         assert valeurs[codes].tolist() == [r[j] for _, r in attendu.lignes]
         assert sorted(valeurs.tolist()) == sorted({r[j] for _, r in attendu.lignes})
+    if lu.table is not None:  # each column typed as pandas' own constructor types the same cells
+        cellules = {j: np.array(lu.table[j].tolist(), dtype=object) for j in lu.table.columns}
+        assert lu.table.dtypes.tolist() == pd.DataFrame(cellules).dtypes.tolist()
+
+
+def test_texts_are_typed_as_the_pandas_constructor_types_them():
+    # the columnar reading wraps its cells without checking each again: the same column as pandas' constructor
+    # builds from them (strings and a missing cell), equal and of the same type
+    cellules = np.array(["École", np.nan, "b", ""], dtype=object)
+    type_ = pd.Series(np.array(["x"], dtype=object)).dtype
+    lu, attendu = textes_de_type(cellules.copy(), type_), pd.Series(cellules).array
+    assert lu.dtype == attendu.dtype
+    pd.testing.assert_extension_array_equal(lu, attendu)
+    objets = np.array(["a", "b"], dtype=object)  # text kept as objects (a pandas without its string type): as is
+    assert textes_de_type(objets, np.dtype(object)) is objets
 
 
 def test_the_header_is_found_after_a_long_run_of_blank_lines(tmp_path):

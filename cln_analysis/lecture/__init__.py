@@ -7,8 +7,8 @@ come) declares a `Format`, receives a `Tableau` of text cells and only maps colu
 
 from .collecte import Collecteur, collecter, signaler
 from .erreurs import ErreurDonnees, Probleme, lettre
-from .ouvrir import TAILLE_MAX, Format, Tableau, ouvrir
+from .ouvrir import TAILLE_MAX, Format, Tableau, ouvrir, textes_de_type
 from .titres import cle, cles
 
 __all__ = ["TAILLE_MAX", "Collecteur", "ErreurDonnees", "Format", "Probleme", "Tableau", "cle", "cles", "collecter",
-           "lettre", "ouvrir", "signaler"]
+           "lettre", "ouvrir", "signaler", "textes_de_type"]

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import config, formats
@@ -423,14 +424,24 @@ def remplir(tableau: Tableau, rows: list, nom: str, fmt: Format) -> None:
         lignes.append((n, list(map(strip, (row + [""] * width)[:width]))))
 
 
+def textes_de_type(cellules: np.ndarray, type_) -> Any:
+    """`cellules` (an array of strings, NaN for a missing cell) as a column of `type_`, the type pandas' constructor
+    gives such an array, without checking each cell again (the constructor does: a tenth of a second for a large
+    city's budget lines); through the constructor when pandas has no array of that kind to wrap them in."""
+    if not isinstance(type_, pd.StringDtype):  # text kept as objects (pandas without its string type)
+        return cellules
+    tableau = type_.construct_array_type()
+    if type_.storage == "python" and hasattr(tableau, "_simple_new"):
+        return tableau._simple_new(cellules, type_)
+    return pd.array(cellules, dtype=type_)
+
+
 def _en_colonnes(tableau: Tableau, text: str, decalage: int, utf8: bytes | None = None) -> bool:
     """Fill `tableau` (header, `table`) from pandas' C parser, as `remplir` would from the csv module: cells
     trimmed (once per distinct value of a column), blank rows dropped, the file's own line numbers. Only a plain
     file: one record a line (no quoted line break), no row wider than the first, no untitled last column, no bare
     CR; False (nothing filled) for any other, which the careful path reads (and refuses with its messages).
     `utf8`: `text` encoded in UTF-8, when the caller has it."""
-    import numpy as np  # with pandas
-
     # counted in the UTF-8 bytes when the caller has them (a byte search; CR and LF are never part of a character's
     # other bytes there), as many as in the text
     source, cr, crlf, lf = (text, "\r", "\r\n", "\n") if utf8 is None else (utf8, b"\r", b"\r\n", b"\n")
@@ -473,7 +484,10 @@ def _en_colonnes(tableau: Tableau, text: str, decalage: int, utf8: bytes | None 
     tableau.ligne_entete = int(tete) + 1 + decalage
     tableau.entetes = [entete]
     tableau.entete = list(entete)
-    table = pd.DataFrame({j: colonnes[j][corps] for j in brut.columns}, copy=False)
+    # the body's rows: a view of each column when no blank row breaks them (nearly every file), else a copy
+    rangs = slice(int(corps[0]), int(corps[-1]) + 1) if len(corps) and corps[-1] - corps[0] == len(corps) - 1 else corps
+    type_ = pd.DataFrame({0: np.array([""], dtype=object)}).dtypes[0]  # the constructor's type for a text column
+    table = pd.DataFrame({j: textes_de_type(colonnes[j][rangs], type_) for j in brut.columns}, copy=False)
     table.index = pd.Index(corps + 1 + decalage, name="ligne")
     tableau.table = table
     for j, (codes, propres) in distinctes.items():  # the body's codes; its values each once, none unused
