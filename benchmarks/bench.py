@@ -30,20 +30,26 @@ the script then measures, in the same run, every row of the issue's table:
   matching and sums test a column's distinct values, not its 200 000 cells. A warmed kernel and every child leave
   the libraries' objects out of the garbage collector's rounds (`gc.freeze`: a full collection walked them, a
   tenth of a second once or twice a run). Where the extra time goes now (wall clock, against the few-hundred-line
-  example, traced): in the kernel, the loading and matching of the lines (0,2 s, the other core idle) and the long
-  table's texts and sheet (0,1 s); in the runner, the hand-over read back (0,07 s), the long table's HTML (0,1 s),
-  the audit page's 9 Mo scanned by a child (0,2 s, what the runner then waits for); the kernel's start, beside the
-  child's reading, 0 to 0,3 s later. Against the default run, the example's four more charts and their tables (0,4
-  to 0,9 s): once the last of them is made, the kernel and the child drawing them share what is left about equally.
-  The ratio is about 1,30 to 1,39 (5,9 to 6,1 s ÷ 4,3 to 4,5 s; the round-by-round median 1,34), where it was 1,33
+  example, traced): the read-ahead child takes 1,0 to 1,2 s of CPU (pandas' parser half of it) and now ends about
+  when the kernel asks for the lines (it waited 0,1 to 0,5 s for them before the text columns were wrapped without
+  a check of each cell, `lecture.textes_de_type`); in the kernel, the loading and matching of the lines (0,1 s) and
+  the long table's texts and sheet (0,1 s); in the runner, the hand-over read back (0,05 s), the long table's HTML
+  (0,07 to 0,1 s), the audit page's 9 Mo scanned by a child (0,1 s), beside it the workbook written and scanned by
+  another (0,16 to 0,22 s). Against the default run, the example's four more charts and their tables (0,4 to 0,5
+  s): once the last of them is made, the kernel and the child drawing them share what is left about equally. Both
+  cores are busy through most of the run: only less work shortens it. The same code reads 1,29 to 1,57 from one
+  hour to the next (the default run 2,7 to 3,5 s: the faster the machine, the higher the ratio); interleaved with
+  the code before the wrapped columns, 1,29 against 1,42 (the 200 000 lines in 3,91 s, not 4,09). A saving in
+  what every run does (the 0,35 s the runner's interpreter takes to exit, say) raises the ratio. It was 1,30 to
+  1,39 before the wrapped columns (5,9 to 6,1 s ÷ 4,3 to 4,5 s on a slower day), 1,33
   to 1,60 before the file hand-over, the early scans and the lazy table, 1,50 to 1,57 before the frozen collector,
   the charts taken back and the lean sheet, 1,65 to 1,76 before the coded columns, 1,8 before the read ahead and the
   charts queued, 2,2 before the children and the coded sheet. The lines are drawn with replacement from a few
   hundred, so that every column holds few distinct values: a real city's amounts are all distinct (the checks run
   once per distinct value). `--seulement budget_lignes` measures this row alone, with, for information, the same
   report on the example's few hundred lines: the example ÷ the default run is what the lines add to the page
-  whatever their number (about 1,1 to 1,24), the 200 000 lines ÷ the example what their number costs (about 1,15 to
-  1,28);
+  whatever their number (about 1,1 to 1,24), the 200 000 lines ÷ the example what their number costs (about 1,16 to
+  1,34 today);
 - the peak memory of a full run, the runner and its kernels together (the resident memory of every process summed:
   the pages a forked kernel or child shares with its parent are counted in each, so the figure is an upper bound);
 - the last privacy scan (`balayage.balayer`) over every output of a full run (`reports/`, `data/processed/`,
