@@ -283,6 +283,22 @@ def test_the_capture_tool_takes_whole_pages_for_a_person_to_look_at(navigateur, 
         outil.capturer(tmp_path, tmp_path / "captures", ["bilan.html"])
 
 
+def test_the_capture_tool_takes_the_top_of_a_page_too_tall_for_chromium(navigateur, depot_produit, tmp_path,
+                                                                      monkeypatch, capsys):
+    """A page taller than Chromium captures (the audit page of a large city's every budget line, millions of
+    pixels on a phone): its top, down to `HAUTEUR_MAX`, and a French line that gives its whole height."""
+    from PIL import Image
+
+    outil = CAPTURES
+    monkeypatch.setattr(outil, "HAUTEUR_MAX", 600)  # the index at 375 px is taller than that
+    faits = outil.capturer(depot_produit, tmp_path / "captures", ["index.html"], (375,), navigateur)
+    with Image.open(faits[0]) as image:
+        assert (image.width, image.height) == (375, 600)
+    ligne = capsys.readouterr().out.strip()
+    hauteur = int(re.search(r"page de ([\d\u202f]+) px", ligne).group(1).replace("\u202f", ""))
+    assert hauteur > 900 and ligne.startswith("index.html à 375 px") and ligne.endswith("ses 600 premiers px")
+
+
 @contextlib.contextmanager
 def imprimee(page):
     """The page in print media for the block's checks, then back on screen for the other tests."""

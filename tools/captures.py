@@ -1,8 +1,9 @@
 """Screenshots of every published page, for a person to look at: `make captures`.
 
 Each page of reports/ (the index, each report, each audit page) as a phone (375 px) and a wide screen
-(1 280 px) show it, whole, in JPEG, and bilan (the dossier attached to the council's deliberation) printed to
-A4 PDF, all under build/captures/ (never under reports/, which is published). Drawn by Debian's Chromium
+(1 280 px) show it, whole (its top only when it is taller than Chromium can capture: `HAUTEUR_MAX`), in JPEG,
+and bilan (the dossier attached to the council's deliberation) printed to A4 PDF, all under build/captures/
+(never under reports/, which is published). Drawn by Debian's Chromium
 through Playwright, the network cut as in the browser tests (`tests/test_navigateur.py`, which checks what can
 be checked by a program; these are for what only a person sees: is the French right, does a table read on a
 phone). Run `make reports` first.
@@ -33,19 +34,28 @@ def pages() -> list[str]:
     return ["index.html", *(f"{r}.html" for r in ids), *(f"audit/{r}.html" for r in ids)]
 
 
-def capture_pleine_page(page, cible: Path) -> None:
+#: The tallest capture, in CSS pixels: Chromium refuses a capture much taller (« Unable to capture screenshot »: the
+#: audit page of a large city's 25 000 budget lines, stacked on a phone, is millions of pixels tall), and JPEG
+#: stops at 65 535. A taller page is captured from its top down to this height, and said so.
+HAUTEUR_MAX = 30_000
+
+
+def capture_pleine_page(page, cible: Path) -> int | None:
     """The whole page as a JPEG: what Playwright's full-page screenshot takes in Chromium, with Chromium's
     `optimizeForSpeed` encoding (Playwright does not expose it). JPEG at quality 85 rather than PNG: the text
-    reads the same and a tall page is encoded in a fraction of the time."""
+    reads the same and a tall page is encoded in a fraction of the time. A page taller than `HAUTEUR_MAX`: its top
+    only, and its whole height returned (None when captured whole)."""
     cdp = page.context.new_cdp_session(page)
     try:
         taille = cdp.send("Page.getLayoutMetrics")["cssContentSize"]
-        zone = {"x": 0, "y": 0, "width": taille["width"], "height": taille["height"], "scale": 1}
+        hauteur = min(taille["height"], HAUTEUR_MAX)
+        zone = {"x": 0, "y": 0, "width": taille["width"], "height": hauteur, "scale": 1}
         image = cdp.send("Page.captureScreenshot", {"format": "jpeg", "quality": 85, "clip": zone,
                                                     "captureBeyondViewport": True, "optimizeForSpeed": True})
     finally:
         cdp.detach()
     cible.write_bytes(base64.b64decode(image["data"]))
+    return None if hauteur == taille["height"] else round(taille["height"])
 
 
 def onglet(navigateur, largeur: int, refusees: list[str] | None = None):
@@ -92,8 +102,11 @@ def capturer(racine: Path, sortie: Path, noms: list[str], largeurs=LARGEURS, nav
             for nom in noms:
                 page.goto((racine / "reports" / nom).as_uri(), wait_until="load")
                 cible = sortie / f"{nom.removesuffix('.html').replace('/', '-')}-{largeur}.jpg"
-                capture_pleine_page(page, cible)
+                tronquee = capture_pleine_page(page, cible)
                 faits.append(cible)
+                if tronquee is not None:
+                    print(f"{nom} à {largeur} px : page de {tronquee:_} px de haut, capturée sur ses "
+                          f"{HAUTEUR_MAX:_} premiers px".replace("_", "\u202f"))
                 if nom == "bilan.html" and largeur == largeurs[-1]:
                     cible = sortie / "bilan.pdf"
                     cible.write_bytes(page.pdf(format="A4"))
