@@ -296,6 +296,8 @@ def test_a_title_row_above_the_header_gets_spreadsheet_advice(tmp_path, forme):
     ('a,b\n1,"jamais fermé\n', False),  # a quote never closed: the csv module reads it to the end
     ("a,b,c\r1,2,3\r", False),  # bare CR line ends
     ("\ufeffa,b\n x ,y\nx,y\n\n,\n", True),  # a BOM; two cells equal once stripped; a blank row dropped
+    ("nom;montant\n", True),  # a header alone: no body row (its columns objects, as pandas' constructor makes them)
+    ("a;b\n  ;  \n", True),  # a body of blank cells only
 ])
 def test_columnar_reading_gives_the_careful_reading(tmp_path, texte, par_pandas):
     # Format.colonnaire (pandas' C parser for a plain file) against the csv-module path, cell by cell, with the

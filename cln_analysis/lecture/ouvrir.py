@@ -425,9 +425,10 @@ def remplir(tableau: Tableau, rows: list, nom: str, fmt: Format) -> None:
 
 
 def textes_de_type(cellules: np.ndarray, type_) -> Any:
-    """`cellules` (an array of strings, NaN for a missing cell) as a column of `type_`, the type pandas' constructor
-    gives such an array, without checking each cell again (the constructor does: a tenth of a second for a large
-    city's budget lines); through the constructor when pandas has no array of that kind to wrap them in."""
+    """`cellules` (an array of strings, NaN for a missing cell; at least one string) as a column of `type_`, the
+    type pandas' constructor gives such an array, without checking each cell again (the constructor does: a tenth
+    of a second for a large city's budget lines); through the constructor when pandas has no array of that kind to
+    wrap them in."""
     if not isinstance(type_, pd.StringDtype):  # text kept as objects (pandas without its string type)
         return cellules
     tableau = type_.construct_array_type()
@@ -460,13 +461,13 @@ def _en_colonnes(tableau: Tableau, text: str, decalage: int, utf8: bytes | None 
     if len(brut) != source.count(lf) + (not source.endswith(lf)):  # a quoted cell spans lines
         return False
     vide = np.ones(len(brut), dtype=bool)
-    colonnes, distinctes = {}, {}
+    colonnes, distinctes, codes_de = {}, {}, {}
     for j in brut.columns:
         categories = brut[j].array
         codes = np.asarray(categories.codes, dtype=np.intp)  # -1: a short row's missing cell
         valeurs = np.asarray(categories.categories, dtype=object)
         propres = np.array([v.strip() for v in valeurs], dtype=object)
-        colonnes[j] = propres[codes]
+        colonnes[j], codes_de[j] = propres[codes], codes
         if len(codes) and codes.min() < 0:  # kept missing (NaN), as the text column held it, unless stripped
             if not (propres != valeurs).any():
                 colonnes[j][codes < 0] = np.nan
@@ -487,7 +488,10 @@ def _en_colonnes(tableau: Tableau, text: str, decalage: int, utf8: bytes | None 
     # the body's rows: a view of each column when no blank row breaks them (nearly every file), else a copy
     rangs = slice(int(corps[0]), int(corps[-1]) + 1) if len(corps) and corps[-1] - corps[0] == len(corps) - 1 else corps
     type_ = pd.DataFrame({0: np.array([""], dtype=object)}).dtypes[0]  # the constructor's type for a text column
-    table = pd.DataFrame({j: textes_de_type(colonnes[j][rangs], type_) for j in brut.columns}, copy=False)
+    # as the constructor types them: text once a body cell holds a string, objects for an empty body (a header
+    # alone) or a column of missing cells only
+    table = pd.DataFrame({j: textes_de_type(colonnes[j][rangs], type_) if (codes_de[j][rangs] >= 0).any()
+                          else colonnes[j][rangs] for j in brut.columns}, copy=False)
     table.index = pd.Index(corps + 1 + decalage, name="ligne")
     tableau.table = table
     for j, (codes, propres) in distinctes.items():  # the body's codes; its values each once, none unused
