@@ -19,7 +19,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from cln_analysis import catalogue, config
+from cln_analysis import catalogue, config, formats
 
 #: What Chromium needs here (as the browser tests launch it): no sandbox as root, no GPU, no network service.
 ARGUMENTS_CHROMIUM = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -105,8 +105,8 @@ def capturer(racine: Path, sortie: Path, noms: list[str], largeurs=LARGEURS, nav
                 tronquee = capture_pleine_page(page, cible)
                 faits.append(cible)
                 if tronquee is not None:
-                    print(f"{nom} à {largeur} px : page de {tronquee:_} px de haut, capturée sur ses "
-                          f"{HAUTEUR_MAX:_} premiers px".replace("_", "\u202f"))
+                    print(f"{nom} à {largeur} px : page de {formats.entier(tronquee)} px de haut, capturée sur "
+                          f"ses {formats.entier(HAUTEUR_MAX)} premiers px")
                 if nom == "bilan.html" and largeur == largeurs[-1]:
                     cible = sortie / "bilan.pdf"
                     cible.write_bytes(page.pdf(format="A4"))
