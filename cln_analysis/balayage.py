@@ -42,7 +42,7 @@ from functools import lru_cache
 from html import unescape
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from . import config
+from . import config, fichiers
 
 #: The kinds of leak, as the officer reads them.
 PERSONNELLE = "donnée personnelle lue dans les entrées"
@@ -304,8 +304,9 @@ _BINAIRES = ("image/png", "image/jpeg", "image/gif", "image/webp", "application/
 
 def racines_par_defaut() -> list[str]:
     """The local folders no published file may name: the repository, the virtual environment (and the Python it
-    runs on), the temp folder, the user's home."""
-    out = {str(config.ROOT), sys.prefix, sys.base_prefix, tempfile.gettempdir(), str(Path.home())}
+    runs on), the temp folder (and the run's own, in memory: `fichiers.dossier_temporaire`), the user's home."""
+    out = {str(config.ROOT), sys.prefix, sys.base_prefix, tempfile.gettempdir(), fichiers.dossier_temporaire(),
+           str(Path.home())}
     return sorted(r for r in out if len(r.strip("/\\")) >= 3)
 
 

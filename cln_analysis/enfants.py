@@ -23,6 +23,8 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+from . import fichiers
+
 #: The signals that stop a run (Ctrl-C, the end of a run or of its kernel): a child stops at once on either.
 _ARRETS = {signal.SIGINT, signal.SIGTERM}
 
@@ -75,7 +77,9 @@ class Enfant:
 
     def __init__(self, fonction: Callable[..., Any], *args: Any):
         self.fonction, self.args = fonction, args
-        self._fichier = tempfile.TemporaryFile()  # no name on disk: the child writes into it, the caller reads it
+        # no name on disk (in memory where it can be: `fichiers.dossier_temporaire`): the child writes into it, the
+        # caller reads it
+        self._fichier = tempfile.TemporaryFile(dir=fichiers.dossier_temporaire())
         self._statut: int | None = None  # its wait status, once it has ended
         self._valeur: tuple[Any] | None = None
         # Ctrl-C or a stop held back until the child has its own handlers: delivered in between, the caller's

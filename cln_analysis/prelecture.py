@@ -186,7 +186,7 @@ class Prelectures:
 
     def _dossier(self) -> Path:
         if self.dossier is None:
-            self.dossier = Path(tempfile.mkdtemp(prefix=f"{PREFIXE}{os.getpid()}-"))
+            self.dossier = Path(tempfile.mkdtemp(prefix=f"{PREFIXE}{os.getpid()}-", dir=fichiers.dossier_temporaire()))
         return self.dossier
 
     def environnement(self) -> dict[str, str]:

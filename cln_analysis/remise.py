@@ -73,7 +73,7 @@ class Dossier:
         if not self.actif:
             return {}
         if self.chemin is None:
-            self.chemin = Path(tempfile.mkdtemp(prefix=f"{PREFIXE}{os.getpid()}-"))
+            self.chemin = Path(tempfile.mkdtemp(prefix=f"{PREFIXE}{os.getpid()}-", dir=fichiers.dossier_temporaire()))
         return {VARIABLE: str(self.chemin)}
 
     def reprendre(self, remise: object) -> str:

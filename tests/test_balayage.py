@@ -578,3 +578,14 @@ def test_every_attribute_name_of_the_search_starts_with_a_literal_it_is_skipped_
     assert noms and all(any(n.startswith(lit) for lit in balayage._NOMS_ATTRIBUTS) for n in noms)
     assert list(balayage._valeurs_attributs('<svg><path d="M0"/></svg>')) == []
     assert list(balayage._valeurs_attributs('<p DATA-x="Mme Dupont">')) == ["Mme Dupont"]
+
+
+def test_the_runs_folder_in_memory_is_a_local_root(monkeypatch):
+    # a page naming a run's temporary folder in memory (`fichiers.dossier_temporaire`) names a local folder
+    from cln_analysis import fichiers
+
+    monkeypatch.setattr(fichiers, "dossier_temporaire", lambda: "/run/cln-memoire")
+    assert "/run/cln-memoire" in balayage.racines_par_defaut()
+    page = ["<p>lu dans /run/cln-memoire/cln-prelecture-12-ab/lignes.pickle</p>"]
+    assert balayage.natures(page) == set()  # not a path any page would show: only the roots name it as local
+    assert balayage.natures(page, racines_locales=balayage.racines_par_defaut()) == {CHEMIN}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import gc
+import importlib
 
 import numpy as np
 import openpyxl
@@ -315,6 +316,54 @@ def test_columnar_reading_gives_the_careful_reading(tmp_path, texte, par_pandas)
     if lu.table is not None:  # each column typed as pandas' own constructor types the same cells
         cellules = {j: np.array(lu.table[j].tolist(), dtype=object) for j in lu.table.columns}
         assert lu.table.dtypes.tolist() == pd.DataFrame(cellules).dtypes.tolist()
+
+
+def _grand_tableau(n=4000):
+    # more than the first 64 KiB the columnar reading looks at for the header and the encoding: its only accented
+    # cells come last
+    rows = [["nom", "service", "montant"]] + [[f"ligne {i}", "DSI", f"{i},5"] for i in range(n)]
+    return rows + [["Écoles", "Médiation numérique", "12,5"], ["Crèches", "État civil", "3"]]
+
+
+@pytest.mark.parametrize("octets,encodage,decode", [
+    (_texte(_grand_tableau(), ";").encode("utf-8"), "utf-8", False),
+    (b"\xef\xbb\xbf" + _texte(_grand_tableau(), ";").encode("utf-8"), "utf-8-sig", False),
+    (_texte(_grand_tableau(), ";").encode("cp1252"), "cp1252", True),  # Excel's CSV: not UTF-8 past 64 KiB
+    (_texte(_grand_tableau()[:1], ";").encode("utf-8") + b"\r\n" * 40_000  # blank rows in the body
+     + _texte(_grand_tableau()[1:], ";").encode("utf-8"), "utf-8", False),
+    (("sep=;\r\n" + _texte(_grand_tableau(), ";")).encode("utf-8"), "utf-8", True),  # a line above the table
+], ids=["utf-8", "bom", "cp1252", "blancs", "sep"])
+def test_columnar_reading_of_a_large_file_in_each_encoding_gives_the_careful_reading(tmp_path, monkeypatch,
+                                                                                    octets, encodage, decode):
+    # a UTF-8 file is split by pandas from its bytes, not decoded whole first; any other is decoded as before, and
+    # every one reads as the careful path reads it, its encoding said the same
+    module = importlib.import_module("cln_analysis.lecture.ouvrir")  # the module (the package names its function)
+
+    p = _ecrire(tmp_path / "t.csv", octets)
+    attendu = ouvrir(p, Format())
+    decodes = []
+    monkeypatch.setattr(module, "texte_csv", lambda *a, _v=module.texte_csv: decodes.append(1) or _v(*a))
+    lu = ouvrir(p, Format(colonnaire=True))
+    assert bool(decodes) == decode
+    assert lu.table is not None and (lu.encodage, lu.description()) == (encodage, attendu.description())
+    assert (lu.entete, lu.ligne_entete, lu.separateur, lu.decimale) == \
+        (attendu.entete, attendu.ligne_entete, attendu.separateur, attendu.decimale)
+    assert lu.cellules().index.tolist() == [n for n, _ in attendu.lignes]
+    assert lu.cellules().to_numpy().tolist() == [r for _, r in attendu.lignes]
+    assert lu.cellules().to_numpy()[-2:].tolist() == [["Écoles", "Médiation numérique", "12,5"],
+                                                      ["Crèches", "État civil", "3"]]
+
+
+@pytest.mark.parametrize("colonnaire", [False, True])
+def test_a_file_marked_utf8_holding_another_encoding_is_refused_with_its_line(tmp_path, colonnaire):
+    # a BOM then a Windows-1252 byte (two files joined, or edited by two programs): a French refusal naming the
+    # line, not Python's decoding error
+    p = _ecrire(tmp_path / "t.csv", b"\xef\xbb\xbf" + "nom;montant\r\nÉcoles;1\r\n".encode("utf-8")
+                + "Crèches;2\r\n".encode("cp1252"))
+    with pytest.raises(ErreurDonnees) as exc:
+        ouvrir(p, Format(colonnaire=colonnaire))
+    texte = str(exc.value)
+    assert "t.csv, ligne 3" in texte and "UTF-8" in texte and "Crèches" not in texte
 
 
 def test_texts_are_typed_as_the_pandas_constructor_types_them():

@@ -234,7 +234,13 @@ def texte_csv(raw: bytes, nom: str) -> tuple[str, str, int]:
         if "\x00" in text:
             _nul(nom, text[: text.index("\x00")].count("\n") + 1)
     elif raw.startswith(b"\xef\xbb\xbf"):
-        text, encodage = raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            text, encodage = raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        except UnicodeDecodeError as e:  # a file said to be UTF-8 (its BOM) that is not: two encodings mixed
+            raise ErreurDonnees(Probleme(
+                nom, "texte marqué UTF-8 (BOM) qui contient des caractères d'un autre encodage",
+                ligne=raw[3:3 + e.start].count(b"\n") + 1,
+                conseil="enregistrez-le de nouveau en une fois, au format « CSV UTF-8 » ou .xlsx")) from None
     else:
         try:
             text, encodage = raw.decode("utf-8"), "utf-8"
@@ -437,17 +443,17 @@ def textes_de_type(cellules: np.ndarray, type_) -> Any:
     return pd.array(cellules, dtype=type_)
 
 
-def _en_colonnes(tableau: Tableau, text: str, decalage: int, utf8: bytes | None = None) -> bool:
+def _en_colonnes(tableau: Tableau, text: str | None, decalage: int, utf8: bytes | None = None) -> bool:
     """Fill `tableau` (header, `table`) from pandas' C parser, as `remplir` would from the csv module: cells
     trimmed (once per distinct value of a column), blank rows dropped, the file's own line numbers. Only a plain
     file: one record a line (no quoted line break), no row wider than the first, no untitled last column, no bare
     CR; False (nothing filled) for any other, which the careful path reads (and refuses with its messages).
-    `utf8`: `text` encoded in UTF-8, when the caller has it."""
+    `utf8`: `text` encoded in UTF-8, when the caller has it; without `text`, bytes not yet decoded: a cell that is
+    not UTF-8 raises UnicodeDecodeError (pandas decodes each cell strictly), for the caller to decode them."""
     # counted in the UTF-8 bytes when the caller has them (a byte search; CR and LF are never part of a character's
     # other bytes there), as many as in the text
     source, cr, crlf, lf = (text, "\r", "\r\n", "\n") if utf8 is None else (utf8, b"\r", b"\r\n", b"\n")
-    retours = source.count(cr)
-    if retours and retours != source.count(crlf):
+    if cr in source and source.count(cr) != source.count(crlf):  # a search first: nearly every file has no CR
         return False
     try:
         with _lecture_en_bloc():
@@ -456,6 +462,10 @@ def _en_colonnes(tableau: Tableau, text: str, decalage: int, utf8: bytes | None 
             brut = pd.read_csv(io.BytesIO(text.encode("utf-8") if utf8 is None else utf8), sep=tableau.separateur,
                                header=None, dtype="category", na_filter=False, skip_blank_lines=False, engine="c",
                                encoding="utf-8", quoting=csv.QUOTE_MINIMAL, doublequote=True, escapechar=None)
+    except UnicodeDecodeError:
+        if text is None:
+            raise
+        return False
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error):
         return False
     if len(brut) != source.count(lf) + (not source.endswith(lf)):  # a quoted cell spans lines
@@ -638,6 +648,54 @@ def _premiere_ligne(text: str) -> str:
         k *= 8
 
 
+def _debut_utf8(octets: bytes, k: int = 1 << 16) -> str | None:
+    """The text of the first whole lines of `octets` (its first `k` bytes, cut after their last line end; all of
+    it when shorter), None when they are not UTF-8 or no line ends there."""
+    if len(octets) > k:
+        fin = octets.rfind(b"\n", 0, k)
+        if fin < 0:
+            return None
+        octets = octets[: fin + 1]
+    try:
+        return octets.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _utf8_en_colonnes(chemin: Path, nom: str, raw: bytes, fmt: Format, empreinte: str | None
+                      ) -> tuple[Tableau | None, bool]:
+    """A UTF-8 CSV file (with or without BOM, no `sep=` line) split by pandas' C parser from its bytes, without
+    decoding the whole file first (`texte_csv`, a tenth of its reading for a large city's budget lines): the
+    parser decodes every cell itself, strictly, and says so when one is not UTF-8. (table, tried): the table as
+    `ouvrir` would give it; (None, True) when the parser refused these bytes for their shape, which the careful
+    path then reads (`_en_colonnes`); (None, False) for any other file, or one that is not UTF-8 (Windows-1252 as
+    Excel saves it), read by `ouvrir` as before."""
+    if (raw.startswith((_OLE_MAGIC, b"\xff\xfe", b"\xfe\xff")) or _utf16_sans_bom(raw)
+            or b"\x00" in raw):  # refused or decoded by `texte_csv`
+        return None, False
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    corps = raw[3:] if bom else raw
+    debut = _debut_utf8(corps)
+    if debut is None:
+        return None, False
+    fin = debut.find("\n")
+    if (debut if fin < 0 else debut[:fin]).strip().lower().startswith("sep="):  # a line before the table
+        return None, False
+    premiere = _premiere_ligne(debut)  # the header, after blanks (within the first lines: else `ouvrir` looks)
+    if not premiere:
+        return None, False
+    separateur = detecter_separateur(premiere, fmt.colonnes_attendues)
+    tableau = Tableau(chemin, "csv" if (not bom and separateur == ",") else "csv-excel",
+                      encodage="utf-8-sig" if bom else "utf-8", separateur=separateur,
+                      decimale=fmt.decimale or ("," if separateur == ";" else "."), personnel=fmt.personnel,
+                      sha256=empreinte)
+    try:
+        fait = _en_colonnes(tableau, None, 0, corps)
+    except UnicodeDecodeError:  # not UTF-8: `texte_csv` decodes it as Windows-1252
+        return None, False
+    return (tableau if fait else None), True
+
+
 def ouvrir(chemin: str | Path, fmt: Format | None = None) -> Tableau:
     """Read a table's header and rows as text, whatever its form (CSV, Excel's CSV, UTF-16 text, .xlsx).
 
@@ -652,9 +710,15 @@ def ouvrir(chemin: str | Path, fmt: Format | None = None) -> Tableau:
         tableau = _lire_xlsx(chemin, nom, fmt)
         tableau.sha256 = empreinte
         return tableau
+    colonnaire = fmt.colonnaire and fmt.lignes_entete == 1 and not fmt.colonnes_sans_titre
+    if colonnaire:
+        tableau, essaye = _utf8_en_colonnes(chemin, nom, raw, fmt, empreinte)
+        if tableau is not None:
+            return tableau
+        colonnaire = not essaye  # pandas refused these very bytes, UTF-8: the careful path reads them
     text, encodage, decalage = texte_csv(raw, nom)
     # the UTF-8 bytes pandas' parser reads: the file's own when it is UTF-8 as read (not encoded a second time)
-    utf8 = None if decalage or not fmt.colonnaire else raw if encodage == "utf-8" else \
+    utf8 = None if decalage or not colonnaire else raw if encodage == "utf-8" else \
         raw[3:] if encodage == "utf-8-sig" else None
     del raw  # a large file is not held twice
     if fmt.lignes_entete > 1:
@@ -666,8 +730,7 @@ def ouvrir(chemin: str | Path, fmt: Format | None = None) -> Tableau:
     tableau = Tableau(chemin, "csv" if (encodage == "utf-8" and separateur == ",") else "csv-excel",
                       encodage=encodage, separateur=separateur, decimale=decimale, personnel=fmt.personnel,
                       sha256=empreinte)
-    if fmt.colonnaire and fmt.lignes_entete == 1 and not fmt.colonnes_sans_titre and _en_colonnes(
-            tableau, text, decalage, utf8):
+    if colonnaire and _en_colonnes(tableau, text, decalage, utf8):
         return tableau
     del utf8
     with _lecture_en_bloc():  # the collector paused until every row is built and cleaned: none is garbage
