@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import numbers
 import re
+from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from itertools import chain
 
 import markupsafe
+import numpy as np
 import pandas as pd
 
 from . import typographie
@@ -216,7 +218,7 @@ def tableau_long(
             code[code < 0] = len(vus)
             vus.append("—")
         textes.append(vus)
-        codes.append(code.tolist())
+        codes.append(array("i", code.astype(np.intc).tobytes()))  # as `TableauLong` keeps them, with no loop
         # as `tableau` aligns them: a number (formatted or not) to the right; a text column, even formatted (a
         # section's label), is left as text
         numeriques.append(_est_nombre(next((v for v in valeurs if not est_manquant(v)), None)))

@@ -27,18 +27,40 @@ def _encoder(donnees: dict) -> str:
 COLONNES_FIGURES = ("figure_id", "report", "label", "value", "unit", "formula", "published", "status")
 
 
-def _codes_vers_json(codes: list[list[int]] | None, faits: dict[int, int], reserve: list[str]) -> list[int] | None:
+def _en_entiers(codes: list) -> list[array]:
+    """Each column of `codes` as 32-bit integers (`array('i')`): an array kept as it is (a column two tables share
+    stays one), any other sequence converted once. FormeInvalide for a code that is not such an integer."""
+    try:
+        return [c if isinstance(c, array) and c.typecode == "i" else array("i", c) for c in codes]
+    except (TypeError, OverflowError):
+        raise FormeInvalide("codes de forme inattendue") from None
+
+
+def _hors_de(codes: array, n: int) -> bool:
+    """Whether a column's codes name a value outside its `n` distinct ones (below 0, or n and above): numpy's
+    minimum and maximum over the array's bytes, not a Python loop over a large city's 25 000 integers (0,5 ms a
+    column, 28 columns each side of a hand-over)."""
+    if not len(codes):
+        return False
+    import numpy as np  # loaded already wherever a coded table is made or read (the kernel, the runner's reader)
+
+    valeurs = np.frombuffer(codes, dtype=np.intc)
+    return bool(valeurs.min() < 0 or valeurs.max() >= n)
+
+
+def _codes_vers_json(codes: list[array] | None, faits: dict[int, int], reserve: list[str]) -> list[int] | None:
     """A long table's codes, each column as the index, in `reserve` (the hand-over's `codes`), of the base64 of its
     32-bit little-endian integers: 25 000 budget lines' 350 000 codes are encoded and parsed as 14 strings, not as
     350 000 JSON numbers (a tenth of a second each way), and a column two tables share (a long sheet's codes are its
-    long table's lists) is written once. `faits`: the columns encoded already, by identity."""
+    long table's arrays) is written once. `faits`: the columns encoded already, by identity."""
     if codes is None:
         return None
     out = []
     for colonne in codes:
         if id(colonne) not in faits:
-            entiers = array("i", colonne)  # OverflowError beyond 32 bits: no table has 2 billion distinct texts
+            entiers = colonne  # 32-bit integers already (`_en_entiers`), written little-endian
             if sys.byteorder == "big":
+                entiers = array("i", colonne)
                 entiers.byteswap()
             faits[id(colonne)] = len(reserve)
             reserve.append(base64.b64encode(entiers.tobytes()).decode("ascii"))
@@ -46,7 +68,7 @@ def _codes_vers_json(codes: list[list[int]] | None, faits: dict[int, int], reser
     return out
 
 
-def _codes_depuis_json(codes: object, reserve: object, lus: dict[int, list[int]]) -> list[list[int]] | None:
+def _codes_depuis_json(codes: object, reserve: object, lus: dict[int, array]) -> list | None:
     """`_codes_vers_json` read back, each column of `reserve` once (`lus`, by index); a column may also be a JSON
     list of integers. FormeInvalide otherwise (an index out of `reserve`, a text that is not whole 32-bit integers
     in base64)."""
@@ -70,7 +92,7 @@ def _codes_depuis_json(codes: object, reserve: object, lus: dict[int, list[int]]
                 raise FormeInvalide("codes de forme inattendue") from None
             if sys.byteorder == "big":
                 entiers.byteswap()
-            lus[colonne] = entiers.tolist()
+            lus[colonne] = entiers
         out.append(lus[colonne])
     return out
 
@@ -115,18 +137,20 @@ class Feuille:
     formats: list[str | None]
     lignes: list[list[object]] = field(default_factory=list)
     #: a long sheet (every digital budget line of a large city), coded as its page's long table is: each column's
-    #: distinct cells (None for an empty one) and, for each row, the index of its cell; `lignes` is then empty
+    #: distinct cells (None for an empty one) and, for each row, the index of its cell (32-bit integers, `array('i')`;
+    #: a list given is converted); `lignes` is then empty
     distinctes: list[list[object]] | None = None
-    codes: list[list[int]] | None = None
+    codes: list[array] | None = None
 
     def __post_init__(self) -> None:
         if self.codes is None and self.distinctes is None:
             return
+        if self.codes is not None:
+            object.__setattr__(self, "codes", _en_entiers(self.codes))  # frozen: set once, here
         if self.codes is None or self.distinctes is None or self.lignes or not (
                 len(self.colonnes) == len(self.formats) == len(self.distinctes) == len(self.codes)) \
                 or len({len(c) for c in self.codes}) > 1 \
-                or any(c and (min(c) < 0 or max(c) >= len(d))
-                       for c, d in zip(self.codes, self.distinctes, strict=True)):
+                or any(_hors_de(c, len(d)) for c, d in zip(self.codes, self.distinctes, strict=True)):
             raise FormeInvalide("feuille codée de forme inattendue")
 
     @property
@@ -153,13 +177,15 @@ class TableauLong:
     colonnes: list[str]  # the French column titles
     numeriques: list[bool]  # per column: right-aligned numbers
     textes: list[list[str]]  # per column: its distinct cell texts, as the page shows them (unescaped)
-    codes: list[list[int]]  # per column: for each row, the index of its text in `textes`
+    codes: list[array]  # per column: for each row, the index of its text in `textes` (`array('i')`; a list given is
+    # converted)
     entete_ligne: bool = True  # the first column heads its row
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "codes", _en_entiers(self.codes))  # frozen: set once, here
         n = {len(c) for c in self.codes}
         if not (len(self.colonnes) == len(self.numeriques) == len(self.textes) == len(self.codes)) or len(n) > 1 \
-                or any(c and (min(c) < 0 or max(c) >= len(t)) for c, t in zip(self.codes, self.textes, strict=True)):
+                or any(_hors_de(c, len(t)) for c, t in zip(self.codes, self.textes, strict=True)):
             raise FormeInvalide("tableau long de forme inattendue")
 
     @property

@@ -33,7 +33,7 @@ def test_a_long_table_is_a_lean_accessible_table_with_the_pages_texts():
     df = pd.DataFrame({"ligne": [12, 1014, 12], "note": ["a ; b <c>", None, "a ; b <c>"], "x": [1.5, 2.0, 1.5]})
     t = rendu.tableau_long(df, "Les « lignes »", formats={"x": lambda v: f"{v:.1f} €"}, libelles={"ligne": "Ligne"})
     assert t.textes == [["12", "1014"], ["a ; b <c>", "—"], ["1.5 €", "2.0 €"]]  # each distinct text once
-    assert t.codes == [[0, 1, 0], [0, 1, 0], [0, 1, 0]] and t.numeriques == [True, False, True]
+    assert [c.tolist() for c in t.codes] == [[0, 1, 0], [0, 1, 0], [0, 1, 0]] and t.numeriques == [True, False, True]
     html = rendu.tableau_long_html(t)
     assert html == (
         '<div class="table-wrap" role="region" tabindex="0" aria-label="Les «\u202flignes\u202f»"><table>'

@@ -109,3 +109,32 @@ def test_a_coded_sheet_of_unexpected_shape_is_refused():
             Feuille("L", ["a", "b"], [None, None], [], distinctes, codes)
     with pytest.raises(FormeInvalide):  # rows and codes both
         Feuille("L", ["a"], [None], [["x"]], [["x"]], [[0]])
+
+
+def test_codes_are_kept_as_32_bit_integers_and_checked_against_their_texts():
+    # a list given is converted once, an array kept (a column the sheet shares with its long table stays one); the
+    # range check (numpy over the array's bytes) agrees with Python's min and max on every column tried
+    import random
+    from array import array
+
+    t = TableauLong("L", ["a"], [False], [["x", "y"]], [[1, 0, 1]])
+    assert isinstance(t.codes[0], array) and t.codes[0].typecode == "i" and t.codes[0].tolist() == [1, 0, 1]
+    f = Feuille("L", ["a"], [None], [], [["x", "y"]], t.codes)
+    assert f.codes[0] is t.codes[0]
+    hasard = random.Random(26)
+    for _ in range(200):
+        n = hasard.randint(1, 5)
+        colonne = [hasard.randint(-2, n + 1) for _ in range(hasard.randint(1, 6))]
+        attendu_ok = min(colonne) >= 0 and max(colonne) < n
+        textes = [str(i) for i in range(n)]
+        try:
+            TableauLong("L", ["a"], [False], [textes], [colonne])
+            lu_ok = True
+        except FormeInvalide:
+            lu_ok = False
+        assert lu_ok == attendu_ok, (colonne, n)
+    for mauvais in (["0"], [0.5], [2**40]):  # not a 32-bit integer
+        with pytest.raises(FormeInvalide):
+            TableauLong("L", ["a"], [False], [["x"]], [mauvais])
+    vide = TableauLong("L", ["a"], [False], [[]], [[]])  # no row: nothing to check
+    assert vide.lignes == 0
