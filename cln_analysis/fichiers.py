@@ -326,12 +326,13 @@ def dossier_temporaire() -> str:
 
 def nettoyer_dossiers_morts(prefixe: str) -> None:
     """Remove the temporary folders `<prefixe><PID>-…` of the runs that ended without removing theirs (`kill -9`):
-    those of a PID that no longer runs, in the run's temporary folder and in tempfile's (where an earlier version
-    made them). POSIX only: elsewhere (Windows) `os.kill(pid, 0)` would end the process."""
+    those of a PID that no longer runs, in the run's temporary folder, in tempfile's (where an earlier version
+    made them, or a run with `TMPDIR` set) and in `EN_MEMOIRE` (where a run without it made them: their bytes are
+    RAM until removed). POSIX only: elsewhere (Windows) `os.kill(pid, 0)` would end the process."""
     if os.name != "posix":
         return
-    for dossier in (d for racine in dict.fromkeys((dossier_temporaire(), tempfile.gettempdir()))
-                    for d in Path(racine).glob(prefixe + "*")):
+    racines = dict.fromkeys((dossier_temporaire(), tempfile.gettempdir(), EN_MEMOIRE))
+    for dossier in (d for racine in racines for d in Path(racine).glob(prefixe + "*")):
         try:
             pid = int(dossier.name[len(prefixe):].split("-", 1)[0])
             os.kill(pid, 0)

@@ -30,9 +30,11 @@ COLONNES_FIGURES = ("figure_id", "report", "label", "value", "unit", "formula", 
 def _en_entiers(codes: list) -> list[array]:
     """Each column of `codes` as 32-bit integers (`array('i')`): an array kept as it is (a column two tables share
     stays one), any other sequence converted once. FormeInvalide for a code that is not such an integer."""
+    if any(isinstance(c, (bytes, bytearray, str)) for c in codes):  # array() would take their bytes as integers
+        raise FormeInvalide("codes de forme inattendue")
     try:
         return [c if isinstance(c, array) and c.typecode == "i" else array("i", c) for c in codes]
-    except (TypeError, OverflowError):
+    except (TypeError, ValueError, OverflowError):
         raise FormeInvalide("codes de forme inattendue") from None
 
 

@@ -131,6 +131,12 @@ def test_a_killed_runs_folders_are_removed_from_both_temporary_folders(tmp_path,
     fichiers.nettoyer_dossiers_morts("cln-test-")
     for racine in (memoire, disque):
         assert [p.name for p in racine.iterdir()] == [f"cln-test-{os.getpid()}-b"]
+    # a run with TMPDIR set (its temporary folder the user's) still removes what a killed run left in memory
+    (memoire / f"cln-test-{mort}-c").mkdir()
+    monkeypatch.setattr(fichiers, "EN_MEMOIRE", str(memoire))
+    monkeypatch.setattr(fichiers, "dossier_temporaire", lambda: str(disque))
+    fichiers.nettoyer_dossiers_morts("cln-test-")
+    assert [p.name for p in memoire.iterdir()] == [f"cln-test-{os.getpid()}-b"]
 
 
 def test_the_runs_folders_and_files_are_made_in_its_temporary_folder(tmp_path, monkeypatch):

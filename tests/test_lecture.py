@@ -299,6 +299,9 @@ def test_a_title_row_above_the_header_gets_spreadsheet_advice(tmp_path, forme):
     ("\ufeffa,b\n x ,y\nx,y\n\n,\n", True),  # a BOM; two cells equal once stripped; a blank row dropped
     ("nom;montant\n", True),  # a header alone: no body row (its columns objects, as pandas' constructor makes them)
     ("a;b\n  ;  \n", True),  # a body of blank cells only
+    ("a;2024\nx;1\ny;2\n", False),  # numbers in every cell, the title too: pandas types them (their text lost)
+    ("1,5;2\n1,5;3\n", False),  # no title row: the same
+    pytest.param("a;b\n1;" + "x" * 131_072 + "\n", True, id="cellule-131072"),  # as long as the careful path allows
 ])
 def test_columnar_reading_gives_the_careful_reading(tmp_path, texte, par_pandas):
     # Format.colonnaire (pandas' C parser for a plain file) against the csv-module path, cell by cell, with the
@@ -364,6 +367,11 @@ def test_a_file_marked_utf8_holding_another_encoding_is_refused_with_its_line(tm
         ouvrir(p, Format(colonnaire=colonnaire))
     texte = str(exc.value)
     assert "t.csv, ligne 3" in texte and "UTF-8" in texte and "Crèches" not in texte
+    # an old Mac's bare CR line ends count as the csv module counts them
+    p = _ecrire(tmp_path / "t.csv", b"\xef\xbb\xbf" + "nom;montant\rÉcoles;1\r".encode("utf-8")
+                + "Crèches;2\r".encode("cp1252"))
+    with pytest.raises(ErreurDonnees, match="t.csv, ligne 3 "):
+        ouvrir(p, Format(colonnaire=colonnaire))
 
 
 def test_texts_are_typed_as_the_pandas_constructor_types_them():
@@ -388,7 +396,7 @@ def test_the_header_is_found_after_a_long_run_of_blank_lines(tmp_path):
 
 
 def test_columnar_reading_refuses_what_the_careful_reading_refuses(tmp_path):
-    for texte in ("a,b\n1,2,3\n", "a,b,\n1,2,3\n", " \n , \n"):
+    for texte in ("a,b\n1,2,3\n", "a,b,\n1,2,3\n", " \n , \n", "a;b;c\n6;" + "x" * 131_073 + ";1\n"):
         p = _ecrire(tmp_path / "t.csv", texte.encode("utf-8"))
         with pytest.raises(ErreurDonnees) as attendu:
             ouvrir(p, Format())

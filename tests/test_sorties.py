@@ -133,7 +133,7 @@ def test_codes_are_kept_as_32_bit_integers_and_checked_against_their_texts():
         except FormeInvalide:
             lu_ok = False
         assert lu_ok == attendu_ok, (colonne, n)
-    for mauvais in (["0"], [0.5], [2**40]):  # not a 32-bit integer
+    for mauvais in (["0"], [0.5], [2**40], b"\0\0\0\0", bytearray(4), "0", b"\0\0\0"):  # not 32-bit integers
         with pytest.raises(FormeInvalide):
             TableauLong("L", ["a"], [False], [["x"]], [mauvais])
     vide = TableauLong("L", ["a"], [False], [[]], [[]])  # no row: nothing to check

@@ -239,7 +239,7 @@ def texte_csv(raw: bytes, nom: str) -> tuple[str, str, int]:
         except UnicodeDecodeError as e:  # a file said to be UTF-8 (its BOM) that is not: two encodings mixed
             raise ErreurDonnees(Probleme(
                 nom, "texte marqué UTF-8 (BOM) qui contient des caractères d'un autre encodage",
-                ligne=raw[3:3 + e.start].count(b"\n") + 1,
+                ligne=_lignes_avant(raw[3:3 + e.start]) + 1,
                 conseil="enregistrez-le de nouveau en une fois, au format « CSV UTF-8 » ou .xlsx")) from None
     else:
         try:
@@ -252,6 +252,11 @@ def texte_csv(raw: bytes, nom: str) -> tuple[str, str, int]:
     if (text if fin < 0 else text[:fin]).strip().lower().startswith("sep="):
         text, decalage = ("" if fin < 0 else text[fin + 1:]), 1
     return text, encodage, decalage
+
+
+def _lignes_avant(octets: bytes) -> int:
+    """The line ends in `octets`, as the csv module counts them: LF, CRLF and a bare CR (an old Mac's) each one."""
+    return octets.count(b"\n") + octets.count(b"\r") - octets.count(b"\r\n")
 
 
 def _nul(nom: str, ligne: int):
@@ -476,6 +481,11 @@ def _en_colonnes(tableau: Tableau, text: str | None, decalage: int, utf8: bytes 
         categories = brut[j].array
         codes = np.asarray(categories.codes, dtype=np.intp)  # -1: a short row's missing cell
         valeurs = np.asarray(categories.categories, dtype=object)
+        if not isinstance(categories.categories.dtype, pd.StringDtype) and not all(isinstance(v, str)
+                                                                                  for v in valeurs):
+            return False  # typed by pandas (numbers in every cell, the title too, e.g. « 2024 »): their text is lost
+        if max(map(len, valeurs), default=0) > CELLULE_MAX:  # the careful path refuses it with its line
+            return False
         propres = np.array([v.strip() for v in valeurs], dtype=object)
         colonnes[j], codes_de[j] = propres[codes], codes
         if len(codes) and codes.min() < 0:  # kept missing (NaN), as the text column held it, unless stripped
