@@ -29,19 +29,25 @@ the script then measures, in the same run, every row of the issue's table:
   The reader codes each text column once (in the read-ahead child), from the reading layer's codes: the kernel's
   matching and sums test a column's distinct values, not its 200 000 cells. A warmed kernel and every child leave
   the libraries' objects out of the garbage collector's rounds (`gc.freeze`: a full collection walked them, a
-  tenth of a second once or twice a run). Where the extra time goes now (wall clock, against the few-hundred-line
-  example, traced): the read-ahead child takes 1,0 to 1,2 s of CPU (pandas' parser half of it) and now ends about
-  when the kernel asks for the lines (it waited 0,1 to 0,5 s for them before the text columns were wrapped without
-  a check of each cell, `lecture.textes_de_type`); in the kernel, the loading and matching of the lines (0,1 s) and
-  the long table's texts and sheet (0,1 s); in the runner, the hand-over read back (0,05 s), the long table's HTML
-  (0,07 to 0,1 s), the audit page's 9 Mo scanned by a child (0,1 s), beside it the workbook written and scanned by
-  another (0,16 to 0,22 s). Against the default run, the example's four more charts and their tables (0,4 to 0,5
-  s): once the last of them is made, the kernel and the child drawing them share what is left about equally. Both
-  cores are busy through most of the run: only less work shortens it. The same code reads 1,29 to 1,57 from one
-  hour to the next (the default run 2,7 to 3,5 s: the faster the machine, the higher the ratio); interleaved with
-  the code before the wrapped columns, 1,29 against 1,42 (the 200 000 lines in 3,91 s, not 4,09). A saving in
-  what every run does (the 0,35 s the runner's interpreter takes to exit, say) raises the ratio. It was 1,30 to
-  1,39 before the wrapped columns (5,9 to 6,1 s ÷ 4,3 to 4,5 s on a slower day), 1,33
+  tenth of a second once or twice a run). The reader parses a UTF-8 file from its bytes (no decoding of the whole
+  file first), the run's private files are in memory (`/dev/shm`, `fichiers.dossier_temporaire`) and a long
+  table's codes cross the hand-over as 32-bit arrays checked by numpy. Where the extra time goes now (wall clock,
+  against the few-hundred-line example, traced): the read-ahead child takes 0,8 to 0,9 s of CPU (pandas' parser
+  0,45 s of it, its categories 0,1 s) and ends before the kernel asks for the lines, but the kernel's start, beside
+  it, takes about 0,1 s longer (1,0 to 1,2 s, not 0,95 to 1,1); in the kernel, the matching and sums (0,07 to
+  0,11 s), the long table's texts and sheet (0,03 s) and their hand-over (0,02 s); in the runner, the hand-over
+  read back (0,005 to 0,01 s), the long table's HTML (0,06 to 0,08 s), the audit page's 9 Mo scanned by a child
+  (0,1 s), beside it the workbook written and scanned by another (0,2 s). Against the default run, the example's
+  four more charts and their tables (each chart 0,05 to 0,09 s, two thirds of it matplotlib's constrained layout):
+  once the last of them is made, the kernel and the child drawing them share what is left about equally. Both
+  cores are busy through most of the run: only less work shortens it. The machine moves the ratio more than the
+  code does: the default run took 2,45 to 3,3 s within one session, and the same code read 1,26 to 1,37 (9
+  rounds: 1,30 and 1,26; round by round 1,32 to 1,34); interleaved with the code before the reader's bytes and
+  the files in memory, 1,28 against 1,36 on a fast hour (the 200 000 lines in 3,11 s, not 3,33) and no difference
+  on a slow one (both 1,32, the default run faster too: its charts' children write in memory). A saving in what
+  every run does raises the ratio: the 0,3 s the runner's interpreter takes to exit, or the 0,1 s jupyter_client
+  sleeps (its poll) after killing a kernel, with every core idle. It was 1,29 to 1,57 before the reader's bytes,
+  1,30 to 1,39 before the wrapped columns (5,9 to 6,1 s ÷ 4,3 to 4,5 s on a slower day), 1,33
   to 1,60 before the file hand-over, the early scans and the lazy table, 1,50 to 1,57 before the frozen collector,
   the charts taken back and the lean sheet, 1,65 to 1,76 before the coded columns, 1,8 before the read ahead and the
   charts queued, 2,2 before the children and the coded sheet. The lines are drawn with replacement from a few
