@@ -301,6 +301,8 @@ def test_a_title_row_above_the_header_gets_spreadsheet_advice(tmp_path, forme):
     ("a;b\n  ;  \n", True),  # a body of blank cells only
     ("a;2024\nx;1\ny;2\n", False),  # numbers in every cell, the title too: pandas types them (their text lost)
     ("1,5;2\n1,5;3\n", False),  # no title row: the same
+    ("a;01\nx;1\n", False),  # pandas would make « 01 » and « 1 » one number
+    ("a;True\nx;False\n", False),  # or booleans
     pytest.param("a;b\n1;" + "x" * 131_072 + "\n", True, id="cellule-131072"),  # as long as the careful path allows
 ])
 def test_columnar_reading_gives_the_careful_reading(tmp_path, texte, par_pandas):
