@@ -132,6 +132,11 @@ def demarrer_noyau(sel: bytes | None = None, debug: bool = False, plusieurs: boo
     env.update(lus.environnement() if lus is not None else {})
     env.pop(remise.VARIABLE, None)
     env.update(dossier.environnement() if dossier is not None else {})
+    if dossier is not None and dossier.chemin is not None:
+        # its connection file (ports and key) in the run's own folder, not in tempfile's: removed with the kernel
+        # as before, and with the folder by the next run when this one was killed (`remise.nettoyer`), where
+        # tempfile's stayed; its name is none the runner would take as a hand-over (`remise._NOM`)
+        km.connection_file = str(dossier.chemin / f"noyau-{secrets.token_hex(8)}.json")
     if debug:
         env[balayage.VARIABLE_DEBUG] = "1"
     # what the kernel's process itself prints (a port taken by another kernel, its own crash: English and raw) is

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -123,3 +124,28 @@ def test_publier_hands_a_large_report_over_by_file(dossier, monkeypatch):
     assert set(record) == {"fichier", "octets", "sha256"}
     lu = json.loads(dossier.reprendre(record))
     assert lu["rapport"] == "budget" and "codes" in lu and "graphiques" in lu
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the run's folder is POSIX only")
+def test_a_kernels_connection_file_is_in_the_runs_folder_and_goes_with_the_kernel():
+    # a run killed (kill -9) left each kernel's connection file in tempfile's folder for good; in the run's own
+    # folder, the next run removes it with the folder (`nettoyer`, tested above)
+    from cln_analysis import executeur
+
+    d = remise.Dossier(actif=True)
+    km = executeur.demarrer_noyau(dossier=d)
+    try:
+        fichier = Path(km.connection_file)
+        assert fichier.parent == d.chemin and fichier.is_file()
+        assert remise._NOM.fullmatch(fichier.name) is None  # never taken back as a hand-over
+        assert json.loads(fichier.read_text(encoding="utf-8"))["key"]  # the kernel's own connection file
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)  # the kernel read it and answers
+        finally:
+            kc.stop_channels()
+    finally:
+        executeur.arreter_noyau(km)
+    assert not fichier.exists()
+    d.fermer()
