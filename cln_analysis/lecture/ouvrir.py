@@ -249,9 +249,14 @@ def texte_csv(raw: bytes, nom: str) -> tuple[str, str, int]:
             text, encodage = raw.decode("cp1252", errors="replace"), "cp1252"
     decalage = 0  # lines before the table: the file's own line numbers are reported
     fin = text.find("\n")  # the first line only (not a copy of the rest of a large file, for nothing)
-    if (text if fin < 0 else text[:fin]).strip().lower().startswith("sep="):
+    if _ligne_sep(text, fin):
         text, decalage = ("" if fin < 0 else text[fin + 1:]), 1
     return text, encodage, decalage
+
+
+def _ligne_sep(text: str, fin: int) -> bool:
+    """Whether the first line of `text` (up to `fin`, its first line end, or -1) is Excel's `sep=` line."""
+    return (text if fin < 0 else text[:fin]).strip().lower().startswith("sep=")
 
 
 def _lignes_avant(octets: bytes) -> int:
@@ -658,6 +663,15 @@ def _premiere_ligne(text: str) -> str:
         k *= 8
 
 
+def _tableau_csv(chemin: Path, fmt: Format, encodage: str, separateur: str, empreinte: str | None) -> Tableau:
+    """The `Tableau` of a CSV file read in `encodage` with `separateur`: a plain CSV (UTF-8, commas) or Excel's, its
+    decimal mark the format's, else the comma beside `;`."""
+    return Tableau(chemin, "csv" if (encodage == "utf-8" and separateur == ",") else "csv-excel",
+                   encodage=encodage, separateur=separateur,
+                   decimale=fmt.decimale or ("," if separateur == ";" else "."), personnel=fmt.personnel,
+                   sha256=empreinte)
+
+
 def _debut_utf8(octets: bytes, k: int = 1 << 16) -> str | None:
     """The text of the first whole lines of `octets` (its first `k` bytes, cut after their last line end; all of
     it when shorter), None when they are not UTF-8 or no line ends there."""
@@ -688,17 +702,13 @@ def _utf8_en_colonnes(chemin: Path, nom: str, raw: bytes, fmt: Format, empreinte
     debut = _debut_utf8(corps)
     if debut is None:
         return None, False
-    fin = debut.find("\n")
-    if (debut if fin < 0 else debut[:fin]).strip().lower().startswith("sep="):  # a line before the table
+    if _ligne_sep(debut, debut.find("\n")):  # a line before the table: `texte_csv` drops it
         return None, False
     premiere = _premiere_ligne(debut)  # the header, after blanks (within the first lines: else `ouvrir` looks)
     if not premiere:
         return None, False
-    separateur = detecter_separateur(premiere, fmt.colonnes_attendues)
-    tableau = Tableau(chemin, "csv" if (not bom and separateur == ",") else "csv-excel",
-                      encodage="utf-8-sig" if bom else "utf-8", separateur=separateur,
-                      decimale=fmt.decimale or ("," if separateur == ";" else "."), personnel=fmt.personnel,
-                      sha256=empreinte)
+    tableau = _tableau_csv(chemin, fmt, "utf-8-sig" if bom else "utf-8",
+                           detecter_separateur(premiere, fmt.colonnes_attendues), empreinte)
     try:
         fait = _en_colonnes(tableau, None, 0, corps)
     except UnicodeDecodeError:  # not UTF-8: `texte_csv` decodes it as Windows-1252
@@ -736,10 +746,7 @@ def ouvrir(chemin: str | Path, fmt: Format | None = None) -> Tableau:
     else:
         premiere = _premiere_ligne(text)  # the header, after blanks
         separateur = detecter_separateur(premiere, fmt.colonnes_attendues)
-    decimale = fmt.decimale or ("," if separateur == ";" else ".")
-    tableau = Tableau(chemin, "csv" if (encodage == "utf-8" and separateur == ",") else "csv-excel",
-                      encodage=encodage, separateur=separateur, decimale=decimale, personnel=fmt.personnel,
-                      sha256=empreinte)
+    tableau = _tableau_csv(chemin, fmt, encodage, separateur, empreinte)
     if colonnaire and _en_colonnes(tableau, text, decalage, utf8):
         return tableau
     del utf8
