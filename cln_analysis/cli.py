@@ -15,7 +15,7 @@ import sys
 import traceback
 import warnings
 
-from . import catalogue, confidentialite
+from . import catalogue, confidentialite, erreurs
 from .erreurs import ErreurCLN, ErreurUsage
 
 # jsonschema (imported by nbformat, so by the runner) builds some forty Lark grammars at import, about 2 s of
@@ -206,6 +206,8 @@ LIMITE_MAX = 7 * 24 * 3600
 def _run(args) -> int:
     from . import executeur, formats, publication  # heavy: imported by the sub-command that needs it
 
+    erreurs.verifier_arret()  # a Ctrl-C a compiled library cleared while it was imported
+
     if args.jobs is not None and args.jobs < 1:
         raise ErreurUsage("--jobs attend un nombre entier supérieur ou égal à 1")
     if args.limite is not None and args.limite < 1:
@@ -324,14 +326,21 @@ class Termine(KeyboardInterrupt):
 
 def _sur_sigterm(_signum, _frame) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one must not cut the clean-up short
-    raise Termine()
+    erreurs.interrompre(Termine)  # raised, and remembered: a library may clear it (`erreurs.verifier_arret`)
+
+
+def _sur_ctrl_c(_signum, _frame) -> None:
+    erreurs.interrompre(KeyboardInterrupt)  # as Python's own handler, remembered
 
 
 def main(argv: list[str] | None = None) -> int:
     console_sure()
     args = construire_parseur().parse_args(argv)
+    erreurs.oublier_arret()
     try:
         signal.signal(signal.SIGTERM, _sur_sigterm)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # Ctrl-C left ignored when it was
+            signal.signal(signal.SIGINT, _sur_ctrl_c)
     except ValueError:  # not the main thread (called from a test's thread): Ctrl-C alone
         pass
     # the warnings of this process (papermill, nbconvert, nbformat, openpyxl writing the workbooks…) name files of

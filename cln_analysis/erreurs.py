@@ -115,3 +115,33 @@ def depuis_noyau(nom: str, message: str) -> ErreurCLN | None:
             Exception.__init__(erreur, message)
             return erreur
     return None
+
+
+# --- a stop (Ctrl-C, SIGTERM) the runner must not lose --------------------------------------------------------
+
+#: The stop this process received (its exception class), None before one came: see `interrompre`.
+_arret_recu: type[KeyboardInterrupt] | None = None
+
+
+def interrompre(arret: type[KeyboardInterrupt] = KeyboardInterrupt) -> None:
+    """What the runner's signal handlers do: raise `arret` in the main thread, as Python's own Ctrl-C handler does,
+    and remember it. A compiled library may clear the exception a handler raised while one of its modules was being
+    imported (numpy's and pandas' Cython modules register their types with `collections.abc` and clear whatever
+    that raises, a KeyboardInterrupt too): the run then went on, and published, as if no Ctrl-C had come (seen once
+    in some thirty Ctrl-C during the runner's imports, on a loaded machine). `verifier_arret` raises it again."""
+    global _arret_recu
+    _arret_recu = arret
+    raise arret()
+
+
+def verifier_arret() -> None:
+    """Raise again the stop this process received (`interrompre`), if one came: called by the runner's main thread
+    after what may have lost it (its imports, a kernel's start, nbconvert's) and before it writes a report."""
+    if _arret_recu is not None:
+        raise _arret_recu()
+
+
+def oublier_arret() -> None:
+    """A new command in this process (a test's, in process) starts with no stop received."""
+    global _arret_recu
+    _arret_recu = None

@@ -421,12 +421,14 @@ def _executer(plan: Plan, jobs, force, journal, limite, debug: bool = False) -> 
                                                                          len(prevus) > 1, seul, lus if seul else None,
                                                                          dossier),
                                          arreter_noyau)
+                erreurs.verifier_arret()  # a Ctrl-C cleared while jupyter_client was imported (zmq is compiled)
             else:
                 reserve.ajouter([(rap.id, rap.notebook) for rap, _ in a_faire] + suivants)
             _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultats, reserve, collecteur,
                             debug, dossier)
         # the home page and the downloads: in the try, so that a stop while they are written (the reports are
         # published by then) is handled as any other
+        erreurs.verifier_arret()
         publication.ecrire_site(state, quand)
         etat.ecrire(state)
     except KeyboardInterrupt as exc:  # Ctrl-C, or the end asked by the system (the wave's kernels stopped already)
@@ -476,6 +478,7 @@ def _executer_vague(a_faire, plan, jobs, limite, state, quand, journal, resultat
         # leaves idle then reads the report's large inputs ahead (`prelecture`)
         commence.wait()
         publication.preparer()
+        erreurs.verifier_arret()  # a Ctrl-C cleared while nbconvert was imported
         for fut in as_completed(futures):
             rap, k = futures[fut]
             t, nb, exc = fut.result()
@@ -495,6 +498,7 @@ def _publier(rap, k, t, nb, exc, state, quand, journal, collecteur=None, debug: 
     """Publish one executed report (or record its failure), then write the state: outputs first,
     state last, so that a run cut in between redoes the report. With `debug`, a failure's raw text is said on
     the terminal too (the message written is reduced: `_message_echec`)."""
+    erreurs.verifier_arret()  # a Ctrl-C lost while the notebook ran: nothing of this report written
     date, date_iso = formats.date_heure(quand), quand.isoformat(timespec="seconds")
     if exc is None:
         try:

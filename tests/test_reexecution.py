@@ -214,3 +214,32 @@ def test_a_stop_while_the_home_page_is_written_still_gives_the_page_of_what_was_
     index = (depot / "reports" / "index.html").read_text(encoding="utf-8")
     assert 'href="budget.html"' in index and "3,7" in index  # the card of the report published
     assert json.loads((depot / "build" / "etat.json").read_text(encoding="utf-8"))["budget"]["statut"] == "ok"
+
+
+@pytest.mark.rapports("budget")
+def test_a_ctrl_c_a_library_cleared_still_stops_the_run_before_anything_is_published(depot, monkeypatch):
+    # a compiled library clears the KeyboardInterrupt Ctrl-C raised while one of its modules was imported (numpy's
+    # and pandas' Cython modules do, registering their types with collections.abc): seen as a run that went on
+    # and published after a Ctrl-C. Here nbconvert's import, while the kernel runs, is where it is cleared
+    from cln_analysis import publication
+
+    preparer, recus = publication.preparer, []
+
+    def avale_le_ctrl_c():
+        try:
+            signal.raise_signal(signal.SIGINT)  # the runner's own handler, run at once
+        except KeyboardInterrupt:
+            recus.append(True)  # cleared, as by the library
+        return preparer()
+
+    monkeypatch.setattr(publication, "preparer", avale_le_ctrl_c)
+    r = cli(depot, "run", "budget")
+    assert recus == [True]
+    assert r.returncode == 130, r.stdout + r.stderr
+    assert [l for l in r.stderr.splitlines() if l.strip()] == [
+        "Interrompu : les fichiers déjà en place n'ont pas été modifiés à moitié."]
+    assert not (depot / "reports" / "budget.html").exists() and not (depot / "build" / "etat.json").exists()
+    # the next command of this process starts with no stop received
+    monkeypatch.setattr(publication, "preparer", preparer)
+    assert cli(depot, "run", "budget").returncode == 0
+    assert (depot / "reports" / "budget.html").exists()
