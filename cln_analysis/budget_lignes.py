@@ -729,10 +729,13 @@ def montant_categorie(res: Resultats, categorie_id: str) -> float | None:
 
 
 def part_dsi_fonctionnement(res: Resultats) -> float | None:
-    """The DSI's operating section as a share of the digital budget, None when the perimeter does not isolate it."""
-    m = montant_categorie(res, DSI_FONCTIONNEMENT)
+    """The DSI's operating section as a share of the digital budget; None when the perimeter does not isolate it,
+    or when its rules catch no line of the year (a rule written for another spelling of the direction, a function
+    code that lost its zero): the page then says the data does not distinguish it, as for the sites and inclusion,
+    never « 0 % », and the audit page lists the rules that catch nothing."""
+    dsi = res.numeriques["categorie_id"] == DSI_FONCTIONNEMENT
     total = res.numeriques["montant"].sum()
-    return None if m is None or not total else m / total
+    return float(res.numeriques.loc[dsi, "montant"].sum() / total) if dsi.any() and total else None
 
 
 def detail_categorie(res: Resultats, categorie_id: str) -> pd.DataFrame | str:

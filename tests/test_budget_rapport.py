@@ -287,3 +287,33 @@ def test_a_text_amount_in_a_workbook_is_refused_with_advice_for_excel(tmp_path):
     assert "lignes.xlsx, ligne 7, colonne « BGT_MTREAL »" in message
     assert "saisissez le montant comme un nombre dans la cellule (3,5 dans un Excel en français)" in message
     assert "(3.5)" not in message  # the advice for a CSV file, which a French Excel would not take
+
+
+def test_a_dsi_rule_that_catches_no_line_is_said_not_distinguished_never_zero(tmp_path):
+    # the DSI's operating rule written for a function code no line has (typed 999 here; in life a code that lost its
+    # zero in Excel, or the direction spelt otherwise): the report is produced, its DSI question answered « la
+    # donnée ne le distingue pas » (not « 0 % »), the rule listed among those that catch nothing
+    root = copier_depot(tmp_path)
+    with open(root / "data/raw/budget_perimetre.csv", encoding="utf-8", newline="") as fh:
+        regles = list(csv.DictReader(fh))
+    dsi = [r for r in regles if r["categorie_id"] == "dsi_fonctionnement"]
+    assert dsi
+    for r in dsi:
+        r["BGT_FONCTION"] = "999"
+    with open(root / "data/raw/perimetre_sans_dsi.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(regles[0]))
+        w.writeheader()
+        w.writerows(regles)
+    res = cli(root, "run", "budget", "--essai", "-p", f"lignes={EXEMPLE}",
+              "-p", "perimetre=data/raw/perimetre_sans_dsi.csv")
+    assert res.returncode == 0, res.stdout + res.stderr
+    public = texte_visible((root / "reports/budget.html").read_text(encoding="utf-8"))
+    question = ("« Quelle part est spécifiquement dédiée au fonctionnement de la Direction des systèmes "
+                "d'information ? »")
+    apres = public[public.index(question) + len(question):]
+    assert apres.lstrip().startswith("Réponse : La donnée ne le distingue pas."), apres[:200]
+    figures = _figures(root)
+    assert "budget.2025.dsi_fonctionnement.part" not in figures
+    audit = texte_visible((root / "reports/audit/budget.html").read_text(encoding="utf-8"))
+    vides = audit[audit.index("Règles qui ne prennent aucune ligne"):][:800]
+    assert all(r["id"] in vides for r in dsi), vides
