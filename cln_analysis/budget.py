@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import budget_lignes, config
 from . import formats as f
+from .budget_lignes import montant  # every amount of the report, with lines or without
 from .erreurs import ErreurDonnees, Probleme
 from .registre import chiffre
 from .rendu import Colonne
@@ -108,13 +109,6 @@ def selectionner(df: pd.DataFrame, annee: int, colonne: str = "annee") -> pd.Dat
             )
         )
     return rows
-
-
-def montant(x: float) -> int | float:
-    """An amount in euros to the cent, as the amount it is: an integer when it is whole (a file of whole euros, or
-    a sum of budget lines without cents), else rounded to the cent (never truncated)."""
-    r = round(float(x), 2)
-    return int(r) if r.is_integer() else r
 
 
 def parts(mandate: pd.DataFrame, annee: int) -> pd.DataFrame:

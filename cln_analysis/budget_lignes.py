@@ -463,16 +463,25 @@ def primitif(lignes: Lignes, annee: int) -> pd.DataFrame:
     """The voted budget in the shape of `data/raw/budget_primitif.csv` (`annee`, `montant_vote`): the real
     spending of the *budget primitif*, `BGT_MTPREV` summed; no row when the file has no budget primitif."""
     prevu = lignes.colonne("BGT_MTPREV")[_etape(lignes, "budget primitif", annee, "réel")]
-    vote = _euros(prevu.fillna(0.0).sum())
+    vote = montant(prevu.fillna(0.0).sum())
     if prevu.isna().all() or not vote:  # no line, no voted amount (the optional column absent or left
         # empty), or nothing voted: the file has no voted budget to divide by
         return pd.DataFrame({"annee": pd.Series(dtype="int64"), "montant_vote": pd.Series(dtype="int64")})
     return pd.DataFrame({"annee": [annee], "montant_vote": [vote]})
 
 
-def _euros(x: float):
-    """A sum of amounts in cents, as the amount it is: an integer when it is whole (float sums carry noise)."""
-    r = round(float(x), 2)
+#: The decimals an amount is kept to: a millionth of a euro. A line's cents × a rule's part of up to four decimals are
+#: exact there (101,01 € × 0,5 = 50,505 €), and a sum's float noise (0,1 + 0,2 = 0,30000000000000004) is far below
+#: it. Never a rounding of what is shown: `arrondi` rounds every amount printed (half away from zero), so a rule that
+#: catches one line of 50,505 € shows 50,51 € as the line does (a sum rounded here to the cent, half to even on the
+#: binary value, showed 50,50 €).
+DECIMALES_MONTANTS = 6
+
+
+def montant(x: float) -> int | float:
+    """An amount in euros as the amount it is: an integer when it is whole (a file of whole euros, a sum of lines
+    without cents), else to the millionth (`DECIMALES_MONTANTS`). Never rounded to the cent here."""
+    r = round(float(x), DECIMALES_MONTANTS)
     return int(r) if r.is_integer() else r
 
 
@@ -617,7 +626,7 @@ def _attribuer(rangees: Callable[[np.ndarray], pd.DataFrame], numeros: np.ndarra
     pris.insert(3, "categorie", r["categorie"].to_numpy())
     pris.insert(4, "part", r["part"].to_numpy())
     pris["montant_ligne"] = pris["montant"]
-    pris["montant"] = pris["montant_ligne"] * pris["part"]
+    pris["montant"] = (pris["montant_ligne"] * pris["part"]).round(DECIMALES_MONTANTS)
     return pris
 
 
@@ -654,15 +663,15 @@ def calculer(lignes: Lignes, perimetre: Perimetre, annee: int) -> Resultats:
     attrib = _attribuer(lignes.rangees, lignes.colonne("ligne").to_numpy(), rangs, perimetre, lignes.fichier,
                         {c: lignes.codes(c) for c in perimetre.filtres})
     annees = sorted(int(a) for a in np.unique(annee_ligne[rangs]))
-    montant = lignes.colonne("BGT_MTREAL").fillna(0.0).to_numpy()  # as `mandatees` counts a line
+    mtreal = lignes.colonne("BGT_MTREAL").fillna(0.0).to_numpy()  # as `mandatees` counts a line
     annee_prise, section_prise = attrib["BGT_ANNEE"].to_numpy(), attrib["BGT_SECTION"].to_numpy(dtype=object)
     montant_pris = attrib["montant"].to_numpy()
     rows = []
     for a in annees:
         for s in SECTIONS:
             rows.append({"annee": a, "section": s,
-                         "budget_numerique": _euros(montant_pris[(annee_prise == a) & (section_prise == s)].sum()),
-                         "budget_total": _euros(montant[mand & (annee_ligne == a)
+                         "budget_numerique": montant(montant_pris[(annee_prise == a) & (section_prise == s)].sum()),
+                         "budget_total": montant(mtreal[mand & (annee_ligne == a)
                                                         & lignes.egal("BGT_SECTION", s)].sum())})
     mandate = pd.DataFrame(rows)
     if not mandate.loc[mandate["annee"] == annee, "budget_total"].sum():  # nothing to divide by
@@ -684,7 +693,7 @@ def regles_appliquees(perimetre: Perimetre, numeriques: pd.DataFrame) -> pd.Data
                         "categorie": r["categorie"].to_numpy(), "part": r["part"].to_numpy(),
                         "justification": r["justification"].to_numpy()})
     out["lignes"] = out["regle"].map(g["lignes"]).fillna(0).astype("int64").to_numpy()
-    out["montant"] = out["regle"].map(g["montant"]).fillna(0.0).round(2).to_numpy()
+    out["montant"] = out["regle"].map(g["montant"]).fillna(0.0).round(DECIMALES_MONTANTS).to_numpy()
     return out
 
 
@@ -696,7 +705,7 @@ def regles_sans_ligne(res: Resultats) -> list[str]:
 def _repartition(numeriques: pd.DataFrame, cles: list[str]) -> pd.DataFrame:
     total = numeriques["montant"].sum()
     g = numeriques.groupby(cles, sort=True, dropna=False)["montant"].sum().reset_index()
-    g["montant"] = g["montant"].round(2)
+    g["montant"] = g["montant"].round(DECIMALES_MONTANTS)
     g["part"] = g["montant"] / total if total else np.nan
     return g.sort_values(["montant", *cles], ascending=[False, *[True] * len(cles)]).reset_index(drop=True)
 
@@ -725,7 +734,7 @@ def montant_categorie(res: Resultats, categorie_id: str) -> float | None:
     """The euros of one category, or None when the perimeter has no such category (the data does not say)."""
     if categorie_id not in set(res.regles["categorie_id"]):
         return None
-    return _euros(res.numeriques.loc[res.numeriques["categorie_id"] == categorie_id, "montant"].sum())
+    return montant(res.numeriques.loc[res.numeriques["categorie_id"] == categorie_id, "montant"].sum())
 
 
 def part_dsi_fonctionnement(res: Resultats) -> float | None:
@@ -790,8 +799,8 @@ def evolution_categories(res: Resultats, lignes: Lignes, perimetre: Perimetre) -
     avant = attrib.groupby("categorie_id")["montant"].sum()
     apres = res.numeriques.groupby("categorie_id")["montant"].sum()
     cats = perimetre.regles.drop_duplicates("categorie_id")[["categorie_id", "categorie"]].reset_index(drop=True)
-    cats["precedente"] = cats["categorie_id"].map(avant).fillna(0.0).round(2).to_numpy()
-    cats["annee"] = cats["categorie_id"].map(apres).fillna(0.0).round(2).to_numpy()
+    cats["precedente"] = cats["categorie_id"].map(avant).fillna(0.0).round(DECIMALES_MONTANTS).to_numpy()
+    cats["annee"] = cats["categorie_id"].map(apres).fillna(0.0).round(DECIMALES_MONTANTS).to_numpy()
     cats["ecart"] = cats["annee"] - cats["precedente"]
     return cats
 
@@ -805,7 +814,7 @@ def chiffres(res: Resultats) -> list[dict]:
         c = row["categorie_id"]
         out += [
             chiffre(f"{p}.categorie.{c}.montant", f"Budget numérique mandaté en {res.annee}, catégorie « "
-                    f"{row['categorie']} »", _euros(row["montant"]), "EUR",
+                    f"{row['categorie']} »", montant(row["montant"]), "EUR",
                     f"somme des montants × part des lignes des règles de la catégorie {c}"),
             chiffre(f"{p}.categorie.{c}.part", f"Part de la catégorie « {row['categorie']} » dans le budget "
                     f"numérique {res.annee}", row["part"], "ratio", f"{p}.categorie.{c}.montant / {p}.total.numerique"),

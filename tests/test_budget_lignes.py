@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 from conftest import REPO
 
-from cln_analysis import budget, budget_lignes
+from cln_analysis import budget, budget_lignes, formats
 from cln_analysis import rapport as rapport_module
 from cln_analysis.erreurs import ErreurDonnees
 from cln_analysis.rapport import Rapport
@@ -217,6 +217,26 @@ def test_pro_rata_counts_the_part_and_decimal_comma_is_accepted(tmp_path):
     res = budget_lignes.calculer(lignes, p, 2025)
     assert res.numeriques["montant"].tolist() == [250.0]  # 500 × 0,5
     assert res.regles.loc[0, "lignes"] == 1 and res.regles.loc[0, "montant"] == 250.0
+
+
+def test_a_half_cent_of_a_pro_rata_is_shown_alike_for_the_line_its_rule_and_its_category(tmp_path):
+    # 101,01 € × 0,5 = 50,505 € exactly; the one rounding rule (half away from zero) prints 50,51 € for the line, and
+    # so for its rule and its category, which hold that line alone (the rule's sum was rounded to the cent on its
+    # binary value, half to even: 50,50 €); 0,10 € + 0,20 € shows 0,30 € (no float noise in the sum)
+    lignes = budget_lignes.lire_lignes(ecrire(tmp_path / "l.csv", [
+        L(compte="6262", real="101.01"), L(compte="6156", real="0.1"), L(compte="6156", real="0.2")]))
+    p = perim(tmp_path / "p.csv", [["R1", "telecom", "Télécoms", "", "6262", "", "0,5", "Moitié numérique."],
+                                   ["R2", "logiciels", "Logiciels", "", "6156", "", "", "Maintenance."]])
+    res = budget_lignes.calculer(lignes, p, 2025)
+    exact = Decimal("101.01") * Decimal("0.5")
+    assert exact == Decimal("50.505")
+    ligne = res.numeriques.loc[res.numeriques["regle"] == "R1", "montant"].iloc[0]
+    regle = res.regles.set_index("regle").loc["R1", "montant"]
+    categorie = budget_lignes.par_categorie(res).set_index("categorie_id").loc["telecom", "montant"]
+    assert {formats.euros(v, 2) for v in (ligne, regle, categorie)} == {"50,51\u00a0€"}
+    assert formats.euros(res.regles.set_index("regle").loc["R2", "montant"], 2) == "0,30\u00a0€"
+    figures = {c["figure_id"]: c["value"] for c in budget_lignes.chiffres(res)}
+    assert Decimal(repr(figures["budget.2025.categorie.telecom.montant"])) == exact
 
 
 def test_a_line_shared_by_two_rules_within_1_is_counted_once_each(tmp_path):
@@ -436,7 +456,9 @@ def test_the_example_categories_add_up_and_every_euro_has_its_line(exemple):
     assert cat["part"].sum() == pytest.approx(1)
     detail = budget_lignes.lignes_numeriques(res, lignes.colonnes_ville)
     assert detail["montant"].sum() == pytest.approx(num, abs=0.01)
-    assert (detail["montant"] == detail["montant_ligne"] * detail["part"]).all()
+    exacts = [float(Decimal(repr(m)) * Decimal(repr(p))) for m, p in zip(detail["montant_ligne"], detail["part"],
+                                                                         strict=True)]
+    assert detail["montant"].tolist() == exacts
     assert budget_lignes.par_direction(res)["montant"].sum() == pytest.approx(num, abs=0.01)
     assert budget_lignes.par_fonction(res)["montant"].sum() == pytest.approx(num, abs=0.01)
     assert budget_lignes.par_section(res)["montant"].sum() == pytest.approx(num, abs=0.01)
