@@ -697,6 +697,37 @@ def regles_appliquees(perimetre: Perimetre, numeriques: pd.DataFrame) -> pd.Data
     return out
 
 
+def zeros_perdus(lignes: Lignes, perimetre: Perimetre, regles: list[str]) -> dict[str, str]:
+    """{rule id: a French sentence} for each rule of `regles` (those that catch no line) one of whose filter values
+    matches no value of its column but would once leading zeros are set aside: « 020 » against lines that hold
+    « 20 » (a workbook whose code column Excel stored as numbers drops the zeros; or the perimeter's own workbook did).
+    Never corrected: M57's function 20 is not 020; the officer is told, on the terminal and on the audit page."""
+    out = {}
+    r = perimetre.regles.set_index("id")
+    for rid in regles:
+        for c in perimetre.filtres:
+            v = str(r.loc[rid, c]).strip()
+            if not v or c not in lignes.table or not pd.api.types.is_string_dtype(lignes.table[c]):
+                continue
+            prefixe = v.endswith("*")
+            cherche = (v[:-1] if prefixe else v)
+            valeurs = [str(x) for x in lignes.codes(c)[1]]
+            if any(x.startswith(cherche) if prefixe else x == cherche for x in valeurs):
+                continue
+            sans = cherche.lstrip("0")
+            proches = sorted(x for x in valeurs if x != cherche and x[:1].isdigit() and cherche[:1].isdigit()
+                             and (x.lstrip("0").startswith(sans) if prefixe else x.lstrip("0") == sans))
+            if proches:
+                vu = ", ".join(f"« {x} »" for x in proches[:3])
+                out[rid] = (f"la règle {rid} ne prend aucune ligne : aucune valeur de {c} ne "
+                            f"{'commence par' if prefixe else 'vaut'} « {cherche} », mais le fichier des lignes a "
+                            f"{vu} — un code enregistré comme nombre dans Excel perd ses zéros initiaux (020 devient "
+                            f"20) : enregistrez cette colonne au format Texte, dans le classeur des lignes ou dans "
+                            f"celui du périmètre, ou corrigez la règle")
+                break
+    return out
+
+
 def regles_sans_ligne(res: Resultats) -> list[str]:
     """The ids of the rules that catch no line of the year (listed on the audit page)."""
     return res.regles.loc[res.regles["lignes"] == 0, "regle"].tolist()

@@ -60,6 +60,7 @@ class Rapport:
         sel = balayage.sel_de_l_environnement()
         self._collecteur = collecte.collecter_dans_le_processus(balayage.Collecteur(sel)) if sel else None
         self._avertissements = balayage.enregistrer_avertissements()
+        self._attention: list[str] = []  # what the report itself must tell the officer (`attention`)
 
     # ------------------------------------------------------------------ inputs
     def entree(self, chemin: str | Path, role: str, lecture: str = "", ressource: str | None = None,
@@ -195,6 +196,12 @@ class Rapport:
         `suffixe` (` / 4`)."""
         return self.valeur(figure_id) + suffixe, libelle
 
+    def attention(self, *phrases: str) -> None:
+        """French sentences the officer must read on the terminal (« attention, budget : … »), with the libraries'
+        warnings: what the data suggests went wrong without being an error (a rule that a lost zero keeps from
+        catching its lines). Public data only: they are printed, as the page is."""
+        self._attention.extend(p for p in phrases if p not in self._attention)
+
     def hypothese(self, *textes: str) -> None:
         """Add to « Hypothèses et limites »."""
         self.hypotheses.extend(textes)
@@ -279,7 +286,8 @@ class Rapport:
             cartes=[(fid, self.affiche(fid)) for fid in cartes],
             # hashes only, removed by the runner before anything is written
             empreintes=self._collecteur.exporter() if self._collecteur else None,
-            avertissements=self._avertissements.phrases(brut=os.environ.get(balayage.VARIABLE_DEBUG) == "1"),
+            avertissements=self._attention + self._avertissements.phrases(
+                brut=os.environ.get(balayage.VARIABLE_DEBUG) == "1"),
             textes={c.figure_id: self.affiche(c.figure_id) for c in self.chiffres},
             parametres={n: _valeur_parametre(v) for n, v in self.parametres.items()},
             tableaux_longs=self.tableaux_longs, graphiques=graphiques,

@@ -239,6 +239,34 @@ def test_a_half_cent_of_a_pro_rata_is_shown_alike_for_the_line_its_rule_and_its_
     assert Decimal(repr(figures["budget.2025.categorie.telecom.montant"])) == exact
 
 
+def test_a_rule_a_lost_leading_zero_keeps_from_its_lines_is_named_never_corrected(tmp_path):
+    # the lines' function 020 saved by Excel as the number 20: rules on 020 and on 02* catch nothing and are named,
+    # with the value the lines hold; a rule on 999 (nothing near) is only listed; 212 catches its line
+    entete = ["id", "categorie_id", "categorie", "BGT_FONCTION", "part", "justification"]
+
+    def regles(*fonctions):
+        return perim(tmp_path / "p.csv", [[f"R{i}", f"c{i}", f"C{i}", v, "", "Règle."]
+                                          for i, v in enumerate(fonctions, 1)], entete)
+
+    lignes = budget_lignes.lire_lignes(ecrire(tmp_path / "l.csv", [
+        L(fonction="20", compte="6156", real="100"), L(fonction="212", compte="2183", real="50")]))
+    p = regles("020", "02*", "999", "212")
+    res = budget_lignes.calculer(lignes, p, 2025)
+    sans = budget_lignes.regles_sans_ligne(res)
+    assert sans == ["R1", "R2", "R3"]
+    zeros = budget_lignes.zeros_perdus(lignes, p, sans)
+    assert set(zeros) == {"R1", "R2"}
+    assert "aucune valeur de BGT_FONCTION ne vaut « 020 », mais le fichier des lignes a « 20 »" in zeros["R1"]
+    assert "ne commence par « 02 »" in zeros["R2"] and "« 20 »" in zeros["R2"]
+    assert "format Texte" in zeros["R1"]
+    # the converse: the perimeter's workbook lost the zero (« 20 »), the lines kept it (« 020 »)
+    lignes = budget_lignes.lire_lignes(ecrire(tmp_path / "l2.csv", [L(fonction="020", real="100")]))
+    p = regles("20", "020")
+    zeros = budget_lignes.zeros_perdus(lignes, p, budget_lignes.regles_sans_ligne(budget_lignes.calculer(lignes, p,
+                                                                                                          2025)))
+    assert list(zeros) == ["R1"] and "ne vaut « 20 », mais le fichier des lignes a « 020 »" in zeros["R1"]
+
+
 def test_a_line_shared_by_two_rules_within_1_is_counted_once_each(tmp_path):
     lignes = budget_lignes.lire_lignes(ecrire(tmp_path / "l.csv", LIGNES))
     p = perim(tmp_path / "p.csv", [["A", "a", "A", "", "6262", "", "0,4", "x."],

@@ -317,3 +317,34 @@ def test_a_dsi_rule_that_catches_no_line_is_said_not_distinguished_never_zero(tm
     audit = texte_visible((root / "reports/audit/budget.html").read_text(encoding="utf-8"))
     vides = audit[audit.index("Règles qui ne prennent aucune ligne"):][:800]
     assert all(r["id"] in vides for r in dsi), vides
+
+
+def test_a_rule_kept_from_its_lines_by_a_lost_zero_is_said_on_the_terminal_and_the_audit_page(tmp_path):
+    # the lines as Excel saves a code column stored as numbers (function 020 → 20), the DSI's investment rule on 020
+    root = copier_depot(tmp_path)
+    with open(root / EXEMPLE, encoding="utf-8", newline="") as fh:
+        lignes = list(csv.DictReader(fh))
+    assert any(l["BGT_FONCTION"] == "020" for l in lignes)
+    for l in lignes:
+        l["BGT_FONCTION"] = l["BGT_FONCTION"].lstrip("0") or "0"
+    with open(root / "data/raw/lignes_excel.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(lignes[0]))
+        w.writeheader()
+        w.writerows(lignes)
+    with open(root / "data/raw/budget_perimetre.csv", encoding="utf-8", newline="") as fh:
+        regles = list(csv.DictReader(fh))
+    for r in regles:
+        r["BGT_FONCTION"] = "020" if r["id"] == "R02" else r.get("BGT_FONCTION", "")
+    with open(root / "data/raw/perimetre_020.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(regles[0]))
+        w.writeheader()
+        w.writerows(regles)
+    res = cli(root, "run", "budget", "--essai", "-p", "lignes=data/raw/lignes_excel.csv",
+              "-p", "perimetre=data/raw/perimetre_020.csv")
+    assert res.returncode == 0, res.stdout + res.stderr
+    attendu = ("attention, budget : La règle R02 ne prend aucune ligne : aucune valeur de BGT_FONCTION ne vaut "
+               "« 020 », mais le fichier des lignes a « 20 »")
+    assert attendu in res.stdout, res.stdout
+    audit = texte_visible((root / "reports/audit/budget.html").read_text(encoding="utf-8"))
+    vides = audit[audit.index("Règles qui ne prennent aucune ligne"):][:1200]
+    assert "R02 — la règle R02 ne prend aucune ligne" in vides.replace("\u00a0", " ").replace("\u202f", " "), vides
