@@ -647,6 +647,12 @@ class Resultats:
     #: every digital (line, rule) of every year of the file, as `attribuer` gave them (the years before, for the
     #: evolution, without matching their lines again)
     attribuees: pd.DataFrame | None = None
+    #: the years before with a compte administratif but a section without real spending: {year: [sections]} (no
+    #: share, no evolution from them; the page says why)
+    incompletes: dict[int, list[str]] = field(default_factory=dict)
+
+
+DE_SECTION = {"investissement": "d'investissement", "fonctionnement": "de fonctionnement"}
 
 
 def calculer(lignes: Lignes, perimetre: Perimetre, annee: int) -> Resultats:
@@ -679,10 +685,22 @@ def calculer(lignes: Lignes, perimetre: Perimetre, annee: int) -> Resultats:
                                      "vides ou nuls", colonne="BGT_MTREAL",
                                      conseil="le budget mandaté se lit dans BGT_MTREAL, le montant réalisé de chaque "
                                              "ligne de dépense réelle"))
+    # a section without real spending: the year's share of it cannot be computed (said in the lines' terms, not in
+    # those of the totals file the lines are summed into); a year before it only loses its evolution
+    nulles = mandate[mandate["budget_total"] <= 0]
+    for s in nulles.loc[nulles["annee"] == annee, "section"]:
+        raise ErreurDonnees(Probleme(lignes.fichier, f"aucune dépense réelle {DE_SECTION[s]} au compte administratif "
+                                     f"{annee} (ou des montants BGT_MTREAL nuls) : la part du numérique de cette "
+                                     "section ne peut pas être calculée", colonne="BGT_SECTION",
+                                     conseil=f"le fichier doit avoir les lignes des deux sections du compte "
+                                             f"administratif {annee}, investissement et fonctionnement"))
+    incompletes = sorted(int(a) for a in nulles["annee"].unique())
+    mandate = mandate[~mandate["annee"].isin(incompletes)].reset_index(drop=True)
     mandate.attrs["fichier"] = lignes.fichier
     numeriques = attrib[attrib["BGT_ANNEE"] == annee].reset_index(drop=True)
     return Resultats(annee, mandate, primitif(lignes, annee), numeriques, ordre_exclues(lignes, annee),
-                     regles_appliquees(perimetre, numeriques), annees, attrib)
+                     regles_appliquees(perimetre, numeriques), [a for a in annees if a not in incompletes], attrib,
+                     {a: list(nulles.loc[nulles["annee"] == a, "section"]) for a in incompletes})
 
 
 def regles_appliquees(perimetre: Perimetre, numeriques: pd.DataFrame) -> pd.DataFrame:

@@ -193,6 +193,25 @@ def test_mandated_amounts_all_empty_are_refused_naming_the_column(tmp_path):
     assert "BGT_MTREAL" in str(e.value) and "vides ou nuls" in str(e.value)
 
 
+def test_a_section_without_spending_is_refused_in_the_lines_terms_and_a_year_before_only_loses_its_evolution(
+        tmp_path):
+    sans_invest = [L(real="1000"), L(compte="6262", real="500")]  # 2025: operating only
+    lignes = budget_lignes.lire_lignes(ecrire(tmp_path / "l.csv", sans_invest))
+    with pytest.raises(ErreurDonnees) as e:
+        budget_lignes.calculer(lignes, perim(tmp_path / "p.csv", REGLES), 2025)
+    assert str(e.value).startswith("l.csv, colonne « BGT_SECTION » : aucune dépense réelle d'investissement au "
+                                   "compte administratif 2025")
+    assert "budget_total" not in str(e.value) and "ligne" not in str(e.value).split(" : ")[0]
+    # the same gap in 2024 only: 2025 is reported, without 2024 (no share, no evolution), and says why
+    lignes = budget_lignes.lire_lignes(ecrire(tmp_path / "l2.csv", [
+        *LIGNES, L(annee="2024", real="800")]))
+    res = budget_lignes.calculer(lignes, perim(tmp_path / "p.csv", REGLES), 2025)
+    assert res.annees == [2025] and res.incompletes == {2024: ["investissement"]}
+    assert sorted(res.mandate["annee"].unique()) == [2025]
+    assert budget_lignes.evolution(res) is None
+    assert "budget.2025.evolution.total.part" not in {c["figure_id"] for c in budget_lignes.chiffres(res)}
+
+
 @pytest.mark.parametrize("nom", ["montant", "montant_ligne", "Part", "regle", "ligne"])
 def test_a_city_column_named_as_a_column_the_report_adds_is_refused(tmp_path, nom):
     rows = [[*r, "1"] for r in LIGNES]

@@ -263,6 +263,12 @@ def evolution(r: Rapport, annee: int, src: budget.Sources) -> list[Html]:
     res = src.resultats
     evo = None if res is None else budget_lignes.evolution(res)
     if evo is None:
+        if res is not None and annee - 1 in res.incompletes:
+            sections = " ni ".join(budget_lignes.DE_SECTION[s] for s in res.incompletes[annee - 1])
+            return [rendu.titre(2, f"Évolution de {annee - 1} à {annee}"), rendu.texte(
+                "Le fichier des lignes a le compte administratif {prec}, mais aucune dépense réelle {sections} : "
+                "la part du numérique de {prec} ne peut pas être calculée, ni donc son évolution.",
+                prec=annee - 1, sections=sections)]
         return []
     points = {"ecart": f.points}  # signed, with a true minus sign, as every change the pages show
     parts_evo = evo.assign(quoi=[q.split(".")[1] for q in evo["quoi"]]).rename(
