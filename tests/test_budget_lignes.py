@@ -54,6 +54,9 @@ def perim(path: Path, rows, entete=PERIM_ENTETE) -> budget_lignes.Perimetre:
     return budget_lignes.lire_perimetre(path)
 
 
+#: One investment line, for a file whose test is about operating lines (each section needs real spending).
+INVEST = L(section="investissement", compte="2051", fonction="810", real="10")
+
 # A hand-computed file: 2 real DSI operating lines (1000 + 500), one DSI ordre line (9999, never summed), one
 # recette (7777, never summed), one other direction's line (3000), one invest DSI line (200), one schools line
 # 2183 / 212 (400), a budget primitif line (50 000).
@@ -243,7 +246,7 @@ def test_a_half_cent_of_a_pro_rata_is_shown_alike_for_the_line_its_rule_and_its_
     # so for its rule and its category, which hold that line alone (the rule's sum was rounded to the cent on its
     # binary value, half to even: 50,50 €); 0,10 € + 0,20 € shows 0,30 € (no float noise in the sum)
     lignes = budget_lignes.lire_lignes(ecrire(tmp_path / "l.csv", [
-        L(compte="6262", real="101.01"), L(compte="6156", real="0.1"), L(compte="6156", real="0.2")]))
+        L(compte="6262", real="101.01"), L(compte="6156", real="0.1"), L(compte="6156", real="0.2"), INVEST]))
     p = perim(tmp_path / "p.csv", [["R1", "telecom", "Télécoms", "", "6262", "", "0,5", "Moitié numérique."],
                                    ["R2", "logiciels", "Logiciels", "", "6156", "", "", "Maintenance."]])
     res = budget_lignes.calculer(lignes, p, 2025)
@@ -268,7 +271,8 @@ def test_a_rule_a_lost_leading_zero_keeps_from_its_lines_is_named_never_correcte
                                           for i, v in enumerate(fonctions, 1)], entete)
 
     lignes = budget_lignes.lire_lignes(ecrire(tmp_path / "l.csv", [
-        L(fonction="20", compte="6156", real="100"), L(fonction="212", compte="2183", real="50")]))
+        L(fonction="20", compte="6156", real="100"), L(fonction="212", compte="2183", real="50"),
+        INVEST]))
     p = regles("020", "02*", "999", "212")
     res = budget_lignes.calculer(lignes, p, 2025)
     sans = budget_lignes.regles_sans_ligne(res)
@@ -279,7 +283,7 @@ def test_a_rule_a_lost_leading_zero_keeps_from_its_lines_is_named_never_correcte
     assert "ne commence par « 02 »" in zeros["R2"] and "« 20 »" in zeros["R2"]
     assert "format Texte" in zeros["R1"]
     # the converse: the perimeter's workbook lost the zero (« 20 »), the lines kept it (« 020 »)
-    lignes = budget_lignes.lire_lignes(ecrire(tmp_path / "l2.csv", [L(fonction="020", real="100")]))
+    lignes = budget_lignes.lire_lignes(ecrire(tmp_path / "l2.csv", [L(fonction="020", real="100"), INVEST]))
     p = regles("20", "020")
     zeros = budget_lignes.zeros_perdus(lignes, p, budget_lignes.regles_sans_ligne(budget_lignes.calculer(lignes, p,
                                                                                                           2025)))
