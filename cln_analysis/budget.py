@@ -256,6 +256,14 @@ def sources(r, annee: int, donnees: str, budget_primitif: str, lignes: str | Non
     r.entree(chemin_p, "Périmètre du budget numérique (une règle par ligne)", regles.lecture)
     res = budget_lignes.calculer(lues, regles, annee)
     vote = res.primitif if len(res.primitif) else r.charger("budget_primitif", budget_primitif)
+    if annee not in set(vote["annee"]):  # neither source has the year's voted budget: say both, and what to add
+        autre = config.display_path(config.resolve(budget_primitif))
+        raise ErreurDonnees(Probleme(lues.fichier, f"le budget primitif {annee}, que le rapport compare au budget "
+                                     f"mandaté, manque : aucune ligne « budget primitif » {annee} dans ce fichier, "
+                                     f"ni de ligne {annee} dans {autre}", colonne="BGT_NATDEC",
+                                     conseil=f"ajoutez au fichier des lignes celles du budget primitif {annee} "
+                                             f"(BGT_NATDEC « budget primitif », montants dans BGT_MTPREV), ou une "
+                                             f"ligne {annee} (annee, montant_vote) à {autre}"))
     return Sources(res.mandate, vote, lues, regles, res)
 
 

@@ -348,3 +348,15 @@ def test_a_rule_kept_from_its_lines_by_a_lost_zero_is_said_on_the_terminal_and_t
     audit = texte_visible((root / "reports/audit/budget.html").read_text(encoding="utf-8"))
     vides = audit[audit.index("Règles qui ne prennent aucune ligne"):][:1200]
     assert "R02 — la règle R02 ne prend aucune ligne" in vides.replace("\u00a0", " ").replace("\u202f", " "), vides
+
+
+def test_a_year_whose_voted_budget_neither_source_has_is_refused_naming_both_and_what_to_add(tmp_path):
+    # the example holds the compte administratif 2024, not its budget primitif; budget_primitif.csv has 2025 only
+    root = copier_depot(tmp_path)
+    assert not [l for l in _csv(root / EXEMPLE) if l["BGT_NATDEC"] == "budget primitif" and l["BGT_ANNEE"] == "2024"]
+    assert "2024" not in {r["annee"] for r in _csv(root / "data/raw/budget_primitif.csv")}
+    err = _refus(root, "-p", f"lignes={EXEMPLE}", "-p", "annee=2024")
+    assert (f"{EXEMPLE}, colonne « BGT_NATDEC » : le budget primitif 2024, que le rapport compare au budget mandaté, "
+            "manque : aucune ligne « budget primitif » 2024 dans ce fichier, ni de ligne 2024 dans "
+            "data/raw/budget_primitif.csv") in err, err
+    assert "ajoutez au fichier des lignes celles du budget primitif 2024" in err
