@@ -75,6 +75,8 @@ def test_the_inputs_in_use_persist_visibly(depot_copie):
     res = cli(depot, "run", "budget", "--essai", "-p", "population=5")
     assert "pour cette exécution seulement (non enregistrées) : population = 5" in res.stdout
     assert tomllib.loads(local.read_text(encoding="utf-8")) == {"budget": {"population": "100000"}}
+    res = cli(depot, "run", "budget")  # the next run puts the recorded value back (the guide says so)
+    assert "budget : fait" in res.stdout and figures.read_bytes() == avec
     assert cli(depot, "run", "--defauts", "-p", "population=5").returncode == 2
     res = cli(depot, "parametres", "--reinitialiser", "budget")
     assert res.returncode == 0 and "budget : revenu aux valeurs livrées" in res.stdout and not local.exists()
