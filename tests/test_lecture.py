@@ -541,3 +541,28 @@ def test_a_cell_too_long_is_refused_naming_its_column(tmp_path, colonnaire):
            "n'est pas une donnée d'un tableau" in str(exc.value)
     with pytest.raises(ErreurDonnees, match="ligne 3, colonne « B » : cellule de plus"):
         ouvrir(p, Format(colonnaire=colonnaire, personnel=True))
+
+
+def test_the_sheet_holding_the_expected_columns_is_read_when_the_first_holds_none(tmp_path):
+    lisez_moi = [["Export du budget 2025"], [], ["Les lignes sont sur la feuille suivante."]]
+    donnees = [["section", "montant"], ["fonctionnement", 12.5]]
+    p = _classeur(tmp_path / "t.xlsx", {"Lisez-moi": lisez_moi, "Lignes": donnees})
+    t = ouvrir(p, Format(colonnes_attendues=("SECTION", "montant")))  # without case, as a reader lists them
+    assert (t.feuille, t.entete, t.lignes) == ("Lignes", ["section", "montant"], [(2, ["fonctionnement", "12.5"])])
+    assert t.description() == ("classeur Excel (.xlsx), feuille « Lignes » (la première feuille, « Lisez-moi », ne "
+                               "porte pas les colonnes attendues)")
+    assert str(t.probleme("colonne « x » absente")).endswith(
+        "t.xlsx (feuille « Lignes ») : colonne « x » absente — la feuille « Lignes » est lue, la seule du classeur "
+        "qui porte les colonnes attendues")
+    # no expected columns, or two other sheets that hold them: the first sheet, and the messages name the others
+    assert ouvrir(p).feuille == "Lisez-moi"
+    p = _classeur(tmp_path / "u.xlsx", {"Lisez-moi": lisez_moi, "2024": donnees, "2025": donnees})
+    t = ouvrir(p, Format(colonnes_attendues=("section",)))
+    assert t.feuille == "Lisez-moi" and t.description() == "classeur Excel (.xlsx), première feuille"
+    assert "seule la feuille « Lisez-moi » est lue ; si le tableau est sur une autre feuille (« 2024 », « 2025 »)" \
+        in str(t.probleme("x"))
+    # a first sheet holding one expected column is the table, as before; a sheet the format names is read
+    p = _classeur(tmp_path / "v.xlsx", {"Notes": [["section"], ["a"]], "Lignes": donnees})
+    assert ouvrir(p, Format(colonnes_attendues=("section", "montant"))).feuille == "Notes"
+    assert ouvrir(p, Format(feuille="Lignes", colonnes_attendues=("section",))).description(feuille=True) == \
+        "classeur Excel (.xlsx), feuille « Lignes »"

@@ -54,7 +54,8 @@ class Format:
     """What a format's reader declares about its files; every field has the default of a plain table."""
 
     taille_max: int = TAILLE_MAX
-    #: the sheet of a workbook to read when it has one of that name (otherwise the first sheet)
+    #: the sheet of a workbook to read when it has one of that name (otherwise the first sheet, unless only another
+    #: one holds the expected columns: see `colonnes_attendues`)
     feuille: str | None = None
     #: header rows: 1 for most tables, 3 for a Framaforms (Drupal Webform) export
     lignes_entete: int = 1
@@ -62,7 +63,8 @@ class Format:
     ligne_titres: int = -1
     #: the decimal mark; None: the rule of Excel's files (a comma in a `;` file, a point otherwise)
     decimale: str | None = None
-    #: names or titles the header may hold: they settle the separator when a header holds several candidates
+    #: names or titles the header may hold: they settle the separator when a header holds several candidates, and
+    #: the sheet of a workbook whose first sheet holds none of them in its first rows but one other sheet does
     colonnes_attendues: tuple[str, ...] = ()
     #: the file may hold personal data: no cell is ever quoted, columns are named by their letter
     personnel: bool = False
@@ -102,6 +104,9 @@ class Tableau:
     personnel: bool = False
     #: the workbook's other sheets (not read): a message says which sheet was read when there are some
     autres_feuilles: tuple[str, ...] = ()
+    #: the sheet read is not the workbook's first, which holds none of the expected columns (`Format.feuille`):
+    #: the description names both
+    premiere_feuille: str | None = None
     #: the body as `cellules()` gives it, when pandas split the file (`Format.colonnaire`; `lignes` is then empty)
     table: pd.DataFrame | None = None
     #: with `table`, for each column (by position) without a missing cell: one code per row of `table` and the
@@ -124,6 +129,9 @@ class Tableau:
     def description(self, feuille: bool = False) -> str:
         """How the file was read, in French (`feuille`: name a workbook's sheet rather than say « première »)."""
         if self.format == "xlsx":
+            if self.premiere_feuille:
+                return (f"classeur Excel (.xlsx), feuille « {self.feuille} » (la première feuille, "
+                        f"« {self.premiere_feuille} », ne porte pas les colonnes attendues)")
             return f"classeur Excel (.xlsx), feuille « {self.feuille} »" if feuille else \
                 "classeur Excel (.xlsx), première feuille"
         text = f"CSV {ENCODAGES[self.encodage or 'utf-8']}, séparateur {SEPARATEURS[self.separateur or ',']}"
@@ -141,6 +149,10 @@ class Tableau:
                  conseil: str | None = None) -> Probleme:
         """A problem of this file; an int `colonne` is a position, named as `colonne()` says."""
         nom = colonne if colonne is None or isinstance(colonne, str) else self.colonne(colonne)
+        if self.premiere_feuille:  # the one sheet that holds the expected columns was read: say so
+            autre = f"la feuille « {self.feuille} » est lue, la seule du classeur qui porte les colonnes attendues"
+            conseil = f"{conseil} ; {autre}" if conseil else autre
+            return Probleme(self.nom_feuille, message, ligne=ligne, colonne=nom, conseil=conseil)
         if self.autres_feuilles:  # the data may be on another sheet: say which one was read
             autre = f"seule la feuille « {self.feuille} » est lue ; si le tableau est sur une autre feuille (" + \
                 ", ".join(f"« {n} »" for n in self.autres_feuilles[:5]) + "), placez-le en premier"
@@ -694,7 +706,7 @@ def _lire_xlsx(chemin: Path, nom: str, fmt: Format) -> Tableau:
         raise ErreurDonnees(Probleme(nom, f"classeur illisible ({type(exc).__name__})",
                                      conseil="ouvrez-le dans Excel et enregistrez-le de nouveau en .xlsx")) from exc
     try:
-        ws = wb[fmt.feuille] if fmt.feuille and fmt.feuille in wb.sheetnames else wb.worksheets[0]
+        ws = wb[fmt.feuille] if fmt.feuille and fmt.feuille in wb.sheetnames else _feuille_attendue(wb, fmt)
         autres = tuple(n for n in wb.sheetnames if n != ws.title)
         # read-only: the sheet's XML is read only now, and may be cut or damaged (a copy interrupted)
         try:
@@ -710,7 +722,9 @@ def _lire_xlsx(chemin: Path, nom: str, fmt: Format) -> Tableau:
             )) from exc
     finally:
         wb.close()
-    tableau = Tableau(chemin, "xlsx", decimale=".", feuille=ws.title, personnel=fmt.personnel, autres_feuilles=autres)
+    tableau = Tableau(chemin, "xlsx", decimale=".", feuille=ws.title, personnel=fmt.personnel, autres_feuilles=autres,
+                      premiere_feuille=None if ws is wb.worksheets[0] or ws.title == fmt.feuille
+                      else wb.worksheets[0].title)
     nom_lu = f"{nom} (feuille « {ws.title} »)"
     # a column computed throughout (a check total the blank sheet fills by formula) holds no typed data: only a
     # formula among typed values would be misread as an empty cell
@@ -739,6 +753,30 @@ def _lire_xlsx(chemin: Path, nom: str, fmt: Format) -> Tableau:
             conseil="sélectionnez ces cellules, annulez la fusion (Accueil > Fusionner et centrer) et écrivez la "
                     "valeur dans chaque case"))
     return tableau
+
+
+#: The first rows of a sheet where `_feuille_attendue` looks for the expected columns (titles above the header)
+LIGNES_TITRES = 10
+
+
+def _feuille_attendue(wb, fmt: Format):
+    """The sheet to read when the format names none found: the first, unless it holds none of the expected columns
+    (`Format.colonnes_attendues`, without case) in its first rows and exactly one other sheet does (a « Lisez-moi »
+    sheet before the data, a sheet added before the table): that one. With several such sheets, the first sheet
+    still: which of them is the table is for the user to say (the messages name the sheets)."""
+    premiere = wb.worksheets[0]
+    if not fmt.colonnes_attendues or len(wb.worksheets) < 2:
+        return premiere
+    attendues = {a.strip().casefold() for a in fmt.colonnes_attendues}
+
+    def porte(ws) -> bool:
+        return any(isinstance(v, str) and v.strip().casefold() in attendues
+                   for row in ws.iter_rows(max_row=LIGNES_TITRES, values_only=True) for v in row)
+
+    if porte(premiere):
+        return premiere
+    portent = [ws for ws in wb.worksheets[1:] if porte(ws)]
+    return portent[0] if len(portent) == 1 else premiere
 
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
