@@ -358,10 +358,14 @@ def lire_lignes(chemin: str | Path) -> Lignes:
                                            f"{i + 1} du fichier)", colonne=c,
                                       conseil=f"renommez cette colonne de la ville (par exemple « {c}_ville »)"))
     requis = [n for n, ch in champs().items() if ch.get("constraints", {}).get("required")]
-    for n in requis:
-        if n not in vus:
-            problemes.append(Probleme(nom, "colonne obligatoire du schéma SCDL « Budget » absente", colonne=n,
-                                      conseil="les titres de colonnes du schéma : " + ", ".join(champs())))
+    absentes = [n for n in requis if n not in vus]
+    schema = "les titres de colonnes du schéma : " + ", ".join(champs())
+    if len(absentes) == 1:  # by the reading layer, which names a workbook's sheet and points to its others
+        problemes.append(tableau.probleme("colonne obligatoire du schéma SCDL « Budget » absente",
+                                          colonne=absentes[0], conseil=schema))
+    elif absentes:  # one message, the schema's titles said once
+        problemes.append(tableau.probleme(f"{len(absentes)} colonnes obligatoires du schéma SCDL « Budget » "
+                                          f"absentes ({', '.join(absentes)})", conseil=schema))
     _refuser(problemes)
     body = body.rename(columns={i: c for i, c in enumerate(canon)})
     body, distinctes = _nettoyer(body, {canon[j]: d for j, d in lues.items()})

@@ -411,6 +411,37 @@ def test_xlsx_is_read(tmp_path):
     assert lignes.sha256 == hashlib.sha256((tmp_path / "l.xlsx").read_bytes()).hexdigest()
 
 
+def test_a_workbook_whose_first_sheet_is_a_readme_is_read_from_its_data_sheet(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Lisez-moi"
+    wb.active.append(["Export du budget 2025"])
+    ws = wb.create_sheet("Lignes")
+    ws.append(ENTETE)
+    for r in LIGNES:
+        ws.append(r)
+    wb.save(tmp_path / "l.xlsx")
+    lignes = budget_lignes.lire_lignes(tmp_path / "l.xlsx")
+    assert lignes.description == ("classeur Excel (.xlsx), feuille « Lignes » (la première feuille, « Lisez-moi », "
+                                  "ne porte pas les colonnes attendues)")
+    res = budget_lignes.calculer(lignes, perim(tmp_path / "p.csv", REGLES), 2025)
+    assert res.mandate["budget_numerique"].sum() == 2100  # as the same lines on the first sheet (test_xlsx_is_read)
+    # no sheet with the schema's columns: one message, naming the sheet read and pointing to the other
+    wb = openpyxl.Workbook()
+    wb.active.title = "Lisez-moi"
+    wb.active.append(["Export du budget 2025"])
+    wb.create_sheet("Notes").append(["remarque"])
+    wb.save(tmp_path / "m.xlsx")
+    with pytest.raises(ErreurDonnees) as exc:
+        budget_lignes.lire_lignes(tmp_path / "m.xlsx")
+    assert len(exc.value.problemes) == 1
+    texte = str(exc.value)
+    assert ("m.xlsx (feuille « Lisez-moi ») : 11 colonnes obligatoires du schéma SCDL « Budget » absentes "
+            "(BGT_NATDEC, BGT_ANNEE, BGT_SIRET, BGT_NOM, BGT_CONTNAT, BGT_CONTNAT_LABEL, BGT_NATURE, BGT_NATURE_LABEL, "
+            "BGT_SECTION, BGT_OPBUDG, BGT_CODRD) — les titres de colonnes du schéma : BGT_NATDEC,") in texte
+    assert texte.endswith("seule la feuille « Lisez-moi » est lue ; si le tableau est sur une autre feuille "
+                          "(« Notes »), placez-le en premier")
+
+
 def test_the_report_records_the_lines_by_the_hash_of_the_bytes_read(tmp_path, monkeypatch):
     path = ecrire(tmp_path / "l.csv", LIGNES)
     attendu = hashlib.sha256(path.read_bytes()).hexdigest()

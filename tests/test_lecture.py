@@ -166,7 +166,7 @@ def test_no_process_wide_state_changes(tmp_path):
     avant = csv.field_size_limit()
     gc.enable()
     ouvrir(_ecrire(tmp_path / "t.csv", b'a,b\n"x\ny",2\n'))
-    with pytest.raises(ErreurDonnees, match="ligne 3 : cellule de plus de 131\u202f072 caractères"):
+    with pytest.raises(ErreurDonnees, match="ligne 3, colonne « a » : cellule de plus de 131\u202f072 caractères"):
         ouvrir(_ecrire(tmp_path / "u.csv", b"a,b\n1,2\n" + b"x" * 200_000 + b",3\n"))
     assert csv.field_size_limit() == avant and gc.isenabled()
     csv.field_size_limit(10)  # another library's choice is kept too
@@ -294,7 +294,6 @@ def test_a_title_row_above_the_header_gets_spreadsheet_advice(tmp_path, forme):
     ('a,b,c\n1,"deux\nlignes",3\n4,5,6\n', False),  # a quoted line break: the careful path numbers lines
     ("a,b,c\n1,2,3,\n4,5,6\n", False),  # a row wider than the header (its extra cell empty)
     ("a,b,\n1,2,\n4,5,\n", False),  # an untitled last column (empty: dropped)
-    ('a,b\n1,"jamais fermé\n', False),  # a quote never closed: the csv module reads it to the end
     ("a,b,c\r1,2,3\r", False),  # bare CR line ends
     ("\ufeffa,b\n x ,y\nx,y\n\n,\n", True),  # a BOM; two cells equal once stripped; a blank row dropped
     ("nom;montant\n", True),  # a header alone: no body row (its columns objects, as pandas' constructor makes them)
@@ -405,3 +404,165 @@ def test_columnar_reading_refuses_what_the_careful_reading_refuses(tmp_path):
         with pytest.raises(ErreurDonnees) as lu:
             ouvrir(p, Format(colonnaire=True))
         assert str(lu.value) == str(attendu.value)
+
+
+# --------------------------------------------------------------------------- a quote that opens a cell by mistake
+
+BUDGET = [["section", "montant", "direction", "service", "libelle"]] + [
+    ["fonctionnement", f"{i}0", "DSI", "Postes", f"ligne {i}"] for i in range(2, 9)]
+FIN_OUVERTE = ("un guillemet ouvre cette cellule et n'est jamais refermé : elle absorberait les 3 lignes "
+               "suivantes, jusqu'à la fin du fichier")
+CONSEIL_GUILLEMET = ("si ce guillemet est de trop, supprimez-le (dans un éditeur de texte, le Bloc-notes par "
+                     "exemple) ; s'il fait partie du texte, mettez la cellule entière entre guillemets et doublez "
+                     'le sien ("""…")')
+
+
+def _avec_guillemet(rows, ligne, colonne, texte=None):
+    """`rows` with a quote before the cell of file line `ligne` (1-based), column `colonne` (0-based)."""
+    rows = [r[:] for r in rows]
+    rows[ligne - 1][colonne] = '"' + (texte or rows[ligne - 1][colonne])
+    return rows
+
+
+@pytest.mark.parametrize("encodage,bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp1252", b""),
+                                          ("utf-16-le", b"\xff\xfe")])
+@pytest.mark.parametrize("sep", [";", ",", "\t"])
+@pytest.mark.parametrize("colonnaire", [False, True])
+def test_a_quote_never_closed_is_refused_where_it_opens(tmp_path, encodage, bom, sep, colonnaire):
+    # line 5 of 8: its last cell opened by a stray quote, the 3 lines below swallowed up to the end of the file
+    rows = _avec_guillemet(BUDGET, 5, 4, texte=f"Écoles {SECRET}")
+    p = _ecrire(tmp_path / "t.csv", bom + _texte(rows, sep).encode(encodage))
+    with pytest.raises(ErreurDonnees) as exc:
+        ouvrir(p, Format(colonnaire=colonnaire))
+    texte = str(exc.value)
+    assert texte.endswith(f"t.csv, ligne 5, colonne « libelle » : {FIN_OUVERTE} — {CONSEIL_GUILLEMET}")
+    assert SECRET not in texte and "ligne 6" not in texte
+    with pytest.raises(ErreurDonnees) as exc:  # a file that may hold personal data: the column by its letter
+        ouvrir(p, Format(personnel=True, colonnaire=colonnaire))
+    assert f"t.csv, ligne 5, colonne « E » : {FIN_OUVERTE}" in str(exc.value)
+
+
+@pytest.mark.parametrize("texte,ligne,colonne,suite", [
+    # in a middle column: the rest of its line and every line below in one cell
+    (_texte(_avec_guillemet(BUDGET, 3, 2), ";"), 3, "direction",
+     "elle absorberait les 5 lignes suivantes, jusqu'à la fin du fichier"),
+    # on the last line but one, no line end at the end of the file
+    (_texte(_avec_guillemet(BUDGET, 7, 4), ";").rstrip("\r\n"), 7, "libelle",
+     "elle absorberait la ligne suivante, jusqu'à la fin du fichier"),
+    # on the last line: nothing swallowed, but the file may be cut in the middle of the cell
+    (_texte(_avec_guillemet(BUDGET, 8, 4), ";"), 8, "libelle",
+     "le fichier se termine dans cette cellule (il est peut-être incomplet)"),
+    # after a quoted cell over two lines (closed), on the second of them: the quote opens on line 4, not 3
+    (_texte(BUDGET[:2], ";") + 'fonctionnement;"30";"DSI\r\nnumérique";Postes;"ligne 3\r\n'
+     + _texte(BUDGET[3:], ";"), 4, "libelle", "elle absorberait les 5 lignes suivantes, jusqu'à la fin du fichier"),
+    # old Mac line ends (bare CR): the same
+    (_texte(_avec_guillemet(BUDGET, 5, 4), ";").replace("\r\n", "\r"), 5, "libelle", FIN_OUVERTE.split(" : ")[1]),
+    # in the header itself: the column by its letter, never by what the cell swallowed
+    (_texte(_avec_guillemet(BUDGET, 1, 3), ";"), 1, "D",
+     "elle absorberait les 7 lignes suivantes, jusqu'à la fin du fichier"),
+], ids=["milieu", "avant-derniere", "derniere", "apres-cellule-sur-deux-lignes", "cr", "entete"])
+@pytest.mark.parametrize("colonnaire", [False, True])
+def test_a_quote_never_closed_is_refused_naming_its_line_and_column(tmp_path, texte, ligne, colonne, suite,
+                                                                     colonnaire):
+    p = _ecrire(tmp_path / "t.csv", texte.encode("utf-8"))
+    with pytest.raises(ErreurDonnees) as exc:
+        ouvrir(p, Format(colonnaire=colonnaire))
+    assert str(exc.value) == (f"{exc.value.problemes[0].fichier}, ligne {ligne}, colonne « {colonne} » : un "
+                              f"guillemet ouvre cette cellule et n'est jamais refermé : {suite} — {CONSEIL_GUILLEMET}")
+    assert exc.value.problemes[0].fichier.endswith("t.csv")
+
+
+def test_a_quote_never_closed_over_more_than_the_longest_cell_is_still_named_as_such(tmp_path):
+    rows = _avec_guillemet(BUDGET, 3, 4) + [["fonctionnement", "1", "DSI", "Postes", "x" * 1000]] * 200
+    p = _ecrire(tmp_path / "t.csv", _texte(rows, ";").encode("cp1252"))  # 200 000 characters swallowed
+    for fmt in (Format(), Format(colonnaire=True)):
+        with pytest.raises(ErreurDonnees) as exc:
+            ouvrir(p, fmt)
+        assert "ligne 3, colonne « libelle » : un guillemet ouvre cette cellule et n'est jamais refermé : elle " \
+               "absorberait les 205 lignes suivantes, jusqu'à la fin du fichier" in str(exc.value)
+
+
+COMMENTAIRE = "Bonjour,\r\nj'ai appelé deux fois, sans réponse.\r\n\r\nMerci"
+
+
+@pytest.mark.parametrize("colonnaire", [False, True])
+def test_a_quoted_comment_over_several_lines_is_read_with_the_files_lines(tmp_path, colonnaire):
+    # a form export: every cell quoted, a comment over four lines (one blank), closed as every program closes it
+    entete = ["Numéro", "Date", "Canal", "Satisfaction", "Âge", "Commentaire"]
+    corps = [["1", "2026-03-02", "téléphone", "4", "30-44", COMMENTAIRE],
+             ["2", "2026-03-03", "atelier", "3", "45-59", ""],
+             ["3", "2026-03-04", "téléphone", "2", "60-74", 'Il a dit « non », puis ""peut-être"".'],
+             ["4", "2026-03-05", "téléphone", "1", "15-29", "Trop long,\r\nattente, attente, attente, encore, fin"]]
+    texte = "".join(";".join(f'"{c}"' for c in r) + "\r\n" for r in [entete, *corps])
+    p = _ecrire(tmp_path / "t.csv", texte.encode("utf-8"))
+    t = ouvrir(p, Format(colonnaire=colonnaire, personnel=True))
+    assert t.entete == entete
+    assert t.cellules().index.tolist() == [2, 6, 7, 8]  # the file's own lines: the comment takes lines 2 to 5
+    assert t.cellules().to_numpy().tolist() == [
+        ["1", "2026-03-02", "téléphone", "4", "30-44", "Bonjour,\r\nj'ai appelé deux fois, sans réponse.\r\n\r\nMerci"],
+        ["2", "2026-03-03", "atelier", "3", "45-59", ""],
+        ["3", "2026-03-04", "téléphone", "2", "60-74", 'Il a dit « non », puis "peut-être".'],
+        ["4", "2026-03-05", "téléphone", "1", "15-29", "Trop long,\r\nattente, attente, attente, encore, fin"]]
+    # a narrow comma file of free text: a comment line with as many commas as a row is no row swallowed
+    p = _ecrire(tmp_path / "u.csv", 'id,avis,commentaire\n1,oui,"court, long,\nou bien, très long"\n2,non,\n'.encode())
+    assert ouvrir(p).lignes == [(2, ["1", "oui", "court, long,\nou bien, très long"]), (4, ["2", "non", ""])]
+
+
+@pytest.mark.parametrize("colonnaire", [False, True])
+def test_a_stray_quote_closed_by_another_lines_below_is_refused(tmp_path, colonnaire):
+    # a stray quote on line 3; the next quote, line 6, closes it in the middle of a text: lines 4 to 6 in one cell
+    rows = _avec_guillemet(BUDGET, 3, 4)
+    rows[5][4] = 'écran 24" large'
+    p = _ecrire(tmp_path / "t.csv", _texte(rows, ";").encode("cp1252"))
+    with pytest.raises(ErreurDonnees) as exc:
+        ouvrir(p, Format(colonnaire=colonnaire))
+    assert str(exc.value).endswith(
+        "t.csv, ligne 3, colonne « libelle » : un guillemet ouvre cette cellule, qui ne se referme qu'à la ligne 6 "
+        "(suivi d'un texte au lieu d'un séparateur) : elle absorberait les 3 lignes suivantes — " + CONSEIL_GUILLEMET)
+    # closed at the end of a cell, lines 4 and 5 whole rows of the table inside it (as many separators as a row)
+    entete = BUDGET[0] + ["a", "b"]  # six columns or more: no free-text line holds that many separators by chance
+    rows = [entete] + [r + ["x", "y"] for r in BUDGET[1:]]
+    rows[2][3], rows[5][6] = '"Postes', 'y"'
+    p = _ecrire(tmp_path / "u.csv", _texte(rows, ";").encode("cp1252"))
+    with pytest.raises(ErreurDonnees) as exc:
+        ouvrir(p, Format(colonnaire=colonnaire, personnel=True))
+    assert str(exc.value).endswith(
+        "u.csv, ligne 3, colonne « D » : un guillemet ouvre cette cellule, qui ne se referme qu'à la ligne 6 (et "
+        "elle contient des lignes entières du tableau) : elle absorberait les 3 lignes suivantes — "
+        + CONSEIL_GUILLEMET)
+
+
+@pytest.mark.parametrize("colonnaire", [False, True])
+def test_a_cell_too_long_is_refused_naming_its_column(tmp_path, colonnaire):
+    p = _ecrire(tmp_path / "t.csv", b"a;b;c\n1;2;3\n4;" + b"x" * 131_073 + b";6\n")
+    with pytest.raises(ErreurDonnees) as exc:
+        ouvrir(p, Format(colonnaire=colonnaire))
+    assert "t.csv, ligne 3, colonne « b » : cellule de plus de 131\u202f072 caractères — une cellule si longue " \
+           "n'est pas une donnée d'un tableau" in str(exc.value)
+    with pytest.raises(ErreurDonnees, match="ligne 3, colonne « B » : cellule de plus"):
+        ouvrir(p, Format(colonnaire=colonnaire, personnel=True))
+
+
+def test_the_sheet_holding_the_expected_columns_is_read_when_the_first_holds_none(tmp_path):
+    lisez_moi = [["Export du budget 2025"], [], ["Les lignes sont sur la feuille suivante."]]
+    donnees = [["section", "montant"], ["fonctionnement", 12.5]]
+    p = _classeur(tmp_path / "t.xlsx", {"Lisez-moi": lisez_moi, "Lignes": donnees})
+    t = ouvrir(p, Format(colonnes_attendues=("SECTION", "montant")))  # without case, as a reader lists them
+    assert (t.feuille, t.entete, t.lignes) == ("Lignes", ["section", "montant"], [(2, ["fonctionnement", "12.5"])])
+    assert t.description() == ("classeur Excel (.xlsx), feuille « Lignes » (la première feuille, « Lisez-moi », ne "
+                               "porte pas les colonnes attendues)")
+    assert str(t.probleme("colonne « x » absente")).endswith(
+        "t.xlsx (feuille « Lignes ») : colonne « x » absente — la feuille « Lignes » est lue, la seule du classeur "
+        "qui porte les colonnes attendues")
+    # no expected columns, or two other sheets that hold them: the first sheet, and the messages name the others
+    assert ouvrir(p).feuille == "Lisez-moi"
+    p = _classeur(tmp_path / "u.xlsx", {"Lisez-moi": lisez_moi, "2024": donnees, "2025": donnees})
+    t = ouvrir(p, Format(colonnes_attendues=("section",)))
+    assert t.feuille == "Lisez-moi" and t.description() == "classeur Excel (.xlsx), première feuille"
+    assert "seule la feuille « Lisez-moi » est lue ; si le tableau est sur une autre feuille (« 2024 », « 2025 »)" \
+        in str(t.probleme("x"))
+    # a first sheet holding one expected column is the table, as before; a sheet the format names is read
+    p = _classeur(tmp_path / "v.xlsx", {"Notes": [["section"], ["a"]], "Lignes": donnees})
+    assert ouvrir(p, Format(colonnes_attendues=("section", "montant"))).feuille == "Notes"
+    assert ouvrir(p, Format(feuille="Lignes", colonnes_attendues=("section",))).description(feuille=True) == \
+        "classeur Excel (.xlsx), feuille « Lignes »"

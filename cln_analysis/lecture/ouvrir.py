@@ -54,7 +54,8 @@ class Format:
     """What a format's reader declares about its files; every field has the default of a plain table."""
 
     taille_max: int = TAILLE_MAX
-    #: the sheet of a workbook to read when it has one of that name (otherwise the first sheet)
+    #: the sheet of a workbook to read when it has one of that name (otherwise the first sheet, unless only another
+    #: one holds the expected columns: see `colonnes_attendues`)
     feuille: str | None = None
     #: header rows: 1 for most tables, 3 for a Framaforms (Drupal Webform) export
     lignes_entete: int = 1
@@ -62,7 +63,8 @@ class Format:
     ligne_titres: int = -1
     #: the decimal mark; None: the rule of Excel's files (a comma in a `;` file, a point otherwise)
     decimale: str | None = None
-    #: names or titles the header may hold: they settle the separator when a header holds several candidates
+    #: names or titles the header may hold: they settle the separator when a header holds several candidates, and
+    #: the sheet of a workbook whose first sheet holds none of them in its first rows but one other sheet does
     colonnes_attendues: tuple[str, ...] = ()
     #: the file may hold personal data: no cell is ever quoted, columns are named by their letter
     personnel: bool = False
@@ -102,6 +104,9 @@ class Tableau:
     personnel: bool = False
     #: the workbook's other sheets (not read): a message says which sheet was read when there are some
     autres_feuilles: tuple[str, ...] = ()
+    #: the sheet read is not the workbook's first, which holds none of the expected columns (`Format.feuille`):
+    #: the description names both
+    premiere_feuille: str | None = None
     #: the body as `cellules()` gives it, when pandas split the file (`Format.colonnaire`; `lignes` is then empty)
     table: pd.DataFrame | None = None
     #: with `table`, for each column (by position) without a missing cell: one code per row of `table` and the
@@ -124,6 +129,9 @@ class Tableau:
     def description(self, feuille: bool = False) -> str:
         """How the file was read, in French (`feuille`: name a workbook's sheet rather than say « première »)."""
         if self.format == "xlsx":
+            if self.premiere_feuille:
+                return (f"classeur Excel (.xlsx), feuille « {self.feuille} » (la première feuille, "
+                        f"« {self.premiere_feuille} », ne porte pas les colonnes attendues)")
             return f"classeur Excel (.xlsx), feuille « {self.feuille} »" if feuille else \
                 "classeur Excel (.xlsx), première feuille"
         text = f"CSV {ENCODAGES[self.encodage or 'utf-8']}, séparateur {SEPARATEURS[self.separateur or ',']}"
@@ -141,6 +149,10 @@ class Tableau:
                  conseil: str | None = None) -> Probleme:
         """A problem of this file; an int `colonne` is a position, named as `colonne()` says."""
         nom = colonne if colonne is None or isinstance(colonne, str) else self.colonne(colonne)
+        if self.premiere_feuille:  # the one sheet that holds the expected columns was read: say so
+            autre = f"la feuille « {self.feuille} » est lue, la seule du classeur qui porte les colonnes attendues"
+            conseil = f"{conseil} ; {autre}" if conseil else autre
+            return Probleme(self.nom_feuille, message, ligne=ligne, colonne=nom, conseil=conseil)
         if self.autres_feuilles:  # the data may be on another sheet: say which one was read
             autre = f"seule la feuille « {self.feuille} » est lue ; si le tableau est sur une autre feuille (" + \
                 ", ".join(f"« {n} »" for n in self.autres_feuilles[:5]) + "), placez-le en premier"
@@ -330,44 +342,182 @@ def _lecture_en_bloc() -> Iterator[None]:
             gc.enable()
 
 
-def lignes_csv(text: str, separateur: str, nom: str, decalage: int = 0) -> list[tuple[int, list[str]]]:
-    """Each record with the file line it starts on (a quoted cell may span several lines)."""
+def lignes_csv(text: str, separateur: str, nom: str, decalage: int = 0, fmt: Format | None = None
+               ) -> list[tuple[int, list[str]]]:
+    """Each record with the file line it starts on (a quoted cell may span several lines). `fmt` names a column in
+    a refusal by its title (a file without personal data); without it, by its letter."""
     with _lecture_en_bloc():
-        return _lignes_csv(text, separateur, nom, decalage)
+        return _lignes_csv(text, separateur, nom, decalage, fmt)
 
 
-def _lignes_csv(text: str, separateur: str, nom: str, decalage: int) -> list[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separateur)
+#: Never in a decoded text (`texte_csv` refuses a NUL): the record `_lignes_csv` reads after the file's last one
+_FIN = "\x00"
+#: How a quote opening a cell by mistake is fixed (a cell's own quotes are doubled inside a quoted cell only: a
+#: doubled quote at a cell's start opens and closes an empty quoted text, and the quote is lost)
+_CONSEIL_GUILLEMET = ("si ce guillemet est de trop, supprimez-le (dans un éditeur de texte, le Bloc-notes par "
+                      "exemple) ; s'il fait partie du texte, mettez la cellule entière entre guillemets et doublez "
+                      'le sien ("""…")')
+#: A quoted cell as the csv module reads it: the quote, any text (its own quotes doubled), the closing quote
+_QUOTEE = re.compile(r'"[^"]*(?:""[^"]*)*"')
+
+
+def _fins(s: str) -> int:
+    """The line ends in `s`, as the csv module counts them: LF, CRLF and a bare CR each one."""
+    return s.count("\n") + s.count("\r") - s.count("\r\n")
+
+
+def _suivantes(n: int) -> str:
+    return "la ligne suivante" if n == 1 else f"les {formats.entier(n)} lignes suivantes"
+
+
+def _titres(numbered: list[tuple[int, list[str]]], fmt: Format | None) -> tuple[int, list[str]] | None:
+    """The record giving the column titles (line, cells) among the first records, as `remplir` finds it."""
+    if fmt is None:
+        return None
+    if fmt.lignes_entete > 1:
+        tete = numbered[:fmt.lignes_entete]
+        return tete[fmt.ligne_titres] if len(tete) == fmt.lignes_entete else None
+    return next((r for r in numbered if "".join(r[1]).strip()), None)
+
+
+def _colonne_csv(numbered: list[tuple[int, list[str]]], j: int, ligne: int, fmt: Format | None) -> str:
+    """Column `j` of a record starting on `ligne`, as a refusal names it: by the header's title when the file holds
+    no personal data and the header is above that record (never by a cell of the record itself), else its letter."""
+    titres = None if fmt is None or fmt.personnel else _titres(numbered, fmt)
+    if titres is None or titres[0] >= ligne or j >= len(titres[1]):
+        return lettre(j)
+    return titres[1][j].strip().lstrip("\ufeff") or lettre(j)
+
+
+def _refus_guillemet(nom: str, numbered: list[tuple[int, list[str]]], k: int, fmt: Format | None) -> ErreurDonnees:
+    """The refusal of record `k`, the file's last, whose last cell a quote opens and never closes: read to the end of
+    the file, it would hold every line after it (the csv module, not strict, reads it so and says nothing). The cell
+    is not quoted: only where it opens (the line after the line ends of its record's earlier cells) and its column."""
+    debut, row = numbered[k]
+    cellule = row[-1].split(_FIN, 1)[0]  # without the record `_lecteur` adds, which it took in
+    ligne = debut + sum(_fins(c) for c in row[:-1])
+    n = _fins(cellule) - cellule.endswith(("\n", "\r"))  # the file's last line end ends its last line
+    message = "un guillemet ouvre cette cellule et n'est jamais refermé : " + (
+        f"elle absorberait {_suivantes(n)}, jusqu'à la fin du fichier" if n > 0
+        else "le fichier se termine dans cette cellule (il est peut-être incomplet)")
+    return ErreurDonnees(Probleme(nom, message, ligne=ligne, colonne=_colonne_csv(numbered, len(row) - 1, debut, fmt),
+                                  conseil=_CONSEIL_GUILLEMET))
+
+
+def _guillemet_de_trop(text: str, separateur: str, nom: str, numbered: list[tuple[int, list[str]]],
+                       sauts: list[int], decalage: int, fmt: Format | None) -> None:
+    """Refuse a quoted cell over several lines that a stray quote opened and another stray quote closed lines below,
+    the rows between swallowed into one cell: its closing quote is followed by text, not by a separator or a line
+    end (no program writes that; the csv module, not strict, reads on), or the cell holds a whole line with as many
+    separators as the header (of six columns or more: a free-text comment over lines, in a narrow file, may well
+    hold that many commas). A comment over several lines, closed as every program closes it, is read as before.
+    Looked for only in the records over several lines (`sauts`: each record's line breaks inside its cells)."""
+    multiples = [k for k, n in enumerate(sauts) if n]
+    titres = _titres(numbered, fmt or Format())
+    largeur = len(titres[1]) if titres else 0
+    debuts = [0, *(m.end() for m in re.finditer("\n", text))]
+    fin_champ = re.compile(f"[^{re.escape(separateur)}\r\n]*")
+    for k in multiples:
+        debut, row = numbered[k]
+        i = debut - 1 - decalage  # the record's first line in `text`, and the line after its last
+        apres = i + 1 + sauts[k]
+        brut = text[debuts[i]: debuts[apres] if apres < len(debuts) else len(text)]
+        pos, j = 0, 0
+        while True:  # the record's cells, as the csv module splits them (not strict: after a quote, text reads on)
+            ouverture, fermeture = pos, None
+            if brut.startswith('"', pos):
+                m = _QUOTEE.match(brut, pos)
+                if m is None:
+                    break
+                pos = m.end()
+                if "\n" in m.group() and brut[pos:pos + 1] not in (separateur, "\r", "\n", ""):
+                    fermeture = "suivi d'un texte au lieu d'un séparateur"
+                elif "\n" in m.group() and largeur >= 6 and any(
+                        s.count(separateur) >= largeur - 1 for s in m.group().split("\n")[1:]):
+                    fermeture = "et elle contient des lignes entières du tableau"
+            pos = fin_champ.match(brut, pos).end()
+            if fermeture:
+                ligne = debut + brut.count("\n", 0, ouverture)
+                jusqu_a = debut + brut.count("\n", 0, pos)
+                raise ErreurDonnees(Probleme(
+                    nom, f"un guillemet ouvre cette cellule, qui ne se referme qu'à la ligne {jusqu_a} "
+                         f"({fermeture}) : elle absorberait {_suivantes(jusqu_a - ligne)}",
+                    ligne=ligne, colonne=_colonne_csv(numbered, j, debut, fmt), conseil=_CONSEIL_GUILLEMET))
+            if not brut.startswith(separateur, pos):
+                break
+            pos, j = pos + len(separateur), j + 1
+
+
+def _lecteur(text: str, separateur: str):
+    """The csv module's reader of `text`, then of one last record of two `_FIN` cells: a quoted cell that the file's
+    end leaves open (which the csv module, not strict, keeps to the end without a word) takes it in."""
+    fin = _FIN + separateur + _FIN
+    return csv.reader(itertools.chain(io.StringIO(text, newline=""), [fin]), delimiter=separateur)
+
+
+def _lignes_csv(text: str, separateur: str, nom: str, decalage: int, fmt: Format | None = None
+                ) -> list[tuple[int, list[str]]]:
+    reader = _lecteur(text, separateur)
     out, fin = [], 0
     try:
         rows = list(reader)
     except csv.Error:
         rows = None  # the record by record reading below names the line
+    ouverte = rows is not None and rows[-1] != [_FIN, _FIN]  # the file ends inside a quoted cell
+    if rows is not None and not ouverte:
+        rows.pop()
     if rows == []:
         return []  # no record at all (an empty text): the caller says the file is empty
     if rows is not None and text.count("\r") == text.count("\r\n"):  # lines end with \n (or \r\n)
         debut = 1 + decalage
-        if len(rows) == text.count("\n") + (not text.endswith("\n")):  # one record per line: no cell spans lines
+        if not ouverte and len(rows) == text.count("\n") + (not text.endswith("\n")):  # no cell spans lines
             return list(zip(range(debut, len(rows) + debut), rows, strict=True))
         # a record starts one line after the previous one, plus the line breaks inside its quoted cells
-        sauts = [0] + ["\x00".join(r).count("\n") for r in rows[:-1]]
-        numeros = itertools.accumulate((1 + s for s in sauts), initial=debut - 1)
-        return list(zip(itertools.islice(numeros, 1, None), rows, strict=True))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separateur)
+        sauts = ["\x00".join(r).count("\n") for r in rows]
+        numeros = itertools.accumulate((1 + s for s in [0, *sauts[:-1]]), initial=debut - 1)
+        numbered = list(zip(itertools.islice(numeros, 1, None), rows, strict=True))
+        if ouverte:
+            raise _refus_guillemet(nom, numbered, len(numbered) - 1, fmt)
+        _guillemet_de_trop(text, separateur, nom, numbered, sauts, decalage, fmt)
+        return numbered
+    reader = _lecteur(text, separateur)
     try:
         for row in reader:  # some quoted cell spans lines: number each record by the line it starts on
             out.append((fin + 1 + decalage, row))
             fin = reader.line_num
     except csv.Error as exc:
-        limite = "field larger than field limit" in str(exc)
-        raise ErreurDonnees(Probleme(
-            nom,
-            f"cellule de plus de {formats.entier(CELLULE_MAX)} caractères" if limite
-            else "guillemets mal fermés ou caractère illisible",
-            ligne=fin + 1 + decalage,
-            conseil="une cellule contient peut-être un guillemet ouvert qui n'est jamais fermé",
-        )) from None
+        if "field larger than field limit" not in str(exc):
+            raise ErreurDonnees(Probleme(nom, "guillemets mal fermés ou caractère illisible", ligne=fin + 1 + decalage,
+                                         conseil="une cellule contient peut-être un guillemet ouvert qui n'est "
+                                                 "jamais fermé")) from None
+        raise _refus_longue(text, separateur, nom, out, fin + 1 + decalage, fmt) from None
+    if out[-1][1] == [_FIN, _FIN]:
+        out.pop()
+    elif out:
+        raise _refus_guillemet(nom, out, len(out) - 1, fmt)
     return out
+
+
+def _refus_longue(text: str, separateur: str, nom: str, out: list[tuple[int, list[str]]], ligne: int,
+                  fmt: Format | None) -> ErreurDonnees:
+    """The refusal of the record after `out`, starting on `ligne`, with a cell longer than CELLULE_MAX: read again
+    without the limit (a refusal only: the file is in memory already) for the cell's column, and to tell a quote
+    never closed (the cell then holds the rest of the file) from a cell that long."""
+    limite = csv.field_size_limit(max(len(text) + 8, CELLULE_MAX))
+    try:
+        row = next(itertools.islice(_lecteur(text, separateur), len(out), None), None)
+    except csv.Error:  # not expected: the message below, without its column
+        row = None
+    finally:
+        csv.field_size_limit(limite)
+    if row is not None and row != [_FIN, _FIN] and row[-1].endswith(_FIN + separateur + _FIN):
+        return _refus_guillemet(nom, [*out, (ligne, row)], len(out), fmt)
+    j = next((j for j, c in enumerate(row or ()) if len(c) > CELLULE_MAX), None)
+    return ErreurDonnees(Probleme(
+        nom, f"cellule de plus de {formats.entier(CELLULE_MAX)} caractères", ligne=ligne,
+        colonne=None if j is None else _colonne_csv([*out, (ligne, row)], j, ligne, fmt),
+        conseil="une cellule si longue n'est pas une donnée d'un tableau : vérifiez cette ligne de l'export (un "
+                "guillemet de trop réunit parfois de nombreuses lignes en une cellule)"))
 
 
 def _vide(nom: str) -> ErreurDonnees:
@@ -556,7 +706,7 @@ def _lire_xlsx(chemin: Path, nom: str, fmt: Format) -> Tableau:
         raise ErreurDonnees(Probleme(nom, f"classeur illisible ({type(exc).__name__})",
                                      conseil="ouvrez-le dans Excel et enregistrez-le de nouveau en .xlsx")) from exc
     try:
-        ws = wb[fmt.feuille] if fmt.feuille and fmt.feuille in wb.sheetnames else wb.worksheets[0]
+        ws = wb[fmt.feuille] if fmt.feuille and fmt.feuille in wb.sheetnames else _feuille_attendue(wb, fmt)
         autres = tuple(n for n in wb.sheetnames if n != ws.title)
         # read-only: the sheet's XML is read only now, and may be cut or damaged (a copy interrupted)
         try:
@@ -572,7 +722,9 @@ def _lire_xlsx(chemin: Path, nom: str, fmt: Format) -> Tableau:
             )) from exc
     finally:
         wb.close()
-    tableau = Tableau(chemin, "xlsx", decimale=".", feuille=ws.title, personnel=fmt.personnel, autres_feuilles=autres)
+    tableau = Tableau(chemin, "xlsx", decimale=".", feuille=ws.title, personnel=fmt.personnel, autres_feuilles=autres,
+                      premiere_feuille=None if ws is wb.worksheets[0] or ws.title == fmt.feuille
+                      else wb.worksheets[0].title)
     nom_lu = f"{nom} (feuille « {ws.title} »)"
     # a column computed throughout (a check total the blank sheet fills by formula) holds no typed data: only a
     # formula among typed values would be misread as an empty cell
@@ -601,6 +753,30 @@ def _lire_xlsx(chemin: Path, nom: str, fmt: Format) -> Tableau:
             conseil="sélectionnez ces cellules, annulez la fusion (Accueil > Fusionner et centrer) et écrivez la "
                     "valeur dans chaque case"))
     return tableau
+
+
+#: The first rows of a sheet where `_feuille_attendue` looks for the expected columns (titles above the header)
+LIGNES_TITRES = 10
+
+
+def _feuille_attendue(wb, fmt: Format):
+    """The sheet to read when the format names none found: the first, unless it holds none of the expected columns
+    (`Format.colonnes_attendues`, without case) in its first rows and exactly one other sheet does (a « Lisez-moi »
+    sheet before the data, a sheet added before the table): that one. With several such sheets, the first sheet
+    still: which of them is the table is for the user to say (the messages name the sheets)."""
+    premiere = wb.worksheets[0]
+    if not fmt.colonnes_attendues or len(wb.worksheets) < 2:
+        return premiere
+    attendues = {a.strip().casefold() for a in fmt.colonnes_attendues}
+
+    def porte(ws) -> bool:
+        return any(isinstance(v, str) and v.strip().casefold() in attendues
+                   for row in ws.iter_rows(max_row=LIGNES_TITRES, values_only=True) for v in row)
+
+    if porte(premiere):
+        return premiere
+    portent = [ws for ws in wb.worksheets[1:] if porte(ws)]
+    return portent[0] if len(portent) == 1 else premiere
 
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -751,5 +927,5 @@ def ouvrir(chemin: str | Path, fmt: Format | None = None) -> Tableau:
         return tableau
     del utf8
     with _lecture_en_bloc():  # the collector paused until every row is built and cleaned: none is garbage
-        remplir(tableau, _lignes_csv(text, separateur, nom, decalage), nom, fmt)
+        remplir(tableau, _lignes_csv(text, separateur, nom, decalage, fmt), nom, fmt)
     return tableau
