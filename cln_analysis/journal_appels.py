@@ -136,6 +136,10 @@ def _xlsx(chemin: Path) -> tuple[list[str], pd.DataFrame, np.ndarray, str]:
     return t.entete, corps, np.asarray([n for n, _ in t.lignes], dtype=np.int64), t.description()
 
 
+#: A call log has one call a line: a quoted cell over several lines is a stray quote (`lecture.Format`)
+_UNE_LIGNE = lecture.Format(personnel=True, une_ligne_par_enregistrement=True)
+
+
 def _tableau(chemin: Path, nom: str) -> tuple[list[str], pd.DataFrame, np.ndarray, str]:
     """(header, body as text with columns numbered from 0, each row's line in the file, description): the
     one place that opens the file, on the reading layer (`lecture.ouvrir`'s bytes, encodings, separators and
@@ -157,6 +161,8 @@ def _tableau(chemin: Path, nom: str) -> tuple[list[str], pd.DataFrame, np.ndarra
         corps = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False,
                             header=None, skiprows=1, names=range(len(entete)), engine="c", skip_blank_lines=True)
     except (pd.errors.ParserError, ValueError) as exc:
+        if '"' in text:  # a stray quote (never closed, or a cell over lines): refused where it opens, with its column
+            lignes_csv(text, sep, nom, decalage, _UNE_LIGNE)
         m = re.search(r"line (\d+)", str(exc))
         raise ErreurDonnees(Probleme(nom, "une ligne a plus de cellules que l'en-tête de colonnes, ou des "
                                           "guillemets mal fermés", ligne=int(m.group(1)) + decalage if m else None,
@@ -174,7 +180,7 @@ def _tableau(chemin: Path, nom: str) -> tuple[list[str], pd.DataFrame, np.ndarra
     if len(corps) == lignes_texte - 1 and not vide:
         numeros = np.arange(2 + decalage, 2 + decalage + len(corps), dtype=np.int64)
     else:
-        numeros = np.asarray([n for n, r in lignes_csv(text, sep, nom, decalage)[1:]
+        numeros = np.asarray([n for n, r in lignes_csv(text, sep, nom, decalage, _UNE_LIGNE)[1:]
                               if "".join(r).strip()], dtype=np.int64)
         if len(numeros) != len(corps):
             numeros = np.arange(2 + decalage, 2 + decalage + len(corps), dtype=np.int64)

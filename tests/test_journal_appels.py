@@ -218,17 +218,34 @@ def test_a_bad_row_is_refused_naming_row_and_column_never_the_number(tmp_path, l
     assert (p.ligne, p.colonne) == (ligne, colonne) and message in p.message
 
 
-def test_rows_keep_the_file_s_line_numbers_across_blank_lines_and_quoted_line_breaks(tmp_path):
+def test_rows_keep_the_file_s_line_numbers_across_blank_lines_and_quoted_cells(tmp_path):
     texte = ("debut,appelant,parcours,attente_s,duree_s\n"
              f"2026-04-07 09:00:00,{A},agent,10,10\n"
              "\n"
-             f'2026-04-07 09:01:00,"{B}\n",agent,10,10\n'
+             f'2026-04-07 09:01:00,"{B}",agent,10,10\n'
              f"2026-04-07 09:02:00,{C},rappel,10,10\n")
     (tmp_path / "j.csv").write_text(texte, encoding="utf-8")
     with pytest.raises(ErreurDonnees) as exc:
         ja.lire_journal(tmp_path / "j.csv")
-    assert [(p.ligne, p.colonne) for p in exc.value.problemes] == [(6, "C (parcours)")]
+    assert [(p.ligne, p.colonne) for p in exc.value.problemes] == [(5, "C (parcours)")]
     _sans_numero(str(exc.value))
+
+
+@pytest.mark.parametrize("ferme", [True, False])
+def test_a_stray_quote_is_refused_where_it_opens_never_a_call_lost(tmp_path, ferme):
+    # a log has one call a line: a quote that opens a caller's cell on line 4 swallows the calls below it, into one
+    # cell closed by another stray quote (line 6) or to the end of the file; refused at line 4, column B, with no
+    # number of the file in the message
+    rows = [list(r) for r in APPELS[:8]]
+    rows[2][1] = '"' + rows[2][1]
+    if ferme:
+        rows[4][1] = rows[4][1] + '"'
+    e = _refus(tmp_path, [tuple(r) for r in rows])
+    assert [(p.ligne, p.colonne) for p in e.problemes] == [(4, "B")]
+    attendu = ("qui ne se referme qu'à la ligne 6 (dans ce fichier, aucune cellule ne s'étend sur plusieurs lignes) : "
+               "elle absorberait les 2 lignes suivantes" if ferme else
+               "et n'est jamais refermé : elle absorberait les 5 lignes suivantes, jusqu'à la fin du fichier")
+    assert attendu in e.problemes[0].message
 
 
 def test_a_row_wider_than_the_header_is_refused_with_its_line(tmp_path):

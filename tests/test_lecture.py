@@ -503,9 +503,14 @@ def test_a_quoted_comment_over_several_lines_is_read_with_the_files_lines(tmp_pa
         ["2", "2026-03-03", "atelier", "3", "45-59", ""],
         ["3", "2026-03-04", "téléphone", "2", "60-74", 'Il a dit « non », puis "peut-être".'],
         ["4", "2026-03-05", "téléphone", "1", "15-29", "Trop long,\r\nattente, attente, attente, encore, fin"]]
-    # a narrow comma file of free text: a comment line with as many commas as a row is no row swallowed
+    # a comma file of free text: a comment line with as many commas as a row is no row swallowed, narrow or wide
     p = _ecrire(tmp_path / "u.csv", 'id,avis,commentaire\n1,oui,"court, long,\nou bien, très long"\n2,non,\n'.encode())
     assert ouvrir(p).lignes == [(2, ["1", "oui", "court, long,\nou bien, très long"]), (4, ["2", "non", ""])]
+    liste = "Ce que je voudrais :\npain, lait, oeufs, beurre, farine, sucre, sel, poivre, huile, vinaigre"
+    large = (",".join(f"c{i}" for i in range(10)) + "\n" + ",".join("x" * 9) + f',"{liste}"\n'
+             + ",".join("y" * 10) + "\n")
+    p = _ecrire(tmp_path / "v.csv", large.encode())
+    assert ouvrir(p, Format(colonnaire=colonnaire, personnel=True)).cellules().to_numpy()[0, -1] == liste
 
 
 @pytest.mark.parametrize("colonnaire", [False, True])
@@ -519,16 +524,18 @@ def test_a_stray_quote_closed_by_another_lines_below_is_refused(tmp_path, colonn
     assert str(exc.value).endswith(
         "t.csv, ligne 3, colonne « libelle » : un guillemet ouvre cette cellule, qui ne se referme qu'à la ligne 6 "
         "(suivi d'un texte au lieu d'un séparateur) : elle absorberait les 3 lignes suivantes — " + CONSEIL_GUILLEMET)
-    # closed at the end of a cell, lines 4 and 5 whole rows of the table inside it (as many separators as a row)
-    entete = BUDGET[0] + ["a", "b"]  # six columns or more: no free-text line holds that many separators by chance
+    # closed at the end of a cell, lines 4 and 5 whole rows inside it: the same as a comment over lines, read so,
+    # unless the file has one record a line (a switchboard's call log), where it is refused
+    entete = BUDGET[0] + ["a", "b"]
     rows = [entete] + [r + ["x", "y"] for r in BUDGET[1:]]
     rows[2][3], rows[5][6] = '"Postes', 'y"'
     p = _ecrire(tmp_path / "u.csv", _texte(rows, ";").encode("cp1252"))
+    assert len(ouvrir(p, Format(colonnaire=colonnaire, personnel=True)).cellules()) == len(rows) - 1 - 3
     with pytest.raises(ErreurDonnees) as exc:
-        ouvrir(p, Format(colonnaire=colonnaire, personnel=True))
+        ouvrir(p, Format(colonnaire=colonnaire, personnel=True, une_ligne_par_enregistrement=True))
     assert str(exc.value).endswith(
-        "u.csv, ligne 3, colonne « D » : un guillemet ouvre cette cellule, qui ne se referme qu'à la ligne 6 (et "
-        "elle contient des lignes entières du tableau) : elle absorberait les 3 lignes suivantes — "
+        "u.csv, ligne 3, colonne « D » : un guillemet ouvre cette cellule, qui ne se referme qu'à la ligne 6 (dans "
+        "ce fichier, aucune cellule ne s'étend sur plusieurs lignes) : elle absorberait les 3 lignes suivantes — "
         + CONSEIL_GUILLEMET)
 
 

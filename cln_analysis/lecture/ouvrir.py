@@ -68,6 +68,11 @@ class Format:
     colonnes_attendues: tuple[str, ...] = ()
     #: the file may hold personal data: no cell is ever quoted, columns are named by their letter
     personnel: bool = False
+    #: a machine's export of one record a line (a switchboard's call log): a quoted cell over several lines is a
+    #: stray quote, refused where it opens. Elsewhere such a cell may be a comment over lines, and a stray quote that
+    #: a later one closes just before a separator cannot be told from it (in a narrow comma file of free text, a
+    #: comment's line may hold as many commas as a row): only one closed in the middle of a text is refused
+    une_ligne_par_enregistrement: bool = False
     #: keep the columns that have no title (the reader refuses them itself, e.g. « une colonne remplie n'a pas de
     #: titre »); otherwise trailing untitled columns are dropped when empty and refused when filled
     colonnes_sans_titre: bool = False
@@ -408,13 +413,11 @@ def _guillemet_de_trop(text: str, separateur: str, nom: str, numbered: list[tupl
                        sauts: list[int], decalage: int, fmt: Format | None) -> None:
     """Refuse a quoted cell over several lines that a stray quote opened and another stray quote closed lines below,
     the rows between swallowed into one cell: its closing quote is followed by text, not by a separator or a line
-    end (no program writes that; the csv module, not strict, reads on), or the cell holds a whole line with as many
-    separators as the header (of six columns or more: a free-text comment over lines, in a narrow file, may well
-    hold that many commas). A comment over several lines, closed as every program closes it, is read as before.
-    Looked for only in the records over several lines (`sauts`: each record's line breaks inside its cells)."""
+    end (no program writes that; the csv module, not strict, reads on), or the file has one record a line
+    (`Format.une_ligne_par_enregistrement`). A comment over several lines, closed as every program closes it, is
+    read as before. Looked for only in the records over several lines (`sauts`: each record's line breaks inside
+    its cells)."""
     multiples = [k for k, n in enumerate(sauts) if n]
-    titres = _titres(numbered, fmt or Format())
-    largeur = len(titres[1]) if titres else 0
     debuts = [0, *(m.end() for m in re.finditer("\n", text))]
     fin_champ = re.compile(f"[^{re.escape(separateur)}\r\n]*")
     for k in multiples:
@@ -432,9 +435,8 @@ def _guillemet_de_trop(text: str, separateur: str, nom: str, numbered: list[tupl
                 pos = m.end()
                 if "\n" in m.group() and brut[pos:pos + 1] not in (separateur, "\r", "\n", ""):
                     fermeture = "suivi d'un texte au lieu d'un séparateur"
-                elif "\n" in m.group() and largeur >= 6 and any(
-                        s.count(separateur) >= largeur - 1 for s in m.group().split("\n")[1:]):
-                    fermeture = "et elle contient des lignes entières du tableau"
+                elif "\n" in m.group() and fmt is not None and fmt.une_ligne_par_enregistrement:
+                    fermeture = "dans ce fichier, aucune cellule ne s'étend sur plusieurs lignes"
             pos = fin_champ.match(brut, pos).end()
             if fermeture:
                 ligne = debut + brut.count("\n", 0, ouverture)
