@@ -188,8 +188,12 @@ class Reserve:
         self._prets: dict[str, tuple[object, Future]] = {}
         self._arret = threading.Event()
         self._pool = ThreadPoolExecutor(max_workers=max(1, avance), thread_name_prefix="prechauffage")
-        for _ in range(min(max(1, avance), len(self._attente))):
-            self._lancer(self._attente[0][0])
+        try:
+            for _ in range(min(max(1, avance), len(self._attente))):
+                self._lancer(self._attente[0][0])
+        except BaseException:  # Ctrl-C while the first kernels start: none of them, nor its warming, outlives this
+            self.fermer()  # (the caller never gets the reserve to close: its warming thread kept the run waiting)
+            raise
 
     def ajouter(self, notebooks: Sequence[tuple[str, Path]]) -> None:
         """Reports of a later wave, run after those waiting: their kernels start as the earlier ones are taken
@@ -203,8 +207,13 @@ class Reserve:
         notebook = dict(self._attente)[rid]
         self._attente = [(i, n) for i, n in self._attente if i != rid]
         km = self._demarrer()
-        code = self._codes[rid] = code_prechauffage(imports_du_notebook(notebook))
-        self._prets[rid] = (km, self._pool.submit(prechauffer, km, code, self._arret))
+        try:
+            code = self._codes[rid] = code_prechauffage(imports_du_notebook(notebook))
+            self._prets[rid] = (km, self._pool.submit(prechauffer, km, code, self._arret))
+        except BaseException:  # Ctrl-C before the kernel is recorded: stopped here, never left running
+            if rid not in self._prets:
+                self._arreter(km)
+            raise
 
     def prendre(self, rid: str):
         """The kernel of report `rid`, once warmed; starts the kernel of the next report waiting."""

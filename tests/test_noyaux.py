@@ -4,6 +4,7 @@ import gc
 import json
 import queue
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from jupyter_client.utils import run_sync  # as jupyter_client's blocking client runs it
@@ -93,6 +94,37 @@ def test_a_later_wave_is_added_once_and_started_ahead(tmp_path):
     assert reserve.prendre("b") is demarres[1] and len(demarres) == 3  # then c's
     reserve.fermer()
     assert arretes == [demarres[2]]  # c turned out up to date: its kernel, never taken, is stopped
+
+
+@pytest.mark.parametrize("ou", ["apres_le_premier", "avant_son_enregistrement"])
+def test_a_ctrl_c_while_the_reserve_starts_its_kernels_stops_them_and_their_warming(tmp_path, monkeypatch, ou):
+    # Ctrl-C lands while the reserve's first kernels start (its constructor has not returned: the run has no reserve
+    # to close): every kernel started is stopped and no warming thread is left waiting (it kept the process from
+    # exiting after « Interrompu » for up to two minutes)
+    nb = tmp_path / "n.ipynb"
+    nb.write_text(json.dumps({"cells": []}), encoding="utf-8")
+    demarres, arretes, soumis = [], [], []
+
+    def demarrer():
+        demarres.append(_Noyau(mort=False))
+        if ou == "apres_le_premier" and len(demarres) == 2:
+            raise KeyboardInterrupt
+        return demarres[-1]
+
+    if ou == "avant_son_enregistrement":
+        monkeypatch.setattr(noyaux, "code_prechauffage", lambda imports: (_ for _ in ()).throw(KeyboardInterrupt))
+    reel = ThreadPoolExecutor.submit
+
+    def soumettre(self, *args, **kwargs):
+        soumis.append(reel(self, *args, **kwargs))
+        return soumis[-1]
+
+    monkeypatch.setattr(ThreadPoolExecutor, "submit", soumettre)
+    with pytest.raises(KeyboardInterrupt):
+        noyaux.Reserve([("a", nb), ("b", nb)], 2, demarrer, arretes.append)
+    attendus = demarres[:1]  # the kernel its start was cut short in never was one (`demarrer` raised)
+    assert arretes == attendus
+    assert all(f.done() for f in soumis)  # every warming ended with the reserve (`fermer` waits for them)
 
 
 def test_the_reports_sure_to_run_in_a_later_wave():
