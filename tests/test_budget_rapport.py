@@ -289,65 +289,45 @@ def test_a_text_amount_in_a_workbook_is_refused_with_advice_for_excel(tmp_path):
     assert "(3.5)" not in message  # the advice for a CSV file, which a French Excel would not take
 
 
-def test_a_dsi_rule_that_catches_no_line_is_said_not_distinguished_never_zero(tmp_path):
-    # the DSI's operating rule written for a function code no line has (typed 999 here; in life a code that lost its
-    # zero in Excel, or the direction spelt otherwise): the report is produced, its DSI question answered « la
-    # donnée ne le distingue pas » (not « 0 % »), the rule listed among those that catch nothing
-    root = copier_depot(tmp_path)
-    with open(root / "data/raw/budget_perimetre.csv", encoding="utf-8", newline="") as fh:
-        regles = list(csv.DictReader(fh))
-    dsi = [r for r in regles if r["categorie_id"] == "dsi_fonctionnement"]
-    assert dsi
-    for r in dsi:
-        r["BGT_FONCTION"] = "999"
-    with open(root / "data/raw/perimetre_sans_dsi.csv", "w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(regles[0]))
-        w.writeheader()
-        w.writerows(regles)
-    res = cli(root, "run", "budget", "--essai", "-p", f"lignes={EXEMPLE}",
-              "-p", "perimetre=data/raw/perimetre_sans_dsi.csv")
-    assert res.returncode == 0, res.stdout + res.stderr
-    public = texte_visible((root / "reports/budget.html").read_text(encoding="utf-8"))
-    question = ("« Quelle part est spécifiquement dédiée au fonctionnement de la Direction des systèmes "
-                "d'information ? »")
-    apres = public[public.index(question) + len(question):]
-    assert apres.lstrip().startswith("Réponse : La donnée ne le distingue pas."), apres[:200]
-    figures = _figures(root)
-    assert "budget.2025.dsi_fonctionnement.part" not in figures
-    audit = texte_visible((root / "reports/audit/budget.html").read_text(encoding="utf-8"))
-    vides = audit[audit.index("Règles qui ne prennent aucune ligne"):][:800]
-    assert all(r["id"] in vides for r in dsi), vides
-
-
-def test_a_rule_kept_from_its_lines_by_a_lost_zero_is_said_on_the_terminal_and_the_audit_page(tmp_path):
-    # the lines as Excel saves a code column stored as numbers (function 020 → 20), the DSI's investment rule on 020
+def test_rules_that_catch_no_line_are_said_so_a_lost_zero_named_the_dsi_never_at_zero(tmp_path):
+    # the lines as Excel saves a code column stored as numbers (function 020 → 20); the DSI's operating rules on a
+    # function no line has (999), its investment rule on 020: the report is produced; its DSI question answered « la
+    # donnée ne le distingue pas » (never « 0 % »); the lost zero said on the terminal and beside R02 on the audit
+    # page, among the rules that catch nothing
     root = copier_depot(tmp_path)
     with open(root / EXEMPLE, encoding="utf-8", newline="") as fh:
         lignes = list(csv.DictReader(fh))
     assert any(l["BGT_FONCTION"] == "020" for l in lignes)
     for l in lignes:
         l["BGT_FONCTION"] = l["BGT_FONCTION"].lstrip("0") or "0"
-    with open(root / "data/raw/lignes_excel.csv", "w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(lignes[0]))
-        w.writeheader()
-        w.writerows(lignes)
     with open(root / "data/raw/budget_perimetre.csv", encoding="utf-8", newline="") as fh:
         regles = list(csv.DictReader(fh))
+    dsi = [r for r in regles if r["categorie_id"] == "dsi_fonctionnement"]
+    assert dsi and "R02" not in {r["id"] for r in dsi}
     for r in regles:
-        r["BGT_FONCTION"] = "020" if r["id"] == "R02" else r.get("BGT_FONCTION", "")
-    with open(root / "data/raw/perimetre_020.csv", "w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(regles[0]))
-        w.writeheader()
-        w.writerows(regles)
+        r["BGT_FONCTION"] = "999" if r in dsi else "020" if r["id"] == "R02" else r["BGT_FONCTION"]
+    for nom, rangs in (("lignes_excel.csv", lignes), ("perimetre_vide.csv", regles)):
+        with open(root / "data/raw" / nom, "w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rangs[0]))
+            w.writeheader()
+            w.writerows(rangs)
     res = cli(root, "run", "budget", "--essai", "-p", "lignes=data/raw/lignes_excel.csv",
-              "-p", "perimetre=data/raw/perimetre_020.csv")
+              "-p", "perimetre=data/raw/perimetre_vide.csv")
     assert res.returncode == 0, res.stdout + res.stderr
+    public = texte_visible((root / "reports/budget.html").read_text(encoding="utf-8"))
+    question = ("« Quelle part est spécifiquement dédiée au fonctionnement de la Direction des systèmes "
+                "d'information ? »")
+    apres = public[public.index(question) + len(question):]
+    assert apres.lstrip().startswith("Réponse : La donnée ne le distingue pas."), apres[:200]
+    assert "budget.2025.dsi_fonctionnement.part" not in _figures(root)
     attendu = ("attention, budget : La règle R02 ne prend aucune ligne : aucune valeur de BGT_FONCTION ne vaut "
                "« 020 », mais le fichier des lignes a « 20 »")
     assert attendu in res.stdout, res.stdout
+    assert "règle R01" not in res.stdout  # 999: nothing near, only listed
     audit = texte_visible((root / "reports/audit/budget.html").read_text(encoding="utf-8"))
-    vides = audit[audit.index("Règles qui ne prennent aucune ligne"):][:1200]
-    assert "R02 — la règle R02 ne prend aucune ligne" in vides.replace("\u00a0", " ").replace("\u202f", " "), vides
+    vides = audit[audit.index("Règles qui ne prennent aucune ligne"):][:1500].replace("\u00a0", " ").replace(
+        "\u202f", " ")
+    assert all(r["id"] in vides for r in dsi) and "R02 — la règle R02 ne prend aucune ligne" in vides, vides
 
 
 def test_a_year_whose_voted_budget_neither_source_has_is_refused_naming_both_and_what_to_add(tmp_path):
