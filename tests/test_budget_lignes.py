@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import importlib.util
 import pickle
 from decimal import ROUND_HALF_UP, Decimal
@@ -213,6 +214,15 @@ def test_a_section_without_spending_is_refused_in_the_lines_terms_and_a_year_bef
     assert sorted(res.mandate["annee"].unique()) == [2025]
     assert budget_lignes.evolution(res) is None
     assert "budget.2025.evolution.total.part" not in {c["figure_id"] for c in budget_lignes.chiffres(res)}
+    from rapport_factice import RapportFactice
+
+    from cln_analysis.textes import budget as textes
+
+    src = budget.Sources(res.mandate, res.primitif, lignes, perim(tmp_path / "p.csv", REGLES), res)
+    page = html.unescape("".join(textes.evolution(RapportFactice(), 2025, src)))
+    assert "Évolution de 2024 à 2025" in page
+    assert "Le fichier des lignes a le compte administratif 2024, mais aucune dépense réelle d'investissement" in page
+    assert "ne peut pas être calculée, ni donc son évolution" in page and "<table" not in page
 
 
 @pytest.mark.parametrize("nom", ["montant", "montant_ligne", "Part", "regle", "ligne"])

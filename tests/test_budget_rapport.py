@@ -327,7 +327,8 @@ def test_rules_that_catch_no_line_are_said_so_a_lost_zero_named_the_dsi_never_at
     audit = texte_visible((root / "reports/audit/budget.html").read_text(encoding="utf-8"))
     vides = audit[audit.index("Règles qui ne prennent aucune ligne"):][:1500].replace("\u00a0", " ").replace(
         "\u202f", " ")
-    assert all(r["id"] in vides for r in dsi) and "R02 — la règle R02 ne prend aucune ligne" in vides, vides
+    assert all(r["id"] in vides for r in dsi), vides
+    assert "La règle R02 ne prend aucune ligne : aucune valeur de BGT_FONCTION" in vides, vides
 
 
 def test_a_year_whose_voted_budget_neither_source_has_is_refused_naming_both_and_what_to_add(tmp_path):

@@ -243,10 +243,11 @@ def regles(r: Rapport, annee: int, src: budget.Sources) -> list[Html]:
         r.tableau("regles", vue, f"Les règles du périmètre et ce qu'elles prennent en {annee}",
                   formats={"part": lambda v: f.nombre(v, 2)}, libelles={"part": "Part comptée"})]
     sans = budget_lignes.regles_sans_ligne(res)
-    zeros = budget_lignes.zeros_perdus(src.lignes, src.perimetre, sans)
-    r.attention(*(p[0].upper() + p[1:] + "." for p in zeros.values()))
+    zeros = {i: p[0].upper() + p[1:] + "." for i, p in budget_lignes.zeros_perdus(src.lignes, src.perimetre,
+                                                                                    sans).items()}
+    r.attention(*zeros.values())
     audit = [rendu.titre(3, "Règles qui ne prennent aucune ligne"),
-             rendu.liste([f"{i} — {zeros[i]}" if i in zeros else i for i in sans]) if sans
+             rendu.liste([zeros.get(i, i) for i in sans]) if sans
              else rendu.texte("Chaque règle prend au moins une ligne.")]
     detail = budget_lignes.lignes_numeriques(res, src.lignes.colonnes_ville)
     legende = f"Chaque ligne du budget numérique {annee} et la règle qui la prend"
