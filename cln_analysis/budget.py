@@ -247,14 +247,12 @@ def sources(r, annee: int, donnees: str, budget_primitif: str, lignes: str | Non
     if not lignes:
         return Sources(r.charger("budget_mandate", donnees), r.charger("budget_primitif", budget_primitif))
     chemin_l, chemin_p = config.resolve(lignes), config.resolve(perimetre or budget_lignes.PERIMETRE)
-    lues = budget_lignes.lire_lignes(chemin_l)
+    lues, regles, res = budget_lignes.charger(chemin_l, chemin_p, annee)  # read ahead by a child when large
     r.entree(chemin_l, "Lignes budgétaires (format SCDL « Budget »)", lues.description,
              ressource="budget_lignes_exemple", sha256_lu=lues.sha256)
     if budget_lignes.est_exemple(lues):  # the example under another name or saved by Excel: fictitious still
         r.marquer_fictif("budget_lignes_exemple")
-    regles = budget_lignes.lire_perimetre(chemin_p)
     r.entree(chemin_p, "Périmètre du budget numérique (une règle par ligne)", regles.lecture)
-    res = budget_lignes.calculer(lues, regles, annee)
     vote = res.primitif if len(res.primitif) else r.charger("budget_primitif", budget_primitif)
     if annee not in set(vote["annee"]):  # neither source has the year's voted budget: say both, and what to add
         autre = config.display_path(config.resolve(budget_primitif))

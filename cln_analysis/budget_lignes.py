@@ -332,7 +332,6 @@ def valider_schema(table: pd.DataFrame, nom: str, decimale: str,
     return out, problemes
 
 
-@prelecture.lecteur  # read ahead while the kernel starts (rapports.toml, [rapport.prelecture])
 def lire_lignes(chemin: str | Path) -> Lignes:
     """Read a budget-lines file (SCDL « Budget ») as published or as Excel saves it, checked against the schema.
 
@@ -655,6 +654,42 @@ class Resultats:
     #: share, no evolution from them; the page says why)
     incompletes: dict[int, list[str]] = field(default_factory=dict)
 
+    def __getstate__(self) -> dict:
+        """What a read ahead hands over (`charger` in a child, `prelecture`): each table's text columns as their
+        codes and distinct values (`_table_codee`), not a reference a cell (a large city's 50 000 digital lines of
+        every year: a tenth of a second less to load them back in the kernel)."""
+        return {k: _table_codee(v) if isinstance(v, pd.DataFrame) else v for k, v in self.__dict__.items()}
+
+    def __setstate__(self, etat: dict) -> None:
+        self.__dict__.update({k: _table_decodee(v) if isinstance(v, _TableCodee) else v for k, v in etat.items()})
+
+
+@dataclass
+class _TableCodee:
+    """A table as `_table_codee` hands it over: its other columns as they are, its text columns coded."""
+
+    reste: pd.DataFrame
+    ordre: list
+    textes: dict  # {column: (codes, distinct values, type)}
+
+
+def _table_codee(table: pd.DataFrame) -> _TableCodee:
+    """`table` with each text column as (codes, distinct values, type) (`_distinctes`), for pickling."""
+    textes = [c for c in table.columns if isinstance(table[c].dtype, pd.StringDtype)]
+    return _TableCodee(table.drop(columns=textes), list(table.columns),
+                       {c: (*_distinctes(table[c]), table[c].dtype) for c in textes})
+
+
+def _table_decodee(codee: _TableCodee) -> pd.DataFrame:
+    """The table `_table_codee` coded, as it was: same columns, order, types, index and attributes."""
+    colonnes = {c: codee.reste[c] for c in codee.reste.columns}
+    for c, (codes, valeurs, type_) in codee.textes.items():
+        colonnes[c] = pd.Series(lecture.textes_de_type(valeurs[codes], type_) if len(valeurs) else
+                                pd.array([], dtype=type_), index=codee.reste.index, copy=False)
+    table = pd.DataFrame({c: colonnes[c] for c in codee.ordre}, index=codee.reste.index, copy=False)
+    table.attrs = dict(codee.reste.attrs)
+    return table
+
 
 DE_SECTION = {"investissement": "d'investissement", "fonctionnement": "de fonctionnement"}
 
@@ -893,9 +928,13 @@ def chiffres(res: Resultats) -> list[dict]:
     return out
 
 
+# read ahead, and the rules applied, while the kernel starts (rapports.toml, [rapport.prelecture]): in the kernel, the
+# half second the read and the rules take on a large city's file is then a load of what a child computed
+@prelecture.lecteur(avec=("perimetre", "annee"))
 def charger(chemin_lignes: str | Path, chemin_perimetre: str | Path = PERIMETRE,
             annee: int = 2025) -> tuple[Lignes, Perimetre, Resultats]:
-    """Read both files and apply the rules: what the budget notebook calls when it is given `lignes`."""
+    """Read both files and apply the rules: what the budget notebook calls when it is given `lignes` (its
+    errors in that order: the lines, the perimeter, then the rules)."""
     lignes = lire_lignes(chemin_lignes)
     perimetre = lire_perimetre(chemin_perimetre)
     return lignes, perimetre, calculer(lignes, perimetre, annee)

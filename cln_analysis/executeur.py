@@ -415,7 +415,9 @@ def _executer(plan: Plan, jobs, force, journal, limite, debug: bool = False) -> 
                 seul = jobs == 1 or (len(a_faire) <= 1 and all(len(v) <= 1 for v in plan.vagues[n + 1:]))
             if seul:  # the core the kernel leaves idle while it starts reads its report's large inputs
                 for rap, _ in a_faire:
-                    lus.lancer(rap.prelecture, plan.valeurs[rap.id])
+                    if rap.prelecture:  # the reader's other parameters as the kernel will hold them, defaults too
+                        lus.lancer(rap.prelecture, parametres.valeurs_du_noyau(rap.notebook, plan.valeurs[rap.id]),
+                                   rap.entrees, rap.personnels)
             if reserve is None:
                 reserve = noyaux.Reserve(prevus, jobs, functools.partial(demarrer_noyau, sel, debug,
                                                                          len(prevus) > 1, seul, lus if seul else None,

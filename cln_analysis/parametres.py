@@ -95,6 +95,19 @@ def parametres_declares(notebook: Path) -> dict[str, Parametre]:
     return out
 
 
+def valeurs_du_noyau(notebook: Path, valeurs: dict[str, object]) -> dict[str, object]:
+    """The value of every parameter as the notebook's kernel will hold it: `valeurs` (those papermill injects: the
+    command line's and the recorded ones), else the default the notebook declares (a literal; a default that is
+    not one is left out)."""
+    out = {}
+    for nom, param in parametres_declares(notebook).items():
+        try:
+            out[nom] = ast.literal_eval(param.defaut)
+        except (ValueError, SyntaxError):
+            continue
+    return out | dict(valeurs)
+
+
 _TYPES_FR = {"int": "un nombre entier", "float": "un nombre", "bool": "vrai ou faux", "str": "un texte"}
 _BOOLEENS = {
     "vrai": True,

@@ -1,11 +1,13 @@
 """Inputs read ahead, on a core the run leaves idle: while the kernel of a report run alone starts (a second and a
 half of imports, during which the runner only waits), a child of the runner reads a large input the report declares
-(`[rapport.prelecture]` in rapports.toml: a parameter and the package's reader of its file) and leaves what it read
-in a file of the run's own temporary folder; the kernel's reader takes it instead of reading the file again. The
+(`[rapport.prelecture]` in rapports.toml: a parameter and the package's reader of its file, which may take other
+parameters of the report after it, `lecteur(avec=...)`: the budget lines with their perimeter and year, the rules
+applied there too) and leaves what it read in a file of the run's own temporary folder; the kernel's reader, called
+with the same arguments, takes it instead of reading the file again. The
 child reads at a lower priority (`PRIORITE`): the kernel's start, which the run waits for, comes first.
 
 The value is the one the kernel would have read: the child is a copy of the runner, whose repository root and
-package are the kernel's, and calls the same reader (`lecteur` marks it). The kernel takes it only when the file is
+package are the kernel's, and calls the same reader (`lecteur` marks it). The kernel takes it only when every file is
 still, by its status, the one the child read (device, inode, size, modification and change times, the same before
 and after the child's reading and when the kernel takes it); otherwise, or when the child failed or its value
 cannot be read back, the kernel reads the file itself, where its error, if any, is raised as it would have been:
@@ -44,27 +46,44 @@ ATTENTE = 120.0
 PRIORITE = 10
 
 
-def lecteur(fonction: Callable[[Path], Any]) -> Callable[[str | Path], Any]:
-    """Mark `fonction(chemin)`, a reader of the package, as one a report may declare in `[rapport.prelecture]`:
-    called in a kernel the runner started, it takes the value a child read ahead when there is one."""
+def lecteur(fonction: Callable[..., Any] | None = None, *, avec: tuple[str, ...] = ()) -> Callable:
+    """Mark `fonction(chemin, *autres)`, a reader of the package, as one a report may declare in
+    `[rapport.prelecture]`: called in a kernel the runner started, it takes the value a child read ahead when
+    there is one. `avec`: the report's other parameters the reader is given after the file, in that order (the
+    budget lines read with their perimeter and year, the rules applied in the child too); a parameter that is an
+    input of the report (`entrees`) is given as its file's `Path`, whose status is checked as the first one's, any
+    other as its value. Used as `@lecteur` or `@lecteur(avec=(...))`."""
+    if fonction is None:
+        return functools.partial(lecteur, avec=tuple(avec))
 
     @functools.wraps(fonction)
-    def lire(chemin: str | Path) -> Any:
-        pris = prendre(fonction, chemin)
-        return fonction(chemin) if pris is None else pris[0]
+    def lire(chemin: str | Path, *autres: Any) -> Any:
+        pris = prendre(fonction, chemin, *autres)
+        return fonction(chemin, *autres) if pris is None else pris[0]
 
     lire.prelecture = fonction  # what the child calls
+    lire.avec = tuple(avec)  # what the runner gives it after the file
     return lire
 
 
-def resoudre(nom: str) -> Callable[[Path], Any]:
-    """The reader `module.fonction` of the package (`budget_lignes.lire_lignes`), marked by `lecteur`; ValueError
-    otherwise."""
+def _marque(nom: str) -> Callable[..., Any]:
+    """The reader `module.fonction` of the package as `lecteur` marked it; ValueError when it is not marked."""
     module, _, attribut = nom.rpartition(".")
     fonction = getattr(importlib.import_module(f"{__package__}.{module}"), attribut, None)
     if not callable(getattr(fonction, "prelecture", None)):
         raise ValueError(f"{nom} n'est pas un lecteur marqué par prelecture.lecteur")
-    return fonction.prelecture
+    return fonction
+
+
+def resoudre(nom: str) -> Callable[..., Any]:
+    """The function a child calls for the reader `module.fonction` (`budget_lignes.charger`) marked by `lecteur`;
+    ValueError otherwise."""
+    return _marque(nom).prelecture
+
+
+def parametres_avec(nom: str) -> tuple[str, ...]:
+    """The report's parameters the reader `module.fonction` is given after its file (`lecteur(avec=...)`)."""
+    return getattr(_marque(nom), "avec", ())
 
 
 def _signature(chemin: Path) -> tuple[int, ...] | None:
@@ -76,24 +95,37 @@ def _signature(chemin: Path) -> tuple[int, ...] | None:
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
-def _cle(fonction: Callable, chemin: str | Path) -> str:
-    """The name of one read in the run's folder: the reader and the file's resolved path."""
-    nom = f"{fonction.__module__}.{fonction.__qualname__}\0{Path(chemin).resolve()}"
-    return hashlib.sha256(os.fsencode(nom)).hexdigest()[:32]
+def _fichiers(chemin: str | Path, autres: tuple) -> list[Path]:
+    """The files a read depends on: the first argument, and every other given as a `Path`."""
+    return [Path(chemin), *(a for a in autres if isinstance(a, Path))]
 
 
-def _lire_et_deposer(fonction: Callable[[Path], Any], chemin: Path, cible: Path) -> None:
-    """The child: read, then leave (status, value, warnings) at `cible`, whole or not at all; nothing when the
-    file changed during the reading."""
+def _signatures(chemin: str | Path, autres: tuple) -> tuple | None:
+    """The status of every file of a read (`_signature`); None when one is gone."""
+    vues = tuple(_signature(f) for f in _fichiers(chemin, autres))
+    return None if None in vues else vues
+
+
+def _cle(fonction: Callable, chemin: str | Path, *autres: Any) -> str:
+    """The name of one read in the run's folder: the reader, the file's resolved path, and the other arguments
+    (a `Path` resolved, any other value by its `repr`: the runner and the kernel give the same)."""
+    parties = [f"{fonction.__module__}.{fonction.__qualname__}", str(Path(chemin).resolve())]
+    parties += [f"P{a.resolve()}" if isinstance(a, Path) else f"V{a!r}" for a in autres]
+    return hashlib.sha256(os.fsencode("\0".join(parties))).hexdigest()[:32]
+
+
+def _lire_et_deposer(fonction: Callable[..., Any], chemin: Path, cible: Path, *autres: Any) -> None:
+    """The child: read, then leave (status, value, warnings) at `cible`, whole or not at all; nothing when a file
+    changed during the reading (or the reader failed: the kernel reads again, and raises its error)."""
     try:  # the kernel's start first: on a machine of two cores it shares them with the runner and this child, and
         os.nice(PRIORITE)  # a kernel slowed by it is what the run waits for; the child takes what they leave
     except OSError:
         pass
-    avant = _signature(chemin)
+    avant = _signatures(chemin, autres)
     with warnings.catch_warnings(record=True) as vus:
         warnings.simplefilter("always")  # every warning kept: the kernel's filters decide which are shown
-        valeur = fonction(chemin)
-    if avant is None or _signature(chemin) != avant:
+        valeur = fonction(chemin, *autres)
+    if avant is None or _signatures(chemin, autres) != avant:
         return
     donnes = [(str(v.message), v.category, v.filename, v.lineno) for v in vus]
     provisoire = cible.with_suffix(".provisoire")
@@ -117,13 +149,13 @@ def _attendre(pid: int) -> None:
         os.close(fd)
 
 
-def prendre(fonction: Callable, chemin: str | Path) -> tuple[Any] | None:
-    """(value,) that a child read ahead of `fonction(chemin)`, once it has ended, when the file is as it read it;
-    None otherwise (the caller reads it)."""
+def prendre(fonction: Callable, chemin: str | Path, *autres: Any) -> tuple[Any] | None:
+    """(value,) that a child read ahead of `fonction(chemin, *autres)`, once it has ended, when every file is as it
+    read it; None otherwise (the caller reads it)."""
     dossier = os.environ.get(VARIABLE)
     if not dossier or not os.environ.get(balayage.VARIABLE_SEL):
         return None
-    base = Path(dossier) / _cle(fonction, chemin)
+    base = Path(dossier) / _cle(fonction, chemin, *autres)
     valeur = base.with_suffix(".pickle")
     if not valeur.exists():
         try:
@@ -138,7 +170,7 @@ def prendre(fonction: Callable, chemin: str | Path) -> tuple[Any] | None:
         return None
     finally:
         valeur.unlink(missing_ok=True)  # taken once: a large read leaves the disk now, not at the run's end
-    if signature != _signature(Path(chemin)):
+    if signature != _signatures(chemin, autres):
         return None
     for message, categorie, nom, ligne in vus:
         warnings.warn_explicit(message, categorie, nom, ligne)
@@ -164,22 +196,31 @@ class Prelectures:
         self.dossier: Path | None = None
         self._enfants: list[enfants.Enfant] = []
 
-    def lancer(self, parametres: tuple[tuple[str, str], ...], valeurs: dict[str, object]) -> None:
+    def lancer(self, parametres: tuple[tuple[str, str], ...], valeurs: dict[str, object],
+               entrees: tuple[str, ...] | list[str] = (), personnelles: tuple[str, ...] | list[str] = ()) -> None:
         """Read ahead, each in a child, the files of the report's declared parameters (`DefinitionRapport.prelecture`:
-        (parameter, reader)) given in `valeurs`; nothing for a parameter left empty or a path that is not a file
-        (the kernel's reader says what is wrong)."""
+        (parameter, reader)) given in `valeurs`, with the reader's other parameters (`lecteur(avec=...)`: those
+        of `entrees`, the report's inputs, as their files); nothing for a parameter left empty, a path that is not
+        a file (the kernel's reader says what is wrong), or a reader given a personal input (`personnelles`: its
+        value would be written to a temporary file)."""
         for parametre, nom in parametres:
             valeur = valeurs.get(parametre)
-            if valeur not in (None, ""):
-                self.lire(resoudre(nom), config.resolve(str(valeur)))
+            if valeur in (None, ""):
+                continue
+            fonction, avec = resoudre(nom), parametres_avec(nom)
+            if any(a in personnelles for a in avec):
+                continue
+            autres = tuple(config.resolve(str(valeurs.get(a))) if a in entrees and valeurs.get(a) not in (None, "")
+                           else valeurs.get(a) for a in avec)
+            self.lire(fonction, config.resolve(str(valeur)), *autres)
 
-    def lire(self, fonction: Callable[[Path], Any], chemin: Path) -> None:
-        """`fonction(chemin)` read by a child, for a kernel's `lecteur` to take; nothing when `chemin` is not a file
-        or no child can be had."""
-        if not self.actif or not chemin.is_file():
+    def lire(self, fonction: Callable[..., Any], chemin: Path, *autres: Any) -> None:
+        """`fonction(chemin, *autres)` read by a child, for a kernel's `lecteur` to take; nothing when a file of the
+        read is not one or no child can be had."""
+        if not self.actif or not all(f.is_file() for f in _fichiers(chemin, autres)):
             return
-        base = self._dossier() / _cle(fonction, chemin)
-        enfant = enfants.lancer(_lire_et_deposer, fonction, chemin, base.with_suffix(".pickle"))
+        base = self._dossier() / _cle(fonction, chemin, *autres)
+        enfant = enfants.lancer(_lire_et_deposer, fonction, chemin, base.with_suffix(".pickle"), *autres)
         if enfant is not None:
             self._enfants.append(enfant)
             base.with_suffix(".pid").write_text(str(enfant.pid), encoding="ascii")

@@ -1,5 +1,6 @@
 """Command-line values to each report, and the local parameters file (the inputs the officer publishes with)."""
 
+import json
 import shutil
 import tomllib
 from pathlib import Path
@@ -89,3 +90,15 @@ def test_a_recorded_file_that_disappeared_is_an_error(racine):
         "rapport appels, n'existe plus. Remettez-le à cet endroit, donnez le nouveau chemin (cln-analysis run appels "
         "-p donnees=…), ou revenez aux données livrées : cln-analysis parametres --reinitialiser appels")
     parametres.verifier_fichiers_enregistres({"grille": {"ponderations": ""}})  # an optional file left empty
+
+
+def test_the_kernels_values_are_the_given_ones_over_the_notebooks_defaults(tmp_path):
+    # what a read ahead is given (`prelecture`): the values papermill injects, else the notebook's own defaults
+    nb = tmp_path / "n.ipynb"
+    source = ('annee = 2025  # exercice\nperimetre = "data/raw/p.csv"  # périmètre\nlignes: str | None = None\n'
+              'calcul = len("abc")  # not a literal\n')
+    nb.write_text(json.dumps({"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]},
+                                         "source": source}]}), encoding="utf-8")
+    assert parametres.valeurs_du_noyau(nb, {"lignes": "l.csv", "annee": 2024}) == {
+        "annee": 2024, "perimetre": "data/raw/p.csv", "lignes": "l.csv"}
+    assert parametres.valeurs_du_noyau(nb, {}) == {"annee": 2025, "perimetre": "data/raw/p.csv", "lignes": None}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cln_analysis import balayage, budget_lignes, catalogue, config, enfants, prelecture
+from cln_analysis import balayage, budget_lignes, catalogue, config, enfants, parametres, prelecture
 from cln_analysis.catalogue import ErreurDeclaration
 from cln_analysis.erreurs import ErreurDonnees
 
@@ -46,15 +46,58 @@ def noyau(monkeypatch):
     lus.fermer()
 
 
-def test_the_kernel_takes_what_the_child_read_of_the_budget_lines(noyau):
-    noyau.lancer((("lignes", "budget_lignes.lire_lignes"),), {"lignes": str(EXEMPLE)})
-    pris = prelecture.prendre(budget_lignes.lire_lignes.prelecture, EXEMPLE)
-    assert pris is not None  # the child's value
+PERIMETRE = config.ROOT / "data/raw/budget_perimetre.csv"
+#: the budget report's reader, as rapports.toml declares it, and the values the runner gives it (the defaults)
+CHARGER = (("lignes", "budget_lignes.charger"),)
+ENTREES = ("lignes", "perimetre")
+
+
+def _valeurs(lignes, perimetre="data/raw/budget_perimetre.csv", annee=2025) -> dict:
+    return {"lignes": str(lignes), "perimetre": str(perimetre), "annee": annee}
+
+
+def test_the_kernel_takes_the_budget_lines_read_and_matched_by_the_child(noyau):
+    assert prelecture.parametres_avec("budget_lignes.charger") == ("perimetre", "annee")
+    noyau.lancer(CHARGER, _valeurs(EXEMPLE), ENTREES)
+    pris = prelecture.prendre(budget_lignes.charger.prelecture, EXEMPLE, PERIMETRE, 2025)
+    assert pris is not None  # the child's value: the lines, the perimeter, the rules applied
     os.environ.pop(prelecture.VARIABLE)
-    lu_ici = budget_lignes.lire_lignes(EXEMPLE)  # no folder: read here
-    assert pris[0].table.equals(lu_ici.table) and pris[0].table.attrs == lu_ici.table.attrs
-    assert (pris[0].fichier, pris[0].description, pris[0].colonnes_ville) == (
-        lu_ici.fichier, lu_ici.description, lu_ici.colonnes_ville)
+    lignes, perimetre, res = budget_lignes.charger(EXEMPLE, PERIMETRE, 2025)  # no folder: computed here
+    (l_pris, p_pris, r_pris) = pris[0]
+    assert l_pris.table.equals(lignes.table) and l_pris.table.attrs == lignes.table.attrs
+    assert (l_pris.fichier, l_pris.description, l_pris.colonnes_ville) == (
+        lignes.fichier, lignes.description, lignes.colonnes_ville)
+    assert p_pris.regles.equals(perimetre.regles) and p_pris.filtres == perimetre.filtres
+    for champ in ("mandate", "primitif", "numeriques", "ordre", "regles", "attribuees"):
+        a, b = getattr(r_pris, champ), getattr(res, champ)
+        assert a.equals(b) and list(a.dtypes) == list(b.dtypes) and a.attrs == b.attrs, champ
+    assert (r_pris.annee, r_pris.annees, r_pris.incompletes) == (res.annee, res.annees, res.incompletes)
+    assert len(res.numeriques) > 50  # a real table went through
+
+
+def test_a_perimeter_changed_since_the_child_read_it_is_applied_again(noyau, tmp_path):
+    perimetre = tmp_path / "perimetre.csv"
+    perimetre.write_text(PERIMETRE.read_text(encoding="utf-8"), encoding="utf-8")
+    noyau.lancer(CHARGER, _valeurs(EXEMPLE, perimetre), ENTREES)
+    noyau._enfants[-1].fermer()  # the child has applied every rule
+    lignes = perimetre.read_text(encoding="utf-8").splitlines(keepends=True)
+    perimetre.write_text("".join(lignes[:2]), encoding="utf-8")  # the officer keeps the first rule only
+    _, regles, res = budget_lignes.charger(EXEMPLE, perimetre, 2025)
+    assert len(regles.regles) == 1 and set(res.numeriques["regle"]) == {regles.regles["id"].iloc[0]}
+
+
+def test_another_year_than_the_one_read_ahead_is_computed_by_the_kernel(noyau):
+    noyau.lancer(CHARGER, _valeurs(EXEMPLE), ENTREES)
+    noyau._enfants[-1].fermer()
+    assert prelecture.prendre(budget_lignes.charger.prelecture, EXEMPLE, PERIMETRE, 2024) is None
+    assert prelecture.prendre(budget_lignes.charger.prelecture, EXEMPLE, PERIMETRE, 2025) is not None
+
+
+def test_a_reader_given_a_personal_input_reads_nothing_ahead(tmp_path):
+    lus = prelecture.Prelectures()
+    lus.lancer(CHARGER, _valeurs(EXEMPLE), ENTREES, personnelles=("perimetre",))
+    assert lus._enfants == [] and lus.dossier is None
+    lus.fermer()
 
 
 def test_a_value_is_taken_once_and_its_file_removed(noyau, tmp_path):
@@ -91,13 +134,13 @@ def test_a_file_of_the_same_name_replaced_is_read_again(noyau, tmp_path):
 def test_a_refused_file_is_refused_by_the_kernel_as_without_a_child(noyau, tmp_path):
     mauvais = tmp_path / "mauvais.csv"
     mauvais.write_text("a;b\n1;2\n", encoding="utf-8")
-    noyau.lancer((("lignes", "budget_lignes.lire_lignes"),), {"lignes": str(mauvais)})
+    noyau.lancer(CHARGER, _valeurs(mauvais), ENTREES)
     noyau._enfants[-1].fermer()
     assert not list(noyau.dossier.glob("*.pickle"))  # the child failed: nothing left
     with pytest.raises(ErreurDonnees) as seul:
-        budget_lignes.lire_lignes.prelecture(mauvais)
+        budget_lignes.charger.prelecture(mauvais, PERIMETRE, 2025)
     with pytest.raises(ErreurDonnees) as pris:
-        budget_lignes.lire_lignes(mauvais)
+        budget_lignes.charger(mauvais, PERIMETRE, 2025)
     assert str(pris.value) == str(seul.value) and "BGT_" in str(pris.value)
 
 
@@ -165,24 +208,28 @@ def test_closing_stops_a_child_still_reading_and_removes_the_folder(tmp_path):
 
 def test_nothing_is_read_ahead_for_an_empty_parameter_or_a_missing_file(tmp_path):
     lus = prelecture.Prelectures()
-    lus.lancer((("lignes", "budget_lignes.lire_lignes"),), {"lignes": ""})
-    lus.lancer((("lignes", "budget_lignes.lire_lignes"),), {"lignes": str(tmp_path / "absent.csv")})
+    lus.lancer(CHARGER, _valeurs(""), ENTREES)
+    lus.lancer(CHARGER, _valeurs(tmp_path / "absent.csv"), ENTREES)
+    lus.lancer(CHARGER, _valeurs(EXEMPLE, tmp_path / "absent.csv"), ENTREES)  # its perimeter missing
     assert lus._enfants == []
     lus.fermer()
 
 
 def test_every_declared_read_ahead_is_a_marked_reader_of_a_public_input():
     declares = [(r, p, nom) for r in catalogue.rapports() for p, nom in r.prelecture]
-    assert ("budget", "lignes", "budget_lignes.lire_lignes") in [(r.id, p, n) for r, p, n in declares]
+    assert ("budget", "lignes", "budget_lignes.charger") in [(r.id, p, n) for r, p, n in declares]
     for r, p, nom in declares:
         assert callable(prelecture.resoudre(nom)) and p in r.entrees and p not in r.personnels
+        declares_nb = parametres.parametres_declares(r.notebook)
+        for autre in prelecture.parametres_avec(nom):  # the reader's other parameters: the notebook's, public
+            assert autre in declares_nb and autre not in r.personnels, (r.id, autre)
     with pytest.raises(ValueError):
         prelecture.resoudre("budget_lignes.lire_perimetre")  # a reader not marked
 
 
 @pytest.mark.parametrize(("bloc", "attendu"), [
-    ('[rapport.prelecture]\nnoms = "budget_lignes.lire_lignes"\n', "doit être une entrée publique"),
-    ('[rapport.prelecture]\nlignes = "lire_lignes"\n', "associe un paramètre"),
+    ('[rapport.prelecture]\nnoms = "budget_lignes.charger"\n', "doit être une entrée publique"),
+    ('[rapport.prelecture]\nlignes = "charger"\n', "associe un paramètre"),
 ])
 def test_a_personal_or_malformed_read_ahead_is_refused_in_rapports_toml(bloc, attendu):
     texte = ('[[rapport]]\nid = "x"\ntitre = "X"\ndescription = "X"\nentrees = ["lignes", "noms"]\n'
