@@ -194,17 +194,18 @@ def test_a_killed_server_is_started_again(tmp_path):
 #: server's children and its own children have spent once its server has ended; a second kernel is started, the
 #: runner says the server's and that kernel's PIDs and waits to be killed.
 RUNNER = textwrap.dedent("""
-    import json, resource, sys, time
+    import json, os, resource, sys, time
     import psutil
     from cln_analysis import executeur, fourche
 
-    def noyau():
+    def noyau(nom):
         km = fourche.gestionnaire()(kernel_name=executeur.KERNEL)
+        km.connection_file = os.path.join(sys.argv[1], nom)  # in the test's folder: kill -9 leaves it there
         km.start_kernel(extra_arguments=executeur.ARGUMENTS_NOYAU)
         kc = km.client(); kc.start_channels(); kc.wait_for_ready(timeout=60)
         return km, kc
 
-    km, kc = noyau()
+    km, kc = noyau("premier.json")
     kc.execute_interactive("import time\\nt = time.process_time()\\nwhile time.process_time() - t < 0.5: pass",
                            timeout=60)
     kc.stop_channels(); km.shutdown_kernel()
@@ -216,18 +217,18 @@ RUNNER = textwrap.dedent("""
     fourche.SERVEUR.fermer()
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps([sum(t[:4]), sum(t[2:4]), r.ru_utime + r.ru_stime]), flush=True)
-    km, kc = noyau()
+    km, kc = noyau("second.json")
     print(json.dumps([fourche.SERVEUR._proc.pid, km.provisioner.pid]), flush=True)
     sys.stdin.read()
 """)
 
 
-def test_the_kernels_cpu_time_counts_in_the_runners_and_a_runner_killed_takes_its_server_and_kernels():
+def test_the_kernels_cpu_time_counts_in_the_runners_and_a_runner_killed_takes_its_server_and_kernels(tmp_path):
     """A benchmark's CPU column reads the runner's children: a kernel's loop must reach it, through the server
     (which reaps its kernel) and the runner (which waits for its server). Then `kill -9` of the runner: its
     server ends on its pipe's end, the kernel on its parent's (ipykernel's parent poller)."""
-    proc = subprocess.Popen([sys.executable, "-c", RUNNER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen([sys.executable, "-c", RUNNER, str(tmp_path)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
     try:
         serveur_total, noyaux, runner_enfants = json.loads(proc.stdout.readline())
         assert noyaux >= 0.5  # the ended kernel counted in its server's children
