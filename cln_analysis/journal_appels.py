@@ -21,7 +21,7 @@ import io
 import re
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -162,7 +162,10 @@ def _tableau(chemin: Path, nom: str) -> tuple[list[str], pd.DataFrame, np.ndarra
                             header=None, skiprows=1, names=range(len(entete)), engine="c", skip_blank_lines=True)
     except (pd.errors.ParserError, ValueError) as exc:
         if '"' in text:  # a stray quote (never closed, or a cell over lines): refused where it opens, with its column
-            lignes_csv(text, sep, nom, decalage, _UNE_LIGNE)
+            try:
+                lignes_csv(text, sep, nom, decalage, _UNE_LIGNE)
+            except ErreurDonnees as refus:  # the reading layer names a personal file's column by its letter
+                raise _avec_titres(refus, entete) from None
         m = re.search(r"line (\d+)", str(exc))
         raise ErreurDonnees(Probleme(nom, "une ligne a plus de cellules que l'en-tête de colonnes, ou des "
                                           "guillemets mal fermés", ligne=int(m.group(1)) + decalage if m else None,
@@ -180,8 +183,11 @@ def _tableau(chemin: Path, nom: str) -> tuple[list[str], pd.DataFrame, np.ndarra
     if len(corps) == lignes_texte - 1 and not vide:
         numeros = np.arange(2 + decalage, 2 + decalage + len(corps), dtype=np.int64)
     else:
-        numeros = np.asarray([n for n, r in lignes_csv(text, sep, nom, decalage, _UNE_LIGNE)[1:]
-                              if "".join(r).strip()], dtype=np.int64)
+        try:
+            lues = lignes_csv(text, sep, nom, decalage, _UNE_LIGNE)
+        except ErreurDonnees as refus:
+            raise _avec_titres(refus, entete) from None
+        numeros = np.asarray([n for n, r in lues[1:] if "".join(r).strip()], dtype=np.int64)
         if len(numeros) != len(corps):
             numeros = np.arange(2 + decalage, 2 + decalage + len(corps), dtype=np.int64)
     lu = lecture.Tableau(chemin, "csv" if (encodage == "utf-8" and sep == ",") else "csv-excel",
@@ -192,6 +198,14 @@ def _tableau(chemin: Path, nom: str) -> tuple[list[str], pd.DataFrame, np.ndarra
 def _colonne(entete: list[str], i: int) -> str:
     """A column as a message names it: its letter and its title (a header is no personal data)."""
     return f"{lecture.lettre(i)} ({entete[i]})"
+
+
+def _avec_titres(refus: ErreurDonnees, entete: list[str]) -> ErreurDonnees:
+    """The reading layer's refusal with each column it names by its letter named as the log's other messages name
+    it (`_colonne`: its letter and its title)."""
+    lettres = {lecture.lettre(i): i for i in range(len(entete))}
+    return ErreurDonnees([replace(p, colonne=_colonne(entete, lettres[p.colonne]))
+                          if p.colonne in lettres else p for p in refus.problemes])
 
 
 def _refuser(problemes: list[Probleme]) -> None:

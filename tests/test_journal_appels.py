@@ -241,7 +241,7 @@ def test_a_stray_quote_is_refused_where_it_opens_never_a_call_lost(tmp_path, fer
     if ferme:
         rows[4][1] = rows[4][1] + '"'
     e = _refus(tmp_path, [tuple(r) for r in rows])
-    assert [(p.ligne, p.colonne) for p in e.problemes] == [(4, "B")]
+    assert [(p.ligne, p.colonne) for p in e.problemes] == [(4, "B (appelant)")]  # its title, as the log says it
     attendu = ("qui ne se referme qu'à la ligne 6 (dans ce fichier, aucune cellule ne s'étend sur plusieurs lignes) : "
                "elle absorberait les 2 lignes suivantes" if ferme else
                "et n'est jamais refermé : elle absorberait les 5 lignes suivantes, jusqu'à la fin du fichier")
