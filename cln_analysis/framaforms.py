@@ -101,13 +101,17 @@ def _lettre(j: int) -> str:
 
 # ----------------------------------------------------------------------------- reading the cells
 
-#: How an export is read by the reading layer: three header rows, any of Webform's delimiters, personal cells
-FORMAT = Format(lignes_entete=3, personnel=True, separateurs=SEPARATEURS)
+#: How an export is read by the reading layer: three header rows, any of Webform's delimiters, personal cells; in a
+#: workbook whose first sheet holds none of Webform's titles (a « Lisez-moi » sheet put before the export), the one
+#: sheet that does (`lecture.Format.colonnes_attendues`)
+FORMAT = Format(lignes_entete=3, personnel=True, separateurs=SEPARATEURS, colonnes_attendues=tuple(
+    t for titres in INFORMATIONS.values() for t in titres) + ("Submission Details", "Détails de la soumission"))
 
 
 def _lecture(tableau: Tableau) -> str:
-    if tableau.format == "xlsx":
-        return "export Framaforms, classeur Excel (.xlsx)"
+    if tableau.format == "xlsx":  # the sheet named when it is not the first (`Tableau.description`)
+        return "export Framaforms, " + tableau.description() if tableau.premiere_feuille else \
+            "export Framaforms, classeur Excel (.xlsx)"
     how = "Excel ancien (UTF-16LE)" if tableau.encodage == "utf-16-le" else "texte délimité"
     return f"export Framaforms, {how}, séparateur {NOMS_SEPARATEURS[tableau.separateur or chr(9)]}"
 

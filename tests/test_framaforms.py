@@ -136,6 +136,22 @@ def test_an_export_gives_the_table_of_the_equivalent_questionnaire(name, tmp_pat
     _sans_secret(lu.reponses.to_csv(), repr(lu))
 
 
+def test_an_export_saved_after_a_readme_sheet_is_read_from_its_own_sheet(tmp_path):
+    # the officer adds a « Lisez-moi » sheet in front of Framaforms' .xlsx export: the export's sheet is read, named
+    wb = openpyxl.load_workbook(FIXTURES / "retours_excel.xlsx")
+    export = wb.worksheets[0].title
+    lisez = wb.create_sheet("Lisez-moi", 0)
+    lisez.append(["Export du questionnaire, téléchargé depuis Framaforms le 6 mars 2026"])
+    wb.save(tmp_path / "avec_lisez_moi.xlsx")
+    assert framaforms.est_export(tmp_path / "avec_lisez_moi.xlsx")
+    lu = framaforms.lire_retours(tmp_path / "avec_lisez_moi.xlsx")
+    attendu = _questionnaire_equivalent(tmp_path)
+    pd.testing.assert_frame_equal(lu.reponses.reset_index(drop=True), attendu.reponses.reset_index(drop=True))
+    assert export != "Lisez-moi" and lu.reponses.index[0] == 4
+    assert lu.lecture == (f"export Framaforms, classeur Excel (.xlsx), feuille « {export} » (la première feuille, "
+                          "« Lisez-moi », ne porte pas les colonnes attendues)")
+
+
 @pytest.mark.parametrize("name", GRILLES)
 def test_a_grid_export_gives_the_table_of_the_equivalent_sheet(name, tmp_path):
     (tmp_path / "notes.csv").write_text(NOTES, encoding="utf-8")
