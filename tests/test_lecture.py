@@ -550,6 +550,34 @@ def test_a_cell_too_long_is_refused_naming_its_column(tmp_path, colonnaire):
         ouvrir(p, Format(colonnaire=colonnaire, personnel=True))
 
 
+def _feuille_coupee(source, dest, numero: int):
+    """`source` with the XML of its sheet `numero` (1: the first) cut in the middle, as a copy interrupted leaves it:
+    the zip is sound, openpyxl opens it, and fails only when that sheet is read."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as z:
+        membres = {i.filename: z.read(i) for i in z.infolist()}
+    feuille = f"xl/worksheets/sheet{numero}.xml"
+    membres[feuille] = membres[feuille][: len(membres[feuille]) // 2]
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as z:
+        for nom, contenu in membres.items():
+            z.writestr(nom, contenu)
+    return dest
+
+
+def test_a_cut_sheet_met_while_the_expected_columns_are_looked_for_is_refused_in_french(tmp_path):
+    lisez_moi = [["Export du budget 2025"]]
+    donnees = [["section", "montant"], ["fonctionnement", 12.5]]
+    sain = _classeur(tmp_path / "sain.xlsx", {"Lisez-moi": lisez_moi, "Lignes": donnees})
+    fmt = Format(colonnes_attendues=("section", "montant"))
+    # the first sheet cut: it is the one read, and refused as such (never another sheet read in its place)
+    with pytest.raises(ErreurDonnees, match=r"feuille illisible, le classeur est peut-être abîmé ou tronqué"):
+        ouvrir(_feuille_coupee(sain, tmp_path / "premiere.xlsx", 1), fmt)
+    # another sheet cut, the first holding no expected column: none to choose, the first read (and named)
+    t = ouvrir(_feuille_coupee(sain, tmp_path / "autre.xlsx", 2), fmt)
+    assert t.feuille == "Lisez-moi"
+
+
 def test_the_sheet_holding_the_expected_columns_is_read_when_the_first_holds_none(tmp_path):
     lisez_moi = [["Export du budget 2025"], [], ["Les lignes sont sur la feuille suivante."]]
     donnees = [["section", "montant"], ["fonctionnement", 12.5]]

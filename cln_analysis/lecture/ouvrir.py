@@ -771,11 +771,16 @@ def _feuille_attendue(wb, fmt: Format):
         return premiere
     attendues = {a.strip().casefold() for a in fmt.colonnes_attendues}
 
-    def porte(ws) -> bool:
-        return any(isinstance(v, str) and v.strip().casefold() in attendues
-                   for row in ws.iter_rows(max_row=LIGNES_TITRES, values_only=True) for v in row)
+    def porte(ws) -> bool | None:  # None: the sheet's XML cannot be read (cut, damaged)
+        try:
+            return any(isinstance(v, str) and v.strip().casefold() in attendues
+                       for row in ws.iter_rows(max_row=LIGNES_TITRES, values_only=True) for v in row)
+        except MemoryError:
+            raise
+        except Exception:  # noqa: BLE001 (the library's error may quote a cell: the reading says what is wrong)
+            return None
 
-    if porte(premiere):
+    if porte(premiere) is not False:  # a first sheet that cannot be read is the one read, and refused as such
         return premiere
     portent = [ws for ws in wb.worksheets[1:] if porte(ws)]
     return portent[0] if len(portent) == 1 else premiere
