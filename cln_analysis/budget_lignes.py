@@ -84,6 +84,40 @@ def montants() -> list[str]:
 
 
 @dataclass
+class _TableCodee:
+    """A table as a read ahead hands it over (`_table_codee`): its other columns as they are, each text column as
+    (codes, distinct values, type)."""
+
+    reste: pd.DataFrame
+    ordre: list
+    textes: dict
+
+
+def _table_codee(table: pd.DataFrame, codes: Callable[[str], tuple[np.ndarray, np.ndarray]] | None = None
+                 ) -> _TableCodee:
+    """`table` with each text column as its codes and distinct values (`codes(column)`, the caller's when it has
+    them, else `_distinctes`), for pickling: a reference a distinct value, not a cell."""
+    textes = [c for c in table.columns if isinstance(table[c].dtype, pd.StringDtype)]
+    codes = codes or (lambda c: _distinctes(table[c]))
+    return _TableCodee(table.drop(columns=textes), list(table.columns),
+                       {c: (*codes(c), table[c].dtype) for c in textes})
+
+
+def _table_decodee(codee: _TableCodee, positions: np.ndarray | None = None) -> pd.DataFrame:
+    """The table `_table_codee` coded, as it was (its rows at `positions`, in that order): same columns, order,
+    types, index and attributes; each text column its distinct values taken by its codes."""
+    reste = codee.reste if positions is None else codee.reste.take(positions)
+    colonnes = {c: reste[c] for c in reste.columns}
+    for c, (codes, valeurs, type_) in codee.textes.items():
+        codes = codes if positions is None else codes[positions]
+        colonnes[c] = pd.Series(lecture.textes_de_type(valeurs[codes], type_) if len(valeurs) else
+                                pd.array([], dtype=type_), index=reste.index, copy=False)
+    table = pd.DataFrame({c: colonnes[c] for c in codee.ordre}, index=reste.index, copy=False)
+    table.attrs = dict(reste.attrs)
+    return table
+
+
+@dataclass
 class Lignes:
     """The budget lines as read: one row per line of the file, `ligne` its line number in the file. `table` is
     not changed once read: each text column's codes (`codes`) are computed once from it."""
@@ -110,11 +144,9 @@ class Lignes:
         if "_a_batir" in self.__dict__:  # loaded so and not built since: handed over as it came
             return dict(self.__dict__)
         etat = dict(self.__dict__)
-        textes = [c for c in self.table.columns if isinstance(self.table[c].dtype, pd.StringDtype)]
-        etat["_a_batir"] = (self.table.drop(columns=textes), list(self.table.columns),
-                            {c: self.table[c].dtype for c in textes})
+        etat["_a_batir"] = _table_codee(self.table, self.codes)  # the codes computed once, shared with `_codes`
         del etat["table"]
-        etat["_codes"] = {c: self.codes(c) for c in list(self._codes) + textes}
+        etat["_codes"] = dict(self._codes)
         return etat
 
     def __setstate__(self, etat: dict) -> None:
@@ -132,19 +164,8 @@ class Lignes:
         raise AttributeError(nom)
 
     def _batir(self, positions: np.ndarray | None) -> pd.DataFrame:
-        """The table as it was read (its rows at `positions`, in that order): each text column its distinct values
-        taken by its codes, in the same type."""
-        reste, ordre, types = self.__dict__["_a_batir"]
-        if positions is not None:
-            reste = reste.take(positions)
-        colonnes = {c: reste[c] for c in reste.columns}
-        for c, type_ in types.items():
-            codes, valeurs = self._codes[c]
-            codes = codes if positions is None else codes[positions]
-            colonnes[c] = pd.Series(lecture.textes_de_type(valeurs[codes], type_), index=reste.index, copy=False)
-        table = pd.DataFrame({c: colonnes[c] for c in ordre}, copy=False)
-        table.attrs = dict(reste.attrs)
-        return table
+        """The table as it was read (its rows at `positions`, in that order), from its codes."""
+        return _table_decodee(self.__dict__["_a_batir"], positions)
 
     def rangees(self, positions: np.ndarray) -> pd.DataFrame:
         """The rows at `positions` (in that order, the table's index kept), as `table.take(positions)` gives them."""
@@ -154,14 +175,14 @@ class Lignes:
 
     def colonne(self, nom: str) -> pd.Series:
         """A column of the table: a number column without building the table (`__setstate__`)."""
-        if "_a_batir" in self.__dict__ and nom in self.__dict__["_a_batir"][0].columns:
-            return self.__dict__["_a_batir"][0][nom]
+        if "_a_batir" in self.__dict__ and nom in self.__dict__["_a_batir"].reste.columns:
+            return self.__dict__["_a_batir"].reste[nom]
         return self.table[nom]
 
     @property
     def colonnes(self) -> list[str]:
         """The table's columns, in its order."""
-        return list(self.__dict__["_a_batir"][1]) if "_a_batir" in self.__dict__ else list(self.table.columns)
+        return list(self.__dict__["_a_batir"].ordre) if "_a_batir" in self.__dict__ else list(self.table.columns)
 
     def egal(self, colonne: str, valeur: str) -> np.ndarray:
         """Which lines hold exactly `valeur` in the text column `colonne`."""
@@ -655,40 +676,13 @@ class Resultats:
     incompletes: dict[int, list[str]] = field(default_factory=dict)
 
     def __getstate__(self) -> dict:
-        """What a read ahead hands over (`charger` in a child, `prelecture`): each table's text columns as their
-        codes and distinct values (`_table_codee`), not a reference a cell (a large city's 50 000 digital lines of
-        every year: a tenth of a second less to load them back in the kernel)."""
+        """What a read ahead hands over (`charger` in a child, `prelecture`): each table's text columns coded, as
+        `Lignes` hands its own (`_table_codee`; a large city's 50 000 digital lines of every year: a tenth of a
+        second less to load them back in the kernel)."""
         return {k: _table_codee(v) if isinstance(v, pd.DataFrame) else v for k, v in self.__dict__.items()}
 
     def __setstate__(self, etat: dict) -> None:
         self.__dict__.update({k: _table_decodee(v) if isinstance(v, _TableCodee) else v for k, v in etat.items()})
-
-
-@dataclass
-class _TableCodee:
-    """A table as `_table_codee` hands it over: its other columns as they are, its text columns coded."""
-
-    reste: pd.DataFrame
-    ordre: list
-    textes: dict  # {column: (codes, distinct values, type)}
-
-
-def _table_codee(table: pd.DataFrame) -> _TableCodee:
-    """`table` with each text column as (codes, distinct values, type) (`_distinctes`), for pickling."""
-    textes = [c for c in table.columns if isinstance(table[c].dtype, pd.StringDtype)]
-    return _TableCodee(table.drop(columns=textes), list(table.columns),
-                       {c: (*_distinctes(table[c]), table[c].dtype) for c in textes})
-
-
-def _table_decodee(codee: _TableCodee) -> pd.DataFrame:
-    """The table `_table_codee` coded, as it was: same columns, order, types, index and attributes."""
-    colonnes = {c: codee.reste[c] for c in codee.reste.columns}
-    for c, (codes, valeurs, type_) in codee.textes.items():
-        colonnes[c] = pd.Series(lecture.textes_de_type(valeurs[codes], type_) if len(valeurs) else
-                                pd.array([], dtype=type_), index=codee.reste.index, copy=False)
-    table = pd.DataFrame({c: colonnes[c] for c in codee.ordre}, index=codee.reste.index, copy=False)
-    table.attrs = dict(codee.reste.attrs)
-    return table
 
 
 DE_SECTION = {"investissement": "d'investissement", "fonctionnement": "de fonctionnement"}

@@ -200,18 +200,19 @@ class Prelectures:
                entrees: tuple[str, ...] | list[str] = (), personnelles: tuple[str, ...] | list[str] = ()) -> None:
         """Read ahead, each in a child, the files of the report's declared parameters (`DefinitionRapport.prelecture`:
         (parameter, reader)) given in `valeurs`, with the reader's other parameters (`lecteur(avec=...)`: those
-        of `entrees`, the report's inputs, as their files); nothing for a parameter left empty, a path that is not
-        a file (the kernel's reader says what is wrong), or a reader given a personal input (`personnelles`: its
-        value would be written to a temporary file)."""
+        of `entrees`, the report's inputs, as their files); nothing for a parameter or another input left empty, a
+        path that is not a file (the kernel's reader says what is wrong), or a reader given a personal input
+        (`personnelles`: its value would be written to a temporary file)."""
         for parametre, nom in parametres:
             valeur = valeurs.get(parametre)
             if valeur in (None, ""):
                 continue
             fonction, avec = resoudre(nom), parametres_avec(nom)
-            if any(a in personnelles for a in avec):
+            # a personal input is never written to a temporary file; an input left empty is for the kernel's
+            # reader to handle (its default, or its refusal): a child would compute something else
+            if any(a in personnelles or (a in entrees and valeurs.get(a) in (None, "")) for a in avec):
                 continue
-            autres = tuple(config.resolve(str(valeurs.get(a))) if a in entrees and valeurs.get(a) not in (None, "")
-                           else valeurs.get(a) for a in avec)
+            autres = tuple(config.resolve(str(valeurs[a])) if a in entrees else valeurs.get(a) for a in avec)
             self.lire(fonction, config.resolve(str(valeur)), *autres)
 
     def lire(self, fonction: Callable[..., Any], chemin: Path, *autres: Any) -> None:

@@ -111,6 +111,22 @@ def test_the_lines_coded_once_select_what_pandas_selects_and_the_reader_codes_ev
     assert lignes.egal("BGT_OPBUDG", "ordre").sum() == 1 and lignes.egal("direction", "DSI").sum() == 6
 
 
+def test_the_results_handed_over_by_a_read_ahead_are_the_results_computed(cas):
+    # what `charger` pickles in a child: every table as it was, an empty one included (a year without ordre line)
+    _, _, res = cas
+    res.ordre = res.ordre.iloc[:0]
+    res.numeriques.attrs["essai"] = "gardé"
+    repris = pickle.loads(pickle.dumps(res, protocol=pickle.HIGHEST_PROTOCOL))  # noqa: S301 (written just above)
+    for champ in ("mandate", "primitif", "numeriques", "ordre", "regles", "attribuees"):
+        a, b = getattr(repris, champ), getattr(res, champ)
+        pd.testing.assert_frame_equal(a, b, check_exact=True)  # values, dtypes, index, order
+        assert a.attrs == b.attrs, champ
+    assert len(res.numeriques) == 4 and repris.numeriques.attrs["essai"] == "gardé"  # by hand: R1 2, R2 1, R3 1
+    assert (repris.annee, repris.annees, repris.incompletes) == (res.annee, res.annees, res.incompletes)
+    etat = res.__getstate__()  # no text cell crosses: each text column as its codes
+    assert all(t.kind in "ifb" for t in etat["numeriques"].reste.dtypes)
+
+
 def test_the_lines_handed_over_by_a_read_ahead_are_the_lines_read(tmp_path):
     # what a read ahead pickles (`prelecture`): text columns as their codes; loaded back, the same table
     path = ecrire(tmp_path / "l.csv", LIGNES)
@@ -130,8 +146,9 @@ def test_the_lines_handed_over_by_a_read_ahead_are_the_lines_read(tmp_path):
         assert [a.tolist() for a in repris.codes(c)] == [a.tolist() for a in lignes.codes(c)]
     assert repris.egal("direction", "DSI").tolist() == (lignes.table["direction"] == "DSI").tolist()
     # what crosses: the numbers as they are, each text column as its codes (no string a cell)
-    reste, _, types = lignes.__getstate__()["_a_batir"]
-    assert sorted(types) == sorted(lignes._codes) and all(reste[c].dtype.kind in "if" for c in reste.columns)
+    codee = lignes.__getstate__()["_a_batir"]
+    assert sorted(codee.textes) == sorted(lignes._codes)
+    assert all(codee.reste[c].dtype.kind in "if" for c in codee.reste.columns)
     # loaded back, the table is built only when asked for: the rows a report takes and its numbers need not
     paresseux = pickle.loads(octets)  # noqa: S301 (written just above)
     positions = np.array([2, 0, 2])

@@ -211,6 +211,7 @@ def test_nothing_is_read_ahead_for_an_empty_parameter_or_a_missing_file(tmp_path
     lus.lancer(CHARGER, _valeurs(""), ENTREES)
     lus.lancer(CHARGER, _valeurs(tmp_path / "absent.csv"), ENTREES)
     lus.lancer(CHARGER, _valeurs(EXEMPLE, tmp_path / "absent.csv"), ENTREES)  # its perimeter missing
+    lus.lancer(CHARGER, _valeurs(EXEMPLE, ""), ENTREES)  # its perimeter left empty: the kernel's default
     assert lus._enfants == []
     lus.fermer()
 
